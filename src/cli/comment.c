@@ -1,0 +1,97 @@
+/* comment.c: `gazette comment list|approve|spam|trash`. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "model/post.h"
+#include "render/pages.h"
+
+static bool valid_status(const char *status)
+{
+    return strcmp(status, "pending") == 0 || strcmp(status, "approved") == 0 ||
+           strcmp(status, "spam") == 0 || strcmp(status, "trash") == 0;
+}
+
+/* The first line of a comment's text, at most 60 bytes, cut at a UTF-8 boundary. */
+static const char *excerpt(arena *a, const struct store_comment *c)
+{
+    const char *text = *c->body_source ? c->body_source : c->body_html;
+    size_t n = strcspn(text, "\r\n\t");
+    if (n > 60) {
+        n = 60;
+        while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
+            n--;
+    }
+    return arena_strndup(a, text, n);
+}
+
+static int list(store *s, arena *a, int argc, char **argv)
+{
+    struct store_comment_filter filter = {0};
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--status") == 0 && i + 1 < argc) {
+            filter.status = argv[++i];
+            if (!valid_status(filter.status))
+                return cli_usage("comment", "--status takes pending, approved, spam or trash");
+        } else if (strcmp(argv[i], "--post") == 0 && i + 1 < argc) {
+            struct store_post post;
+            int rc = post_resolve(s, a, argv[++i], &post);
+            if (rc != STORE_OK)
+                return cli_fail(rc == STORE_ERROR ? "%s" : "no post '%s'",
+                                rc == STORE_ERROR ? store_error(s) : argv[i]);
+            filter.post_id = post.id;
+        } else
+            return cli_usage("comment", "unknown or incomplete option '%s'", argv[i]);
+    }
+    struct store_comment *comments;
+    size_t count;
+    if (store_comment_list(s, a, &filter, &comments, &count) != STORE_OK)
+        return cli_fail("%s", store_error(s));
+    for (size_t i = 0; i < count; i++) {
+        const struct store_comment *c = &comments[i];
+        printf("%lld\t%s\t%lld\t%lld\t%s\t%s\t%s\n", c->id, c->status, c->post_id, c->parent_id,
+               render_date_iso(a, c->created_at), c->author, excerpt(a, c));
+    }
+    return CLI_OK;
+}
+
+int cli_comment(const struct cli_globals *globals, int argc, char **argv)
+{
+    if (cli_wants_help("comment", argc, argv))
+        return CLI_OK;
+    if (argc < 2)
+        return cli_usage("comment", "expected a subcommand");
+    const char *action = argv[1];
+    static const char *const actions[][2] = {
+        {"approve", "approved"}, {"spam", "spam"}, {"trash", "trash"}, {"unapprove", "pending"}};
+    const char *status = NULL;
+    for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
+        if (strcmp(action, actions[i][0]) == 0)
+            status = actions[i][1];
+    if (strcmp(action, "list") != 0 && !status)
+        return cli_usage("comment", "unknown subcommand '%s'", action);
+    char *end = NULL;
+    long long id = status && argc == 3 ? strtoll(argv[2], &end, 10) : 0;
+    if (status && (argc != 3 || *end || id <= 0))
+        return cli_usage("comment", "'%s' takes a comment ID", action);
+    store *s = cli_open_store(globals);
+    if (!s)
+        return CLI_FAILED;
+    arena a = {0};
+    int rc = CLI_OK;
+    if (!status)
+        rc = list(s, &a, argc, argv);
+    else {
+        int changed = store_comment_set_status(s, id, status);
+        if (changed == STORE_NOT_FOUND)
+            rc = cli_fail("no comment %lld", id);
+        else if (changed != STORE_OK)
+            rc = cli_fail("%s", store_error(s));
+        else
+            printf("comment %lld: %s\n", id, status);
+    }
+    arena_free(&a);
+    store_close(s);
+    return rc;
+}

@@ -1,0 +1,75 @@
+/* render.c: `gazette render text|html POST [--out FILE]`: the same code as the web pages. */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "model/article.h"
+#include "model/post.h"
+#include "model/settings.h"
+#include "render/pages.h"
+
+static int write_output(const char *path, const buf *content)
+{
+    FILE *f = path ? fopen(path, "wb") : stdout;
+    if (!f)
+        return cli_fail("%s: cannot write: %m", path);
+    size_t written = fwrite(content->ptr ? content->ptr : "", 1, content->len, f);
+    int closed = path ? fclose(f) : fflush(f);
+    if (written != content->len || closed != 0)
+        return cli_fail("%s: write failed: %m", path ? path : "standard output");
+    return CLI_OK;
+}
+
+int cli_render(const struct cli_globals *globals, int argc, char **argv)
+{
+    if (cli_wants_help("render", argc, argv))
+        return CLI_OK;
+    const char *out_path = NULL;
+    if (argc == 5 && strcmp(argv[3], "--out") == 0)
+        out_path = argv[4];
+    else if (argc != 3)
+        return cli_usage("render", "expected a format and a POST");
+    const char *format = argv[1];
+    if (strcmp(format, "text") != 0 && strcmp(format, "html") != 0)
+        return cli_usage("render", "unknown format '%s' (text or html; print and pdf come later)",
+                         format);
+    store *s = cli_open_store(globals);
+    if (!s)
+        return CLI_FAILED;
+    arena a = {0};
+    buf out = {0}, error = {0};
+    template_set *theme = NULL;
+    int rc = CLI_FAILED;
+    struct store_post post;
+    int found = post_resolve(s, &a, argv[2], &post);
+    if (found != STORE_OK) {
+        cli_fail(found == STORE_ERROR ? "%s" : "no post '%s'",
+                 found == STORE_ERROR ? store_error(s) : argv[2]);
+        goto out;
+    }
+    struct article_view view;
+    if (article_load(s, &a, &post, 0, (long long)time(NULL), &view) != STORE_OK) {
+        cli_fail("%s", store_error(s));
+        goto out;
+    }
+    if (strcmp(format, "text") == 0)
+        render_article_text(&view, &out);
+    else {
+        theme = template_load_dir(cli_theme_dir(), &error);
+        struct site_view site = {settings_get(s, &a, "site.title"),
+                                 settings_get(s, &a, "site.description")};
+        if (!theme || render_article_page(theme, &a, &site, &view, &out, &error) != 0) {
+            cli_fail("%s", buf_cstr(&error));
+            goto out;
+        }
+    }
+    rc = write_output(out_path, &out);
+out:
+    template_free(theme);
+    buf_free(&out);
+    buf_free(&error);
+    arena_free(&a);
+    store_close(s);
+    return rc;
+}

@@ -1,0 +1,66 @@
+/* serve.c: `gazette serve`: options and settings into the HTTP server. */
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "http/server.h"
+#include "model/settings.h"
+
+/* A positive whole number from argv, or -1. */
+static int count_argument(const char *text)
+{
+    char *end;
+    long n = strtol(text, &end, 10);
+    return *text && !*end && n > 0 && n <= 256 ? (int)n : -1;
+}
+
+int cli_serve(const struct cli_globals *globals, int argc, char **argv)
+{
+    if (cli_wants_help("serve", argc, argv))
+        return CLI_OK;
+    store *s = cli_open_store(globals);
+    if (!s)
+        return CLI_FAILED;
+    arena a = {0};
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    cores = cores > 0 ? cores : 1;
+    int loops = (int)settings_get_int(s, &a, "http.threads");
+    int workers = (int)settings_get_int(s, &a, "http.workers");
+    struct http_server_options options = {
+        .db_location = globals->db,
+        .listen = "127.0.0.1:8080",
+        .theme_dir = cli_theme_dir(),
+        .access_log = "-",
+        .loops = loops > 0 ? loops : (int)cores,
+        .workers = workers > 0 ? workers : 2 * (int)cores,
+        .timeout_s = (int)settings_get_int(s, &a, "http.timeout_s"),
+        .max_body = (size_t)settings_get_int(s, &a, "http.max_body_kb") * 1024,
+    };
+    store_close(s);
+    int rc = CLI_OK;
+    for (int i = 1; i < argc; i++) {
+        const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(argv[i], "--listen") == 0 && value)
+            options.listen = argv[++i];
+        else if (strcmp(argv[i], "--threads") == 0 && value) {
+            if ((options.loops = count_argument(argv[++i])) < 0)
+                rc = cli_usage("serve", "--threads takes a number from 1 to 256");
+        } else if (strcmp(argv[i], "--workers") == 0 && value) {
+            if ((options.workers = count_argument(argv[++i])) < 0)
+                rc = cli_usage("serve", "--workers takes a number from 1 to 256");
+        } else if (strcmp(argv[i], "--access-log") == 0 && value) {
+            options.access_log = strcmp(argv[++i], "off") == 0 ? NULL : argv[i];
+        } else
+            rc = cli_usage("serve", "unknown or incomplete option '%s'", argv[i]);
+        if (rc != CLI_OK)
+            goto out;
+    }
+    buf error = {0};
+    if (http_serve(&options, &error) != 0)
+        rc = cli_fail("%s", buf_cstr(&error));
+    buf_free(&error);
+out:
+    arena_free(&a);
+    return rc;
+}

@@ -1,0 +1,39 @@
+/* form.h: application/x-www-form-urlencoded bodies, query strings and Cookie headers. */
+#ifndef GAZETTE_HTTP_FORM_H
+#define GAZETTE_HTTP_FORM_H
+
+#include <stddef.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+
+#define HTTP_FORM_MAX_FIELDS 64 /* fields past this are ignored: a form of ours has ~10 */
+
+struct http_field {
+    const char *name, *value; /* decoded, NUL-terminated; value may hold NUL-free bytes only */
+    size_t value_len;         /* bytes in value (it may contain any bytes but NUL) */
+};
+
+struct http_form {
+    struct http_field fields[HTTP_FORM_MAX_FIELDS];
+    size_t count;
+};
+
+/* Splits `data` on '&' into name=value pairs, percent- and '+'-decoding both, into `form`
+ * (strings in `a`). A value holding a NUL byte after decoding is cut there. */
+void http_form_parse(arena *a, strview data, struct http_form *form);
+
+/* The first value named `name`, or NULL. */
+const char *http_form_get(const struct http_form *form, const char *name);
+const struct http_field *http_form_field(const struct http_form *form, const char *name);
+
+/* The value of cookie `name` in a Cookie header, or NULL; percent-decoded. */
+const char *http_cookie_get(arena *a, const char *cookie_header, const char *name);
+
+/* Percent-decodes a URL path (no '+' rule); a decoded NUL ends the result. */
+const char *http_path_decode(arena *a, const char *path, size_t len);
+
+/* Percent-encodes `value` for a URL query or cookie value (unreserved characters kept). */
+const char *http_url_encode(arena *a, const char *value);
+
+#endif

@@ -1,0 +1,53 @@
+/* request.h: what a handler sees of a request and fills in for its response (no h2o types). */
+#ifndef GAZETTE_HTTP_REQUEST_H
+#define GAZETTE_HTTP_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "render/template.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+/* A request copied out of the HTTP library into the job's arena: a handler on a worker thread
+ * may read it after the connection is gone. Missing headers are "". */
+struct http_request {
+    arena *arena;         /* the job's arena: everything here and what the handler allocates */
+    const char *method;   /* "GET", "HEAD", "POST", … */
+    const char *path;     /* as sent, percent-encoded, without the query */
+    const char *query;    /* after '?', "" when none */
+    strview body;         /* the whole entity (bounded by http.max_body_kb) */
+    const char *host, *origin, *referer, *cookie, *content_type, *user_agent;
+    const char *client_ip;
+    bool https;           /* the front proxy said the client used https (X-Forwarded-Proto) */
+};
+
+#define HTTP_MAX_SET_COOKIES 4
+
+/* Filled by a handler; the server sends it. Strings live in the request's arena. */
+struct http_response {
+    int status;               /* 0 means 200 */
+    const char *content_type; /* NULL means text/html; charset=utf-8 */
+    buf body;                 /* the job owns it; freed after sending */
+    const char *location;     /* for redirects */
+    const char *cache_control;
+    const char *set_cookie[HTTP_MAX_SET_COOKIES];
+    size_t set_cookie_count;
+};
+
+/* What a worker thread lends its handlers: its own store connection and the shared theme. */
+struct handler_context {
+    store *store;
+    const template_set *theme; /* immutable, shared by every thread */
+    long long now;             /* Unix seconds at the start of the request */
+};
+
+typedef void (*http_handler)(struct handler_context *context, const struct http_request *req,
+                             struct http_response *res);
+
+/* Response helpers for handlers. */
+void http_redirect(struct http_response *res, int status, const char *location);
+void http_add_cookie(struct http_response *res, const char *cookie); /* whole Set-Cookie value */
+
+#endif

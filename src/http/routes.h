@@ -1,0 +1,37 @@
+/* routes.h: the one route table: method, path pattern, handler, where it runs, body limit. */
+#ifndef GAZETTE_HTTP_ROUTES_H
+#define GAZETTE_HTTP_ROUTES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http/request.h"
+
+enum route_match {
+    ROUTE_EXACT,  /* the path is the pattern */
+    ROUTE_PREFIX, /* the path starts with the pattern */
+    ROUTE_SUFFIX, /* the path ends with the pattern (actions under a permalink) */
+    ROUTE_ANY,    /* every path (permalinks are free-form) */
+};
+
+enum route_role {
+    ROLE_ANYONE, /* readers; the admin issue adds editor, admin… checked here, in one place */
+};
+
+struct route {
+    const char *method;      /* "GET" also answers HEAD */
+    enum route_match match;
+    const char *pattern;
+    http_handler handler;
+    enum route_role role;
+    bool on_loop;            /* answered on the event loop: must not touch the store */
+    size_t max_body;         /* bytes; 0 = no body accepted */
+};
+
+/* The first route whose method and pattern fit, or NULL. */
+const struct route *http_route_find(const char *method, const char *path);
+
+/* Whether some route takes `path` with another method (for 405 versus 404). */
+bool http_route_path_known(const char *path);
+
+#endif

@@ -1,0 +1,542 @@
+/* server.c: h2o glue: listening sockets, one event loop per thread, the worker pool, and
+ * sending what handlers answer. The only file that knows h2o. */
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <h2o.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "http/routes.h"
+#include "model/secret.h"
+#include "render/template.h"
+#include "site/site.h"
+#include "store/store.h"
+#include "util/alloc.h"
+#include "util/log.h"
+
+/* One event loop thread: its own listening socket (SO_REUSEPORT) and h2o context. */
+struct loop_thread {
+    pthread_t thread;
+    h2o_evloop_t *loop;
+    h2o_context_t context;
+    h2o_accept_ctx_t accept_context;
+    int listen_fd;
+    h2o_socket_t *listener;             /* NULL once stopping */
+    h2o_multithread_queue_t *queue;     /* finished jobs come back through it */
+    h2o_multithread_receiver_t receiver;
+    size_t in_flight;                   /* jobs handed to workers, not yet back */
+};
+
+struct job_ref;
+
+/* A request handed to a worker. Owned by the loop thread that made it, except while a worker
+ * runs it; `req` is touched only on the loop thread. */
+struct job {
+    h2o_multithread_message_t message;  /* link for the return trip */
+    struct loop_thread *owner;
+    h2o_req_t *req;                     /* NULL when the client went away meanwhile */
+    struct job_ref *ref;                /* in req's pool; tells the job when req is freed */
+    const struct route *route;
+    arena arena;                        /* the request's arena: request copy, handler data */
+    struct http_request request;
+    struct http_response response;
+    struct job *next;                   /* worker queue link */
+};
+
+struct job_ref {
+    struct job *job; /* NULL once the job no longer cares */
+};
+
+struct static_asset {
+    char *path;         /* URL path, "/theme/style.css" */
+    const char *type;   /* Content-Type */
+    buf body;
+};
+
+/* Process-wide server state, set up before the threads start and read-only after. */
+static struct {
+    h2o_globalconf_t config;
+    template_set *theme;
+    struct static_asset assets[16];
+    size_t asset_count;
+    const char *db_location;
+    struct loop_thread *loops;
+    int loop_count;
+} server;
+
+/* The worker queue. */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t ready;
+    struct job *head, *tail;
+    bool stopping;
+} work = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false};
+
+static volatile sig_atomic_t stop_requested;
+
+static void on_stop_signal(int signal_number)
+{
+    (void)signal_number;
+    stop_requested = 1;
+}
+
+static const char *reason_phrase(int status)
+{
+    switch (status) {
+    case 200: return "OK";
+    case 301: return "Moved Permanently";
+    case 303: return "See Other";
+    case 304: return "Not Modified";
+    case 400: return "Bad Request";
+    case 403: return "Forbidden";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 413: return "Payload Too Large";
+    case 415: return "Unsupported Media Type";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "Unknown";
+    }
+}
+
+static void add_header(h2o_req_t *req, const h2o_token_t *token, const char *value)
+{
+    size_t n = strlen(value);
+    h2o_iovec_t copy = h2o_strdup(&req->pool, value, n);
+    h2o_add_header(&req->pool, &req->res.headers, token, NULL, copy.base, copy.len);
+}
+
+static void send_response(h2o_req_t *req, const struct http_response *res)
+{
+    req->res.status = res->status ? res->status : 200;
+    req->res.reason = reason_phrase(req->res.status);
+    add_header(req, H2O_TOKEN_CONTENT_TYPE,
+               res->content_type ? res->content_type : "text/html; charset=utf-8");
+    if (res->location)
+        add_header(req, H2O_TOKEN_LOCATION, res->location);
+    add_header(req, H2O_TOKEN_CACHE_CONTROL, res->cache_control ? res->cache_control : "no-cache");
+    for (size_t i = 0; i < res->set_cookie_count; i++)
+        add_header(req, H2O_TOKEN_SET_COOKIE, res->set_cookie[i]);
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
+                          NULL, H2O_STRLIT("nosniff"));
+    h2o_send_inline(req, res->body.ptr ? res->body.ptr : "", res->body.len);
+}
+
+static void job_free(struct job *job)
+{
+    buf_free(&job->response.body);
+    arena_free(&job->arena);
+    free(job);
+}
+
+/* --- workers --- */
+
+static void *worker_main(void *arg)
+{
+    store *s = arg;
+    for (;;) {
+        pthread_mutex_lock(&work.lock);
+        while (!work.head && !work.stopping)
+            pthread_cond_wait(&work.ready, &work.lock);
+        struct job *job = work.head;
+        if (job) {
+            work.head = job->next;
+            if (!work.head)
+                work.tail = NULL;
+        }
+        pthread_mutex_unlock(&work.lock);
+        if (!job)
+            break; /* stopping and the queue is empty */
+        struct handler_context context = {s, server.theme, (long long)time(NULL)};
+        job->route->handler(&context, &job->request, &job->response);
+        h2o_multithread_send_message(&job->owner->receiver, &job->message);
+    }
+    store_close(s);
+    return NULL;
+}
+
+static void queue_job(struct job *job)
+{
+    pthread_mutex_lock(&work.lock);
+    if (work.tail)
+        work.tail->next = job;
+    else
+        work.head = job;
+    work.tail = job;
+    pthread_cond_signal(&work.ready);
+    pthread_mutex_unlock(&work.lock);
+}
+
+/* --- the loop side --- */
+
+static void on_request_disposed(void *data)
+{
+    struct job_ref *ref = data;
+    if (ref->job)
+        ref->job->req = NULL;
+}
+
+static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *messages)
+{
+    struct loop_thread *lt = H2O_STRUCT_FROM_MEMBER(struct loop_thread, receiver, receiver);
+    while (!h2o_linklist_is_empty(messages)) {
+        h2o_multithread_message_t *message =
+            H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+        h2o_linklist_unlink(&message->link);
+        struct job *job = H2O_STRUCT_FROM_MEMBER(struct job, message, message);
+        if (job->req) {
+            job->ref->job = NULL;
+            send_response(job->req, &job->response);
+        }
+        lt->in_flight--;
+        job_free(job);
+    }
+}
+
+static const char *header_copy(arena *a, h2o_req_t *req, const h2o_token_t *token)
+{
+    ssize_t i = h2o_find_header(&req->headers, token, -1);
+    if (i < 0)
+        return "";
+    return arena_strndup(a, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
+}
+
+static const char *header_copy_named(arena *a, h2o_req_t *req, const char *name)
+{
+    ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
+    if (i < 0)
+        return "";
+    return arena_strndup(a, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
+}
+
+static const char *client_address(arena *a, h2o_req_t *req)
+{
+    struct sockaddr_storage address;
+    socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&address);
+    char host[NI_MAXHOST];
+    size_t n = h2o_socket_getnumerichost((struct sockaddr *)&address, len, host);
+    return n == SIZE_MAX ? "" : arena_strndup(a, host, n);
+}
+
+static bool serve_asset(h2o_req_t *req, strview path)
+{
+    for (size_t i = 0; i < server.asset_count; i++) {
+        const struct static_asset *asset = &server.assets[i];
+        if (!strview_equal_cstr(path, asset->path))
+            continue;
+        req->res.status = 200;
+        req->res.reason = "OK";
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+                       asset->type, strlen(asset->type));
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                       H2O_STRLIT("public, max-age=3600"));
+        h2o_send_inline(req, asset->body.ptr, asset->body.len);
+        return true;
+    }
+    return false;
+}
+
+static void send_simple(h2o_req_t *req, int status, const char *message)
+{
+    struct http_response res = {.status = status, .content_type = "text/plain; charset=utf-8"};
+    buf_printf(&res.body, "%s\n", message);
+    send_response(req, &res);
+    buf_free(&res.body);
+}
+
+static int on_request(h2o_handler_t *handler, h2o_req_t *req)
+{
+    (void)handler;
+    struct loop_thread *lt = H2O_STRUCT_FROM_MEMBER(struct loop_thread, context, req->conn->ctx);
+    size_t path_len = req->query_at != SIZE_MAX ? req->query_at : req->path.len;
+    strview path = {req->path.base, path_len};
+    strview method = {req->method.base, req->method.len};
+    bool is_get = strview_equal_cstr(method, "GET") || strview_equal_cstr(method, "HEAD");
+    if (is_get && strview_starts_with(path, "/theme/") && serve_asset(req, path))
+        return 0;
+
+    struct job *job = xcalloc(1, sizeof(*job));
+    job->owner = lt;
+    struct http_request *r = &job->request;
+    arena *a = &job->arena;
+    r->arena = a;
+    r->method = arena_view_dup(a, method);
+    r->path = arena_view_dup(a, path);
+    r->query = req->query_at != SIZE_MAX
+                   ? arena_strndup(a, req->path.base + req->query_at + 1,
+                                   req->path.len - req->query_at - 1)
+                   : "";
+    job->route = http_route_find(r->method, r->path);
+    if (!job->route) {
+        job_free(job);
+        send_simple(req, 405, "This address does not take that method.");
+        return 0;
+    }
+    if (req->entity.base && req->entity.len > job->route->max_body) {
+        job_free(job);
+        send_simple(req, 413, "The request body is larger than this address accepts.");
+        return 0;
+    }
+    if (req->entity.base)
+        r->body = (strview){arena_strndup(a, req->entity.base, req->entity.len), req->entity.len};
+    else
+        r->body = (strview){"", 0};
+    r->host = header_copy(a, req, H2O_TOKEN_HOST);
+    r->origin = header_copy_named(a, req, "origin");
+    r->referer = header_copy(a, req, H2O_TOKEN_REFERER);
+    r->cookie = header_copy(a, req, H2O_TOKEN_COOKIE);
+    r->content_type = header_copy(a, req, H2O_TOKEN_CONTENT_TYPE);
+    r->user_agent = header_copy(a, req, H2O_TOKEN_USER_AGENT);
+    r->client_ip = client_address(a, req);
+    ssize_t proto = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-proto"), -1);
+    r->https = proto >= 0 && h2o_lcstris(req->headers.entries[proto].value.base,
+                                         req->headers.entries[proto].value.len, H2O_STRLIT("https"));
+
+    if (job->route->on_loop) {
+        struct handler_context context = {NULL, server.theme, (long long)time(NULL)};
+        job->route->handler(&context, r, &job->response);
+        send_response(req, &job->response);
+        job_free(job);
+        return 0;
+    }
+    job->req = req;
+    job->ref = h2o_mem_alloc_shared(&req->pool, sizeof(*job->ref), on_request_disposed);
+    job->ref->job = job;
+    lt->in_flight++;
+    queue_job(job);
+    return 0;
+}
+
+static void on_accept(h2o_socket_t *listener, const char *error)
+{
+    if (error)
+        return;
+    struct loop_thread *lt = listener->data;
+    h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
+    if (sock)
+        h2o_accept(&lt->accept_context, sock);
+}
+
+static void *loop_main(void *arg)
+{
+    struct loop_thread *lt = arg;
+    lt->loop = h2o_evloop_create();
+    h2o_context_init(&lt->context, lt->loop, &server.config);
+    lt->accept_context.ctx = &lt->context;
+    lt->accept_context.hosts = server.config.hosts;
+    lt->queue = h2o_multithread_create_queue(lt->loop);
+    h2o_multithread_register_receiver(lt->queue, &lt->receiver, on_jobs_done);
+    lt->listener = h2o_evloop_socket_create(lt->loop, lt->listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    lt->listener->data = lt;
+    h2o_socket_read_start(lt->listener, on_accept);
+
+    while (!stop_requested || lt->in_flight > 0) {
+        if (stop_requested && lt->listener) {
+            h2o_socket_read_stop(lt->listener);
+            h2o_socket_close(lt->listener);
+            lt->listener = NULL;
+        }
+        h2o_evloop_run(lt->loop, 100);
+    }
+    /* let the last responses reach their sockets */
+    for (int i = 0; i < 3; i++)
+        h2o_evloop_run(lt->loop, 20);
+    if (lt->listener) {
+        h2o_socket_read_stop(lt->listener);
+        h2o_socket_close(lt->listener);
+    }
+    return NULL;
+}
+
+static int open_listener(const char *address_text, buf *error)
+{
+    char host[256];
+    const char *colon = strrchr(address_text, ':');
+    if (!colon || (size_t)(colon - address_text) >= sizeof(host)) {
+        buf_printf(error, "--listen %s: expected ADDRESS:PORT, e.g. 127.0.0.1:8080", address_text);
+        return -1;
+    }
+    memcpy(host, address_text, (size_t)(colon - address_text));
+    host[colon - address_text] = '\0';
+    char *end;
+    long port = strtol(colon + 1, &end, 10);
+    if (*end || port < 1 || port > 65535) {
+        buf_printf(error, "--listen %s: the port must be 1 to 65535", address_text);
+        return -1;
+    }
+    struct sockaddr_storage address = {0};
+    socklen_t address_len;
+    int family;
+    size_t host_len = strlen(host);
+    if (host[0] == '[' && host_len > 2 && host[host_len - 1] == ']') {
+        struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&address;
+        host[host_len - 1] = '\0';
+        if (inet_pton(AF_INET6, host + 1, &in6->sin6_addr) != 1)
+            goto bad_address;
+        in6->sin6_family = family = AF_INET6;
+        in6->sin6_port = htons((uint16_t)port);
+        address_len = sizeof(*in6);
+    } else {
+        struct sockaddr_in *in = (struct sockaddr_in *)&address;
+        if (inet_pton(AF_INET, host, &in->sin_addr) != 1)
+            goto bad_address;
+        in->sin_family = family = AF_INET;
+        in->sin_port = htons((uint16_t)port);
+        address_len = sizeof(*in);
+    }
+    int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    int on = 1;
+    if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) != 0 ||
+        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &on, sizeof(on)) != 0 ||
+        bind(fd, (struct sockaddr *)&address, address_len) != 0 || listen(fd, SOMAXCONN) != 0) {
+        buf_printf(error, "cannot listen on %s: %s", address_text, strerror(errno));
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    return fd;
+bad_address:
+    buf_printf(error, "--listen %s: not a numeric IPv4 or [IPv6] address", address_text);
+    return -1;
+}
+
+static const char *asset_type(const char *name)
+{
+    const char *dot = strrchr(name, '.');
+    if (dot && strcmp(dot, ".css") == 0)
+        return "text/css; charset=utf-8";
+    if (dot && strcmp(dot, ".js") == 0)
+        return "text/javascript; charset=utf-8";
+    return NULL;
+}
+
+/* Loads the theme's CSS and JS into memory: the loop answers them without touching disk. */
+static int load_assets(const char *dir, buf *error)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        buf_printf(error, "%s: %s", dir, strerror(errno));
+        return -1;
+    }
+    struct dirent *entry;
+    while ((entry = readdir(d)) && server.asset_count < sizeof(server.assets) / sizeof(server.assets[0])) {
+        const char *type = asset_type(entry->d_name);
+        if (!type || entry->d_name[0] == '.')
+            continue;
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", dir, entry->d_name);
+        FILE *f = fopen(path, "rb");
+        if (!f)
+            continue;
+        struct static_asset *asset = &server.assets[server.asset_count++];
+        asset->type = type;
+        buf url = {0};
+        buf_printf(&url, "/theme/%s", entry->d_name);
+        asset->path = buf_detach(&url);
+        char chunk[8192];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+            buf_append(&asset->body, chunk, n);
+        fclose(f);
+    }
+    closedir(d);
+    return 0;
+}
+
+int http_serve(const struct http_server_options *o, buf *error)
+{
+    int rc = -1;
+    int workers_started = 0, loops_started = 0;
+    store **stores = NULL;
+    pthread_t *worker_threads = NULL;
+    signal(SIGPIPE, SIG_IGN); /* a client resetting mid-response must not kill the process */
+
+    server.db_location = o->db_location;
+    server.theme = template_load_dir(o->theme_dir, error);
+    if (!server.theme || load_assets(o->theme_dir, error) != 0)
+        goto out;
+
+    /* Every worker's store is opened before serving, so a bad database fails at start. */
+    stores = xcalloc((size_t)o->workers, sizeof(*stores));
+    for (int i = 0; i < o->workers; i++) {
+        stores[i] = store_open(o->db_location, error);
+        if (!stores[i])
+            goto out;
+    }
+    if (secret_ensure(stores[0]) != STORE_OK) {
+        buf_printf(error, "%s", store_error(stores[0]));
+        goto out;
+    }
+
+    h2o_config_init(&server.config);
+    server.config.server_name = h2o_iovec_init(H2O_STRLIT("gazette"));
+    server.config.max_request_entity_size = o->max_body;
+    server.config.http1.req_timeout = (uint64_t)o->timeout_s * 1000;
+    server.config.http1.upgrade_to_http2 = 0; /* HTTP/2 belongs to the proxy in front */
+    h2o_hostconf_t *host =
+        h2o_config_register_host(&server.config, h2o_iovec_init(H2O_STRLIT("default")), 65535);
+    h2o_pathconf_t *pathconf = h2o_config_register_path(host, "/", 0);
+    h2o_handler_t *handler = h2o_create_handler(pathconf, sizeof(*handler));
+    handler->on_req = on_request;
+    if (o->access_log) {
+        h2o_access_log_filehandle_t *log = h2o_access_log_open_handle(
+            strcmp(o->access_log, "-") == 0 ? "/dev/stdout" : o->access_log, NULL,
+            H2O_LOGCONF_ESCAPE_APACHE);
+        if (!log) {
+            buf_printf(error, "cannot open the access log %s", o->access_log);
+            goto out;
+        }
+        h2o_access_log_register(pathconf, log);
+    }
+
+    server.loop_count = o->loops;
+    server.loops = xcalloc((size_t)o->loops, sizeof(*server.loops));
+    for (int i = 0; i < o->loops; i++) {
+        server.loops[i].listen_fd = open_listener(o->listen, error);
+        if (server.loops[i].listen_fd < 0)
+            goto out;
+    }
+
+    struct sigaction stop = {.sa_handler = on_stop_signal};
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIGTERM, &stop, NULL);
+    sigaction(SIGINT, &stop, NULL);
+
+    worker_threads = xcalloc((size_t)o->workers, sizeof(*worker_threads));
+    for (; workers_started < o->workers; workers_started++)
+        pthread_create(&worker_threads[workers_started], NULL, worker_main,
+                       stores[workers_started]);
+    for (; loops_started < o->loops; loops_started++)
+        pthread_create(&server.loops[loops_started].thread, NULL, loop_main,
+                       &server.loops[loops_started]);
+    log_info("serving http://%s/ (%d loop threads, %d workers, database %s)", o->listen, o->loops,
+             o->workers, o->db_location);
+    rc = 0;
+out:
+    for (int i = 0; i < loops_started; i++)
+        pthread_join(server.loops[i].thread, NULL);
+    pthread_mutex_lock(&work.lock);
+    work.stopping = true;
+    pthread_cond_broadcast(&work.ready);
+    pthread_mutex_unlock(&work.lock);
+    for (int i = 0; i < workers_started; i++)
+        pthread_join(worker_threads[i], NULL);
+    for (int i = workers_started; stores && i < o->workers; i++)
+        store_close(stores[i]); /* workers close their own */
+    free(stores);
+    free(worker_threads);
+    if (rc == 0)
+        log_info("stopped");
+    return rc;
+}

@@ -1,0 +1,420 @@
+/* wxr_import.c: maps what the WXR reader streams (authors, terms, items, comments) to the store. */
+#include "import/wxr_import.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "import/wxr_reader.h"
+#include "model/comment.h"
+#include "model/post.h"
+#include "model/settings.h"
+#include "render/autop.h"
+#include "render/sanitize.h"
+#include "render/text.h"
+#include "util/alloc.h"
+
+struct import_state {
+    store *store;
+    const char *path;
+    FILE *progress;
+    arena arena;                        /* per item; reset after each */
+    struct wxr_import_summary *summary;
+    buf *error;
+    const char *base_url;               /* site link, stripped from item links */
+};
+
+static int store_failed(struct import_state *st, int line, const char *what)
+{
+    buf_printf(st->error, "%s:%d: %s: %s", st->path, line, what, store_error(st->store));
+    return -1;
+}
+
+static void skip(struct import_state *st, int line, const char *reason)
+{
+    st->summary->skipped++;
+    buf_printf(&st->summary->skipped_lines, "  %d: %s\n", line, reason);
+}
+
+/* "YYYY-MM-DD HH:MM:SS" (UTC) to Unix seconds; 0 when empty or all zeros. */
+static long long parse_wp_date(const char *text)
+{
+    struct tm tm = {0};
+    if (sscanf(text, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
+               &tm.tm_min, &tm.tm_sec) != 6 || tm.tm_year == 0)
+        return 0;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    return (long long)timegm(&tm);
+}
+
+static const char *sanitized(arena *a, const char *html, enum sanitize_profile profile)
+{
+    buf paragraphs = {0}, clean = {0};
+    render_autop(html, strlen(html), &paragraphs);
+    render_sanitize_html(buf_cstr(&paragraphs), paragraphs.len, profile, &clean);
+    const char *result = arena_strndup(a, buf_cstr(&clean), clean.len);
+    buf_free(&paragraphs);
+    buf_free(&clean);
+    return result;
+}
+
+static int on_site(void *context, const struct wxr_site *site)
+{
+    struct import_state *st = context;
+    st->base_url = xstrdup(*site->base_blog_url ? site->base_blog_url : site->link);
+    return 0;
+}
+
+static int on_author(void *context, const struct wxr_author *author)
+{
+    struct import_state *st = context;
+    struct store_user user;
+    int rc = store_user_find_login(st->store, &st->arena, author->login, &user);
+    if (rc == STORE_ERROR)
+        return store_failed(st, author->line, "reading user");
+    if (rc == STORE_OK || !*author->login)
+        return 0;
+    /* Imported authors cannot log in until an admin gives them a password. */
+    user = (struct store_user){.login = author->login,
+                               .display_name = *author->display_name ? author->display_name
+                                                                     : author->login,
+                               .email = author->email, .role = "author", .disabled = true};
+    if (store_user_insert(st->store, &user, NULL) != STORE_OK)
+        return store_failed(st, author->line, "storing author");
+    st->summary->authors_new++;
+    return 0;
+}
+
+static int on_term(void *context, const struct wxr_term *term)
+{
+    struct import_state *st = context;
+    const char *taxonomy = term->taxonomy;
+    if (strcmp(taxonomy, "category") != 0 && strcmp(taxonomy, "post_tag") != 0)
+        return 0; /* nav menus, formats, custom taxonomies: not ours */
+    if (!*term->slug) {
+        skip(st, term->line, "a term without a slug");
+        return 0;
+    }
+    struct store_term existing;
+    int rc = store_term_find(st->store, &st->arena, taxonomy, term->slug, &existing);
+    if (rc == STORE_ERROR)
+        return store_failed(st, term->line, "reading term");
+    if (rc == STORE_OK)
+        return 0;
+    long long parent_id = 0;
+    if (*term->parent_slug &&
+        post_term_ensure(st->store, &st->arena, taxonomy, term->parent_slug, term->parent_slug, 0,
+                         &parent_id) != STORE_OK)
+        return store_failed(st, term->line, "storing parent term");
+    struct store_term t = {.taxonomy = taxonomy, .slug = term->slug,
+                           .name = *term->name ? term->name : term->slug,
+                           .description = term->description, .parent_id = parent_id};
+    if (store_term_insert(st->store, &t, NULL) != STORE_OK)
+        return store_failed(st, term->line, "storing term");
+    if (strcmp(taxonomy, "category") == 0)
+        st->summary->categories_new++;
+    else
+        st->summary->tags_new++;
+    return 0;
+}
+
+/* The permalink path of an item: its <link> without the site's address, when that is a path
+ * (not "?p=…" as drafts have); else one made from the permalink setting. */
+static const char *item_path(struct import_state *st, const struct wxr_item *item,
+                             const struct store_post *post)
+{
+    const char *link = item->link;
+    size_t base = st->base_url ? strlen(st->base_url) : 0;
+    if (base && strncmp(link, st->base_url, base) == 0)
+        link += base;
+    else if (strstr(link, "://")) {
+        link = strchr(strstr(link, "://") + 3, '/');
+        if (!link)
+            link = "";
+    }
+    if (*link == '/' && !strchr(link, '?') && !strchr(link, '#') && strlen(link) > 1) {
+        size_t n = strlen(link);
+        return link[n - 1] == '/' ? arena_strdup(&st->arena, link)
+                                  : arena_printf(&st->arena, "%s/", link);
+    }
+    const char *pattern = settings_get(st->store, &st->arena, "site.permalink");
+    return post_permalink(&st->arena, pattern, post);
+}
+
+static const char *comment_status(const char *approved)
+{
+    if (strcmp(approved, "1") == 0)
+        return "approved";
+    if (strcmp(approved, "spam") == 0)
+        return "spam";
+    if (strcmp(approved, "trash") == 0 || strcmp(approved, "post-trashed") == 0)
+        return "trash";
+    return "pending";
+}
+
+static int status_index(const char *status)
+{
+    static const char *const order[] = {"approved", "pending", "spam", "trash"};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(order[i], status) == 0)
+            return i;
+    return 1;
+}
+
+static int import_comment(struct import_state *st, long long post_id,
+                          const struct wxr_comment *wc, long long parent_id)
+{
+    const char *type = *wc->type ? wc->type : "comment";
+    if (strcmp(type, "comment") != 0 && strcmp(type, "pingback") != 0 &&
+        strcmp(type, "trackback") != 0) {
+        skip(st, wc->line, arena_printf(&st->arena, "comment %ld: type '%s' is not imported",
+                                        wc->wp_id, type));
+        return 0;
+    }
+    bool taken = false;
+    if (wc->wp_id > 0 && store_comment_id_taken(st->store, wc->wp_id, &taken) != STORE_OK)
+        return store_failed(st, wc->line, "reading comment");
+    struct store_comment c = {
+        .id = wc->wp_id > 0 && !taken ? wc->wp_id : 0, /* keeps #comment-ID links working */
+        .post_id = post_id,
+        .parent_id = parent_id,
+        .wp_id = wc->wp_id,
+        .author = wc->author,
+        .email = wc->author_email,
+        .url = render_url_is_safe(wc->author_url, strlen(wc->author_url)) ? wc->author_url : "",
+        .ip = wc->author_ip,
+        .body_html = sanitized(&st->arena, wc->content, SANITIZE_COMMENT),
+        .status = comment_status(wc->approved),
+        .type = type,
+        .created_at = parse_wp_date(*wc->date_gmt && parse_wp_date(wc->date_gmt) ? wc->date_gmt
+                                                                                 : wc->date),
+    };
+    long long id;
+    if (comment_insert_placed(st->store, &st->arena, &c, &id) != STORE_OK)
+        return store_failed(st, wc->line, "storing comment");
+    if (strcmp(type, "comment") == 0) {
+        st->summary->comments_new++;
+        st->summary->comments_by_status[status_index(c.status)]++;
+    } else
+        st->summary->pingbacks_new++;
+    return 0;
+}
+
+/* Comments in an order where each parent comes before its replies, whatever the file's order;
+ * a reply whose parent is not in the file becomes a top-level comment. */
+static int import_comments(struct import_state *st, long long post_id,
+                           const struct wxr_item *item)
+{
+    size_t n = item->comment_count;
+    char *done = arena_alloc(&st->arena, n ? n : 1);
+    size_t remaining = n;
+    while (remaining) {
+        size_t progress = 0;
+        for (size_t i = 0; i < n; i++) {
+            const struct wxr_comment *wc = &item->comments[i];
+            if (done[i])
+                continue;
+            struct store_comment existing;
+            int rc = wc->wp_id ? store_comment_find_wp_id(st->store, &st->arena, post_id,
+                                                           wc->wp_id, &existing)
+                               : STORE_NOT_FOUND;
+            if (rc == STORE_ERROR)
+                return store_failed(st, wc->line, "reading comment");
+            if (rc == STORE_OK) {
+                st->summary->comments_present++;
+                done[i] = 1, remaining--, progress++;
+                continue;
+            }
+            long long parent_id = 0;
+            if (wc->parent_wp_id) {
+                struct store_comment parent;
+                rc = store_comment_find_wp_id(st->store, &st->arena, post_id, wc->parent_wp_id,
+                                              &parent);
+                if (rc == STORE_ERROR)
+                    return store_failed(st, wc->line, "reading comment");
+                bool parent_in_file = false;
+                for (size_t k = 0; k < n; k++)
+                    if (item->comments[k].wp_id == wc->parent_wp_id && k != i)
+                        parent_in_file = true;
+                if (rc == STORE_NOT_FOUND && parent_in_file)
+                    continue; /* its parent comes in a later round */
+                parent_id = rc == STORE_OK ? parent.id : 0;
+            }
+            if (import_comment(st, post_id, wc, parent_id) != 0)
+                return -1;
+            done[i] = 1, remaining--, progress++;
+        }
+        if (!progress) {
+            /* a cycle of parents: import the rest as top-level comments */
+            for (size_t i = 0; i < n; i++)
+                if (!done[i]) {
+                    if (import_comment(st, post_id, &item->comments[i], 0) != 0)
+                        return -1;
+                    done[i] = 1, remaining--;
+                }
+        }
+    }
+    return 0;
+}
+
+static bool known_status(const char *status)
+{
+    static const char *const statuses[] = {"publish", "draft", "pending", "private", "future",
+                                           "trash"};
+    for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
+        if (strcmp(statuses[i], status) == 0)
+            return true;
+    return false;
+}
+
+static int import_item(struct import_state *st, const struct wxr_item *item)
+{
+    struct wxr_import_summary *sum = st->summary;
+    bool is_page = strcmp(item->post_type, "page") == 0;
+    if (!is_page && strcmp(item->post_type, "post") != 0) {
+        skip(st, item->line, arena_printf(&st->arena, "item %ld: post type '%s' is not imported",
+                                          item->wp_id, item->post_type));
+        return 0;
+    }
+    if (!known_status(item->status)) {
+        skip(st, item->line, arena_printf(&st->arena, "item %ld: status '%s' is not imported",
+                                          item->wp_id, item->status));
+        return 0;
+    }
+    struct store_post post;
+    int rc = item->wp_id ? store_post_find_wp_id(st->store, &st->arena, item->wp_id, &post)
+                         : STORE_NOT_FOUND;
+    if (rc == STORE_ERROR)
+        return store_failed(st, item->line, "reading post");
+    if (rc == STORE_OK) {
+        if (is_page)
+            sum->pages_present++;
+        else
+            sum->posts_present++;
+        return import_comments(st, post.id, item);
+    }
+    bool taken = false;
+    if (item->wp_id > 0 && store_post_id_taken(st->store, item->wp_id, &taken) != STORE_OK)
+        return store_failed(st, item->line, "reading post");
+    long long published = parse_wp_date(item->post_date_gmt);
+    if (!published)
+        published = parse_wp_date(item->post_date);
+    if (!published)
+        published = (long long)time(NULL);
+    buf excerpt = {0};
+    struct text_options plain = {0};
+    render_html_to_text(item->excerpt, strlen(item->excerpt), &plain, &excerpt);
+    while (excerpt.len && excerpt.ptr[excerpt.len - 1] == '\n')
+        excerpt.ptr[--excerpt.len] = '\0';
+    post = (struct store_post){
+        .id = item->wp_id > 0 && !taken ? item->wp_id : 0,
+        .wp_id = item->wp_id,
+        .type = is_page ? "page" : "post",
+        .status = item->status,
+        .slug = *item->post_name ? item->post_name : post_slugify(&st->arena, item->title),
+        .title = item->title,
+        .excerpt = arena_strndup(&st->arena, buf_cstr(&excerpt), excerpt.len),
+        .body_html = sanitized(&st->arena, item->content, SANITIZE_ARTICLE),
+        .password = item->post_password,
+        .guid = item->guid,
+        .published_at = published,
+        .modified_at = published,
+        .comments_open = strcmp(item->comment_status, "open") == 0,
+        .sticky = item->sticky,
+    };
+    buf_free(&excerpt);
+    struct store_user author;
+    rc = store_user_find_login(st->store, &st->arena, item->creator, &author);
+    if (rc == STORE_ERROR)
+        return store_failed(st, item->line, "reading author");
+    post.author_id = rc == STORE_OK ? author.id : 0;
+    post.author_login = rc == STORE_OK ? author.login : "";
+    post.path = item_path(st, item, &post);
+    struct store_post clash;
+    rc = store_post_find_path(st->store, &st->arena, post.path, &clash);
+    if (rc == STORE_ERROR)
+        return store_failed(st, item->line, "reading post");
+    if (rc == STORE_OK)
+        post.path = arena_printf(&st->arena, "%s%ld/", post.path, item->wp_id);
+
+    long long id;
+    if (store_post_insert(st->store, &post, &id) != STORE_OK)
+        return store_failed(st, item->line, "storing post");
+    for (size_t i = 0; i < item->term_count; i++) {
+        const struct wxr_item_term *t = &item->terms[i];
+        if (strcmp(t->domain, "category") != 0 && strcmp(t->domain, "post_tag") != 0)
+            continue;
+        long long term_id;
+        const char *slug = *t->nicename ? t->nicename : post_slugify(&st->arena, t->name);
+        if (post_term_ensure(st->store, &st->arena, t->domain, slug, t->name, 0, &term_id) !=
+                STORE_OK ||
+            store_post_term_add(st->store, id, term_id) != STORE_OK)
+            return store_failed(st, item->line, "linking term");
+    }
+    if (is_page)
+        sum->pages_new++;
+    else
+        sum->posts_new++;
+    return import_comments(st, id, item);
+}
+
+static int on_item(void *context, const struct wxr_item *item)
+{
+    struct import_state *st = context;
+    int rc = import_item(st, item);
+    arena_free(&st->arena);
+    return rc;
+}
+
+static void on_progress(void *context, size_t done, size_t total)
+{
+    struct import_state *st = context;
+    if (!st->progress || !total)
+        return;
+    fprintf(st->progress, "\rimporting %s: %3d%%", st->path, (int)(100.0 * done / total));
+    if (done >= total)
+        fputc('\n', st->progress);
+    fflush(st->progress);
+}
+
+int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_summary *summary,
+               buf *error)
+{
+    memset(summary, 0, sizeof(*summary));
+    struct import_state st = {.store = s, .path = path, .progress = progress,
+                              .summary = summary, .error = error};
+    struct wxr_sink sink = {.context = &st, .site = on_site, .author = on_author,
+                            .term = on_term, .item = on_item, .progress = on_progress};
+    if (store_begin(s) != STORE_OK) {
+        buf_printf(error, "%s: %s", path, store_error(s));
+        return -1;
+    }
+    int rc = import_wxr_read(path, &sink, error);
+    arena_free(&st.arena);
+    free((char *)st.base_url);
+    if (rc == 0 && store_commit(s) != STORE_OK) {
+        buf_printf(error, "%s: commit: %s", path, store_error(s));
+        rc = -1;
+    }
+    if (rc != 0) {
+        store_rollback(s);
+        return -1;
+    }
+    return 0;
+}
+
+void wxr_import_print_summary(const struct wxr_import_summary *sum, FILE *out)
+{
+    fprintf(out, "posts: %ld new, %ld already present\n", sum->posts_new, sum->posts_present);
+    fprintf(out, "pages: %ld new, %ld already present\n", sum->pages_new, sum->pages_present);
+    fprintf(out,
+            "comments: %ld new (approved %ld, pending %ld, spam %ld, trash %ld), "
+            "%ld already present\n",
+            sum->comments_new, sum->comments_by_status[0], sum->comments_by_status[1],
+            sum->comments_by_status[2], sum->comments_by_status[3], sum->comments_present);
+    fprintf(out, "pingbacks: %ld new\n", sum->pingbacks_new);
+    fprintf(out, "authors: %ld new, categories: %ld new, tags: %ld new\n", sum->authors_new,
+            sum->categories_new, sum->tags_new);
+    fprintf(out, "skipped: %ld\n%s", sum->skipped, buf_cstr((buf *)&sum->skipped_lines));
+}

@@ -1,0 +1,30 @@
+/* wxr_import.h: imports a WordPress export into the store, in one transaction. */
+#ifndef GAZETTE_IMPORT_WXR_IMPORT_H
+#define GAZETTE_IMPORT_WXR_IMPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "store/store.h"
+#include "util/buf.h"
+
+struct wxr_import_summary {
+    long posts_new, posts_present, pages_new, pages_present;
+    long comments_new, comments_present;
+    long comments_by_status[4]; /* approved, pending, spam, trash (new ones) */
+    long pingbacks_new;
+    long authors_new, categories_new, tags_new;
+    long skipped;
+    buf skipped_lines; /* "  LINE: reason\n" per skipped item */
+};
+
+/* Imports the WXR file at `path`. Everything or nothing: on any error the store is left as it
+ * was, and `error` says "PATH:LINE: what". Items already present (same WordPress ID) are not
+ * duplicated. `progress`, when not NULL, gets a progress line rewritten in place (a
+ * terminal). Returns 0 or -1. The caller frees summary->skipped_lines. */
+int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_summary *summary,
+               buf *error);
+
+void wxr_import_print_summary(const struct wxr_import_summary *summary, FILE *out);
+
+#endif

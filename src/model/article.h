@@ -1,0 +1,37 @@
+/* article.h: everything an article page shows, gathered from the store in a fixed few queries. */
+#ifndef GAZETTE_MODEL_ARTICLE_H
+#define GAZETTE_MODEL_ARTICLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/comment.h"
+#include "store/store.h"
+
+/* What the reader typed into the comment form, shown again after an error. */
+struct comment_form {
+    const char *author, *email, *url, *comment; /* NULL = empty */
+    long long parent_id;                        /* the comment replied to, 0 for none */
+    bool remember;
+    const char *const *errors;                  /* messages for a person */
+    size_t error_count;
+};
+
+struct article_view {
+    struct store_post post;
+    struct store_term *terms; /* categories then tags */
+    size_t term_count;
+    struct comment_node *comments; /* display order */
+    size_t comment_count;
+    bool comments_open;       /* the form is shown */
+    bool locked;              /* password-protected and not unlocked: body and comments hidden */
+    long long held_id;        /* a held comment shown to its author, 0 for none */
+    struct comment_form form; /* values for the comment form */
+};
+
+/* Loads terms and the comment thread of `post` (copied into the view). `held_id`, when
+ * non-zero, is a held comment its author may see. All memory in `a`. */
+int article_load(store *s, arena *a, const struct store_post *post, long long held_id,
+                 long long now, struct article_view *view);
+
+#endif

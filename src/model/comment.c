@@ -1,0 +1,256 @@
+/* comment.c: validation, moderation, depth rule, materialised paths and thread numbering. */
+#include "model/comment.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "model/post.h"
+#include "model/secret.h"
+#include "model/settings.h"
+#include "render/markdown.h"
+#include "util/log.h"
+#include "util/utf8.h"
+
+#define AUTHOR_MAX 245 /* WordPress's column sizes, so imported data fits either way */
+#define EMAIL_MAX 100
+#define URL_MAX 200
+
+static void add_error(struct comment_result *out, const char *field, const char *message)
+{
+    if (out->error_count < COMMENT_MAX_ERRORS) {
+        out->error_fields[out->error_count] = field;
+        out->errors[out->error_count++] = message;
+    }
+}
+
+/* Trimmed copy of `s` in the arena. */
+static const char *trimmed(arena *a, const char *s)
+{
+    if (!s)
+        return "";
+    while (isspace((unsigned char)*s))
+        s++;
+    size_t n = strlen(s);
+    while (n && isspace((unsigned char)s[n - 1]))
+        n--;
+    return arena_strndup(a, s, n);
+}
+
+/* A deliberately plain check: something@domain.tld with no spaces or angle brackets. */
+static bool email_valid(const char *email)
+{
+    const char *at = strchr(email, '@');
+    if (!at || at == email || strchr(at + 1, '@'))
+        return false;
+    const char *dot = strrchr(at, '.');
+    if (!dot || dot == at + 1 || !dot[1])
+        return false;
+    for (const char *p = email; *p; p++)
+        if ((unsigned char)*p <= ' ' || strchr("<>()[]\\,;:\"", *p))
+            return false;
+    return true;
+}
+
+static const char *normalized_url(arena *a, const char *url, bool *valid)
+{
+    *valid = true;
+    if (!*url)
+        return url;
+    for (const char *p = url; *p; p++)
+        if ((unsigned char)*p <= ' ' || *p == '"' || *p == '<' || *p == '>')
+            *valid = false;
+    if (strncasecmp(url, "http://", 7) == 0 || strncasecmp(url, "https://", 8) == 0)
+        return url;
+    if (strstr(url, "://") || strchr(url, ':')) {
+        *valid = false; /* another scheme: javascript:, data:, ftp://… */
+        return url;
+    }
+    return arena_printf(a, "http://%s", url);
+}
+
+static void path_segment(char out[COMMENT_PATH_SEGMENT + 1], long long created_at, long long id)
+{
+    snprintf(out, COMMENT_PATH_SEGMENT + 1, "%08" PRIx32 "%08" PRIx32,
+             (uint32_t)(created_at < 0 ? 0 : created_at), (uint32_t)id);
+}
+
+int comment_insert_placed(store *s, arena *a, struct store_comment *c, long long *id)
+{
+    const char *parent_path = "";
+    c->depth = 1;
+    if (c->parent_id) {
+        struct store_comment parent;
+        int rc = store_comment_get(s, a, c->parent_id, &parent);
+        if (rc != STORE_OK)
+            return rc == STORE_NOT_FOUND ? STORE_ERROR : rc;
+        parent_path = parent.path;
+        c->depth = parent.depth + 1;
+    }
+    if (store_comment_insert(s, c, id) != STORE_OK)
+        return STORE_ERROR;
+    char segment[COMMENT_PATH_SEGMENT + 1];
+    path_segment(segment, c->created_at, *id);
+    c->path = arena_printf(a, "%s%s", parent_path, segment);
+    c->id = *id;
+    return store_comment_set_path(s, *id, c->path);
+}
+
+/* The deepest allowed ancestor for a reply to `parent`: replies below max_depth attach to the
+ * parent's ancestor at depth max_depth - 1, so they show beside the deepest comments. */
+static int reply_parent(store *s, arena *a, struct store_comment *parent, int max_depth)
+{
+    while (parent->depth >= max_depth && parent->parent_id) {
+        if (store_comment_get(s, a, parent->parent_id, parent) != STORE_OK)
+            return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+void comment_submit(store *s, arena *a, const struct store_post *post,
+                    const struct comment_input *in, struct comment_result *out)
+{
+    memset(out, 0, sizeof(*out));
+    if (!post_comments_open(s, a, post, in->now)) {
+        out->outcome = COMMENT_CLOSED;
+        return;
+    }
+    const char *author = trimmed(a, in->author);
+    const char *email = trimmed(a, in->email);
+    bool url_ok;
+    const char *url = normalized_url(a, trimmed(a, in->url), &url_ok);
+    const char *text = in->text ? in->text : "";
+    size_t max_text = (size_t)settings_get_int(s, a, "comments.max_kb") * 1024;
+
+    if (!utf8_valid(author, strlen(author)) || !utf8_valid(email, strlen(email)) ||
+        !utf8_valid(url, strlen(url)) || !utf8_valid(text, in->text_len))
+        add_error(out, "comment", "The form held text that is not valid UTF-8.");
+    if (!*author)
+        add_error(out, "author", "Please enter your name.");
+    else if (strlen(author) > AUTHOR_MAX)
+        add_error(out, "author", "Your name is too long (245 bytes at most).");
+    if (!*email)
+        add_error(out, "email", "Please enter your email address.");
+    else if (strlen(email) > EMAIL_MAX || !email_valid(email))
+        add_error(out, "email", "Please enter a valid email address.");
+    if (!url_ok || strlen(url) > URL_MAX)
+        add_error(out, "url", "The website must be an http:// or https:// address of at most "
+                              "200 bytes.");
+    size_t blank = 0;
+    while (blank < in->text_len && isspace((unsigned char)text[blank]))
+        blank++;
+    if (blank == in->text_len)
+        add_error(out, "comment", "Please type your comment.");
+    else if (in->text_len > max_text)
+        add_error(out, "comment", arena_printf(a, "Your comment is too long: %zu KiB at most.",
+                                               max_text / 1024));
+
+    struct store_comment parent = {0};
+    if (in->parent_id) {
+        int rc = store_comment_get(s, a, in->parent_id, &parent);
+        if (rc == STORE_ERROR)
+            goto store_failed;
+        if (rc == STORE_NOT_FOUND || parent.post_id != post->id ||
+            strcmp(parent.status, "approved") != 0 || strcmp(parent.type, "comment") != 0)
+            add_error(out, "comment_parent",
+                      "The comment you replied to does not exist or is not public.");
+    }
+    if (out->error_count) {
+        out->outcome = COMMENT_INVALID;
+        return;
+    }
+    if (in->parent_id &&
+        reply_parent(s, a, &parent, (int)settings_get_int(s, a, "comments.max_depth")) !=
+            STORE_OK)
+        goto store_failed;
+
+    buf html = {0};
+    render_markdown(text, in->text_len, SANITIZE_COMMENT, &html);
+    struct store_comment c = {
+        .post_id = post->id,
+        .parent_id = in->parent_id ? parent.id : 0,
+        .author = author,
+        .email = email,
+        .url = url,
+        .ip = in->ip,
+        .user_agent = in->user_agent,
+        .body_html = arena_strndup(a, buf_cstr(&html), html.len),
+        .body_source = arena_strndup(a, text, in->text_len),
+        .type = "comment",
+        .created_at = in->now,
+    };
+    buf_free(&html);
+
+    const char *moderation = settings_get(s, a, "comments.moderation");
+    if (store_begin(s) != STORE_OK)
+        goto store_failed;
+    bool known = false;
+    if (strcmp(moderation, "first-time") == 0 &&
+        store_comment_email_approved(s, email, &known) != STORE_OK)
+        goto rollback;
+    if (strcmp(moderation, "none") == 0 || (strcmp(moderation, "first-time") == 0 && known)) {
+        c.status = "approved";
+    } else {
+        c.status = "pending";
+        c.held_by = strcmp(moderation, "all") == 0 ? "comments.moderation = all"
+                                                   : "first comment from this email";
+    }
+    if (comment_insert_placed(s, a, &c, &out->id) != STORE_OK || store_commit(s) != STORE_OK)
+        goto rollback;
+    out->outcome = strcmp(c.status, "approved") == 0 ? COMMENT_APPROVED : COMMENT_HELD;
+    return;
+rollback:
+    store_rollback(s);
+store_failed:
+    out->outcome = COMMENT_FAILED;
+    out->failure = arena_strdup(a, store_error(s));
+    log_error("storing a comment on post %lld: %s", post->id, out->failure);
+}
+
+int comment_thread(store *s, arena *a, long long post_id, long long also_id,
+                   struct comment_node **nodes, size_t *count)
+{
+    struct store_comment *all;
+    size_t n;
+    if (store_comment_thread(s, a, post_id, also_id ? NULL : "approved", &all, &n) != STORE_OK)
+        return STORE_ERROR;
+    struct comment_node *out = arena_alloc(a, (n ? n : 1) * sizeof(*out));
+    /* The shown ancestors of the current comment, one per depth, with their reply counts. */
+    struct {
+        long long id;
+        int children;
+    } stack[64];
+    int top = 0; /* entries in stack */
+    int top_level = 0;
+    size_t shown = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct store_comment *c = &all[i];
+        if (strcmp(c->status, "approved") != 0 && c->id != also_id)
+            continue;
+        while (top > 0 && stack[top - 1].id != c->parent_id)
+            top--;
+        if (c->parent_id && top == 0)
+            continue; /* its parent is not shown, so neither is it */
+        int number = c->parent_id ? ++stack[top - 1].children : ++top_level;
+        out[shown++] = (struct comment_node){c, number, top + 1};
+        if (top < (int)(sizeof(stack) / sizeof(stack[0]))) {
+            stack[top].id = c->id;
+            stack[top].children = 0;
+            top++;
+        }
+    }
+    *nodes = out;
+    *count = shown;
+    return STORE_OK;
+}
+
+const char *comment_moderation_hash(store *s, arena *a, long long id)
+{
+    return secret_mac(s, a, arena_printf(a, "comment:%lld", id));
+}
+
+bool comment_moderation_hash_ok(store *s, arena *a, long long id, const char *hash)
+{
+    return secret_mac_ok(s, a, arena_printf(a, "comment:%lld", id), hash);
+}

@@ -1,0 +1,72 @@
+/* comment.h: the rules of reader comments: validation, moderation, depth, thread numbering. */
+#ifndef GAZETTE_MODEL_COMMENT_H
+#define GAZETTE_MODEL_COMMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+/* One segment of the materialised path: 8 hex digits of the creation time and 8 of the id,
+ * so that sorting paths lists a thread depth-first with siblings in date order. */
+#define COMMENT_PATH_SEGMENT 16
+
+/* What a reader sent. Strings are borrowed; they may be NULL (treated as ""). */
+struct comment_input {
+    const char *author, *email, *url;
+    const char *text;   /* Markdown as typed */
+    size_t text_len;
+    long long parent_id; /* 0 = a top-level comment */
+    const char *ip, *user_agent;
+    long long now;       /* Unix seconds */
+};
+
+enum comment_outcome {
+    COMMENT_APPROVED,    /* stored and public */
+    COMMENT_HELD,        /* stored, waits for a moderator */
+    COMMENT_INVALID,     /* nothing stored: see errors */
+    COMMENT_CLOSED,      /* nothing stored: the post takes no comments */
+    COMMENT_FAILED,      /* nothing stored: the store failed (see error) */
+};
+
+#define COMMENT_MAX_ERRORS 8
+
+struct comment_result {
+    enum comment_outcome outcome;
+    long long id;                          /* the new comment's id when stored */
+    const char *errors[COMMENT_MAX_ERRORS]; /* messages for a person, arena strings */
+    const char *error_fields[COMMENT_MAX_ERRORS]; /* the form field each message is about */
+    size_t error_count;
+    const char *failure;                   /* the store's message for COMMENT_FAILED */
+};
+
+/* Validates `in` against `post` and the settings, renders the Markdown, decides moderation,
+ * and stores the comment in one transaction. Never leaves a half-written comment. */
+void comment_submit(store *s, arena *a, const struct store_post *post,
+                    const struct comment_input *in, struct comment_result *out);
+
+/* A comment placed in its thread for display. */
+struct comment_node {
+    const struct store_comment *comment;
+    int number; /* 1..n among its displayed siblings, in date order */
+    int depth;  /* 1 for top level */
+};
+
+/* The approved thread of a post in display order (one ordered query), numbered; replies whose
+ * parent is not shown are left out. When `also_id` is non-zero that comment is shown too
+ * whatever its status (a held comment shown to its author). Nodes live in `a`. */
+int comment_thread(store *s, arena *a, long long post_id, long long also_id,
+                   struct comment_node **nodes, size_t *count);
+
+/* Stores an approved/pending/... comment with its path computed (import, demo content):
+ * `c->depth` and `c->path` are computed from c->parent_id. Call inside a transaction. */
+int comment_insert_placed(store *s, arena *a, struct store_comment *c, long long *id);
+
+/* Hex HMAC of the comment id with the site's secret: lets the author of a held comment see
+ * it (WordPress's moderation-hash). */
+const char *comment_moderation_hash(store *s, arena *a, long long id);
+bool comment_moderation_hash_ok(store *s, arena *a, long long id, const char *hash);
+
+#endif

@@ -1,0 +1,254 @@
+/* post.c: post lookup, visibility, comment status, slugs and permalinks, creating posts. */
+#include "model/post.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "model/settings.h"
+#include "render/markdown.h"
+
+int post_resolve(store *s, arena *a, const char *reference, struct store_post *out)
+{
+    char *end;
+    long long id = strtoll(reference, &end, 10);
+    if (*reference && !*end && id > 0)
+        return store_post_get(s, a, id, out);
+    const char *path = reference;
+    const char *scheme = strstr(reference, "://");
+    if (scheme) {
+        path = strchr(scheme + 3, '/');
+        if (!path)
+            path = "/";
+    }
+    if (*path == '/') {
+        size_t n = strcspn(path, "?#");
+        const char *clean = arena_strndup(a, path, n);
+        if (n == 0 || clean[n - 1] != '/')
+            clean = arena_printf(a, "%s/", clean);
+        return store_post_find_path(s, a, clean, out);
+    }
+    return store_post_find_slug(s, a, reference, out);
+}
+
+bool post_is_public(const struct store_post *post)
+{
+    return strcmp(post->status, "publish") == 0;
+}
+
+bool post_comments_open(store *s, arena *a, const struct store_post *post, long long now)
+{
+    if (!post->comments_open || !post_is_public(post))
+        return false;
+    long long days = settings_get_int(s, a, "comments.close_after_days");
+    return days == 0 || now - post->published_at < days * 86400;
+}
+
+/* Two-byte UTF-8 Latin letters with accents, folded to their base letter. */
+static char fold_latin(unsigned char lead, unsigned char next)
+{
+    static const char c3[64] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+    if (lead == 0xC3 && next >= 0x80 && next <= 0xBF)
+        return c3[next - 0x80];
+    return 0;
+}
+
+char *post_slugify(arena *a, const char *title)
+{
+    size_t n = strlen(title);
+    char *slug = arena_alloc(a, n + 8);
+    size_t len = 0;
+    bool dash = false;
+    for (size_t i = 0; i < n && len < 200; i++) {
+        unsigned char c = (unsigned char)title[i];
+        char out = 0;
+        if (isalnum(c))
+            out = (char)tolower(c);
+        else if (c >= 0xC0 && i + 1 < n) {
+            out = fold_latin(c, (unsigned char)title[i + 1]);
+            out = isalpha((unsigned char)out) ? (char)tolower((unsigned char)out) : 0;
+        } else if (c == '\'' || (c == 0xE2 && i + 2 < n && (unsigned char)title[i + 1] == 0x80 &&
+                                 (unsigned char)title[i + 2] == 0x99)) {
+            i += c == 0xE2 ? 2 : 0; /* apostrophes vanish: "Zelensky’s" gives "zelenskys" */
+            continue;
+        }
+        if (c >= 0x80)
+            while (i + 1 < n && ((unsigned char)title[i + 1] & 0xC0) == 0x80)
+                i++;
+        if (out) {
+            if (dash && len)
+                slug[len++] = '-';
+            slug[len++] = out;
+            dash = false;
+        } else
+            dash = true;
+    }
+    if (!len)
+        return arena_strdup(a, "post");
+    slug[len] = '\0';
+    return slug;
+}
+
+char *post_permalink(arena *a, const char *pattern, const struct store_post *post)
+{
+    time_t t = (time_t)post->published_at;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    buf out = {0};
+    for (const char *p = pattern; *p;) {
+        if (*p != '%') {
+            buf_putc(&out, *p++);
+            continue;
+        }
+        const char *end = strchr(p + 1, '%');
+        if (!end) {
+            buf_puts(&out, p);
+            break;
+        }
+        strview tag = {p + 1, (size_t)(end - p - 1)};
+        if (strview_equal_cstr(tag, "year"))
+            buf_printf(&out, "%04d", tm.tm_year + 1900);
+        else if (strview_equal_cstr(tag, "monthnum"))
+            buf_printf(&out, "%02d", tm.tm_mon + 1);
+        else if (strview_equal_cstr(tag, "day"))
+            buf_printf(&out, "%02d", tm.tm_mday);
+        else if (strview_equal_cstr(tag, "hour"))
+            buf_printf(&out, "%02d", tm.tm_hour);
+        else if (strview_equal_cstr(tag, "minute"))
+            buf_printf(&out, "%02d", tm.tm_min);
+        else if (strview_equal_cstr(tag, "second"))
+            buf_printf(&out, "%02d", tm.tm_sec);
+        else if (strview_equal_cstr(tag, "postname"))
+            buf_puts(&out, post->slug);
+        else if (strview_equal_cstr(tag, "post_id"))
+            buf_printf(&out, "%lld", post->id);
+        else if (strview_equal_cstr(tag, "author"))
+            buf_puts(&out, post->author_login && *post->author_login ? post->author_login : "author");
+        else if (strview_equal_cstr(tag, "category"))
+            buf_puts(&out, "uncategorized");
+        else
+            buf_append(&out, p, (size_t)(end - p + 1));
+        p = end + 1;
+    }
+    if (!out.len || out.ptr[0] != '/') {
+        buf tmp = {0};
+        buf_putc(&tmp, '/');
+        buf_append(&tmp, out.ptr, out.len);
+        buf_free(&out);
+        out = tmp;
+    }
+    if (out.ptr[out.len - 1] != '/')
+        buf_putc(&out, '/');
+    char *path = arena_strndup(a, out.ptr, out.len);
+    buf_free(&out);
+    return path;
+}
+
+int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug,
+                     const char *name, long long parent_id, long long *id)
+{
+    struct store_term term;
+    int rc = store_term_find(s, a, taxonomy, slug, &term);
+    if (rc == STORE_OK) {
+        *id = term.id;
+        return STORE_OK;
+    }
+    if (rc == STORE_ERROR)
+        return rc;
+    term = (struct store_term){.taxonomy = taxonomy, .slug = slug, .name = name,
+                               .description = "", .parent_id = parent_id};
+    return store_term_insert(s, &term, id);
+}
+
+/* Links every name of the comma list `names` as a term of `taxonomy`. */
+static int link_terms(store *s, arena *a, long long post_id, const char *taxonomy,
+                      const char *names)
+{
+    if (!names)
+        return STORE_OK;
+    const char *p = names;
+    while (*p) {
+        size_t n = strcspn(p, ",");
+        const char *start = p;
+        size_t len = n;
+        while (len && isspace((unsigned char)*start))
+            start++, len--;
+        while (len && isspace((unsigned char)start[len - 1]))
+            len--;
+        if (len) {
+            const char *name = arena_strndup(a, start, len);
+            long long term_id;
+            if (post_term_ensure(s, a, taxonomy, post_slugify(a, name), name, 0, &term_id) !=
+                    STORE_OK ||
+                store_post_term_add(s, post_id, term_id) != STORE_OK)
+                return STORE_ERROR;
+        }
+        p += n;
+        if (*p == ',')
+            p++;
+    }
+    return STORE_OK;
+}
+
+int post_create(store *s, arena *a, const struct post_draft *draft, long long *id, buf *error)
+{
+    struct store_post post = {
+        .type = "post",
+        .status = draft->status ? draft->status : "draft",
+        .title = draft->title,
+        .comments_open = draft->comments_open,
+        .published_at = draft->published_at ? draft->published_at : (long long)time(NULL),
+    };
+    post.modified_at = post.published_at;
+    const char *base = draft->slug && *draft->slug ? draft->slug : post_slugify(a, draft->title);
+    const char *pattern = settings_get(s, a, "site.permalink");
+
+    buf html = {0};
+    render_markdown(draft->markdown, strlen(draft->markdown), SANITIZE_ARTICLE, &html);
+    post.body_html = arena_strndup(a, buf_cstr(&html), html.len);
+    buf_free(&html);
+    post.body_source = draft->markdown;
+
+    if (store_begin(s) != STORE_OK)
+        goto failed;
+    if (draft->author_login) {
+        struct store_user user;
+        int rc = store_user_find_login(s, a, draft->author_login, &user);
+        if (rc == STORE_ERROR)
+            goto failed;
+        post.author_id = rc == STORE_OK ? user.id : 0;
+    }
+    /* A slug stays unique among posts by a numeric suffix, as WordPress does. */
+    for (int suffix = 1;; suffix++) {
+        post.slug = suffix == 1 ? base : arena_printf(a, "%s-%d", base, suffix);
+        post.path = post_permalink(a, pattern, &post);
+        struct store_post existing;
+        int rc = store_post_find_path(s, a, post.path, &existing);
+        if (rc == STORE_ERROR)
+            goto failed;
+        if (rc == STORE_NOT_FOUND &&
+            (rc = store_post_find_slug(s, a, post.slug, &existing)) == STORE_NOT_FOUND)
+            break;
+        if (rc == STORE_ERROR)
+            goto failed;
+    }
+    if (store_post_insert(s, &post, id) != STORE_OK ||
+        link_terms(s, a, *id, "category", draft->categories) != STORE_OK ||
+        link_terms(s, a, *id, "post_tag", draft->tags) != STORE_OK)
+        goto failed;
+    post.id = *id;
+    if (strstr(pattern, "%post_id%")) {
+        /* the id is known only now; the path is fixed once, in the same transaction */
+        buf_printf(error, "site.permalink with %%post_id%% is not supported yet");
+        store_rollback(s);
+        return STORE_ERROR;
+    }
+    if (store_commit(s) != STORE_OK)
+        goto failed;
+    return STORE_OK;
+failed:
+    buf_printf(error, "%s", store_error(s));
+    store_rollback(s);
+    return STORE_ERROR;
+}

@@ -1,0 +1,142 @@
+/* settings.c: the settings table (the one list of keys, defaults and rules) and access to it. */
+#include "model/settings.h"
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/log.h"
+
+const struct setting_spec settings_table[] = {
+    {"site.title", "gazette", "text", "the site's name, shown on every page"},
+    {"site.description", "", "text", "a line under the site's name"},
+    {"site.url", "", "text", "the public base URL, e.g. https://example.org (for absolute links)"},
+    {"site.permalink", "/%year%/%monthnum%/%day%/%postname%/", "text",
+     "permalink pattern of new posts (WordPress tags %year% %monthnum% %day% %postname% %post_id%)"},
+    {"site.posts_per_page", "10", "int:1:100", "posts on the front page and archives"},
+    {"comments.moderation", "first-time", "all|first-time|none",
+     "hold every new comment, only a first comment from an email, or none"},
+    {"comments.close_after_days", "0", "int:0:100000",
+     "close comments on posts older than this many days (0 = never)"},
+    {"comments.max_depth", "6", "int:1:20", "deepest reply level; deeper replies attach higher"},
+    {"comments.max_kb", "64", "int:1:1024", "largest comment accepted, in KiB"},
+    {"http.threads", "0", "int:0:256", "event-loop threads (0 = one per core)"},
+    {"http.workers", "0", "int:0:256", "worker threads for store and rendering (0 = 2 per core)"},
+    {"http.timeout_s", "10", "int:1:3600", "header deadline and keep-alive idle timeout"},
+    {"http.max_body_kb", "1024", "int:1:1048576", "largest request body accepted, in KiB"},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* Values from the config file, parallel to settings_table; written only before threads start. */
+static const char *presets[sizeof(settings_table) / sizeof(settings_table[0])];
+
+const struct setting_spec *settings_find(const char *key)
+{
+    for (const struct setting_spec *spec = settings_table; spec->key; spec++)
+        if (strcmp(spec->key, key) == 0)
+            return spec;
+    return NULL;
+}
+
+const char *settings_get(store *s, arena *a, const char *key)
+{
+    const struct setting_spec *spec = settings_find(key);
+    if (!spec)
+        return NULL;
+    const char *value = NULL;
+    int rc = store_setting_get(s, a, key, &value);
+    if (rc == STORE_OK)
+        return value;
+    if (rc == STORE_ERROR)
+        log_error("reading setting %s: %s", key, store_error(s));
+    const char *preset = presets[spec - settings_table];
+    return preset ? preset : spec->default_value;
+}
+
+long long settings_get_int(store *s, arena *a, const char *key)
+{
+    const char *value = settings_get(s, a, key);
+    return value ? strtoll(value, NULL, 10) : 0;
+}
+
+/* True when `value` is one of the '|'-separated words of `choices`. */
+static bool is_choice(const char *choices, const char *value)
+{
+    size_t n = strlen(value);
+    const char *p = choices;
+    while (*p) {
+        const char *end = strchr(p, '|');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len == n && memcmp(p, value, n) == 0)
+            return true;
+        if (!end)
+            break;
+        p = end + 1;
+    }
+    return false;
+}
+
+static bool is_valid(const struct setting_spec *spec, const char *value)
+{
+    if (strcmp(spec->valid, "text") == 0)
+        return strlen(value) <= 1000;
+    long long min, max;
+    if (sscanf(spec->valid, "int:%lld:%lld", &min, &max) == 2) {
+        char *end;
+        errno = 0;
+        long long n = strtoll(value, &end, 10);
+        return *value && !*end && errno == 0 && n >= min && n <= max;
+    }
+    return is_choice(spec->valid, value);
+}
+
+void settings_describe_valid(const char *key, buf *error)
+{
+    const struct setting_spec *spec = settings_find(key);
+    if (!spec) {
+        buf_printf(error, "unknown setting '%s'; valid keys:", key);
+        for (spec = settings_table; spec->key; spec++)
+            buf_printf(error, " %s", spec->key);
+        return;
+    }
+    long long min, max;
+    if (sscanf(spec->valid, "int:%lld:%lld", &min, &max) == 2)
+        buf_printf(error, "%s takes a whole number from %lld to %lld", key, min, max);
+    else if (strcmp(spec->valid, "text") == 0)
+        buf_printf(error, "%s takes text of at most 1000 bytes", key);
+    else
+        buf_printf(error, "%s takes one of: %s", key, spec->valid);
+}
+
+int settings_check(const char *key, const char *value, buf *error)
+{
+    const struct setting_spec *spec = settings_find(key);
+    if (!spec || !is_valid(spec, value)) {
+        settings_describe_valid(key, error);
+        return -2;
+    }
+    return 0;
+}
+
+int settings_preset(const char *key, const char *value, buf *error)
+{
+    if (settings_check(key, value, error) != 0)
+        return -2;
+    const struct setting_spec *spec = settings_find(key);
+    presets[spec - settings_table] = xstrdup(value); /* lives as long as the process */
+    return 0;
+}
+
+int settings_set(store *s, const char *key, const char *value, buf *error)
+{
+    if (settings_check(key, value, error) != 0)
+        return -2;
+    if (store_setting_set(s, key, value) != STORE_OK) {
+        buf_printf(error, "%s", store_error(s));
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,144 @@
+/* pages.c: fills template data for each kind of page and renders it with the theme. */
+#include "render/pages.h"
+
+#include <string.h>
+#include <time.h>
+
+static void set_site(template_data *d, const struct site_view *site)
+{
+    template_set_str(d, "site_title", site->title);
+    template_set_str(d, "site_description", site->description);
+}
+
+const char *render_date_human(arena *a, long long unix_seconds)
+{
+    static const char *const months[] = {"January", "February", "March",     "April",
+                                         "May",     "June",     "July",      "August",
+                                         "September", "October", "November", "December"};
+    time_t t = (time_t)unix_seconds;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return arena_printf(a, "%s %d, %d", months[tm.tm_mon], tm.tm_mday, tm.tm_year + 1900);
+}
+
+const char *render_date_iso(arena *a, long long unix_seconds)
+{
+    time_t t = (time_t)unix_seconds;
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    return arena_printf(a, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                        tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static void set_post_summary(template_data *d, arena *a, const struct store_post *post)
+{
+    template_set_str(d, "title", post->title);
+    template_set_str(d, "permalink", post->path);
+    template_set_str(d, "author_name", post->author_name);
+    template_set_str(d, "author_login", post->author_login);
+    template_set_str(d, "date_iso", render_date_iso(a, post->published_at));
+    template_set_str(d, "date", render_date_human(a, post->published_at));
+    template_set_str(d, "excerpt", post->excerpt);
+    template_set_int(d, "comment_count", post->approved_comments);
+    template_set_bool(d, "sticky", post->sticky);
+}
+
+/* Adds the thread to `root` as nested "comments" / "replies" lists. */
+static void add_comments(template_data *root, arena *a, const struct article_view *view)
+{
+    template_data *parents[64] = {root};
+    for (size_t i = 0; i < view->comment_count; i++) {
+        const struct comment_node *node = &view->comments[i];
+        const struct store_comment *c = node->comment;
+        int depth = node->depth < 64 ? node->depth : 63;
+        template_data *parent = parents[depth - 1];
+        template_data *item =
+            template_add_item(parent, depth == 1 ? "comments" : "replies");
+        parents[depth] = item;
+        /* Every key is set on every item: a missing one would be looked up in the parent. */
+        template_set_bool(item, "has_replies", false);
+        if (depth > 1)
+            template_set_bool(parent, "has_replies", true);
+        template_set_int(item, "comment_id", c->id);
+        template_set_int(item, "number", node->number);
+        template_set_int(item, "depth", node->depth);
+        template_set_str(item, "author", c->author);
+        template_set_str(item, "author_url", c->url);
+        template_set_str(item, "comment_date", render_date_human(a, c->created_at));
+        template_set_str(item, "comment_date_iso", render_date_iso(a, c->created_at));
+        template_set_html(item, "content", c->body_html);
+        template_set_bool(item, "held", strcmp(c->status, "approved") != 0);
+        template_set_bool(item, "can_reply",
+                          view->comments_open && strcmp(c->status, "approved") == 0);
+    }
+}
+
+int render_article_page(const template_set *theme, arena *a, const struct site_view *site,
+                        const struct article_view *view, buf *out, buf *error)
+{
+    const struct store_post *post = &view->post;
+    template_data *d = template_data_new(a);
+    set_site(d, site);
+    template_set_str(d, "page_title", post->title);
+    set_post_summary(d, a, post);
+    template_set_bool(d, "is_page", strcmp(post->type, "page") == 0);
+    template_set_bool(d, "locked", view->locked);
+    if (!view->locked) {
+        template_set_html(d, "content", post->body_html);
+        for (size_t i = 0; i < view->term_count; i++) {
+            const struct store_term *t = &view->terms[i];
+            bool category = strcmp(t->taxonomy, "category") == 0;
+            template_data *item = template_add_item(d, category ? "categories" : "tags");
+            template_set_str(item, "name", t->name);
+            template_set_str(item, "url", arena_printf(a, "/%s/%s/", category ? "category" : "tag",
+                                                       t->slug));
+        }
+        add_comments(d, a, view);
+        template_set_bool(d, "has_comments", view->comment_count > 0);
+    }
+    template_set_bool(d, "comments_open", view->comments_open && !view->locked);
+    template_set_bool(d, "comments_closed", !view->comments_open && !view->locked &&
+                                                strcmp(post->type, "post") == 0);
+    const struct comment_form *f = &view->form;
+    template_set_str(d, "form_author", f->author);
+    template_set_str(d, "form_email", f->email);
+    template_set_str(d, "form_url", f->url);
+    template_set_str(d, "form_comment", f->comment);
+    template_set_int(d, "form_parent", f->parent_id);
+    template_set_bool(d, "form_remember", f->remember);
+    template_set_str(d, "form_action", arena_printf(a, "%scomments", post->path));
+    for (size_t i = 0; i < f->error_count; i++)
+        template_set_str(template_add_item(d, "form_errors"), "message", f->errors[i]);
+    return template_render(theme, "article", d, out, error);
+}
+
+int render_front_page(const template_set *theme, arena *a, const struct site_view *site,
+                      const struct front_view *view, buf *out, buf *error)
+{
+    template_data *d = template_data_new(a);
+    set_site(d, site);
+    template_set_bool(d, "is_front", true);
+    for (size_t i = 0; i < view->count; i++)
+        set_post_summary(template_add_item(d, "posts"), a, &view->posts[i]);
+    template_set_bool(d, "no_posts", view->count == 0);
+    if (view->page > 1)
+        template_set_str(d, "newer_url", view->page == 2 ? "/" : arena_printf(a, "/page/%d/",
+                                                                              view->page - 1));
+    if (view->has_next)
+        template_set_str(d, "older_url", arena_printf(a, "/page/%d/", view->page + 1));
+    if (view->page > 1)
+        template_set_str(d, "page_title", arena_printf(a, "Page %d", view->page));
+    return template_render(theme, "front", d, out, error);
+}
+
+int render_error_page(const template_set *theme, arena *a, const struct site_view *site,
+                      int status, const char *title, const char *message, buf *out, buf *error)
+{
+    template_data *d = template_data_new(a);
+    set_site(d, site);
+    template_set_str(d, "page_title", title);
+    template_set_int(d, "status", status);
+    template_set_str(d, "title", title);
+    template_set_str(d, "message", message);
+    return template_render(theme, "error", d, out, error);
+}

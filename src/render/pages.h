@@ -1,0 +1,46 @@
+/* pages.h: whole HTML pages (article, front page, errors) from the theme's templates. */
+#ifndef GAZETTE_RENDER_PAGES_H
+#define GAZETTE_RENDER_PAGES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "model/article.h"
+#include "render/template.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+/* Site-wide values every page shows. Borrowed strings. */
+struct site_view {
+    const char *title, *description;
+};
+
+/* Each appends a page to `out` and returns 0, or -1 with a message in `error` (a template
+ * problem). Memory for template data comes from `a`. */
+int render_article_page(const template_set *theme, arena *a, const struct site_view *site,
+                        const struct article_view *view, buf *out, buf *error);
+
+struct front_view {
+    const struct store_post *posts;
+    size_t count;
+    int page;      /* 1-based */
+    bool has_next; /* an older page exists */
+};
+int render_front_page(const template_set *theme, arena *a, const struct site_view *site,
+                      const struct front_view *view, buf *out, buf *error);
+
+/* An error page: status line words and a sentence for a person. */
+int render_error_page(const template_set *theme, arena *a, const struct site_view *site,
+                      int status, const char *title, const char *message, buf *out, buf *error);
+
+/* The article and its comments as plain text, laid out like a reader copying the page:
+ * title, paragraphs, "Print Friendly, PDF & Email", the numbered indented comments, and
+ * "Comments are closed." when closed. */
+void render_article_text(const struct article_view *view, buf *out);
+
+/* Dates as pages show them: "April 25, 2023" and ISO 8601 "2023-04-25T09:00:00Z". */
+const char *render_date_human(arena *a, long long unix_seconds);
+const char *render_date_iso(arena *a, long long unix_seconds);
+
+#endif

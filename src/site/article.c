@@ -1,0 +1,54 @@
+/* article.c: GET of an article or page at its permalink, with its comment thread. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/form.h"
+#include "model/article.h"
+#include "model/comment.h"
+#include "site/common.h"
+#include "site/site.h"
+
+void site_article(struct handler_context *context, const struct http_request *req,
+                  struct http_response *res)
+{
+    arena *a = req->arena;
+    size_t path_len = strlen(req->path);
+    struct store_post post;
+    int rc = site_find_public_post(context, a, req->path, path_len, &post);
+    if (rc == STORE_NOT_FOUND && path_len && req->path[path_len - 1] != '/') {
+        /* WordPress permalinks end in '/': "/2023/04/slug" finds "/2023/04/slug/" */
+        rc = site_find_public_post(context, a, arena_printf(a, "%s/", req->path), path_len + 1,
+                                   &post);
+        if (rc == STORE_OK) {
+            http_redirect(res, 301, post.path);
+            return;
+        }
+    }
+    if (rc == STORE_ERROR) {
+        site_error(context, req, res, 503, "Service unavailable",
+                   "The site cannot read its database right now. Please try again shortly.");
+        return;
+    }
+    if (rc == STORE_NOT_FOUND) {
+        site_error(context, req, res, 404, "Not found", "There is nothing at this address.");
+        return;
+    }
+    struct http_form query;
+    http_form_parse(a, strview_from_cstr(req->query), &query);
+    long long held_id = 0;
+    const char *unapproved = http_form_get(&query, "unapproved");
+    if (unapproved && comment_moderation_hash_ok(context->store, a, atoll(unapproved),
+                                                 http_form_get(&query, "moderation-hash")))
+        held_id = atoll(unapproved);
+    struct article_view view;
+    if (article_load(context->store, a, &post, held_id, context->now, &view) != STORE_OK) {
+        site_error(context, req, res, 503, "Service unavailable",
+                   "The site cannot read its database right now. Please try again shortly.");
+        return;
+    }
+    if (view.locked && site_post_unlocked(context, req, &post))
+        view.locked = false;
+    const char *reply_to = http_form_get(&query, "replytocom");
+    view.form.parent_id = reply_to ? atoll(reply_to) : 0;
+    site_render_article(context, req, res, 200, &view);
+}

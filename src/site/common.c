@@ -1,0 +1,114 @@
+/* common.c: what several reader-facing handlers need. */
+#include "site/common.h"
+
+#include <string.h>
+
+#include "http/form.h"
+#include "model/post.h"
+#include "model/secret.h"
+#include "model/settings.h"
+#include "site/site.h"
+#include "util/log.h"
+
+void site_view_load(struct handler_context *context, arena *a, struct site_view *site)
+{
+    site->title = settings_get(context->store, a, "site.title");
+    site->description = settings_get(context->store, a, "site.description");
+}
+
+int site_find_public_post(struct handler_context *context, arena *a, const char *path,
+                          size_t path_len, struct store_post *post)
+{
+    const char *clean = http_path_decode(a, path, path_len);
+    int rc = store_post_find_path(context->store, a, clean, post);
+    if (rc == STORE_OK && !post_is_public(post))
+        return STORE_NOT_FOUND;
+    return rc;
+}
+
+static const char *unlock_message(arena *a, const struct store_post *post)
+{
+    return arena_printf(a, "postpass:%lld:%s", post->id, post->password);
+}
+
+bool site_post_unlocked(struct handler_context *context, const struct http_request *req,
+                        const struct store_post *post)
+{
+    const char *cookie = http_cookie_get(req->arena, req->cookie,
+                                         arena_printf(req->arena, "gz_postpass_%lld", post->id));
+    return cookie && secret_mac_ok(context->store, req->arena, unlock_message(req->arena, post),
+                                   cookie);
+}
+
+void site_post_password(struct handler_context *context, const struct http_request *req,
+                        struct http_response *res)
+{
+    size_t len = strlen(req->path) - strlen("password");
+    struct store_post post;
+    int rc = site_find_public_post(context, req->arena, req->path, len, &post);
+    if (rc != STORE_OK || !*post.password) {
+        site_error(context, req, res, rc == STORE_ERROR ? 503 : 404,
+                   rc == STORE_ERROR ? "Service unavailable" : "Not found",
+                   rc == STORE_ERROR ? "The site cannot read its database right now."
+                                     : "There is nothing at this address.");
+        return;
+    }
+    struct http_form form;
+    http_form_parse(req->arena, req->body, &form);
+    const char *given = http_form_get(&form, "post_password");
+    if (!given || strcmp(given, post.password) != 0) {
+        site_error(context, req, res, 403, "Wrong password",
+                   "That password is not right for this post. Go back and try again.");
+        return;
+    }
+    const char *mac = secret_mac(context->store, req->arena, unlock_message(req->arena, &post));
+    http_add_cookie(res, arena_printf(req->arena,
+                                      "gz_postpass_%lld=%s; Path=/; Max-Age=864000; HttpOnly; "
+                                      "SameSite=Lax%s",
+                                      post.id, mac, req->https ? "; Secure" : ""));
+    http_redirect(res, 303, post.path);
+}
+
+void site_render_article(struct handler_context *context, const struct http_request *req,
+                         struct http_response *res, int status, struct article_view *view)
+{
+    struct site_view site;
+    site_view_load(context, req->arena, &site);
+    buf error = {0};
+    if (render_article_page(context->theme, req->arena, &site, view, &res->body, &error) != 0) {
+        log_error("rendering %s: %s", req->path, buf_cstr(&error));
+        buf_free(&error);
+        site_error(context, req, res, 500, "Internal error", "This page could not be made.");
+        return;
+    }
+    res->status = status;
+}
+
+void site_error(struct handler_context *context, const struct http_request *req,
+                struct http_response *res, int status, const char *title, const char *message)
+{
+    struct site_view site = {"gazette", ""};
+    if (context->store)
+        site_view_load(context, req->arena, &site);
+    buf_reset(&res->body);
+    res->status = status;
+    res->content_type = NULL;
+    buf error = {0};
+    if (render_error_page(context->theme, req->arena, &site, status, title, message, &res->body,
+                          &error) != 0) {
+        log_error("rendering an error page: %s", buf_cstr(&error));
+        buf_reset(&res->body);
+        buf_printf(&res->body, "%s\n", message);
+        res->content_type = "text/plain; charset=utf-8";
+    }
+    buf_free(&error);
+}
+
+void site_healthz(struct handler_context *context, const struct http_request *req,
+                  struct http_response *res)
+{
+    (void)context, (void)req;
+    res->content_type = "text/plain; charset=utf-8";
+    res->cache_control = "no-store";
+    buf_puts(&res->body, "ok\n");
+}

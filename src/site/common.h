@@ -1,0 +1,23 @@
+/* common.h: helpers the site handlers share (site-wide values, post lookup by URL path). */
+#ifndef GAZETTE_SITE_COMMON_H
+#define GAZETTE_SITE_COMMON_H
+
+#include "http/request.h"
+#include "render/pages.h"
+
+void site_view_load(struct handler_context *context, arena *a, struct site_view *site);
+
+/* The public post at permalink `path` (percent-decoded first). STORE_NOT_FOUND also for a
+ * post readers may not see. */
+int site_find_public_post(struct handler_context *context, arena *a, const char *path,
+                          size_t path_len, struct store_post *post);
+
+/* Whether the reader unlocked a password-protected post (cookie set by the password form). */
+bool site_post_unlocked(struct handler_context *context, const struct http_request *req,
+                        const struct store_post *post);
+
+/* Renders an article page (with form values/errors) into `res` with `status`. */
+void site_render_article(struct handler_context *context, const struct http_request *req,
+                         struct http_response *res, int status, struct article_view *view);
+
+#endif

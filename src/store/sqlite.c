@@ -1,0 +1,742 @@
+/* sqlite.c: the store interface on SQLite (WAL, foreign keys, prepared statements only). */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/sqlite_migrations.h"
+#include "store/store.h"
+#include "util/alloc.h"
+
+/* Every statement the store runs, prepared once per connection on first use. */
+enum statement_id {
+    SQL_BEGIN,
+    SQL_COMMIT,
+    SQL_ROLLBACK,
+    SQL_SETTING_GET,
+    SQL_SETTING_SET,
+    SQL_USER_INSERT,
+    SQL_USER_FIND_LOGIN,
+    SQL_TERM_INSERT,
+    SQL_TERM_FIND,
+    SQL_POST_TERM_ADD,
+    SQL_POST_TERMS,
+    SQL_POST_INSERT,
+    SQL_POST_GET,
+    SQL_POST_FIND_PATH,
+    SQL_POST_FIND_SLUG,
+    SQL_POST_FIND_WP_ID,
+    SQL_POST_ID_TAKEN,
+    SQL_POST_SET_STATUS,
+    SQL_POST_SET_COMMENTS_OPEN,
+    SQL_POST_LIST,
+    SQL_POST_COUNT,
+    SQL_COMMENT_INSERT,
+    SQL_COMMENT_SET_PATH,
+    SQL_COMMENT_GET,
+    SQL_COMMENT_FIND_WP_ID,
+    SQL_COMMENT_ID_TAKEN,
+    SQL_COMMENT_SET_STATUS,
+    SQL_COMMENT_THREAD,
+    SQL_COMMENT_LIST,
+    SQL_COMMENT_EMAIL_APPROVED,
+    SQL_STATEMENT_COUNT
+};
+
+#define POST_COLUMNS                                                                          \
+    "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"      \
+    " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"              \
+    " p.published_at, p.modified_at, p.comments_open, p.sticky,"                             \
+    " coalesce(u.login, ''), coalesce(u.display_name, ''),"                                   \
+    " (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved'"       \
+    "  AND c.type = 'comment')"                                                               \
+    " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
+
+#define COMMENT_COLUMNS                                                                       \
+    "id, post_id, coalesce(parent_id, 0), coalesce(wp_id, 0), path, depth, author, email,"   \
+    " url, ip, user_agent, body_html, body_source, status, type, held_by, created_at"         \
+    " FROM comments "
+
+static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
+    [SQL_BEGIN] = "BEGIN IMMEDIATE",
+    [SQL_COMMIT] = "COMMIT",
+    [SQL_ROLLBACK] = "ROLLBACK",
+    [SQL_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
+    [SQL_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?1, ?2)"
+                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [SQL_USER_INSERT] = "INSERT INTO users (login, display_name, email, role, disabled)"
+                        " VALUES (?1, ?2, ?3, ?4, ?5)",
+    [SQL_USER_FIND_LOGIN] = "SELECT id, login, display_name, email, role, disabled"
+                            " FROM users WHERE login = ?1",
+    [SQL_TERM_INSERT] = "INSERT INTO terms (taxonomy, slug, name, description, parent_id)"
+                        " VALUES (?1, ?2, ?3, ?4, nullif(?5, 0))",
+    [SQL_TERM_FIND] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
+                      " FROM terms WHERE taxonomy = ?1 AND slug = ?2",
+    [SQL_POST_TERM_ADD] = "INSERT OR IGNORE INTO post_terms (post_id, term_id) VALUES (?1, ?2)",
+    [SQL_POST_TERMS] = "SELECT t.id, t.taxonomy, t.slug, t.name, t.description,"
+                       " coalesce(t.parent_id, 0) FROM terms t"
+                       " JOIN post_terms pt ON pt.term_id = t.id WHERE pt.post_id = ?1"
+                       " ORDER BY t.taxonomy, t.name",
+    [SQL_POST_INSERT] =
+        "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt, body_html,"
+        " body_source, password, guid, author_id, published_at, modified_at, comments_open,"
+        " sticky) VALUES (nullif(?1, 0), nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+        " ?12, nullif(?13, 0), ?14, ?15, ?16, ?17)",
+    [SQL_POST_GET] = "SELECT " POST_COLUMNS "WHERE p.id = ?1",
+    [SQL_POST_FIND_PATH] = "SELECT " POST_COLUMNS "WHERE p.path = ?1",
+    [SQL_POST_FIND_SLUG] = "SELECT " POST_COLUMNS "WHERE p.slug = ?1 ORDER BY p.id LIMIT 1",
+    [SQL_POST_FIND_WP_ID] = "SELECT " POST_COLUMNS "WHERE p.wp_id = ?1",
+    [SQL_POST_ID_TAKEN] = "SELECT 1 FROM posts WHERE id = ?1",
+    [SQL_POST_SET_STATUS] = "UPDATE posts SET status = ?2 WHERE id = ?1",
+    [SQL_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = ?2 WHERE id = ?1",
+    [SQL_POST_LIST] = "SELECT " POST_COLUMNS
+                      "WHERE (?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)"
+                      " ORDER BY CASE WHEN ?3 THEN p.sticky ELSE 0 END DESC,"
+                      " p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
+    [SQL_POST_COUNT] = "SELECT count(*) FROM posts p"
+                       " WHERE (?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)",
+    [SQL_COMMENT_INSERT] =
+        "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
+        " user_agent, body_html, body_source, status, type, held_by, created_at)"
+        " VALUES (nullif(?1, 0), ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
+        " ?11, ?12, ?13, ?14, ?15, ?16)",
+    [SQL_COMMENT_SET_PATH] = "UPDATE comments SET path = ?2 WHERE id = ?1",
+    [SQL_COMMENT_GET] = "SELECT " COMMENT_COLUMNS "WHERE id = ?1",
+    [SQL_COMMENT_FIND_WP_ID] = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND wp_id = ?2",
+    [SQL_COMMENT_ID_TAKEN] = "SELECT 1 FROM comments WHERE id = ?1",
+    [SQL_COMMENT_SET_STATUS] = "UPDATE comments SET status = ?2 WHERE id = ?1",
+    [SQL_COMMENT_THREAD] = "SELECT " COMMENT_COLUMNS
+                           "WHERE post_id = ?1 AND type = 'comment'"
+                           " AND (?2 IS NULL OR status = ?2) ORDER BY path",
+    [SQL_COMMENT_LIST] = "SELECT " COMMENT_COLUMNS
+                         "WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR post_id = ?2)"
+                         " ORDER BY created_at DESC, id DESC LIMIT ?3",
+    [SQL_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = ?1"
+                                   " AND status = 'approved' LIMIT 1",
+};
+
+struct store {
+    sqlite3 *db;                                      /* the connection, owned */
+    sqlite3_stmt *statements[SQL_STATEMENT_COUNT];    /* prepared lazily, owned */
+    bool in_transaction;                              /* store_begin without commit/rollback */
+    buf error;                                        /* last error message */
+};
+
+static int fail(store *s, const char *what)
+{
+    buf_reset(&s->error);
+    buf_printf(&s->error, "%s: %s", what, sqlite3_errmsg(s->db));
+    return STORE_ERROR;
+}
+
+/* Returns the statement, reset and with bindings cleared, or NULL (error set). */
+static sqlite3_stmt *statement(store *s, enum statement_id id)
+{
+    sqlite3_stmt *st = s->statements[id];
+    if (!st) {
+        if (sqlite3_prepare_v3(s->db, statement_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
+                               NULL) != SQLITE_OK) {
+            fail(s, "prepare");
+            return NULL;
+        }
+        s->statements[id] = st;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    return st;
+}
+
+static void bind_text(sqlite3_stmt *st, int index, const char *text)
+{
+    if (text)
+        sqlite3_bind_text(st, index, text, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, index);
+}
+
+static const char *column_text(sqlite3_stmt *st, arena *a, int column)
+{
+    const unsigned char *text = sqlite3_column_text(st, column);
+    return arena_strndup(a, text ? (const char *)text : "", (size_t)sqlite3_column_bytes(st, column));
+}
+
+/* Runs a statement that returns no rows. */
+static int run(store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_OK : fail(s, what);
+}
+
+static int run_insert(store *s, sqlite3_stmt *st, const char *what, long long *id)
+{
+    int rc = run(s, st, what);
+    if (rc == STORE_OK && id)
+        *id = sqlite3_last_insert_rowid(s->db);
+    return rc;
+}
+
+/* Steps a statement expected to return at most one row: STORE_OK with the row current,
+ * STORE_NOT_FOUND, or STORE_ERROR. */
+static int step_one(store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        return STORE_OK;
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE ? STORE_NOT_FOUND : fail(s, what);
+}
+
+static int exists(store *s, enum statement_id id, long long key, bool *found)
+{
+    sqlite3_stmt *st = statement(s, id);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, key);
+    int rc = step_one(s, st, "exists");
+    sqlite3_reset(st);
+    if (rc == STORE_ERROR)
+        return rc;
+    *found = rc == STORE_OK;
+    return STORE_OK;
+}
+
+static int apply_migrations(store *s)
+{
+    char *message = NULL;
+    if (sqlite3_exec(s->db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+                     NULL, NULL, &message) != SQLITE_OK)
+        goto failed;
+    for (;;) {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(version), 0) FROM schema_version", -1,
+                               &st, NULL) != SQLITE_OK)
+            return fail(s, "schema version");
+        long long version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+        sqlite3_finalize(st);
+        if (version > (long long)sqlite_migration_count) {
+            buf_reset(&s->error);
+            buf_printf(&s->error, "the database has schema version %lld, newer than this "
+                                  "gazette knows (%zu): upgrade gazette",
+                       version, sqlite_migration_count);
+            return STORE_ERROR;
+        }
+        if (version == (long long)sqlite_migration_count)
+            return STORE_OK;
+        buf sql = {0};
+        buf_printf(&sql, "BEGIN IMMEDIATE; %s; INSERT INTO schema_version VALUES (%lld); COMMIT;",
+                   sqlite_migrations[version], version + 1);
+        int rc = sqlite3_exec(s->db, buf_cstr(&sql), NULL, NULL, &message);
+        buf_free(&sql);
+        if (rc != SQLITE_OK) {
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            goto failed;
+        }
+    }
+failed:
+    buf_reset(&s->error);
+    buf_printf(&s->error, "schema migration: %s", message ? message : sqlite3_errmsg(s->db));
+    sqlite3_free(message);
+    return STORE_ERROR;
+}
+
+store *store_open(const char *location, buf *error)
+{
+    store *s = xcalloc(1, sizeof(*s));
+    if (sqlite3_open_v2(location, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                              SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+        buf_printf(error, "%s: cannot open database: %s", location,
+                   s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        goto failed;
+    }
+    sqlite3_busy_timeout(s->db, 5000);
+    /* WAL lets readers run beside the writer; synchronous=FULL makes each commit durable
+     * before it returns, so a 303 after a comment means the comment survives a crash. */
+    char *message = NULL;
+    if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                            " PRAGMA foreign_keys = ON;",
+                     NULL, NULL, &message) != SQLITE_OK) {
+        buf_printf(error, "%s: %s", location, message ? message : sqlite3_errmsg(s->db));
+        sqlite3_free(message);
+        goto failed;
+    }
+    if (apply_migrations(s) != STORE_OK) {
+        buf_printf(error, "%s: %s", location, buf_cstr(&s->error));
+        goto failed;
+    }
+    return s;
+failed:
+    store_close(s);
+    return NULL;
+}
+
+void store_close(store *s)
+{
+    if (!s)
+        return;
+    for (int i = 0; i < SQL_STATEMENT_COUNT; i++)
+        sqlite3_finalize(s->statements[i]);
+    sqlite3_close(s->db);
+    buf_free(&s->error);
+    free(s);
+}
+
+const char *store_error(const store *s)
+{
+    return s->error.ptr ? s->error.ptr : "no error";
+}
+
+int store_begin(store *s)
+{
+    sqlite3_stmt *st = statement(s, SQL_BEGIN);
+    if (!st || run(s, st, "begin") != STORE_OK)
+        return STORE_ERROR;
+    s->in_transaction = true;
+    return STORE_OK;
+}
+
+int store_commit(store *s)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMIT);
+    if (!st || run(s, st, "commit") != STORE_OK) {
+        store_rollback(s);
+        return STORE_ERROR;
+    }
+    s->in_transaction = false;
+    return STORE_OK;
+}
+
+void store_rollback(store *s)
+{
+    if (!s->in_transaction)
+        return;
+    sqlite3_stmt *st = statement(s, SQL_ROLLBACK);
+    if (st)
+        run(s, st, "rollback");
+    s->in_transaction = false;
+}
+
+int store_setting_get(store *s, arena *a, const char *key, const char **value)
+{
+    sqlite3_stmt *st = statement(s, SQL_SETTING_GET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, key);
+    int rc = step_one(s, st, "read setting");
+    if (rc == STORE_OK)
+        *value = column_text(st, a, 0);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_setting_set(store *s, const char *key, const char *value)
+{
+    sqlite3_stmt *st = statement(s, SQL_SETTING_SET);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, key);
+    bind_text(st, 2, value);
+    return run(s, st, "write setting");
+}
+
+int store_user_insert(store *s, const struct store_user *user, long long *id)
+{
+    sqlite3_stmt *st = statement(s, SQL_USER_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, user->login);
+    bind_text(st, 2, user->display_name);
+    bind_text(st, 3, user->email ? user->email : "");
+    bind_text(st, 4, user->role);
+    sqlite3_bind_int(st, 5, user->disabled);
+    return run_insert(s, st, "insert user", id);
+}
+
+int store_user_find_login(store *s, arena *a, const char *login, struct store_user *out)
+{
+    sqlite3_stmt *st = statement(s, SQL_USER_FIND_LOGIN);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, login);
+    int rc = step_one(s, st, "find user");
+    if (rc == STORE_OK) {
+        out->id = sqlite3_column_int64(st, 0);
+        out->login = column_text(st, a, 1);
+        out->display_name = column_text(st, a, 2);
+        out->email = column_text(st, a, 3);
+        out->role = column_text(st, a, 4);
+        out->disabled = sqlite3_column_int(st, 5) != 0;
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static void read_term(sqlite3_stmt *st, arena *a, struct store_term *out)
+{
+    out->id = sqlite3_column_int64(st, 0);
+    out->taxonomy = column_text(st, a, 1);
+    out->slug = column_text(st, a, 2);
+    out->name = column_text(st, a, 3);
+    out->description = column_text(st, a, 4);
+    out->parent_id = sqlite3_column_int64(st, 5);
+}
+
+int store_term_insert(store *s, const struct store_term *term, long long *id)
+{
+    sqlite3_stmt *st = statement(s, SQL_TERM_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, term->taxonomy);
+    bind_text(st, 2, term->slug);
+    bind_text(st, 3, term->name);
+    bind_text(st, 4, term->description ? term->description : "");
+    sqlite3_bind_int64(st, 5, term->parent_id);
+    return run_insert(s, st, "insert term", id);
+}
+
+int store_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
+                    struct store_term *out)
+{
+    sqlite3_stmt *st = statement(s, SQL_TERM_FIND);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, taxonomy);
+    bind_text(st, 2, slug);
+    int rc = step_one(s, st, "find term");
+    if (rc == STORE_OK)
+        read_term(st, a, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_post_term_add(store *s, long long post_id, long long term_id)
+{
+    sqlite3_stmt *st = statement(s, SQL_POST_TERM_ADD);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, post_id);
+    sqlite3_bind_int64(st, 2, term_id);
+    return run(s, st, "link term");
+}
+
+/* Collects every row of a statement into an arena array, `read` filling one record. */
+typedef void (*row_reader)(sqlite3_stmt *st, arena *a, void *record);
+
+static int collect(store *s, sqlite3_stmt *st, arena *a, size_t record_size, row_reader read,
+                   void **records, size_t *count, const char *what)
+{
+    size_t capacity = 16, n = 0;
+    char *array = arena_alloc(a, capacity * record_size);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (n == capacity) {
+            char *bigger = arena_alloc(a, 2 * capacity * record_size);
+            memcpy(bigger, array, n * record_size);
+            array = bigger;
+            capacity *= 2;
+        }
+        read(st, a, array + n * record_size);
+        n++;
+    }
+    sqlite3_reset(st);
+    if (rc != SQLITE_DONE)
+        return fail(s, what);
+    *records = array;
+    *count = n;
+    return STORE_OK;
+}
+
+static void read_term_row(sqlite3_stmt *st, arena *a, void *record)
+{
+    read_term(st, a, record);
+}
+
+int store_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
+                     size_t *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_POST_TERMS);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, post_id);
+    return collect(s, st, a, sizeof(**terms), read_term_row, (void **)terms, count, "post terms");
+}
+
+static void read_post(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_post *p = record;
+    p->id = sqlite3_column_int64(st, 0);
+    p->wp_id = sqlite3_column_int64(st, 1);
+    p->type = column_text(st, a, 2);
+    p->status = column_text(st, a, 3);
+    p->slug = column_text(st, a, 4);
+    p->path = column_text(st, a, 5);
+    p->title = column_text(st, a, 6);
+    p->excerpt = column_text(st, a, 7);
+    p->body_html = column_text(st, a, 8);
+    p->body_source = column_text(st, a, 9);
+    p->password = column_text(st, a, 10);
+    p->guid = column_text(st, a, 11);
+    p->author_id = sqlite3_column_int64(st, 12);
+    p->published_at = sqlite3_column_int64(st, 13);
+    p->modified_at = sqlite3_column_int64(st, 14);
+    p->comments_open = sqlite3_column_int(st, 15) != 0;
+    p->sticky = sqlite3_column_int(st, 16) != 0;
+    p->author_login = column_text(st, a, 17);
+    p->author_name = column_text(st, a, 18);
+    p->approved_comments = sqlite3_column_int64(st, 19);
+}
+
+int store_post_insert(store *s, const struct store_post *post, long long *id)
+{
+    sqlite3_stmt *st = statement(s, SQL_POST_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, post->id);
+    sqlite3_bind_int64(st, 2, post->wp_id);
+    bind_text(st, 3, post->type);
+    bind_text(st, 4, post->status);
+    bind_text(st, 5, post->slug);
+    bind_text(st, 6, post->path);
+    bind_text(st, 7, post->title);
+    bind_text(st, 8, post->excerpt ? post->excerpt : "");
+    bind_text(st, 9, post->body_html);
+    bind_text(st, 10, post->body_source ? post->body_source : "");
+    bind_text(st, 11, post->password ? post->password : "");
+    bind_text(st, 12, post->guid ? post->guid : "");
+    sqlite3_bind_int64(st, 13, post->author_id);
+    sqlite3_bind_int64(st, 14, post->published_at);
+    sqlite3_bind_int64(st, 15, post->modified_at);
+    sqlite3_bind_int(st, 16, post->comments_open);
+    sqlite3_bind_int(st, 17, post->sticky);
+    return run_insert(s, st, "insert post", id);
+}
+
+static int find_post(store *s, arena *a, enum statement_id id, const char *text, long long number,
+                     struct store_post *out)
+{
+    sqlite3_stmt *st = statement(s, id);
+    if (!st)
+        return STORE_ERROR;
+    if (text)
+        bind_text(st, 1, text);
+    else
+        sqlite3_bind_int64(st, 1, number);
+    int rc = step_one(s, st, "find post");
+    if (rc == STORE_OK)
+        read_post(st, a, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_post_get(store *s, arena *a, long long id, struct store_post *out)
+{
+    return find_post(s, a, SQL_POST_GET, NULL, id, out);
+}
+
+int store_post_find_path(store *s, arena *a, const char *path, struct store_post *out)
+{
+    return find_post(s, a, SQL_POST_FIND_PATH, path, 0, out);
+}
+
+int store_post_find_slug(store *s, arena *a, const char *slug, struct store_post *out)
+{
+    return find_post(s, a, SQL_POST_FIND_SLUG, slug, 0, out);
+}
+
+int store_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post *out)
+{
+    return find_post(s, a, SQL_POST_FIND_WP_ID, NULL, wp_id, out);
+}
+
+int store_post_id_taken(store *s, long long id, bool *taken)
+{
+    return exists(s, SQL_POST_ID_TAKEN, id, taken);
+}
+
+static int update_by_id(store *s, enum statement_id id, long long key, const char *text,
+                        long long number, const char *what)
+{
+    sqlite3_stmt *st = statement(s, id);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, key);
+    if (text)
+        bind_text(st, 2, text);
+    else
+        sqlite3_bind_int64(st, 2, number);
+    int rc = run(s, st, what);
+    if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+        return STORE_NOT_FOUND;
+    return rc;
+}
+
+int store_post_set_status(store *s, long long id, const char *status)
+{
+    return update_by_id(s, SQL_POST_SET_STATUS, id, status, 0, "set post status");
+}
+
+int store_post_set_comments_open(store *s, long long id, bool open)
+{
+    return update_by_id(s, SQL_POST_SET_COMMENTS_OPEN, id, NULL, open, "set comment status");
+}
+
+static void bind_post_filter(sqlite3_stmt *st, const struct store_post_filter *filter)
+{
+    bind_text(st, 1, filter->type);
+    bind_text(st, 2, filter->status);
+}
+
+int store_post_list(store *s, arena *a, const struct store_post_filter *filter,
+                    struct store_post **posts, size_t *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_POST_LIST);
+    if (!st)
+        return STORE_ERROR;
+    bind_post_filter(st, filter);
+    bool sticky_first = filter->type && filter->status && strcmp(filter->type, "post") == 0 &&
+                        strcmp(filter->status, "publish") == 0;
+    sqlite3_bind_int(st, 3, sticky_first);
+    sqlite3_bind_int(st, 4, filter->limit > 0 ? filter->limit : -1);
+    sqlite3_bind_int(st, 5, filter->offset);
+    return collect(s, st, a, sizeof(**posts), read_post, (void **)posts, count, "list posts");
+}
+
+int store_post_count(store *s, const struct store_post_filter *filter, long long *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_POST_COUNT);
+    if (!st)
+        return STORE_ERROR;
+    bind_post_filter(st, filter);
+    int rc = step_one(s, st, "count posts");
+    if (rc == STORE_OK)
+        *count = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc == STORE_ERROR ? rc : STORE_OK;
+}
+
+static void read_comment(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_comment *c = record;
+    c->id = sqlite3_column_int64(st, 0);
+    c->post_id = sqlite3_column_int64(st, 1);
+    c->parent_id = sqlite3_column_int64(st, 2);
+    c->wp_id = sqlite3_column_int64(st, 3);
+    c->path = column_text(st, a, 4);
+    c->depth = sqlite3_column_int(st, 5);
+    c->author = column_text(st, a, 6);
+    c->email = column_text(st, a, 7);
+    c->url = column_text(st, a, 8);
+    c->ip = column_text(st, a, 9);
+    c->user_agent = column_text(st, a, 10);
+    c->body_html = column_text(st, a, 11);
+    c->body_source = column_text(st, a, 12);
+    c->status = column_text(st, a, 13);
+    c->type = column_text(st, a, 14);
+    c->held_by = column_text(st, a, 15);
+    c->created_at = sqlite3_column_int64(st, 16);
+}
+
+int store_comment_insert(store *s, const struct store_comment *c, long long *id)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, c->id);
+    sqlite3_bind_int64(st, 2, c->post_id);
+    sqlite3_bind_int64(st, 3, c->parent_id);
+    sqlite3_bind_int64(st, 4, c->wp_id);
+    sqlite3_bind_int(st, 5, c->depth);
+    bind_text(st, 6, c->author);
+    bind_text(st, 7, c->email);
+    bind_text(st, 8, c->url ? c->url : "");
+    bind_text(st, 9, c->ip ? c->ip : "");
+    bind_text(st, 10, c->user_agent ? c->user_agent : "");
+    bind_text(st, 11, c->body_html);
+    bind_text(st, 12, c->body_source ? c->body_source : "");
+    bind_text(st, 13, c->status);
+    bind_text(st, 14, c->type ? c->type : "comment");
+    bind_text(st, 15, c->held_by ? c->held_by : "");
+    sqlite3_bind_int64(st, 16, c->created_at);
+    return run_insert(s, st, "insert comment", id);
+}
+
+int store_comment_set_path(store *s, long long id, const char *path)
+{
+    return update_by_id(s, SQL_COMMENT_SET_PATH, id, path, 0, "set comment path");
+}
+
+static int find_comment(store *s, arena *a, enum statement_id id, long long key1, long long key2,
+                        struct store_comment *out)
+{
+    sqlite3_stmt *st = statement(s, id);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, key1);
+    if (key2)
+        sqlite3_bind_int64(st, 2, key2);
+    int rc = step_one(s, st, "find comment");
+    if (rc == STORE_OK)
+        read_comment(st, a, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+int store_comment_get(store *s, arena *a, long long id, struct store_comment *out)
+{
+    return find_comment(s, a, SQL_COMMENT_GET, id, 0, out);
+}
+
+int store_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp_id,
+                             struct store_comment *out)
+{
+    return find_comment(s, a, SQL_COMMENT_FIND_WP_ID, post_id, wp_id, out);
+}
+
+int store_comment_id_taken(store *s, long long id, bool *taken)
+{
+    return exists(s, SQL_COMMENT_ID_TAKEN, id, taken);
+}
+
+int store_comment_set_status(store *s, long long id, const char *status)
+{
+    return update_by_id(s, SQL_COMMENT_SET_STATUS, id, status, 0, "set comment status");
+}
+
+int store_comment_thread(store *s, arena *a, long long post_id, const char *status,
+                         struct store_comment **comments, size_t *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_THREAD);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, post_id);
+    bind_text(st, 2, status);
+    return collect(s, st, a, sizeof(**comments), read_comment, (void **)comments, count,
+                   "comment thread");
+}
+
+int store_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
+                       struct store_comment **comments, size_t *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_LIST);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, filter->status);
+    sqlite3_bind_int64(st, 2, filter->post_id);
+    sqlite3_bind_int(st, 3, filter->limit > 0 ? filter->limit : -1);
+    return collect(s, st, a, sizeof(**comments), read_comment, (void **)comments, count,
+                   "list comments");
+}
+
+int store_comment_email_approved(store *s, const char *email, bool *has_approved)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_EMAIL_APPROVED);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, email);
+    int rc = step_one(s, st, "find approved comment");
+    sqlite3_reset(st);
+    if (rc == STORE_ERROR)
+        return rc;
+    *has_approved = rc == STORE_OK;
+    return STORE_OK;
+}

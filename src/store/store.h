@@ -1,0 +1,147 @@
+/* store.h: the one storage interface; every read and write of site data goes through it. */
+#ifndef GAZETTE_STORE_STORE_H
+#define GAZETTE_STORE_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/arena.h"
+#include "util/buf.h"
+
+/*
+ * A store is one connection to the site's database, used by one thread at a time (each server
+ * worker opens its own). Records returned by the store are allocated in the arena the caller
+ * passes, and live as long as it. No database type leaks through this header, so a second
+ * backend (PostgreSQL) implements the same functions.
+ *
+ * Every function returns STORE_OK, STORE_NOT_FOUND (a lookup found nothing), or STORE_ERROR
+ * (the message is in store_error()). Writes outside store_begin/store_commit are each their
+ * own transaction.
+ */
+
+enum store_result {
+    STORE_ERROR = -1,
+    STORE_OK = 0,
+    STORE_NOT_FOUND = 1,
+};
+
+typedef struct store store;
+
+struct store_user {
+    long long id;
+    const char *login, *display_name, *email;
+    const char *role; /* "admin", "editor", "author" */
+    bool disabled;    /* imported authors are disabled until given a password */
+};
+
+struct store_term {
+    long long id;
+    const char *taxonomy; /* "category" or "post_tag" */
+    const char *slug, *name, *description;
+    long long parent_id;  /* 0 for a top-level category */
+};
+
+struct store_post {
+    long long id;
+    long long wp_id;          /* WordPress post ID (for /?p=), 0 when none */
+    const char *type;         /* "post" or "page" */
+    const char *status;       /* publish, draft, pending, private, future, trash */
+    const char *slug, *path;  /* path: the permalink path, "/…/" */
+    const char *title, *excerpt;
+    const char *body_html;    /* sanitized at write time */
+    const char *body_source;  /* Markdown source when written in gazette, else "" */
+    const char *password;     /* "" for none */
+    const char *guid;
+    long long author_id;
+    long long published_at, modified_at; /* Unix seconds, UTC */
+    bool comments_open, sticky;
+    /* filled by reads, ignored by writes: */
+    const char *author_login, *author_name;
+    long long approved_comments;
+};
+
+struct store_comment {
+    long long id, post_id, parent_id; /* parent_id 0 for a top-level comment */
+    long long wp_id;                  /* WordPress comment ID, 0 when none */
+    const char *path;                 /* materialised path: 16 hex digits per level */
+    int depth;                        /* 1 for a top-level comment */
+    const char *author, *email, *url, *ip, *user_agent;
+    const char *body_html;            /* sanitized at write time */
+    const char *body_source;          /* what the commenter typed (Markdown), "" if imported */
+    const char *status;               /* approved, pending, spam, trash */
+    const char *type;                 /* comment, pingback, trackback */
+    const char *held_by;              /* the rule that held it, "" when none */
+    long long created_at;             /* Unix seconds, UTC */
+};
+
+struct store_post_filter {
+    const char *type;   /* NULL = any */
+    const char *status; /* NULL = any */
+    int limit, offset;  /* limit 0 = no limit */
+};
+
+struct store_comment_filter {
+    const char *status; /* NULL = any */
+    long long post_id;  /* 0 = any */
+    int limit;          /* 0 = no limit */
+};
+
+/* Opens (creating if needed) the database named by `location` and brings its schema to the
+ * current version. Returns NULL with a message in `error`. */
+store *store_open(const char *location, buf *error);
+void store_close(store *s);
+const char *store_error(const store *s); /* the last error message, valid until the next call */
+
+int store_begin(store *s);
+int store_commit(store *s);
+void store_rollback(store *s); /* safe to call when no transaction is open */
+
+/* Settings: key/value strings. */
+int store_setting_get(store *s, arena *a, const char *key, const char **value);
+int store_setting_set(store *s, const char *key, const char *value);
+
+/* Users. */
+int store_user_insert(store *s, const struct store_user *user, long long *id);
+int store_user_find_login(store *s, arena *a, const char *login, struct store_user *out);
+
+/* Terms (categories, tags) and their links to posts. */
+int store_term_insert(store *s, const struct store_term *term, long long *id);
+int store_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
+                    struct store_term *out);
+int store_post_term_add(store *s, long long post_id, long long term_id);
+int store_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
+                     size_t *count); /* ordered by taxonomy, then name */
+
+/* Posts. An insert with id 0 lets the store choose; a non-zero id is kept. */
+int store_post_insert(store *s, const struct store_post *post, long long *id);
+int store_post_get(store *s, arena *a, long long id, struct store_post *out);
+int store_post_find_path(store *s, arena *a, const char *path, struct store_post *out);
+int store_post_find_slug(store *s, arena *a, const char *slug, struct store_post *out);
+int store_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post *out);
+int store_post_id_taken(store *s, long long id, bool *taken);
+int store_post_set_status(store *s, long long id, const char *status);
+int store_post_set_comments_open(store *s, long long id, bool open);
+/* Newest first (sticky first when filter->type is "post" and status "publish"). */
+int store_post_list(store *s, arena *a, const struct store_post_filter *filter,
+                    struct store_post **posts, size_t *count);
+int store_post_count(store *s, const struct store_post_filter *filter, long long *count);
+
+/* Comments. store_comment_insert ignores `path`; the caller sets it with
+ * store_comment_set_path once the id is known (same transaction). */
+int store_comment_insert(store *s, const struct store_comment *comment, long long *id);
+int store_comment_set_path(store *s, long long id, const char *path);
+int store_comment_get(store *s, arena *a, long long id, struct store_comment *out);
+int store_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp_id,
+                             struct store_comment *out);
+int store_comment_id_taken(store *s, long long id, bool *taken);
+int store_comment_set_status(store *s, long long id, const char *status);
+/* All comments of a post of type "comment" with `status` (NULL = any), in path order: the
+ * thread in display order, in one query. */
+int store_comment_thread(store *s, arena *a, long long post_id, const char *status,
+                         struct store_comment **comments, size_t *count);
+/* Newest first. */
+int store_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
+                       struct store_comment **comments, size_t *count);
+int store_comment_email_approved(store *s, const char *email, bool *has_approved);
+
+#endif

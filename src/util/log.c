@@ -1,0 +1,41 @@
+/* log.c: timestamped log lines, written whole with one write so threads do not interleave. */
+#include "util/log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <time.h>
+#include <unistd.h>
+
+static void log_line(const char *level, const char *fmt, va_list ap)
+{
+    char line[2048];
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    size_t n = strftime(line, sizeof(line), "%Y-%m-%dT%H:%M:%SZ ", &tm);
+    int m = snprintf(line + n, sizeof(line) - n, "%s: ", level);
+    if (m > 0)
+        n += (size_t)m;
+    m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
+    if (m > 0)
+        n += (size_t)m < sizeof(line) - n - 1 ? (size_t)m : sizeof(line) - n - 2;
+    line[n++] = '\n';
+    ssize_t written = write(STDERR_FILENO, line, n);
+    (void)written;
+}
+
+void log_info(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_line("info", fmt, ap);
+    va_end(ap);
+}
+
+void log_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    log_line("error", fmt, ap);
+    va_end(ap);
+}
