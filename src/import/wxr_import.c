@@ -222,7 +222,10 @@ static int import_comments(struct import_state *st, long long post_id,
             if (rc == STORE_ERROR)
                 return store_failed(st, wc->line, "reading comment");
             if (rc == STORE_OK) {
-                st->summary->comments_present++;
+                if (strcmp(existing.type, "comment") == 0)
+                    st->summary->comments_present++;
+                else
+                    st->summary->pingbacks_present++;
                 done[i] = 1, remaining--, progress++;
                 continue;
             }
@@ -413,7 +416,8 @@ void wxr_import_print_summary(const struct wxr_import_summary *sum, FILE *out)
             "%ld already present\n",
             sum->comments_new, sum->comments_by_status[0], sum->comments_by_status[1],
             sum->comments_by_status[2], sum->comments_by_status[3], sum->comments_present);
-    fprintf(out, "pingbacks: %ld new\n", sum->pingbacks_new);
+    fprintf(out, "pingbacks: %ld new, %ld already present\n", sum->pingbacks_new,
+            sum->pingbacks_present);
     fprintf(out, "authors: %ld new, categories: %ld new, tags: %ld new\n", sum->authors_new,
             sum->categories_new, sum->tags_new);
     fprintf(out, "skipped: %ld\n%s", sum->skipped, buf_cstr((buf *)&sum->skipped_lines));

@@ -12,7 +12,7 @@ struct wxr_import_summary {
     long posts_new, posts_present, pages_new, pages_present;
     long comments_new, comments_present;
     long comments_by_status[4]; /* approved, pending, spam, trash (new ones) */
-    long pingbacks_new;
+    long pingbacks_new, pingbacks_present;
     long authors_new, categories_new, tags_new;
     long skipped;
     buf skipped_lines; /* "  LINE: reason\n" per skipped item */

@@ -37,6 +37,17 @@ static void remember_reader(const struct http_request *req, struct http_response
     }
 }
 
+/* comment_parent: "" or "0" for a top-level comment, else a comment id; -1 for garbage, which
+ * the model refuses as an unknown parent. */
+static long long parent_id(const char *text)
+{
+    if (!text || !*text)
+        return 0;
+    char *end;
+    long long id = strtoll(text, &end, 10);
+    return *end || id < 0 ? -1 : id;
+}
+
 void site_comment_post(struct handler_context *context, const struct http_request *req,
                        struct http_response *res)
 {
@@ -73,7 +84,7 @@ void site_comment_post(struct handler_context *context, const struct http_reques
         .url = http_form_get(&form, "url"),
         .text = text ? text->value : "",
         .text_len = text ? text->value_len : 0,
-        .parent_id = parent ? atoll(parent) : 0,
+        .parent_id = parent_id(parent),
         .ip = req->client_ip,
         .user_agent = req->user_agent,
         .now = context->now,
