@@ -1,0 +1,296 @@
+/* test_settings.c: unit tests of the settings table: defaults, validation, presets, the store. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "model/settings.h"
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+/* A fresh SQLite store in its own temporary directory; one per test. */
+struct fixture {
+    char dir[64];   /* the mkdtemp directory, removed by teardown */
+    char path[128]; /* the database file in it */
+    store *s;       /* owned, closed by teardown */
+    arena a;        /* for values read back */
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    const char *tmp = getenv("TMPDIR");
+    snprintf(f->dir, sizeof(f->dir), "%s/gazette-settings-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof(f->path), "%s/site.db", f->dir);
+    buf error = {0};
+    f->s = store_open(f->path, &error);
+    if (!f->s)
+        fail_msg("store_open: %s", buf_cstr(&error));
+    buf_free(&error);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    store_close(f->s);
+    arena_free(&f->a);
+    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
+        char name[160];
+        snprintf(name, sizeof(name), "%s%s", f->path, suffixes[i]);
+        unlink(name);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Every key the header's settings table documents (settings.c's table, spelled out here). */
+static const char *const all_keys[] = {
+    "site.title",          "site.description",   "site.url",
+    "site.permalink",      "site.posts_per_page", "comments.moderation",
+    "comments.close_after_days", "comments.max_depth", "comments.max_kb",
+    "http.threads",        "http.workers",       "http.timeout_s",
+    "http.max_body_kb",
+};
+
+static void test_table_is_complete(void **state)
+{
+    (void)state;
+    size_t n = 0;
+    for (const struct setting_spec *spec = settings_table; spec->key; spec++) {
+        assert_non_null(spec->default_value);
+        assert_non_null(spec->valid);
+        assert_non_null(spec->help);
+        assert_true(*spec->help);
+        assert_ptr_equal(settings_find(spec->key), spec);
+        /* each default passes its own rule */
+        buf error = {0};
+        assert_int_equal(settings_check(spec->key, spec->default_value, &error), 0);
+        assert_int_equal(error.len, 0);
+        buf_free(&error);
+        n++;
+    }
+    assert_int_equal(n, sizeof(all_keys) / sizeof(all_keys[0]));
+    for (size_t i = 0; i < n; i++)
+        assert_non_null(settings_find(all_keys[i]));
+    assert_null(settings_find("site"));
+    assert_null(settings_find("site.title.x"));
+    assert_null(settings_find(""));
+    assert_null(settings_find("SITE.TITLE"));
+}
+
+static void test_defaults(void **state)
+{
+    struct fixture *f = *state;
+    assert_string_equal(settings_get(f->s, &f->a, "site.title"), "gazette");
+    assert_string_equal(settings_get(f->s, &f->a, "site.description"), "");
+    assert_string_equal(settings_get(f->s, &f->a, "site.permalink"),
+                        "/%year%/%monthnum%/%day%/%postname%/");
+    assert_string_equal(settings_get(f->s, &f->a, "comments.moderation"), "first-time");
+    assert_int_equal(settings_get_int(f->s, &f->a, "site.posts_per_page"), 10);
+    assert_int_equal(settings_get_int(f->s, &f->a, "comments.close_after_days"), 0);
+    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_depth"), 6);
+    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_kb"), 64);
+    assert_int_equal(settings_get_int(f->s, &f->a, "http.max_body_kb"), 1024);
+    assert_null(settings_get(f->s, &f->a, "no.such.key"));
+    assert_int_equal(settings_get_int(f->s, &f->a, "no.such.key"), 0);
+}
+
+static void test_set_get_round_trip(void **state)
+{
+    struct fixture *f = *state;
+    buf error = {0};
+    assert_int_equal(settings_set(f->s, "site.title", "My Blog \xE2\x80\x94 notes", &error), 0);
+    assert_int_equal(settings_set(f->s, "comments.moderation", "none", &error), 0);
+    assert_int_equal(settings_set(f->s, "comments.max_depth", "1", &error), 0);
+    assert_int_equal(settings_set(f->s, "comments.max_kb", "1024", &error), 0);
+    assert_int_equal(settings_set(f->s, "site.description", "", &error), 0);
+    assert_int_equal(error.len, 0);
+    assert_string_equal(settings_get(f->s, &f->a, "site.title"), "My Blog \xE2\x80\x94 notes");
+    assert_string_equal(settings_get(f->s, &f->a, "comments.moderation"), "none");
+    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_depth"), 1);
+    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_kb"), 1024);
+    assert_string_equal(settings_get(f->s, &f->a, "site.description"), "");
+    /* a second set replaces the value */
+    assert_int_equal(settings_set(f->s, "comments.moderation", "all", &error), 0);
+    assert_string_equal(settings_get(f->s, &f->a, "comments.moderation"), "all");
+    /* the value is in the store itself, under its key */
+    const char *raw = NULL;
+    assert_int_equal(store_setting_get(f->s, &f->a, "comments.moderation", &raw), STORE_OK);
+    assert_string_equal(raw, "all");
+    /* the other settings keep their defaults */
+    assert_int_equal(settings_get_int(f->s, &f->a, "site.posts_per_page"), 10);
+    buf_free(&error);
+}
+
+static void test_invalid_choice_refused(void **state)
+{
+    struct fixture *f = *state;
+    const char *bad[] = {"sometimes", "", "None", "all ", "first", "all|none"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        buf error = {0};
+        assert_int_equal(settings_set(f->s, "comments.moderation", bad[i], &error), -2);
+        assert_string_equal(buf_cstr(&error),
+                            "comments.moderation takes one of: all|first-time|none");
+        buf_free(&error);
+    }
+    /* nothing was stored */
+    const char *raw = NULL;
+    assert_int_equal(store_setting_get(f->s, &f->a, "comments.moderation", &raw),
+                     STORE_NOT_FOUND);
+    assert_string_equal(settings_get(f->s, &f->a, "comments.moderation"), "first-time");
+    /* each valid choice is accepted */
+    const char *good[] = {"all", "first-time", "none"};
+    for (size_t i = 0; i < 3; i++) {
+        buf error = {0};
+        assert_int_equal(settings_check("comments.moderation", good[i], &error), 0);
+        assert_int_equal(error.len, 0);
+    }
+}
+
+static void test_invalid_int_refused(void **state)
+{
+    struct fixture *f = *state;
+    const char *bad[] = {"0", "21", "-1", "", "abc", "3x", "3.5", "99999999999999999999"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        buf error = {0};
+        assert_int_equal(settings_set(f->s, "comments.max_depth", bad[i], &error), -2);
+        assert_string_equal(buf_cstr(&error),
+                            "comments.max_depth takes a whole number from 1 to 20");
+        buf_free(&error);
+    }
+    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_depth"), 6);
+    buf error = {0};
+    assert_int_equal(settings_check("comments.max_depth", "1", &error), 0);
+    assert_int_equal(settings_check("comments.max_depth", "20", &error), 0);
+    assert_int_equal(settings_check("comments.close_after_days", "100000", &error), 0);
+    assert_int_equal(error.len, 0);
+    assert_int_equal(settings_check("comments.close_after_days", "100001", &error), -2);
+    assert_string_equal(buf_cstr(&error),
+                        "comments.close_after_days takes a whole number from 0 to 100000");
+    buf_reset(&error);
+    assert_int_equal(settings_check("http.max_body_kb", "1048577", &error), -2);
+    assert_string_equal(buf_cstr(&error), "http.max_body_kb takes a whole number from 1 to 1048576");
+    buf_free(&error);
+}
+
+static void test_text_limit(void **state)
+{
+    struct fixture *f = *state;
+    char long_text[1002];
+    memset(long_text, 'x', sizeof(long_text) - 1);
+    long_text[1001] = '\0'; /* 1001 bytes */
+    buf error = {0};
+    assert_int_equal(settings_set(f->s, "site.title", long_text, &error), -2);
+    assert_string_equal(buf_cstr(&error), "site.title takes text of at most 1000 bytes");
+    assert_string_equal(settings_get(f->s, &f->a, "site.title"), "gazette");
+    buf_reset(&error);
+    long_text[1000] = '\0'; /* 1000 bytes: the limit itself */
+    assert_int_equal(settings_set(f->s, "site.title", long_text, &error), 0);
+    assert_int_equal(strlen(settings_get(f->s, &f->a, "site.title")), 1000);
+    buf_free(&error);
+}
+
+static void test_unknown_key_lists_keys(void **state)
+{
+    struct fixture *f = *state;
+    buf error = {0};
+    assert_int_equal(settings_set(f->s, "comments.nope", "1", &error), -2);
+    const char *message = buf_cstr(&error);
+    const char *prefix = "unknown setting 'comments.nope'; valid keys:";
+    assert_memory_equal(message, prefix, strlen(prefix));
+    for (size_t i = 0; i < sizeof(all_keys) / sizeof(all_keys[0]); i++) {
+        char word[64];
+        snprintf(word, sizeof(word), " %s", all_keys[i]);
+        const char *hit = strstr(message, word);
+        if (!hit)
+            fail_msg("'%s' does not list %s", message, all_keys[i]);
+        char after = hit[strlen(word)];
+        assert_true(after == ' ' || after == '\0'); /* whole words, not prefixes */
+    }
+    const char *raw = NULL;
+    assert_int_equal(store_setting_get(f->s, &f->a, "comments.nope", &raw), STORE_NOT_FOUND);
+    buf_reset(&error);
+    assert_int_equal(settings_check("", "x", &error), -2);
+    assert_memory_equal(buf_cstr(&error), "unknown setting ''; valid keys: site.title", 42);
+    buf_reset(&error);
+    settings_describe_valid("comments.max_kb", &error);
+    assert_string_equal(buf_cstr(&error), "comments.max_kb takes a whole number from 1 to 1024");
+    buf_reset(&error);
+    settings_describe_valid("site.url", &error);
+    assert_string_equal(buf_cstr(&error), "site.url takes text of at most 1000 bytes");
+    buf_free(&error);
+}
+
+/* Presets last for the process, so this test uses keys no other test reads. */
+static void test_presets(void **state)
+{
+    struct fixture *f = *state;
+    buf error = {0};
+    /* invalid presets are refused like settings_set */
+    assert_int_equal(settings_preset("http.timeout_s", "0", &error), -2);
+    assert_string_equal(buf_cstr(&error), "http.timeout_s takes a whole number from 1 to 3600");
+    buf_reset(&error);
+    assert_int_equal(settings_preset("http.nope", "1", &error), -2);
+    assert_memory_equal(buf_cstr(&error), "unknown setting 'http.nope'", 27);
+    buf_reset(&error);
+    assert_int_equal(settings_get_int(f->s, &f->a, "http.timeout_s"), 10);
+
+    /* a preset is used when the store has no value */
+    assert_int_equal(settings_preset("http.timeout_s", "30", &error), 0);
+    assert_int_equal(settings_preset("site.url", "https://example.org", &error), 0);
+    assert_int_equal(error.len, 0);
+    assert_int_equal(settings_get_int(f->s, &f->a, "http.timeout_s"), 30);
+    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.org");
+
+    /* a stored value wins over the preset */
+    assert_int_equal(settings_set(f->s, "http.timeout_s", "45", &error), 0);
+    assert_int_equal(settings_get_int(f->s, &f->a, "http.timeout_s"), 45);
+    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.org");
+
+    /* a later preset replaces the earlier one */
+    assert_int_equal(settings_preset("site.url", "https://example.net", &error), 0);
+    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.net");
+    buf_free(&error);
+}
+
+/* Presets apply to every store of the process, also one opened later. */
+static void test_preset_in_fresh_store(void **state)
+{
+    struct fixture *f = *state;
+    assert_int_equal(settings_get_int(f->s, &f->a, "http.timeout_s"), 30);
+    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.net");
+    buf error = {0};
+    assert_int_equal(settings_set(f->s, "site.url", "", &error), 0); /* stored "" wins too */
+    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "");
+    buf_free(&error);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_table_is_complete),
+        cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_set_get_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_choice_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_int_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_text_limit, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key_lists_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_presets, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_preset_in_fresh_store, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
