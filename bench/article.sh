@@ -30,6 +30,7 @@ nginx_bin=$(command -v nginx || true)
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/gazette-bench.XXXXXX")
 gazette_pid=""
 nginx_pid=""
+wrk_pid=""
 
 stop() { # stop PID: TERM, wait up to 5 s, then KILL
   local pid=$1
@@ -41,6 +42,7 @@ stop() { # stop PID: TERM, wait up to 5 s, then KILL
 }
 cleanup() {
   local rc=$?
+  stop "$wrk_pid"
   stop "$gazette_pid"
   stop "$nginx_pid"
   rm -rf "$tmp"
@@ -123,10 +125,13 @@ size=$(wc -c <"$tmp/article.html")
 
 # --- wrk ------------------------------------------------------------------------------------------
 warnings=()
-run_wrk() { # run_wrk NAME URL ROUND: prints "REQ_PER_S P99_MS"
+run_wrk() { # run_wrk NAME URL ROUND: writes "REQ_PER_S P99_MS" (then warnings) to $tmp/result
   local name=$1 url=$2 round=$3 out=$tmp/wrk-$1-$3.txt
-  wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency "$url" >"$out" 2>&1 \
-    || { cat "$out" >&2; die "wrk against $name failed"; }
+  # In the background + wait, so that Ctrl-C/TERM reach the trap (and stop wrk) at once.
+  wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency "$url" >"$out" 2>&1 &
+  wrk_pid=$!
+  wait "$wrk_pid" || { cat "$out" >&2; die "wrk against $name failed"; }
+  wrk_pid=""
   awk -v name="$name" -v round="$round" '
     /^Requests\/sec:/ { rps = $2 }
     /^ +99%/ {
@@ -140,7 +145,7 @@ run_wrk() { # run_wrk NAME URL ROUND: prints "REQ_PER_S P99_MS"
       printf "%s %.3f\n", rps, p99
       if (bad != "") printf "WARN %s round %d: %s non-2xx/3xx responses\n", name, round, bad
       if (errs != "") printf "WARN %s round %d: %s\n", name, round, errs
-    }' "$out" || { cat "$out" >&2; die "cannot read wrk output for $name"; }
+    }' "$out" >"$tmp/result" || { cat "$out" >&2; die "cannot read wrk output for $name"; }
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
@@ -154,7 +159,8 @@ for r in $(seq "$rounds"); do
       nginx) url=$nurl ;;
       gazette-front) url="http://127.0.0.1:$gport/" ;;
     esac
-    res=$(run_wrk "$target" "$url" "$r")
+    run_wrk "$target" "$url" "$r"
+    res=$(<"$tmp/result")
     read -r q l <<<"$(head -n 1 <<<"$res")"
     while IFS= read -r w; do [ -n "$w" ] && warnings+=("${w#WARN }"); done < <(tail -n +2 <<<"$res")
     rps[$target]+="$q "

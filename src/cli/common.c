@@ -20,8 +20,8 @@ const struct cli_command cli_commands[] = {
      "post list | show POST | new FILE.md | publish POST | close POST | open POST",
      "list, show, create and change posts (POST: id, slug or permalink)"},
     {"comment", cli_comment,
-     "comment list [--status pending|approved|spam|trash] [--post POST] | approve ID | spam ID | "
-     "trash ID",
+     "comment list [--status pending|approved|spam|trash] [--post POST] | approve ID | "
+     "unapprove ID | spam ID | trash ID",
      "list and moderate comments"},
     {"set", cli_set, "set KEY VALUE", "change a setting (see gazette.1 for the keys)"},
     {"get", cli_get, "get KEY", "print a setting's value"},

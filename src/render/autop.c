@@ -12,7 +12,8 @@
  * Each static pass below reproduces one preg_replace of wp-includes/formatting.php's wpautop()
  * (WordPress 6.x) and is named after what it does. The passes read a view and append to a
  * fresh buffer, so a pass never sees its own output, as with preg_replace. Every match helper
- * takes the view and an index and checks bounds before each byte it reads.
+ * takes the input (a view, or a scan around it) and an index, and checks the index against the
+ * length before each byte it reads: the input need not be NUL-terminated.
  *
  * Deliberate differences from the PHP, all on malformed or unusual input:
  * - tag names are matched without regard to case (WordPress only knows lower-case <p>, <div>…);
@@ -23,11 +24,12 @@
 
 /* WordPress's $allblocks. */
 static const char *const autop_block_names[] = {
-    "table", "thead", "tfoot", "caption", "col", "colgroup", "tbody", "tr", "td", "th",
-    "div", "dl", "dd", "dt", "ul", "ol", "li", "pre", "form", "map", "area", "blockquote",
-    "address", "style", "p", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "fieldset", "legend",
-    "section", "article", "aside", "hgroup", "header", "footer", "nav", "figure", "figcaption",
-    "details", "menu", "summary",
+    "table",    "thead",  "tfoot",      "caption", "col",   "colgroup",   "tbody",   "tr",
+    "td",       "th",     "div",        "dl",      "dd",    "dt",         "ul",      "ol",
+    "li",       "pre",    "form",       "map",     "area",  "blockquote", "address", "style",
+    "p",        "h1",     "h2",         "h3",      "h4",    "h5",         "h6",      "hr",
+    "fieldset", "legend", "section",    "article", "aside", "hgroup",     "header",  "footer",
+    "nav",      "figure", "figcaption", "details", "menu",  "summary",
 };
 #define AUTOP_BLOCK_COUNT (sizeof(autop_block_names) / sizeof(autop_block_names[0]))
 
@@ -37,18 +39,17 @@ static const char *const autop_br_eating_names[] = {
 };
 #define AUTOP_BR_EATING_COUNT (sizeof(autop_br_eating_names) / sizeof(autop_br_eating_names[0]))
 
-/* Placeholders for <pre> blocks and for newlines inside tags; `nonce` makes them unforgeable. */
+/* Placeholders for <pre> blocks and for newlines inside tags. Both contain "gzautopK-" with a
+ * K chosen so that the input does not contain it: the input cannot forge a placeholder. */
 struct autop_markers {
-    char newline[48];   /* replaces "\n" inside a tag, surrounded by one space on each side */
+    char newline[48];   /* "<!-- gzautopK-nl -->", put for "\n" inside a tag, one space each side */
     size_t newline_len; /* strlen(newline) */
-    char pre_stem[48];  /* "<pre gzautopK-" ; the placeholder is stem, index, "></pre>" */
-    size_t pre_stem_len;
-    strview *pres;    /* the protected <pre>…</pre> texts, views into the pipeline's first buffer */
+    char pre_stem[48];  /* "<pre gzautopK-pre"; a placeholder is stem, index, "></pre>" */
+    size_t pre_stem_len; /* strlen(pre_stem) */
+    strview *pres;    /* the protected <pre>…</pre> texts, views into render_autop's `source` */
     size_t pre_count; /* entries used in pres */
     size_t pre_cap;   /* entries allocated in pres */
 };
-
-typedef size_t (*autop_matcher)(strview s, size_t i);
 
 static bool autop_is_space(char c)
 {
@@ -75,11 +76,43 @@ static bool autop_has(strview s, size_t i, const char *lit)
 /* Index of the first `lit` (case-insensitive) at or after `from`, or s.len. */
 static size_t autop_find(strview s, size_t from, const char *lit)
 {
+    char first = lit[0];
     for (size_t i = from; i < s.len; i++)
-        if (autop_has(s, i, lit))
+        if (autop_lower(s.ptr[i]) == first && autop_has(s, i, lit))
             return i;
     return s.len;
 }
+
+/* A pass's input and the searches it made ahead of its position. Passes look for the next '>'
+ * (or "</p>", "</script>"…) from every candidate; remembering the last answer per literal keeps
+ * a pass linear where the PHP regexes (and a naive port) are quadratic on text like "<div<div…". */
+struct autop_scan {
+    strview s; /* the pass's input */
+    struct {
+        const char *lit; /* what was searched for (NULL: slot unused) */
+        size_t from;     /* where the search started */
+        size_t at;       /* the first match at or after `from`, or s.len */
+    } memo[8];           /* one slot per literal; a pass uses at most three */
+};
+
+/* autop_find(sc->s, from, lit), remembered: valid again for any later `from` up to `at`. */
+static size_t autop_find_ahead(struct autop_scan *sc, size_t from, const char *lit)
+{
+    size_t slot = 0;
+    while (slot < 8 && sc->memo[slot].lit && strcmp(sc->memo[slot].lit, lit) != 0)
+        slot++;
+    if (slot == 8)
+        return autop_find(sc->s, from, lit);
+    if (sc->memo[slot].lit && sc->memo[slot].from <= from && sc->memo[slot].at >= from)
+        return sc->memo[slot].at;
+    sc->memo[slot].lit = lit;
+    sc->memo[slot].from = from;
+    sc->memo[slot].at = autop_find(sc->s, from, lit);
+    return sc->memo[slot].at;
+}
+
+/* A tag matcher: the length of its tag at i, or 0. */
+typedef size_t (*autop_matcher)(struct autop_scan *sc, size_t i);
 
 static size_t autop_skip_space(strview s, size_t i)
 {
@@ -88,9 +121,9 @@ static size_t autop_skip_space(strview s, size_t i)
     return i;
 }
 
-/* Length of the name from `names` that s[i..] is exactly (ended by `ends`), or 0. */
-static size_t autop_name_at(strview s, size_t i, const char *const *names, size_t count,
-                            bool exact)
+/* Length of the longest name from `names` that s[i..] starts with, or 0. With `exact` a name
+ * counts only when no letter or digit follows it (the caller checks what does follow). */
+static size_t autop_name_at(strview s, size_t i, const char *const *names, size_t count, bool exact)
 {
     size_t best = 0;
     for (size_t k = 0; k < count; k++) {
@@ -147,8 +180,10 @@ static size_t autop_void_tag_len(strview s, size_t i, const char *name)
 }
 
 /* `</?(?:NAMES)[^>]*>` with no boundary after the name, as in the PHP: length or 0. */
-static size_t autop_loose_tag_len(strview s, size_t i, const char *const *names, size_t count)
+static size_t autop_loose_tag_len(struct autop_scan *sc, size_t i, const char *const *names,
+                                  size_t count)
 {
+    strview s = sc->s;
     if (i >= s.len || s.ptr[i] != '<')
         return 0;
     size_t j = i + 1;
@@ -156,14 +191,13 @@ static size_t autop_loose_tag_len(strview s, size_t i, const char *const *names,
         j++;
     if (autop_name_at(s, j, names, count, false) == 0)
         return 0;
-    while (j < s.len && s.ptr[j] != '>')
-        j++;
+    j = autop_find_ahead(sc, j, ">");
     return j < s.len ? j + 1 - i : 0;
 }
 
-static size_t autop_loose_block_len(strview s, size_t i)
+static size_t autop_loose_block_len(struct autop_scan *sc, size_t i)
 {
-    return autop_loose_tag_len(s, i, autop_block_names, AUTOP_BLOCK_COUNT);
+    return autop_loose_tag_len(sc, i, autop_block_names, AUTOP_BLOCK_COUNT);
 }
 
 static strview autop_view(const buf *b)
@@ -328,12 +362,13 @@ struct autop_trim_rule {
 static void autop_trim_around(strview in, const struct autop_trim_rule *rules, size_t count,
                               buf *out)
 {
+    struct autop_scan sc = {.s = in};
     size_t i = 0;
     while (i < in.len) {
         size_t len = 0;
         const struct autop_trim_rule *rule = NULL;
         for (size_t k = 0; k < count && !len; k++) {
-            len = rules[k].match(in, i);
+            len = rules[k].match(&sc, i);
             rule = &rules[k];
         }
         if (!len) {
@@ -351,57 +386,56 @@ static void autop_trim_around(strview in, const struct autop_trim_rule *rules, s
 }
 
 /* `<NAME[^>]*>` for the trimming rules below; the name is a prefix, as in the PHP. */
-static size_t autop_tag_len(strview s, size_t i, const char *open)
+static size_t autop_tag_len(struct autop_scan *sc, size_t i, const char *open)
 {
-    if (!autop_has(s, i, open))
+    if (!autop_has(sc->s, i, open))
         return 0;
-    size_t j = i + strlen(open);
-    while (j < s.len && s.ptr[j] != '>')
-        j++;
-    return j < s.len ? j + 1 - i : 0;
+    size_t j = autop_find_ahead(sc, i + strlen(open), ">");
+    return j < sc->s.len ? j + 1 - i : 0;
 }
 
-static size_t autop_match_option_open(strview s, size_t i)
+static size_t autop_match_option_open(struct autop_scan *sc, size_t i)
 {
-    return autop_has(s, i, "<option") ? 7 : 0;
+    return autop_has(sc->s, i, "<option") ? 7 : 0;
 }
 
-static size_t autop_match_option_close(strview s, size_t i)
+static size_t autop_match_option_close(struct autop_scan *sc, size_t i)
 {
-    return autop_has(s, i, "</option>") ? 9 : 0;
+    return autop_has(sc->s, i, "</option>") ? 9 : 0;
 }
 
-static size_t autop_match_object_open(strview s, size_t i)
+static size_t autop_match_object_open(struct autop_scan *sc, size_t i)
 {
-    return autop_tag_len(s, i, "<object");
+    return autop_tag_len(sc, i, "<object");
 }
 
-static size_t autop_match_object_close(strview s, size_t i)
+static size_t autop_match_object_close(struct autop_scan *sc, size_t i)
 {
-    return autop_has(s, i, "</object>") ? 9 : 0;
+    return autop_has(sc->s, i, "</object>") ? 9 : 0;
 }
 
-static size_t autop_match_param_embed(strview s, size_t i)
+static size_t autop_match_param_embed(struct autop_scan *sc, size_t i)
 {
     static const char *const names[] = {"param", "embed"};
-    return autop_loose_tag_len(s, i, names, 2);
+    return autop_loose_tag_len(sc, i, names, 2);
 }
 
 /* `[<\[](?:audio|video)[^>\]]*[>\]]`, shortcode brackets included. */
-static size_t autop_match_media_open(strview s, size_t i)
+static size_t autop_match_media_open(struct autop_scan *sc, size_t i)
 {
+    strview s = sc->s;
     if (i >= s.len || (s.ptr[i] != '<' && s.ptr[i] != '['))
         return 0;
     if (!autop_has(s, i + 1, "audio") && !autop_has(s, i + 1, "video"))
         return 0;
-    size_t j = i + 6;
-    while (j < s.len && s.ptr[j] != '>' && s.ptr[j] != ']')
-        j++;
+    size_t gt = autop_find_ahead(sc, i + 6, ">"), bracket = autop_find_ahead(sc, i + 6, "]");
+    size_t j = gt < bracket ? gt : bracket;
     return j < s.len ? j + 1 - i : 0;
 }
 
-static size_t autop_match_media_close(strview s, size_t i)
+static size_t autop_match_media_close(struct autop_scan *sc, size_t i)
 {
+    strview s = sc->s;
     if (i >= s.len || (s.ptr[i] != '<' && s.ptr[i] != '[') || !autop_has(s, i + 1, "/"))
         return 0;
     if (!autop_has(s, i + 2, "audio") && !autop_has(s, i + 2, "video"))
@@ -411,20 +445,20 @@ static size_t autop_match_media_close(strview s, size_t i)
     return 8;
 }
 
-static size_t autop_match_source_track(strview s, size_t i)
+static size_t autop_match_source_track(struct autop_scan *sc, size_t i)
 {
-    size_t n = autop_tag_len(s, i, "<source");
-    return n ? n : autop_tag_len(s, i, "<track");
+    size_t n = autop_tag_len(sc, i, "<source");
+    return n ? n : autop_tag_len(sc, i, "<track");
 }
 
-static size_t autop_match_figcaption_open(strview s, size_t i)
+static size_t autop_match_figcaption_open(struct autop_scan *sc, size_t i)
 {
-    return autop_tag_len(s, i, "<figcaption");
+    return autop_tag_len(sc, i, "<figcaption");
 }
 
-static size_t autop_match_figcaption_close(strview s, size_t i)
+static size_t autop_match_figcaption_close(struct autop_scan *sc, size_t i)
 {
-    return autop_has(s, i, "</figcaption>") ? 13 : 0;
+    return autop_has(sc->s, i, "</figcaption>") ? 13 : 0;
 }
 
 /* The <option>, <object>, <audio>/<video> and <figcaption> clean-ups of wpautop: the line
@@ -450,7 +484,7 @@ static void autop_collapse_special(buf *text, buf *scratch)
         {autop_match_figcaption_close, false, true},
     };
     static const struct {
-        const char *trigger; /* the rules run only when the text contains this */
+        const char *trigger;  /* the rules run only when the text contains this */
         const char *trigger2; /* or this (NULL: none) */
         const struct autop_trim_rule *rules;
         size_t count;
@@ -553,8 +587,8 @@ static void autop_close_before_container(strview in, buf *out)
     size_t i = 0;
     while (i < in.len) {
         size_t text_len = 0;
-        size_t n = autop_has(in, i, "<p>") ? autop_text_then_container_close(in, i + 3, &text_len)
-                                           : 0;
+        size_t n =
+            autop_has(in, i, "<p>") ? autop_text_then_container_close(in, i + 3, &text_len) : 0;
         if (n) {
             buf_append(out, in.ptr + i, 3 + text_len);
             buf_append(out, "</p>", 4);
@@ -569,11 +603,12 @@ static void autop_close_before_container(strview in, buf *out)
 /* `<p>\s*(</?BLOCK[^>]*>)\s*</p>` -> `$1`: a block tag alone in a paragraph is unwrapped. */
 static void autop_unwrap_lone_block(strview in, buf *out)
 {
+    struct autop_scan sc = {.s = in};
     size_t i = 0;
     while (i < in.len) {
         if (autop_has(in, i, "<p>")) {
             size_t j = autop_skip_space(in, i + 3);
-            size_t tag = autop_loose_block_len(in, j);
+            size_t tag = autop_loose_block_len(&sc, j);
             if (tag) {
                 size_t k = autop_skip_space(in, j + tag);
                 if (autop_has(in, k, "</p>")) {
@@ -590,13 +625,12 @@ static void autop_unwrap_lone_block(strview in, buf *out)
 /* `<p>(<li.+?)</p>` -> `$1` ('.' stops at a newline). */
 static void autop_unwrap_li(strview in, buf *out)
 {
+    struct autop_scan sc = {.s = in};
     size_t i = 0;
     while (i < in.len) {
         if (autop_has(in, i, "<p><li") && i + 6 < in.len && in.ptr[i + 6] != '\n') {
-            size_t j = i + 7;
-            while (j < in.len && in.ptr[j] != '\n' && !autop_has(in, j, "</p>"))
-                j++;
-            if (autop_has(in, j, "</p>")) {
+            size_t j = autop_find_ahead(&sc, i + 7, "</p>");
+            if (j < in.len && j < autop_find_ahead(&sc, i + 7, "\n")) {
                 buf_append(out, in.ptr + i + 3, j - (i + 3));
                 i = j + 4;
                 continue;
@@ -610,12 +644,11 @@ static void autop_unwrap_li(strview in, buf *out)
  * `</p></blockquote>`: the paragraph moves inside the quotation. */
 static void autop_move_p_into_blockquote(strview in, buf *out)
 {
+    struct autop_scan sc = {.s = in};
     size_t i = 0;
     while (i < in.len) {
         if (autop_has(in, i, "<p><blockquote")) {
-            size_t j = i + 14;
-            while (j < in.len && in.ptr[j] != '>')
-                j++;
+            size_t j = autop_find_ahead(&sc, i + 14, ">");
             if (j < in.len) {
                 buf_append(out, "<blockquote", 11);
                 buf_append(out, in.ptr + i + 14, j - (i + 14));
@@ -636,11 +669,12 @@ static void autop_move_p_into_blockquote(strview in, buf *out)
 /* `<p>\s*(</?BLOCK[^>]*>)` -> `$1`. */
 static void autop_drop_p_before_block(strview in, buf *out)
 {
+    struct autop_scan sc = {.s = in};
     size_t i = 0;
     while (i < in.len) {
         if (autop_has(in, i, "<p>")) {
             size_t j = autop_skip_space(in, i + 3);
-            size_t tag = autop_loose_block_len(in, j);
+            size_t tag = autop_loose_block_len(&sc, j);
             if (tag) {
                 buf_append(out, in.ptr + j, tag);
                 i = j + tag;
@@ -654,9 +688,10 @@ static void autop_drop_p_before_block(strview in, buf *out)
 /* `(</?NAMES[^>]*>)\s*FOLLOWER` -> `$1`, for the passes that eat what follows a block tag. */
 static void autop_drop_after_block(strview in, const char *follower, buf *out)
 {
+    struct autop_scan sc = {.s = in};
     size_t i = 0;
     while (i < in.len) {
-        size_t tag = autop_loose_block_len(in, i);
+        size_t tag = autop_loose_block_len(&sc, i);
         if (tag) {
             size_t j = autop_skip_space(in, i + tag);
             if (autop_has(in, j, follower)) {
@@ -691,16 +726,17 @@ static void autop_normalize_br(strview in, buf *out)
 
 /* `<(script|style|svg|math).*?<\/\1>`: length of such an element at i, or 0. Newlines inside
  * it are code or markup, not line breaks. */
-static size_t autop_raw_element_len(strview s, size_t i)
+static size_t autop_raw_element_len(struct autop_scan *sc, size_t i)
 {
     static const char *const names[] = {"script", "style", "svg", "math"};
     static const char *const closers[] = {"</script>", "</style>", "</svg>", "</math>"};
+    strview s = sc->s;
     if (i >= s.len || s.ptr[i] != '<')
         return 0;
     for (size_t k = 0; k < 4; k++) {
         if (!autop_has(s, i + 1, names[k]))
             continue;
-        size_t end = autop_find(s, i + 1 + strlen(names[k]), closers[k]);
+        size_t end = autop_find_ahead(sc, i + 1 + strlen(names[k]), closers[k]);
         return end < s.len ? end + strlen(closers[k]) - i : 0;
     }
     return 0;
@@ -709,9 +745,10 @@ static size_t autop_raw_element_len(strview s, size_t i)
 /* `(?<!<br />)\s*\n` -> "<br />\n", outside script/style/svg/math. */
 static void autop_insert_br(strview in, buf *out)
 {
+    struct autop_scan sc = {.s = in};
     size_t i = 0;
     while (i < in.len) {
-        size_t raw = autop_raw_element_len(in, i);
+        size_t raw = autop_raw_element_len(&sc, i);
         if (raw) {
             buf_append(out, in.ptr + i, raw);
             i += raw;
@@ -748,11 +785,12 @@ static void autop_drop_br_after_block(strview in, buf *out)
 /* `<br />(\s*</?(?:p|li|div|dl|dd|dt|th|pre|td|ul|ol)[^>]*>)` -> `$1`. */
 static void autop_drop_br_before_block(strview in, buf *out)
 {
+    struct autop_scan sc = {.s = in};
     size_t i = 0;
     while (i < in.len) {
         if (autop_has(in, i, "<br />")) {
             size_t j = autop_skip_space(in, i + 6);
-            size_t tag = autop_loose_tag_len(in, j, autop_br_eating_names, AUTOP_BR_EATING_COUNT);
+            size_t tag = autop_loose_tag_len(&sc, j, autop_br_eating_names, AUTOP_BR_EATING_COUNT);
             if (tag) {
                 buf_append(out, in.ptr + i + 6, j + tag - (i + 6));
                 i = j + tag;
@@ -851,10 +889,18 @@ void render_autop(const char *html, size_t len, buf *out)
         autop_normalize_newlines,
     };
     static const autop_pass after_markers[] = {
-        autop_wrap_paragraphs,    autop_drop_empty_paragraphs, autop_close_before_container,
-        autop_unwrap_lone_block,  autop_unwrap_li,             autop_move_p_into_blockquote,
-        autop_drop_p_before_block, autop_drop_p_after_block,   autop_normalize_br,
-        autop_insert_br,          autop_drop_br_after_block,   autop_drop_br_before_block,
+        autop_wrap_paragraphs,
+        autop_drop_empty_paragraphs,
+        autop_close_before_container,
+        autop_unwrap_lone_block,
+        autop_unwrap_li,
+        autop_move_p_into_blockquote,
+        autop_drop_p_before_block,
+        autop_drop_p_after_block,
+        autop_normalize_br,
+        autop_insert_br,
+        autop_drop_br_after_block,
+        autop_drop_br_before_block,
     };
     if (!html || autop_is_blank(html, len))
         return;

@@ -26,34 +26,34 @@ enum text_role {
 };
 
 static const unsigned char text_role_of[GUMBO_TAG_LAST] = {
-    [GUMBO_TAG_HEAD] = TEXT_SKIP,         [GUMBO_TAG_TITLE] = TEXT_SKIP,
-    [GUMBO_TAG_SCRIPT] = TEXT_SKIP,       [GUMBO_TAG_STYLE] = TEXT_SKIP,
-    [GUMBO_TAG_TEMPLATE] = TEXT_SKIP,     [GUMBO_TAG_NOSCRIPT] = TEXT_SKIP,
-    [GUMBO_TAG_HTML] = TEXT_BLOCK,        [GUMBO_TAG_BODY] = TEXT_BLOCK,
-    [GUMBO_TAG_P] = TEXT_BLOCK,           [GUMBO_TAG_DIV] = TEXT_BLOCK,
-    [GUMBO_TAG_H1] = TEXT_BLOCK,          [GUMBO_TAG_H2] = TEXT_BLOCK,
-    [GUMBO_TAG_H3] = TEXT_BLOCK,          [GUMBO_TAG_H4] = TEXT_BLOCK,
-    [GUMBO_TAG_H5] = TEXT_BLOCK,          [GUMBO_TAG_H6] = TEXT_BLOCK,
-    [GUMBO_TAG_HGROUP] = TEXT_BLOCK,      [GUMBO_TAG_ADDRESS] = TEXT_BLOCK,
-    [GUMBO_TAG_ARTICLE] = TEXT_BLOCK,     [GUMBO_TAG_ASIDE] = TEXT_BLOCK,
-    [GUMBO_TAG_SECTION] = TEXT_BLOCK,     [GUMBO_TAG_NAV] = TEXT_BLOCK,
-    [GUMBO_TAG_HEADER] = TEXT_BLOCK,      [GUMBO_TAG_FOOTER] = TEXT_BLOCK,
-    [GUMBO_TAG_MAIN] = TEXT_BLOCK,        [GUMBO_TAG_FIGURE] = TEXT_BLOCK,
-    [GUMBO_TAG_FIGCAPTION] = TEXT_BLOCK,  [GUMBO_TAG_DETAILS] = TEXT_BLOCK,
-    [GUMBO_TAG_SUMMARY] = TEXT_BLOCK,     [GUMBO_TAG_FIELDSET] = TEXT_BLOCK,
-    [GUMBO_TAG_LEGEND] = TEXT_BLOCK,      [GUMBO_TAG_FORM] = TEXT_BLOCK,
-    [GUMBO_TAG_CENTER] = TEXT_BLOCK,      [GUMBO_TAG_DL] = TEXT_BLOCK,
-    [GUMBO_TAG_DT] = TEXT_BLOCK,          [GUMBO_TAG_DD] = TEXT_BLOCK,
-    [GUMBO_TAG_TABLE] = TEXT_BLOCK,       [GUMBO_TAG_CAPTION] = TEXT_BLOCK,
-    [GUMBO_TAG_THEAD] = TEXT_BLOCK,       [GUMBO_TAG_TBODY] = TEXT_BLOCK,
-    [GUMBO_TAG_TFOOT] = TEXT_BLOCK,       [GUMBO_TAG_TR] = TEXT_BLOCK,
-    [GUMBO_TAG_PRE] = TEXT_PRE,           [GUMBO_TAG_LISTING] = TEXT_PRE,
-    [GUMBO_TAG_XMP] = TEXT_PRE,           [GUMBO_TAG_PLAINTEXT] = TEXT_PRE,
-    [GUMBO_TAG_BLOCKQUOTE] = TEXT_QUOTE,  [GUMBO_TAG_UL] = TEXT_LIST,
-    [GUMBO_TAG_MENU] = TEXT_LIST,         [GUMBO_TAG_OL] = TEXT_ORDERED,
-    [GUMBO_TAG_LI] = TEXT_ITEM,           [GUMBO_TAG_BR] = TEXT_BREAK,
-    [GUMBO_TAG_HR] = TEXT_RULE,           [GUMBO_TAG_IMG] = TEXT_IMAGE,
-    [GUMBO_TAG_TD] = TEXT_CELL,           [GUMBO_TAG_TH] = TEXT_CELL,
+    [GUMBO_TAG_HEAD] = TEXT_SKIP,        [GUMBO_TAG_TITLE] = TEXT_SKIP,
+    [GUMBO_TAG_SCRIPT] = TEXT_SKIP,      [GUMBO_TAG_STYLE] = TEXT_SKIP,
+    [GUMBO_TAG_TEMPLATE] = TEXT_SKIP,    [GUMBO_TAG_NOSCRIPT] = TEXT_SKIP,
+    [GUMBO_TAG_HTML] = TEXT_BLOCK,       [GUMBO_TAG_BODY] = TEXT_BLOCK,
+    [GUMBO_TAG_P] = TEXT_BLOCK,          [GUMBO_TAG_DIV] = TEXT_BLOCK,
+    [GUMBO_TAG_H1] = TEXT_BLOCK,         [GUMBO_TAG_H2] = TEXT_BLOCK,
+    [GUMBO_TAG_H3] = TEXT_BLOCK,         [GUMBO_TAG_H4] = TEXT_BLOCK,
+    [GUMBO_TAG_H5] = TEXT_BLOCK,         [GUMBO_TAG_H6] = TEXT_BLOCK,
+    [GUMBO_TAG_HGROUP] = TEXT_BLOCK,     [GUMBO_TAG_ADDRESS] = TEXT_BLOCK,
+    [GUMBO_TAG_ARTICLE] = TEXT_BLOCK,    [GUMBO_TAG_ASIDE] = TEXT_BLOCK,
+    [GUMBO_TAG_SECTION] = TEXT_BLOCK,    [GUMBO_TAG_NAV] = TEXT_BLOCK,
+    [GUMBO_TAG_HEADER] = TEXT_BLOCK,     [GUMBO_TAG_FOOTER] = TEXT_BLOCK,
+    [GUMBO_TAG_MAIN] = TEXT_BLOCK,       [GUMBO_TAG_FIGURE] = TEXT_BLOCK,
+    [GUMBO_TAG_FIGCAPTION] = TEXT_BLOCK, [GUMBO_TAG_DETAILS] = TEXT_BLOCK,
+    [GUMBO_TAG_SUMMARY] = TEXT_BLOCK,    [GUMBO_TAG_FIELDSET] = TEXT_BLOCK,
+    [GUMBO_TAG_LEGEND] = TEXT_BLOCK,     [GUMBO_TAG_FORM] = TEXT_BLOCK,
+    [GUMBO_TAG_CENTER] = TEXT_BLOCK,     [GUMBO_TAG_DL] = TEXT_BLOCK,
+    [GUMBO_TAG_DT] = TEXT_BLOCK,         [GUMBO_TAG_DD] = TEXT_BLOCK,
+    [GUMBO_TAG_TABLE] = TEXT_BLOCK,      [GUMBO_TAG_CAPTION] = TEXT_BLOCK,
+    [GUMBO_TAG_THEAD] = TEXT_BLOCK,      [GUMBO_TAG_TBODY] = TEXT_BLOCK,
+    [GUMBO_TAG_TFOOT] = TEXT_BLOCK,      [GUMBO_TAG_TR] = TEXT_BLOCK,
+    [GUMBO_TAG_PRE] = TEXT_PRE,          [GUMBO_TAG_LISTING] = TEXT_PRE,
+    [GUMBO_TAG_XMP] = TEXT_PRE,          [GUMBO_TAG_PLAINTEXT] = TEXT_PRE,
+    [GUMBO_TAG_BLOCKQUOTE] = TEXT_QUOTE, [GUMBO_TAG_UL] = TEXT_LIST,
+    [GUMBO_TAG_MENU] = TEXT_LIST,        [GUMBO_TAG_OL] = TEXT_ORDERED,
+    [GUMBO_TAG_LI] = TEXT_ITEM,          [GUMBO_TAG_BR] = TEXT_BREAK,
+    [GUMBO_TAG_HR] = TEXT_RULE,          [GUMBO_TAG_IMG] = TEXT_IMAGE,
+    [GUMBO_TAG_TD] = TEXT_CELL,          [GUMBO_TAG_TH] = TEXT_CELL,
 };
 
 /* An open element that changes the start of lines: a quotation, a list or a list item. */
@@ -127,8 +127,8 @@ static void text_build_prefix(struct text_writer *w, size_t depth, bool markers)
 /* Appends w->line and a newline to the output, without the line's trailing blanks. */
 static void text_emit_line(struct text_writer *w)
 {
-    while (w->line.len && (w->line.ptr[w->line.len - 1] == ' ' ||
-                           w->line.ptr[w->line.len - 1] == '\t'))
+    while (w->line.len &&
+           (w->line.ptr[w->line.len - 1] == ' ' || w->line.ptr[w->line.len - 1] == '\t'))
         w->line.len--;
     buf_append(w->out, w->line.ptr, w->line.len);
     buf_putc(w->out, '\n');
@@ -441,8 +441,7 @@ static void text_gumbo_free(void *userdata, void *ptr)
     free(ptr);
 }
 
-void render_html_to_text(const char *html, size_t len, const struct text_options *options,
-                         buf *out)
+void render_html_to_text(const char *html, size_t len, const struct text_options *options, buf *out)
 {
     struct text_writer w = {.out = out};
     if (options)

@@ -52,7 +52,8 @@ static void test_block_elements_not_wrapped(void **state)
     check_autop("a\n<hr />\nb", "<p>a</p>\n<hr />\n<p>b</p>\n");
     check_autop("Intro\n<ul>\n<li>a</li>\n</ul>\nOutro",
                 "<p>Intro</p>\n<ul>\n<li>a</li>\n</ul>\n<p>Outro</p>\n");
-    check_autop("<ul>\n<li>one</li>\n<li>two</li>\n</ul>", "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n");
+    check_autop("<ul>\n<li>one</li>\n<li>two</li>\n</ul>",
+                "<ul>\n<li>one</li>\n<li>two</li>\n</ul>\n");
 }
 
 static void test_blockquote_gets_paragraph_inside(void **state)
@@ -68,7 +69,8 @@ static void test_pre_untouched(void **state)
 {
     (void)state;
     check_autop("a\n<pre>x\n\ny</pre>\nb", "<p>a</p>\n<pre>x\n\ny</pre>\n<p>b</p>\n");
-    check_autop("<pre class=\"c\">  <b>k</b>\n\n\n</pre>", "<pre class=\"c\">  <b>k</b>\n\n\n</pre>\n");
+    check_autop("<pre class=\"c\">  <b>k</b>\n\n\n</pre>",
+                "<pre class=\"c\">  <b>k</b>\n\n\n</pre>\n");
     /* an unclosed <pre> protects everything after it */
     check_autop("x\n<pre>a\n\nb", "<p>x</p>\n<pre>a\n\nb\n");
     /* a literal placeholder of WordPress's own is just a (empty) <pre> here */
@@ -120,10 +122,13 @@ static void test_random_input_is_safe(void **state)
 {
     (void)state;
     static const char *const pieces[] = {
-        "<", ">", "/", "p", "<p>", "</p>", "<br />", "<br>", "\n", "\n\n", " ", "<pre>",
-        "</pre>", "<div ", "</div>", "<blockquote", "<li", "<!--", "-->", "<![CDATA[", "]]>",
-        "<script>", "</script>", "\r", "<option", "</object>", "<source", "[video", "</p",
-        "<figcaption>", "x", "é", "<hr", "\t", "<pre gzautop0-pre0></pre>",
+        "<",           ">",        "/",         "p",     "<p>",
+        "</p>",        "<br />",   "<br>",      "\n",    "\n\n",
+        " ",           "<pre>",    "</pre>",    "<div ", "</div>",
+        "<blockquote", "<li",      "<!--",      "-->",   "<![CDATA[",
+        "]]>",         "<script>", "</script>", "\r",    "<option",
+        "</object>",   "<source",  "[video",    "</p",   "<figcaption>",
+        "x",           "é",        "<hr",       "\t",    "<pre gzautop0-pre0></pre>",
     };
     unsigned seed = 12345;
     for (int round = 0; round < 3000; round++) {

@@ -189,9 +189,9 @@ static void test_cookie_get(void **state)
     assert_string_equal(http_cookie_get(&a, header, "comment_author"), "Ann Lee");
     assert_string_equal(http_cookie_get(&a, header, "session"), "abc"); /* not xsession's */
     assert_string_equal(http_cookie_get(&a, header, "xsession"), "1");
-    assert_null(http_cookie_get(&a, header, "sess"));    /* a prefix of a name is no match */
+    assert_null(http_cookie_get(&a, header, "sess")); /* a prefix of a name is no match */
     assert_null(http_cookie_get(&a, header, "missing"));
-    assert_null(http_cookie_get(&a, header, "dark"));    /* values are not names */
+    assert_null(http_cookie_get(&a, header, "dark"));              /* values are not names */
     assert_string_equal(http_cookie_get(&a, "a=b+c", "a"), "b+c"); /* no '+' rule */
     assert_string_equal(http_cookie_get(&a, "a=", "a"), "");
     assert_string_equal(http_cookie_get(&a, ";;  a=1;;b=2", "b"), "2");
@@ -253,17 +253,17 @@ static void test_utf8_valid_sequences(void **state)
     assert_true(VALID(""));
     assert_true(utf8_valid(NULL, 0));
     assert_true(VALID("plain ASCII ~\x7F"));
-    assert_true(VALID("\xC2\x80"));                 /* U+0080, smallest two-byte */
-    assert_true(VALID("\xC3\xA9"));                 /* U+00E9 é */
-    assert_true(VALID("\xDF\xBF"));                 /* U+07FF */
-    assert_true(VALID("\xE0\xA0\x80"));             /* U+0800, smallest three-byte */
-    assert_true(VALID("\xE2\x82\xAC"));             /* U+20AC € */
-    assert_true(VALID("\xED\x9F\xBF"));             /* U+D7FF, just below the surrogates */
-    assert_true(VALID("\xEE\x80\x80"));             /* U+E000, just above them */
-    assert_true(VALID("\xEF\xBF\xBF"));             /* U+FFFF */
-    assert_true(VALID("\xF0\x90\x80\x80"));         /* U+10000, smallest four-byte */
-    assert_true(VALID("\xF0\x9F\x98\x80"));         /* U+1F600 */
-    assert_true(VALID("\xF4\x8F\xBF\xBF"));         /* U+10FFFF, the last code point */
+    assert_true(VALID("\xC2\x80"));         /* U+0080, smallest two-byte */
+    assert_true(VALID("\xC3\xA9"));         /* U+00E9 é */
+    assert_true(VALID("\xDF\xBF"));         /* U+07FF */
+    assert_true(VALID("\xE0\xA0\x80"));     /* U+0800, smallest three-byte */
+    assert_true(VALID("\xE2\x82\xAC"));     /* U+20AC € */
+    assert_true(VALID("\xED\x9F\xBF"));     /* U+D7FF, just below the surrogates */
+    assert_true(VALID("\xEE\x80\x80"));     /* U+E000, just above them */
+    assert_true(VALID("\xEF\xBF\xBF"));     /* U+FFFF */
+    assert_true(VALID("\xF0\x90\x80\x80")); /* U+10000, smallest four-byte */
+    assert_true(VALID("\xF0\x9F\x98\x80")); /* U+1F600 */
+    assert_true(VALID("\xF4\x8F\xBF\xBF")); /* U+10FFFF, the last code point */
     assert_true(VALID("L\xC3\xB3pez \xE2\x80\x99 \xF0\x9D\x84\x9E!"));
 }
 
@@ -282,12 +282,12 @@ static void test_utf8_overlongs(void **state)
 static void test_utf8_surrogates_and_range(void **state)
 {
     (void)state;
-    assert_false(VALID("\xED\xA0\x80"));     /* U+D800 */
-    assert_false(VALID("\xED\xAF\xBF"));     /* U+DBFF */
-    assert_false(VALID("\xED\xB0\x80"));     /* U+DC00 */
-    assert_false(VALID("\xED\xBF\xBF"));     /* U+DFFF */
+    assert_false(VALID("\xED\xA0\x80"));             /* U+D800 */
+    assert_false(VALID("\xED\xAF\xBF"));             /* U+DBFF */
+    assert_false(VALID("\xED\xB0\x80"));             /* U+DC00 */
+    assert_false(VALID("\xED\xBF\xBF"));             /* U+DFFF */
     assert_false(VALID("\xED\xA0\xBD\xED\xB8\x80")); /* a CESU-8 surrogate pair */
-    assert_false(VALID("\xF4\x90\x80\x80")); /* U+110000 */
+    assert_false(VALID("\xF4\x90\x80\x80"));         /* U+110000 */
     assert_false(VALID("\xF5\x80\x80\x80"));
     assert_false(VALID("\xF7\xBF\xBF\xBF"));
     assert_false(VALID("\xF8\x88\x80\x80\x80")); /* old five-byte form */
@@ -299,10 +299,11 @@ static void test_utf8_surrogates_and_range(void **state)
 static void test_utf8_bad_continuations(void **state)
 {
     (void)state;
-    assert_false(VALID("\x80"));             /* a lone continuation byte */
-    assert_false(VALID("a\xBF" "b"));
-    assert_false(VALID("\xC3\x28"));         /* lead byte followed by ASCII */
-    assert_false(VALID("\xC3\xC3\xA9"));     /* lead byte followed by a lead byte */
+    assert_false(VALID("\x80")); /* a lone continuation byte */
+    assert_false(VALID("a\xBF"
+                       "b"));
+    assert_false(VALID("\xC3\x28"));     /* lead byte followed by ASCII */
+    assert_false(VALID("\xC3\xC3\xA9")); /* lead byte followed by a lead byte */
     assert_false(VALID("\xE2\x28\xA1"));
     assert_false(VALID("\xE2\x82\x28"));
     assert_false(VALID("\xF0\x9F\x98\x28"));

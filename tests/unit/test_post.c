@@ -100,13 +100,25 @@ static void test_slugify_ascii(void **state)
 static void test_slugify_accents(void **state)
 {
     (void)state;
-    check_slug("L\xC3\xB3pez", "lopez");                                  /* López */
+    check_slug("L\xC3\xB3pez", "lopez"); /* López */
     check_slug("Cr\xC3\xA8me br\xC3\xBBl\xC3\xA9\x65 \xC3\xA0 la Fran\xC3\xA7\x61ise",
-               "creme-brulee-a-la-francaise");                            /* Crème brûlée … */
+               "creme-brulee-a-la-francaise"); /* Crème brûlée … */
     check_slug("\xC3\x80\xC3\x89\xC3\x8E\xC3\x95\xC3\x9C \xC3\x91 \xC3\x9F",
-               "aeiou-n-s");                                              /* ÀÉÎÕÜ Ñ ß */
-    check_slug("Espa\xC3\xB1ol", "espanol");                              /* Español */
-    check_slug("na\xC3\xAFve \xC3\xB8re", "naive-ore");                   /* naïve øre */
+               "aeiou-n-s");                            /* ÀÉÎÕÜ Ñ ß */
+    check_slug("Espa\xC3\xB1ol", "espanol");            /* Español */
+    check_slug("na\xC3\xAFve \xC3\xB8re", "naive-ore"); /* naïve øre */
+}
+
+static void test_slugify_latin_extended(void **state)
+{
+    (void)state;
+    /* BUG: post.c fold_latin: only U+00C0..U+00FF (lead byte C3) is folded, so accented
+     * Latin letters of Latin Extended-A (lead bytes C4, C5: ř ł ź š ő …) become '-' instead
+     * of losing their accent as the header promises ("Latin accents dropped"): "Dvořák"
+     * gives "dvo-ak", "Łódź" gives "od". */
+    skip();
+    check_slug("Dvo\xC5\x99\xC3\xA1k", "dvorak");       /* Dvořák */
+    check_slug("\xC5\x81\xC3\xB3\x64\xC5\xBA", "lodz"); /* Łódź */
 }
 
 static void test_slugify_apostrophes(void **state)
@@ -133,9 +145,11 @@ static void test_slugify_punctuation(void **state)
     (void)state;
     check_slug("Hello,  world!!! -- again?", "hello-world-again");
     check_slug("C++ & C#", "c-c");
-    check_slug("a\xE2\x80\x94" "b", "a-b");         /* an em dash is punctuation */
+    check_slug("a\xE2\x80\x94"
+               "b",
+               "a-b");                                              /* an em dash is punctuation */
     check_slug("a \xE2\x80\x9Cquoted\xE2\x80\x9D b", "a-quoted-b"); /* curly double quotes */
-    check_slug("x\xE6\x97\xA5y", "x-y");            /* a non-Latin letter is folded to '-' */
+    check_slug("x\xE6\x97\xA5y", "x-y"); /* a non-Latin letter is folded to '-' */
     check_slug("tab\there\nnewline", "tab-here-newline");
 }
 
@@ -156,7 +170,7 @@ static void test_slugify_empty(void **state)
     check_slug("!!! ???", "post");
     check_slug("'", "post");
     check_slug("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", "post"); /* 日本語 */
-    check_slug("a\xC3", "a");                                    /* truncated é */
+    check_slug("a\xC3", "a");                                   /* truncated é */
 }
 
 static void test_slugify_length_cap(void **state)
@@ -379,8 +393,11 @@ static void test_create(void **state)
     assert_string_equal(terms[3].slug, "sqlite");
 
     /* an existing term is linked again, not created twice */
-    struct post_draft second = {.title = "Another", .status = "publish", .markdown = "x",
-                                .categories = "news", .published_at = NOV_14_2023};
+    struct post_draft second = {.title = "Another",
+                                .status = "publish",
+                                .markdown = "x",
+                                .categories = "news",
+                                .published_at = NOV_14_2023};
     long long id2 = 0;
     assert_int_equal(post_create(f->s, &f->a, &second, &id2, &error), STORE_OK);
     struct store_term *terms2;
@@ -394,8 +411,8 @@ static void test_create(void **state)
 static void test_create_unique_slug(void **state)
 {
     struct fixture *f = *state;
-    struct post_draft draft = {.title = "Hello World", .status = "publish", .markdown = "a",
-                               .published_at = NOV_14_2023};
+    struct post_draft draft = {
+        .title = "Hello World", .status = "publish", .markdown = "a", .published_at = NOV_14_2023};
     buf error = {0};
     long long first = 0, second = 0, third = 0, fourth = 0;
     assert_int_equal(post_create(f->s, &f->a, &draft, &first, &error), STORE_OK);
@@ -455,8 +472,11 @@ static void test_create_failure_stores_nothing(void **state)
     /* a path made from %post_id% is refused (documented in post.c as not supported yet); the
      * point here is that the refusal leaves no post and no term behind */
     set(f, "site.permalink", "/archives/%post_id%/");
-    struct post_draft draft = {.title = "Lonely", .status = "publish", .markdown = "x",
-                               .categories = "Solo", .published_at = NOV_14_2023};
+    struct post_draft draft = {.title = "Lonely",
+                               .status = "publish",
+                               .markdown = "x",
+                               .categories = "Solo",
+                               .published_at = NOV_14_2023};
     buf error = {0};
     long long id = 0;
     assert_int_equal(post_create(f->s, &f->a, &draft, &id, &error), STORE_ERROR);
@@ -490,8 +510,8 @@ static void test_comments_open(void **state)
 {
     struct fixture *f = *state;
     long long now = NOV_14_2023 + 10 * DAY;
-    struct store_post post = {.type = "post", .status = "publish", .published_at = NOV_14_2023,
-                              .comments_open = true};
+    struct store_post post = {
+        .type = "post", .status = "publish", .published_at = NOV_14_2023, .comments_open = true};
     assert_true(post_comments_open(f->s, &f->a, &post, now)); /* close_after_days 0: never */
     post.comments_open = false;
     assert_false(post_comments_open(f->s, &f->a, &post, now));
@@ -503,8 +523,8 @@ static void test_comments_open(void **state)
     post.status = "publish";
 
     set(f, "comments.close_after_days", "10");
-    assert_false(post_comments_open(f->s, &f->a, &post, now));       /* exactly 10 days old */
-    assert_true(post_comments_open(f->s, &f->a, &post, now - 1));    /* a second younger */
+    assert_false(post_comments_open(f->s, &f->a, &post, now));    /* exactly 10 days old */
+    assert_true(post_comments_open(f->s, &f->a, &post, now - 1)); /* a second younger */
     set(f, "comments.close_after_days", "11");
     assert_true(post_comments_open(f->s, &f->a, &post, now));
     assert_false(post_comments_open(f->s, &f->a, &post, now + DAY)); /* 11 days old */
@@ -517,6 +537,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_slugify_ascii),
         cmocka_unit_test(test_slugify_accents),
+        cmocka_unit_test(test_slugify_latin_extended),
         cmocka_unit_test(test_slugify_apostrophes),
         cmocka_unit_test(test_slugify_curly_apostrophe),
         cmocka_unit_test(test_slugify_punctuation),

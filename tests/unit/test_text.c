@@ -31,8 +31,8 @@ static void test_brief_examples(void **state)
     (void)state;
     check_text("<p>(with Vito’s voice)<br />\nAnd gimme.</p>\n<p>(Fault)</p>", 6, ">", 0,
                "      (with Vito’s voice)\n      And gimme.\n\n      (Fault)\n");
-    check_text("<blockquote><p>US Secretary said “x.”</p></blockquote>\n<p>At least.</p>", 4,
-               ">", 0, "    >US Secretary said “x.”\n\n    At least.\n");
+    check_text("<blockquote><p>US Secretary said “x.”</p></blockquote>\n<p>At least.</p>", 4, ">",
+               0, "    >US Secretary said “x.”\n\n    At least.\n");
 }
 
 static void test_nested_blockquotes(void **state)
@@ -70,7 +70,9 @@ static void test_pre_keeps_lines(void **state)
 static void test_whitespace_and_entities(void **state)
 {
     (void)state;
-    check_text("<p>  a \n\t b&amp;c&nbsp;d  </p>", 0, NULL, 0, "a b&c\xC2\xA0" "d\n");
+    check_text("<p>  a \n\t b&amp;c&nbsp;d  </p>", 0, NULL, 0,
+               "a b&c\xC2\xA0"
+               "d\n");
     check_text("a<b>b</b>c", 0, NULL, 0, "abc\n");
     check_text("<p>a<br><br><br>b<br></p>", 0, NULL, 0, "a\n\nb\n");
 }
@@ -100,8 +102,7 @@ static void test_wrapping(void **state)
     check_text("<p>Съешь же ещё этих мягких булок</p>", 0, NULL, 12,
                "Съешь же ещё\nэтих мягких\nбулок\n");
     /* the prefix counts: 2 of the 7 columns; an emoji is one code point of four bytes */
-    check_text("<blockquote><p>😀 😀😀 ab 😀</p></blockquote>", 0, "> ", 7,
-               "> 😀 😀😀\n> ab 😀\n");
+    check_text("<blockquote><p>😀 😀😀 ab 😀</p></blockquote>", 0, "> ", 7, "> 😀 😀😀\n> ab 😀\n");
     check_text("<p>a supercalifragilisticexpialidocious b c</p>", 2, NULL, 10,
                "  a\n  supercalifragilisticexpialidocious\n  b c\n");
     check_text("<ul><li>alpha beta gamma delta</li></ul>", 0, NULL, 12,
@@ -148,9 +149,36 @@ static void test_random_input_keeps_the_shape(void **state)
 {
     (void)state;
     static const char *const pieces[] = {
-        "<p>", "</p>", "<br>", "<blockquote>", "</blockquote>", "<ul>", "<ol>", "<li>", "</li>",
-        "</ul>", "<div>", "</div>", " ", "\n", "word", "ёж", "😀", "&amp;", "<", ">", "<img alt=' a '>",
-        "<h2>", "<hr>", "<td>", "<tr>", "<table>", "<a href=x>", "</a>", "\t", "&nbsp;",
+        "<p>",
+        "</p>",
+        "<br>",
+        "<blockquote>",
+        "</blockquote>",
+        "<ul>",
+        "<ol>",
+        "<li>",
+        "</li>",
+        "</ul>",
+        "<div>",
+        "</div>",
+        " ",
+        "\n",
+        "word",
+        "ёж",
+        "😀",
+        "&amp;",
+        "<",
+        ">",
+        "<img alt=' a '>",
+        "<h2>",
+        "<hr>",
+        "<td>",
+        "<tr>",
+        "<table>",
+        "<a href=x>",
+        "</a>",
+        "\t",
+        "&nbsp;",
     };
     unsigned seed = 4242;
     for (int round = 0; round < 1500; round++) {
