@@ -130,6 +130,7 @@ static void send_response(h2o_req_t *req, const struct http_response *res)
         add_header(req, H2O_TOKEN_SET_COOKIE, res->set_cookie[i]);
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
                           NULL, H2O_STRLIT("nosniff"));
+    req->res.content_length = res->body.len; /* else h2o 2.2.5 sends chunked */
     h2o_send_inline(req, res->body.ptr ? res->body.ptr : "", res->body.len);
 }
 
@@ -241,6 +242,7 @@ static bool serve_asset(h2o_req_t *req, strview path)
                        asset->type, strlen(asset->type));
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
                        H2O_STRLIT("public, max-age=3600"));
+        req->res.content_length = asset->body.len;
         h2o_send_inline(req, asset->body.ptr, asset->body.len);
         return true;
     }
