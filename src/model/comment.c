@@ -98,13 +98,42 @@ int comment_insert_placed(store *s, arena *a, struct store_comment *c, long long
 }
 
 /* The deepest allowed ancestor for a reply to `parent`: replies below max_depth attach to the
- * parent's ancestor at depth max_depth - 1, so they show beside the deepest comments. */
-static int reply_parent(store *s, arena *a, struct store_comment *parent, int max_depth)
+ * parent's ancestor at depth max_depth - 1, so they show beside the deepest comments. With
+ * max_depth 1 every reply becomes a top-level comment (*top_level). */
+static int reply_parent(store *s, arena *a, struct store_comment *parent, int max_depth,
+                        bool *top_level)
 {
-    while (parent->depth >= max_depth && parent->parent_id) {
+    *top_level = false;
+    while (parent->depth >= max_depth) {
+        if (!parent->parent_id) {
+            *top_level = true;
+            return STORE_OK;
+        }
         if (store_comment_get(s, a, parent->parent_id, parent) != STORE_OK)
             return STORE_ERROR;
     }
+    return STORE_OK;
+}
+
+/* A reply is only accepted under a thread readers can see: the parent and all its ancestors
+ * approved comments of this post. */
+static int parent_visible(store *s, arena *a, const struct store_comment *parent,
+                          long long post_id, bool *visible)
+{
+    struct store_comment c = *parent;
+    for (;;) {
+        if (c.post_id != post_id || strcmp(c.status, "approved") != 0 ||
+            strcmp(c.type, "comment") != 0) {
+            *visible = false;
+            return STORE_OK;
+        }
+        if (!c.parent_id)
+            break;
+        int rc = store_comment_get(s, a, c.parent_id, &c);
+        if (rc != STORE_OK)
+            return rc == STORE_NOT_FOUND ? (*visible = false, STORE_OK) : rc;
+    }
+    *visible = true;
     return STORE_OK;
 }
 
@@ -151,8 +180,10 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         int rc = store_comment_get(s, a, in->parent_id, &parent);
         if (rc == STORE_ERROR)
             goto store_failed;
-        if (rc == STORE_NOT_FOUND || parent.post_id != post->id ||
-            strcmp(parent.status, "approved") != 0 || strcmp(parent.type, "comment") != 0)
+        bool visible = false;
+        if (rc == STORE_OK && parent_visible(s, a, &parent, post->id, &visible) != STORE_OK)
+            goto store_failed;
+        if (!visible)
             add_error(out, "comment_parent",
                       "The comment you replied to does not exist or is not public.");
     }
@@ -160,16 +191,17 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         out->outcome = COMMENT_INVALID;
         return;
     }
-    if (in->parent_id &&
-        reply_parent(s, a, &parent, (int)settings_get_int(s, a, "comments.max_depth")) !=
-            STORE_OK)
+    bool top_level = in->parent_id == 0;
+    if (in->parent_id && reply_parent(s, a, &parent,
+                                      (int)settings_get_int(s, a, "comments.max_depth"),
+                                      &top_level) != STORE_OK)
         goto store_failed;
 
     buf html = {0};
     render_markdown(text, in->text_len, SANITIZE_COMMENT, &html);
     struct store_comment c = {
         .post_id = post->id,
-        .parent_id = in->parent_id ? parent.id : 0,
+        .parent_id = top_level ? 0 : parent.id,
         .author = author,
         .email = email,
         .url = url,

@@ -45,13 +45,26 @@ bool post_comments_open(store *s, arena *a, const struct store_post *post, long 
     return days == 0 || now - post->published_at < days * 86400;
 }
 
-/* Two-byte UTF-8 Latin letters with accents, folded to their base letter. */
+/* Two-byte UTF-8 Latin letters (Latin-1 Supplement and Latin Extended-A) folded to their base
+ * letter, as WordPress's remove_accents() does; 0 for anything else. */
 static char fold_latin(unsigned char lead, unsigned char next)
 {
-    static const char c3[64] = "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
-    if (lead == 0xC3 && next >= 0x80 && next <= 0xBF)
-        return c3[next - 0x80];
+    static const char latin1[64] =
+        "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
+    static const char extended_a[128] = "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+    if (next < 0x80 || next > 0xBF)
+        return 0;
+    if (lead == 0xC3)
+        return latin1[next - 0x80];
+    if (lead == 0xC4 || lead == 0xC5)
+        return extended_a[(lead - 0xC4) * 64 + (next - 0x80)];
     return 0;
+}
+
+static bool is_apostrophe(const char *s, size_t i, size_t n)
+{
+    return s[i] == '\'' || (i + 2 < n && (unsigned char)s[i] == 0xE2 &&
+                            (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99);
 }
 
 char *post_slugify(arena *a, const char *title)
@@ -60,29 +73,33 @@ char *post_slugify(arena *a, const char *title)
     char *slug = arena_alloc(a, n + 8);
     size_t len = 0;
     bool dash = false;
-    for (size_t i = 0; i < n && len < 200; i++) {
+    for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)title[i];
+        if (is_apostrophe(title, i, n)) {
+            i += c == '\'' ? 0 : 2; /* apostrophes vanish: "Zelensky’s" gives "zelenskys" */
+            continue;
+        }
         char out = 0;
         if (isalnum(c))
             out = (char)tolower(c);
         else if (c >= 0xC0 && i + 1 < n) {
             out = fold_latin(c, (unsigned char)title[i + 1]);
             out = isalpha((unsigned char)out) ? (char)tolower((unsigned char)out) : 0;
-        } else if (c == '\'' || (c == 0xE2 && i + 2 < n && (unsigned char)title[i + 1] == 0x80 &&
-                                 (unsigned char)title[i + 2] == 0x99)) {
-            i += c == 0xE2 ? 2 : 0; /* apostrophes vanish: "Zelensky’s" gives "zelenskys" */
-            continue;
         }
         if (c >= 0x80)
             while (i + 1 < n && ((unsigned char)title[i + 1] & 0xC0) == 0x80)
                 i++;
-        if (out) {
-            if (dash && len)
-                slug[len++] = '-';
-            slug[len++] = out;
-            dash = false;
-        } else
+        if (!out) {
             dash = true;
+            continue;
+        }
+        size_t need = dash && len ? 2 : 1;
+        if (len + need > 200)
+            break;
+        if (need == 2)
+            slug[len++] = '-';
+        slug[len++] = out;
+        dash = false;
     }
     if (!len)
         return arena_strdup(a, "post");

@@ -126,6 +126,7 @@ int settings_preset(const char *key, const char *value, buf *error)
     if (settings_check(key, value, error) != 0)
         return -2;
     const struct setting_spec *spec = settings_find(key);
+    free((char *)presets[spec - settings_table]);
     presets[spec - settings_table] = xstrdup(value); /* lives as long as the process */
     return 0;
 }

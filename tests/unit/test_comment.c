@@ -813,11 +813,6 @@ static void test_depth_rule(void **state)
 static void test_depth_rule_max_depth_one(void **state)
 {
     struct fixture *f = *state;
-    /* BUG: comment.c reply_parent: with comments.max_depth = 1 ("deepest reply level") a
-     * reply to a top-level comment cannot climb above it (the loop stops at parent_id 0), so
-     * it is stored at depth 2 with the top-level comment as parent; expected a depth-1
-     * comment (parent 0), as no comment may be deeper than max_depth. */
-    skip();
     set(f, "comments.moderation", "none");
     set(f, "comments.max_depth", "1");
     struct comment_input in = valid_input();
