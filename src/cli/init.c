@@ -22,7 +22,7 @@ static const char welcome_markdown[] =
     "[^1]: Like this one.\n";
 
 struct demo_comment {
-    int parent;        /* index in the demo list + 1, 0 for top level */
+    int parent; /* index in the demo list + 1, 0 for top level */
     const char *author, *text;
 };
 
@@ -38,9 +38,12 @@ static const struct demo_comment demo_comments[] = {
 static int add_demo(store *s, arena *a)
 {
     long long now = (long long)time(NULL);
-    struct post_draft draft = {.title = "Welcome to gazette", .status = "publish",
-                               .markdown = welcome_markdown, .comments_open = true,
-                               .categories = "News", .tags = "gazette",
+    struct post_draft draft = {.title = "Welcome to gazette",
+                               .status = "publish",
+                               .markdown = welcome_markdown,
+                               .comments_open = true,
+                               .categories = "News",
+                               .tags = "gazette",
                                .published_at = now - 3600};
     long long post_id;
     buf error = {0};

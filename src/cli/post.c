@@ -51,9 +51,9 @@ static int change(store *s, arena *a, const char *action, const char *reference)
     struct store_post p;
     if (find(s, a, reference, &p) != CLI_OK)
         return CLI_FAILED;
-    int rc = strcmp(action, "publish") == 0 ? store_post_set_status(s, p.id, "publish")
-                                            : store_post_set_comments_open(
-                                                  s, p.id, strcmp(action, "open") == 0);
+    int rc = strcmp(action, "publish") == 0
+                 ? store_post_set_status(s, p.id, "publish")
+                 : store_post_set_comments_open(s, p.id, strcmp(action, "open") == 0);
     if (rc != STORE_OK)
         return cli_fail("%s", store_error(s));
     printf("post %lld: %s\n", p.id,
@@ -71,8 +71,8 @@ static long long parse_date(const char *text)
                    &tm.tm_min, &tm.tm_sec);
     if (n != 3 && n != 5 && n != 6)
         return -1;
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 ||
-        tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60)
+    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+        tm.tm_min > 59 || tm.tm_sec > 60)
         return -1;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
@@ -133,10 +133,10 @@ static int create(store *s, arena *a, const char *path)
         else if (strcmp(field, "slug") == 0)
             draft.slug = value;
         else if (strcmp(field, "status") == 0) {
-            if (!strstr("|publish|draft|pending|private|future|",
-                        arena_printf(a, "|%s|", value))) {
+            if (!strstr("|publish|draft|pending|private|future|", arena_printf(a, "|%s|", value))) {
                 cli_fail("%s:%d: status: '%s' is not one of publish, draft, pending, private, "
-                         "future", path, line, value);
+                         "future",
+                         path, line, value);
                 goto out;
             }
             draft.status = value;
@@ -159,7 +159,8 @@ static int create(store *s, arena *a, const char *path)
             draft.author_login = value;
         else {
             cli_fail("%s:%d: unknown field '%s' (title, slug, status, comments, date, "
-                     "categories, tags, author)", path, line, field);
+                     "categories, tags, author)",
+                     path, line, field);
             goto out;
         }
         p = end + 1;

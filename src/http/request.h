@@ -13,14 +13,14 @@
 /* A request copied out of the HTTP library into the job's arena: a handler on a worker thread
  * may read it after the connection is gone. Missing headers are "". */
 struct http_request {
-    arena *arena;         /* the job's arena: everything here and what the handler allocates */
-    const char *method;   /* "GET", "HEAD", "POST", … */
-    const char *path;     /* as sent, percent-encoded, without the query */
-    const char *query;    /* after '?', "" when none */
-    strview body;         /* the whole entity (bounded by http.max_body_kb) */
+    arena *arena;       /* the job's arena: everything here and what the handler allocates */
+    const char *method; /* "GET", "HEAD", "POST", … */
+    const char *path;   /* as sent, percent-encoded, without the query */
+    const char *query;  /* after '?', "" when none */
+    strview body;       /* the whole entity (bounded by http.max_body_kb) */
     const char *host, *origin, *referer, *cookie, *content_type, *user_agent;
     const char *client_ip;
-    bool https;           /* the front proxy said the client used https (X-Forwarded-Proto) */
+    bool https; /* the front proxy said the client used https (X-Forwarded-Proto) */
 };
 
 #define HTTP_MAX_SET_COOKIES 4

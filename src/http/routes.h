@@ -19,13 +19,13 @@ enum route_role {
 };
 
 struct route {
-    const char *method;      /* "GET" also answers HEAD */
+    const char *method; /* "GET" also answers HEAD */
     enum route_match match;
     const char *pattern;
     http_handler handler;
     enum route_role role;
-    bool on_loop;            /* answered on the event loop: must not touch the store */
-    size_t max_body;         /* bytes; 0 = no body accepted */
+    bool on_loop;    /* answered on the event loop: must not touch the store */
+    size_t max_body; /* bytes; 0 = no body accepted */
 };
 
 /* The first route whose method and pattern fit, or NULL. */

@@ -32,10 +32,10 @@ struct loop_thread {
     h2o_context_t context;
     h2o_accept_ctx_t accept_context;
     int listen_fd;
-    h2o_socket_t *listener;             /* NULL once stopping */
-    h2o_multithread_queue_t *queue;     /* finished jobs come back through it */
+    h2o_socket_t *listener;         /* NULL once stopping */
+    h2o_multithread_queue_t *queue; /* finished jobs come back through it */
     h2o_multithread_receiver_t receiver;
-    size_t in_flight;                   /* jobs handed to workers, not yet back */
+    size_t in_flight; /* jobs handed to workers, not yet back */
 };
 
 struct job_ref;
@@ -43,15 +43,15 @@ struct job_ref;
 /* A request handed to a worker. Owned by the loop thread that made it, except while a worker
  * runs it; `req` is touched only on the loop thread. */
 struct job {
-    h2o_multithread_message_t message;  /* link for the return trip */
+    h2o_multithread_message_t message; /* link for the return trip */
     struct loop_thread *owner;
-    h2o_req_t *req;                     /* NULL when the client went away meanwhile */
-    struct job_ref *ref;                /* in req's pool; tells the job when req is freed */
+    h2o_req_t *req;      /* NULL when the client went away meanwhile */
+    struct job_ref *ref; /* in req's pool; tells the job when req is freed */
     const struct route *route;
-    arena arena;                        /* the request's arena: request copy, handler data */
+    arena arena; /* the request's arena: request copy, handler data */
     struct http_request request;
     struct http_response response;
-    struct job *next;                   /* worker queue link */
+    struct job *next; /* worker queue link */
 };
 
 struct job_ref {
@@ -59,8 +59,8 @@ struct job_ref {
 };
 
 struct static_asset {
-    char *path;         /* URL path, "/theme/style.css" */
-    const char *type;   /* Content-Type */
+    char *path;       /* URL path, "/theme/style.css" */
+    const char *type; /* Content-Type */
     buf body;
 };
 
@@ -94,19 +94,32 @@ static void on_stop_signal(int signal_number)
 static const char *reason_phrase(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 301: return "Moved Permanently";
-    case 303: return "See Other";
-    case 304: return "Not Modified";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Payload Too Large";
-    case 415: return "Unsupported Media Type";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 200:
+        return "OK";
+    case 301:
+        return "Moved Permanently";
+    case 303:
+        return "See Other";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 413:
+        return "Payload Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 500:
+        return "Internal Server Error";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return "Unknown";
     }
 }
 
@@ -238,8 +251,8 @@ static bool serve_asset(h2o_req_t *req, strview path)
             continue;
         req->res.status = 200;
         req->res.reason = "OK";
-        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
-                       asset->type, strlen(asset->type));
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, asset->type,
+                       strlen(asset->type));
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
                        H2O_STRLIT("public, max-age=3600"));
         req->res.content_length = asset->body.len;
@@ -275,10 +288,9 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     r->arena = a;
     r->method = arena_view_dup(a, method);
     r->path = arena_view_dup(a, path);
-    r->query = req->query_at != SIZE_MAX
-                   ? arena_strndup(a, req->path.base + req->query_at + 1,
-                                   req->path.len - req->query_at - 1)
-                   : "";
+    r->query = req->query_at != SIZE_MAX ? arena_strndup(a, req->path.base + req->query_at + 1,
+                                                         req->path.len - req->query_at - 1)
+                                         : "";
     job->route = http_route_find(r->method, r->path);
     if (!job->route) {
         job_free(job);
@@ -302,8 +314,9 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     r->user_agent = header_copy(a, req, H2O_TOKEN_USER_AGENT);
     r->client_ip = client_address(a, req);
     ssize_t proto = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-proto"), -1);
-    r->https = proto >= 0 && h2o_lcstris(req->headers.entries[proto].value.base,
-                                         req->headers.entries[proto].value.len, H2O_STRLIT("https"));
+    r->https =
+        proto >= 0 && h2o_lcstris(req->headers.entries[proto].value.base,
+                                  req->headers.entries[proto].value.len, H2O_STRLIT("https"));
 
     if (job->route->on_loop) {
         struct handler_context context = {NULL, server.theme, (long long)time(NULL)};
@@ -432,7 +445,8 @@ static int load_assets(const char *dir, buf *error)
         return -1;
     }
     struct dirent *entry;
-    while ((entry = readdir(d)) && server.asset_count < sizeof(server.assets) / sizeof(server.assets[0])) {
+    while ((entry = readdir(d)) &&
+           server.asset_count < sizeof(server.assets) / sizeof(server.assets[0])) {
         const char *type = asset_type(entry->d_name);
         if (!type || entry->d_name[0] == '.')
             continue;

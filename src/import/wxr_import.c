@@ -18,10 +18,10 @@ struct import_state {
     store *store;
     const char *path;
     FILE *progress;
-    arena arena;                        /* per item; reset after each */
+    arena arena; /* per item; reset after each */
     struct wxr_import_summary *summary;
     buf *error;
-    const char *base_url;               /* site link, stripped from item links */
+    const char *base_url; /* site link, stripped from item links */
 };
 
 static int store_failed(struct import_state *st, int line, const char *what)
@@ -41,7 +41,8 @@ static long long parse_wp_date(const char *text)
 {
     struct tm tm = {0};
     if (sscanf(text, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-               &tm.tm_min, &tm.tm_sec) != 6 || tm.tm_year == 0)
+               &tm.tm_min, &tm.tm_sec) != 6 ||
+        tm.tm_year == 0)
         return 0;
     tm.tm_year -= 1900;
     tm.tm_mon -= 1;
@@ -77,9 +78,11 @@ static int on_author(void *context, const struct wxr_author *author)
         return 0;
     /* Imported authors cannot log in until an admin gives them a password. */
     user = (struct store_user){.login = author->login,
-                               .display_name = *author->display_name ? author->display_name
-                                                                     : author->login,
-                               .email = author->email, .role = "author", .disabled = true};
+                               .display_name =
+                                   *author->display_name ? author->display_name : author->login,
+                               .email = author->email,
+                               .role = "author",
+                               .disabled = true};
     if (store_user_insert(st->store, &user, NULL) != STORE_OK)
         return store_failed(st, author->line, "storing author");
     st->summary->authors_new++;
@@ -103,13 +106,14 @@ static int on_term(void *context, const struct wxr_term *term)
     if (rc == STORE_OK)
         return 0;
     long long parent_id = 0;
-    if (*term->parent_slug &&
-        post_term_ensure(st->store, &st->arena, taxonomy, term->parent_slug, term->parent_slug, 0,
-                         &parent_id) != STORE_OK)
+    if (*term->parent_slug && post_term_ensure(st->store, &st->arena, taxonomy, term->parent_slug,
+                                               term->parent_slug, 0, &parent_id) != STORE_OK)
         return store_failed(st, term->line, "storing parent term");
-    struct store_term t = {.taxonomy = taxonomy, .slug = term->slug,
+    struct store_term t = {.taxonomy = taxonomy,
+                           .slug = term->slug,
                            .name = *term->name ? term->name : term->slug,
-                           .description = term->description, .parent_id = parent_id};
+                           .description = term->description,
+                           .parent_id = parent_id};
     if (store_term_insert(st->store, &t, NULL) != STORE_OK)
         return store_failed(st, term->line, "storing term");
     if (strcmp(taxonomy, "category") == 0)
@@ -162,14 +166,14 @@ static int status_index(const char *status)
     return 1;
 }
 
-static int import_comment(struct import_state *st, long long post_id,
-                          const struct wxr_comment *wc, long long parent_id)
+static int import_comment(struct import_state *st, long long post_id, const struct wxr_comment *wc,
+                          long long parent_id)
 {
     const char *type = *wc->type ? wc->type : "comment";
     if (strcmp(type, "comment") != 0 && strcmp(type, "pingback") != 0 &&
         strcmp(type, "trackback") != 0) {
-        skip(st, wc->line, arena_printf(&st->arena, "comment %ld: type '%s' is not imported",
-                                        wc->wp_id, type));
+        skip(st, wc->line,
+             arena_printf(&st->arena, "comment %ld: type '%s' is not imported", wc->wp_id, type));
         return 0;
     }
     bool taken = false;
@@ -187,8 +191,8 @@ static int import_comment(struct import_state *st, long long post_id,
         .body_html = sanitized(&st->arena, wc->content, SANITIZE_COMMENT),
         .status = comment_status(wc->approved),
         .type = type,
-        .created_at = parse_wp_date(*wc->date_gmt && parse_wp_date(wc->date_gmt) ? wc->date_gmt
-                                                                                 : wc->date),
+        .created_at =
+            parse_wp_date(*wc->date_gmt && parse_wp_date(wc->date_gmt) ? wc->date_gmt : wc->date),
     };
     long long id;
     if (comment_insert_placed(st->store, &st->arena, &c, &id) != STORE_OK)
@@ -203,8 +207,7 @@ static int import_comment(struct import_state *st, long long post_id,
 
 /* Comments in an order where each parent comes before its replies, whatever the file's order;
  * a reply whose parent is not in the file becomes a top-level comment. */
-static int import_comments(struct import_state *st, long long post_id,
-                           const struct wxr_item *item)
+static int import_comments(struct import_state *st, long long post_id, const struct wxr_item *item)
 {
     size_t n = item->comment_count;
     char *done = arena_alloc(&st->arena, n ? n : 1);
@@ -216,8 +219,8 @@ static int import_comments(struct import_state *st, long long post_id,
             if (done[i])
                 continue;
             struct store_comment existing;
-            int rc = wc->wp_id ? store_comment_find_wp_id(st->store, &st->arena, post_id,
-                                                           wc->wp_id, &existing)
+            int rc = wc->wp_id ? store_comment_find_wp_id(st->store, &st->arena, post_id, wc->wp_id,
+                                                          &existing)
                                : STORE_NOT_FOUND;
             if (rc == STORE_ERROR)
                 return store_failed(st, wc->line, "reading comment");
@@ -263,8 +266,8 @@ static int import_comments(struct import_state *st, long long post_id,
 
 static bool known_status(const char *status)
 {
-    static const char *const statuses[] = {"publish", "draft", "pending", "private", "future",
-                                           "trash"};
+    static const char *const statuses[] = {"publish", "draft",  "pending",
+                                           "private", "future", "trash"};
     for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
         if (strcmp(statuses[i], status) == 0)
             return true;
@@ -276,13 +279,15 @@ static int import_item(struct import_state *st, const struct wxr_item *item)
     struct wxr_import_summary *sum = st->summary;
     bool is_page = strcmp(item->post_type, "page") == 0;
     if (!is_page && strcmp(item->post_type, "post") != 0) {
-        skip(st, item->line, arena_printf(&st->arena, "item %ld: post type '%s' is not imported",
-                                          item->wp_id, item->post_type));
+        skip(st, item->line,
+             arena_printf(&st->arena, "item %ld: post type '%s' is not imported", item->wp_id,
+                          item->post_type));
         return 0;
     }
     if (!known_status(item->status)) {
-        skip(st, item->line, arena_printf(&st->arena, "item %ld: status '%s' is not imported",
-                                          item->wp_id, item->status));
+        skip(st, item->line,
+             arena_printf(&st->arena, "item %ld: status '%s' is not imported", item->wp_id,
+                          item->status));
         return 0;
     }
     struct store_post post;
@@ -385,10 +390,14 @@ int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_sum
                buf *error)
 {
     memset(summary, 0, sizeof(*summary));
-    struct import_state st = {.store = s, .path = path, .progress = progress,
-                              .summary = summary, .error = error};
-    struct wxr_sink sink = {.context = &st, .site = on_site, .author = on_author,
-                            .term = on_term, .item = on_item, .progress = on_progress};
+    struct import_state st = {
+        .store = s, .path = path, .progress = progress, .summary = summary, .error = error};
+    struct wxr_sink sink = {.context = &st,
+                            .site = on_site,
+                            .author = on_author,
+                            .term = on_term,
+                            .item = on_item,
+                            .progress = on_progress};
     if (store_begin(s) != STORE_OK) {
         buf_printf(error, "%s: %s", path, store_error(s));
         return -1;

@@ -17,14 +17,14 @@ struct wxr_site {
 struct wxr_author {
     long wp_id; /* wp:author_id, 0 if missing */
     const char *login, *email, *display_name, *first_name, *last_name;
-    int line;   /* line of <wp:author> in the file */
+    int line; /* line of <wp:author> in the file */
 };
 
 struct wxr_term {
-    long wp_id;               /* wp:term_id, 0 if missing */
-    const char *taxonomy;     /* "category", "post_tag", or another taxonomy name */
+    long wp_id;           /* wp:term_id, 0 if missing */
+    const char *taxonomy; /* "category", "post_tag", or another taxonomy name */
     const char *slug, *name, *description;
-    const char *parent_slug;  /* slug of the parent category ("" for none) */
+    const char *parent_slug; /* slug of the parent category ("" for none) */
     int line;
 };
 
@@ -59,9 +59,12 @@ struct wxr_item {
     const char *post_type; /* post, page, attachment, nav_menu_item, … */
     const char *post_password, *comment_status, *ping_status;
     bool sticky;
-    const struct wxr_item_term *terms; size_t term_count;
-    const struct wxr_comment *comments; size_t comment_count;
-    const struct wxr_postmeta *meta; size_t meta_count;
+    const struct wxr_item_term *terms;
+    size_t term_count;
+    const struct wxr_comment *comments;
+    size_t comment_count;
+    const struct wxr_postmeta *meta;
+    size_t meta_count;
     int line; /* line of <item> in the file */
 };
 
@@ -69,9 +72,9 @@ struct wxr_item {
  * Any of them may be NULL. */
 struct wxr_sink {
     void *context;
-    int (*site)(void *context, const struct wxr_site *site);    /* once, before the first item */
+    int (*site)(void *context, const struct wxr_site *site); /* once, before the first item */
     int (*author)(void *context, const struct wxr_author *author);
-    int (*term)(void *context, const struct wxr_term *term);    /* wp:category, wp:tag, wp:term */
+    int (*term)(void *context, const struct wxr_term *term); /* wp:category, wp:tag, wp:term */
     int (*item)(void *context, const struct wxr_item *item);
     void (*progress)(void *context, size_t bytes_done, size_t bytes_total);
 };

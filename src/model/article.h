@@ -13,7 +13,7 @@ struct comment_form {
     const char *author, *email, *url, *comment; /* NULL = empty */
     long long parent_id;                        /* the comment replied to, 0 for none */
     bool remember;
-    const char *const *errors;                  /* messages for a person */
+    const char *const *errors; /* messages for a person */
     size_t error_count;
 };
 

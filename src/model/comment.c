@@ -117,8 +117,8 @@ static int reply_parent(store *s, arena *a, struct store_comment *parent, int ma
 
 /* A reply is only accepted under a thread readers can see: the parent and all its ancestors
  * approved comments of this post. */
-static int parent_visible(store *s, arena *a, const struct store_comment *parent,
-                          long long post_id, bool *visible)
+static int parent_visible(store *s, arena *a, const struct store_comment *parent, long long post_id,
+                          bool *visible)
 {
     struct store_comment c = *parent;
     for (;;) {
@@ -164,16 +164,17 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
     else if (strlen(email) > EMAIL_MAX || !email_valid(email))
         add_error(out, "email", "Please enter a valid email address.");
     if (!url_ok || strlen(url) > URL_MAX)
-        add_error(out, "url", "The website must be an http:// or https:// address of at most "
-                              "200 bytes.");
+        add_error(out, "url",
+                  "The website must be an http:// or https:// address of at most "
+                  "200 bytes.");
     size_t blank = 0;
     while (blank < in->text_len && isspace((unsigned char)text[blank]))
         blank++;
     if (blank == in->text_len)
         add_error(out, "comment", "Please type your comment.");
     else if (in->text_len > max_text)
-        add_error(out, "comment", arena_printf(a, "Your comment is too long: %zu KiB at most.",
-                                               max_text / 1024));
+        add_error(out, "comment",
+                  arena_printf(a, "Your comment is too long: %zu KiB at most.", max_text / 1024));
 
     struct store_comment parent = {0};
     if (in->parent_id) {
@@ -192,9 +193,9 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         return;
     }
     bool top_level = in->parent_id == 0;
-    if (in->parent_id && reply_parent(s, a, &parent,
-                                      (int)settings_get_int(s, a, "comments.max_depth"),
-                                      &top_level) != STORE_OK)
+    if (in->parent_id &&
+        reply_parent(s, a, &parent, (int)settings_get_int(s, a, "comments.max_depth"),
+                     &top_level) != STORE_OK)
         goto store_failed;
 
     buf html = {0};

@@ -16,30 +16,30 @@
 /* What a reader sent. Strings are borrowed; they may be NULL (treated as ""). */
 struct comment_input {
     const char *author, *email, *url;
-    const char *text;   /* Markdown as typed */
+    const char *text; /* Markdown as typed */
     size_t text_len;
     long long parent_id; /* 0 = a top-level comment */
     const char *ip, *user_agent;
-    long long now;       /* Unix seconds */
+    long long now; /* Unix seconds */
 };
 
 enum comment_outcome {
-    COMMENT_APPROVED,    /* stored and public */
-    COMMENT_HELD,        /* stored, waits for a moderator */
-    COMMENT_INVALID,     /* nothing stored: see errors */
-    COMMENT_CLOSED,      /* nothing stored: the post takes no comments */
-    COMMENT_FAILED,      /* nothing stored: the store failed (see error) */
+    COMMENT_APPROVED, /* stored and public */
+    COMMENT_HELD,     /* stored, waits for a moderator */
+    COMMENT_INVALID,  /* nothing stored: see errors */
+    COMMENT_CLOSED,   /* nothing stored: the post takes no comments */
+    COMMENT_FAILED,   /* nothing stored: the store failed (see error) */
 };
 
 #define COMMENT_MAX_ERRORS 8
 
 struct comment_result {
     enum comment_outcome outcome;
-    long long id;                          /* the new comment's id when stored */
-    const char *errors[COMMENT_MAX_ERRORS]; /* messages for a person, arena strings */
+    long long id;                                 /* the new comment's id when stored */
+    const char *errors[COMMENT_MAX_ERRORS];       /* messages for a person, arena strings */
     const char *error_fields[COMMENT_MAX_ERRORS]; /* the form field each message is about */
     size_t error_count;
-    const char *failure;                   /* the store's message for COMMENT_FAILED */
+    const char *failure; /* the store's message for COMMENT_FAILED */
 };
 
 /* Validates `in` against `post` and the settings, renders the Markdown, decides moderation,

@@ -51,7 +51,9 @@ static char fold_latin(unsigned char lead, unsigned char next)
 {
     static const char latin1[64] =
         "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
-    static const char extended_a[128] = "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRrSsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
+    static const char extended_a[128] =
+        "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRr"
+        "SsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
     if (next < 0x80 || next > 0xBF)
         return 0;
     if (lead == 0xC3)
@@ -141,7 +143,8 @@ char *post_permalink(arena *a, const char *pattern, const struct store_post *pos
         else if (strview_equal_cstr(tag, "post_id"))
             buf_printf(&out, "%lld", post->id);
         else if (strview_equal_cstr(tag, "author"))
-            buf_puts(&out, post->author_login && *post->author_login ? post->author_login : "author");
+            buf_puts(&out,
+                     post->author_login && *post->author_login ? post->author_login : "author");
         else if (strview_equal_cstr(tag, "category"))
             buf_puts(&out, "uncategorized");
         else
@@ -162,8 +165,8 @@ char *post_permalink(arena *a, const char *pattern, const struct store_post *pos
     return path;
 }
 
-int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug,
-                     const char *name, long long parent_id, long long *id)
+int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug, const char *name,
+                     long long parent_id, long long *id)
 {
     struct store_term term;
     int rc = store_term_find(s, a, taxonomy, slug, &term);
@@ -173,8 +176,11 @@ int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug,
     }
     if (rc == STORE_ERROR)
         return rc;
-    term = (struct store_term){.taxonomy = taxonomy, .slug = slug, .name = name,
-                               .description = "", .parent_id = parent_id};
+    term = (struct store_term){.taxonomy = taxonomy,
+                               .slug = slug,
+                               .name = name,
+                               .description = "",
+                               .parent_id = parent_id};
     return store_term_insert(s, &term, id);
 }
 

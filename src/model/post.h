@@ -37,7 +37,7 @@ struct post_draft {
 int post_create(store *s, arena *a, const struct post_draft *draft, long long *id, buf *error);
 
 /* Finds a term by taxonomy and slug, creating it (named `name`) when missing. */
-int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug,
-                     const char *name, long long parent_id, long long *id);
+int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug, const char *name,
+                     long long parent_id, long long *id);
 
 #endif

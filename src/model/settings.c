@@ -15,7 +15,8 @@ const struct setting_spec settings_table[] = {
     {"site.description", "", "text", "a line under the site's name"},
     {"site.url", "", "text", "the public base URL, e.g. https://example.org (for absolute links)"},
     {"site.permalink", "/%year%/%monthnum%/%day%/%postname%/", "text",
-     "permalink pattern of new posts (WordPress tags %year% %monthnum% %day% %postname% %post_id%)"},
+     "permalink pattern of new posts (WordPress tags %year% %monthnum% %day% %postname% "
+     "%post_id%)"},
     {"site.posts_per_page", "10", "int:1:100", "posts on the front page and archives"},
     {"comments.moderation", "first-time", "all|first-time|none",
      "hold every new comment, only a first comment from an email, or none"},

@@ -75,10 +75,17 @@ static char *markdown_as_typed(const char *src, size_t len)
     for (size_t at = 0; at < len; at++) {
         const char *entity;
         switch (src[at]) {
-        case '&': entity = "&amp;"; break;
-        case '<': entity = "&lt;"; break;
-        case '>': entity = "&gt;"; break;
-        default: continue;
+        case '&':
+            entity = "&amp;";
+            break;
+        case '<':
+            entity = "&lt;";
+            break;
+        case '>':
+            entity = "&gt;";
+            break;
+        default:
+            continue;
         }
         buf_append(&html, src + run, at - run);
         buf_puts(&html, entity);

@@ -12,9 +12,9 @@ static void set_site(template_data *d, const struct site_view *site)
 
 const char *render_date_human(arena *a, long long unix_seconds)
 {
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
     time_t t = (time_t)unix_seconds;
     struct tm tm;
     gmtime_r(&t, &tm);
@@ -52,8 +52,7 @@ static void add_comments(template_data *root, arena *a, const struct article_vie
         const struct store_comment *c = node->comment;
         int depth = node->depth < 64 ? node->depth : 63;
         template_data *parent = parents[depth - 1];
-        template_data *item =
-            template_add_item(parent, depth == 1 ? "comments" : "replies");
+        template_data *item = template_add_item(parent, depth == 1 ? "comments" : "replies");
         parents[depth] = item;
         /* Every key is set on every item: a missing one would be looked up in the parent. */
         template_set_bool(item, "has_replies", false);
@@ -90,15 +89,15 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
             bool category = strcmp(t->taxonomy, "category") == 0;
             template_data *item = template_add_item(d, category ? "categories" : "tags");
             template_set_str(item, "name", t->name);
-            template_set_str(item, "url", arena_printf(a, "/%s/%s/", category ? "category" : "tag",
-                                                       t->slug));
+            template_set_str(item, "url",
+                             arena_printf(a, "/%s/%s/", category ? "category" : "tag", t->slug));
         }
         add_comments(d, a, view);
         template_set_bool(d, "has_comments", view->comment_count > 0);
     }
     template_set_bool(d, "comments_open", view->comments_open && !view->locked);
-    template_set_bool(d, "comments_closed", !view->comments_open && !view->locked &&
-                                                strcmp(post->type, "post") == 0);
+    template_set_bool(d, "comments_closed",
+                      !view->comments_open && !view->locked && strcmp(post->type, "post") == 0);
     const struct comment_form *f = &view->form;
     template_set_str(d, "form_author", f->author);
     template_set_str(d, "form_email", f->email);
@@ -122,8 +121,8 @@ int render_front_page(const template_set *theme, arena *a, const struct site_vie
         set_post_summary(template_add_item(d, "posts"), a, &view->posts[i]);
     template_set_bool(d, "no_posts", view->count == 0);
     if (view->page > 1)
-        template_set_str(d, "newer_url", view->page == 2 ? "/" : arena_printf(a, "/page/%d/",
-                                                                              view->page - 1));
+        template_set_str(d, "newer_url",
+                         view->page == 2 ? "/" : arena_printf(a, "/page/%d/", view->page - 1));
     if (view->has_next)
         template_set_str(d, "older_url", arena_printf(a, "/page/%d/", view->page + 1));
     if (view->page > 1)
@@ -131,8 +130,8 @@ int render_front_page(const template_set *theme, arena *a, const struct site_vie
     return template_render(theme, "front", d, out, error);
 }
 
-int render_error_page(const template_set *theme, arena *a, const struct site_view *site,
-                      int status, const char *title, const char *message, buf *out, buf *error)
+int render_error_page(const template_set *theme, arena *a, const struct site_view *site, int status,
+                      const char *title, const char *message, buf *out, buf *error)
 {
     template_data *d = template_data_new(a);
     set_site(d, site);

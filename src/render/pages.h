@@ -31,8 +31,8 @@ int render_front_page(const template_set *theme, arena *a, const struct site_vie
                       const struct front_view *view, buf *out, buf *error);
 
 /* An error page: status line words and a sentence for a person. */
-int render_error_page(const template_set *theme, arena *a, const struct site_view *site,
-                      int status, const char *title, const char *message, buf *out, buf *error);
+int render_error_page(const template_set *theme, arena *a, const struct site_view *site, int status,
+                      const char *title, const char *message, buf *out, buf *error);
 
 /* The article and its comments as plain text, laid out like a reader copying the page:
  * title, paragraphs, "Print Friendly, PDF & Email", the numbered indented comments, and

@@ -157,15 +157,15 @@ static int sanitize_decode_reference(const char *url, size_t len, size_t *at)
         const char *name; /* without '&' and ';' */
         char value;       /* the ASCII character it stands for */
     } names[] = {
-        {"Tab", '\t'},   {"NewLine", '\n'}, {"excl", '!'},    {"quot", '"'},   {"QUOT", '"'},
-        {"num", '#'},    {"dollar", '$'},   {"percnt", '%'},  {"amp", '&'},    {"AMP", '&'},
-        {"apos", '\''},  {"lpar", '('},     {"rpar", ')'},    {"ast", '*'},    {"midast", '*'},
-        {"plus", '+'},   {"comma", ','},    {"period", '.'},  {"sol", '/'},    {"colon", ':'},
-        {"semi", ';'},   {"lt", '<'},       {"LT", '<'},      {"equals", '='}, {"gt", '>'},
-        {"GT", '>'},     {"quest", '?'},    {"commat", '@'},  {"lsqb", '['},   {"lbrack", '['},
-        {"bsol", '\\'},  {"rsqb", ']'},     {"rbrack", ']'},  {"Hat", '^'},    {"lowbar", '_'},
-        {"UnderBar", '_'}, {"grave", '`'},  {"lcub", '{'},    {"lbrace", '{'}, {"verbar", '|'},
-        {"vert", '|'},   {"VerticalLine", '|'}, {"rcub", '}'}, {"rbrace", '}'},
+        {"Tab", '\t'},     {"NewLine", '\n'},     {"excl", '!'},   {"quot", '"'},   {"QUOT", '"'},
+        {"num", '#'},      {"dollar", '$'},       {"percnt", '%'}, {"amp", '&'},    {"AMP", '&'},
+        {"apos", '\''},    {"lpar", '('},         {"rpar", ')'},   {"ast", '*'},    {"midast", '*'},
+        {"plus", '+'},     {"comma", ','},        {"period", '.'}, {"sol", '/'},    {"colon", ':'},
+        {"semi", ';'},     {"lt", '<'},           {"LT", '<'},     {"equals", '='}, {"gt", '>'},
+        {"GT", '>'},       {"quest", '?'},        {"commat", '@'}, {"lsqb", '['},   {"lbrack", '['},
+        {"bsol", '\\'},    {"rsqb", ']'},         {"rbrack", ']'}, {"Hat", '^'},    {"lowbar", '_'},
+        {"UnderBar", '_'}, {"grave", '`'},        {"lcub", '{'},   {"lbrace", '{'}, {"verbar", '|'},
+        {"vert", '|'},     {"VerticalLine", '|'}, {"rcub", '}'},   {"rbrace", '}'},
     };
     size_t i = *at + 1;
 
@@ -221,7 +221,7 @@ int render_url_is_safe(const char *url, size_t len)
      * tab/newline/control/space characters gone, up to the first ':'. A '/', '?' or '#'
      * before any ':' means a relative URL. Decoding again what gumbo already decoded can
      * only turn a harmless URL into a refused one, never the other way. */
-    char scheme[8];      /* lower-cased; long enough for "mailto" plus one */
+    char scheme[8];        /* lower-cased; long enough for "mailto" plus one */
     size_t scheme_len = 0; /* characters seen, may exceed sizeof scheme */
     size_t at = 0;
 
@@ -238,8 +238,7 @@ int render_url_is_safe(const char *url, size_t len)
         if (c == ':') {
             static const char *const allowed[] = {"http", "https", "mailto"};
             for (size_t n = 0; n < sizeof allowed / sizeof allowed[0]; n++) {
-                if (scheme_len == strlen(allowed[n]) &&
-                    memcmp(scheme, allowed[n], scheme_len) == 0)
+                if (scheme_len == strlen(allowed[n]) && memcmp(scheme, allowed[n], scheme_len) == 0)
                     return 1;
             }
             return 0;
@@ -276,8 +275,7 @@ static bool sanitize_has_prefix(const char *value, size_t len, const char *const
 }
 
 /* True when every space-separated word of `value` starts with one of `prefixes`. */
-static bool sanitize_words_have_prefix(const char *value, const char *const *prefixes,
-                                       size_t count)
+static bool sanitize_words_have_prefix(const char *value, const char *const *prefixes, size_t count)
 {
     const char *p = value;
     while (*p) {
@@ -349,10 +347,17 @@ static void sanitize_escape_text(buf *out, const char *text)
     for (; *p; p++) {
         const char *entity;
         switch (*p) {
-        case '&': entity = "&amp;"; break;
-        case '<': entity = "&lt;"; break;
-        case '>': entity = "&gt;"; break;
-        default: continue;
+        case '&':
+            entity = "&amp;";
+            break;
+        case '<':
+            entity = "&lt;";
+            break;
+        case '>':
+            entity = "&gt;";
+            break;
+        default:
+            continue;
         }
         buf_append(out, run, (size_t)(p - run));
         buf_puts(out, entity);
@@ -369,11 +374,20 @@ static void sanitize_escape_attribute(buf *out, const char *value)
     for (; *p; p++) {
         const char *entity;
         switch (*p) {
-        case '&': entity = "&amp;"; break;
-        case '<': entity = "&lt;"; break;
-        case '>': entity = "&gt;"; break;
-        case '"': entity = "&quot;"; break;
-        default: continue;
+        case '&':
+            entity = "&amp;";
+            break;
+        case '<':
+            entity = "&lt;";
+            break;
+        case '>':
+            entity = "&gt;";
+            break;
+        case '"':
+            entity = "&quot;";
+            break;
+        default:
+            continue;
         }
         buf_append(out, run, (size_t)(p - run));
         buf_puts(out, entity);

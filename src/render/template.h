@@ -40,8 +40,8 @@ bool template_exists(const template_set *set, const char *name);
 
 /* Renders template `name` with `data` and appends to `out`. Returns 0, or -1 with a message
  * in `error` (unknown template, partial recursion deeper than 64). */
-int template_render(const template_set *set, const char *name, const template_data *data,
-                    buf *out, buf *error);
+int template_render(const template_set *set, const char *name, const template_data *data, buf *out,
+                    buf *error);
 
 /* Building data. All memory comes from the arena given to template_data_new (the data and
  * every child share it); string values are NOT copied: they must outlive the render (arena

@@ -7,9 +7,10 @@
 #include "util/buf.h"
 
 struct text_options {
-    int indent;               /* spaces put before every output line */
-    const char *quote_prefix; /* put before each line inside <blockquote> (after indent), e.g. ">" */
-    int width;                /* wrap paragraphs at this column (counting the indent); 0 = no wrap */
+    int indent; /* spaces put before every output line */
+    const char
+        *quote_prefix; /* put before each line inside <blockquote> (after indent), e.g. ">" */
+    int width;         /* wrap paragraphs at this column (counting the indent); 0 = no wrap */
 };
 
 /* Appends the text of `html` (len bytes, parsed with gumbo) to `out`: block elements (p,

@@ -21,19 +21,17 @@ static bool same_origin(const struct http_request *req)
 }
 
 static void remember_reader(const struct http_request *req, struct http_response *res,
-                            bool remember, const char *author, const char *email,
-                            const char *url)
+                            bool remember, const char *author, const char *email, const char *url)
 {
     static const char *const names[] = {"comment_author", "comment_author_email",
                                         "comment_author_url"};
     const char *values[] = {author, email, url};
     for (int i = 0; i < 3; i++) {
         /* Not HttpOnly: the page's script fills the form from them, so pages stay cacheable. */
-        http_add_cookie(res, arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%d; SameSite=Lax%s",
-                                          names[i],
-                                          remember ? http_url_encode(req->arena, values[i]) : "",
-                                          remember ? REMEMBER_SECONDS : 0,
-                                          req->https ? "; Secure" : ""));
+        http_add_cookie(
+            res, arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%d; SameSite=Lax%s", names[i],
+                              remember ? http_url_encode(req->arena, values[i]) : "",
+                              remember ? REMEMBER_SECONDS : 0, req->https ? "; Secure" : ""));
     }
 }
 
@@ -125,8 +123,12 @@ void site_comment_post(struct handler_context *context, const struct http_reques
         "Your comment could not be stored just now. It is still here: please try again."};
     view.comments_open = true;
     view.form = (struct comment_form){
-        .author = in.author, .email = in.email, .url = in.url, .comment = in.text,
-        .parent_id = in.parent_id, .remember = remember,
+        .author = in.author,
+        .email = in.email,
+        .url = in.url,
+        .comment = in.text,
+        .parent_id = in.parent_id,
+        .remember = remember,
         .errors = result.outcome == COMMENT_FAILED ? failed : result.errors,
         .error_count = result.outcome == COMMENT_FAILED ? 1 : result.error_count,
     };

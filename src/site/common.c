@@ -36,8 +36,8 @@ bool site_post_unlocked(struct handler_context *context, const struct http_reque
 {
     const char *cookie = http_cookie_get(req->arena, req->cookie,
                                          arena_printf(req->arena, "gz_postpass_%lld", post->id));
-    return cookie && secret_mac_ok(context->store, req->arena, unlock_message(req->arena, post),
-                                   cookie);
+    return cookie &&
+           secret_mac_ok(context->store, req->arena, unlock_message(req->arena, post), cookie);
 }
 
 void site_post_password(struct handler_context *context, const struct http_request *req,

@@ -55,8 +55,10 @@ void site_front(struct handler_context *context, const struct http_request *req,
         page = (int)n;
     }
     int per_page = (int)settings_get_int(context->store, a, "site.posts_per_page");
-    struct store_post_filter filter = {.type = "post", .status = "publish",
-                                       .limit = per_page + 1, .offset = (page - 1) * per_page};
+    struct store_post_filter filter = {.type = "post",
+                                       .status = "publish",
+                                       .limit = per_page + 1,
+                                       .offset = (page - 1) * per_page};
     struct front_view view = {.page = page};
     size_t count;
     struct store_post *posts;

@@ -6,7 +6,7 @@
 
 /* Each follows http_handler: reads `req`, fills `res`, never fails (errors become pages). */
 void site_front(struct handler_context *context, const struct http_request *req,
-                struct http_response *res);   /* GET /, /page/N/, /?p=ID */
+                struct http_response *res); /* GET /, /page/N/, /?p=ID */
 void site_article(struct handler_context *context, const struct http_request *req,
                   struct http_response *res); /* GET PERMALINK */
 void site_comment_post(struct handler_context *context, const struct http_request *req,
@@ -14,7 +14,7 @@ void site_comment_post(struct handler_context *context, const struct http_reques
 void site_post_password(struct handler_context *context, const struct http_request *req,
                         struct http_response *res); /* POST PERMALINK/password */
 void site_healthz(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res);  /* GET /healthz, answered on the loop */
+                  struct http_response *res); /* GET /healthz, answered on the loop */
 
 /* An HTML error page with `status`; falls back to plain text if the theme fails. */
 void site_error(struct handler_context *context, const struct http_request *req,

@@ -43,18 +43,18 @@ enum statement_id {
     SQL_STATEMENT_COUNT
 };
 
-#define POST_COLUMNS                                                                          \
-    "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"      \
-    " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"              \
-    " p.published_at, p.modified_at, p.comments_open, p.sticky,"                             \
-    " coalesce(u.login, ''), coalesce(u.display_name, ''),"                                   \
-    " (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved'"       \
-    "  AND c.type = 'comment')"                                                               \
+#define POST_COLUMNS                                                                               \
+    "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"            \
+    " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"                   \
+    " p.published_at, p.modified_at, p.comments_open, p.sticky,"                                   \
+    " coalesce(u.login, ''), coalesce(u.display_name, ''),"                                        \
+    " (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved'"           \
+    "  AND c.type = 'comment')"                                                                    \
     " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
 
-#define COMMENT_COLUMNS                                                                       \
-    "id, post_id, coalesce(parent_id, 0), coalesce(wp_id, 0), path, depth, author, email,"   \
-    " url, ip, user_agent, body_html, body_source, status, type, held_by, created_at"         \
+#define COMMENT_COLUMNS                                                                            \
+    "id, post_id, coalesce(parent_id, 0), coalesce(wp_id, 0), path, depth, author, email,"         \
+    " url, ip, user_agent, body_html, body_source, status, type, held_by, created_at"              \
     " FROM comments "
 
 static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
@@ -89,10 +89,10 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_POST_ID_TAKEN] = "SELECT 1 FROM posts WHERE id = ?1",
     [SQL_POST_SET_STATUS] = "UPDATE posts SET status = ?2 WHERE id = ?1",
     [SQL_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = ?2 WHERE id = ?1",
-    [SQL_POST_LIST] = "SELECT " POST_COLUMNS
-                      "WHERE (?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)"
-                      " ORDER BY CASE WHEN ?3 THEN p.sticky ELSE 0 END DESC,"
-                      " p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
+    [SQL_POST_LIST] =
+        "SELECT " POST_COLUMNS "WHERE (?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)"
+        " ORDER BY CASE WHEN ?3 THEN p.sticky ELSE 0 END DESC,"
+        " p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
     [SQL_POST_COUNT] = "SELECT count(*) FROM posts p"
                        " WHERE (?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)",
     [SQL_COMMENT_INSERT] =
@@ -105,21 +105,20 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_COMMENT_FIND_WP_ID] = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND wp_id = ?2",
     [SQL_COMMENT_ID_TAKEN] = "SELECT 1 FROM comments WHERE id = ?1",
     [SQL_COMMENT_SET_STATUS] = "UPDATE comments SET status = ?2 WHERE id = ?1",
-    [SQL_COMMENT_THREAD] = "SELECT " COMMENT_COLUMNS
-                           "WHERE post_id = ?1 AND type = 'comment'"
+    [SQL_COMMENT_THREAD] = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND type = 'comment'"
                            " AND (?2 IS NULL OR status = ?2) ORDER BY path",
-    [SQL_COMMENT_LIST] = "SELECT " COMMENT_COLUMNS
-                         "WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR post_id = ?2)"
-                         " ORDER BY created_at DESC, id DESC LIMIT ?3",
+    [SQL_COMMENT_LIST] =
+        "SELECT " COMMENT_COLUMNS "WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR post_id = ?2)"
+        " ORDER BY created_at DESC, id DESC LIMIT ?3",
     [SQL_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = ?1"
                                    " AND status = 'approved' LIMIT 1",
 };
 
 struct store {
-    sqlite3 *db;                                      /* the connection, owned */
-    sqlite3_stmt *statements[SQL_STATEMENT_COUNT];    /* prepared lazily, owned */
-    bool in_transaction;                              /* store_begin without commit/rollback */
-    buf error;                                        /* last error message */
+    sqlite3 *db;                                   /* the connection, owned */
+    sqlite3_stmt *statements[SQL_STATEMENT_COUNT]; /* prepared lazily, owned */
+    bool in_transaction;                           /* store_begin without commit/rollback */
+    buf error;                                     /* last error message */
 };
 
 static int fail(store *s, const char *what)
@@ -157,7 +156,8 @@ static void bind_text(sqlite3_stmt *st, int index, const char *text)
 static const char *column_text(sqlite3_stmt *st, arena *a, int column)
 {
     const unsigned char *text = sqlite3_column_text(st, column);
-    return arena_strndup(a, text ? (const char *)text : "", (size_t)sqlite3_column_bytes(st, column));
+    return arena_strndup(a, text ? (const char *)text : "",
+                         (size_t)sqlite3_column_bytes(st, column));
 }
 
 /* Runs a statement that returns no rows. */
@@ -216,8 +216,9 @@ static int apply_migrations(store *s)
         sqlite3_finalize(st);
         if (version > (long long)sqlite_migration_count) {
             buf_reset(&s->error);
-            buf_printf(&s->error, "the database has schema version %lld, newer than this "
-                                  "gazette knows (%zu): upgrade gazette",
+            buf_printf(&s->error,
+                       "the database has schema version %lld, newer than this "
+                       "gazette knows (%zu): upgrade gazette",
                        version, sqlite_migration_count);
             return STORE_ERROR;
         }
@@ -243,8 +244,9 @@ failed:
 store *store_open(const char *location, buf *error)
 {
     store *s = xcalloc(1, sizeof(*s));
-    if (sqlite3_open_v2(location, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                                              SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (sqlite3_open_v2(location, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        NULL) != SQLITE_OK) {
         buf_printf(error, "%s: cannot open database: %s", location,
                    s->db ? sqlite3_errmsg(s->db) : "out of memory");
         goto failed;
@@ -253,8 +255,9 @@ store *store_open(const char *location, buf *error)
     /* WAL lets readers run beside the writer; synchronous=FULL makes each commit durable
      * before it returns, so a 303 after a comment means the comment survives a crash. */
     char *message = NULL;
-    if (sqlite3_exec(s->db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
-                            " PRAGMA foreign_keys = ON;",
+    if (sqlite3_exec(s->db,
+                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
+                     " PRAGMA foreign_keys = ON;",
                      NULL, NULL, &message) != SQLITE_OK) {
         buf_printf(error, "%s: %s", location, message ? message : sqlite3_errmsg(s->db));
         sqlite3_free(message);

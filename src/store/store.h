@@ -38,19 +38,19 @@ struct store_term {
     long long id;
     const char *taxonomy; /* "category" or "post_tag" */
     const char *slug, *name, *description;
-    long long parent_id;  /* 0 for a top-level category */
+    long long parent_id; /* 0 for a top-level category */
 };
 
 struct store_post {
     long long id;
-    long long wp_id;          /* WordPress post ID (for /?p=), 0 when none */
-    const char *type;         /* "post" or "page" */
-    const char *status;       /* publish, draft, pending, private, future, trash */
-    const char *slug, *path;  /* path: the permalink path, "/…/" */
+    long long wp_id;         /* WordPress post ID (for /?p=), 0 when none */
+    const char *type;        /* "post" or "page" */
+    const char *status;      /* publish, draft, pending, private, future, trash */
+    const char *slug, *path; /* path: the permalink path, "/…/" */
     const char *title, *excerpt;
-    const char *body_html;    /* sanitized at write time */
-    const char *body_source;  /* Markdown source when written in gazette, else "" */
-    const char *password;     /* "" for none */
+    const char *body_html;   /* sanitized at write time */
+    const char *body_source; /* Markdown source when written in gazette, else "" */
+    const char *password;    /* "" for none */
     const char *guid;
     long long author_id;
     long long published_at, modified_at; /* Unix seconds, UTC */
@@ -66,12 +66,12 @@ struct store_comment {
     const char *path;                 /* materialised path: 16 hex digits per level */
     int depth;                        /* 1 for a top-level comment */
     const char *author, *email, *url, *ip, *user_agent;
-    const char *body_html;            /* sanitized at write time */
-    const char *body_source;          /* what the commenter typed (Markdown), "" if imported */
-    const char *status;               /* approved, pending, spam, trash */
-    const char *type;                 /* comment, pingback, trackback */
-    const char *held_by;              /* the rule that held it, "" when none */
-    long long created_at;             /* Unix seconds, UTC */
+    const char *body_html;   /* sanitized at write time */
+    const char *body_source; /* what the commenter typed (Markdown), "" if imported */
+    const char *status;      /* approved, pending, spam, trash */
+    const char *type;        /* comment, pingback, trackback */
+    const char *held_by;     /* the rule that held it, "" when none */
+    long long created_at;    /* Unix seconds, UTC */
 };
 
 struct store_post_filter {

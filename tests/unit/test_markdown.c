@@ -22,8 +22,7 @@ static char *markdown(const char *src, enum sanitize_profile profile)
     return buf_detach(&out);
 }
 
-static void assert_renders_to(const char *src, enum sanitize_profile profile,
-                              const char *expected)
+static void assert_renders_to(const char *src, enum sanitize_profile profile, const char *expected)
 {
     char *got = markdown(src, profile);
     assert_string_equal(got, expected);
@@ -40,8 +39,8 @@ static void assert_contains(const char *haystack, const char *needle)
 static void assert_nothing_dangerous(const char *html)
 {
     static const char *const forbidden[] = {
-        "<script", "javascript:", "vbscript:", "data:", " on", "<iframe", "<style",
-        "<img src=\"x\"", "<!--", NULL,
+        "<script", "javascript:", "vbscript:",      "data:", " on",
+        "<iframe", "<style",      "<img src=\"x\"", "<!--",  NULL,
     };
     char *lower = strdup(html);
     for (char *p = lower; *p; p++)
@@ -62,13 +61,11 @@ static void test_inline(void **state)
     assert_renders_to("~~gone~~ and ~one~", SANITIZE_ARTICLE,
                       "<p><del>gone</del> and <del>one</del></p>\n");
     /* cmark escapes & < > " in text; the sanitizer writes the quote back as typed. */
-    assert_renders_to("`a<b && c`", SANITIZE_ARTICLE,
-                      "<p><code>a&lt;b &amp;&amp; c</code></p>\n");
+    assert_renders_to("`a<b && c`", SANITIZE_ARTICLE, "<p><code>a&lt;b &amp;&amp; c</code></p>\n");
     /* No smart punctuation: straight quotes and double hyphens stay as typed. */
     assert_renders_to("\"quoted\" -- 'single' ...", SANITIZE_ARTICLE,
                       "<p>\"quoted\" -- 'single' ...</p>\n");
-    assert_renders_to("line one  \nline two", SANITIZE_ARTICLE,
-                      "<p>line one<br>\nline two</p>\n");
+    assert_renders_to("line one  \nline two", SANITIZE_ARTICLE, "<p>line one<br>\nline two</p>\n");
 }
 
 static void test_links(void **state)
@@ -165,7 +162,11 @@ static void test_utf8(void **state)
                       "\xe2\x80\x9c\xd0\xbc\xd0\xb8\xd1\x80\xe2\x80\x9d "
                       "\xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7 \xf0\x9f\x98\x80</p>\n");
     /* Bytes that are not UTF-8 become U+FFFD. */
-    assert_renders_to("a\xff" "b", SANITIZE_ARTICLE, "<p>a\xef\xbf\xbd" "b</p>\n");
+    assert_renders_to("a\xff"
+                      "b",
+                      SANITIZE_ARTICLE,
+                      "<p>a\xef\xbf\xbd"
+                      "b</p>\n");
 }
 
 static void test_hostile(void **state)

@@ -411,20 +411,20 @@ static void test_cdata_and_entities(void **state)
 static void test_scripts_of_the_world(void **state)
 {
     (void)state;
-    const char *doc =
-        WXR_HEAD "<wp:author><wp:author_id>3</wp:author_id>"
-                 "<wp:author_login><![CDATA[olena]]></wp:author_login>"
-                 "<wp:author_display_name><![CDATA[Олена Коваленко]]></wp:author_display_name>"
-                 "</wp:author>\n"
-                 "<item>\n"
-                 "<title>Привіт, світ — مرحبا بالعالم 🎉👩‍👩‍👧 "
-                 "中文</title>\n"
-                 "<dc:creator><![CDATA[olena]]></dc:creator>\n"
-                 "<wp:comment><wp:comment_id>1</wp:comment_id>"
-                 "<wp:comment_author><![CDATA[فاطمة]]></wp:comment_author>"
-                 "<wp:comment_content><![CDATA[<p>شكرا 🙏 спасибо</p>]]></wp:comment_content>"
-                 "</wp:comment>\n"
-                 "</item>\n" WXR_TAIL;
+    const char *doc = WXR_HEAD
+        "<wp:author><wp:author_id>3</wp:author_id>"
+        "<wp:author_login><![CDATA[olena]]></wp:author_login>"
+        "<wp:author_display_name><![CDATA[Олена Коваленко]]></wp:author_display_name>"
+        "</wp:author>\n"
+        "<item>\n"
+        "<title>Привіт, світ — مرحبا بالعالم 🎉👩‍👩‍👧 "
+        "中文</title>\n"
+        "<dc:creator><![CDATA[olena]]></dc:creator>\n"
+        "<wp:comment><wp:comment_id>1</wp:comment_id>"
+        "<wp:comment_author><![CDATA[فاطمة]]></wp:comment_author>"
+        "<wp:comment_content><![CDATA[<p>شكرا 🙏 спасибо</p>]]></wp:comment_content>"
+        "</wp:comment>\n"
+        "</item>\n" WXR_TAIL;
     struct collected c = {0};
     buf error = {0};
     assert_int_equal(read_snippet(doc, &c, &error, NULL), 0);
