@@ -3,9 +3,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "store/sqlite_migrations.h"
-#include "store/store.h"
+#include "store/backend.h"
 #include "util/alloc.h"
 
 /* Every statement the store runs, prepared once per connection on first use. */
@@ -40,6 +41,19 @@ enum statement_id {
     SQL_COMMENT_THREAD,
     SQL_COMMENT_LIST,
     SQL_COMMENT_EMAIL_APPROVED,
+    SQL_SETTING_LIST,
+    SQL_USER_LIST,
+    SQL_TERM_LIST,
+    SQL_POST_TERM_LIST,
+    SQL_COUNTS,
+    SQL_CLEAR_COMMENTS,
+    SQL_CLEAR_POST_TERMS,
+    SQL_CLEAR_POSTS,
+    SQL_CLEAR_TERMS,
+    SQL_CLEAR_USERS,
+    SQL_CLEAR_SETTINGS,
+    SQL_DEFER_FOREIGN_KEYS,
+    SQL_DATA_VERSION,
     SQL_STATEMENT_COUNT
 };
 
@@ -64,12 +78,12 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
     [SQL_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?1, ?2)"
                         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-    [SQL_USER_INSERT] = "INSERT INTO users (login, display_name, email, role, disabled)"
-                        " VALUES (?1, ?2, ?3, ?4, ?5)",
-    [SQL_USER_FIND_LOGIN] = "SELECT id, login, display_name, email, role, disabled"
-                            " FROM users WHERE login = ?1",
-    [SQL_TERM_INSERT] = "INSERT INTO terms (taxonomy, slug, name, description, parent_id)"
-                        " VALUES (?1, ?2, ?3, ?4, nullif(?5, 0))",
+    [SQL_USER_INSERT] = "INSERT INTO users (id, login, display_name, email, role, disabled,"
+                        " password_hash) VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, ?6, ?7)",
+    [SQL_USER_FIND_LOGIN] = "SELECT id, login, display_name, email, role, disabled,"
+                            " password_hash FROM users WHERE login = ?1",
+    [SQL_TERM_INSERT] = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id)"
+                        " VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, nullif(?6, 0))",
     [SQL_TERM_FIND] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
                       " FROM terms WHERE taxonomy = ?1 AND slug = ?2",
     [SQL_POST_TERM_ADD] = "INSERT OR IGNORE INTO post_terms (post_id, term_id) VALUES (?1, ?2)",
@@ -112,33 +126,50 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
         " ORDER BY created_at DESC, id DESC LIMIT ?3",
     [SQL_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = ?1"
                                    " AND status = 'approved' LIMIT 1",
+    [SQL_SETTING_LIST] = "SELECT key, value FROM settings ORDER BY key",
+    [SQL_USER_LIST] = "SELECT id, login, display_name, email, role, disabled, password_hash"
+                      " FROM users ORDER BY id",
+    [SQL_TERM_LIST] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
+                      " FROM terms ORDER BY id",
+    [SQL_POST_TERM_LIST] = "SELECT post_id, term_id FROM post_terms ORDER BY post_id, term_id",
+    [SQL_COUNTS] = "SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM users),"
+                   " (SELECT count(*) FROM terms), (SELECT count(*) FROM posts),"
+                   " (SELECT count(*) FROM post_terms), (SELECT count(*) FROM comments)",
+    [SQL_CLEAR_COMMENTS] = "DELETE FROM comments",
+    [SQL_CLEAR_POST_TERMS] = "DELETE FROM post_terms",
+    [SQL_CLEAR_POSTS] = "DELETE FROM posts",
+    [SQL_CLEAR_TERMS] = "DELETE FROM terms",
+    [SQL_CLEAR_USERS] = "DELETE FROM users",
+    [SQL_CLEAR_SETTINGS] = "DELETE FROM settings",
+    [SQL_DEFER_FOREIGN_KEYS] = "PRAGMA defer_foreign_keys = ON",
+    [SQL_DATA_VERSION] = "PRAGMA data_version",
 };
 
-struct store {
+struct sqlite_store {
+    struct store base;                             /* first: a store * points here */
     sqlite3 *db;                                   /* the connection, owned */
     sqlite3_stmt *statements[SQL_STATEMENT_COUNT]; /* prepared lazily, owned */
-    bool in_transaction;                           /* store_begin without commit/rollback */
-    buf error;                                     /* last error message */
 };
+
+#define DB(s) (((struct sqlite_store *)(s))->db)
 
 static int fail(store *s, const char *what)
 {
-    buf_reset(&s->error);
-    buf_printf(&s->error, "%s: %s", what, sqlite3_errmsg(s->db));
-    return STORE_ERROR;
+    return store_fail(s, "%s: %s", what, sqlite3_errmsg(DB(s)));
 }
 
 /* Returns the statement, reset and with bindings cleared, or NULL (error set). */
 static sqlite3_stmt *statement(store *s, enum statement_id id)
 {
-    sqlite3_stmt *st = s->statements[id];
+    sqlite3_stmt **slot = &((struct sqlite_store *)s)->statements[id];
+    sqlite3_stmt *st = *slot;
     if (!st) {
-        if (sqlite3_prepare_v3(s->db, statement_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
+        if (sqlite3_prepare_v3(DB(s), statement_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st,
                                NULL) != SQLITE_OK) {
             fail(s, "prepare");
             return NULL;
         }
-        s->statements[id] = st;
+        *slot = st;
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
@@ -172,7 +203,7 @@ static int run_insert(store *s, sqlite3_stmt *st, const char *what, long long *i
 {
     int rc = run(s, st, what);
     if (rc == STORE_OK && id)
-        *id = sqlite3_last_insert_rowid(s->db);
+        *id = sqlite3_last_insert_rowid(DB(s));
     return rc;
 }
 
@@ -204,19 +235,18 @@ static int exists(store *s, enum statement_id id, long long key, bool *found)
 static int apply_migrations(store *s)
 {
     char *message = NULL;
-    if (sqlite3_exec(s->db, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
+    if (sqlite3_exec(DB(s), "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)",
                      NULL, NULL, &message) != SQLITE_OK)
         goto failed;
     for (;;) {
         sqlite3_stmt *st;
-        if (sqlite3_prepare_v2(s->db, "SELECT coalesce(max(version), 0) FROM schema_version", -1,
+        if (sqlite3_prepare_v2(DB(s), "SELECT coalesce(max(version), 0) FROM schema_version", -1,
                                &st, NULL) != SQLITE_OK)
             return fail(s, "schema version");
         long long version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
         sqlite3_finalize(st);
         if (version > (long long)sqlite_migration_count) {
-            buf_reset(&s->error);
-            buf_printf(&s->error,
+            store_fail(s,
                        "the database has schema version %lld, newer than this "
                        "gazette knows (%zu): upgrade gazette",
                        version, sqlite_migration_count);
@@ -227,39 +257,43 @@ static int apply_migrations(store *s)
         buf sql = {0};
         buf_printf(&sql, "BEGIN IMMEDIATE; %s; INSERT INTO schema_version VALUES (%lld); COMMIT;",
                    sqlite_migrations[version], version + 1);
-        int rc = sqlite3_exec(s->db, buf_cstr(&sql), NULL, NULL, &message);
+        int rc = sqlite3_exec(DB(s), buf_cstr(&sql), NULL, NULL, &message);
         buf_free(&sql);
         if (rc != SQLITE_OK) {
-            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            sqlite3_exec(DB(s), "ROLLBACK", NULL, NULL, NULL);
             goto failed;
         }
     }
 failed:
-    buf_reset(&s->error);
-    buf_printf(&s->error, "schema migration: %s", message ? message : sqlite3_errmsg(s->db));
+    store_fail(s, "schema migration: %s", message ? message : sqlite3_errmsg(DB(s)));
     sqlite3_free(message);
     return STORE_ERROR;
 }
 
-store *store_open(const char *location, buf *error)
+static const struct store_backend sqlite_backend;
+static void sqlite_close(store *s);
+
+store *sqlite_store_open(const char *location, buf *error)
 {
-    store *s = xcalloc(1, sizeof(*s));
-    if (sqlite3_open_v2(location, &s->db,
+    struct sqlite_store *q = xcalloc(1, sizeof(*q));
+    store *s = &q->base;
+    s->backend = &sqlite_backend;
+    if (sqlite3_open_v2(location, &q->db,
                         SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                         NULL) != SQLITE_OK) {
         buf_printf(error, "%s: cannot open database: %s", location,
-                   s->db ? sqlite3_errmsg(s->db) : "out of memory");
+                   q->db ? sqlite3_errmsg(q->db) : "out of memory");
         goto failed;
     }
-    sqlite3_busy_timeout(s->db, 5000);
+    sqlite3_busy_timeout(q->db, 5000);
     /* WAL lets readers run beside the writer; synchronous=FULL makes each commit durable
      * before it returns, so a 303 after a comment means the comment survives a crash. */
     char *message = NULL;
-    if (sqlite3_exec(s->db,
+    if (sqlite3_exec(q->db,
                      "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;"
                      " PRAGMA foreign_keys = ON;",
                      NULL, NULL, &message) != SQLITE_OK) {
-        buf_printf(error, "%s: %s", location, message ? message : sqlite3_errmsg(s->db));
+        buf_printf(error, "%s: %s", location, message ? message : sqlite3_errmsg(q->db));
         sqlite3_free(message);
         goto failed;
     }
@@ -269,57 +303,44 @@ store *store_open(const char *location, buf *error)
     }
     return s;
 failed:
-    store_close(s);
+    sqlite_close(s);
     return NULL;
 }
 
-void store_close(store *s)
+static void sqlite_close(store *s)
 {
-    if (!s)
-        return;
+    struct sqlite_store *q = (struct sqlite_store *)s;
     for (int i = 0; i < SQL_STATEMENT_COUNT; i++)
-        sqlite3_finalize(s->statements[i]);
-    sqlite3_close(s->db);
+        sqlite3_finalize(q->statements[i]);
+    sqlite3_close(q->db);
     buf_free(&s->error);
-    free(s);
+    free(q);
 }
 
-const char *store_error(const store *s)
-{
-    return s->error.ptr ? s->error.ptr : "no error";
-}
-
-int store_begin(store *s)
+static int sqlite_begin(store *s)
 {
     sqlite3_stmt *st = statement(s, SQL_BEGIN);
-    if (!st || run(s, st, "begin") != STORE_OK)
-        return STORE_ERROR;
-    s->in_transaction = true;
-    return STORE_OK;
+    return st ? run(s, st, "begin") : STORE_ERROR;
 }
 
-int store_commit(store *s)
+static void sqlite_rollback(store *s)
 {
-    sqlite3_stmt *st = statement(s, SQL_COMMIT);
-    if (!st || run(s, st, "commit") != STORE_OK) {
-        store_rollback(s);
-        return STORE_ERROR;
-    }
-    s->in_transaction = false;
-    return STORE_OK;
-}
-
-void store_rollback(store *s)
-{
-    if (!s->in_transaction)
-        return;
     sqlite3_stmt *st = statement(s, SQL_ROLLBACK);
     if (st)
         run(s, st, "rollback");
-    s->in_transaction = false;
 }
 
-int store_setting_get(store *s, arena *a, const char *key, const char **value)
+static int sqlite_commit(store *s)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMIT);
+    if (!st || run(s, st, "commit") != STORE_OK) {
+        sqlite_rollback(s);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+static int sqlite_setting_get(store *s, arena *a, const char *key, const char **value)
 {
     sqlite3_stmt *st = statement(s, SQL_SETTING_GET);
     if (!st)
@@ -332,7 +353,7 @@ int store_setting_get(store *s, arena *a, const char *key, const char **value)
     return rc;
 }
 
-int store_setting_set(store *s, const char *key, const char *value)
+static int sqlite_setting_set(store *s, const char *key, const char *value)
 {
     sqlite3_stmt *st = statement(s, SQL_SETTING_SET);
     if (!st)
@@ -342,34 +363,42 @@ int store_setting_set(store *s, const char *key, const char *value)
     return run(s, st, "write setting");
 }
 
-int store_user_insert(store *s, const struct store_user *user, long long *id)
+static int sqlite_user_insert(store *s, const struct store_user *user, long long *id)
 {
     sqlite3_stmt *st = statement(s, SQL_USER_INSERT);
     if (!st)
         return STORE_ERROR;
-    bind_text(st, 1, user->login);
-    bind_text(st, 2, user->display_name);
-    bind_text(st, 3, user->email ? user->email : "");
-    bind_text(st, 4, user->role);
-    sqlite3_bind_int(st, 5, user->disabled);
+    sqlite3_bind_int64(st, 1, user->id);
+    bind_text(st, 2, user->login);
+    bind_text(st, 3, user->display_name);
+    bind_text(st, 4, user->email ? user->email : "");
+    bind_text(st, 5, user->role);
+    sqlite3_bind_int(st, 6, user->disabled);
+    bind_text(st, 7, user->password_hash ? user->password_hash : "");
     return run_insert(s, st, "insert user", id);
 }
 
-int store_user_find_login(store *s, arena *a, const char *login, struct store_user *out)
+static void read_user(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_user *out = record;
+    out->id = sqlite3_column_int64(st, 0);
+    out->login = column_text(st, a, 1);
+    out->display_name = column_text(st, a, 2);
+    out->email = column_text(st, a, 3);
+    out->role = column_text(st, a, 4);
+    out->disabled = sqlite3_column_int(st, 5) != 0;
+    out->password_hash = column_text(st, a, 6);
+}
+
+static int sqlite_user_find_login(store *s, arena *a, const char *login, struct store_user *out)
 {
     sqlite3_stmt *st = statement(s, SQL_USER_FIND_LOGIN);
     if (!st)
         return STORE_ERROR;
     bind_text(st, 1, login);
     int rc = step_one(s, st, "find user");
-    if (rc == STORE_OK) {
-        out->id = sqlite3_column_int64(st, 0);
-        out->login = column_text(st, a, 1);
-        out->display_name = column_text(st, a, 2);
-        out->email = column_text(st, a, 3);
-        out->role = column_text(st, a, 4);
-        out->disabled = sqlite3_column_int(st, 5) != 0;
-    }
+    if (rc == STORE_OK)
+        read_user(st, a, out);
     sqlite3_reset(st);
     return rc;
 }
@@ -384,20 +413,21 @@ static void read_term(sqlite3_stmt *st, arena *a, struct store_term *out)
     out->parent_id = sqlite3_column_int64(st, 5);
 }
 
-int store_term_insert(store *s, const struct store_term *term, long long *id)
+static int sqlite_term_insert(store *s, const struct store_term *term, long long *id)
 {
     sqlite3_stmt *st = statement(s, SQL_TERM_INSERT);
     if (!st)
         return STORE_ERROR;
-    bind_text(st, 1, term->taxonomy);
-    bind_text(st, 2, term->slug);
-    bind_text(st, 3, term->name);
-    bind_text(st, 4, term->description ? term->description : "");
-    sqlite3_bind_int64(st, 5, term->parent_id);
+    sqlite3_bind_int64(st, 1, term->id);
+    bind_text(st, 2, term->taxonomy);
+    bind_text(st, 3, term->slug);
+    bind_text(st, 4, term->name);
+    bind_text(st, 5, term->description ? term->description : "");
+    sqlite3_bind_int64(st, 6, term->parent_id);
     return run_insert(s, st, "insert term", id);
 }
 
-int store_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
+static int sqlite_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
                     struct store_term *out)
 {
     sqlite3_stmt *st = statement(s, SQL_TERM_FIND);
@@ -412,7 +442,7 @@ int store_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
     return rc;
 }
 
-int store_post_term_add(store *s, long long post_id, long long term_id)
+static int sqlite_post_term_add(store *s, long long post_id, long long term_id)
 {
     sqlite3_stmt *st = statement(s, SQL_POST_TERM_ADD);
     if (!st)
@@ -454,7 +484,7 @@ static void read_term_row(sqlite3_stmt *st, arena *a, void *record)
     read_term(st, a, record);
 }
 
-int store_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
+static int sqlite_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
                      size_t *count)
 {
     sqlite3_stmt *st = statement(s, SQL_POST_TERMS);
@@ -489,7 +519,7 @@ static void read_post(sqlite3_stmt *st, arena *a, void *record)
     p->approved_comments = sqlite3_column_int64(st, 19);
 }
 
-int store_post_insert(store *s, const struct store_post *post, long long *id)
+static int sqlite_post_insert(store *s, const struct store_post *post, long long *id)
 {
     sqlite3_stmt *st = statement(s, SQL_POST_INSERT);
     if (!st)
@@ -531,27 +561,27 @@ static int find_post(store *s, arena *a, enum statement_id id, const char *text,
     return rc;
 }
 
-int store_post_get(store *s, arena *a, long long id, struct store_post *out)
+static int sqlite_post_get(store *s, arena *a, long long id, struct store_post *out)
 {
     return find_post(s, a, SQL_POST_GET, NULL, id, out);
 }
 
-int store_post_find_path(store *s, arena *a, const char *path, struct store_post *out)
+static int sqlite_post_find_path(store *s, arena *a, const char *path, struct store_post *out)
 {
     return find_post(s, a, SQL_POST_FIND_PATH, path, 0, out);
 }
 
-int store_post_find_slug(store *s, arena *a, const char *slug, struct store_post *out)
+static int sqlite_post_find_slug(store *s, arena *a, const char *slug, struct store_post *out)
 {
     return find_post(s, a, SQL_POST_FIND_SLUG, slug, 0, out);
 }
 
-int store_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post *out)
+static int sqlite_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post *out)
 {
     return find_post(s, a, SQL_POST_FIND_WP_ID, NULL, wp_id, out);
 }
 
-int store_post_id_taken(store *s, long long id, bool *taken)
+static int sqlite_post_id_taken(store *s, long long id, bool *taken)
 {
     return exists(s, SQL_POST_ID_TAKEN, id, taken);
 }
@@ -568,17 +598,17 @@ static int update_by_id(store *s, enum statement_id id, long long key, const cha
     else
         sqlite3_bind_int64(st, 2, number);
     int rc = run(s, st, what);
-    if (rc == STORE_OK && sqlite3_changes(s->db) == 0)
+    if (rc == STORE_OK && sqlite3_changes(DB(s)) == 0)
         return STORE_NOT_FOUND;
     return rc;
 }
 
-int store_post_set_status(store *s, long long id, const char *status)
+static int sqlite_post_set_status(store *s, long long id, const char *status)
 {
     return update_by_id(s, SQL_POST_SET_STATUS, id, status, 0, "set post status");
 }
 
-int store_post_set_comments_open(store *s, long long id, bool open)
+static int sqlite_post_set_comments_open(store *s, long long id, bool open)
 {
     return update_by_id(s, SQL_POST_SET_COMMENTS_OPEN, id, NULL, open, "set comment status");
 }
@@ -589,7 +619,7 @@ static void bind_post_filter(sqlite3_stmt *st, const struct store_post_filter *f
     bind_text(st, 2, filter->status);
 }
 
-int store_post_list(store *s, arena *a, const struct store_post_filter *filter,
+static int sqlite_post_list(store *s, arena *a, const struct store_post_filter *filter,
                     struct store_post **posts, size_t *count)
 {
     sqlite3_stmt *st = statement(s, SQL_POST_LIST);
@@ -604,7 +634,7 @@ int store_post_list(store *s, arena *a, const struct store_post_filter *filter,
     return collect(s, st, a, sizeof(**posts), read_post, (void **)posts, count, "list posts");
 }
 
-int store_post_count(store *s, const struct store_post_filter *filter, long long *count)
+static int sqlite_post_count(store *s, const struct store_post_filter *filter, long long *count)
 {
     sqlite3_stmt *st = statement(s, SQL_POST_COUNT);
     if (!st)
@@ -639,7 +669,7 @@ static void read_comment(sqlite3_stmt *st, arena *a, void *record)
     c->created_at = sqlite3_column_int64(st, 16);
 }
 
-int store_comment_insert(store *s, const struct store_comment *c, long long *id)
+static int sqlite_comment_insert(store *s, const struct store_comment *c, long long *id)
 {
     sqlite3_stmt *st = statement(s, SQL_COMMENT_INSERT);
     if (!st)
@@ -663,7 +693,7 @@ int store_comment_insert(store *s, const struct store_comment *c, long long *id)
     return run_insert(s, st, "insert comment", id);
 }
 
-int store_comment_set_path(store *s, long long id, const char *path)
+static int sqlite_comment_set_path(store *s, long long id, const char *path)
 {
     return update_by_id(s, SQL_COMMENT_SET_PATH, id, path, 0, "set comment path");
 }
@@ -684,28 +714,28 @@ static int find_comment(store *s, arena *a, enum statement_id id, long long key1
     return rc;
 }
 
-int store_comment_get(store *s, arena *a, long long id, struct store_comment *out)
+static int sqlite_comment_get(store *s, arena *a, long long id, struct store_comment *out)
 {
     return find_comment(s, a, SQL_COMMENT_GET, id, 0, out);
 }
 
-int store_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp_id,
+static int sqlite_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp_id,
                              struct store_comment *out)
 {
     return find_comment(s, a, SQL_COMMENT_FIND_WP_ID, post_id, wp_id, out);
 }
 
-int store_comment_id_taken(store *s, long long id, bool *taken)
+static int sqlite_comment_id_taken(store *s, long long id, bool *taken)
 {
     return exists(s, SQL_COMMENT_ID_TAKEN, id, taken);
 }
 
-int store_comment_set_status(store *s, long long id, const char *status)
+static int sqlite_comment_set_status(store *s, long long id, const char *status)
 {
     return update_by_id(s, SQL_COMMENT_SET_STATUS, id, status, 0, "set comment status");
 }
 
-int store_comment_thread(store *s, arena *a, long long post_id, const char *status,
+static int sqlite_comment_thread(store *s, arena *a, long long post_id, const char *status,
                          struct store_comment **comments, size_t *count)
 {
     sqlite3_stmt *st = statement(s, SQL_COMMENT_THREAD);
@@ -717,7 +747,7 @@ int store_comment_thread(store *s, arena *a, long long post_id, const char *stat
                    "comment thread");
 }
 
-int store_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
+static int sqlite_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
                        struct store_comment **comments, size_t *count)
 {
     sqlite3_stmt *st = statement(s, SQL_COMMENT_LIST);
@@ -730,7 +760,7 @@ int store_comment_list(store *s, arena *a, const struct store_comment_filter *fi
                    "list comments");
 }
 
-int store_comment_email_approved(store *s, const char *email, bool *has_approved)
+static int sqlite_comment_email_approved(store *s, const char *email, bool *has_approved)
 {
     sqlite3_stmt *st = statement(s, SQL_COMMENT_EMAIL_APPROVED);
     if (!st)
@@ -743,3 +773,121 @@ int store_comment_email_approved(store *s, const char *email, bool *has_approved
     *has_approved = rc == STORE_OK;
     return STORE_OK;
 }
+
+/* --- whole-site operations (gazette copy) --- */
+
+static void read_setting(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_setting *out = record;
+    out->key = column_text(st, a, 0);
+    out->value = column_text(st, a, 1);
+}
+
+static void read_post_term(sqlite3_stmt *st, arena *a, void *record)
+{
+    (void)a;
+    struct store_post_term *out = record;
+    out->post_id = sqlite3_column_int64(st, 0);
+    out->term_id = sqlite3_column_int64(st, 1);
+}
+
+static int list_all(store *s, enum statement_id id, arena *a, size_t record_size,
+                    row_reader read, void **records, size_t *count)
+{
+    sqlite3_stmt *st = statement(s, id);
+    return st ? collect(s, st, a, record_size, read, records, count, "list") : STORE_ERROR;
+}
+
+static int sqlite_setting_list(store *s, arena *a, struct store_setting **settings,
+                               size_t *count)
+{
+    return list_all(s, SQL_SETTING_LIST, a, sizeof(**settings), read_setting,
+                    (void **)settings, count);
+}
+
+static int sqlite_user_list(store *s, arena *a, struct store_user **users, size_t *count)
+{
+    return list_all(s, SQL_USER_LIST, a, sizeof(**users), read_user, (void **)users, count);
+}
+
+static int sqlite_term_list(store *s, arena *a, struct store_term **terms, size_t *count)
+{
+    return list_all(s, SQL_TERM_LIST, a, sizeof(**terms), read_term_row, (void **)terms, count);
+}
+
+static int sqlite_post_term_list(store *s, arena *a, struct store_post_term **links,
+                                 size_t *count)
+{
+    return list_all(s, SQL_POST_TERM_LIST, a, sizeof(**links), read_post_term, (void **)links,
+                    count);
+}
+
+static int sqlite_counts(store *s, struct store_counts *counts)
+{
+    sqlite3_stmt *st = statement(s, SQL_COUNTS);
+    if (!st)
+        return STORE_ERROR;
+    int rc = step_one(s, st, "count rows");
+    if (rc == STORE_OK)
+        *counts = (struct store_counts){
+            sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+            sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+            sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sqlite_clear(store *s)
+{
+    static const enum statement_id order[] = {SQL_CLEAR_COMMENTS, SQL_CLEAR_POST_TERMS,
+                                              SQL_CLEAR_POSTS,    SQL_CLEAR_TERMS,
+                                              SQL_CLEAR_USERS,    SQL_CLEAR_SETTINGS};
+    for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+        sqlite3_stmt *st = statement(s, order[i]);
+        if (!st || run(s, st, "clear") != STORE_OK)
+            return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+static int sqlite_defer_constraints(store *s)
+{
+    sqlite3_stmt *st = statement(s, SQL_DEFER_FOREIGN_KEYS);
+    if (!st)
+        return STORE_ERROR;
+    int rc = sqlite3_step(st);
+    sqlite3_reset(st);
+    return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : fail(s, "defer foreign keys");
+}
+
+/* Another connection's commit changes PRAGMA data_version on this one; polling it costs a
+ * few microseconds, so ten times a second is cheap and bounds how stale a cached page is. */
+static void sqlite_watch(store *s, void (*changed)(void *context), void *context,
+                         volatile int *stop)
+{
+    long long last = -1;
+    while (!*stop) {
+        sqlite3_stmt *st = statement(s, SQL_DATA_VERSION);
+        if (st && sqlite3_step(st) == SQLITE_ROW) {
+            long long version = sqlite3_column_int64(st, 0);
+            if (last >= 0 && version != last)
+                changed(context);
+            last = version;
+        }
+        if (st)
+            sqlite3_reset(st);
+        struct timespec pause = {0, 100 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+}
+
+#define SQLITE_OPERATION(name, parameters, arguments) .name = sqlite_##name,
+
+static const struct store_backend sqlite_backend = {
+    .name = "sqlite",
+    STORE_READS(SQLITE_OPERATION) STORE_WRITES(SQLITE_OPERATION).begin = sqlite_begin,
+    .commit = sqlite_commit,
+    .rollback = sqlite_rollback,
+    .close = sqlite_close,
+    .watch = sqlite_watch,
+};

@@ -28,14 +28,15 @@ enum store_result {
 typedef struct store store;
 
 struct store_user {
-    long long id;
+    long long id;             /* an insert with id 0 lets the store choose */
     const char *login, *display_name, *email;
     const char *role; /* "admin", "editor", "author" */
     bool disabled;    /* imported authors are disabled until given a password */
+    const char *password_hash; /* "" for none */
 };
 
 struct store_term {
-    long long id;
+    long long id;         /* an insert with id 0 lets the store choose */
     const char *taxonomy; /* "category" or "post_tag" */
     const char *slug, *name, *description;
     long long parent_id; /* 0 for a top-level category */
@@ -74,6 +75,19 @@ struct store_comment {
     long long created_at;    /* Unix seconds, UTC */
 };
 
+struct store_setting {
+    const char *key, *value;
+};
+
+struct store_post_term {
+    long long post_id, term_id;
+};
+
+/* Rows per table, for `gazette copy` to verify what it wrote. */
+struct store_counts {
+    long long settings, users, terms, posts, post_terms, comments;
+};
+
 struct store_post_filter {
     const char *type;   /* NULL = any */
     const char *status; /* NULL = any */
@@ -86,11 +100,24 @@ struct store_comment_filter {
     int limit;          /* 0 = no limit */
 };
 
-/* Opens (creating if needed) the database named by `location` and brings its schema to the
- * current version. Returns NULL with a message in `error`. */
+/* Opens the database named by `location`, a SQLite file path (created if needed) or a
+ * postgresql:// URI (the database must exist), and brings its schema to the current version.
+ * Returns NULL with a message in `error`. */
 store *store_open(const char *location, buf *error);
 void store_close(store *s);
 const char *store_error(const store *s); /* the last error message, valid until the next call */
+const char *store_kind(const store *s);  /* "sqlite" or "postgresql" */
+bool store_location_is_postgres(const char *location);
+
+/* A process-wide hook called after every committed write made through any store of this
+ * process (the page cache drops what may be stale). Set it before threads start. */
+void store_on_change(void (*hook)(void *context), void *context);
+
+/* Blocks until *stop becomes non-zero, calling changed(context) whenever another connection,
+ * process or node may have changed the data: SQLite polls its data version, PostgreSQL
+ * LISTENs to notifications sent by triggers at commit (and reports a reconnect as a change,
+ * since notifications may have been missed). `s` is used for nothing else meanwhile. */
+void store_watch(store *s, void (*changed)(void *context), void *context, volatile int *stop);
 
 int store_begin(store *s);
 int store_commit(store *s);
@@ -99,16 +126,20 @@ void store_rollback(store *s); /* safe to call when no transaction is open */
 /* Settings: key/value strings. */
 int store_setting_get(store *s, arena *a, const char *key, const char **value);
 int store_setting_set(store *s, const char *key, const char *value);
+int store_setting_list(store *s, arena *a, struct store_setting **settings, size_t *count);
 
 /* Users. */
 int store_user_insert(store *s, const struct store_user *user, long long *id);
 int store_user_find_login(store *s, arena *a, const char *login, struct store_user *out);
+int store_user_list(store *s, arena *a, struct store_user **users, size_t *count);
 
 /* Terms (categories, tags) and their links to posts. */
 int store_term_insert(store *s, const struct store_term *term, long long *id);
 int store_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
                     struct store_term *out);
+int store_term_list(store *s, arena *a, struct store_term **terms, size_t *count); /* by id */
 int store_post_term_add(store *s, long long post_id, long long term_id);
+int store_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count);
 int store_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
                      size_t *count); /* ordered by taxonomy, then name */
 
@@ -143,5 +174,12 @@ int store_comment_thread(store *s, arena *a, long long post_id, const char *stat
 int store_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
                        struct store_comment **comments, size_t *count);
 int store_comment_email_approved(store *s, const char *email, bool *has_approved);
+
+/* Whole-site operations for `gazette copy`. store_clear deletes all site data (inside the
+ * caller's transaction); store_defer_constraints postpones foreign-key checks to the commit of
+ * the open transaction, so rows may be written in any order. */
+int store_counts(store *s, struct store_counts *counts);
+int store_clear(store *s);
+int store_defer_constraints(store *s);
 
 #endif

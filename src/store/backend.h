@@ -1,0 +1,107 @@
+/* backend.h: what a storage backend (sqlite.c, pg.c) implements; store.c dispatches to it.
+ * Only store/ includes this file. */
+#ifndef GAZETTE_STORE_BACKEND_H
+#define GAZETTE_STORE_BACKEND_H
+
+#include "store/store.h"
+
+/* Every operation of store.h that returns a store result, as X(name, parameters, arguments).
+ * Reads and writes are listed apart: store.c tells the change hook about writes. */
+#define STORE_READS(X)                                                                         \
+    X(setting_get, (store * s, arena * a, const char *key, const char **value),                \
+      (s, a, key, value))                                                                      \
+    X(setting_list, (store * s, arena * a, struct store_setting * *settings, size_t * count),   \
+      (s, a, settings, count))                                                                 \
+    X(user_find_login, (store * s, arena * a, const char *login, struct store_user *out),      \
+      (s, a, login, out))                                                                      \
+    X(user_list, (store * s, arena * a, struct store_user * *users, size_t * count),           \
+      (s, a, users, count))                                                                    \
+    X(term_find,                                                                               \
+      (store * s, arena * a, const char *taxonomy, const char *slug, struct store_term *out),  \
+      (s, a, taxonomy, slug, out))                                                             \
+    X(term_list, (store * s, arena * a, struct store_term * *terms, size_t * count),           \
+      (s, a, terms, count))                                                                    \
+    X(post_terms,                                                                              \
+      (store * s, arena * a, long long post_id, struct store_term **terms, size_t *count),     \
+      (s, a, post_id, terms, count))                                                           \
+    X(post_term_list, (store * s, arena * a, struct store_post_term * *links, size_t * count), \
+      (s, a, links, count))                                                                    \
+    X(post_get, (store * s, arena * a, long long id, struct store_post *out), (s, a, id, out)) \
+    X(post_find_path, (store * s, arena * a, const char *path, struct store_post *out),        \
+      (s, a, path, out))                                                                       \
+    X(post_find_slug, (store * s, arena * a, const char *slug, struct store_post *out),        \
+      (s, a, slug, out))                                                                       \
+    X(post_find_wp_id, (store * s, arena * a, long long wp_id, struct store_post *out),        \
+      (s, a, wp_id, out))                                                                      \
+    X(post_id_taken, (store * s, long long id, bool *taken), (s, id, taken))                   \
+    X(post_list,                                                                               \
+      (store * s, arena * a, const struct store_post_filter *filter, struct store_post **posts, \
+       size_t *count),                                                                         \
+      (s, a, filter, posts, count))                                                            \
+    X(post_count, (store * s, const struct store_post_filter *filter, long long *count),       \
+      (s, filter, count))                                                                      \
+    X(comment_get, (store * s, arena * a, long long id, struct store_comment *out),            \
+      (s, a, id, out))                                                                         \
+    X(comment_find_wp_id,                                                                      \
+      (store * s, arena * a, long long post_id, long long wp_id, struct store_comment *out),   \
+      (s, a, post_id, wp_id, out))                                                             \
+    X(comment_id_taken, (store * s, long long id, bool *taken), (s, id, taken))                \
+    X(comment_thread,                                                                          \
+      (store * s, arena * a, long long post_id, const char *status,                            \
+       struct store_comment **comments, size_t *count),                                        \
+      (s, a, post_id, status, comments, count))                                                \
+    X(comment_list,                                                                            \
+      (store * s, arena * a, const struct store_comment_filter *filter,                        \
+       struct store_comment **comments, size_t *count),                                        \
+      (s, a, filter, comments, count))                                                         \
+    X(comment_email_approved, (store * s, const char *email, bool *has_approved),              \
+      (s, email, has_approved))                                                                \
+    X(counts, (store * s, struct store_counts * counts), (s, counts))
+
+#define STORE_WRITES(X)                                                                        \
+    X(setting_set, (store * s, const char *key, const char *value), (s, key, value))           \
+    X(user_insert, (store * s, const struct store_user *user, long long *id), (s, user, id))   \
+    X(term_insert, (store * s, const struct store_term *term, long long *id), (s, term, id))   \
+    X(post_term_add, (store * s, long long post_id, long long term_id), (s, post_id, term_id)) \
+    X(post_insert, (store * s, const struct store_post *post, long long *id), (s, post, id))   \
+    X(post_set_status, (store * s, long long id, const char *status), (s, id, status))         \
+    X(post_set_comments_open, (store * s, long long id, bool open), (s, id, open))             \
+    X(comment_insert, (store * s, const struct store_comment *comment, long long *id),         \
+      (s, comment, id))                                                                        \
+    X(comment_set_path, (store * s, long long id, const char *path), (s, id, path))            \
+    X(comment_set_status, (store * s, long long id, const char *status), (s, id, status))      \
+    X(clear, (store * s), (s))                                                                 \
+    X(defer_constraints, (store * s), (s))
+
+#define STORE_MEMBER(name, parameters, arguments) int(*name) parameters;
+
+struct store_backend {
+    const char *name; /* "sqlite", "postgresql" */
+    STORE_READS(STORE_MEMBER)
+    STORE_WRITES(STORE_MEMBER)
+    int (*begin)(store *s);
+    int (*commit)(store *s);
+    void (*rollback)(store *s);
+    void (*close)(store *s);
+    /* Blocks until *stop, calling changed(context) when another connection or process may
+     * have changed the data (and after a reconnect, when changes may have been missed). */
+    void (*watch)(store *s, void (*changed)(void *context), void *context,
+                  volatile int *stop);
+};
+
+/* The part of every backend's connection that store.c uses; each backend's struct starts
+ * with it. */
+struct store {
+    const struct store_backend *backend;
+    bool in_transaction; /* between store_begin and store_commit/store_rollback */
+    bool wrote;          /* a write happened in the open transaction */
+    buf error;           /* the last error message */
+};
+
+store *sqlite_store_open(const char *path, buf *error);
+store *pg_store_open(const char *uri, buf *error);
+
+/* Sets the error message of `s` (printf-style); returns STORE_ERROR. */
+int store_fail(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

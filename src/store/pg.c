@@ -1,0 +1,934 @@
+/* pg.c: the store interface on PostgreSQL (libpq, prepared statements only), with reconnection
+ * after the server went away and LISTEN for other nodes' changes. */
+#include <libpq-fe.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "store/backend.h"
+#include "store/pg_migrations.h"
+#include "util/alloc.h"
+#include "util/log.h"
+
+enum statement_id {
+    PG_BEGIN,
+    PG_COMMIT,
+    PG_ROLLBACK,
+    PG_SETTING_GET,
+    PG_SETTING_SET,
+    PG_SETTING_LIST,
+    PG_USER_INSERT,
+    PG_USER_FIND_LOGIN,
+    PG_USER_LIST,
+    PG_USER_BUMP_ID,
+    PG_TERM_INSERT,
+    PG_TERM_FIND,
+    PG_TERM_LIST,
+    PG_TERM_BUMP_ID,
+    PG_POST_TERM_ADD,
+    PG_POST_TERMS,
+    PG_POST_TERM_LIST,
+    PG_POST_INSERT,
+    PG_POST_BUMP_ID,
+    PG_POST_GET,
+    PG_POST_FIND_PATH,
+    PG_POST_FIND_SLUG,
+    PG_POST_FIND_WP_ID,
+    PG_POST_ID_TAKEN,
+    PG_POST_SET_STATUS,
+    PG_POST_SET_COMMENTS_OPEN,
+    PG_POST_LIST,
+    PG_POST_COUNT,
+    PG_COMMENT_INSERT,
+    PG_COMMENT_BUMP_ID,
+    PG_COMMENT_SET_PATH,
+    PG_COMMENT_GET,
+    PG_COMMENT_FIND_WP_ID,
+    PG_COMMENT_ID_TAKEN,
+    PG_COMMENT_SET_STATUS,
+    PG_COMMENT_THREAD,
+    PG_COMMENT_LIST,
+    PG_COMMENT_EMAIL_APPROVED,
+    PG_COUNTS,
+    PG_CLEAR,
+    PG_DEFER_CONSTRAINTS,
+    PG_STATEMENT_COUNT
+};
+
+#define POST_COLUMNS                                                                           \
+    "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"       \
+    " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"               \
+    " p.published_at, p.modified_at, p.comments_open, p.sticky,"                              \
+    " coalesce(u.login, ''), coalesce(u.display_name, ''),"                                    \
+    " (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved'"        \
+    "  AND c.type = 'comment')"                                                                \
+    " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
+
+#define COMMENT_COLUMNS                                                                        \
+    "id, post_id, coalesce(parent_id, 0), coalesce(wp_id, 0), path, depth, author, email,"    \
+    " url, ip, user_agent, body_html, body_source, status, type, held_by, created_at"          \
+    " FROM comments "
+
+#define BUMP(table)                                                                            \
+    "SELECT setval('" table "_id_seq', greatest((SELECT max(id) FROM " table "), 1))"
+
+static const char *const statement_sql[PG_STATEMENT_COUNT] = {
+    [PG_BEGIN] = "BEGIN",
+    [PG_COMMIT] = "COMMIT",
+    [PG_ROLLBACK] = "ROLLBACK",
+    [PG_SETTING_GET] = "SELECT value FROM settings WHERE key = $1",
+    [PG_SETTING_SET] = "INSERT INTO settings (key, value) VALUES ($1, $2)"
+                       " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    [PG_SETTING_LIST] = "SELECT key, value FROM settings ORDER BY key",
+    [PG_USER_INSERT] = "INSERT INTO users (id, login, display_name, email, role, disabled,"
+                       " password_hash) VALUES (coalesce(nullif($1::bigint, 0),"
+                       " nextval('users_id_seq')), $2, $3, $4, $5, $6, $7) RETURNING id",
+    [PG_USER_FIND_LOGIN] = "SELECT id, login, display_name, email, role, disabled,"
+                           " password_hash FROM users WHERE login = $1",
+    [PG_USER_LIST] = "SELECT id, login, display_name, email, role, disabled, password_hash"
+                     " FROM users ORDER BY id",
+    [PG_USER_BUMP_ID] = BUMP("users"),
+    [PG_TERM_INSERT] = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id)"
+                       " VALUES (coalesce(nullif($1::bigint, 0), nextval('terms_id_seq')), $2,"
+                       " $3, $4, $5, nullif($6::bigint, 0)) RETURNING id",
+    [PG_TERM_FIND] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
+                     " FROM terms WHERE taxonomy = $1 AND slug = $2",
+    [PG_TERM_LIST] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
+                     " FROM terms ORDER BY id",
+    [PG_TERM_BUMP_ID] = BUMP("terms"),
+    [PG_POST_TERM_ADD] = "INSERT INTO post_terms (post_id, term_id) VALUES ($1, $2)"
+                         " ON CONFLICT DO NOTHING",
+    [PG_POST_TERMS] = "SELECT t.id, t.taxonomy, t.slug, t.name, t.description,"
+                      " coalesce(t.parent_id, 0) FROM terms t"
+                      " JOIN post_terms pt ON pt.term_id = t.id WHERE pt.post_id = $1"
+                      " ORDER BY t.taxonomy, t.name",
+    [PG_POST_TERM_LIST] = "SELECT post_id, term_id FROM post_terms ORDER BY post_id, term_id",
+    [PG_POST_INSERT] =
+        "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt, body_html,"
+        " body_source, password, guid, author_id, published_at, modified_at, comments_open,"
+        " sticky) VALUES (coalesce(nullif($1::bigint, 0), nextval('posts_id_seq')),"
+        " nullif($2::bigint, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
+        " nullif($13::bigint, 0), $14, $15, $16, $17) RETURNING id",
+    [PG_POST_BUMP_ID] = BUMP("posts"),
+    [PG_POST_GET] = "SELECT " POST_COLUMNS "WHERE p.id = $1",
+    [PG_POST_FIND_PATH] = "SELECT " POST_COLUMNS "WHERE p.path = $1",
+    [PG_POST_FIND_SLUG] = "SELECT " POST_COLUMNS "WHERE p.slug = $1 ORDER BY p.id LIMIT 1",
+    [PG_POST_FIND_WP_ID] = "SELECT " POST_COLUMNS "WHERE p.wp_id = $1",
+    [PG_POST_ID_TAKEN] = "SELECT 1 FROM posts WHERE id = $1",
+    [PG_POST_SET_STATUS] = "UPDATE posts SET status = $2 WHERE id = $1",
+    [PG_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = $2 WHERE id = $1",
+    [PG_POST_LIST] = "SELECT " POST_COLUMNS
+                     "WHERE ($1::text IS NULL OR p.type = $1::text)"
+                     " AND ($2::text IS NULL OR p.status = $2::text)"
+                     " ORDER BY CASE WHEN $3::boolean THEN p.sticky ELSE false END DESC,"
+                     " p.published_at DESC, p.id DESC LIMIT $4::bigint OFFSET $5::bigint",
+    [PG_POST_COUNT] = "SELECT count(*) FROM posts p"
+                      " WHERE ($1::text IS NULL OR p.type = $1::text)"
+                      " AND ($2::text IS NULL OR p.status = $2::text)",
+    [PG_COMMENT_INSERT] =
+        "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
+        " user_agent, body_html, body_source, status, type, held_by, created_at)"
+        " VALUES (coalesce(nullif($1::bigint, 0), nextval('comments_id_seq')), $2,"
+        " nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, $11, $12,"
+        " $13, $14, $15, $16) RETURNING id",
+    [PG_COMMENT_BUMP_ID] = BUMP("comments"),
+    [PG_COMMENT_SET_PATH] = "UPDATE comments SET path = $2 WHERE id = $1",
+    [PG_COMMENT_GET] = "SELECT " COMMENT_COLUMNS "WHERE id = $1",
+    [PG_COMMENT_FIND_WP_ID] = "SELECT " COMMENT_COLUMNS "WHERE post_id = $1 AND wp_id = $2",
+    [PG_COMMENT_ID_TAKEN] = "SELECT 1 FROM comments WHERE id = $1",
+    [PG_COMMENT_SET_STATUS] = "UPDATE comments SET status = $2 WHERE id = $1",
+    [PG_COMMENT_THREAD] = "SELECT " COMMENT_COLUMNS "WHERE post_id = $1 AND type = 'comment'"
+                          " AND ($2::text IS NULL OR status = $2::text) ORDER BY path",
+    [PG_COMMENT_LIST] = "SELECT " COMMENT_COLUMNS
+                        "WHERE ($1::text IS NULL OR status = $1::text)"
+                        " AND ($2::bigint = 0 OR post_id = $2::bigint)"
+                        " ORDER BY created_at DESC, id DESC LIMIT $3::bigint",
+    [PG_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = $1"
+                                  " AND status = 'approved' LIMIT 1",
+    [PG_COUNTS] = "SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM users),"
+                  " (SELECT count(*) FROM terms), (SELECT count(*) FROM posts),"
+                  " (SELECT count(*) FROM post_terms), (SELECT count(*) FROM comments)",
+    [PG_CLEAR] = "TRUNCATE comments, post_terms, posts, terms, users, settings",
+    [PG_DEFER_CONSTRAINTS] = "SET CONSTRAINTS ALL DEFERRED",
+};
+
+struct pg_store {
+    struct store base;                    /* first: a store * points here */
+    PGconn *conn;                         /* owned */
+    bool prepared[PG_STATEMENT_COUNT];    /* on this connection (lost at a reconnect) */
+    time_t next_reconnect;                /* no reconnect attempt before this */
+};
+
+#define PQ(s) ((struct pg_store *)(s))
+
+/* Whether the database was last seen unreachable: the log says so once per outage, not once
+ * per request, from whichever thread noticed first. */
+static atomic_int database_unreachable;
+
+static void note_unreachable(const char *why)
+{
+    if (atomic_exchange(&database_unreachable, 1) == 0)
+        log_error("PostgreSQL unreachable: %s; answering 503 until it is back",
+                  why && *why ? why : "connection lost");
+}
+
+static void note_reachable(void)
+{
+    if (atomic_exchange(&database_unreachable, 0) == 1)
+        log_info("PostgreSQL reachable again");
+}
+
+/* A connection usable now, reconnecting at most once a second. */
+static bool connected(store *s)
+{
+    struct pg_store *q = PQ(s);
+    if (PQstatus(q->conn) == CONNECTION_OK)
+        return true;
+    time_t now = time(NULL);
+    if (now < q->next_reconnect) {
+        store_fail(s, "PostgreSQL is unreachable");
+        return false;
+    }
+    PQreset(q->conn);
+    if (PQstatus(q->conn) != CONNECTION_OK) {
+        q->next_reconnect = now + 1;
+        store_fail(s, "PostgreSQL is unreachable: %s", PQerrorMessage(q->conn));
+        note_unreachable(PQerrorMessage(q->conn));
+        return false;
+    }
+    memset(q->prepared, 0, sizeof(q->prepared));
+    s->in_transaction = false; /* a transaction does not survive its connection */
+    note_reachable();
+    return true;
+}
+
+/* Parameters as text, the way libpq sends them. */
+struct params {
+    const char *values[20];
+    char numbers[20][24];
+    int count;
+};
+
+static void param_text(struct params *p, const char *value)
+{
+    p->values[p->count++] = value;
+}
+
+static void param_int(struct params *p, long long value)
+{
+    snprintf(p->numbers[p->count], sizeof(p->numbers[0]), "%lld", value);
+    p->values[p->count] = p->numbers[p->count];
+    p->count++;
+}
+
+static void param_bool(struct params *p, bool value)
+{
+    p->values[p->count++] = value ? "true" : "false";
+}
+
+static const char *or_empty(const char *s)
+{
+    return s ? s : "";
+}
+
+/* Runs statement `id`; returns the result (PQclear it) or NULL with the error set. */
+static PGresult *execute(store *s, enum statement_id id, const struct params *p)
+{
+    struct pg_store *q = PQ(s);
+    if (!connected(s))
+        return NULL;
+    char name[16];
+    snprintf(name, sizeof(name), "g%d", (int)id);
+    if (!q->prepared[id]) {
+        PGresult *r = PQprepare(q->conn, name, statement_sql[id], 0, NULL);
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        if (!ok)
+            store_fail(s, "prepare: %s", PQerrorMessage(q->conn));
+        PQclear(r);
+        if (!ok) {
+            if (PQstatus(q->conn) != CONNECTION_OK)
+                note_unreachable(PQerrorMessage(q->conn));
+            return NULL;
+        }
+        q->prepared[id] = true;
+    }
+    PGresult *r = PQexecPrepared(q->conn, name, p ? p->count : 0, p ? p->values : NULL, NULL,
+                                 NULL, 0);
+    ExecStatusType status = PQresultStatus(r);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
+        return r;
+    store_fail(s, "%s", PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r)
+                                                    : PQerrorMessage(q->conn));
+    PQclear(r);
+    if (PQstatus(q->conn) != CONNECTION_OK)
+        note_unreachable(PQerrorMessage(q->conn));
+    return NULL;
+}
+
+/* Runs a statement that returns no rows we need. */
+static int run(store *s, enum statement_id id, const struct params *p)
+{
+    PGresult *r = execute(s, id, p);
+    if (!r)
+        return STORE_ERROR;
+    PQclear(r);
+    return STORE_OK;
+}
+
+static const char *text(PGresult *r, int row, int column, arena *a)
+{
+    return arena_strndup(a, PQgetvalue(r, row, column), (size_t)PQgetlength(r, row, column));
+}
+
+static long long number(PGresult *r, int row, int column)
+{
+    return strtoll(PQgetvalue(r, row, column), NULL, 10);
+}
+
+static bool boolean(PGresult *r, int row, int column)
+{
+    return PQgetvalue(r, row, column)[0] == 't';
+}
+
+typedef void (*row_reader)(PGresult *r, int row, arena *a, void *record);
+
+/* Runs a query and reads its rows into an arena array. */
+static int collect(store *s, enum statement_id id, const struct params *p, arena *a,
+                   size_t record_size, row_reader read, void **records, size_t *count)
+{
+    PGresult *r = execute(s, id, p);
+    if (!r)
+        return STORE_ERROR;
+    int rows = PQntuples(r);
+    char *array = arena_alloc(a, (size_t)(rows ? rows : 1) * record_size);
+    for (int i = 0; i < rows; i++)
+        read(r, i, a, array + (size_t)i * record_size);
+    PQclear(r);
+    *records = array;
+    *count = (size_t)rows;
+    return STORE_OK;
+}
+
+/* Runs a query expected to return at most one row and reads it. */
+static int find_one(store *s, enum statement_id id, const struct params *p, arena *a,
+                    row_reader read, void *record)
+{
+    PGresult *r = execute(s, id, p);
+    if (!r)
+        return STORE_ERROR;
+    int rc = PQntuples(r) > 0 ? STORE_OK : STORE_NOT_FOUND;
+    if (rc == STORE_OK && read)
+        read(r, 0, a, record);
+    PQclear(r);
+    return rc;
+}
+
+static int insert_returning(store *s, enum statement_id id, const struct params *p,
+                            long long *new_id, long long given_id, enum statement_id bump)
+{
+    PGresult *r = execute(s, id, p);
+    if (!r)
+        return STORE_ERROR;
+    if (new_id)
+        *new_id = number(r, 0, 0);
+    PQclear(r);
+    /* an id given by the caller (import, copy) moves the sequence past it */
+    return given_id ? run(s, bump, NULL) : STORE_OK;
+}
+
+static int update(store *s, enum statement_id id, const struct params *p)
+{
+    PGresult *r = execute(s, id, p);
+    if (!r)
+        return STORE_ERROR;
+    int rc = strcmp(PQcmdTuples(r), "0") == 0 ? STORE_NOT_FOUND : STORE_OK;
+    PQclear(r);
+    return rc;
+}
+
+/* --- connection and schema --- */
+
+static int apply_migrations(store *s)
+{
+    PGconn *conn = PQ(s)->conn;
+    /* One node migrates; others starting at the same time wait for its lock. */
+    PGresult *r = PQexec(conn, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
+    PQclear(r);
+    for (;;) {
+        r = PQexec(conn, "BEGIN; SELECT pg_advisory_xact_lock(7413570)");
+        PQclear(r);
+        r = PQexec(conn, "SELECT coalesce(max(version), 0) FROM schema_version");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            store_fail(s, "schema version: %s", PQerrorMessage(conn));
+            PQclear(r);
+            PQclear(PQexec(conn, "ROLLBACK"));
+            return STORE_ERROR;
+        }
+        long long version = number(r, 0, 0);
+        PQclear(r);
+        if (version >= (long long)pg_migration_count) {
+            PQclear(PQexec(conn, "COMMIT"));
+            if (version > (long long)pg_migration_count)
+                return store_fail(s, "the database has schema version %lld, newer than this "
+                                     "gazette knows (%zu): upgrade gazette",
+                                  version, pg_migration_count);
+            return STORE_OK;
+        }
+        r = PQexec(conn, pg_migrations[version]);
+        bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+        PQclear(r);
+        if (ok) {
+            char bump[96];
+            snprintf(bump, sizeof(bump), "INSERT INTO schema_version VALUES (%lld); COMMIT",
+                     version + 1);
+            r = PQexec(conn, bump);
+            ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+        }
+        if (!ok) {
+            store_fail(s, "schema migration %lld: %s", version + 1, PQerrorMessage(conn));
+            PQclear(PQexec(conn, "ROLLBACK"));
+            return STORE_ERROR;
+        }
+    }
+}
+
+static const struct store_backend pg_backend;
+
+static PGconn *connect_to(const char *uri)
+{
+    /* the URI's own parameters win; these only fill in what it leaves out */
+    const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+    const char *const values[] = {"3", "gazette", uri, NULL};
+    return PQconnectdbParams(keys, values, 1);
+}
+
+static void pg_close(store *s)
+{
+    PQfinish(PQ(s)->conn);
+    buf_free(&s->error);
+    free(s);
+}
+
+store *pg_store_open(const char *uri, buf *error)
+{
+    struct pg_store *q = xcalloc(1, sizeof(*q));
+    store *s = &q->base;
+    s->backend = &pg_backend;
+    q->conn = connect_to(uri);
+    if (PQstatus(q->conn) != CONNECTION_OK) {
+        buf_printf(error, "cannot connect to PostgreSQL: %s", PQerrorMessage(q->conn));
+        goto failed;
+    }
+    PQclear(PQexec(q->conn, "SET client_min_messages = warning"));
+    if (apply_migrations(s) != STORE_OK) {
+        buf_printf(error, "PostgreSQL: %s", buf_cstr(&s->error));
+        goto failed;
+    }
+    return s;
+failed:
+    pg_close(s);
+    return NULL;
+}
+
+static int pg_begin(store *s)
+{
+    return run(s, PG_BEGIN, NULL);
+}
+
+static void pg_rollback(store *s)
+{
+    if (PQstatus(PQ(s)->conn) == CONNECTION_OK)
+        run(s, PG_ROLLBACK, NULL);
+}
+
+static int pg_commit(store *s)
+{
+    if (run(s, PG_COMMIT, NULL) != STORE_OK) {
+        pg_rollback(s);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+/* --- settings, users, terms --- */
+
+static int pg_setting_get(store *s, arena *a, const char *key, const char **value)
+{
+    struct params p = {0};
+    param_text(&p, key);
+    PGresult *r = execute(s, PG_SETTING_GET, &p);
+    if (!r)
+        return STORE_ERROR;
+    int rc = PQntuples(r) ? STORE_OK : STORE_NOT_FOUND;
+    if (rc == STORE_OK)
+        *value = text(r, 0, 0, a);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_setting_set(store *s, const char *key, const char *value)
+{
+    struct params p = {0};
+    param_text(&p, key);
+    param_text(&p, value);
+    return run(s, PG_SETTING_SET, &p);
+}
+
+static void read_setting(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_setting *out = record;
+    out->key = text(r, row, 0, a);
+    out->value = text(r, row, 1, a);
+}
+
+static int pg_setting_list(store *s, arena *a, struct store_setting **settings, size_t *count)
+{
+    return collect(s, PG_SETTING_LIST, NULL, a, sizeof(**settings), read_setting,
+                   (void **)settings, count);
+}
+
+static void read_user(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_user *out = record;
+    out->id = number(r, row, 0);
+    out->login = text(r, row, 1, a);
+    out->display_name = text(r, row, 2, a);
+    out->email = text(r, row, 3, a);
+    out->role = text(r, row, 4, a);
+    out->disabled = boolean(r, row, 5);
+    out->password_hash = text(r, row, 6, a);
+}
+
+static int pg_user_insert(store *s, const struct store_user *user, long long *id)
+{
+    struct params p = {0};
+    param_int(&p, user->id);
+    param_text(&p, user->login);
+    param_text(&p, user->display_name);
+    param_text(&p, or_empty(user->email));
+    param_text(&p, user->role);
+    param_bool(&p, user->disabled);
+    param_text(&p, or_empty(user->password_hash));
+    return insert_returning(s, PG_USER_INSERT, &p, id, user->id, PG_USER_BUMP_ID);
+}
+
+static int pg_user_find_login(store *s, arena *a, const char *login, struct store_user *out)
+{
+    struct params p = {0};
+    param_text(&p, login);
+    return find_one(s, PG_USER_FIND_LOGIN, &p, a, read_user, out);
+}
+
+static int pg_user_list(store *s, arena *a, struct store_user **users, size_t *count)
+{
+    return collect(s, PG_USER_LIST, NULL, a, sizeof(**users), read_user, (void **)users, count);
+}
+
+static void read_term(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_term *out = record;
+    out->id = number(r, row, 0);
+    out->taxonomy = text(r, row, 1, a);
+    out->slug = text(r, row, 2, a);
+    out->name = text(r, row, 3, a);
+    out->description = text(r, row, 4, a);
+    out->parent_id = number(r, row, 5);
+}
+
+static int pg_term_insert(store *s, const struct store_term *term, long long *id)
+{
+    struct params p = {0};
+    param_int(&p, term->id);
+    param_text(&p, term->taxonomy);
+    param_text(&p, term->slug);
+    param_text(&p, term->name);
+    param_text(&p, or_empty(term->description));
+    param_int(&p, term->parent_id);
+    return insert_returning(s, PG_TERM_INSERT, &p, id, term->id, PG_TERM_BUMP_ID);
+}
+
+static int pg_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
+                        struct store_term *out)
+{
+    struct params p = {0};
+    param_text(&p, taxonomy);
+    param_text(&p, slug);
+    return find_one(s, PG_TERM_FIND, &p, a, read_term, out);
+}
+
+static int pg_term_list(store *s, arena *a, struct store_term **terms, size_t *count)
+{
+    return collect(s, PG_TERM_LIST, NULL, a, sizeof(**terms), read_term, (void **)terms, count);
+}
+
+static int pg_post_term_add(store *s, long long post_id, long long term_id)
+{
+    struct params p = {0};
+    param_int(&p, post_id);
+    param_int(&p, term_id);
+    return run(s, PG_POST_TERM_ADD, &p);
+}
+
+static int pg_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
+                         size_t *count)
+{
+    struct params p = {0};
+    param_int(&p, post_id);
+    return collect(s, PG_POST_TERMS, &p, a, sizeof(**terms), read_term, (void **)terms, count);
+}
+
+static void read_post_term(PGresult *r, int row, arena *a, void *record)
+{
+    (void)a;
+    struct store_post_term *out = record;
+    out->post_id = number(r, row, 0);
+    out->term_id = number(r, row, 1);
+}
+
+static int pg_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count)
+{
+    return collect(s, PG_POST_TERM_LIST, NULL, a, sizeof(**links), read_post_term,
+                   (void **)links, count);
+}
+
+/* --- posts --- */
+
+static void read_post(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_post *p = record;
+    p->id = number(r, row, 0);
+    p->wp_id = number(r, row, 1);
+    p->type = text(r, row, 2, a);
+    p->status = text(r, row, 3, a);
+    p->slug = text(r, row, 4, a);
+    p->path = text(r, row, 5, a);
+    p->title = text(r, row, 6, a);
+    p->excerpt = text(r, row, 7, a);
+    p->body_html = text(r, row, 8, a);
+    p->body_source = text(r, row, 9, a);
+    p->password = text(r, row, 10, a);
+    p->guid = text(r, row, 11, a);
+    p->author_id = number(r, row, 12);
+    p->published_at = number(r, row, 13);
+    p->modified_at = number(r, row, 14);
+    p->comments_open = boolean(r, row, 15);
+    p->sticky = boolean(r, row, 16);
+    p->author_login = text(r, row, 17, a);
+    p->author_name = text(r, row, 18, a);
+    p->approved_comments = number(r, row, 19);
+}
+
+static int pg_post_insert(store *s, const struct store_post *post, long long *id)
+{
+    struct params p = {0};
+    param_int(&p, post->id);
+    param_int(&p, post->wp_id);
+    param_text(&p, post->type);
+    param_text(&p, post->status);
+    param_text(&p, post->slug);
+    param_text(&p, post->path);
+    param_text(&p, post->title);
+    param_text(&p, or_empty(post->excerpt));
+    param_text(&p, post->body_html);
+    param_text(&p, or_empty(post->body_source));
+    param_text(&p, or_empty(post->password));
+    param_text(&p, or_empty(post->guid));
+    param_int(&p, post->author_id);
+    param_int(&p, post->published_at);
+    param_int(&p, post->modified_at);
+    param_bool(&p, post->comments_open);
+    param_bool(&p, post->sticky);
+    return insert_returning(s, PG_POST_INSERT, &p, id, post->id, PG_POST_BUMP_ID);
+}
+
+static int find_post_text(store *s, arena *a, enum statement_id id, const char *key,
+                          struct store_post *out)
+{
+    struct params p = {0};
+    param_text(&p, key);
+    return find_one(s, id, &p, a, read_post, out);
+}
+
+static int find_post_number(store *s, arena *a, enum statement_id id, long long key,
+                            struct store_post *out)
+{
+    struct params p = {0};
+    param_int(&p, key);
+    return find_one(s, id, &p, a, read_post, out);
+}
+
+static int pg_post_get(store *s, arena *a, long long id, struct store_post *out)
+{
+    return find_post_number(s, a, PG_POST_GET, id, out);
+}
+
+static int pg_post_find_path(store *s, arena *a, const char *path, struct store_post *out)
+{
+    return find_post_text(s, a, PG_POST_FIND_PATH, path, out);
+}
+
+static int pg_post_find_slug(store *s, arena *a, const char *slug, struct store_post *out)
+{
+    return find_post_text(s, a, PG_POST_FIND_SLUG, slug, out);
+}
+
+static int pg_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post *out)
+{
+    return find_post_number(s, a, PG_POST_FIND_WP_ID, wp_id, out);
+}
+
+static int exists(store *s, enum statement_id id, long long key, bool *found)
+{
+    struct params p = {0};
+    param_int(&p, key);
+    int rc = find_one(s, id, &p, NULL, NULL, NULL);
+    if (rc == STORE_ERROR)
+        return rc;
+    *found = rc == STORE_OK;
+    return STORE_OK;
+}
+
+static int pg_post_id_taken(store *s, long long id, bool *taken)
+{
+    return exists(s, PG_POST_ID_TAKEN, id, taken);
+}
+
+static int pg_post_set_status(store *s, long long id, const char *status)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    param_text(&p, status);
+    return update(s, PG_POST_SET_STATUS, &p);
+}
+
+static int pg_post_set_comments_open(store *s, long long id, bool open)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    param_bool(&p, open);
+    return update(s, PG_POST_SET_COMMENTS_OPEN, &p);
+}
+
+static int pg_post_list(store *s, arena *a, const struct store_post_filter *filter,
+                        struct store_post **posts, size_t *count)
+{
+    struct params p = {0};
+    param_text(&p, filter->type);
+    param_text(&p, filter->status);
+    param_bool(&p, filter->type && filter->status && strcmp(filter->type, "post") == 0 &&
+                       strcmp(filter->status, "publish") == 0);
+    if (filter->limit > 0)
+        param_int(&p, filter->limit);
+    else
+        param_text(&p, NULL);
+    param_int(&p, filter->offset);
+    return collect(s, PG_POST_LIST, &p, a, sizeof(**posts), read_post, (void **)posts, count);
+}
+
+static int pg_post_count(store *s, const struct store_post_filter *filter, long long *count)
+{
+    struct params p = {0};
+    param_text(&p, filter->type);
+    param_text(&p, filter->status);
+    PGresult *r = execute(s, PG_POST_COUNT, &p);
+    if (!r)
+        return STORE_ERROR;
+    *count = number(r, 0, 0);
+    PQclear(r);
+    return STORE_OK;
+}
+
+/* --- comments --- */
+
+static void read_comment(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_comment *c = record;
+    c->id = number(r, row, 0);
+    c->post_id = number(r, row, 1);
+    c->parent_id = number(r, row, 2);
+    c->wp_id = number(r, row, 3);
+    c->path = text(r, row, 4, a);
+    c->depth = (int)number(r, row, 5);
+    c->author = text(r, row, 6, a);
+    c->email = text(r, row, 7, a);
+    c->url = text(r, row, 8, a);
+    c->ip = text(r, row, 9, a);
+    c->user_agent = text(r, row, 10, a);
+    c->body_html = text(r, row, 11, a);
+    c->body_source = text(r, row, 12, a);
+    c->status = text(r, row, 13, a);
+    c->type = text(r, row, 14, a);
+    c->held_by = text(r, row, 15, a);
+    c->created_at = number(r, row, 16);
+}
+
+static int pg_comment_insert(store *s, const struct store_comment *c, long long *id)
+{
+    struct params p = {0};
+    param_int(&p, c->id);
+    param_int(&p, c->post_id);
+    param_int(&p, c->parent_id);
+    param_int(&p, c->wp_id);
+    param_int(&p, c->depth);
+    param_text(&p, c->author);
+    param_text(&p, c->email);
+    param_text(&p, or_empty(c->url));
+    param_text(&p, or_empty(c->ip));
+    param_text(&p, or_empty(c->user_agent));
+    param_text(&p, c->body_html);
+    param_text(&p, or_empty(c->body_source));
+    param_text(&p, c->status);
+    param_text(&p, c->type ? c->type : "comment");
+    param_text(&p, or_empty(c->held_by));
+    param_int(&p, c->created_at);
+    return insert_returning(s, PG_COMMENT_INSERT, &p, id, c->id, PG_COMMENT_BUMP_ID);
+}
+
+static int pg_comment_set_path(store *s, long long id, const char *path)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    param_text(&p, path);
+    return update(s, PG_COMMENT_SET_PATH, &p);
+}
+
+static int pg_comment_get(store *s, arena *a, long long id, struct store_comment *out)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    return find_one(s, PG_COMMENT_GET, &p, a, read_comment, out);
+}
+
+static int pg_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp_id,
+                                 struct store_comment *out)
+{
+    struct params p = {0};
+    param_int(&p, post_id);
+    param_int(&p, wp_id);
+    return find_one(s, PG_COMMENT_FIND_WP_ID, &p, a, read_comment, out);
+}
+
+static int pg_comment_id_taken(store *s, long long id, bool *taken)
+{
+    return exists(s, PG_COMMENT_ID_TAKEN, id, taken);
+}
+
+static int pg_comment_set_status(store *s, long long id, const char *status)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    param_text(&p, status);
+    return update(s, PG_COMMENT_SET_STATUS, &p);
+}
+
+static int pg_comment_thread(store *s, arena *a, long long post_id, const char *status,
+                             struct store_comment **comments, size_t *count)
+{
+    struct params p = {0};
+    param_int(&p, post_id);
+    param_text(&p, status);
+    return collect(s, PG_COMMENT_THREAD, &p, a, sizeof(**comments), read_comment,
+                   (void **)comments, count);
+}
+
+static int pg_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
+                           struct store_comment **comments, size_t *count)
+{
+    struct params p = {0};
+    param_text(&p, filter->status);
+    param_int(&p, filter->post_id);
+    if (filter->limit > 0)
+        param_int(&p, filter->limit);
+    else
+        param_text(&p, NULL);
+    return collect(s, PG_COMMENT_LIST, &p, a, sizeof(**comments), read_comment,
+                   (void **)comments, count);
+}
+
+static int pg_comment_email_approved(store *s, const char *email, bool *has_approved)
+{
+    struct params p = {0};
+    param_text(&p, email);
+    int rc = find_one(s, PG_COMMENT_EMAIL_APPROVED, &p, NULL, NULL, NULL);
+    if (rc == STORE_ERROR)
+        return rc;
+    *has_approved = rc == STORE_OK;
+    return STORE_OK;
+}
+
+/* --- whole-site operations --- */
+
+static int pg_counts(store *s, struct store_counts *counts)
+{
+    PGresult *r = execute(s, PG_COUNTS, NULL);
+    if (!r)
+        return STORE_ERROR;
+    *counts = (struct store_counts){number(r, 0, 0), number(r, 0, 1), number(r, 0, 2),
+                                    number(r, 0, 3), number(r, 0, 4), number(r, 0, 5)};
+    PQclear(r);
+    return STORE_OK;
+}
+
+static int pg_clear(store *s)
+{
+    return run(s, PG_CLEAR, NULL);
+}
+
+static int pg_defer_constraints(store *s)
+{
+    return run(s, PG_DEFER_CONSTRAINTS, NULL);
+}
+
+/* LISTENs on its own connection; a reconnect counts as a change, since notifications sent
+ * while it was away are lost. */
+static void pg_watch(store *s, void (*changed)(void *context), void *context,
+                     volatile int *stop)
+{
+    struct pg_store *q = PQ(s);
+    bool listening = false;
+    while (!*stop) {
+        if (PQstatus(q->conn) != CONNECTION_OK)
+            listening = false;
+        if (!listening) {
+            if (!connected(s)) {
+                struct timespec pause = {0, 200 * 1000 * 1000};
+                nanosleep(&pause, NULL);
+                continue;
+            }
+            PGresult *r = PQexec(q->conn, "LISTEN gazette_changes");
+            listening = PQresultStatus(r) == PGRES_COMMAND_OK;
+            PQclear(r);
+            if (!listening)
+                continue;
+            changed(context);
+        }
+        struct pollfd wait = {.fd = PQsocket(q->conn), .events = POLLIN};
+        if (poll(&wait, 1, 100) > 0 && !PQconsumeInput(q->conn)) {
+            note_unreachable(PQerrorMessage(q->conn));
+            continue;
+        }
+        PGnotify *notice;
+        bool any = false;
+        while ((notice = PQnotifies(q->conn))) {
+            any = true;
+            PQfreemem(notice);
+        }
+        if (any)
+            changed(context);
+    }
+}
+
+#define PG_OPERATION(name, parameters, arguments) .name = pg_##name,
+
+static const struct store_backend pg_backend = {
+    .name = "postgresql",
+    STORE_READS(PG_OPERATION) STORE_WRITES(PG_OPERATION).begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .close = pg_close,
+    .watch = pg_watch,
+};

@@ -1,0 +1,64 @@
+/* pg_migrations.c: schema versions of the PostgreSQL store; append, never edit a released one.
+ * The same tables as SQLite's, with PostgreSQL's types, and triggers that NOTIFY the other
+ * nodes at commit of every change. */
+#include "store/pg_migrations.h"
+
+#define CHANGE_TRIGGER(table)                                                                  \
+    "CREATE TRIGGER " table "_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " table  \
+    " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_change();"
+
+const char *const pg_migrations[] = {
+    /* 1: the foundation: settings, users, terms, posts, comments. */
+    "CREATE TABLE settings (key text PRIMARY KEY, value text NOT NULL);"
+    "CREATE SEQUENCE users_id_seq;"
+    "CREATE TABLE users ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('users_id_seq'), login text NOT NULL UNIQUE,"
+    "  display_name text NOT NULL, email text NOT NULL DEFAULT '',"
+    "  role text NOT NULL CHECK (role IN ('admin', 'editor', 'author')),"
+    "  password_hash text NOT NULL DEFAULT '', disabled boolean NOT NULL DEFAULT false);"
+    "CREATE SEQUENCE terms_id_seq;"
+    "CREATE TABLE terms ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('terms_id_seq'), taxonomy text NOT NULL,"
+    "  slug text NOT NULL, name text NOT NULL, description text NOT NULL DEFAULT '',"
+    "  parent_id bigint REFERENCES terms(id) DEFERRABLE, UNIQUE (taxonomy, slug));"
+    "CREATE SEQUENCE posts_id_seq;"
+    "CREATE TABLE posts ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('posts_id_seq'), wp_id bigint UNIQUE,"
+    "  type text NOT NULL CHECK (type IN ('post', 'page')),"
+    "  status text NOT NULL"
+    "    CHECK (status IN ('publish', 'draft', 'pending', 'private', 'future', 'trash')),"
+    "  slug text NOT NULL, path text NOT NULL UNIQUE, title text NOT NULL,"
+    "  excerpt text NOT NULL DEFAULT '', body_html text NOT NULL,"
+    "  body_source text NOT NULL DEFAULT '', password text NOT NULL DEFAULT '',"
+    "  guid text NOT NULL DEFAULT '', author_id bigint REFERENCES users(id) DEFERRABLE,"
+    "  published_at bigint NOT NULL, modified_at bigint NOT NULL,"
+    "  comments_open boolean NOT NULL, sticky boolean NOT NULL DEFAULT false);"
+    "CREATE INDEX posts_listing ON posts (type, status, published_at DESC);"
+    "CREATE INDEX posts_slug ON posts (slug);"
+    "CREATE TABLE post_terms ("
+    "  post_id bigint NOT NULL REFERENCES posts(id) ON DELETE CASCADE DEFERRABLE,"
+    "  term_id bigint NOT NULL REFERENCES terms(id) ON DELETE CASCADE DEFERRABLE,"
+    "  PRIMARY KEY (post_id, term_id));"
+    "CREATE SEQUENCE comments_id_seq;"
+    "CREATE TABLE comments ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('comments_id_seq'),"
+    "  post_id bigint NOT NULL REFERENCES posts(id) ON DELETE CASCADE DEFERRABLE,"
+    "  parent_id bigint REFERENCES comments(id) DEFERRABLE, wp_id bigint,"
+    "  path text COLLATE \"C\" NOT NULL DEFAULT '', depth integer NOT NULL,"
+    "  author text NOT NULL, email text NOT NULL, url text NOT NULL DEFAULT '',"
+    "  ip text NOT NULL DEFAULT '', user_agent text NOT NULL DEFAULT '',"
+    "  body_html text NOT NULL, body_source text NOT NULL DEFAULT '',"
+    "  status text NOT NULL CHECK (status IN ('approved', 'pending', 'spam', 'trash')),"
+    "  type text NOT NULL DEFAULT 'comment' CHECK (type IN ('comment', 'pingback', 'trackback')),"
+    "  held_by text NOT NULL DEFAULT '', created_at bigint NOT NULL,"
+    "  UNIQUE (post_id, wp_id));"
+    "CREATE INDEX comments_thread ON comments (post_id, type, status, path);"
+    "CREATE INDEX comments_recent ON comments (status, created_at DESC);"
+    "CREATE INDEX comments_email ON comments (email, status);"
+    "CREATE FUNCTION gazette_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN PERFORM pg_notify('gazette_changes', TG_TABLE_NAME); RETURN NULL; END $$;"
+    CHANGE_TRIGGER("settings") CHANGE_TRIGGER("users") CHANGE_TRIGGER("terms")
+    CHANGE_TRIGGER("posts") CHANGE_TRIGGER("post_terms") CHANGE_TRIGGER("comments"),
+};
+
+const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);
