@@ -23,6 +23,8 @@ const struct cli_command cli_commands[] = {
      "comment list [--status pending|approved|spam|trash] [--post POST] | approve ID | "
      "unapprove ID | spam ID | trash ID",
      "list and moderate comments"},
+    {"copy", cli_copy, "copy --from FILE|URI --to FILE|URI [--replace]",
+     "copy a whole site between stores (SQLite file, postgresql:// URI), verified by counts"},
     {"set", cli_set, "set KEY VALUE", "change a setting (see gazette.1 for the keys)"},
     {"get", cli_get, "get KEY", "print a setting's value"},
     {NULL, NULL, NULL, NULL},
@@ -38,8 +40,9 @@ static const struct cli_command *find_command(const char *name)
 
 void cli_print_help(FILE *out)
 {
-    fputs("usage: gazette [--db FILE] [--config FILE] COMMAND [ARGS]\n\n"
-          "  --db FILE      the site's SQLite database (default ./gazette.db; env GAZETTE_DB)\n"
+    fputs("usage: gazette [--db FILE|URI] [--config FILE] COMMAND [ARGS]\n\n"
+          "  --db FILE|URI  the site's database: a SQLite file (default ./gazette.db) or a\n"
+          "                 postgresql://user@host:port/dbname URI (env GAZETTE_DB)\n"
           "  --config FILE  an INI file presetting db and settings\n"
           "  --help         this text; COMMAND --help for one command\n"
           "  --version      the version\n\ncommands:\n",

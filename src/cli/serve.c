@@ -36,6 +36,7 @@ int cli_serve(const struct cli_globals *globals, int argc, char **argv)
         .workers = workers > 0 ? workers : 2 * (int)cores,
         .timeout_s = (int)settings_get_int(s, &a, "http.timeout_s"),
         .max_body = (size_t)settings_get_int(s, &a, "http.max_body_kb") * 1024,
+        .cache_bytes = (size_t)settings_get_int(s, &a, "cache.max_mb") << 20,
     };
     store_close(s);
     int rc = CLI_OK;

@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache/page_cache.h"
 #include "http/routes.h"
 #include "model/secret.h"
 #include "render/template.h"
@@ -51,7 +52,9 @@ struct job {
     arena arena; /* the request's arena: request copy, handler data */
     struct http_request request;
     struct http_response response;
-    struct job *next; /* worker queue link */
+    strview cache_key;         /* path and query, in the arena */
+    uint64_t cache_generation; /* read before the handler touched the store */
+    struct job *next;          /* worker queue link */
 };
 
 struct job_ref {
@@ -141,6 +144,14 @@ static void send_response(h2o_req_t *req, const struct http_response *res)
     add_header(req, H2O_TOKEN_CACHE_CONTROL, res->cache_control ? res->cache_control : "no-cache");
     for (size_t i = 0; i < res->set_cookie_count; i++)
         add_header(req, H2O_TOKEN_SET_COOKIE, res->set_cookie[i]);
+    if (res->retry_after > 0) {
+        char seconds[16];
+        snprintf(seconds, sizeof(seconds), "%d", res->retry_after);
+        add_header(req, H2O_TOKEN_RETRY_AFTER, seconds);
+    }
+    if (res->cacheable)
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0,
+                              NULL, H2O_STRLIT("miss"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
                           NULL, H2O_STRLIT("nosniff"));
     req->res.content_length = res->body.len; /* else h2o 2.2.5 sends chunked */
@@ -174,6 +185,12 @@ static void *worker_main(void *arg)
             break; /* stopping and the queue is empty */
         struct handler_context context = {s, server.theme, (long long)time(NULL)};
         job->route->handler(&context, &job->request, &job->response);
+        const struct http_response *res = &job->response;
+        if (res->cacheable && (res->status == 0 || res->status == 200))
+            page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, 200,
+                           res->content_type ? res->content_type : "text/html; charset=utf-8",
+                           res->cache_control ? res->cache_control : "no-cache",
+                           (strview){res->body.ptr, res->body.len});
         h2o_multithread_send_message(&job->owner->receiver, &job->message);
     }
     store_close(s);
@@ -262,6 +279,35 @@ static bool serve_asset(h2o_req_t *req, strview path)
     return false;
 }
 
+/* A password-protected post unlocked by a cookie is shown to that reader only. */
+static bool has_unlock_cookie(h2o_req_t *req)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1);
+    return i >= 0 && h2o_strstr(req->headers.entries[i].value.base, req->headers.entries[i].value.len,
+                                H2O_STRLIT("gz_postpass_")) != SIZE_MAX;
+}
+
+static bool serve_cached(h2o_req_t *req, strview key)
+{
+    const struct cached_page *page = page_cache_get(key);
+    if (!page)
+        return false;
+    req->res.status = page->status;
+    req->res.reason = reason_phrase(page->status);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
+                   page->content_type, strlen(page->content_type));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
+                   page->cache_control, strlen(page->cache_control));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
+                          NULL, H2O_STRLIT("nosniff"));
+    h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0, NULL,
+                          H2O_STRLIT("hit"));
+    req->res.content_length = page->body.len;
+    h2o_send_inline(req, page->body.ptr, page->body.len); /* copies the body */
+    page_cache_release(page);
+    return true;
+}
+
 static void send_simple(h2o_req_t *req, int status, const char *message)
 {
     struct http_response res = {.status = status, .content_type = "text/plain; charset=utf-8"};
@@ -280,6 +326,9 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     bool is_get = strview_equal_cstr(method, "GET") || strview_equal_cstr(method, "HEAD");
     if (is_get && strview_starts_with(path, "/theme/") && serve_asset(req, path))
         return 0;
+    strview key = {req->path.base, req->path.len};
+    if (is_get && !has_unlock_cookie(req) && serve_cached(req, key))
+        return 0;
 
     struct job *job = xcalloc(1, sizeof(*job));
     job->owner = lt;
@@ -291,6 +340,8 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     r->query = req->query_at != SIZE_MAX ? arena_strndup(a, req->path.base + req->query_at + 1,
                                                          req->path.len - req->query_at - 1)
                                          : "";
+    job->cache_key = (strview){arena_strndup(a, key.ptr, key.len), key.len};
+    job->cache_generation = page_cache_generation();
     job->route = http_route_find(r->method, r->path);
     if (!job->route) {
         job_free(job);
@@ -371,6 +422,21 @@ static void *loop_main(void *arg)
         h2o_socket_read_stop(lt->listener);
         h2o_socket_close(lt->listener);
     }
+    return NULL;
+}
+
+static void on_store_changed(void *context, long long post_id)
+{
+    (void)context;
+    page_cache_invalidate(post_id);
+}
+
+/* Watches the store for changes made by other processes or nodes. */
+static void *watcher_main(void *arg)
+{
+    store *s = arg;
+    store_watch(s, on_store_changed, NULL, &stop_requested);
+    store_close(s);
     return NULL;
 }
 
@@ -474,7 +540,9 @@ int http_serve(const struct http_server_options *o, buf *error)
 {
     int rc = -1;
     int workers_started = 0, loops_started = 0;
-    store **stores = NULL;
+    store **stores = NULL, *watch_store = NULL;
+    pthread_t watcher;
+    bool watching = false;
     pthread_t *worker_threads = NULL;
     signal(SIGPIPE, SIG_IGN); /* a client resetting mid-response must not kill the process */
 
@@ -494,6 +562,11 @@ int http_serve(const struct http_server_options *o, buf *error)
         buf_printf(error, "%s", store_error(stores[0]));
         goto out;
     }
+    watch_store = store_open(o->db_location, error);
+    if (!watch_store)
+        goto out;
+    page_cache_init(o->cache_bytes);
+    store_on_change(on_store_changed, NULL);
 
     h2o_config_init(&server.config);
     server.config.server_name = h2o_iovec_init(H2O_STRLIT("gazette"));
@@ -533,6 +606,8 @@ int http_serve(const struct http_server_options *o, buf *error)
     for (; workers_started < o->workers; workers_started++)
         pthread_create(&worker_threads[workers_started], NULL, worker_main,
                        stores[workers_started]);
+    pthread_create(&watcher, NULL, watcher_main, watch_store);
+    watching = true;
     for (; loops_started < o->loops; loops_started++)
         pthread_create(&server.loops[loops_started].thread, NULL, loop_main,
                        &server.loops[loops_started]);
@@ -550,6 +625,11 @@ out:
         pthread_join(worker_threads[i], NULL);
     for (int i = workers_started; stores && i < o->workers; i++)
         store_close(stores[i]); /* workers close their own */
+    if (watching)
+        pthread_join(watcher, NULL); /* it has seen stop_requested and closes its store */
+    else
+        store_close(watch_store);
+    page_cache_free();
     free(stores);
     free(worker_threads);
     if (rc == 0)

@@ -16,6 +16,7 @@ struct http_server_options {
     int workers;             /* worker threads */
     int timeout_s;           /* request-header deadline and keep-alive idle timeout */
     size_t max_body;         /* largest request body, bytes */
+    size_t cache_bytes;      /* page cache bound */
 };
 
 /* Serves until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight and

@@ -28,6 +28,7 @@ const struct setting_spec settings_table[] = {
     {"http.workers", "0", "int:0:256", "worker threads for store and rendering (0 = 2 per core)"},
     {"http.timeout_s", "10", "int:1:3600", "header deadline and keep-alive idle timeout"},
     {"http.max_body_kb", "1024", "int:1:1048576", "largest request body accepted, in KiB"},
+    {"cache.max_mb", "64", "int:1:65536", "memory for the page cache, in MiB"},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -51,8 +52,7 @@ const char *settings_get(store *s, arena *a, const char *key)
     int rc = store_setting_get(s, a, key, &value);
     if (rc == STORE_OK)
         return value;
-    if (rc == STORE_ERROR)
-        log_error("reading setting %s: %s", key, store_error(s));
+    /* a store error (the database unreachable) is logged by the store, once */
     const char *preset = presets[spec - settings_table];
     return preset ? preset : spec->default_value;
 }

@@ -72,6 +72,21 @@ static void add_comments(template_data *root, arena *a, const struct article_vie
     }
 }
 
+static void set_comment_form(template_data *d, arena *a, const char *action,
+                             const struct comment_form *f)
+{
+    (void)a;
+    template_set_str(d, "form_author", f->author);
+    template_set_str(d, "form_email", f->email);
+    template_set_str(d, "form_url", f->url);
+    template_set_str(d, "form_comment", f->comment);
+    template_set_int(d, "form_parent", f->parent_id);
+    template_set_bool(d, "form_remember", f->remember);
+    template_set_str(d, "form_action", action);
+    for (size_t i = 0; i < f->error_count; i++)
+        template_set_str(template_add_item(d, "form_errors"), "message", f->errors[i]);
+}
+
 int render_article_page(const template_set *theme, arena *a, const struct site_view *site,
                         const struct article_view *view, buf *out, buf *error)
 {
@@ -98,16 +113,7 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     template_set_bool(d, "comments_open", view->comments_open && !view->locked);
     template_set_bool(d, "comments_closed",
                       !view->comments_open && !view->locked && strcmp(post->type, "post") == 0);
-    const struct comment_form *f = &view->form;
-    template_set_str(d, "form_author", f->author);
-    template_set_str(d, "form_email", f->email);
-    template_set_str(d, "form_url", f->url);
-    template_set_str(d, "form_comment", f->comment);
-    template_set_int(d, "form_parent", f->parent_id);
-    template_set_bool(d, "form_remember", f->remember);
-    template_set_str(d, "form_action", arena_printf(a, "%scomments", post->path));
-    for (size_t i = 0; i < f->error_count; i++)
-        template_set_str(template_add_item(d, "form_errors"), "message", f->errors[i]);
+    set_comment_form(d, a, arena_printf(a, "%scomments", post->path), &view->form);
     return template_render(theme, "article", d, out, error);
 }
 
@@ -140,4 +146,17 @@ int render_error_page(const template_set *theme, arena *a, const struct site_vie
     template_set_str(d, "title", title);
     template_set_str(d, "message", message);
     return template_render(theme, "error", d, out, error);
+}
+
+int render_comment_retry_page(const template_set *theme, arena *a, const struct site_view *site,
+                              const char *title, const char *message, const char *action,
+                              const struct comment_form *form, buf *out, buf *error)
+{
+    template_data *d = template_data_new(a);
+    set_site(d, site);
+    template_set_str(d, "page_title", title);
+    template_set_str(d, "title", title);
+    template_set_str(d, "message", message);
+    set_comment_form(d, a, action, form);
+    return template_render(theme, "comment_retry", d, out, error);
 }

@@ -34,6 +34,12 @@ int render_front_page(const template_set *theme, arena *a, const struct site_vie
 int render_error_page(const template_set *theme, arena *a, const struct site_view *site, int status,
                       const char *title, const char *message, buf *out, buf *error);
 
+/* A page that says why a comment could not be taken now (the database is unreachable) and
+ * shows the comment form again with what the reader typed, posting to `action`. */
+int render_comment_retry_page(const template_set *theme, arena *a, const struct site_view *site,
+                              const char *title, const char *message, const char *action,
+                              const struct comment_form *form, buf *out, buf *error);
+
 /* The article and its comments as plain text, laid out like a reader copying the page:
  * title, paragraphs, "Print Friendly, PDF & Email", the numbered indented comments, and
  * "Comments are closed." when closed. */

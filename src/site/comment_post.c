@@ -7,6 +7,7 @@
 #include "model/comment.h"
 #include "site/common.h"
 #include "site/site.h"
+#include "util/log.h"
 
 #define REMEMBER_SECONDS (365 * 86400)
 
@@ -46,21 +47,32 @@ static long long parent_id(const char *text)
     return *end || id < 0 ? -1 : id;
 }
 
+/* The database could not be reached: say so, and give the reader's text back in the form. */
+static void retry_later(struct handler_context *context, const struct http_request *req,
+                        struct http_response *res, const struct comment_form *form)
+{
+    struct site_view site = {"gazette", ""};
+    site_view_load(context, req->arena, &site);
+    buf error = {0};
+    buf_reset(&res->body);
+    if (render_comment_retry_page(context->theme, req->arena, &site, "Please try again shortly",
+                                  "Your comment could not be stored just now: the site cannot "
+                                  "reach its database. Nothing was saved. Your comment is "
+                                  "still below; send it again in a moment.",
+                                  req->path, form, &res->body, &error) != 0) {
+        log_error("rendering the retry page: %s", buf_cstr(&error));
+        site_error(context, req, res, 503, "Service unavailable",
+                   "The site cannot store comments right now.");
+    }
+    buf_free(&error);
+    res->status = 503;
+    res->retry_after = 5;
+}
+
 void site_comment_post(struct handler_context *context, const struct http_request *req,
                        struct http_response *res)
 {
     arena *a = req->arena;
-    size_t post_path_len = strlen(req->path) - strlen("comments");
-    struct store_post post;
-    int rc = site_find_public_post(context, a, req->path, post_path_len, &post);
-    if (rc != STORE_OK) {
-        site_error(context, req, res, rc == STORE_ERROR ? 503 : 404,
-                   rc == STORE_ERROR ? "Service unavailable" : "Not found",
-                   rc == STORE_ERROR ? "The site cannot store comments right now. Go back: your "
-                                       "comment is still in the form."
-                                     : "There is no article at this address to comment on.");
-        return;
-    }
     if (!same_origin(req)) {
         site_error(context, req, res, 403, "Forbidden",
                    "This form was sent from another site, so it was not accepted.");
@@ -88,6 +100,22 @@ void site_comment_post(struct handler_context *context, const struct http_reques
         .now = context->now,
     };
     bool remember = http_form_get(&form, "remember") != NULL;
+    struct comment_form typed = {.author = in.author, .email = in.email, .url = in.url,
+                                 .comment = in.text, .parent_id = in.parent_id,
+                                 .remember = remember};
+
+    size_t post_path_len = strlen(req->path) - strlen("comments");
+    struct store_post post;
+    int rc = site_find_public_post(context, a, req->path, post_path_len, &post);
+    if (rc == STORE_ERROR) {
+        retry_later(context, req, res, &typed);
+        return;
+    }
+    if (rc != STORE_OK) {
+        site_error(context, req, res, 404, "Not found",
+                   "There is no article at this address to comment on.");
+        return;
+    }
     struct comment_result result;
     comment_submit(context->store, a, &post, &in, &result);
     switch (result.outcome) {
@@ -107,30 +135,21 @@ void site_comment_post(struct handler_context *context, const struct http_reques
         site_error(context, req, res, 403, "Comments are closed.",
                    "Comments are closed. This article takes no new comments.");
         return;
-    case COMMENT_INVALID:
     case COMMENT_FAILED:
+        retry_later(context, req, res, &typed);
+        return;
+    case COMMENT_INVALID:
         break;
     }
     /* Show the article again with what the reader typed, and what is wrong. */
     struct article_view view;
     if (article_load(context->store, a, &post, 0, context->now, &view) != STORE_OK) {
-        site_error(context, req, res, 503, "Service unavailable",
-                   "The site cannot store comments right now. Go back: your comment is still "
-                   "in the form.");
+        retry_later(context, req, res, &typed);
         return;
     }
-    static const char *const failed[] = {
-        "Your comment could not be stored just now. It is still here: please try again."};
     view.comments_open = true;
-    view.form = (struct comment_form){
-        .author = in.author,
-        .email = in.email,
-        .url = in.url,
-        .comment = in.text,
-        .parent_id = in.parent_id,
-        .remember = remember,
-        .errors = result.outcome == COMMENT_FAILED ? failed : result.errors,
-        .error_count = result.outcome == COMMENT_FAILED ? 1 : result.error_count,
-    };
-    site_render_article(context, req, res, result.outcome == COMMENT_FAILED ? 503 : 400, &view);
+    view.form = typed;
+    view.form.errors = result.errors;
+    view.form.error_count = result.error_count;
+    site_render_article(context, req, res, 400, &view);
 }

@@ -93,6 +93,8 @@ void site_error(struct handler_context *context, const struct http_request *req,
     buf_reset(&res->body);
     res->status = status;
     res->content_type = NULL;
+    res->cacheable = false;
+    res->retry_after = status == 503 ? 5 : 0;
     buf error = {0};
     if (render_error_page(context->theme, req->arena, &site, status, title, message, &res->body,
                           &error) != 0) {

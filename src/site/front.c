@@ -81,6 +81,7 @@ void site_front(struct handler_context *context, const struct http_request *req,
     if (render_front_page(context->theme, a, &site, &view, &res->body, &error) != 0) {
         log_error("front page: %s", buf_cstr(&error));
         site_error(context, req, res, 500, "Internal error", "This page could not be made.");
-    }
+    } else
+        res->cacheable = true;
     buf_free(&error);
 }

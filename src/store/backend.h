@@ -58,22 +58,28 @@
       (s, email, has_approved))                                                                \
     X(counts, (store * s, struct store_counts * counts), (s, counts))
 
+/* Writes carry a fourth element: which post's pages the write may change (read after the call:
+ * it may use the arguments), 0 for none, -1 for any page of the site. */
 #define STORE_WRITES(X)                                                                        \
-    X(setting_set, (store * s, const char *key, const char *value), (s, key, value))           \
-    X(user_insert, (store * s, const struct store_user *user, long long *id), (s, user, id))   \
-    X(term_insert, (store * s, const struct store_term *term, long long *id), (s, term, id))   \
-    X(post_term_add, (store * s, long long post_id, long long term_id), (s, post_id, term_id)) \
-    X(post_insert, (store * s, const struct store_post *post, long long *id), (s, post, id))   \
-    X(post_set_status, (store * s, long long id, const char *status), (s, id, status))         \
-    X(post_set_comments_open, (store * s, long long id, bool open), (s, id, open))             \
+    X(setting_set, (store * s, const char *key, const char *value), (s, key, value), -1)       \
+    X(user_insert, (store * s, const struct store_user *user, long long *id), (s, user, id),   \
+      -1)                                                                                      \
+    X(term_insert, (store * s, const struct store_term *term, long long *id), (s, term, id),   \
+      -1)                                                                                      \
+    X(post_term_add, (store * s, long long post_id, long long term_id), (s, post_id, term_id), \
+      post_id)                                                                                 \
+    X(post_insert, (store * s, const struct store_post *post, long long *id), (s, post, id),   \
+      *id)                                                                                     \
+    X(post_set_status, (store * s, long long id, const char *status), (s, id, status), id)     \
+    X(post_set_comments_open, (store * s, long long id, bool open), (s, id, open), id)         \
     X(comment_insert, (store * s, const struct store_comment *comment, long long *id),         \
-      (s, comment, id))                                                                        \
-    X(comment_set_path, (store * s, long long id, const char *path), (s, id, path))            \
-    X(comment_set_status, (store * s, long long id, const char *status), (s, id, status))      \
-    X(clear, (store * s), (s))                                                                 \
-    X(defer_constraints, (store * s), (s))
+      (s, comment, id), comment->post_id)                                                      \
+    X(comment_set_path, (store * s, long long id, const char *path), (s, id, path), 0)         \
+    X(comment_set_status, (store * s, long long id, const char *status), (s, id, status), -1)  \
+    X(clear, (store * s), (s), -1)                                                             \
+    X(defer_constraints, (store * s), (s), 0)
 
-#define STORE_MEMBER(name, parameters, arguments) int(*name) parameters;
+#define STORE_MEMBER(name, parameters, arguments, ...) int(*name) parameters;
 
 struct store_backend {
     const char *name; /* "sqlite", "postgresql" */
@@ -83,10 +89,11 @@ struct store_backend {
     int (*commit)(store *s);
     void (*rollback)(store *s);
     void (*close)(store *s);
-    /* Blocks until *stop, calling changed(context) when another connection or process may
-     * have changed the data (and after a reconnect, when changes may have been missed). */
-    void (*watch)(store *s, void (*changed)(void *context), void *context,
-                  volatile int *stop);
+    /* Blocks until *stop, calling changed(context, post id or -1 for anything) when another
+     * connection or process may have changed the data (-1 after a reconnect too, since
+     * changes may have been missed). */
+    void (*watch)(store *s, void (*changed)(void *context, long long post_id), void *context,
+                  volatile sig_atomic_t *stop);
 };
 
 /* The part of every backend's connection that store.c uses; each backend's struct starts
@@ -94,7 +101,7 @@ struct store_backend {
 struct store {
     const struct store_backend *backend;
     bool in_transaction; /* between store_begin and store_commit/store_rollback */
-    bool wrote;          /* a write happened in the open transaction */
+    long long changed;   /* pages the open transaction's writes change: 0 none, a post id, -1 all */
     buf error;           /* the last error message */
 };
 

@@ -885,8 +885,8 @@ static int pg_defer_constraints(store *s)
 
 /* LISTENs on its own connection; a reconnect counts as a change, since notifications sent
  * while it was away are lost. */
-static void pg_watch(store *s, void (*changed)(void *context), void *context,
-                     volatile int *stop)
+static void pg_watch(store *s, void (*changed)(void *context, long long post_id), void *context,
+                     volatile sig_atomic_t *stop)
 {
     struct pg_store *q = PQ(s);
     bool listening = false;
@@ -904,7 +904,7 @@ static void pg_watch(store *s, void (*changed)(void *context), void *context,
             PQclear(r);
             if (!listening)
                 continue;
-            changed(context);
+            changed(context, -1); /* what changed while we were not listening is unknown */
         }
         struct pollfd wait = {.fd = PQsocket(q->conn), .events = POLLIN};
         if (poll(&wait, 1, 100) > 0 && !PQconsumeInput(q->conn)) {
@@ -912,17 +912,18 @@ static void pg_watch(store *s, void (*changed)(void *context), void *context,
             continue;
         }
         PGnotify *notice;
-        bool any = false;
         while ((notice = PQnotifies(q->conn))) {
-            any = true;
+            /* the payload is "post:ID" for a post and its comments, "all" for anything else */
+            long long post_id = -1;
+            if (strncmp(notice->extra, "post:", 5) == 0)
+                post_id = strtoll(notice->extra + 5, NULL, 10);
+            changed(context, post_id > 0 ? post_id : -1);
             PQfreemem(notice);
         }
-        if (any)
-            changed(context);
     }
 }
 
-#define PG_OPERATION(name, parameters, arguments) .name = pg_##name,
+#define PG_OPERATION(name, parameters, arguments, ...) .name = pg_##name,
 
 static const struct store_backend pg_backend = {
     .name = "postgresql",

@@ -3,9 +3,9 @@
  * nodes at commit of every change. */
 #include "store/pg_migrations.h"
 
-#define CHANGE_TRIGGER(table)                                                                  \
+#define ALL_CHANGED(table)                                                                     \
     "CREATE TRIGGER " table "_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " table  \
-    " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_change();"
+    " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();"
 
 const char *const pg_migrations[] = {
     /* 1: the foundation: settings, users, terms, posts, comments. */
@@ -55,10 +55,30 @@ const char *const pg_migrations[] = {
     "CREATE INDEX comments_thread ON comments (post_id, type, status, path);"
     "CREATE INDEX comments_recent ON comments (status, created_at DESC);"
     "CREATE INDEX comments_email ON comments (email, status);"
-    "CREATE FUNCTION gazette_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$"
-    " BEGIN PERFORM pg_notify('gazette_changes', TG_TABLE_NAME); RETURN NULL; END $$;"
-    CHANGE_TRIGGER("settings") CHANGE_TRIGGER("users") CHANGE_TRIGGER("terms")
-    CHANGE_TRIGGER("posts") CHANGE_TRIGGER("post_terms") CHANGE_TRIGGER("comments"),
+    /* Other nodes LISTEN: "post:ID" names the post whose pages a row change touches, "all"
+     * anything else. Sent at commit, once per distinct payload. */
+    "CREATE FUNCTION gazette_notify_all() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN PERFORM pg_notify('gazette_changes', 'all'); RETURN NULL; END $$;"
+    "CREATE FUNCTION gazette_notify_post() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP = 'DELETE' THEN PERFORM pg_notify('gazette_changes', 'post:' || OLD.id);"
+    "  ELSE PERFORM pg_notify('gazette_changes', 'post:' || NEW.id); END IF;"
+    "  RETURN NULL; END $$;"
+    "CREATE FUNCTION gazette_notify_comment() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP = 'DELETE' THEN PERFORM pg_notify('gazette_changes', 'post:' || OLD.post_id);"
+    "  ELSE PERFORM pg_notify('gazette_changes', 'post:' || NEW.post_id); END IF;"
+    "  RETURN NULL; END $$;"
+    ALL_CHANGED("settings") ALL_CHANGED("users") ALL_CHANGED("terms")
+    ALL_CHANGED("post_terms")
+    "CREATE TRIGGER posts_changed AFTER INSERT OR UPDATE OR DELETE ON posts"
+    " FOR EACH ROW EXECUTE FUNCTION gazette_notify_post();"
+    "CREATE TRIGGER posts_truncated AFTER TRUNCATE ON posts"
+    " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();"
+    "CREATE TRIGGER comments_changed AFTER INSERT OR UPDATE OR DELETE ON comments"
+    " FOR EACH ROW EXECUTE FUNCTION gazette_notify_comment();"
+    "CREATE TRIGGER comments_truncated AFTER TRUNCATE ON comments"
+    " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

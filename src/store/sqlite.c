@@ -862,8 +862,8 @@ static int sqlite_defer_constraints(store *s)
 
 /* Another connection's commit changes PRAGMA data_version on this one; polling it costs a
  * few microseconds, so ten times a second is cheap and bounds how stale a cached page is. */
-static void sqlite_watch(store *s, void (*changed)(void *context), void *context,
-                         volatile int *stop)
+static void sqlite_watch(store *s, void (*changed)(void *context, long long post_id), void *context,
+                         volatile sig_atomic_t *stop)
 {
     long long last = -1;
     while (!*stop) {
@@ -871,7 +871,7 @@ static void sqlite_watch(store *s, void (*changed)(void *context), void *context
         if (st && sqlite3_step(st) == SQLITE_ROW) {
             long long version = sqlite3_column_int64(st, 0);
             if (last >= 0 && version != last)
-                changed(context);
+                changed(context, -1); /* SQLite cannot say what another process changed */
             last = version;
         }
         if (st)
@@ -881,7 +881,7 @@ static void sqlite_watch(store *s, void (*changed)(void *context), void *context
     }
 }
 
-#define SQLITE_OPERATION(name, parameters, arguments) .name = sqlite_##name,
+#define SQLITE_OPERATION(name, parameters, arguments, ...) .name = sqlite_##name,
 
 static const struct store_backend sqlite_backend = {
     .name = "sqlite",

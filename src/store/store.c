@@ -6,10 +6,10 @@
 
 #include "store/backend.h"
 
-static void (*change_hook)(void *context);
+static void (*change_hook)(void *context, long long post_id);
 static void *change_hook_context;
 
-void store_on_change(void (*hook)(void *context), void *context)
+void store_on_change(void (*hook)(void *context, long long post_id), void *context)
 {
     change_hook = hook;
     change_hook_context = context;
@@ -52,12 +52,22 @@ int store_fail(store *s, const char *fmt, ...)
     return STORE_ERROR;
 }
 
-static void changed(store *s)
+/* Merges what one write changes into what the transaction changes: one post, or all. */
+static long long merge_scope(long long so_far, long long write)
+{
+    if (write == 0)
+        return so_far;
+    if (so_far == 0 || so_far == write)
+        return write;
+    return -1;
+}
+
+static void changed(store *s, long long scope)
 {
     if (s->in_transaction)
-        s->wrote = true;
-    else if (change_hook)
-        change_hook(change_hook_context);
+        s->changed = merge_scope(s->changed, scope);
+    else if (change_hook && scope != 0)
+        change_hook(change_hook_context, scope);
 }
 
 #define DISPATCH_READ(name, parameters, arguments)                                             \
@@ -65,12 +75,12 @@ static void changed(store *s)
     {                                                                                          \
         return s->backend->name arguments;                                                     \
     }
-#define DISPATCH_WRITE(name, parameters, arguments)                                            \
+#define DISPATCH_WRITE(name, parameters, arguments, scope)                                     \
     int store_##name parameters                                                                \
     {                                                                                          \
         int rc = s->backend->name arguments;                                                   \
         if (rc == STORE_OK)                                                                    \
-            changed(s);                                                                        \
+            changed(s, scope);                                                                 \
         return rc;                                                                             \
     }
 STORE_READS(DISPATCH_READ)
@@ -81,7 +91,7 @@ int store_begin(store *s)
     int rc = s->backend->begin(s);
     if (rc == STORE_OK) {
         s->in_transaction = true;
-        s->wrote = false;
+        s->changed = 0;
     }
     return rc;
 }
@@ -89,11 +99,11 @@ int store_begin(store *s)
 int store_commit(store *s)
 {
     int rc = s->backend->commit(s);
-    bool wrote = s->wrote;
+    long long scope = s->changed;
     s->in_transaction = false;
-    s->wrote = false;
-    if (rc == STORE_OK && wrote && change_hook)
-        change_hook(change_hook_context);
+    s->changed = 0;
+    if (rc == STORE_OK && scope != 0 && change_hook)
+        change_hook(change_hook_context, scope);
     return rc;
 }
 
@@ -103,10 +113,11 @@ void store_rollback(store *s)
         return;
     s->backend->rollback(s);
     s->in_transaction = false;
-    s->wrote = false;
+    s->changed = 0;
 }
 
-void store_watch(store *s, void (*on_change)(void *context), void *context, volatile int *stop)
+void store_watch(store *s, void (*on_change)(void *context, long long post_id), void *context,
+                 volatile sig_atomic_t *stop)
 {
     s->backend->watch(s, on_change, context, stop);
 }

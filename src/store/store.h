@@ -2,6 +2,7 @@
 #ifndef GAZETTE_STORE_STORE_H
 #define GAZETTE_STORE_STORE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -110,14 +111,17 @@ const char *store_kind(const store *s);  /* "sqlite" or "postgresql" */
 bool store_location_is_postgres(const char *location);
 
 /* A process-wide hook called after every committed write made through any store of this
- * process (the page cache drops what may be stale). Set it before threads start. */
-void store_on_change(void (*hook)(void *context), void *context);
+ * process, with the post whose pages may have changed (-1: any page): the page cache drops
+ * what may be stale. Set it before threads start. */
+void store_on_change(void (*hook)(void *context, long long post_id), void *context);
 
-/* Blocks until *stop becomes non-zero, calling changed(context) whenever another connection,
- * process or node may have changed the data: SQLite polls its data version, PostgreSQL
- * LISTENs to notifications sent by triggers at commit (and reports a reconnect as a change,
- * since notifications may have been missed). `s` is used for nothing else meanwhile. */
-void store_watch(store *s, void (*changed)(void *context), void *context, volatile int *stop);
+/* Blocks until *stop becomes non-zero, calling changed(context, post_id) whenever another
+ * connection, process or node may have changed the data: SQLite polls its data version (and
+ * cannot tell what changed: -1), PostgreSQL LISTENs to notifications its triggers send at
+ * commit, naming the post (a reconnect counts as -1, since notifications may have been
+ * missed). `s` is used for nothing else meanwhile. */
+void store_watch(store *s, void (*changed)(void *context, long long post_id), void *context,
+                 volatile sig_atomic_t *stop);
 
 int store_begin(store *s);
 int store_commit(store *s);

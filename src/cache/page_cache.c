@@ -1,0 +1,228 @@
+/* page_cache.c: a hash table of reference-counted pages with LRU eviction under one mutex. The
+ * critical sections are a few pointer moves, so loop threads do not wait on anything slow. */
+#include "cache/page_cache.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+
+#define BUCKET_COUNT 4096 /* a power of two */
+
+struct entry {
+    struct cached_page page;     /* first: a cached_page * points here */
+    atomic_int references;       /* the cache's own plus one per reader */
+    char *key;                   /* owned */
+    size_t key_len;
+    size_t bytes;                /* what it counts against the bound */
+    long long post_id;           /* the post it shows; 0 for a listing */
+    uint64_t hash;
+    struct entry *bucket_next;   /* chain in its bucket */
+    struct entry *newer, *older; /* LRU list */
+};
+
+static struct {
+    pthread_mutex_t lock;
+    struct entry *buckets[BUCKET_COUNT];
+    struct entry *newest, *oldest;
+    size_t bytes, max_bytes, pages;
+    uint64_t generation;
+    uint64_t hits, misses, evictions, invalidations;
+} cache = {.lock = PTHREAD_MUTEX_INITIALIZER, .max_bytes = 64u << 20};
+
+static uint64_t hash_key(strview key)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < key.len; i++)
+        h = (h ^ (unsigned char)key.ptr[i]) * 1099511628211ull;
+    return h;
+}
+
+void page_cache_init(size_t max_bytes)
+{
+    cache.max_bytes = max_bytes;
+}
+
+static void entry_unref(struct entry *e)
+{
+    if (atomic_fetch_sub(&e->references, 1) != 1)
+        return;
+    free(e->key);
+    free((char *)e->page.content_type);
+    free((char *)e->page.cache_control);
+    free((char *)e->page.body.ptr);
+    free(e);
+}
+
+/* Takes `e` out of the table and the LRU list; the caller holds the lock. */
+static void unlink_entry(struct entry *e)
+{
+    struct entry **p = &cache.buckets[e->hash & (BUCKET_COUNT - 1)];
+    while (*p != e)
+        p = &(*p)->bucket_next;
+    *p = e->bucket_next;
+    if (e->newer)
+        e->newer->older = e->older;
+    else
+        cache.newest = e->older;
+    if (e->older)
+        e->older->newer = e->newer;
+    else
+        cache.oldest = e->newer;
+    cache.bytes -= e->bytes;
+    cache.pages--;
+}
+
+static void push_newest(struct entry *e)
+{
+    e->older = cache.newest;
+    e->newer = NULL;
+    if (cache.newest)
+        cache.newest->newer = e;
+    cache.newest = e;
+    if (!cache.oldest)
+        cache.oldest = e;
+}
+
+static struct entry *find(strview key, uint64_t hash)
+{
+    for (struct entry *e = cache.buckets[hash & (BUCKET_COUNT - 1)]; e; e = e->bucket_next)
+        if (e->hash == hash && e->key_len == key.len && memcmp(e->key, key.ptr, key.len) == 0)
+            return e;
+    return NULL;
+}
+
+const struct cached_page *page_cache_get(strview key)
+{
+    uint64_t hash = hash_key(key);
+    pthread_mutex_lock(&cache.lock);
+    struct entry *e = find(key, hash);
+    if (e) {
+        atomic_fetch_add(&e->references, 1);
+        if (cache.newest != e) { /* move to the front of the LRU list */
+            e->newer->older = e->older;
+            if (e->older)
+                e->older->newer = e->newer;
+            else
+                cache.oldest = e->newer;
+            push_newest(e);
+        }
+        cache.hits++;
+    } else
+        cache.misses++;
+    pthread_mutex_unlock(&cache.lock);
+    return e ? &e->page : NULL;
+}
+
+void page_cache_release(const struct cached_page *page)
+{
+    if (page)
+        entry_unref((struct entry *)page);
+}
+
+uint64_t page_cache_generation(void)
+{
+    pthread_mutex_lock(&cache.lock);
+    uint64_t generation = cache.generation;
+    pthread_mutex_unlock(&cache.lock);
+    return generation;
+}
+
+void page_cache_put(strview key, uint64_t generation, long long post_id, int status,
+                    const char *content_type, const char *cache_control, strview body)
+{
+    size_t bytes = sizeof(struct entry) + key.len + body.len;
+    if (bytes > cache.max_bytes / 4)
+        return;
+    struct entry *e = xcalloc(1, sizeof(*e));
+    e->page.status = status;
+    e->page.content_type = xstrdup(content_type);
+    e->page.cache_control = xstrdup(cache_control);
+    e->page.body = (strview){xstrndup(body.ptr, body.len), body.len};
+    e->key = xstrndup(key.ptr, key.len);
+    e->key_len = key.len;
+    e->bytes = bytes;
+    e->post_id = post_id;
+    e->hash = hash_key(key);
+    atomic_init(&e->references, 1);
+
+    struct entry *evicted = NULL; /* freed outside the lock */
+    pthread_mutex_lock(&cache.lock);
+    if (generation != cache.generation) {
+        pthread_mutex_unlock(&cache.lock);
+        entry_unref(e);
+        return;
+    }
+    struct entry *old = find(key, e->hash);
+    if (old) {
+        unlink_entry(old);
+        old->bucket_next = evicted;
+        evicted = old;
+    }
+    while (cache.oldest && cache.bytes + bytes > cache.max_bytes) {
+        struct entry *victim = cache.oldest;
+        unlink_entry(victim);
+        victim->bucket_next = evicted;
+        evicted = victim;
+        cache.evictions++;
+    }
+    struct entry **bucket = &cache.buckets[e->hash & (BUCKET_COUNT - 1)];
+    e->bucket_next = *bucket;
+    *bucket = e;
+    push_newest(e);
+    cache.bytes += bytes;
+    cache.pages++;
+    pthread_mutex_unlock(&cache.lock);
+    while (evicted) {
+        struct entry *next = evicted->bucket_next;
+        entry_unref(evicted);
+        evicted = next;
+    }
+}
+
+void page_cache_invalidate(long long post_id)
+{
+    struct entry *dropped = NULL; /* freed outside the lock */
+    pthread_mutex_lock(&cache.lock);
+    if (post_id < 0) {
+        dropped = cache.newest;
+        for (struct entry *e = dropped; e; e = e->older)
+            e->bucket_next = e->older;
+        memset(cache.buckets, 0, sizeof(cache.buckets));
+        cache.newest = cache.oldest = NULL;
+        cache.bytes = cache.pages = 0;
+    } else {
+        for (struct entry *e = cache.newest, *older; e; e = older) {
+            older = e->older;
+            if (e->post_id == post_id || e->post_id == 0) {
+                unlink_entry(e);
+                e->bucket_next = dropped;
+                dropped = e;
+            }
+        }
+    }
+    cache.generation++;
+    cache.invalidations++;
+    pthread_mutex_unlock(&cache.lock);
+    while (dropped) {
+        struct entry *next = dropped->bucket_next;
+        entry_unref(dropped);
+        dropped = next;
+    }
+}
+
+void page_cache_free(void)
+{
+    page_cache_invalidate(-1);
+}
+
+void page_cache_stats(struct page_cache_stats *stats)
+{
+    pthread_mutex_lock(&cache.lock);
+    *stats = (struct page_cache_stats){cache.hits,          cache.misses, cache.evictions,
+                                       cache.invalidations, cache.pages,  cache.bytes};
+    pthread_mutex_unlock(&cache.lock);
+}

@@ -1,0 +1,50 @@
+/* page_cache.h: whole responses to anonymous GETs, kept in memory and shared by all threads;
+ * the loop threads answer hits without touching the store. */
+#ifndef GAZETTE_CACHE_PAGE_CACHE_H
+#define GAZETTE_CACHE_PAGE_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/buf.h"
+
+/* A cached response. Immutable once in the cache; shared by reference counting, so a loop may
+ * keep sending it while another thread evicts it. */
+struct cached_page {
+    int status;
+    const char *content_type; /* owned by the page */
+    const char *cache_control; /* owned by the page */
+    strview body;             /* owned by the page */
+};
+
+/* Sets the memory bound (bytes of keys and bodies); call once before threads start. */
+void page_cache_init(size_t max_bytes);
+/* Frees every page (at exit, after the threads have stopped). */
+void page_cache_free(void);
+
+/* The page cached under `key` (the request path with its query), with a reference the caller
+ * gives back with page_cache_release; NULL on a miss. */
+const struct cached_page *page_cache_get(strview key);
+void page_cache_release(const struct cached_page *page);
+
+/* The generation to pass to page_cache_put: read it before reading the store for a page. */
+uint64_t page_cache_generation(void);
+
+/* Stores a copy of a response under `key`, unless anything was invalidated since
+ * `generation` was read (the page may hold stale data then). `post_id` is the post the page
+ * shows, 0 for a page listing posts (front page, archives, feeds). Evicts the least recently
+ * used pages to stay within the bound; a page larger than a quarter of it is not kept. */
+void page_cache_put(strview key, uint64_t generation, long long post_id, int status,
+                    const char *content_type, const char *cache_control, strview body);
+
+/* Drops the pages a change to post `post_id` may make stale: its own pages and every listing
+ * page; -1 drops every page. Safe from any thread. */
+void page_cache_invalidate(long long post_id);
+
+struct page_cache_stats {
+    uint64_t hits, misses, evictions, invalidations;
+    size_t pages, bytes;
+};
+void page_cache_stats(struct page_cache_stats *stats);
+
+#endif
