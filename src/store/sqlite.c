@@ -54,6 +54,8 @@ enum statement_id {
     SQL_CLEAR_SETTINGS,
     SQL_DEFER_FOREIGN_KEYS,
     SQL_DATA_VERSION,
+    SQL_CHANGES_SINCE,
+    SQL_CHANGES_LATEST,
     SQL_STATEMENT_COUNT
 };
 
@@ -143,6 +145,8 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_CLEAR_SETTINGS] = "DELETE FROM settings",
     [SQL_DEFER_FOREIGN_KEYS] = "PRAGMA defer_foreign_keys = ON",
     [SQL_DATA_VERSION] = "PRAGMA data_version",
+    [SQL_CHANGES_SINCE] = "SELECT post_id, version FROM changes WHERE version > ?1",
+    [SQL_CHANGES_LATEST] = "SELECT coalesce(max(version), 0) FROM changes",
 };
 
 struct sqlite_store {
@@ -860,24 +864,55 @@ static int sqlite_defer_constraints(store *s)
     return rc == SQLITE_DONE || rc == SQLITE_ROW ? STORE_OK : fail(s, "defer foreign keys");
 }
 
-/* Another connection's commit changes PRAGMA data_version on this one; polling it costs a
- * few microseconds, so ten times a second is cheap and bounds how stale a cached page is. */
-static void sqlite_watch(store *s, void (*changed)(void *context, long long post_id), void *context,
-                         volatile sig_atomic_t *stop)
+/* The newest version in the change feed, or -1 on an error. */
+static long long latest_change(store *s)
 {
-    long long last = -1;
+    sqlite3_stmt *st = statement(s, SQL_CHANGES_LATEST);
+    long long version = -1;
+    if (st && sqlite3_step(st) == SQLITE_ROW)
+        version = sqlite3_column_int64(st, 0);
+    if (st)
+        sqlite3_reset(st);
+    return version;
+}
+
+/* Another connection's commit changes PRAGMA data_version on this one, which costs
+ * microseconds to read; only then is the change feed (written by triggers) read, to learn
+ * which posts changed. Ten polls a second bound how stale another process's write leaves a
+ * cached page. */
+static void sqlite_watch(store *s, void (*changed)(void *context, long long post_id),
+                         void *context, volatile sig_atomic_t *stop)
+{
+    long long data_version = -1, seen = latest_change(s);
     while (!*stop) {
-        sqlite3_stmt *st = statement(s, SQL_DATA_VERSION);
-        if (st && sqlite3_step(st) == SQLITE_ROW) {
-            long long version = sqlite3_column_int64(st, 0);
-            if (last >= 0 && version != last)
-                changed(context, -1); /* SQLite cannot say what another process changed */
-            last = version;
-        }
-        if (st)
-            sqlite3_reset(st);
         struct timespec pause = {0, 100 * 1000 * 1000};
         nanosleep(&pause, NULL);
+        sqlite3_stmt *st = statement(s, SQL_DATA_VERSION);
+        if (!st || sqlite3_step(st) != SQLITE_ROW) {
+            if (st)
+                sqlite3_reset(st);
+            continue;
+        }
+        long long version = sqlite3_column_int64(st, 0);
+        sqlite3_reset(st);
+        if (version == data_version)
+            continue;
+        data_version = version;
+        st = statement(s, SQL_CHANGES_SINCE);
+        if (!st)
+            continue;
+        sqlite3_bind_int64(st, 1, seen);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            long long post_id = sqlite3_column_int64(st, 0);
+            long long change = sqlite3_column_int64(st, 1);
+            changed(context, post_id > 0 ? post_id : -1);
+            if (change > seen)
+                seen = change;
+        }
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            changed(context, -1); /* could not read what changed: assume anything did */
     }
 }
 

@@ -1,6 +1,16 @@
 /* sqlite_migrations.c: schema versions of the SQLite store; append, never edit a released one. */
 #include "store/sqlite_migrations.h"
 
+#define CHANGED(name, event, post)                                                             \
+    "CREATE TRIGGER " name " AFTER " event " BEGIN"                                            \
+    " INSERT INTO changes (post_id, version) VALUES (" post ","                                 \
+    " (SELECT coalesce(max(version), 0) + 1 FROM changes))"                                    \
+    " ON CONFLICT (post_id) DO UPDATE SET version = excluded.version; END;"
+#define CHANGED_ALL(table)                                                                     \
+    CHANGED(table "_inserted", "INSERT ON " table, "-1")                                       \
+    CHANGED(table "_updated", "UPDATE ON " table, "-1")                                        \
+    CHANGED(table "_deleted", "DELETE ON " table, "-1")
+
 const char *const sqlite_migrations[] = {
     /* 1: the foundation: settings, users, terms, posts, comments. */
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
@@ -44,7 +54,19 @@ const char *const sqlite_migrations[] = {
     "  UNIQUE (post_id, wp_id));"
     "CREATE INDEX comments_thread ON comments (post_id, type, status, path);"
     "CREATE INDEX comments_recent ON comments (status, created_at DESC);"
-    "CREATE INDEX comments_email ON comments (email, status);",
+    "CREATE INDEX comments_email ON comments (email, status);"
+    /* The change feed other processes read (SQLite has no NOTIFY): one row per post whose
+     * pages a write touched (post_id -1: anything), with an increasing version. Triggers
+     * write it, so every writer is seen, the sqlite3 shell included. */
+    "CREATE TABLE changes (post_id INTEGER PRIMARY KEY, version INTEGER NOT NULL);"
+    "CREATE INDEX changes_version ON changes (version);"
+    CHANGED("posts_inserted", "INSERT ON posts", "NEW.id")
+    CHANGED("posts_updated", "UPDATE ON posts", "NEW.id")
+    CHANGED("posts_deleted", "DELETE ON posts", "OLD.id")
+    CHANGED("comments_inserted", "INSERT ON comments", "NEW.post_id")
+    CHANGED("comments_updated", "UPDATE ON comments", "NEW.post_id")
+    CHANGED("comments_deleted", "DELETE ON comments", "OLD.post_id")
+    CHANGED_ALL("settings") CHANGED_ALL("users") CHANGED_ALL("terms") CHANGED_ALL("post_terms"),
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);
