@@ -4,6 +4,13 @@
 # Environment (set by ctest): GAZETTE_BIN (the binary), GAZETTE_FIXTURES (read-only seed files),
 # GAZETTE_SOURCE (the source tree). Expectations about the seed article are read from the fixture
 # files at run time; none of their text lives in this repository.
+#
+# Every test that uses a database runs once per store: the session-scoped parameter `store` is
+# "sqlite" (a database file in the test's temporary directory) or "postgres" (a fresh database on
+# a PostgreSQL server the suite starts itself, see pg.py). Test ids end in [sqlite] or
+# [postgres]; all SQLite tests run first, then all PostgreSQL ones (the server starts only then).
+# Only one store: `-k 'not postgres'` or `-k 'not sqlite'`. A test that is about one store only
+# says so with @pytest.mark.stores("postgres").
 import html.parser
 import http.client
 import os
@@ -16,6 +23,8 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import pytest
+
+import pg
 
 SOURCE = os.environ.get("GAZETTE_SOURCE") or os.path.abspath(
     os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -123,10 +132,100 @@ def seed_txt(fixtures_dir):
     return os.path.join(fixtures_dir, "seed.txt")
 
 
+# ---------------------------------------------------------------------------------------------
+# The stores
+
+STORES = ("sqlite", "postgres")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "stores(*names): run the test on these stores only "
+                            "(default: sqlite and postgres)")
+
+
+@pytest.fixture(scope="session", params=STORES)
+def store(request):
+    """The store of this run of the test: "sqlite" or "postgres". Session scope, so that pytest
+    runs all tests of one store together."""
+    return request.param
+
+
+def pytest_collection_modifyitems(config, items):
+    """Drops the runs of a @pytest.mark.stores(...) test on the other stores. (Filtering here
+    rather than parametrizing `store` per test keeps pytest's grouping by store intact.)"""
+    keep, drop = [], []
+    for item in items:
+        marker = item.get_closest_marker("stores")
+        callspec = getattr(item, "callspec", None)
+        if marker and callspec and callspec.params.get("store", marker.args[0]) not in marker.args:
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """The suite's own PostgreSQL server (pg.PgServer), started on first use, removed at the end.
+    Missing binaries fail the tests (not skip): `make test` promises both stores."""
+    srv = pg.PgServer()
+    try:
+        srv.start()
+        problem = None
+    except pg.PgError as e:
+        problem = str(e)
+    if problem:  # outside the except clause: one message, not a chain of two
+        srv.destroy()
+        pytest.fail(f"PostgreSQL test server: {problem}", pytrace=False)
+    yield srv
+    srv.destroy()
+
+
+class Databases:
+    """new(path) gives a fresh, empty database for the store: the SQLite file `path` itself, or
+    the URI of a new PostgreSQL database named after the file; drop_all() drops the latter."""
+
+    def __init__(self, store, request):
+        self.store = store
+        self.pg = request.getfixturevalue("pg_server") if store == "postgres" else None
+        self.created = []
+
+    def new(self, path):
+        if self.pg is None:
+            return str(path)
+        uri = self.pg.create_database(os.path.basename(str(path)).split(".")[0])
+        self.created.append(uri)
+        return uri
+
+    def drop_all(self):
+        for uri in self.created:
+            self.pg.drop_database(uri)  # still in use (a server left running): left to the end
+        self.created = []
+
+
 @pytest.fixture
-def site(gazette_bin, tmp_path):
-    """A fresh, initialised, empty site (its own database file) for one test."""
-    g = Gazette(gazette_bin, tmp_path / "site.db")
+def new_db(store, request):
+    """Factory: new_db(tmp_path / "x.db") is a fresh database for this test (see Databases).
+    Dropped after the test's servers have stopped (start_server depends on this fixture)."""
+    dbs = Databases(store, request)
+    yield dbs.new
+    dbs.drop_all()
+
+
+@pytest.fixture(scope="module")
+def module_db(store, request):
+    """new_db for module-scoped fixtures: databases live until the end of the module."""
+    dbs = Databases(store, request)
+    yield dbs.new
+    dbs.drop_all()
+
+
+@pytest.fixture
+def site(gazette_bin, tmp_path, new_db):
+    """A fresh, initialised, empty site (its own database) for one test."""
+    g = Gazette(gazette_bin, new_db(tmp_path / "site.db"))
     g.run("init")
     return g
 
@@ -145,6 +244,22 @@ def import_seed(g, seed_wxr):
 
 # ---------------------------------------------------------------------------------------------
 # The server
+
+
+# A running server sees a write made by another process (the command line, another node) within
+# a second: it polls SQLite's change feed ten times a second and gets PostgreSQL notifications.
+CROSS_PROCESS = 1.0
+
+
+def eventually(fetch, ok, timeout=CROSS_PROCESS, poll=0.02):
+    """Calls fetch() until ok(value) holds or `timeout` seconds pass; returns the last value, so
+    the caller's asserts on it report what was last seen."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = fetch()
+        if ok(value) or time.monotonic() >= deadline:
+            return value
+        time.sleep(poll)
 
 
 def free_port():
@@ -240,9 +355,9 @@ class Server:
 
 
 @pytest.fixture
-def start_server(tmp_path):
+def start_server(tmp_path, new_db):
     """Factory: start_server(g) serves site g; every server started is stopped (SIGTERM, exit 0)
-    at the end of the test."""
+    at the end of the test (before the test's databases are dropped)."""
     servers = []
 
     def start(g, threads=2):

@@ -8,9 +8,9 @@ from conftest import Gazette, Server, norm, parse_html, wxr_document, wxr_item
 
 
 @pytest.fixture(scope="module")
-def seed_server(gazette_bin, seed_wxr, tmp_path_factory):
+def seed_server(gazette_bin, seed_wxr, tmp_path_factory, module_db):
     d = tmp_path_factory.mktemp("seedsite")
-    g = Gazette(gazette_bin, d / "seed.db")
+    g = Gazette(gazette_bin, module_db(d / "seed.db"))
     g.run("init")
     g.run("import", "wxr", seed_wxr)
     srv = Server(g, str(d)).start()

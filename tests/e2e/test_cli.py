@@ -1,7 +1,7 @@
 # test_cli.py: the command line: init, --help, usage errors, settings, `post` commands.
 import pytest
 
-from conftest import Gazette
+from conftest import Gazette, eventually
 
 
 def test_init_is_idempotent(site, tmp_path):
@@ -12,8 +12,8 @@ def test_init_is_idempotent(site, tmp_path):
     assert [r["id"] for r in site.posts()] == [pid]
 
 
-def test_init_demo(gazette_bin, tmp_path, start_server):
-    g = Gazette(gazette_bin, tmp_path / "demo.db")
+def test_init_demo(gazette_bin, tmp_path, new_db, start_server):
+    g = Gazette(gazette_bin, new_db(tmp_path / "demo.db"))
     g.run("init", "--demo")
     posts = [r for r in g.posts() if r["status"] == "publish"]
     assert len(posts) >= 1
@@ -166,7 +166,10 @@ def test_post_open_close_publish_listed(site, tmp_path, start_server):
     assert [r["status"] for r in site.posts()] == ["publish"]
     srv = start_server(site)
     assert srv.get(path).tree().find("form", id="commentform") is not None
+    page = lambda: srv.get(path).tree()  # noqa: E731
     site.run("post", "close", path)
-    assert srv.get(path).tree().find("p", cls="comments-closed") is not None
+    closed = eventually(page, lambda d: d.find("p", cls="comments-closed") is not None)
+    assert closed.find("p", cls="comments-closed") is not None
     site.run("post", "open", "toggle-me")
-    assert srv.get(path).tree().find("form", id="commentform") is not None
+    opened = eventually(page, lambda d: d.find("form", id="commentform") is not None)
+    assert opened.find("form", id="commentform") is not None

@@ -7,7 +7,7 @@ import urllib.parse
 
 import pytest
 
-from conftest import (hostile_markup, page_start_tags, parse_html, raw_post, wxr_document,
+from conftest import (eventually, hostile_markup, page_start_tags, parse_html, raw_post, wxr_document,
                       wxr_item)
 
 TITLE = "My title"
@@ -251,12 +251,12 @@ VALIDATION_NAMES = sorted(_validation_cases((0, 0, 0, 0)))
 
 
 @pytest.fixture(scope="module")
-def validation_site(gazette_bin, tmp_path_factory):
+def validation_site(gazette_bin, tmp_path_factory, module_db):
     """An open post (imported, with an approved, a pending and a spam comment) and another post
     with an approved comment; one server for all validation cases (they store nothing)."""
     from conftest import Gazette, Server
     d = tmp_path_factory.mktemp("validation")
-    g = Gazette(gazette_bin, d / "v.db")
+    g = Gazette(gazette_bin, module_db(d / "v.db"))
     g.run("init")
     g.run("set", "comments.moderation", "none")
     doc = wxr_document([
@@ -360,7 +360,7 @@ def test_close_and_reopen(open_site):
     action = c.action
     first = c.approved()
     site.run("post", "close", pid)
-    doc = c.page()
+    doc = eventually(c.page, lambda d: d.find("p", cls="comments-closed") is not None)
     assert doc.one("p", cls="comments-closed").text == "Comments are closed."
     assert doc.find("form", id="commentform") is None
     assert doc.find("a", cls="comment-reply-link") is None
@@ -369,7 +369,8 @@ def test_close_and_reopen(open_site):
     assert r.status == 403 and "Comments are closed." in r.text
     assert len(site.comments()) == 1
     site.run("post", "open", pid)
-    assert c.page().find("form", id="commentform") is not None
+    doc = eventually(c.page, lambda d: d.find("form", id="commentform") is not None)
+    assert doc.find("form", id="commentform") is not None
     c.approved()
     assert len(site.comments()) == 2
 
@@ -435,7 +436,8 @@ def test_moderation_all_and_awaiting_notice(site, tmp_path, start_server):
     # approve: public now, and the same email is still held under "all"
     site.run("comment", "approve", cid)
     assert [r["status"] for r in site.comments()] == ["approved"]
-    li = c.page().one("li", id=f"comment-{cid}")
+    li = eventually(c.page, lambda d: d.find("li", id=f"comment-{cid}") is not None).one(
+        "li", id=f"comment-{cid}")
     assert AWAITING not in li.text
     again, _ = c.held(email="held@example.com")
     assert again != cid

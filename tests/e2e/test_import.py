@@ -292,7 +292,7 @@ GENERATOR = os.path.join(SOURCE, "tests", "gen", "hostile_wxr.py")
 
 
 @pytest.fixture(scope="module")
-def hostile(tmp_path_factory, gazette_bin):
+def hostile(tmp_path_factory, gazette_bin, module_db):
     """Generates and imports a hostile export once for the module; yields (site, json, out)."""
     from conftest import Gazette
     if not os.path.isfile(GENERATOR):
@@ -307,7 +307,7 @@ def hostile(tmp_path_factory, gazette_bin):
         summary = json.loads(p.stdout)
     except ValueError:
         pytest.fail(f"generator did not print JSON:\n{p.stdout[:2000]}", pytrace=False)
-    g = Gazette(gazette_bin, d / "hostile.db")
+    g = Gazette(gazette_bin, module_db(d / "hostile.db"))
     g.run("init")
     out = g.run("import", "wxr", out_file, timeout=120).stdout
     return g, summary, out, out_file

@@ -18,9 +18,9 @@ def first_difference(got, want, context=12):
 
 
 @pytest.fixture(scope="module")
-def rendered(gazette_bin, seed_wxr, tmp_path_factory):
+def rendered(gazette_bin, seed_wxr, tmp_path_factory, module_db):
     from conftest import Gazette
-    g = Gazette(gazette_bin, tmp_path_factory.mktemp("text") / "t.db")
+    g = Gazette(gazette_bin, module_db(tmp_path_factory.mktemp("text") / "t.db"))
     g.run("init")
     g.run("import", "wxr", seed_wxr)
     (row,) = g.posts()

@@ -72,6 +72,7 @@ static const char *const all_keys[] = {
     "http.workers",
     "http.timeout_s",
     "http.max_body_kb",
+    "cache.max_mb",
 };
 
 static void test_table_is_complete(void **state)

@@ -1,0 +1,218 @@
+# lib.sh: shared helpers for bench/run.sh, bench/article.sh and bench/comments.sh (sourced).
+#
+# After sourcing, call bench_setup: it checks the tools, makes the temp dir ($tmp) and installs the
+# cleanup trap, which stops every process registered with track_pid, the PostgreSQL server if this
+# script started it, and removes $tmp. Everything listens on 127.0.0.1 only.
+#
+# PostgreSQL: pg_start starts Debian's PostgreSQL 15 in $tmp/pg (initdb --auth=trust, pg_ctl; as
+# the postgres user when we are root, since the server refuses to run as root), with the defaults
+# fsync=on and synchronous_commit=on, so every commit is durable. When BENCH_PG_PORT is set (by
+# bench/run.sh), the server already running there is used and left alone.
+# shellcheck shell=bash
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+
+seconds=${BENCH_SECONDS:-10}
+threads=2
+conns=50
+gazette=$root/build/gazette
+# shellcheck disable=SC2034 # used by article.sh
+fixture=$root/../shared/fixtures/seed.wxr
+pg_bindir=${BENCH_PG_BINDIR:-/usr/lib/postgresql/15/bin}
+
+# libpq's PG* variables would redirect psql/createdb and gazette; the bench names everything itself.
+while IFS= read -r v; do unset "$v"; done < <(compgen -e | grep '^PG' || true)
+
+die() { echo "bench: error: $*" >&2; exit 1; }
+say() { echo "bench: $*" >&2; }
+
+tmp=""
+pids=()        # processes to stop at exit (track_pid)
+wrk_pid=""
+pg_data=""     # set when this script started a PostgreSQL server (stopped at exit)
+
+bench_setup() { # bench_setup NAME: checks, temp dir, cleanup trap
+  [[ $seconds =~ ^[1-9][0-9]*$ ]] || die "BENCH_SECONDS must be a positive whole number of seconds (got '$seconds')"
+  [ -x "$gazette" ] || die "$gazette not built; run 'make build' (or 'make bench')"
+  if [ -z "${BENCH_DEPS_DONE:-}" ]; then
+    "$here/deps" >&2
+    export BENCH_DEPS_DONE=1
+  fi
+  command -v wrk >/dev/null || die "wrk not found after bench/deps"
+  command -v curl >/dev/null || die "curl not found after bench/deps"
+  tmp=$(mktemp -d "${TMPDIR:-/tmp}/gazette-bench-$1.XXXXXX")
+  trap cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+
+stop() { # stop PID: TERM, wait up to 5 s, then KILL
+  local pid=$1
+  [ -n "$pid" ] || return 0
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+track_pid() { pids+=("$1"); }
+
+cleanup() {
+  local rc=$? p
+  trap - EXIT INT TERM
+  stop "$wrk_pid"
+  for p in "${pids[@]}"; do stop "$p"; done
+  pg_stop
+  [ -n "$tmp" ] && rm -rf "$tmp"
+  exit "$rc"
+}
+
+free_port() { # a loopback TCP port nobody listens on
+  local p
+  if command -v python3 >/dev/null; then
+    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+    return
+  fi
+  for _ in $(seq 100); do
+    p=$((20000 + RANDOM % 40000))
+    (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+  done
+  die "no free loopback port found"
+}
+
+wait_http() { # wait_http URL PID LOG: until URL answers 200, or the server dies / 10 s pass
+  local url=$1 pid=$2 log=$3
+  for _ in $(seq 100); do
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$log" >&2 || true; die "server (pid $pid) exited before $url answered"; }
+    [ "$(curl -s -o /dev/null -w '%{http_code}' "$url" || true)" = 200 ] && return 0
+    sleep 0.1
+  done
+  tail -n 20 "$log" >&2 || true
+  die "$url did not answer 200 within 10 s"
+}
+
+fetch() { # fetch URL FILE: body to FILE, fail unless 200
+  local code
+  code=$(curl -s -o "$2" -w '%{http_code}' "$1") || die "curl $1 failed"
+  [ "$code" = 200 ] || die "$1 answered HTTP $code, expected 200"
+}
+
+# --- gazette --------------------------------------------------------------------------------------
+
+gz() { # gz DB ARGS...: the gazette CLI on DB, output to stdout; on failure shows it and dies
+  local db=$1 out
+  shift
+  out=$("$gazette" --db "$db" "$@" 2>&1) || { echo "$out" >&2; die "gazette --db $db $* failed"; }
+  printf '%s\n' "$out"
+}
+
+serve_pid=""
+serve_port=""
+gazette_serve() { # gazette_serve DB LOG: starts 'gazette serve' on a free port; sets serve_pid, serve_port
+  local db=$1 log=$2
+  serve_port=$(free_port)
+  "$gazette" --db "$db" serve --listen "127.0.0.1:$serve_port" --access-log off >"$log" 2>&1 &
+  serve_pid=$!
+  track_pid "$serve_pid"
+  wait_http "http://127.0.0.1:$serve_port/healthz" "$serve_pid" "$log"
+}
+
+# --- PostgreSQL -----------------------------------------------------------------------------------
+
+pg_port=${BENCH_PG_PORT:-}
+as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
+
+pg_start() { # starts a server in $tmp/pg unless BENCH_PG_PORT names one already running
+  [ -n "$pg_port" ] && return 0
+  local t
+  for t in initdb pg_ctl postgres createdb; do
+    [ -x "$pg_bindir/$t" ] || die "PostgreSQL binary $pg_bindir/$t missing (bench/deps installs postgresql)"
+  done
+  local dir=$tmp/pg
+  mkdir -p "$dir"
+  if [ "$(id -u)" -eq 0 ]; then
+    id postgres >/dev/null 2>&1 || die "running as root and there is no 'postgres' user to run the server as"
+    chmod 0711 "$tmp" # the postgres user must reach $tmp/pg; the rest stays unreadable to it
+    chown postgres: "$dir"
+    as_pg test -w "$dir" || die "the postgres user cannot write $dir (a parent directory closed to it? set TMPDIR)"
+  fi
+  as_pg "$pg_bindir/initdb" -D "$dir/data" --auth=trust -U postgres --encoding=UTF8 --locale=C.UTF-8 \
+    >"$tmp/initdb.log" 2>&1 || { cat "$tmp/initdb.log" >&2; die "initdb failed"; }
+  pg_data=$dir/data
+  local port ok=""
+  for _ in 1 2 3; do # a port taken between free_port and bind: try another
+    port=$(free_port)
+    # fsync and synchronous_commit stay at their defaults (on): every commit is durable.
+    as_pg sh -c "cat >>'$pg_data/postgresql.conf'" <<EOF
+
+# gazette bench (bench/lib.sh)
+listen_addresses = '127.0.0.1'
+port = $port
+unix_socket_directories = '$dir'
+max_connections = 200
+logging_collector = off
+EOF
+    if as_pg "$pg_bindir/pg_ctl" -D "$pg_data" -l "$dir/postgres.log" -w -t 30 start >"$tmp/pg_ctl.log" 2>&1; then
+      ok=1
+      break
+    fi
+    grep -q "could not bind\|already in use" "$dir/postgres.log" 2>/dev/null || break
+  done
+  [ -n "$ok" ] || { cat "$tmp/pg_ctl.log" >&2; tail -n 20 "$dir/postgres.log" >&2 || true; die "PostgreSQL did not start"; }
+  pg_port=$port
+  local s
+  s=$(pg_sql postgres "SHOW fsync") && [ "$s" = on ] || die "PostgreSQL fsync is '$s', expected on"
+  s=$(pg_sql postgres "SHOW synchronous_commit") && [ "$s" = on ] || die "PostgreSQL synchronous_commit is '$s', expected on"
+  say "PostgreSQL $(pg_sql postgres "SHOW server_version") on 127.0.0.1:$pg_port (fsync on, synchronous_commit on)"
+}
+
+pg_stop() { # stops the server this script started (if any)
+  [ -n "$pg_data" ] || return 0
+  if [ -f "$pg_data/postmaster.pid" ]; then
+    as_pg "$pg_bindir/pg_ctl" -D "$pg_data" -m fast -w -t 20 stop >/dev/null 2>&1 \
+      || as_pg "$pg_bindir/pg_ctl" -D "$pg_data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
+  fi
+  pg_data=""
+}
+
+pg_sql() { # pg_sql DBNAME SQL: one value
+  "$pg_bindir/psql" -X -q -t -A -h 127.0.0.1 -p "$pg_port" -U postgres -d "$1" -c "$2" 2>&1
+}
+
+pg_createdb() { # pg_createdb NAME: a new database; prints its URI for --db
+  local name=$1 out
+  out=$("$pg_bindir/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres "$name" 2>&1) \
+    || { echo "$out" >&2; die "createdb $name failed"; }
+  echo "postgresql://postgres@127.0.0.1:$pg_port/$name"
+}
+
+# --- wrk ------------------------------------------------------------------------------------------
+
+# run_wrk NAME OUTFILE [WRK ARGS...]: runs wrk -t -c -d --latency with the extra args; then writes
+# "REQ_PER_S P99_MS" and WARN lines to $tmp/result.
+run_wrk() {
+  local name=$1 out=$2
+  shift 2
+  # In the background + wait, so that Ctrl-C/TERM reach the trap (and stop wrk) at once.
+  wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency "$@" >"$out" 2>&1 &
+  wrk_pid=$!
+  wait "$wrk_pid" || { cat "$out" >&2; die "wrk against $name failed"; }
+  wrk_pid=""
+  awk -v name="$name" '
+    /^Requests\/sec:/ { rps = $2 }
+    /^ +99%/ {
+      v = $2; unit = v; sub(/^[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
+      p99 = v * (unit == "us" ? 0.001 : unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : 0/0)
+    }
+    /Non-2xx or 3xx responses:/ { bad = $NF }
+    /Socket errors:/ { errs = $0; sub(/^ +/, "", errs) }
+    END {
+      if (rps == "" || p99 == "") { print "unparsable" ; exit 1 }
+      printf "%s %.3f\n", rps, p99
+      if (bad != "") printf "WARN %s: %s non-2xx/3xx responses\n", name, bad
+      if (errs != "") printf "WARN %s: %s\n", name, errs
+    }' "$out" >"$tmp/result" || { cat "$out" >&2; die "cannot read wrk output for $name"; }
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
