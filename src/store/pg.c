@@ -398,12 +398,22 @@ static int apply_migrations(store *s)
 
 static const struct store_backend pg_backend;
 
+/* The server's notices (a connection terminated by an administrator…) would otherwise go to
+ * stderr raw; what matters of them is reported through note_unreachable. */
+static void ignore_notice(void *context, const char *message)
+{
+    (void)context, (void)message;
+}
+
 static PGconn *connect_to(const char *uri)
 {
     /* the URI's own parameters win; these only fill in what it leaves out */
     const char *const keys[] = {"connect_timeout", "application_name", "dbname", NULL};
     const char *const values[] = {"3", "gazette", uri, NULL};
-    return PQconnectdbParams(keys, values, 1);
+    PGconn *conn = PQconnectdbParams(keys, values, 1);
+    if (conn)
+        PQsetNoticeProcessor(conn, ignore_notice, NULL);
+    return conn;
 }
 
 static void pg_close(store *s)

@@ -19,6 +19,11 @@ static void log_line(const char *level, const char *fmt, va_list ap)
     m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
     if (m > 0)
         n += (size_t)m < sizeof(line) - n - 1 ? (size_t)m : sizeof(line) - n - 2;
+    for (size_t i = 0; i < n; i++) /* one event, one line: libraries' messages hold newlines */
+        if (line[i] == '\n' || line[i] == '\r')
+            line[i] = ' ';
+    while (n > 0 && line[n - 1] == ' ')
+        n--;
     line[n++] = '\n';
     ssize_t written = write(STDERR_FILENO, line, n);
     (void)written;
