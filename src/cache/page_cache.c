@@ -13,12 +13,12 @@
 #define BUCKET_COUNT 4096 /* a power of two */
 
 struct entry {
-    struct cached_page page;     /* first: a cached_page * points here */
-    atomic_int references;       /* the cache's own plus one per reader */
-    char *key;                   /* owned */
+    struct cached_page page; /* first: a cached_page * points here */
+    atomic_int references;   /* the cache's own plus one per reader */
+    char *key;               /* owned */
     size_t key_len;
-    size_t bytes;                /* what it counts against the bound */
-    long long post_id;           /* the post it shows; 0 for a listing */
+    size_t bytes;      /* what it counts against the bound */
+    long long post_id; /* the post it shows; 0 for a listing */
     uint64_t hash;
     struct entry *bucket_next;   /* chain in its bucket */
     struct entry *newer, *older; /* LRU list */

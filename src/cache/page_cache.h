@@ -12,9 +12,9 @@
  * keep sending it while another thread evicts it. */
 struct cached_page {
     int status;
-    const char *content_type; /* owned by the page */
+    const char *content_type;  /* owned by the page */
     const char *cache_control; /* owned by the page */
-    strview body;             /* owned by the page */
+    strview body;              /* owned by the page */
 };
 
 /* Sets the memory bound (bytes of keys and bodies); call once before threads start. */

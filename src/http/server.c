@@ -150,8 +150,8 @@ static void send_response(h2o_req_t *req, const struct http_response *res)
         add_header(req, H2O_TOKEN_RETRY_AFTER, seconds);
     }
     if (res->cacheable)
-        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0,
-                              NULL, H2O_STRLIT("miss"));
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0, NULL,
+                              H2O_STRLIT("miss"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
                           NULL, H2O_STRLIT("nosniff"));
     req->res.content_length = res->body.len; /* else h2o 2.2.5 sends chunked */
@@ -283,8 +283,9 @@ static bool serve_asset(h2o_req_t *req, strview path)
 static bool has_unlock_cookie(h2o_req_t *req)
 {
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1);
-    return i >= 0 && h2o_strstr(req->headers.entries[i].value.base, req->headers.entries[i].value.len,
-                                H2O_STRLIT("gz_postpass_")) != SIZE_MAX;
+    return i >= 0 &&
+           h2o_strstr(req->headers.entries[i].value.base, req->headers.entries[i].value.len,
+                      H2O_STRLIT("gz_postpass_")) != SIZE_MAX;
 }
 
 static bool serve_cached(h2o_req_t *req, strview key)
@@ -294,8 +295,8 @@ static bool serve_cached(h2o_req_t *req, strview key)
         return false;
     req->res.status = page->status;
     req->res.reason = reason_phrase(page->status);
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL,
-                   page->content_type, strlen(page->content_type));
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, NULL, page->content_type,
+                   strlen(page->content_type));
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
                    page->cache_control, strlen(page->cache_control));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,

@@ -100,8 +100,11 @@ void site_comment_post(struct handler_context *context, const struct http_reques
         .now = context->now,
     };
     bool remember = http_form_get(&form, "remember") != NULL;
-    struct comment_form typed = {.author = in.author, .email = in.email, .url = in.url,
-                                 .comment = in.text, .parent_id = in.parent_id,
+    struct comment_form typed = {.author = in.author,
+                                 .email = in.email,
+                                 .url = in.url,
+                                 .comment = in.text,
+                                 .parent_id = in.parent_id,
                                  .remember = remember};
 
     size_t post_path_len = strlen(req->path) - strlen("comments");

@@ -7,76 +7,73 @@
 
 /* Every operation of store.h that returns a store result, as X(name, parameters, arguments).
  * Reads and writes are listed apart: store.c tells the change hook about writes. */
-#define STORE_READS(X)                                                                         \
-    X(setting_get, (store * s, arena * a, const char *key, const char **value),                \
-      (s, a, key, value))                                                                      \
-    X(setting_list, (store * s, arena * a, struct store_setting * *settings, size_t * count),   \
-      (s, a, settings, count))                                                                 \
-    X(user_find_login, (store * s, arena * a, const char *login, struct store_user *out),      \
-      (s, a, login, out))                                                                      \
-    X(user_list, (store * s, arena * a, struct store_user * *users, size_t * count),           \
-      (s, a, users, count))                                                                    \
-    X(term_find,                                                                               \
-      (store * s, arena * a, const char *taxonomy, const char *slug, struct store_term *out),  \
-      (s, a, taxonomy, slug, out))                                                             \
-    X(term_list, (store * s, arena * a, struct store_term * *terms, size_t * count),           \
-      (s, a, terms, count))                                                                    \
-    X(post_terms,                                                                              \
-      (store * s, arena * a, long long post_id, struct store_term **terms, size_t *count),     \
-      (s, a, post_id, terms, count))                                                           \
-    X(post_term_list, (store * s, arena * a, struct store_post_term * *links, size_t * count), \
-      (s, a, links, count))                                                                    \
-    X(post_get, (store * s, arena * a, long long id, struct store_post *out), (s, a, id, out)) \
-    X(post_find_path, (store * s, arena * a, const char *path, struct store_post *out),        \
-      (s, a, path, out))                                                                       \
-    X(post_find_slug, (store * s, arena * a, const char *slug, struct store_post *out),        \
-      (s, a, slug, out))                                                                       \
-    X(post_find_wp_id, (store * s, arena * a, long long wp_id, struct store_post *out),        \
-      (s, a, wp_id, out))                                                                      \
-    X(post_id_taken, (store * s, long long id, bool *taken), (s, id, taken))                   \
-    X(post_list,                                                                               \
-      (store * s, arena * a, const struct store_post_filter *filter, struct store_post **posts, \
-       size_t *count),                                                                         \
-      (s, a, filter, posts, count))                                                            \
-    X(post_count, (store * s, const struct store_post_filter *filter, long long *count),       \
-      (s, filter, count))                                                                      \
-    X(comment_get, (store * s, arena * a, long long id, struct store_comment *out),            \
-      (s, a, id, out))                                                                         \
-    X(comment_find_wp_id,                                                                      \
-      (store * s, arena * a, long long post_id, long long wp_id, struct store_comment *out),   \
-      (s, a, post_id, wp_id, out))                                                             \
-    X(comment_id_taken, (store * s, long long id, bool *taken), (s, id, taken))                \
-    X(comment_thread,                                                                          \
-      (store * s, arena * a, long long post_id, const char *status,                            \
-       struct store_comment **comments, size_t *count),                                        \
-      (s, a, post_id, status, comments, count))                                                \
-    X(comment_list,                                                                            \
-      (store * s, arena * a, const struct store_comment_filter *filter,                        \
-       struct store_comment **comments, size_t *count),                                        \
-      (s, a, filter, comments, count))                                                         \
-    X(comment_email_approved, (store * s, const char *email, bool *has_approved),              \
-      (s, email, has_approved))                                                                \
+#define STORE_READS(X)                                                                             \
+    X(setting_get, (store * s, arena * a, const char *key, const char **value),                    \
+      (s, a, key, value))                                                                          \
+    X(setting_list, (store * s, arena * a, struct store_setting * *settings, size_t * count),      \
+      (s, a, settings, count))                                                                     \
+    X(user_find_login, (store * s, arena * a, const char *login, struct store_user *out),          \
+      (s, a, login, out))                                                                          \
+    X(user_list, (store * s, arena * a, struct store_user * *users, size_t * count),               \
+      (s, a, users, count))                                                                        \
+    X(term_find,                                                                                   \
+      (store * s, arena * a, const char *taxonomy, const char *slug, struct store_term *out),      \
+      (s, a, taxonomy, slug, out))                                                                 \
+    X(term_list, (store * s, arena * a, struct store_term * *terms, size_t * count),               \
+      (s, a, terms, count))                                                                        \
+    X(post_terms,                                                                                  \
+      (store * s, arena * a, long long post_id, struct store_term **terms, size_t *count),         \
+      (s, a, post_id, terms, count))                                                               \
+    X(post_term_list, (store * s, arena * a, struct store_post_term * *links, size_t * count),     \
+      (s, a, links, count))                                                                        \
+    X(post_get, (store * s, arena * a, long long id, struct store_post *out), (s, a, id, out))     \
+    X(post_find_path, (store * s, arena * a, const char *path, struct store_post *out),            \
+      (s, a, path, out))                                                                           \
+    X(post_find_slug, (store * s, arena * a, const char *slug, struct store_post *out),            \
+      (s, a, slug, out))                                                                           \
+    X(post_find_wp_id, (store * s, arena * a, long long wp_id, struct store_post *out),            \
+      (s, a, wp_id, out))                                                                          \
+    X(post_id_taken, (store * s, long long id, bool *taken), (s, id, taken))                       \
+    X(post_list,                                                                                   \
+      (store * s, arena * a, const struct store_post_filter *filter, struct store_post **posts,    \
+       size_t *count),                                                                             \
+      (s, a, filter, posts, count))                                                                \
+    X(post_count, (store * s, const struct store_post_filter *filter, long long *count),           \
+      (s, filter, count))                                                                          \
+    X(comment_get, (store * s, arena * a, long long id, struct store_comment *out),                \
+      (s, a, id, out))                                                                             \
+    X(comment_find_wp_id,                                                                          \
+      (store * s, arena * a, long long post_id, long long wp_id, struct store_comment *out),       \
+      (s, a, post_id, wp_id, out))                                                                 \
+    X(comment_id_taken, (store * s, long long id, bool *taken), (s, id, taken))                    \
+    X(comment_thread,                                                                              \
+      (store * s, arena * a, long long post_id, const char *status,                                \
+       struct store_comment **comments, size_t *count),                                            \
+      (s, a, post_id, status, comments, count))                                                    \
+    X(comment_list,                                                                                \
+      (store * s, arena * a, const struct store_comment_filter *filter,                            \
+       struct store_comment **comments, size_t *count),                                            \
+      (s, a, filter, comments, count))                                                             \
+    X(comment_email_approved, (store * s, const char *email, bool *has_approved),                  \
+      (s, email, has_approved))                                                                    \
     X(counts, (store * s, struct store_counts * counts), (s, counts))
 
 /* Writes carry a fourth element: which post's pages the write may change (read after the call:
  * it may use the arguments), 0 for none, -1 for any page of the site. */
-#define STORE_WRITES(X)                                                                        \
-    X(setting_set, (store * s, const char *key, const char *value), (s, key, value), -1)       \
-    X(user_insert, (store * s, const struct store_user *user, long long *id), (s, user, id),   \
-      -1)                                                                                      \
-    X(term_insert, (store * s, const struct store_term *term, long long *id), (s, term, id),   \
-      -1)                                                                                      \
-    X(post_term_add, (store * s, long long post_id, long long term_id), (s, post_id, term_id), \
-      post_id)                                                                                 \
-    X(post_insert, (store * s, const struct store_post *post, long long *id), (s, post, id),   \
-      *id)                                                                                     \
-    X(post_set_status, (store * s, long long id, const char *status), (s, id, status), id)     \
-    X(post_set_comments_open, (store * s, long long id, bool open), (s, id, open), id)         \
-    X(comment_insert, (store * s, const struct store_comment *comment, long long *id),         \
-      (s, comment, id), comment->post_id)                                                      \
-    X(comment_set_path, (store * s, long long id, const char *path), (s, id, path), 0)         \
-    X(comment_set_status, (store * s, long long id, const char *status), (s, id, status), -1)  \
-    X(clear, (store * s), (s), -1)                                                             \
+#define STORE_WRITES(X)                                                                            \
+    X(setting_set, (store * s, const char *key, const char *value), (s, key, value), -1)           \
+    X(user_insert, (store * s, const struct store_user *user, long long *id), (s, user, id), -1)   \
+    X(term_insert, (store * s, const struct store_term *term, long long *id), (s, term, id), -1)   \
+    X(post_term_add, (store * s, long long post_id, long long term_id), (s, post_id, term_id),     \
+      post_id)                                                                                     \
+    X(post_insert, (store * s, const struct store_post *post, long long *id), (s, post, id), *id)  \
+    X(post_set_status, (store * s, long long id, const char *status), (s, id, status), id)         \
+    X(post_set_comments_open, (store * s, long long id, bool open), (s, id, open), id)             \
+    X(comment_insert, (store * s, const struct store_comment *comment, long long *id),             \
+      (s, comment, id), comment->post_id)                                                          \
+    X(comment_set_path, (store * s, long long id, const char *path), (s, id, path), 0)             \
+    X(comment_set_status, (store * s, long long id, const char *status), (s, id, status), -1)      \
+    X(clear, (store * s), (s), -1)                                                                 \
     X(defer_constraints, (store * s), (s), 0)
 
 #define STORE_MEMBER(name, parameters, arguments, ...) int(*name) parameters;

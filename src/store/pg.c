@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "store/backend.h"
+#include "store/columns.h"
 #include "store/pg_migrations.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -58,21 +59,7 @@ enum statement_id {
     PG_STATEMENT_COUNT
 };
 
-#define POST_COLUMNS                                                                           \
-    "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"       \
-    " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"               \
-    " p.published_at, p.modified_at, p.comments_open, p.sticky,"                              \
-    " coalesce(u.login, ''), coalesce(u.display_name, ''),"                                    \
-    " (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved'"        \
-    "  AND c.type = 'comment')"                                                                \
-    " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
-
-#define COMMENT_COLUMNS                                                                        \
-    "id, post_id, coalesce(parent_id, 0), coalesce(wp_id, 0), path, depth, author, email,"    \
-    " url, ip, user_agent, body_html, body_source, status, type, held_by, created_at"          \
-    " FROM comments "
-
-#define BUMP(table)                                                                            \
+#define BUMP(table)                                                                                \
     "SELECT setval('" table "_id_seq', greatest((SELECT max(id) FROM " table "), 1))"
 
 static const char *const statement_sql[PG_STATEMENT_COUNT] = {
@@ -120,8 +107,7 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_POST_ID_TAKEN] = "SELECT 1 FROM posts WHERE id = $1",
     [PG_POST_SET_STATUS] = "UPDATE posts SET status = $2 WHERE id = $1",
     [PG_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = $2 WHERE id = $1",
-    [PG_POST_LIST] = "SELECT " POST_COLUMNS
-                     "WHERE ($1::text IS NULL OR p.type = $1::text)"
+    [PG_POST_LIST] = "SELECT " POST_COLUMNS "WHERE ($1::text IS NULL OR p.type = $1::text)"
                      " AND ($2::text IS NULL OR p.status = $2::text)"
                      " ORDER BY CASE WHEN $3::boolean THEN p.sticky ELSE false END DESC,"
                      " p.published_at DESC, p.id DESC LIMIT $4::bigint OFFSET $5::bigint",
@@ -142,8 +128,7 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_COMMENT_SET_STATUS] = "UPDATE comments SET status = $2 WHERE id = $1",
     [PG_COMMENT_THREAD] = "SELECT " COMMENT_COLUMNS "WHERE post_id = $1 AND type = 'comment'"
                           " AND ($2::text IS NULL OR status = $2::text) ORDER BY path",
-    [PG_COMMENT_LIST] = "SELECT " COMMENT_COLUMNS
-                        "WHERE ($1::text IS NULL OR status = $1::text)"
+    [PG_COMMENT_LIST] = "SELECT " COMMENT_COLUMNS "WHERE ($1::text IS NULL OR status = $1::text)"
                         " AND ($2::bigint = 0 OR post_id = $2::bigint)"
                         " ORDER BY created_at DESC, id DESC LIMIT $3::bigint",
     [PG_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = $1"
@@ -156,10 +141,10 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
 };
 
 struct pg_store {
-    struct store base;                    /* first: a store * points here */
-    PGconn *conn;                         /* owned */
-    bool prepared[PG_STATEMENT_COUNT];    /* on this connection (lost at a reconnect) */
-    time_t next_reconnect;                /* no reconnect attempt before this */
+    struct store base;                 /* first: a store * points here */
+    PGconn *conn;                      /* owned */
+    bool prepared[PG_STATEMENT_COUNT]; /* on this connection (lost at a reconnect) */
+    time_t next_reconnect;             /* no reconnect attempt before this */
 };
 
 #define PQ(s) ((struct pg_store *)(s))
@@ -255,13 +240,13 @@ static PGresult *execute(store *s, enum statement_id id, const struct params *p)
         }
         q->prepared[id] = true;
     }
-    PGresult *r = PQexecPrepared(q->conn, name, p ? p->count : 0, p ? p->values : NULL, NULL,
-                                 NULL, 0);
+    PGresult *r =
+        PQexecPrepared(q->conn, name, p ? p->count : 0, p ? p->values : NULL, NULL, NULL, 0);
     ExecStatusType status = PQresultStatus(r);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
         return r;
-    store_fail(s, "%s", PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r)
-                                                    : PQerrorMessage(q->conn));
+    store_fail(s, "%s",
+               PQresultErrorMessage(r)[0] ? PQresultErrorMessage(r) : PQerrorMessage(q->conn));
     PQclear(r);
     if (PQstatus(q->conn) != CONNECTION_OK)
         note_unreachable(PQerrorMessage(q->conn));
@@ -355,7 +340,8 @@ static int apply_migrations(store *s)
 {
     PGconn *conn = PQ(s)->conn;
     /* One node migrates; others starting at the same time wait for its lock. */
-    PGresult *r = PQexec(conn, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
+    PGresult *r =
+        PQexec(conn, "CREATE TABLE IF NOT EXISTS schema_version (version integer NOT NULL)");
     PQclear(r);
     for (;;) {
         r = PQexec(conn, "BEGIN; SELECT pg_advisory_xact_lock(7413570)");
@@ -372,8 +358,9 @@ static int apply_migrations(store *s)
         if (version >= (long long)pg_migration_count) {
             PQclear(PQexec(conn, "COMMIT"));
             if (version > (long long)pg_migration_count)
-                return store_fail(s, "the database has schema version %lld, newer than this "
-                                     "gazette knows (%zu): upgrade gazette",
+                return store_fail(s,
+                                  "the database has schema version %lld, newer than this "
+                                  "gazette knows (%zu): upgrade gazette",
                                   version, pg_migration_count);
             return STORE_OK;
         }
@@ -497,8 +484,8 @@ static void read_setting(PGresult *r, int row, arena *a, void *record)
 
 static int pg_setting_list(store *s, arena *a, struct store_setting **settings, size_t *count)
 {
-    return collect(s, PG_SETTING_LIST, NULL, a, sizeof(**settings), read_setting,
-                   (void **)settings, count);
+    return collect(s, PG_SETTING_LIST, NULL, a, sizeof(**settings), read_setting, (void **)settings,
+                   count);
 }
 
 static void read_user(PGresult *r, int row, arena *a, void *record)
@@ -601,8 +588,8 @@ static void read_post_term(PGresult *r, int row, arena *a, void *record)
 
 static int pg_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count)
 {
-    return collect(s, PG_POST_TERM_LIST, NULL, a, sizeof(**links), read_post_term,
-                   (void **)links, count);
+    return collect(s, PG_POST_TERM_LIST, NULL, a, sizeof(**links), read_post_term, (void **)links,
+                   count);
 }
 
 /* --- posts --- */
@@ -841,8 +828,8 @@ static int pg_comment_thread(store *s, arena *a, long long post_id, const char *
     struct params p = {0};
     param_int(&p, post_id);
     param_text(&p, status);
-    return collect(s, PG_COMMENT_THREAD, &p, a, sizeof(**comments), read_comment,
-                   (void **)comments, count);
+    return collect(s, PG_COMMENT_THREAD, &p, a, sizeof(**comments), read_comment, (void **)comments,
+                   count);
 }
 
 static int pg_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
@@ -855,8 +842,8 @@ static int pg_comment_list(store *s, arena *a, const struct store_comment_filter
         param_int(&p, filter->limit);
     else
         param_text(&p, NULL);
-    return collect(s, PG_COMMENT_LIST, &p, a, sizeof(**comments), read_comment,
-                   (void **)comments, count);
+    return collect(s, PG_COMMENT_LIST, &p, a, sizeof(**comments), read_comment, (void **)comments,
+                   count);
 }
 
 static int pg_comment_email_approved(store *s, const char *email, bool *has_approved)

@@ -3,8 +3,8 @@
  * nodes at commit of every change. */
 #include "store/pg_migrations.h"
 
-#define ALL_CHANGED(table)                                                                     \
-    "CREATE TRIGGER " table "_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " table  \
+#define ALL_CHANGED(table)                                                                         \
+    "CREATE TRIGGER " table "_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON " table      \
     " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();"
 
 const char *const pg_migrations[] = {
@@ -68,17 +68,17 @@ const char *const pg_migrations[] = {
     " BEGIN"
     "  IF TG_OP = 'DELETE' THEN PERFORM pg_notify('gazette_changes', 'post:' || OLD.post_id);"
     "  ELSE PERFORM pg_notify('gazette_changes', 'post:' || NEW.post_id); END IF;"
-    "  RETURN NULL; END $$;"
-    ALL_CHANGED("settings") ALL_CHANGED("users") ALL_CHANGED("terms")
-    ALL_CHANGED("post_terms")
-    "CREATE TRIGGER posts_changed AFTER INSERT OR UPDATE OR DELETE ON posts"
-    " FOR EACH ROW EXECUTE FUNCTION gazette_notify_post();"
-    "CREATE TRIGGER posts_truncated AFTER TRUNCATE ON posts"
-    " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();"
-    "CREATE TRIGGER comments_changed AFTER INSERT OR UPDATE OR DELETE ON comments"
-    " FOR EACH ROW EXECUTE FUNCTION gazette_notify_comment();"
-    "CREATE TRIGGER comments_truncated AFTER TRUNCATE ON comments"
-    " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();",
+    "  RETURN NULL; END $$;" ALL_CHANGED("settings") ALL_CHANGED("users") ALL_CHANGED("terms")
+        ALL_CHANGED(
+            "post_terms") "CREATE TRIGGER posts_changed AFTER INSERT OR UPDATE OR DELETE ON posts"
+                          " FOR EACH ROW EXECUTE FUNCTION gazette_notify_post();"
+                          "CREATE TRIGGER posts_truncated AFTER TRUNCATE ON posts"
+                          " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();"
+                          "CREATE TRIGGER comments_changed AFTER INSERT OR UPDATE OR DELETE ON "
+                          "comments"
+                          " FOR EACH ROW EXECUTE FUNCTION gazette_notify_comment();"
+                          "CREATE TRIGGER comments_truncated AFTER TRUNCATE ON comments"
+                          " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -7,6 +7,7 @@
 
 #include "store/sqlite_migrations.h"
 #include "store/backend.h"
+#include "store/columns.h"
 #include "util/alloc.h"
 
 /* Every statement the store runs, prepared once per connection on first use. */
@@ -58,20 +59,6 @@ enum statement_id {
     SQL_CHANGES_LATEST,
     SQL_STATEMENT_COUNT
 };
-
-#define POST_COLUMNS                                                                               \
-    "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"            \
-    " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"                   \
-    " p.published_at, p.modified_at, p.comments_open, p.sticky,"                                   \
-    " coalesce(u.login, ''), coalesce(u.display_name, ''),"                                        \
-    " (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved'"           \
-    "  AND c.type = 'comment')"                                                                    \
-    " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
-
-#define COMMENT_COLUMNS                                                                            \
-    "id, post_id, coalesce(parent_id, 0), coalesce(wp_id, 0), path, depth, author, email,"         \
-    " url, ip, user_agent, body_html, body_source, status, type, held_by, created_at"              \
-    " FROM comments "
 
 static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_BEGIN] = "BEGIN IMMEDIATE",
@@ -432,7 +419,7 @@ static int sqlite_term_insert(store *s, const struct store_term *term, long long
 }
 
 static int sqlite_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
-                    struct store_term *out)
+                            struct store_term *out)
 {
     sqlite3_stmt *st = statement(s, SQL_TERM_FIND);
     if (!st)
@@ -489,7 +476,7 @@ static void read_term_row(sqlite3_stmt *st, arena *a, void *record)
 }
 
 static int sqlite_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
-                     size_t *count)
+                             size_t *count)
 {
     sqlite3_stmt *st = statement(s, SQL_POST_TERMS);
     if (!st)
@@ -624,7 +611,7 @@ static void bind_post_filter(sqlite3_stmt *st, const struct store_post_filter *f
 }
 
 static int sqlite_post_list(store *s, arena *a, const struct store_post_filter *filter,
-                    struct store_post **posts, size_t *count)
+                            struct store_post **posts, size_t *count)
 {
     sqlite3_stmt *st = statement(s, SQL_POST_LIST);
     if (!st)
@@ -724,7 +711,7 @@ static int sqlite_comment_get(store *s, arena *a, long long id, struct store_com
 }
 
 static int sqlite_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp_id,
-                             struct store_comment *out)
+                                     struct store_comment *out)
 {
     return find_comment(s, a, SQL_COMMENT_FIND_WP_ID, post_id, wp_id, out);
 }
@@ -740,7 +727,7 @@ static int sqlite_comment_set_status(store *s, long long id, const char *status)
 }
 
 static int sqlite_comment_thread(store *s, arena *a, long long post_id, const char *status,
-                         struct store_comment **comments, size_t *count)
+                                 struct store_comment **comments, size_t *count)
 {
     sqlite3_stmt *st = statement(s, SQL_COMMENT_THREAD);
     if (!st)
@@ -752,7 +739,7 @@ static int sqlite_comment_thread(store *s, arena *a, long long post_id, const ch
 }
 
 static int sqlite_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
-                       struct store_comment **comments, size_t *count)
+                               struct store_comment **comments, size_t *count)
 {
     sqlite3_stmt *st = statement(s, SQL_COMMENT_LIST);
     if (!st)
@@ -795,18 +782,17 @@ static void read_post_term(sqlite3_stmt *st, arena *a, void *record)
     out->term_id = sqlite3_column_int64(st, 1);
 }
 
-static int list_all(store *s, enum statement_id id, arena *a, size_t record_size,
-                    row_reader read, void **records, size_t *count)
+static int list_all(store *s, enum statement_id id, arena *a, size_t record_size, row_reader read,
+                    void **records, size_t *count)
 {
     sqlite3_stmt *st = statement(s, id);
     return st ? collect(s, st, a, record_size, read, records, count, "list") : STORE_ERROR;
 }
 
-static int sqlite_setting_list(store *s, arena *a, struct store_setting **settings,
-                               size_t *count)
+static int sqlite_setting_list(store *s, arena *a, struct store_setting **settings, size_t *count)
 {
-    return list_all(s, SQL_SETTING_LIST, a, sizeof(**settings), read_setting,
-                    (void **)settings, count);
+    return list_all(s, SQL_SETTING_LIST, a, sizeof(**settings), read_setting, (void **)settings,
+                    count);
 }
 
 static int sqlite_user_list(store *s, arena *a, struct store_user **users, size_t *count)
@@ -819,8 +805,7 @@ static int sqlite_term_list(store *s, arena *a, struct store_term **terms, size_
     return list_all(s, SQL_TERM_LIST, a, sizeof(**terms), read_term_row, (void **)terms, count);
 }
 
-static int sqlite_post_term_list(store *s, arena *a, struct store_post_term **links,
-                                 size_t *count)
+static int sqlite_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count)
 {
     return list_all(s, SQL_POST_TERM_LIST, a, sizeof(**links), read_post_term, (void **)links,
                     count);
@@ -833,10 +818,9 @@ static int sqlite_counts(store *s, struct store_counts *counts)
         return STORE_ERROR;
     int rc = step_one(s, st, "count rows");
     if (rc == STORE_OK)
-        *counts = (struct store_counts){
-            sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-            sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-            sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
+        *counts = (struct store_counts){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                                        sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+                                        sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5)};
     sqlite3_reset(st);
     return rc;
 }
@@ -880,8 +864,8 @@ static long long latest_change(store *s)
  * microseconds to read; only then is the change feed (written by triggers) read, to learn
  * which posts changed. Ten polls a second bound how stale another process's write leaves a
  * cached page. */
-static void sqlite_watch(store *s, void (*changed)(void *context, long long post_id),
-                         void *context, volatile sig_atomic_t *stop)
+static void sqlite_watch(store *s, void (*changed)(void *context, long long post_id), void *context,
+                         volatile sig_atomic_t *stop)
 {
     long long data_version = -1, seen = latest_change(s);
     while (!*stop) {

@@ -1,14 +1,14 @@
 /* sqlite_migrations.c: schema versions of the SQLite store; append, never edit a released one. */
 #include "store/sqlite_migrations.h"
 
-#define CHANGED(name, event, post)                                                             \
-    "CREATE TRIGGER " name " AFTER " event " BEGIN"                                            \
-    " INSERT INTO changes (post_id, version) VALUES (" post ","                                 \
-    " (SELECT coalesce(max(version), 0) + 1 FROM changes))"                                    \
+#define CHANGED(name, event, post)                                                                 \
+    "CREATE TRIGGER " name " AFTER " event " BEGIN"                                                \
+    " INSERT INTO changes (post_id, version) VALUES (" post ","                                    \
+    " (SELECT coalesce(max(version), 0) + 1 FROM changes))"                                        \
     " ON CONFLICT (post_id) DO UPDATE SET version = excluded.version; END;"
-#define CHANGED_ALL(table)                                                                     \
-    CHANGED(table "_inserted", "INSERT ON " table, "-1")                                       \
-    CHANGED(table "_updated", "UPDATE ON " table, "-1")                                        \
+#define CHANGED_ALL(table)                                                                         \
+    CHANGED(table "_inserted", "INSERT ON " table, "-1")                                           \
+    CHANGED(table "_updated", "UPDATE ON " table, "-1")                                            \
     CHANGED(table "_deleted", "DELETE ON " table, "-1")
 
 const char *const sqlite_migrations[] = {
@@ -59,14 +59,15 @@ const char *const sqlite_migrations[] = {
      * pages a write touched (post_id -1: anything), with an increasing version. Triggers
      * write it, so every writer is seen, the sqlite3 shell included. */
     "CREATE TABLE changes (post_id INTEGER PRIMARY KEY, version INTEGER NOT NULL);"
-    "CREATE INDEX changes_version ON changes (version);"
-    CHANGED("posts_inserted", "INSERT ON posts", "NEW.id")
-    CHANGED("posts_updated", "UPDATE ON posts", "NEW.id")
-    CHANGED("posts_deleted", "DELETE ON posts", "OLD.id")
-    CHANGED("comments_inserted", "INSERT ON comments", "NEW.post_id")
-    CHANGED("comments_updated", "UPDATE ON comments", "NEW.post_id")
-    CHANGED("comments_deleted", "DELETE ON comments", "OLD.post_id")
-    CHANGED_ALL("settings") CHANGED_ALL("users") CHANGED_ALL("terms") CHANGED_ALL("post_terms"),
+    "CREATE INDEX changes_version ON changes (version);" CHANGED("posts_inserted",
+                                                                 "INSERT ON posts", "NEW.id")
+        CHANGED("posts_updated", "UPDATE ON posts", "NEW.id")
+            CHANGED("posts_deleted", "DELETE ON posts", "OLD.id")
+                CHANGED("comments_inserted", "INSERT ON comments", "NEW.post_id")
+                    CHANGED("comments_updated", "UPDATE ON comments", "NEW.post_id")
+                        CHANGED("comments_deleted", "DELETE ON comments", "OLD.post_id")
+                            CHANGED_ALL("settings") CHANGED_ALL("users") CHANGED_ALL("terms")
+                                CHANGED_ALL("post_terms"),
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

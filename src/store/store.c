@@ -70,18 +70,18 @@ static void changed(store *s, long long scope)
         change_hook(change_hook_context, scope);
 }
 
-#define DISPATCH_READ(name, parameters, arguments)                                             \
-    int store_##name parameters                                                                \
-    {                                                                                          \
-        return s->backend->name arguments;                                                     \
+#define DISPATCH_READ(name, parameters, arguments)                                                 \
+    int store_##name parameters                                                                    \
+    {                                                                                              \
+        return s->backend->name arguments;                                                         \
     }
-#define DISPATCH_WRITE(name, parameters, arguments, scope)                                     \
-    int store_##name parameters                                                                \
-    {                                                                                          \
-        int rc = s->backend->name arguments;                                                   \
-        if (rc == STORE_OK)                                                                    \
-            changed(s, scope);                                                                 \
-        return rc;                                                                             \
+#define DISPATCH_WRITE(name, parameters, arguments, scope)                                         \
+    int store_##name parameters                                                                    \
+    {                                                                                              \
+        int rc = s->backend->name arguments;                                                       \
+        if (rc == STORE_OK)                                                                        \
+            changed(s, scope);                                                                     \
+        return rc;                                                                                 \
     }
 STORE_READS(DISPATCH_READ)
 STORE_WRITES(DISPATCH_WRITE)

@@ -29,10 +29,10 @@ enum store_result {
 typedef struct store store;
 
 struct store_user {
-    long long id;             /* an insert with id 0 lets the store choose */
+    long long id; /* an insert with id 0 lets the store choose */
     const char *login, *display_name, *email;
-    const char *role; /* "admin", "editor", "author" */
-    bool disabled;    /* imported authors are disabled until given a password */
+    const char *role;          /* "admin", "editor", "author" */
+    bool disabled;             /* imported authors are disabled until given a password */
     const char *password_hash; /* "" for none */
 };
 
