@@ -34,9 +34,9 @@ struct http_response {
     const char *cache_control;
     const char *set_cookie[HTTP_MAX_SET_COOKIES];
     size_t set_cookie_count;
-    int retry_after;          /* seconds, for a 503; 0 = no Retry-After header */
-    bool cacheable;           /* the same for every anonymous reader: the page cache may keep it */
-    long long cache_post_id;  /* the post a cacheable page shows; 0 for a listing */
+    int retry_after;         /* seconds, for a 503; 0 = no Retry-After header */
+    bool cacheable;          /* the same for every anonymous reader: the page cache may keep it */
+    long long cache_post_id; /* the post a cacheable page shows; 0 for a listing */
 };
 
 /* What a worker thread lends its handlers: its own store connection and the shared theme. */
