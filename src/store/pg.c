@@ -144,7 +144,8 @@ struct pg_store {
     struct store base;                 /* first: a store * points here */
     PGconn *conn;                      /* owned */
     bool prepared[PG_STATEMENT_COUNT]; /* on this connection (lost at a reconnect) */
-    time_t next_reconnect;             /* no reconnect attempt before this */
+    time_t next_reconnect;             /* no reconnect attempt before this… */
+    int failed_in_epoch;               /* …unless another connection got through since */
 };
 
 #define PQ(s) ((struct pg_store *)(s))
@@ -152,6 +153,8 @@ struct pg_store {
 /* Whether the database was last seen unreachable: the log says so once per outage, not once
  * per request, from whichever thread noticed first. */
 static atomic_int database_unreachable;
+/* Counts the outages survived: a connection that failed in an earlier epoch retries at once. */
+static atomic_int reachable_epoch;
 
 static void note_unreachable(const char *why)
 {
@@ -162,8 +165,10 @@ static void note_unreachable(const char *why)
 
 static void note_reachable(void)
 {
-    if (atomic_exchange(&database_unreachable, 0) == 1)
+    if (atomic_exchange(&database_unreachable, 0) == 1) {
+        atomic_fetch_add(&reachable_epoch, 1);
         log_info("PostgreSQL reachable again");
+    }
 }
 
 /* A connection usable now, reconnecting at most once a second. */
@@ -173,13 +178,14 @@ static bool connected(store *s)
     if (PQstatus(q->conn) == CONNECTION_OK)
         return true;
     time_t now = time(NULL);
-    if (now < q->next_reconnect) {
+    if (now < q->next_reconnect && q->failed_in_epoch == atomic_load(&reachable_epoch)) {
         store_fail(s, "PostgreSQL is unreachable");
         return false;
     }
     PQreset(q->conn);
     if (PQstatus(q->conn) != CONNECTION_OK) {
         q->next_reconnect = now + 1;
+        q->failed_in_epoch = atomic_load(&reachable_epoch);
         store_fail(s, "PostgreSQL is unreachable: %s", PQerrorMessage(q->conn));
         note_unreachable(PQerrorMessage(q->conn));
         return false;
