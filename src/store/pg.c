@@ -171,10 +171,21 @@ static void note_reachable(void)
     }
 }
 
+/* An idle connection the server closed meanwhile (a restart) has its goodbye waiting on the
+ * socket: reading it now marks the connection bad before a statement is lost on it. */
+static void notice_closed_connection(struct pg_store *q)
+{
+    struct pollfd ready = {.fd = PQsocket(q->conn), .events = POLLIN};
+    if (ready.fd >= 0 && poll(&ready, 1, 0) > 0)
+        PQconsumeInput(q->conn);
+}
+
 /* A connection usable now, reconnecting at most once a second. */
 static bool connected(store *s)
 {
     struct pg_store *q = PQ(s);
+    if (!s->in_transaction && PQstatus(q->conn) == CONNECTION_OK)
+        notice_closed_connection(q);
     if (PQstatus(q->conn) == CONNECTION_OK)
         return true;
     time_t now = time(NULL);
