@@ -78,7 +78,7 @@ char *post_slugify(arena *a, const char *title)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)title[i];
         if (is_apostrophe(title, i, n)) {
-            i += c == '\'' ? 0 : 2; /* apostrophes vanish: "Zelensky’s" gives "zelenskys" */
+            i += c == '\'' ? 0 : 2; /* apostrophes vanish: "Tolstoy’s" gives "tolstoys" */
             continue;
         }
         char out = 0;
