@@ -53,6 +53,7 @@ static void entry_unref(struct entry *e)
     free(e->key);
     free((char *)e->page.content_type);
     free((char *)e->page.cache_control);
+    free((char *)e->page.content_disposition);
     free((char *)e->page.body.ptr);
     free(e);
 }
@@ -131,17 +132,19 @@ uint64_t page_cache_generation(void)
     return generation;
 }
 
-void page_cache_put(strview key, uint64_t generation, long long post_id, int status,
-                    const char *content_type, const char *cache_control, strview body)
+void page_cache_put(strview key, uint64_t generation, long long post_id,
+                    const struct cached_page *page)
 {
-    size_t bytes = sizeof(struct entry) + key.len + body.len;
+    size_t bytes = sizeof(struct entry) + key.len + page->body.len;
     if (bytes > cache.max_bytes / 4)
         return;
     struct entry *e = xcalloc(1, sizeof(*e));
-    e->page.status = status;
-    e->page.content_type = xstrdup(content_type);
-    e->page.cache_control = xstrdup(cache_control);
-    e->page.body = (strview){xstrndup(body.ptr, body.len), body.len};
+    e->page.status = page->status;
+    e->page.content_type = xstrdup(page->content_type);
+    e->page.cache_control = xstrdup(page->cache_control);
+    e->page.content_disposition =
+        page->content_disposition ? xstrdup(page->content_disposition) : NULL;
+    e->page.body = (strview){xstrndup(page->body.ptr, page->body.len), page->body.len};
     e->key = xstrndup(key.ptr, key.len);
     e->key_len = key.len;
     e->bytes = bytes;

@@ -12,9 +12,10 @@
  * keep sending it while another thread evicts it. */
 struct cached_page {
     int status;
-    const char *content_type;  /* owned by the page */
-    const char *cache_control; /* owned by the page */
-    strview body;              /* owned by the page */
+    const char *content_type;        /* owned by the page */
+    const char *cache_control;       /* owned by the page */
+    const char *content_disposition; /* owned by the page; NULL for none */
+    strview body;                    /* owned by the page */
 };
 
 /* Sets the memory bound (bytes of keys and bodies); call once before threads start. */
@@ -30,12 +31,13 @@ void page_cache_release(const struct cached_page *page);
 /* The generation to pass to page_cache_put: read it before reading the store for a page. */
 uint64_t page_cache_generation(void);
 
-/* Stores a copy of a response under `key`, unless anything was invalidated since
- * `generation` was read (the page may hold stale data then). `post_id` is the post the page
- * shows, 0 for a page listing posts (front page, archives, feeds). Evicts the least recently
- * used pages to stay within the bound; a page larger than a quarter of it is not kept. */
-void page_cache_put(strview key, uint64_t generation, long long post_id, int status,
-                    const char *content_type, const char *cache_control, strview body);
+/* Stores a copy of `page` (its strings and body are copied) under `key`, unless anything was
+ * invalidated since `generation` was read (the page may hold stale data then). `post_id` is the
+ * post the page shows, 0 for a page listing posts (front page, archives, feeds). Evicts the
+ * least recently used pages to stay within the bound; a page larger than a quarter of it is
+ * not kept. */
+void page_cache_put(strview key, uint64_t generation, long long post_id,
+                    const struct cached_page *page);
 
 /* Drops the pages a change to post `post_id` may make stale: its own pages and every listing
  * page; -1 drops every page. Safe from any thread. */

@@ -14,8 +14,9 @@ const struct cli_command cli_commands[] = {
      "serve [--listen ADDR:PORT] [--threads N] [--workers N] [--access-log FILE|-|off]",
      "serve the site over HTTP (default 127.0.0.1:8080)"},
     {"import", cli_import, "import wxr FILE", "import a WordPress export (WXR 1.0-1.2)"},
-    {"render", cli_render, "render text|html POST [--out FILE]",
-     "print an article as plain text or as its HTML page"},
+    {"render", cli_render,
+     "render text|html|print|pdf POST [--out FILE] [--comments] [--paper a4|letter]",
+     "an article as plain text, its HTML page, its print page or a PDF"},
     {"post", cli_post,
      "post list | show POST | new FILE.md | publish POST | close POST | open POST",
      "list, show, create and change posts (POST: id, slug or permalink)"},
@@ -23,6 +24,9 @@ const struct cli_command cli_commands[] = {
      "comment list [--status pending|approved|spam|trash] [--post POST] | approve ID | "
      "unapprove ID | spam ID | trash ID",
      "list and moderate comments"},
+    {"mail", cli_mail, "mail queue | retry ID",
+     "list the mail outbox (id, status, created, recipient, attempts, next try, last error); "
+     "requeue a message"},
     {"copy", cli_copy, "copy --from FILE|URI --to FILE|URI [--replace]",
      "copy a whole site between stores (SQLite file, postgresql:// URI), verified by counts"},
     {"set", cli_set, "set KEY VALUE", "change a setting (see gazette.1 for the keys)"},

@@ -1,4 +1,5 @@
-/* render.c: `gazette render text|html POST [--out FILE]`: the same code as the web pages. */
+/* render.c: `gazette render text|html|print|pdf POST [--out FILE] [--comments] [--paper P]`:
+ * the same code as the web pages. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -25,15 +26,25 @@ int cli_render(const struct cli_globals *globals, int argc, char **argv)
 {
     if (cli_wants_help("render", argc, argv))
         return CLI_OK;
-    const char *out_path = NULL;
-    if (argc == 5 && strcmp(argv[3], "--out") == 0)
-        out_path = argv[4];
-    else if (argc != 3)
+    if (argc < 3)
         return cli_usage("render", "expected a format and a POST");
-    const char *format = argv[1];
-    if (strcmp(format, "text") != 0 && strcmp(format, "html") != 0)
-        return cli_usage("render", "unknown format '%s' (text or html; print and pdf come later)",
-                         format);
+    const char *format = argv[1], *reference = argv[2], *out_path = NULL, *paper = NULL;
+    struct print_options options = {.comments = false, .images = true, .size = "normal"};
+    if (strcmp(format, "text") != 0 && strcmp(format, "html") != 0 &&
+        strcmp(format, "print") != 0 && strcmp(format, "pdf") != 0)
+        return cli_usage("render", "unknown format '%s' (text, html, print or pdf)", format);
+    for (int i = 3; i < argc; i++) {
+        if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+            out_path = argv[++i];
+        else if (strcmp(argv[i], "--comments") == 0)
+            options.comments = true;
+        else if (strcmp(argv[i], "--paper") == 0 && i + 1 < argc) {
+            paper = argv[++i];
+            if (strcmp(paper, "a4") != 0 && strcmp(paper, "letter") != 0)
+                return cli_usage("render", "--paper takes a4 or letter");
+        } else
+            return cli_usage("render", "unknown or incomplete option '%s'", argv[i]);
+    }
     store *s = cli_open_store(globals);
     if (!s)
         return CLI_FAILED;
@@ -42,10 +53,10 @@ int cli_render(const struct cli_globals *globals, int argc, char **argv)
     template_set *theme = NULL;
     int rc = CLI_FAILED;
     struct store_post post;
-    int found = post_resolve(s, &a, argv[2], &post);
+    int found = post_resolve(s, &a, reference, &post);
     if (found != STORE_OK) {
         cli_fail(found == STORE_ERROR ? "%s" : "no post '%s'",
-                 found == STORE_ERROR ? store_error(s) : argv[2]);
+                 found == STORE_ERROR ? store_error(s) : reference);
         goto out;
     }
     struct article_view view;
@@ -53,16 +64,25 @@ int cli_render(const struct cli_globals *globals, int argc, char **argv)
         cli_fail("%s", store_error(s));
         goto out;
     }
+    struct site_view site = {settings_get(s, &a, "site.title"),
+                             settings_get(s, &a, "site.description"),
+                             settings_get(s, &a, "site.url")};
+    int made = 0;
     if (strcmp(format, "text") == 0)
         render_article_text(&view, &out);
-    else {
-        theme = template_load_dir(cli_theme_dir(), &error);
-        struct site_view site = {settings_get(s, &a, "site.title"),
-                                 settings_get(s, &a, "site.description")};
-        if (!theme || render_article_page(theme, &a, &site, &view, &out, &error) != 0) {
-            cli_fail("%s", buf_cstr(&error));
-            goto out;
-        }
+    else if (strcmp(format, "pdf") == 0)
+        made = render_article_pdf(&a, &site, &view, &options,
+                                  paper ? paper : settings_get(s, &a, "print.paper"), &out,
+                                  &error);
+    else if (!(theme = template_load_dir(cli_theme_dir(), &error)))
+        made = -1;
+    else if (strcmp(format, "html") == 0)
+        made = render_article_page(theme, &a, &site, &view, &out, &error);
+    else
+        made = render_print_page(theme, &a, &site, &view, &options, NULL, NULL, &out, &error);
+    if (made != 0) {
+        cli_fail("%s", buf_cstr(&error));
+        goto out;
     }
     rc = write_output(out_path, &out);
 out:

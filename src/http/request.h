@@ -32,6 +32,7 @@ struct http_response {
     buf body;                 /* the job owns it; freed after sending */
     const char *location;     /* for redirects */
     const char *cache_control;
+    const char *content_disposition; /* e.g. for a PDF's file name; NULL for none */
     const char *set_cookie[HTTP_MAX_SET_COOKIES];
     size_t set_cookie_count;
     int retry_after;         /* seconds, for a 503; 0 = no Retry-After header */

@@ -13,6 +13,10 @@ static const struct route routes[] = {
     {"GET", ROUTE_PREFIX, "/page/", site_front, ROLE_ANYONE, false, 0},
     {"POST", ROUTE_SUFFIX, "/comments", site_comment_post, ROLE_ANYONE, false, COMMENT_BODY_MAX},
     {"POST", ROUTE_SUFFIX, "/password", site_post_password, ROLE_ANYONE, false, 4096},
+    {"GET", ROUTE_SUFFIX, "/print/", site_print, ROLE_ANYONE, false, 0},
+    {"GET", ROUTE_SUFFIX, "/pdf/", site_pdf, ROLE_ANYONE, false, 0},
+    {"GET", ROUTE_SUFFIX, "/email/", site_email_form, ROLE_ANYONE, false, 0},
+    {"POST", ROUTE_SUFFIX, "/email/", site_email_send, ROLE_ANYONE, false, 8192},
     {"GET", ROUTE_ANY, "", site_article, ROLE_ANYONE, false, 0},
 };
 

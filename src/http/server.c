@@ -19,6 +19,7 @@
 
 #include "cache/page_cache.h"
 #include "http/routes.h"
+#include "mail/sender.h"
 #include "model/secret.h"
 #include "render/template.h"
 #include "site/site.h"
@@ -142,6 +143,8 @@ static void send_response(h2o_req_t *req, const struct http_response *res)
     if (res->location)
         add_header(req, H2O_TOKEN_LOCATION, res->location);
     add_header(req, H2O_TOKEN_CACHE_CONTROL, res->cache_control ? res->cache_control : "no-cache");
+    if (res->content_disposition)
+        add_header(req, H2O_TOKEN_CONTENT_DISPOSITION, res->content_disposition);
     for (size_t i = 0; i < res->set_cookie_count; i++)
         add_header(req, H2O_TOKEN_SET_COOKIE, res->set_cookie[i]);
     if (res->retry_after > 0) {
@@ -186,11 +189,13 @@ static void *worker_main(void *arg)
         struct handler_context context = {s, server.theme, (long long)time(NULL)};
         job->route->handler(&context, &job->request, &job->response);
         const struct http_response *res = &job->response;
-        if (res->cacheable && (res->status == 0 || res->status == 200))
-            page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, 200,
-                           res->content_type ? res->content_type : "text/html; charset=utf-8",
-                           res->cache_control ? res->cache_control : "no-cache",
-                           (strview){res->body.ptr, res->body.len});
+        if (res->cacheable && (res->status == 0 || res->status == 200)) {
+            struct cached_page page = {
+                200, res->content_type ? res->content_type : "text/html; charset=utf-8",
+                res->cache_control ? res->cache_control : "no-cache", res->content_disposition,
+                (strview){res->body.ptr, res->body.len}};
+            page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, &page);
+        }
         h2o_multithread_send_message(&job->owner->receiver, &job->message);
     }
     store_close(s);
@@ -299,6 +304,9 @@ static bool serve_cached(h2o_req_t *req, strview key)
                    strlen(page->content_type));
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CACHE_CONTROL, NULL,
                    page->cache_control, strlen(page->cache_control));
+    if (page->content_disposition)
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_DISPOSITION, NULL,
+                       page->content_disposition, strlen(page->content_disposition));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
                           NULL, H2O_STRLIT("nosniff"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0, NULL,
@@ -358,7 +366,7 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
         r->body = (strview){arena_strndup(a, req->entity.base, req->entity.len), req->entity.len};
     else
         r->body = (strview){"", 0};
-    r->host = header_copy(a, req, H2O_TOKEN_HOST);
+    r->host = arena_strndup(a, req->authority.base, req->authority.len); /* h2o keeps Host here */
     r->origin = header_copy_named(a, req, "origin");
     r->referer = header_copy(a, req, H2O_TOKEN_REFERER);
     r->cookie = header_copy(a, req, H2O_TOKEN_COOKIE);
@@ -607,6 +615,8 @@ int http_serve(const struct http_server_options *o, buf *error)
     for (; workers_started < o->workers; workers_started++)
         pthread_create(&worker_threads[workers_started], NULL, worker_main,
                        stores[workers_started]);
+    if (mail_sender_start(o->db_location, &stop_requested, error) != 0)
+        goto out;
     pthread_create(&watcher, NULL, watcher_main, watch_store);
     watching = true;
     for (; loops_started < o->loops; loops_started++)
@@ -626,6 +636,7 @@ out:
         pthread_join(worker_threads[i], NULL);
     for (int i = workers_started; stores && i < o->workers; i++)
         store_close(stores[i]); /* workers close their own */
+    mail_sender_stop();
     if (watching)
         pthread_join(watcher, NULL); /* it has seen stop_requested and closes its store */
     else

@@ -29,6 +29,16 @@ const struct setting_spec settings_table[] = {
     {"http.timeout_s", "10", "int:1:3600", "header deadline and keep-alive idle timeout"},
     {"http.max_body_kb", "1024", "int:1:1048576", "largest request body accepted, in KiB"},
     {"cache.max_mb", "64", "int:1:65536", "memory for the page cache, in MiB"},
+    {"print.paper", "a4", "a4|letter", "paper size of PDFs and print pages"},
+    {"mail.smtp_url", "", "text",
+     "SMTP server for mail, e.g. smtp://127.0.0.1:25 or smtps://mail.example.org (empty: no mail)"},
+    {"mail.from", "", "text", "sender address of the site's mail, e.g. news@example.org"},
+    {"mail.user", "", "text", "SMTP user name (empty: no login)"},
+    {"mail.password", "", "text", "SMTP password"},
+    {"mail.limit_per_ip_hour", "10", "int:0:100000",
+     "articles one client address may email in an hour (0: none)"},
+    {"mail.limit_per_recipient_hour", "3", "int:0:100000",
+     "articles one recipient may be sent in an hour (0: none)"},
     {NULL, NULL, NULL, NULL},
 };
 

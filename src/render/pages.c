@@ -117,6 +117,53 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     return template_render(theme, "article", d, out, error);
 }
 
+/* The permalink as an absolute URL when the site's address is known. */
+static const char *absolute(arena *a, const struct site_view *site, const char *path)
+{
+    return site->url && *site->url ? arena_printf(a, "%s%s", site->url, path) : path;
+}
+
+int render_print_page(const template_set *theme, arena *a, const struct site_view *site,
+                      const struct article_view *view, const struct print_options *options,
+                      const char *note_from, const char *note, buf *out, buf *error)
+{
+    const struct store_post *post = &view->post;
+    template_data *d = template_data_new(a);
+    set_site(d, site);
+    set_post_summary(d, a, post);
+    template_set_str(d, "permalink_url", absolute(a, site, post->path));
+    template_set_html(d, "content", post->body_html);
+    template_set_str(d, "size", options->size);
+    template_set_bool(d, "images", options->images);
+    template_set_bool(d, "show_comments", options->comments);
+    template_set_str(d, "note_from", note_from);
+    template_set_str(d, "note", note);
+    if (options->comments) {
+        add_comments(d, a, view);
+        template_set_bool(d, "has_comments", view->comment_count > 0);
+    }
+    return template_render(theme, "print", d, out, error);
+}
+
+int render_email_page(const template_set *theme, arena *a, const struct site_view *site,
+                      const struct store_post *post, const struct email_form *form, buf *out,
+                      buf *error)
+{
+    template_data *d = template_data_new(a);
+    set_site(d, site);
+    template_set_str(d, "page_title", arena_printf(a, "Email: %s", post->title));
+    set_post_summary(d, a, post);
+    template_set_str(d, "form_action", arena_printf(a, "%semail/", post->path));
+    template_set_str(d, "form_to", form->to);
+    template_set_str(d, "form_name", form->name);
+    template_set_str(d, "form_email", form->email);
+    template_set_str(d, "form_note", form->note);
+    template_set_str(d, "notice", form->notice);
+    for (size_t i = 0; i < form->error_count; i++)
+        template_set_str(template_add_item(d, "form_errors"), "message", form->errors[i]);
+    return template_render(theme, "email", d, out, error);
+}
+
 int render_front_page(const template_set *theme, arena *a, const struct site_view *site,
                       const struct front_view *view, buf *out, buf *error)
 {

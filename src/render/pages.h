@@ -14,6 +14,7 @@
 /* Site-wide values every page shows. Borrowed strings. */
 struct site_view {
     const char *title, *description;
+    const char *url; /* the public base URL without a trailing '/', for absolute links */
 };
 
 /* Each appends a page to `out` and returns 0, or -1 with a message in `error` (a template
@@ -33,6 +34,36 @@ int render_front_page(const template_set *theme, arena *a, const struct site_vie
 /* An error page: status line words and a sentence for a person. */
 int render_error_page(const template_set *theme, arena *a, const struct site_view *site, int status,
                       const char *title, const char *message, buf *out, buf *error);
+
+/* What a reader chose for the print page (and the PDF and email made from it). */
+struct print_options {
+    bool comments;    /* the approved comments, numbered and nested */
+    bool images;      /* false drops images */
+    const char *size; /* "small", "normal", "large" */
+};
+
+/* The print-friendly page: one self-contained HTML page (styles inside) with the site name,
+ * title, byline, absolute permalink, the article and, if asked, the comments. `note_from` and
+ * `note`, when not NULL, head the page with who sent it (the email's HTML part). */
+int render_print_page(const template_set *theme, arena *a, const struct site_view *site,
+                      const struct article_view *view, const struct print_options *options,
+                      const char *note_from, const char *note, buf *out, buf *error);
+
+/* The article (and, per options, its comments) as a PDF on `paper` ("a4" or "letter"). */
+int render_article_pdf(arena *a, const struct site_view *site, const struct article_view *view,
+                       const struct print_options *options, const char *paper, buf *out,
+                       buf *error);
+
+/* The email form of an article, with what was typed and what is wrong (or a notice). */
+struct email_form {
+    const char *to, *name, *email, *note;
+    const char *const *errors;
+    size_t error_count;
+    const char *notice; /* "Sent…", shown instead of the form's errors */
+};
+int render_email_page(const template_set *theme, arena *a, const struct site_view *site,
+                      const struct store_post *post, const struct email_form *form, buf *out,
+                      buf *error);
 
 /* A page that says why a comment could not be taken now (the database is unreachable) and
  * shows the comment form again with what the reader typed, posting to `action`. */

@@ -11,16 +11,6 @@
 
 #define REMEMBER_SECONDS (365 * 86400)
 
-/* Cross-site form posts are refused when the browser says where the form came from. Cached
- * pages cannot hold per-reader tokens, so the comment form is checked by Origin. */
-static bool same_origin(const struct http_request *req)
-{
-    if (!*req->origin || strcmp(req->origin, "null") == 0)
-        return !*req->origin;
-    const char *host = strstr(req->origin, "://");
-    return host && strcmp(host + 3, req->host) == 0;
-}
-
 static void remember_reader(const struct http_request *req, struct http_response *res,
                             bool remember, const char *author, const char *email, const char *url)
 {
@@ -51,7 +41,7 @@ static long long parent_id(const char *text)
 static void retry_later(struct handler_context *context, const struct http_request *req,
                         struct http_response *res, const struct comment_form *form)
 {
-    struct site_view site = {"gazette", ""};
+    struct site_view site = {"gazette", "", ""};
     site_view_load(context, req->arena, &site);
     buf error = {0};
     buf_reset(&res->body);
@@ -73,7 +63,7 @@ void site_comment_post(struct handler_context *context, const struct http_reques
                        struct http_response *res)
 {
     arena *a = req->arena;
-    if (!same_origin(req)) {
+    if (!site_same_origin(req)) {
         site_error(context, req, res, 403, "Forbidden",
                    "This form was sent from another site, so it was not accepted.");
         return;

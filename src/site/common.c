@@ -14,6 +14,7 @@ void site_view_load(struct handler_context *context, arena *a, struct site_view 
 {
     site->title = settings_get(context->store, a, "site.title");
     site->description = settings_get(context->store, a, "site.description");
+    site->url = settings_get(context->store, a, "site.url");
 }
 
 int site_find_public_post(struct handler_context *context, arena *a, const char *path,
@@ -87,7 +88,7 @@ void site_render_article(struct handler_context *context, const struct http_requ
 void site_error(struct handler_context *context, const struct http_request *req,
                 struct http_response *res, int status, const char *title, const char *message)
 {
-    struct site_view site = {"gazette", ""};
+    struct site_view site = {"gazette", "", ""};
     if (context->store)
         site_view_load(context, req->arena, &site);
     buf_reset(&res->body);
@@ -113,4 +114,14 @@ void site_healthz(struct handler_context *context, const struct http_request *re
     res->content_type = "text/plain; charset=utf-8";
     res->cache_control = "no-store";
     buf_puts(&res->body, "ok\n");
+}
+
+bool site_same_origin(const struct http_request *req)
+{
+    if (!*req->origin)
+        return true; /* not sent: an older browser, a script, a test; the body limits apply */
+    if (strcmp(req->origin, "null") == 0)
+        return false;
+    const char *host = strstr(req->origin, "://");
+    return host && strcmp(host + 3, req->host) == 0;
 }

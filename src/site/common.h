@@ -16,6 +16,10 @@ int site_find_public_post(struct handler_context *context, arena *a, const char 
 bool site_post_unlocked(struct handler_context *context, const struct http_request *req,
                         const struct store_post *post);
 
+/* Cross-site form posts are refused when the browser says where the form came from (Origin).
+ * Cached pages cannot hold per-reader tokens, so the public forms are checked this way. */
+bool site_same_origin(const struct http_request *req);
+
 /* Renders an article page (with form values/errors) into `res` with `status`. */
 void site_render_article(struct handler_context *context, const struct http_request *req,
                          struct http_response *res, int status, struct article_view *view);

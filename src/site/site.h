@@ -13,6 +13,14 @@ void site_comment_post(struct handler_context *context, const struct http_reques
                        struct http_response *res); /* POST PERMALINK/comments */
 void site_post_password(struct handler_context *context, const struct http_request *req,
                         struct http_response *res); /* POST PERMALINK/password */
+void site_print(struct handler_context *context, const struct http_request *req,
+                struct http_response *res); /* GET PERMALINK/print/ */
+void site_pdf(struct handler_context *context, const struct http_request *req,
+              struct http_response *res); /* GET PERMALINK/pdf/ */
+void site_email_form(struct handler_context *context, const struct http_request *req,
+                     struct http_response *res); /* GET PERMALINK/email/ */
+void site_email_send(struct handler_context *context, const struct http_request *req,
+                     struct http_response *res); /* POST PERMALINK/email/ */
 void site_healthz(struct handler_context *context, const struct http_request *req,
                   struct http_response *res); /* GET /healthz, answered on the loop */
 

@@ -18,4 +18,9 @@
     " url, ip, user_agent, body_html, body_source, status, type, held_by, created_at"              \
     " FROM comments "
 
+/* An outbox message: 13 columns, read by read_mail. */
+#define MAIL_COLUMNS                                                                           \
+    "id, coalesce(post_id, 0), created_at, status, sender, recipient, client_ip, message,"    \
+    " attempts, next_attempt_at, claimed_at, sent_at, last_error FROM outbox "
+
 #endif

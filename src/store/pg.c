@@ -56,6 +56,15 @@ enum statement_id {
     PG_COUNTS,
     PG_CLEAR,
     PG_DEFER_CONSTRAINTS,
+    PG_MAIL_INSERT,
+    PG_MAIL_DUE,
+    PG_MAIL_CLAIM,
+    PG_MAIL_FINISH,
+    PG_MAIL_RELEASE,
+    PG_MAIL_REQUEUE,
+    PG_MAIL_LIST,
+    PG_MAIL_GET,
+    PG_MAIL_RECENT,
     PG_STATEMENT_COUNT
 };
 
@@ -136,8 +145,27 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_COUNTS] = "SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM users),"
                   " (SELECT count(*) FROM terms), (SELECT count(*) FROM posts),"
                   " (SELECT count(*) FROM post_terms), (SELECT count(*) FROM comments)",
-    [PG_CLEAR] = "TRUNCATE comments, post_terms, posts, terms, users, settings",
+    [PG_CLEAR] = "TRUNCATE outbox, comments, post_terms, posts, terms, users, settings",
     [PG_DEFER_CONSTRAINTS] = "SET CONSTRAINTS ALL DEFERRED",
+    [PG_MAIL_INSERT] = "INSERT INTO outbox (post_id, created_at, status, sender, recipient,"
+                       " client_ip, message, attempts, next_attempt_at)"
+                       " VALUES (nullif($1::bigint, 0), $2, 'queued', $3, $4, $5, $6, 0, $7)"
+                       " RETURNING id",
+    [PG_MAIL_DUE] = "SELECT " MAIL_COLUMNS "WHERE status = 'queued' AND next_attempt_at <= $1"
+                    " ORDER BY next_attempt_at, id LIMIT $2",
+    [PG_MAIL_CLAIM] = "UPDATE outbox SET status = 'sending', claimed_at = $2"
+                      " WHERE id = $1 AND status = 'queued'",
+    [PG_MAIL_FINISH] = "UPDATE outbox SET status = $2, attempts = $3, next_attempt_at = $4,"
+                       " sent_at = $5, last_error = $6, claimed_at = 0 WHERE id = $1",
+    [PG_MAIL_RELEASE] = "UPDATE outbox SET status = 'queued', claimed_at = 0"
+                        " WHERE status = 'sending' AND claimed_at < $1",
+    [PG_MAIL_REQUEUE] = "UPDATE outbox SET status = 'queued', next_attempt_at = $2, claimed_at = 0"
+                        " WHERE id = $1 AND status IN ('queued', 'failed')",
+    [PG_MAIL_LIST] = "SELECT " MAIL_COLUMNS "ORDER BY id DESC",
+    [PG_MAIL_GET] = "SELECT " MAIL_COLUMNS "WHERE id = $1",
+    [PG_MAIL_RECENT] = "SELECT (SELECT count(*) FROM outbox WHERE client_ip = $1"
+                       " AND created_at >= $3), (SELECT count(*) FROM outbox"
+                       " WHERE recipient = $2 AND created_at >= $3)",
 };
 
 struct pg_store {
@@ -895,6 +923,114 @@ static int pg_clear(store *s)
 static int pg_defer_constraints(store *s)
 {
     return run(s, PG_DEFER_CONSTRAINTS, NULL);
+}
+
+/* --- the mail outbox --- */
+
+static void read_mail(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_mail *m = record;
+    m->id = number(r, row, 0);
+    m->post_id = number(r, row, 1);
+    m->created_at = number(r, row, 2);
+    m->status = text(r, row, 3, a);
+    m->sender = text(r, row, 4, a);
+    m->recipient = text(r, row, 5, a);
+    m->client_ip = text(r, row, 6, a);
+    m->message = text(r, row, 7, a);
+    m->attempts = (int)number(r, row, 8);
+    m->next_attempt_at = number(r, row, 9);
+    m->claimed_at = number(r, row, 10);
+    m->sent_at = number(r, row, 11);
+    m->last_error = text(r, row, 12, a);
+}
+
+static int pg_mail_insert(store *s, const struct store_mail *m, long long *id)
+{
+    struct params p = {0};
+    param_int(&p, m->post_id);
+    param_int(&p, m->created_at);
+    param_text(&p, m->sender);
+    param_text(&p, m->recipient);
+    param_text(&p, or_empty(m->client_ip));
+    param_text(&p, m->message);
+    param_int(&p, m->next_attempt_at);
+    return insert_returning(s, PG_MAIL_INSERT, &p, id, 0, PG_MAIL_INSERT);
+}
+
+static int pg_mail_due(store *s, arena *a, long long now, int limit, struct store_mail **mails,
+                       size_t *count)
+{
+    struct params p = {0};
+    param_int(&p, now);
+    param_int(&p, limit);
+    return collect(s, PG_MAIL_DUE, &p, a, sizeof(**mails), read_mail, (void **)mails, count);
+}
+
+static int pg_mail_claim(store *s, long long id, long long now, bool *claimed)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    param_int(&p, now);
+    int rc = update(s, PG_MAIL_CLAIM, &p);
+    *claimed = rc == STORE_OK;
+    return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
+static int pg_mail_finish(store *s, long long id, const char *status, int attempts,
+                          long long next_attempt_at, long long sent_at, const char *last_error)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    param_text(&p, status);
+    param_int(&p, attempts);
+    param_int(&p, next_attempt_at);
+    param_int(&p, sent_at);
+    param_text(&p, or_empty(last_error));
+    return run(s, PG_MAIL_FINISH, &p);
+}
+
+static int pg_mail_release(store *s, long long before)
+{
+    struct params p = {0};
+    param_int(&p, before);
+    return run(s, PG_MAIL_RELEASE, &p);
+}
+
+static int pg_mail_requeue(store *s, long long id, long long now)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    param_int(&p, now);
+    return update(s, PG_MAIL_REQUEUE, &p);
+}
+
+static int pg_mail_list(store *s, arena *a, struct store_mail **mails, size_t *count)
+{
+    return collect(s, PG_MAIL_LIST, NULL, a, sizeof(**mails), read_mail, (void **)mails, count);
+}
+
+static int pg_mail_get(store *s, arena *a, long long id, struct store_mail *out)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    return find_one(s, PG_MAIL_GET, &p, a, read_mail, out);
+}
+
+static int pg_mail_recent(store *s, const char *client_ip, const char *recipient, long long since,
+                          long long *by_client, long long *by_recipient)
+{
+    struct params p = {0};
+    param_text(&p, client_ip);
+    param_text(&p, recipient);
+    param_int(&p, since);
+    PGresult *r = execute(s, PG_MAIL_RECENT, &p);
+    if (!r)
+        return STORE_ERROR;
+    *by_client = number(r, 0, 0);
+    *by_recipient = number(r, 0, 1);
+    PQclear(r);
+    return STORE_OK;
 }
 
 /* LISTENs on its own connection; a reconnect counts as a change, since notifications sent

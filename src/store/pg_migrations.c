@@ -68,17 +68,33 @@ const char *const pg_migrations[] = {
     " BEGIN"
     "  IF TG_OP = 'DELETE' THEN PERFORM pg_notify('gazette_changes', 'post:' || OLD.post_id);"
     "  ELSE PERFORM pg_notify('gazette_changes', 'post:' || NEW.post_id); END IF;"
-    "  RETURN NULL; END $$;" ALL_CHANGED("settings") ALL_CHANGED("users") ALL_CHANGED("terms")
-        ALL_CHANGED(
-            "post_terms") "CREATE TRIGGER posts_changed AFTER INSERT OR UPDATE OR DELETE ON posts"
-                          " FOR EACH ROW EXECUTE FUNCTION gazette_notify_post();"
-                          "CREATE TRIGGER posts_truncated AFTER TRUNCATE ON posts"
-                          " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();"
-                          "CREATE TRIGGER comments_changed AFTER INSERT OR UPDATE OR DELETE ON "
-                          "comments"
-                          " FOR EACH ROW EXECUTE FUNCTION gazette_notify_comment();"
-                          "CREATE TRIGGER comments_truncated AFTER TRUNCATE ON comments"
-                          " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();",
+    "  RETURN NULL; END $$;"
+    /* clang-format off */
+    ALL_CHANGED("settings") ALL_CHANGED("users") ALL_CHANGED("terms") ALL_CHANGED("post_terms")
+    /* clang-format on */
+    "CREATE TRIGGER posts_changed AFTER INSERT OR UPDATE OR DELETE ON posts"
+    " FOR EACH ROW EXECUTE FUNCTION gazette_notify_post();"
+    "CREATE TRIGGER posts_truncated AFTER TRUNCATE ON posts"
+    " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();"
+    "CREATE TRIGGER comments_changed AFTER INSERT OR UPDATE OR DELETE ON comments"
+    " FOR EACH ROW EXECUTE FUNCTION gazette_notify_comment();"
+    "CREATE TRIGGER comments_truncated AFTER TRUNCATE ON comments"
+    " FOR EACH STATEMENT EXECUTE FUNCTION gazette_notify_all();",
+
+    /* 2: the mail outbox (see sqlite_migrations.c). */
+    "CREATE SEQUENCE outbox_id_seq;"
+    "CREATE TABLE outbox ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('outbox_id_seq'),"
+    "  post_id bigint REFERENCES posts(id) ON DELETE SET NULL DEFERRABLE,"
+    "  created_at bigint NOT NULL,"
+    "  status text NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),"
+    "  sender text NOT NULL, recipient text NOT NULL, client_ip text NOT NULL DEFAULT '',"
+    "  message text NOT NULL, attempts integer NOT NULL DEFAULT 0,"
+    "  next_attempt_at bigint NOT NULL, claimed_at bigint NOT NULL DEFAULT 0,"
+    "  sent_at bigint NOT NULL DEFAULT 0, last_error text NOT NULL DEFAULT '');"
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
+    "CREATE INDEX outbox_by_ip ON outbox (client_ip, created_at);"
+    "CREATE INDEX outbox_by_recipient ON outbox (recipient, created_at);",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

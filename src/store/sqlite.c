@@ -57,6 +57,16 @@ enum statement_id {
     SQL_DATA_VERSION,
     SQL_CHANGES_SINCE,
     SQL_CHANGES_LATEST,
+    SQL_CLEAR_OUTBOX,
+    SQL_MAIL_INSERT,
+    SQL_MAIL_DUE,
+    SQL_MAIL_CLAIM,
+    SQL_MAIL_FINISH,
+    SQL_MAIL_RELEASE,
+    SQL_MAIL_REQUEUE,
+    SQL_MAIL_LIST,
+    SQL_MAIL_GET,
+    SQL_MAIL_RECENT,
     SQL_STATEMENT_COUNT
 };
 
@@ -134,6 +144,25 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_DATA_VERSION] = "PRAGMA data_version",
     [SQL_CHANGES_SINCE] = "SELECT post_id, version FROM changes WHERE version > ?1",
     [SQL_CHANGES_LATEST] = "SELECT coalesce(max(version), 0) FROM changes",
+    [SQL_CLEAR_OUTBOX] = "DELETE FROM outbox",
+    [SQL_MAIL_INSERT] = "INSERT INTO outbox (post_id, created_at, status, sender, recipient,"
+                        " client_ip, message, attempts, next_attempt_at)"
+                        " VALUES (nullif(?1, 0), ?2, 'queued', ?3, ?4, ?5, ?6, 0, ?7)",
+    [SQL_MAIL_DUE] = "SELECT " MAIL_COLUMNS "WHERE status = 'queued' AND next_attempt_at <= ?1"
+                     " ORDER BY next_attempt_at, id LIMIT ?2",
+    [SQL_MAIL_CLAIM] = "UPDATE outbox SET status = 'sending', claimed_at = ?2"
+                       " WHERE id = ?1 AND status = 'queued'",
+    [SQL_MAIL_FINISH] = "UPDATE outbox SET status = ?2, attempts = ?3, next_attempt_at = ?4,"
+                        " sent_at = ?5, last_error = ?6, claimed_at = 0 WHERE id = ?1",
+    [SQL_MAIL_RELEASE] = "UPDATE outbox SET status = 'queued', claimed_at = 0"
+                         " WHERE status = 'sending' AND claimed_at < ?1",
+    [SQL_MAIL_REQUEUE] = "UPDATE outbox SET status = 'queued', next_attempt_at = ?2, claimed_at = 0"
+                         " WHERE id = ?1 AND status IN ('queued', 'failed')",
+    [SQL_MAIL_LIST] = "SELECT " MAIL_COLUMNS "ORDER BY id DESC",
+    [SQL_MAIL_GET] = "SELECT " MAIL_COLUMNS "WHERE id = ?1",
+    [SQL_MAIL_RECENT] = "SELECT (SELECT count(*) FROM outbox WHERE client_ip = ?1"
+                        " AND created_at >= ?3), (SELECT count(*) FROM outbox"
+                        " WHERE recipient = ?2 AND created_at >= ?3)",
 };
 
 struct sqlite_store {
@@ -827,7 +856,7 @@ static int sqlite_counts(store *s, struct store_counts *counts)
 
 static int sqlite_clear(store *s)
 {
-    static const enum statement_id order[] = {SQL_CLEAR_COMMENTS, SQL_CLEAR_POST_TERMS,
+    static const enum statement_id order[] = {SQL_CLEAR_OUTBOX,   SQL_CLEAR_COMMENTS, SQL_CLEAR_POST_TERMS,
                                               SQL_CLEAR_POSTS,    SQL_CLEAR_TERMS,
                                               SQL_CLEAR_USERS,    SQL_CLEAR_SETTINGS};
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
@@ -898,6 +927,129 @@ static void sqlite_watch(store *s, void (*changed)(void *context, long long post
         if (rc != SQLITE_DONE)
             changed(context, -1); /* could not read what changed: assume anything did */
     }
+}
+
+/* --- the mail outbox --- */
+
+static void read_mail(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_mail *m = record;
+    m->id = sqlite3_column_int64(st, 0);
+    m->post_id = sqlite3_column_int64(st, 1);
+    m->created_at = sqlite3_column_int64(st, 2);
+    m->status = column_text(st, a, 3);
+    m->sender = column_text(st, a, 4);
+    m->recipient = column_text(st, a, 5);
+    m->client_ip = column_text(st, a, 6);
+    m->message = column_text(st, a, 7);
+    m->attempts = sqlite3_column_int(st, 8);
+    m->next_attempt_at = sqlite3_column_int64(st, 9);
+    m->claimed_at = sqlite3_column_int64(st, 10);
+    m->sent_at = sqlite3_column_int64(st, 11);
+    m->last_error = column_text(st, a, 12);
+}
+
+static int sqlite_mail_insert(store *s, const struct store_mail *m, long long *id)
+{
+    sqlite3_stmt *st = statement(s, SQL_MAIL_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, m->post_id);
+    sqlite3_bind_int64(st, 2, m->created_at);
+    bind_text(st, 3, m->sender);
+    bind_text(st, 4, m->recipient);
+    bind_text(st, 5, m->client_ip ? m->client_ip : "");
+    bind_text(st, 6, m->message);
+    sqlite3_bind_int64(st, 7, m->next_attempt_at);
+    return run_insert(s, st, "queue mail", id);
+}
+
+static int sqlite_mail_due(store *s, arena *a, long long now, int limit, struct store_mail **mails,
+                           size_t *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_MAIL_DUE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, now);
+    sqlite3_bind_int(st, 2, limit);
+    return collect(s, st, a, sizeof(**mails), read_mail, (void **)mails, count, "due mail");
+}
+
+static int sqlite_mail_claim(store *s, long long id, long long now, bool *claimed)
+{
+    sqlite3_stmt *st = statement(s, SQL_MAIL_CLAIM);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = run(s, st, "claim mail");
+    *claimed = rc == STORE_OK && sqlite3_changes(DB(s)) == 1;
+    return rc;
+}
+
+static int sqlite_mail_finish(store *s, long long id, const char *status, int attempts,
+                              long long next_attempt_at, long long sent_at, const char *last_error)
+{
+    sqlite3_stmt *st = statement(s, SQL_MAIL_FINISH);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    bind_text(st, 2, status);
+    sqlite3_bind_int(st, 3, attempts);
+    sqlite3_bind_int64(st, 4, next_attempt_at);
+    sqlite3_bind_int64(st, 5, sent_at);
+    bind_text(st, 6, last_error ? last_error : "");
+    return run(s, st, "finish mail");
+}
+
+static int sqlite_mail_release(store *s, long long before)
+{
+    sqlite3_stmt *st = statement(s, SQL_MAIL_RELEASE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, before);
+    return run(s, st, "release mail");
+}
+
+static int sqlite_mail_requeue(store *s, long long id, long long now)
+{
+    return update_by_id(s, SQL_MAIL_REQUEUE, id, NULL, now, "requeue mail");
+}
+
+static int sqlite_mail_list(store *s, arena *a, struct store_mail **mails, size_t *count)
+{
+    return list_all(s, SQL_MAIL_LIST, a, sizeof(**mails), read_mail, (void **)mails, count);
+}
+
+static int sqlite_mail_get(store *s, arena *a, long long id, struct store_mail *out)
+{
+    sqlite3_stmt *st = statement(s, SQL_MAIL_GET);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = step_one(s, st, "find mail");
+    if (rc == STORE_OK)
+        read_mail(st, a, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sqlite_mail_recent(store *s, const char *client_ip, const char *recipient,
+                              long long since, long long *by_client, long long *by_recipient)
+{
+    sqlite3_stmt *st = statement(s, SQL_MAIL_RECENT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, client_ip);
+    bind_text(st, 2, recipient);
+    sqlite3_bind_int64(st, 3, since);
+    int rc = step_one(s, st, "count recent mail");
+    if (rc == STORE_OK) {
+        *by_client = sqlite3_column_int64(st, 0);
+        *by_recipient = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc;
 }
 
 #define SQLITE_OPERATION(name, parameters, arguments, ...) .name = sqlite_##name,

@@ -59,15 +59,30 @@ const char *const sqlite_migrations[] = {
      * pages a write touched (post_id -1: anything), with an increasing version. Triggers
      * write it, so every writer is seen, the sqlite3 shell included. */
     "CREATE TABLE changes (post_id INTEGER PRIMARY KEY, version INTEGER NOT NULL);"
-    "CREATE INDEX changes_version ON changes (version);" CHANGED("posts_inserted",
-                                                                 "INSERT ON posts", "NEW.id")
-        CHANGED("posts_updated", "UPDATE ON posts", "NEW.id")
-            CHANGED("posts_deleted", "DELETE ON posts", "OLD.id")
-                CHANGED("comments_inserted", "INSERT ON comments", "NEW.post_id")
-                    CHANGED("comments_updated", "UPDATE ON comments", "NEW.post_id")
-                        CHANGED("comments_deleted", "DELETE ON comments", "OLD.post_id")
-                            CHANGED_ALL("settings") CHANGED_ALL("users") CHANGED_ALL("terms")
-                                CHANGED_ALL("post_terms"),
+    "CREATE INDEX changes_version ON changes (version);"
+    /* clang-format off */
+    CHANGED("posts_inserted", "INSERT ON posts", "NEW.id")
+    CHANGED("posts_updated", "UPDATE ON posts", "NEW.id")
+    CHANGED("posts_deleted", "DELETE ON posts", "OLD.id")
+    CHANGED("comments_inserted", "INSERT ON comments", "NEW.post_id")
+    CHANGED("comments_updated", "UPDATE ON comments", "NEW.post_id")
+    CHANGED("comments_deleted", "DELETE ON comments", "OLD.post_id")
+    CHANGED_ALL("settings") CHANGED_ALL("users") CHANGED_ALL("terms") CHANGED_ALL("post_terms"),
+    /* clang-format on */
+
+    /* 2: the mail outbox: a message is committed here before the reader's answer, and a sender
+     * thread delivers it. claimed_at marks a delivery in progress (queued -> sending). */
+    "CREATE TABLE outbox ("
+    "  id INTEGER PRIMARY KEY, post_id INTEGER REFERENCES posts(id) ON DELETE SET NULL,"
+    "  created_at INTEGER NOT NULL,"
+    "  status TEXT NOT NULL CHECK (status IN ('queued', 'sending', 'sent', 'failed')),"
+    "  sender TEXT NOT NULL, recipient TEXT NOT NULL, client_ip TEXT NOT NULL DEFAULT '',"
+    "  message TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,"
+    "  next_attempt_at INTEGER NOT NULL, claimed_at INTEGER NOT NULL DEFAULT 0,"
+    "  sent_at INTEGER NOT NULL DEFAULT 0, last_error TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
+    "CREATE INDEX outbox_by_ip ON outbox (client_ip, created_at);"
+    "CREATE INDEX outbox_by_recipient ON outbox (recipient, created_at);",
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

@@ -84,6 +84,20 @@ struct store_post_term {
     long long post_id, term_id;
 };
 
+/* A message in the mail outbox. */
+struct store_mail {
+    long long id, post_id;
+    long long created_at;
+    const char *status;    /* queued, sending, sent, failed */
+    const char *sender;    /* envelope sender address */
+    const char *recipient; /* one address */
+    const char *client_ip; /* who asked for it (rate limits) */
+    const char *message;   /* the whole MIME message */
+    int attempts;
+    long long next_attempt_at, claimed_at, sent_at;
+    const char *last_error;
+};
+
 /* Rows per table, for `gazette copy` to verify what it wrote. */
 struct store_counts {
     long long settings, users, terms, posts, post_terms, comments;
@@ -178,6 +192,25 @@ int store_comment_thread(store *s, arena *a, long long post_id, const char *stat
 int store_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
                        struct store_comment **comments, size_t *count);
 int store_comment_email_approved(store *s, const char *email, bool *has_approved);
+
+/* The mail outbox. store_mail_claim moves a due message from queued to sending (claimed_at =
+ * now) only if it still is queued, so one node sends it; *claimed says whether it did.
+ * store_mail_finish records an attempt's outcome. store_mail_release puts messages claimed
+ * before `before` back in the queue (a sender that died mid-delivery). store_mail_requeue
+ * puts a failed or queued message back, due now. */
+int store_mail_insert(store *s, const struct store_mail *mail, long long *id);
+int store_mail_due(store *s, arena *a, long long now, int limit, struct store_mail **mails,
+                   size_t *count);
+int store_mail_claim(store *s, long long id, long long now, bool *claimed);
+int store_mail_finish(store *s, long long id, const char *status, int attempts,
+                      long long next_attempt_at, long long sent_at, const char *last_error);
+int store_mail_release(store *s, long long before);
+int store_mail_requeue(store *s, long long id, long long now);
+int store_mail_list(store *s, arena *a, struct store_mail **mails, size_t *count); /* newest first */
+int store_mail_get(store *s, arena *a, long long id, struct store_mail *out);
+/* Messages created since `since` for this client address and for this recipient. */
+int store_mail_recent(store *s, const char *client_ip, const char *recipient, long long since,
+                      long long *by_client, long long *by_recipient);
 
 /* Whole-site operations for `gazette copy`. store_clear deletes all site data (inside the
  * caller's transaction); store_defer_constraints postpones foreign-key checks to the commit of

@@ -73,6 +73,13 @@ static const char *const all_keys[] = {
     "http.timeout_s",
     "http.max_body_kb",
     "cache.max_mb",
+    "print.paper",
+    "mail.smtp_url",
+    "mail.from",
+    "mail.user",
+    "mail.password",
+    "mail.limit_per_ip_hour",
+    "mail.limit_per_recipient_hour",
 };
 
 static void test_table_is_complete(void **state)

@@ -1,0 +1,1544 @@
+/* pdf.c: an article as a PDF: gumbo walk into styled blocks, pango layout, pagination, cairo. */
+#include "render/pdf.h"
+
+#include <cairo-pdf.h>
+#include <cairo.h>
+#include <gumbo.h>
+#include <pango/pangocairo.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/alloc.h"
+#include "util/arena.h"
+
+#define PDF_MM (72.0 / 25.4) /* points per millimetre */
+#define PDF_MAX_INDENT_LEVELS 8 /* deeper nesting is not indented further */
+
+/* The look of a kind of paragraph. Sizes and spaces are in ems of the body size. */
+enum pdf_style {
+    PDF_STYLE_BODY,
+    PDF_STYLE_H1,
+    PDF_STYLE_H2,
+    PDF_STYLE_H3,
+    PDF_STYLE_H4, /* also h5, h6 */
+    PDF_STYLE_QUOTE,
+    PDF_STYLE_FOOTNOTE,
+    PDF_STYLE_CAPTION,
+    PDF_STYLE_PRE,
+    PDF_STYLE_IMAGE,
+    PDF_STYLE_TABLE_ROW,
+    PDF_STYLE_SITE,
+    PDF_STYLE_TITLE,
+    PDF_STYLE_BYLINE,
+    PDF_STYLE_PERMALINK,
+    PDF_STYLE_COMMENT_HEAD,
+    PDF_STYLE_COMMENT_BODY,
+    PDF_STYLE_RULE, /* a horizontal line, no text */
+    PDF_STYLE_COUNT,
+};
+
+#define PDF_SERIF "DejaVu Serif"
+#define PDF_SANS "DejaVu Sans"
+#define PDF_MONO "DejaVu Sans Mono"
+
+struct pdf_style_spec {
+    const char *family;  /* fontconfig family */
+    double scale;        /* font size relative to the body size */
+    bool bold;           /* weight bold */
+    bool italic;         /* style italic */
+    double before;       /* space above, ems of the body size */
+    double after;        /* space below, ems of the body size */
+    double line_spacing; /* pango line-spacing factor */
+    double grey;         /* text colour, 0 black .. 1 white */
+    bool keep;           /* kept on the page of the block after it */
+    bool splittable;     /* may be broken across pages */
+};
+
+static const struct pdf_style_spec pdf_styles[PDF_STYLE_COUNT] = {
+    [PDF_STYLE_BODY] = {PDF_SERIF, 1.0, false, false, 0, 0.7, 1.2, 0.07, false, true},
+    [PDF_STYLE_H1] = {PDF_SANS, 1.55, true, false, 1.4, 0.5, 1.05, 0, true, false},
+    [PDF_STYLE_H2] = {PDF_SANS, 1.3, true, false, 1.3, 0.45, 1.05, 0, true, false},
+    [PDF_STYLE_H3] = {PDF_SANS, 1.12, true, false, 1.1, 0.4, 1.05, 0, true, false},
+    [PDF_STYLE_H4] = {PDF_SANS, 1.0, true, false, 1.0, 0.35, 1.05, 0, true, false},
+    [PDF_STYLE_QUOTE] = {PDF_SERIF, 0.95, false, true, 0, 0.6, 1.2, 0.15, false, true},
+    [PDF_STYLE_FOOTNOTE] = {PDF_SERIF, 0.8, false, false, 0, 0.45, 1.15, 0.15, false, true},
+    [PDF_STYLE_CAPTION] = {PDF_SANS, 0.8, false, false, 0, 0.8, 1.1, 0.3, false, true},
+    [PDF_STYLE_PRE] = {PDF_MONO, 0.8, false, false, 0.2, 0.9, 1.1, 0.07, false, true},
+    [PDF_STYLE_IMAGE] = {PDF_SERIF, 0.9, false, true, 0, 0.7, 1.2, 0.35, false, false},
+    [PDF_STYLE_TABLE_ROW] = {PDF_SERIF, 0.9, false, false, 0, 0.3, 1.15, 0.07, false, false},
+    [PDF_STYLE_SITE] = {PDF_SANS, 0.8, false, false, 0, 0.5, 1.0, 0.4, true, false},
+    [PDF_STYLE_TITLE] = {PDF_SANS, 2.0, true, false, 0, 0.45, 1.0, 0, true, false},
+    [PDF_STYLE_BYLINE] = {PDF_SANS, 0.9, false, false, 0, 0.2, 1.0, 0.25, true, false},
+    [PDF_STYLE_PERMALINK] = {PDF_SANS, 0.75, false, false, 0, 0.6, 1.0, 0.4, true, false},
+    [PDF_STYLE_COMMENT_HEAD] = {PDF_SANS, 0.85, true, false, 1.0, 0.25, 1.0, 0.1, true, false},
+    [PDF_STYLE_COMMENT_BODY] = {PDF_SERIF, 0.92, false, false, 0, 0.5, 1.2, 0.07, false, true},
+    [PDF_STYLE_RULE] = {PDF_SANS, 1.0, false, false, 0, 1.4, 1.0, 0.6, false, false},
+};
+
+static const double pdf_body_sizes[] = {[PDF_TEXT_NORMAL] = 11.0,
+                                        [PDF_TEXT_SMALL] = 9.5,
+                                        [PDF_TEXT_LARGE] = 13.0};
+
+static const double pdf_link_rgb[3] = {0.08, 0.27, 0.55};
+
+/* A link inside a block: bytes [start, end) of its text go to uri. */
+struct pdf_link {
+    unsigned start, end; /* byte range in the block's text */
+    const char *uri;     /* absolute when it could be made so (arena) */
+};
+
+/* One paragraph-like unit of the document, laid out as one PangoLayout. */
+struct pdf_block {
+    enum pdf_style style;     /* look */
+    double indent;            /* left indent, points from the left margin */
+    double right_indent;      /* right indent, points from the right margin */
+    const char *text;         /* UTF-8 (arena); NULL for a rule */
+    size_t len;               /* bytes in text */
+    PangoAttrList *attrs;     /* inline styles (owned; NULL for none) */
+    struct pdf_link *links;   /* arena array */
+    size_t link_count;        /* entries in links */
+    const char *marker;       /* list marker drawn before the first line (arena) or NULL */
+    int heading_level;        /* 1-6 for an outline entry, 0 otherwise */
+    unsigned quote_id;        /* the outermost quote it is in, 0 for none */
+    double quote_x;           /* where that quote's bar is drawn */
+    bool keep_with_next;      /* never the last block of a page */
+    double space_before;      /* points */
+    double space_after;       /* points */
+    PangoLayout *layout;      /* owned; NULL for a rule */
+    PangoLayout *marker_view; /* owned; NULL without a marker */
+    int line_count;           /* lines in layout (1 for a rule) */
+    double *line_top;         /* per line, points from the top of the layout (arena) */
+    double *line_bottom;      /* per line, likewise */
+};
+
+/* A run of lines of one block on one page. */
+struct pdf_slice {
+    size_t block; /* index in pdf_doc.blocks */
+    int first;    /* first line */
+    int end;      /* one past the last line */
+    int page;     /* 1-based */
+    double y;     /* top of the first line on the page, points */
+};
+
+/* The state of one render_pdf call; everything is released at its end. */
+struct pdf_doc {
+    const struct pdf_article *article; /* the caller's */
+    arena arena;                       /* texts, links, line tables */
+    PangoContext *context;             /* from this thread's font map (owned reference) */
+    PangoFontDescription *fonts[PDF_STYLE_COUNT]; /* owned */
+    double body_size;                  /* points */
+    double page_width, page_height;    /* points */
+    double margin_left, margin_right;  /* points */
+    double margin_top, text_bottom;    /* text area top and bottom, points from the top */
+    struct pdf_block *blocks;          /* in reading order (xrealloc) */
+    size_t block_count, block_cap;     /* used and allocated */
+    struct pdf_slice *slices;          /* in reading order (xrealloc) */
+    size_t slice_count, slice_cap;     /* used and allocated */
+    int page_count;                    /* after pagination */
+    unsigned next_quote_id;            /* ids for quotes, from 1 */
+    const char *base_url;              /* article url when absolute, else NULL */
+};
+
+static double pdf_em(const struct pdf_doc *doc, double ems)
+{
+    return ems * doc->body_size;
+}
+
+/* ---- strings ---- */
+
+/* A copy of `s` (NULL is "") that is valid UTF-8, in the arena. */
+static const char *pdf_valid_text(struct pdf_doc *doc, const char *s)
+{
+    if (!s)
+        return "";
+    if (g_utf8_validate(s, -1, NULL))
+        return s;
+    char *valid = g_utf8_make_valid(s, -1);
+    char *copy = arena_strdup(&doc->arena, valid);
+    g_free(valid);
+    return copy;
+}
+
+/* Appends a number with two decimals and a '.' whatever the locale (cairo's attribute
+ * parser wants '.'). */
+static void pdf_put_number(buf *b, double value)
+{
+    long hundredths = (long)(value * 100.0 + (value < 0 ? -0.5 : 0.5));
+    if (hundredths < 0) {
+        buf_putc(b, '-');
+        hundredths = -hundredths;
+    }
+    buf_printf(b, "%ld.%02ld", hundredths / 100, hundredths % 100);
+}
+
+/* Appends `s` as the inside of a single-quoted cairo attribute string. */
+static void pdf_put_attribute_string(buf *b, const char *s)
+{
+    for (; *s; s++) {
+        if (*s == '\'' || *s == '\\')
+            buf_putc(b, '\\');
+        buf_putc(b, *s);
+    }
+}
+
+static bool pdf_url_has_scheme(const char *url)
+{
+    const char *p = url;
+    if (!g_ascii_isalpha(*p))
+        return false;
+    while (g_ascii_isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
+        p++;
+    return *p == ':';
+}
+
+/* `href` made absolute against the article's permalink when that is absolute; NULL when the
+ * link leads nowhere useful in a PDF (empty). The result is in the arena or is href. */
+static const char *pdf_resolve_url(struct pdf_doc *doc, const char *href)
+{
+    while (*href == ' ' || *href == '\t' || *href == '\n' || *href == '\r')
+        href++;
+    if (!*href)
+        return NULL;
+    if (pdf_url_has_scheme(href))
+        return href;
+    if (href[0] == '/' && href[1] == '/')
+        return arena_printf(&doc->arena, "https:%s", href);
+    const char *base = doc->base_url;
+    if (!base)
+        return href;
+    const char *authority = strstr(base, "://") + 3;
+    size_t origin_len = (size_t)(authority - base) + strcspn(authority, "/?#");
+    if (href[0] == '/')
+        return arena_printf(&doc->arena, "%.*s%s", (int)origin_len, base, href);
+    size_t base_len = strcspn(base, "#");
+    if (href[0] == '#')
+        return arena_printf(&doc->arena, "%.*s%s", (int)base_len, base, href);
+    if (href[0] == '?') {
+        base_len = strcspn(base, "?#");
+        return arena_printf(&doc->arena, "%.*s%s", (int)base_len, base, href);
+    }
+    size_t dir_len = strcspn(base, "?#");
+    while (dir_len > origin_len && base[dir_len - 1] != '/')
+        dir_len--;
+    if (dir_len == origin_len)
+        return arena_printf(&doc->arena, "%.*s/%s", (int)origin_len, base, href);
+    return arena_printf(&doc->arena, "%.*s%s", (int)dir_len, base, href);
+}
+
+/* ---- blocks ---- */
+
+static struct pdf_block *pdf_add_block(struct pdf_doc *doc, enum pdf_style style, double indent)
+{
+    if (doc->block_count == doc->block_cap) {
+        doc->block_cap = doc->block_cap ? doc->block_cap * 2 : 64;
+        doc->blocks = xrealloc(doc->blocks, doc->block_cap * sizeof *doc->blocks);
+    }
+    struct pdf_block *block = &doc->blocks[doc->block_count++];
+    const struct pdf_style_spec *spec = &pdf_styles[style];
+    *block = (struct pdf_block){
+        .style = style,
+        .indent = indent,
+        .keep_with_next = spec->keep,
+        .space_before = pdf_em(doc, spec->before),
+        .space_after = pdf_em(doc, spec->after),
+    };
+    return block;
+}
+
+/* A block of plain text (no inline styles) in the given style. */
+static struct pdf_block *pdf_add_text_block(struct pdf_doc *doc, enum pdf_style style,
+                                            double indent, const char *text)
+{
+    struct pdf_block *block = pdf_add_block(doc, style, indent);
+    block->text = text;
+    block->len = strlen(text);
+    return block;
+}
+
+/* ---- HTML to blocks ---- */
+
+/* What an element does; elements not in pdf_role_of are inline without a look of their own. */
+enum pdf_role {
+    PDF_ROLE_INLINE = 0, /* its text joins the paragraph */
+    PDF_ROLE_SKIP,       /* neither it nor its content gives text */
+    PDF_ROLE_BLOCK,      /* a paragraph of its own (or a container of them) */
+    PDF_ROLE_HEADING,    /* h1-h6 */
+    PDF_ROLE_PRE,        /* lines and spaces kept, monospace */
+    PDF_ROLE_QUOTE,      /* indented, italic, with a bar */
+    PDF_ROLE_LIST,       /* ul: items get bullets */
+    PDF_ROLE_ORDERED,    /* ol: items get numbers */
+    PDF_ROLE_ITEM,       /* li */
+    PDF_ROLE_INDENTED,   /* dd: indented like a list, no marker */
+    PDF_ROLE_BREAK,      /* br */
+    PDF_ROLE_RULE,       /* hr */
+    PDF_ROLE_IMAGE,      /* img */
+    PDF_ROLE_ROW,        /* tr: one paragraph, cells at tab stops */
+    PDF_ROLE_CELL,       /* td */
+    PDF_ROLE_HEAD_CELL,  /* th: bold */
+    PDF_ROLE_CAPTION,    /* figcaption, caption */
+    PDF_ROLE_EMPHASIS,   /* em, i, cite, dfn, var */
+    PDF_ROLE_STRONG,     /* strong, b, dt */
+    PDF_ROLE_CODE,       /* code, kbd, samp, tt */
+    PDF_ROLE_LINK,       /* a */
+    PDF_ROLE_SUPERSCRIPT,
+    PDF_ROLE_SUBSCRIPT,
+    PDF_ROLE_STRIKE,    /* s, del, strike */
+    PDF_ROLE_UNDERLINE, /* u, ins */
+    PDF_ROLE_SMALL,     /* small */
+};
+
+static const unsigned char pdf_role_of[GUMBO_TAG_LAST] = {
+    [GUMBO_TAG_HEAD] = PDF_ROLE_SKIP,          [GUMBO_TAG_TITLE] = PDF_ROLE_SKIP,
+    [GUMBO_TAG_SCRIPT] = PDF_ROLE_SKIP,        [GUMBO_TAG_STYLE] = PDF_ROLE_SKIP,
+    [GUMBO_TAG_TEMPLATE] = PDF_ROLE_SKIP,      [GUMBO_TAG_NOSCRIPT] = PDF_ROLE_SKIP,
+    [GUMBO_TAG_HTML] = PDF_ROLE_BLOCK,         [GUMBO_TAG_BODY] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_P] = PDF_ROLE_BLOCK,            [GUMBO_TAG_DIV] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_H1] = PDF_ROLE_HEADING,         [GUMBO_TAG_H2] = PDF_ROLE_HEADING,
+    [GUMBO_TAG_H3] = PDF_ROLE_HEADING,         [GUMBO_TAG_H4] = PDF_ROLE_HEADING,
+    [GUMBO_TAG_H5] = PDF_ROLE_HEADING,         [GUMBO_TAG_H6] = PDF_ROLE_HEADING,
+    [GUMBO_TAG_HGROUP] = PDF_ROLE_BLOCK,       [GUMBO_TAG_ADDRESS] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_ARTICLE] = PDF_ROLE_BLOCK,      [GUMBO_TAG_ASIDE] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_SECTION] = PDF_ROLE_BLOCK,      [GUMBO_TAG_NAV] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_HEADER] = PDF_ROLE_BLOCK,       [GUMBO_TAG_FOOTER] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_MAIN] = PDF_ROLE_BLOCK,         [GUMBO_TAG_FIGURE] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_FIGCAPTION] = PDF_ROLE_CAPTION, [GUMBO_TAG_CAPTION] = PDF_ROLE_CAPTION,
+    [GUMBO_TAG_DETAILS] = PDF_ROLE_BLOCK,      [GUMBO_TAG_SUMMARY] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_FIELDSET] = PDF_ROLE_BLOCK,     [GUMBO_TAG_LEGEND] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_FORM] = PDF_ROLE_BLOCK,         [GUMBO_TAG_CENTER] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_DL] = PDF_ROLE_BLOCK,           [GUMBO_TAG_DT] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_DD] = PDF_ROLE_INDENTED,        [GUMBO_TAG_TABLE] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_THEAD] = PDF_ROLE_BLOCK,        [GUMBO_TAG_TBODY] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_TFOOT] = PDF_ROLE_BLOCK,        [GUMBO_TAG_TR] = PDF_ROLE_ROW,
+    [GUMBO_TAG_TD] = PDF_ROLE_CELL,            [GUMBO_TAG_TH] = PDF_ROLE_HEAD_CELL,
+    [GUMBO_TAG_PRE] = PDF_ROLE_PRE,            [GUMBO_TAG_LISTING] = PDF_ROLE_PRE,
+    [GUMBO_TAG_XMP] = PDF_ROLE_PRE,            [GUMBO_TAG_PLAINTEXT] = PDF_ROLE_PRE,
+    [GUMBO_TAG_BLOCKQUOTE] = PDF_ROLE_QUOTE,   [GUMBO_TAG_UL] = PDF_ROLE_LIST,
+    [GUMBO_TAG_MENU] = PDF_ROLE_LIST,          [GUMBO_TAG_OL] = PDF_ROLE_ORDERED,
+    [GUMBO_TAG_LI] = PDF_ROLE_ITEM,            [GUMBO_TAG_BR] = PDF_ROLE_BREAK,
+    [GUMBO_TAG_HR] = PDF_ROLE_RULE,            [GUMBO_TAG_IMG] = PDF_ROLE_IMAGE,
+    [GUMBO_TAG_EM] = PDF_ROLE_EMPHASIS,        [GUMBO_TAG_I] = PDF_ROLE_EMPHASIS,
+    [GUMBO_TAG_CITE] = PDF_ROLE_EMPHASIS,      [GUMBO_TAG_DFN] = PDF_ROLE_EMPHASIS,
+    [GUMBO_TAG_VAR] = PDF_ROLE_EMPHASIS,       [GUMBO_TAG_STRONG] = PDF_ROLE_STRONG,
+    [GUMBO_TAG_B] = PDF_ROLE_STRONG,           [GUMBO_TAG_CODE] = PDF_ROLE_CODE,
+    [GUMBO_TAG_KBD] = PDF_ROLE_CODE,           [GUMBO_TAG_SAMP] = PDF_ROLE_CODE,
+    [GUMBO_TAG_TT] = PDF_ROLE_CODE,            [GUMBO_TAG_A] = PDF_ROLE_LINK,
+    [GUMBO_TAG_SUP] = PDF_ROLE_SUPERSCRIPT,    [GUMBO_TAG_SUB] = PDF_ROLE_SUBSCRIPT,
+    [GUMBO_TAG_S] = PDF_ROLE_STRIKE,           [GUMBO_TAG_DEL] = PDF_ROLE_STRIKE,
+    [GUMBO_TAG_STRIKE] = PDF_ROLE_STRIKE,      [GUMBO_TAG_U] = PDF_ROLE_UNDERLINE,
+    [GUMBO_TAG_INS] = PDF_ROLE_UNDERLINE,      [GUMBO_TAG_SMALL] = PDF_ROLE_SMALL,
+};
+
+/* An element being walked: what it changed, so that leaving it can undo that. */
+struct pdf_frame {
+    enum pdf_role role;  /* as classified on entry */
+    unsigned span_start; /* inline roles: where its text starts in the paragraph */
+    const char *uri;     /* links: the target, NULL for an anchor without one */
+    long next_number;    /* ordered lists: the number of the next item */
+    double indent;       /* points it added to the indent */
+    bool footnote;       /* it made its content footnotes */
+    int heading;         /* headings: its level */
+};
+
+/* The state of turning one HTML fragment into blocks. */
+struct pdf_builder {
+    struct pdf_doc *doc;        /* where blocks go */
+    enum pdf_style base_style;  /* for plain paragraphs: body or comment body */
+    double indent;              /* current left indent, points */
+    int indent_levels;          /* nested indenting containers */
+    struct pdf_frame *frames;   /* open elements, outermost first */
+    size_t depth, cap;          /* frames used and allocated */
+    buf para;                   /* the paragraph being collected */
+    PangoAttrList *attrs;       /* its inline styles (owned until flushed), or NULL */
+    struct pdf_link *links;     /* its links (xrealloc) */
+    size_t link_count, link_cap;/* used and allocated */
+    bool pending_space;         /* white space seen since the paragraph's last character */
+    int pre_depth;              /* open pre elements */
+    int quote_depth;            /* open blockquotes */
+    unsigned quote_id;          /* id of the outermost open quote */
+    double quote_x;             /* its bar position */
+    int footnote_depth;         /* open elements of class footnote(s) */
+    int caption_depth;          /* open captions */
+    int heading_level;          /* the open heading's level, 0 when none */
+    int row_depth;              /* open table rows */
+    bool cell_seen;             /* the open row has had a cell */
+    const char *marker;         /* the open item's marker, not yet given to a block */
+};
+
+/* The style a paragraph ending now gets. */
+static enum pdf_style pdf_current_style(const struct pdf_builder *b)
+{
+    if (b->heading_level)
+        return b->heading_level == 1   ? PDF_STYLE_H1
+               : b->heading_level == 2 ? PDF_STYLE_H2
+               : b->heading_level == 3 ? PDF_STYLE_H3
+                                       : PDF_STYLE_H4;
+    if (b->pre_depth)
+        return PDF_STYLE_PRE;
+    if (b->caption_depth)
+        return PDF_STYLE_CAPTION;
+    if (b->footnote_depth)
+        return PDF_STYLE_FOOTNOTE;
+    if (b->quote_depth)
+        return PDF_STYLE_QUOTE;
+    if (b->row_depth)
+        return PDF_STYLE_TABLE_ROW;
+    return b->base_style;
+}
+
+static void pdf_attr_add(struct pdf_builder *b, PangoAttribute *attr, unsigned start,
+                         unsigned end)
+{
+    attr->start_index = start;
+    attr->end_index = end;
+    if (!b->attrs)
+        b->attrs = pango_attr_list_new();
+    pango_attr_list_insert(b->attrs, attr);
+}
+
+/* Gives the inline look of `frame` to bytes [frame->span_start, end) of the paragraph. */
+static void pdf_span_apply(struct pdf_builder *b, const struct pdf_frame *frame, unsigned end)
+{
+    unsigned start = frame->span_start;
+    if (end <= start)
+        return;
+    switch (frame->role) {
+    case PDF_ROLE_EMPHASIS:
+        pdf_attr_add(b,
+                     pango_attr_style_new(pdf_styles[pdf_current_style(b)].italic
+                                              ? PANGO_STYLE_NORMAL
+                                              : PANGO_STYLE_ITALIC),
+                     start, end);
+        break;
+    case PDF_ROLE_STRONG:
+    case PDF_ROLE_HEAD_CELL:
+        pdf_attr_add(b, pango_attr_weight_new(PANGO_WEIGHT_BOLD), start, end);
+        break;
+    case PDF_ROLE_CODE:
+        if (!b->pre_depth) {
+            pdf_attr_add(b, pango_attr_family_new(PDF_MONO), start, end);
+            pdf_attr_add(b, pango_attr_scale_new(0.88), start, end);
+        }
+        break;
+    case PDF_ROLE_SUPERSCRIPT:
+    case PDF_ROLE_SUBSCRIPT: {
+        double size = pdf_em(b->doc, pdf_styles[pdf_current_style(b)].scale);
+        int rise = (int)(size * (frame->role == PDF_ROLE_SUPERSCRIPT ? 0.35 : -0.15) *
+                         PANGO_SCALE);
+        pdf_attr_add(b, pango_attr_rise_new(rise), start, end);
+        pdf_attr_add(b, pango_attr_scale_new(0.72), start, end);
+        break;
+    }
+    case PDF_ROLE_STRIKE:
+        pdf_attr_add(b, pango_attr_strikethrough_new(TRUE), start, end);
+        break;
+    case PDF_ROLE_UNDERLINE:
+        pdf_attr_add(b, pango_attr_underline_new(PANGO_UNDERLINE_SINGLE), start, end);
+        break;
+    case PDF_ROLE_SMALL:
+        pdf_attr_add(b, pango_attr_scale_new(0.85), start, end);
+        break;
+    case PDF_ROLE_LINK:
+        if (!frame->uri)
+            break;
+        pdf_attr_add(b,
+                     pango_attr_foreground_new((guint16)(pdf_link_rgb[0] * 65535),
+                                               (guint16)(pdf_link_rgb[1] * 65535),
+                                               (guint16)(pdf_link_rgb[2] * 65535)),
+                     start, end);
+        if (b->link_count == b->link_cap) {
+            b->link_cap = b->link_cap ? b->link_cap * 2 : 8;
+            b->links = xrealloc(b->links, b->link_cap * sizeof *b->links);
+        }
+        b->links[b->link_count++] = (struct pdf_link){start, end, frame->uri};
+        break;
+    default:
+        break;
+    }
+}
+
+/* Ends the paragraph being collected: a block if it has any text. Open inline elements
+ * carry on into the next paragraph. */
+static void pdf_flush(struct pdf_builder *b)
+{
+    while (b->para.len && (b->para.ptr[b->para.len - 1] == '\n' ||
+                           b->para.ptr[b->para.len - 1] == ' ' ||
+                           b->para.ptr[b->para.len - 1] == '\t'))
+        b->para.len--;
+    b->pending_space = false;
+    if (b->para.len == 0) {
+        if (b->attrs)
+            pango_attr_list_unref(b->attrs);
+        b->attrs = NULL;
+        b->link_count = 0;
+        for (size_t k = 0; k < b->depth; k++)
+            b->frames[k].span_start = 0;
+        buf_reset(&b->para);
+        return;
+    }
+    unsigned len = (unsigned)b->para.len;
+    for (size_t k = 0; k < b->depth; k++) {
+        pdf_span_apply(b, &b->frames[k], len);
+        b->frames[k].span_start = 0;
+    }
+    struct pdf_doc *doc = b->doc;
+    enum pdf_style style = pdf_current_style(b);
+    struct pdf_block *block = pdf_add_block(doc, style, b->indent);
+    block->text = arena_strndup(&doc->arena, b->para.ptr, b->para.len);
+    block->len = b->para.len;
+    block->attrs = b->attrs;
+    b->attrs = NULL;
+    if (b->link_count) {
+        block->links = arena_alloc(&doc->arena, b->link_count * sizeof *block->links);
+        for (size_t k = 0; k < b->link_count; k++) {
+            block->links[k] = b->links[k];
+            if (block->links[k].end > len)
+                block->links[k].end = len;
+        }
+        block->link_count = b->link_count;
+        b->link_count = 0;
+    }
+    block->marker = b->marker;
+    b->marker = NULL;
+    block->heading_level = b->heading_level;
+    block->quote_id = b->quote_id;
+    block->quote_x = b->quote_x;
+    if (b->quote_depth && style == PDF_STYLE_QUOTE)
+        block->right_indent = pdf_em(doc, 1.0);
+    if (b->row_depth || block->marker)
+        block->space_after = pdf_em(doc, style == PDF_STYLE_TABLE_ROW ? 0.3 : 0.35);
+    buf_reset(&b->para);
+}
+
+/* After a container ends, the block before what follows gets a paragraph's space. */
+static void pdf_end_container(struct pdf_builder *b)
+{
+    struct pdf_doc *doc = b->doc;
+    if (doc->block_count == 0)
+        return;
+    struct pdf_block *last = &doc->blocks[doc->block_count - 1];
+    double gap = pdf_em(doc, pdf_styles[PDF_STYLE_BODY].after);
+    if (last->space_after < gap)
+        last->space_after = gap;
+}
+
+/* Before inline content starts, a pending space goes in, so the span does not begin with it
+ * later. */
+static void pdf_settle_space(struct pdf_builder *b)
+{
+    if (b->pending_space && b->para.len && b->para.ptr[b->para.len - 1] != '\n')
+        buf_putc(&b->para, ' ');
+    b->pending_space = false;
+}
+
+static bool pdf_is_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+}
+
+/* Adds text: outside pre each run of white space becomes one space, none at a line start.
+ * Soft hyphens are dropped so that none can reach the text layer. */
+static void pdf_add_text(struct pdf_builder *b, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if ((unsigned char)s[i] == 0xC2 && i + 1 < len && (unsigned char)s[i + 1] == 0xAD) {
+            i++;
+            continue;
+        }
+        if (b->pre_depth) {
+            buf_putc(&b->para, s[i] == '\r' ? '\n' : s[i]);
+            continue;
+        }
+        if (pdf_is_space(s[i])) {
+            b->pending_space = true;
+            continue;
+        }
+        pdf_settle_space(b);
+        buf_putc(&b->para, s[i]);
+    }
+}
+
+static bool pdf_has_footnote_class(const GumboElement *element)
+{
+    const GumboAttribute *class = gumbo_get_attribute(&element->attributes, "class");
+    if (!class)
+        return false;
+    const char *p = class->value;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (n >= 8 && strncmp(p, "footnote", 8) == 0)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+static enum pdf_role pdf_role_of_node(const GumboNode *node)
+{
+    if (node->type == GUMBO_NODE_TEMPLATE)
+        return PDF_ROLE_SKIP;
+    if (node->v.element.tag_namespace != GUMBO_NAMESPACE_HTML)
+        return PDF_ROLE_INLINE;
+    GumboTag tag = node->v.element.tag;
+    return (tag >= 0 && tag < GUMBO_TAG_LAST) ? (enum pdf_role)pdf_role_of[tag] : PDF_ROLE_INLINE;
+}
+
+static struct pdf_frame *pdf_push(struct pdf_builder *b, enum pdf_role role)
+{
+    if (b->depth == b->cap) {
+        b->cap = b->cap ? b->cap * 2 : 32;
+        b->frames = xrealloc(b->frames, b->cap * sizeof *b->frames);
+    }
+    struct pdf_frame *frame = &b->frames[b->depth++];
+    *frame = (struct pdf_frame){.role = role, .span_start = (unsigned)b->para.len};
+    return frame;
+}
+
+static void pdf_indent(struct pdf_builder *b, struct pdf_frame *frame, double ems)
+{
+    if (b->indent_levels++ >= PDF_MAX_INDENT_LEVELS)
+        return;
+    frame->indent = pdf_em(b->doc, ems);
+    b->indent += frame->indent;
+}
+
+/* An image as its own line, "[image: ALT]", when images are wanted. */
+static void pdf_add_image(struct pdf_builder *b, const GumboElement *element)
+{
+    struct pdf_doc *doc = b->doc;
+    if (!doc->article->images)
+        return;
+    const GumboAttribute *alt = gumbo_get_attribute(&element->attributes, "alt");
+    buf line = {0};
+    buf_puts(&line, "[image");
+    if (alt) {
+        size_t start = line.len + 2;
+        buf_puts(&line, ": ");
+        for (const char *p = alt->value; *p; p++)
+            buf_putc(&line, pdf_is_space(*p) ? ' ' : *p);
+        if (line.len == start)
+            line.len -= 2;
+    }
+    buf_putc(&line, ']');
+    /* the paragraph around it (if any) is split: text before, the image, text after */
+    pdf_flush(b);
+    struct pdf_block *block =
+        pdf_add_text_block(doc, PDF_STYLE_IMAGE, b->indent, arena_strdup(&doc->arena, line.ptr));
+    block->quote_id = b->quote_id;
+    block->quote_x = b->quote_x;
+    buf_free(&line);
+}
+
+/* Handles the start of a node; returns whether its children are to be walked (and a frame
+ * was pushed for it, which pdf_leave pops). */
+static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
+{
+    switch (node->type) {
+    case GUMBO_NODE_DOCUMENT:
+        pdf_push(b, PDF_ROLE_INLINE);
+        return true;
+    case GUMBO_NODE_TEXT:
+    case GUMBO_NODE_WHITESPACE:
+    case GUMBO_NODE_CDATA:
+        pdf_add_text(b, node->v.text.text, strlen(node->v.text.text));
+        return false;
+    case GUMBO_NODE_COMMENT:
+        return false;
+    case GUMBO_NODE_ELEMENT:
+    case GUMBO_NODE_TEMPLATE:
+        break;
+    }
+    const GumboElement *element = &node->v.element;
+    enum pdf_role role = pdf_role_of_node(node);
+    switch (role) {
+    case PDF_ROLE_SKIP:
+        return false;
+    case PDF_ROLE_BREAK:
+        buf_putc(&b->para, '\n');
+        b->pending_space = false;
+        return false;
+    case PDF_ROLE_IMAGE:
+        pdf_add_image(b, element);
+        return false;
+    case PDF_ROLE_RULE:
+        pdf_flush(b);
+        pdf_add_block(b->doc, PDF_STYLE_RULE, b->indent);
+        return false;
+    case PDF_ROLE_CELL:
+    case PDF_ROLE_HEAD_CELL:
+        if (b->row_depth) {
+            if (b->cell_seen)
+                buf_putc(&b->para, '\t');
+            b->cell_seen = true;
+            b->pending_space = false;
+        } else {
+            pdf_settle_space(b);
+        }
+        pdf_push(b, role);
+        return true;
+    case PDF_ROLE_INLINE:
+    case PDF_ROLE_EMPHASIS:
+    case PDF_ROLE_STRONG:
+    case PDF_ROLE_CODE:
+    case PDF_ROLE_SUPERSCRIPT:
+    case PDF_ROLE_SUBSCRIPT:
+    case PDF_ROLE_STRIKE:
+    case PDF_ROLE_UNDERLINE:
+    case PDF_ROLE_SMALL: {
+        pdf_settle_space(b);
+        pdf_push(b, role);
+        return true;
+    }
+    case PDF_ROLE_LINK: {
+        pdf_settle_space(b);
+        struct pdf_frame *frame = pdf_push(b, role);
+        const GumboAttribute *href = gumbo_get_attribute(&element->attributes, "href");
+        if (href)
+            frame->uri = pdf_resolve_url(b->doc, arena_strdup(&b->doc->arena, href->value));
+        return true;
+    }
+    default:
+        break;
+    }
+
+    /* block-level */
+    pdf_flush(b);
+    struct pdf_frame *frame = pdf_push(b, role);
+    if (pdf_has_footnote_class(element)) {
+        frame->footnote = true;
+        b->footnote_depth++;
+    }
+    switch (role) {
+    case PDF_ROLE_HEADING:
+        frame->heading = element->tag - GUMBO_TAG_H1 + 1;
+        if (b->heading_level == 0)
+            b->heading_level = frame->heading;
+        else
+            frame->heading = 0;
+        break;
+    case PDF_ROLE_PRE:
+        b->pre_depth++;
+        pdf_indent(b, frame, 0.6);
+        break;
+    case PDF_ROLE_QUOTE:
+        if (b->quote_depth++ == 0) {
+            b->quote_id = ++b->doc->next_quote_id;
+            b->quote_x = b->indent + pdf_em(b->doc, 0.4);
+        }
+        pdf_indent(b, frame, 1.6);
+        break;
+    case PDF_ROLE_LIST:
+    case PDF_ROLE_ORDERED: {
+        frame->next_number = 1;
+        const GumboAttribute *start = gumbo_get_attribute(&element->attributes, "start");
+        if (role == PDF_ROLE_ORDERED && start) {
+            char *end;
+            long n = strtol(start->value, &end, 10);
+            if (end != start->value && n > -1000000L && n < 1000000L)
+                frame->next_number = n;
+        }
+        pdf_indent(b, frame, 1.8);
+        break;
+    }
+    case PDF_ROLE_ITEM: {
+        struct pdf_frame *list = NULL;
+        int list_level = 0;
+        for (size_t k = b->depth - 1; k > 0; k--) {
+            enum pdf_role r = b->frames[k - 1].role;
+            if (r == PDF_ROLE_LIST || r == PDF_ROLE_ORDERED) {
+                if (!list)
+                    list = &b->frames[k - 1];
+                list_level++;
+            }
+        }
+        if (list && list->role == PDF_ROLE_ORDERED)
+            b->marker = arena_printf(&b->doc->arena, "%ld.", list->next_number++);
+        else
+            b->marker = list_level <= 1 ? "•" : list_level == 2 ? "◦" : "▪";
+        break;
+    }
+    case PDF_ROLE_INDENTED:
+        pdf_indent(b, frame, 1.6);
+        break;
+    case PDF_ROLE_ROW:
+        b->row_depth++;
+        b->cell_seen = false;
+        break;
+    case PDF_ROLE_CAPTION:
+        b->caption_depth++;
+        break;
+    default:
+        break;
+    }
+    return true;
+}
+
+/* Handles the end of a node whose children were walked. */
+static void pdf_leave(struct pdf_builder *b, const GumboNode *node)
+{
+    if (b->depth == 0)
+        return;
+    struct pdf_frame frame = b->frames[b->depth - 1];
+    switch (frame.role) {
+    case PDF_ROLE_INLINE:
+    case PDF_ROLE_EMPHASIS:
+    case PDF_ROLE_STRONG:
+    case PDF_ROLE_CODE:
+    case PDF_ROLE_SUPERSCRIPT:
+    case PDF_ROLE_SUBSCRIPT:
+    case PDF_ROLE_STRIKE:
+    case PDF_ROLE_UNDERLINE:
+    case PDF_ROLE_SMALL:
+    case PDF_ROLE_LINK:
+    case PDF_ROLE_CELL:
+    case PDF_ROLE_HEAD_CELL:
+        pdf_span_apply(b, &frame, (unsigned)b->para.len);
+        b->depth--;
+        return;
+    default:
+        break;
+    }
+    pdf_flush(b);
+    b->depth--;
+    b->indent -= frame.indent;
+    if (frame.role == PDF_ROLE_PRE || frame.role == PDF_ROLE_QUOTE ||
+        frame.role == PDF_ROLE_LIST || frame.role == PDF_ROLE_ORDERED ||
+        frame.role == PDF_ROLE_INDENTED)
+        b->indent_levels--;
+    if (frame.footnote)
+        b->footnote_depth--;
+    switch (frame.role) {
+    case PDF_ROLE_HEADING:
+        if (frame.heading)
+            b->heading_level = 0;
+        break;
+    case PDF_ROLE_PRE:
+        b->pre_depth--;
+        break;
+    case PDF_ROLE_QUOTE:
+        if (--b->quote_depth == 0)
+            b->quote_id = 0;
+        pdf_end_container(b);
+        break;
+    case PDF_ROLE_LIST:
+    case PDF_ROLE_ORDERED:
+    case PDF_ROLE_INDENTED:
+        pdf_end_container(b);
+        break;
+    case PDF_ROLE_BLOCK:
+        if (node->type == GUMBO_NODE_ELEMENT && (node->v.element.tag == GUMBO_TAG_TABLE ||
+                                                 node->v.element.tag == GUMBO_TAG_FIGURE ||
+                                                 node->v.element.tag == GUMBO_TAG_DL))
+            pdf_end_container(b);
+        break;
+    case PDF_ROLE_ITEM:
+        b->marker = NULL;
+        break;
+    case PDF_ROLE_ROW:
+        b->row_depth--;
+        break;
+    case PDF_ROLE_CAPTION:
+        b->caption_depth--;
+        break;
+    default:
+        break;
+    }
+}
+
+static const GumboVector *pdf_children(const GumboNode *node)
+{
+    if (node->type == GUMBO_NODE_DOCUMENT)
+        return &node->v.document.children;
+    if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE)
+        return &node->v.element.children;
+    return NULL;
+}
+
+/* Walks the tree under root in document order without recursion, so that deep nesting
+ * cannot exhaust the C stack. pdf_leave runs for every node whose children were walked. */
+static void pdf_walk(struct pdf_builder *b, const GumboNode *root)
+{
+    const GumboNode *node = root;
+    bool descend = pdf_enter(b, node);
+    for (;;) {
+        const GumboVector *kids = descend ? pdf_children(node) : NULL;
+        if (kids && kids->length > 0) {
+            node = kids->data[0];
+            descend = pdf_enter(b, node);
+            continue;
+        }
+        for (;;) {
+            if (descend)
+                pdf_leave(b, node);
+            if (node == root)
+                return;
+            const GumboNode *parent = node->parent;
+            const GumboVector *siblings = pdf_children(parent);
+            size_t next = node->index_within_parent + 1;
+            if (next < siblings->length) {
+                node = siblings->data[next];
+                descend = pdf_enter(b, node);
+                break;
+            }
+            node = parent;
+            descend = true; /* a parent is only reached through a walked child */
+        }
+    }
+}
+
+/* Gumbo does not check for NULL: allocation failure aborts here instead. */
+static void *pdf_gumbo_alloc(void *userdata, size_t size)
+{
+    (void)userdata;
+    return xmalloc(size);
+}
+
+static void pdf_gumbo_free(void *userdata, void *ptr)
+{
+    (void)userdata;
+    free(ptr);
+}
+
+/* Appends the blocks of an HTML fragment, plain paragraphs in `base_style`, indented. */
+static void pdf_add_html(struct pdf_doc *doc, const char *html, enum pdf_style base_style,
+                         double indent)
+{
+    if (!html || !*html)
+        return;
+    html = pdf_valid_text(doc, html);
+    struct pdf_builder b = {.doc = doc, .base_style = base_style, .indent = indent};
+    GumboOptions options = kGumboDefaultOptions;
+    options.allocator = pdf_gumbo_alloc;
+    options.deallocator = pdf_gumbo_free;
+    options.max_errors = 0; /* the errors are not used; do not collect them */
+    GumboOutput *parsed = gumbo_parse_with_options(&options, html, strlen(html));
+    pdf_walk(&b, parsed->root);
+    pdf_flush(&b);
+    gumbo_destroy_output(&options, parsed);
+    if (b.attrs)
+        pango_attr_list_unref(b.attrs);
+    free(b.frames);
+    free(b.links);
+    buf_free(&b.para);
+}
+
+/* The header of page 1: site, title, byline, permalink, a rule. */
+static void pdf_add_header(struct pdf_doc *doc)
+{
+    const struct pdf_article *a = doc->article;
+    const char *site = pdf_valid_text(doc, a->site_title);
+    if (*site)
+        pdf_add_text_block(doc, PDF_STYLE_SITE, 0, site);
+    pdf_add_text_block(doc, PDF_STYLE_TITLE, 0, pdf_valid_text(doc, a->title));
+
+    const char *author = pdf_valid_text(doc, a->author);
+    const char *date = pdf_valid_text(doc, a->date);
+    if (*author || *date) {
+        const char *byline = *author && *date ? arena_printf(&doc->arena, "%s · %s", author, date)
+                             : *author        ? author
+                                              : date;
+        struct pdf_block *block = pdf_add_text_block(doc, PDF_STYLE_BYLINE, 0, byline);
+        if (*author) {
+            block->attrs = pango_attr_list_new();
+            PangoAttribute *bold = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
+            bold->start_index = 0;
+            bold->end_index = (guint)strlen(author);
+            pango_attr_list_insert(block->attrs, bold);
+        }
+    }
+    const char *url = pdf_valid_text(doc, a->url);
+    if (*url) {
+        struct pdf_block *block = pdf_add_text_block(doc, PDF_STYLE_PERMALINK, 0, url);
+        const char *target = pdf_resolve_url(doc, url);
+        if (target) {
+            block->links = arena_alloc(&doc->arena, sizeof *block->links);
+            block->links[0] = (struct pdf_link){0, (unsigned)block->len, target};
+            block->link_count = 1;
+        }
+    }
+    struct pdf_block *rule = pdf_add_block(doc, PDF_STYLE_RULE, 0);
+    rule->space_after = pdf_em(doc, 0.8);
+}
+
+static void pdf_add_comments(struct pdf_doc *doc)
+{
+    const struct pdf_article *a = doc->article;
+    if (!a->comment_count || !a->comments)
+        return;
+    struct pdf_block *heading = pdf_add_text_block(doc, PDF_STYLE_H2, 0, "Comments");
+    heading->heading_level = 2;
+    heading->space_before = pdf_em(doc, 2.0);
+    for (size_t i = 0; i < a->comment_count; i++) {
+        const struct pdf_comment *c = &a->comments[i];
+        int level = c->depth > 1 ? c->depth - 1 : 0;
+        if (level > PDF_MAX_INDENT_LEVELS)
+            level = PDF_MAX_INDENT_LEVELS;
+        double indent = pdf_em(doc, 1.6 * level);
+        buf head = {0};
+        buf_printf(&head, "%d. ", c->number);
+        buf_puts(&head, pdf_valid_text(doc, c->author));
+        size_t date_start = head.len;
+        const char *date = pdf_valid_text(doc, c->date);
+        if (*date) {
+            buf_puts(&head, " — ");
+            buf_puts(&head, date);
+        }
+        struct pdf_block *block = pdf_add_text_block(doc, PDF_STYLE_COMMENT_HEAD, indent,
+                                                     arena_strdup(&doc->arena, buf_cstr(&head)));
+        if (*date) {
+            block->attrs = pango_attr_list_new();
+            PangoAttribute *weight = pango_attr_weight_new(PANGO_WEIGHT_NORMAL);
+            weight->start_index = (guint)date_start;
+            weight->end_index = (guint)head.len;
+            pango_attr_list_insert(block->attrs, weight);
+            PangoAttribute *grey = pango_attr_foreground_new(0x6000, 0x6000, 0x6000);
+            grey->start_index = (guint)date_start;
+            grey->end_index = (guint)head.len;
+            pango_attr_list_insert(block->attrs, grey);
+        }
+        buf_free(&head);
+        size_t before = doc->block_count;
+        pdf_add_html(doc, c->body_html, PDF_STYLE_COMMENT_BODY, indent);
+        if (doc->block_count == before)
+            doc->blocks[before - 1].keep_with_next = false;
+    }
+}
+
+/* ---- layout ---- */
+
+static double pdf_content_width(const struct pdf_doc *doc)
+{
+    return doc->page_width - doc->margin_left - doc->margin_right;
+}
+
+/* No line break after the hyphen of "then-President": pdftotext joins a line that ends in
+ * '-' to the next one without the hyphen, which would give "thenPresident". */
+static void pdf_keep_hyphenated_words(const char *text, size_t len, PangoAttrList *attrs)
+{
+    for (size_t i = 1; i + 1 < len; i++) {
+        if (text[i] != '-' || pdf_is_space(text[i - 1]) || pdf_is_space(text[i + 1]) ||
+            text[i + 1] == '-')
+            continue;
+        size_t end = i + 2; /* through the first character after the hyphen */
+        while (end < len && ((unsigned char)text[end] & 0xC0) == 0x80)
+            end++;
+        PangoAttribute *keep = pango_attr_allow_breaks_new(FALSE);
+        keep->start_index = (guint)i;
+        keep->end_index = (guint)end;
+        pango_attr_list_insert(attrs, keep);
+    }
+}
+
+static void pdf_layout_block(struct pdf_doc *doc, struct pdf_block *block)
+{
+    const struct pdf_style_spec *spec = &pdf_styles[block->style];
+    if (block->style == PDF_STYLE_RULE) {
+        block->line_count = 1;
+        block->line_top = arena_alloc(&doc->arena, sizeof(double));
+        block->line_bottom = arena_alloc(&doc->arena, sizeof(double));
+        block->line_bottom[0] = pdf_em(doc, 0.6);
+        return;
+    }
+    double width = pdf_content_width(doc) - block->indent - block->right_indent;
+    if (width < pdf_em(doc, 6))
+        width = pdf_em(doc, 6);
+    PangoLayout *layout = pango_layout_new(doc->context);
+    block->layout = layout;
+    pango_layout_set_font_description(layout, doc->fonts[block->style]);
+    pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
+    pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
+    pango_layout_set_line_spacing(layout, (float)spec->line_spacing);
+    pango_layout_set_text(layout, block->text, (int)block->len);
+
+    PangoAttrList *attrs = block->attrs ? block->attrs : pango_attr_list_new();
+    block->attrs = attrs;
+    /* breaking inside a word must not add a hyphen to the text layer */
+    PangoAttribute *no_hyphens = pango_attr_insert_hyphens_new(FALSE);
+    pango_attr_list_insert_before(attrs, no_hyphens);
+    pdf_keep_hyphenated_words(block->text, block->len, attrs);
+    pango_layout_set_attributes(layout, attrs);
+
+    if (block->style == PDF_STYLE_TABLE_ROW) {
+        int columns = 1;
+        for (size_t i = 0; i < block->len; i++)
+            columns += block->text[i] == '\t';
+        if (columns > 1) {
+            PangoTabArray *tabs = pango_tab_array_new(columns - 1, FALSE);
+            for (int k = 1; k < columns; k++)
+                pango_tab_array_set_tab(tabs, k - 1, PANGO_TAB_LEFT,
+                                        (int)(width * k / columns * PANGO_SCALE));
+            pango_layout_set_tabs(layout, tabs);
+            pango_tab_array_free(tabs);
+        }
+    }
+    if (block->marker) {
+        block->marker_view = pango_layout_new(doc->context);
+        pango_layout_set_font_description(block->marker_view, doc->fonts[block->style]);
+        pango_layout_set_text(block->marker_view, block->marker, -1);
+    }
+
+    block->line_count = pango_layout_get_line_count(layout);
+    block->line_top = arena_alloc(&doc->arena, (size_t)block->line_count * sizeof(double));
+    block->line_bottom = arena_alloc(&doc->arena, (size_t)block->line_count * sizeof(double));
+    PangoLayoutIter *iter = pango_layout_get_iter(layout);
+    int line = 0;
+    do {
+        int top, bottom;
+        pango_layout_iter_get_line_yrange(iter, &top, &bottom);
+        block->line_top[line] = (double)top / PANGO_SCALE;
+        block->line_bottom[line] = (double)bottom / PANGO_SCALE;
+        line++;
+    } while (line < block->line_count && pango_layout_iter_next_line(iter));
+    pango_layout_iter_free(iter);
+    block->line_count = line;
+}
+
+/* ---- pagination ---- */
+
+static double pdf_lines_height(const struct pdf_block *block, int first, int end)
+{
+    return block->line_bottom[end - 1] - block->line_top[first];
+}
+
+static double pdf_gap(const struct pdf_block *before, const struct pdf_block *after)
+{
+    return before->space_after > after->space_before ? before->space_after : after->space_before;
+}
+
+/* The least of a block that may start a page's last lines: all of it when it may not be
+ * split or is short, else two lines. */
+static double pdf_least_height(const struct pdf_block *block)
+{
+    if (!pdf_styles[block->style].splittable || block->line_count <= 3)
+        return pdf_lines_height(block, 0, block->line_count);
+    return pdf_lines_height(block, 0, 2);
+}
+
+/* The height that must fit below the top of block i for it to start on this page: itself
+ * and the blocks it is kept with, down to the least part of the first block not kept. */
+static double pdf_needed_height(const struct pdf_doc *doc, size_t i)
+{
+    double need = 0;
+    size_t j = i;
+    while (doc->blocks[j].keep_with_next && j + 1 < doc->block_count) {
+        const struct pdf_block *block = &doc->blocks[j];
+        need += pdf_lines_height(block, 0, block->line_count) + pdf_gap(block, block + 1);
+        j++;
+    }
+    return need + pdf_least_height(&doc->blocks[j]);
+}
+
+static void pdf_add_slice(struct pdf_doc *doc, size_t block, int first, int end, int page,
+                          double y)
+{
+    if (doc->slice_count == doc->slice_cap) {
+        doc->slice_cap = doc->slice_cap ? doc->slice_cap * 2 : 64;
+        doc->slices = xrealloc(doc->slices, doc->slice_cap * sizeof *doc->slices);
+    }
+    doc->slices[doc->slice_count++] = (struct pdf_slice){block, first, end, page, y};
+}
+
+/* Places every line of every block on a page: headings stay with what follows, a paragraph
+ * leaves at least two lines at the foot of a page and carries at least two to the next. */
+static void pdf_paginate(struct pdf_doc *doc)
+{
+    int page = 1;
+    double top = doc->margin_top, bottom = doc->text_bottom;
+    double y = top;
+    for (size_t i = 0; i < doc->block_count; i++) {
+        const struct pdf_block *block = &doc->blocks[i];
+        double gap = (y == top || i == 0) ? 0 : pdf_gap(&doc->blocks[i - 1], block);
+        if (y > top && y + gap + pdf_needed_height(doc, i) > bottom) {
+            page++;
+            y = top;
+            gap = 0;
+        }
+        int n = block->line_count;
+        int first = 0;
+        while (first < n) {
+            double room = bottom - (y + gap);
+            int end = first;
+            while (end < n && pdf_lines_height(block, first, end + 1) <= room + 0.01)
+                end++;
+            if (end == n) {
+                pdf_add_slice(doc, i, first, n, page, y + gap);
+                y += gap + pdf_lines_height(block, first, n);
+                break;
+            }
+            int fit = end;
+            if (!pdf_styles[block->style].splittable) {
+                end = first;
+            } else if (block->style != PDF_STYLE_PRE) {
+                if (n - end < 2)
+                    end = n - 2;
+                if (first == 0 && end < 2)
+                    end = first;
+            }
+            if (end <= first) {
+                if (y > top) { /* start afresh on the next page */
+                    page++;
+                    y = top;
+                    gap = 0;
+                    continue;
+                }
+                end = fit > first ? fit : first + 1; /* taller than a page: cut anyway */
+            }
+            pdf_add_slice(doc, i, first, end, page, y + gap);
+            first = end;
+            page++;
+            y = top;
+            gap = 0;
+        }
+    }
+    doc->page_count = page;
+}
+
+/* ---- drawing ---- */
+
+static void pdf_set_grey(cairo_t *cr, double grey)
+{
+    cairo_set_source_rgb(cr, grey, grey, grey);
+}
+
+/* Link areas of the lines [first, end) of a block whose layout is at (x0, y0). */
+static void pdf_draw_links(cairo_t *cr, const struct pdf_block *block, int first, int end,
+                           double x0, double y0, buf *scratch)
+{
+    for (int l = first; l < end; l++) {
+        PangoLayoutLine *line = pango_layout_get_line_readonly(block->layout, l);
+        int line_start = line->start_index, line_end = line->start_index + line->length;
+        for (size_t k = 0; k < block->link_count; k++) {
+            const struct pdf_link *link = &block->links[k];
+            int s = (int)link->start > line_start ? (int)link->start : line_start;
+            int e = (int)link->end < line_end ? (int)link->end : line_end;
+            if (s >= e)
+                continue;
+            int *ranges = NULL, count = 0;
+            pango_layout_line_get_x_ranges(line, s, e, &ranges, &count);
+            for (int r = 0; r < count; r++) {
+                double x = x0 + (double)ranges[2 * r] / PANGO_SCALE;
+                double w = (double)(ranges[2 * r + 1] - ranges[2 * r]) / PANGO_SCALE;
+                if (w <= 0)
+                    continue;
+                buf_reset(scratch);
+                buf_puts(scratch, "rect=[");
+                pdf_put_number(scratch, x);
+                buf_putc(scratch, ' ');
+                pdf_put_number(scratch, y0 + block->line_top[l]);
+                buf_putc(scratch, ' ');
+                pdf_put_number(scratch, w);
+                buf_putc(scratch, ' ');
+                pdf_put_number(scratch, block->line_bottom[l] - block->line_top[l]);
+                buf_puts(scratch, "] uri='");
+                pdf_put_attribute_string(scratch, link->uri);
+                buf_putc(scratch, '\'');
+                cairo_tag_begin(cr, CAIRO_TAG_LINK, buf_cstr(scratch));
+                cairo_tag_end(cr, CAIRO_TAG_LINK);
+            }
+            g_free(ranges);
+        }
+    }
+}
+
+/* Adds the outline entry of a heading drawn at y on `page`. */
+static void pdf_add_outline(struct pdf_doc *doc, cairo_surface_t *surface,
+                            const struct pdf_block *block, int page, double y, int *levels,
+                            int *ids, int *depth, buf *scratch)
+{
+    while (*depth > 0 && levels[*depth - 1] >= block->heading_level)
+        (*depth)--;
+    int parent = *depth > 0 ? ids[*depth - 1] : CAIRO_PDF_OUTLINE_ROOT;
+    buf_reset(scratch);
+    buf_printf(scratch, "page=%d pos=[", page);
+    pdf_put_number(scratch, doc->margin_left);
+    buf_putc(scratch, ' ');
+    pdf_put_number(scratch, y);
+    buf_putc(scratch, ']');
+    char *name = arena_strndup(&doc->arena, block->text, block->len);
+    for (char *p = name; *p; p++)
+        if (*p == '\n' || *p == '\t')
+            *p = ' ';
+    int id = cairo_pdf_surface_add_outline(surface, parent, name, buf_cstr(scratch),
+                                           *depth == 0 ? CAIRO_PDF_OUTLINE_FLAG_OPEN : 0);
+    if (*depth < 6) {
+        levels[*depth] = block->heading_level;
+        ids[*depth] = id;
+        (*depth)++;
+    }
+}
+
+static void pdf_draw_slice(struct pdf_doc *doc, cairo_t *cr, size_t index, buf *scratch)
+{
+    const struct pdf_slice *slice = &doc->slices[index];
+    const struct pdf_block *block = &doc->blocks[slice->block];
+    double x0 = doc->margin_left + block->indent;
+    double y0 = slice->y - block->line_top[slice->first];
+    double slice_bottom = y0 + block->line_bottom[slice->end - 1];
+
+    if (block->quote_id) {
+        /* the bar runs on to the next slice of the same quote on this page */
+        double bar_bottom = slice_bottom;
+        if (index + 1 < doc->slice_count) {
+            const struct pdf_slice *next = &doc->slices[index + 1];
+            if (next->page == slice->page && doc->blocks[next->block].quote_id == block->quote_id)
+                bar_bottom = next->y;
+        }
+        cairo_set_source_rgb(cr, 0.72, 0.72, 0.72);
+        cairo_set_line_width(cr, 1.6);
+        cairo_move_to(cr, doc->margin_left + block->quote_x, slice->y + 1);
+        cairo_line_to(cr, doc->margin_left + block->quote_x, bar_bottom - 1);
+        cairo_stroke(cr);
+    }
+    if (block->style == PDF_STYLE_RULE) {
+        double y = slice->y + block->line_bottom[0] / 2;
+        pdf_set_grey(cr, pdf_styles[PDF_STYLE_RULE].grey);
+        cairo_set_line_width(cr, 0.6);
+        cairo_move_to(cr, x0, y);
+        cairo_line_to(cr, doc->page_width - doc->margin_right, y);
+        cairo_stroke(cr);
+        return;
+    }
+    if (block->style == PDF_STYLE_PRE) {
+        double pad = pdf_em(doc, 0.35);
+        cairo_set_source_rgb(cr, 0.95, 0.95, 0.94);
+        cairo_rectangle(cr, x0 - pad, slice->y - pad,
+                        doc->page_width - doc->margin_right - x0 + 2 * pad,
+                        slice_bottom - slice->y + 2 * pad);
+        cairo_fill(cr);
+    }
+
+    pdf_set_grey(cr, pdf_styles[block->style].grey);
+    PangoLayoutIter *iter = pango_layout_get_iter(block->layout);
+    for (int l = 0; l < slice->first; l++)
+        pango_layout_iter_next_line(iter);
+    for (int l = slice->first; l < slice->end; l++) {
+        PangoRectangle logical;
+        pango_layout_iter_get_line_extents(iter, NULL, &logical);
+        double baseline = (double)pango_layout_iter_get_baseline(iter) / PANGO_SCALE;
+        if (l == 0 && block->marker_view) {
+            int width, height;
+            pango_layout_get_size(block->marker_view, &width, &height);
+            int marker_baseline = pango_layout_get_baseline(block->marker_view);
+            cairo_move_to(cr, x0 - pdf_em(doc, 0.5) - (double)width / PANGO_SCALE,
+                          y0 + baseline - (double)marker_baseline / PANGO_SCALE);
+            pango_cairo_show_layout(cr, block->marker_view);
+        }
+        cairo_move_to(cr, x0 + (double)logical.x / PANGO_SCALE, y0 + baseline);
+        pango_cairo_show_layout_line(cr, pango_layout_iter_get_line_readonly(iter));
+        pango_layout_iter_next_line(iter);
+    }
+    pango_layout_iter_free(iter);
+    if (block->link_count)
+        pdf_draw_links(cr, block, slice->first, slice->end, x0, y0, scratch);
+}
+
+/* "Title — page N of M" centred at the foot of the page; the title is shortened to fit. */
+static void pdf_draw_footer(struct pdf_doc *doc, cairo_t *cr, int page, buf *scratch)
+{
+    PangoFontDescription *font = pango_font_description_from_string(PDF_SANS);
+    pango_font_description_set_absolute_size(font, 8 * PANGO_SCALE);
+    buf_reset(scratch);
+    buf_printf(scratch, " — page %d of %d", page, doc->page_count);
+    PangoLayout *suffix = pango_layout_new(doc->context);
+    pango_layout_set_font_description(suffix, font);
+    pango_layout_set_text(suffix, scratch->ptr, (int)scratch->len);
+    PangoLayout *title = pango_layout_new(doc->context);
+    pango_layout_set_font_description(title, font);
+    pango_layout_set_text(title, pdf_valid_text(doc, doc->article->title), -1);
+    pango_layout_set_single_paragraph_mode(title, TRUE);
+
+    int suffix_width, title_width, height;
+    pango_layout_get_size(suffix, &suffix_width, &height);
+    int room = (int)(pdf_content_width(doc) * PANGO_SCALE) - suffix_width;
+    pango_layout_get_size(title, &title_width, &height);
+    if (title_width > room) {
+        pango_layout_set_ellipsize(title, PANGO_ELLIPSIZE_END);
+        pango_layout_set_width(title, room);
+        pango_layout_get_size(title, &title_width, &height);
+    }
+    double x = doc->margin_left +
+               (pdf_content_width(doc) - (double)(title_width + suffix_width) / PANGO_SCALE) / 2;
+    double baseline = doc->page_height - 12 * PDF_MM;
+    pdf_set_grey(cr, 0.4);
+    cairo_move_to(cr, x, baseline - (double)pango_layout_get_baseline(title) / PANGO_SCALE);
+    pango_cairo_show_layout(cr, title);
+    cairo_move_to(cr, x + (double)title_width / PANGO_SCALE,
+                  baseline - (double)pango_layout_get_baseline(suffix) / PANGO_SCALE);
+    pango_cairo_show_layout(cr, suffix);
+    g_object_unref(title);
+    g_object_unref(suffix);
+    pango_font_description_free(font);
+}
+
+static cairo_status_t pdf_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    buf_append(closure, data, length);
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* True for "YYYY-MM-DD" optionally followed by a time and zone, as cairo expects. */
+static bool pdf_date_is_iso(const char *s)
+{
+    if (!s || strlen(s) < 10 || strlen(s) > 32)
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? s[i] != '-' : !g_ascii_isdigit(s[i]))
+            return false;
+    for (const char *p = s + 10; *p; p++)
+        if (!g_ascii_isdigit(*p) && !strchr("T:+-Z. ", *p))
+            return false;
+    return true;
+}
+
+static void pdf_set_metadata(struct pdf_doc *doc, cairo_surface_t *surface)
+{
+    const struct pdf_article *a = doc->article;
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
+                                   pdf_valid_text(doc, a->title));
+    const char *author = pdf_valid_text(doc, a->author);
+    if (*author)
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, author);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "gazette");
+    if (pdf_date_is_iso(a->date_iso))
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, a->date_iso);
+}
+
+static void pdf_make_fonts(struct pdf_doc *doc)
+{
+    for (int s = 0; s < PDF_STYLE_COUNT; s++) {
+        const struct pdf_style_spec *spec = &pdf_styles[s];
+        PangoFontDescription *font = pango_font_description_new();
+        pango_font_description_set_family_static(font, spec->family);
+        pango_font_description_set_absolute_size(font,
+                                                 pdf_em(doc, spec->scale) * PANGO_SCALE);
+        pango_font_description_set_weight(font,
+                                          spec->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        pango_font_description_set_style(font,
+                                         spec->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+        doc->fonts[s] = font;
+    }
+}
+
+/* A context on this thread's font map (pango keeps one per thread), in points, unhinted. */
+static PangoContext *pdf_make_context(void)
+{
+    PangoFontMap *map = pango_cairo_font_map_get_default();
+    PangoContext *context = pango_font_map_create_context(map);
+    cairo_font_options_t *options = cairo_font_options_create();
+    cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
+    pango_cairo_context_set_font_options(context, options);
+    cairo_font_options_destroy(options);
+    pango_cairo_context_set_resolution(context, 72.0);
+    pango_context_set_round_glyph_positions(context, FALSE);
+    return context;
+}
+
+int render_pdf(const struct pdf_article *article, buf *out, buf *error)
+{
+    int rc = -1;
+    struct pdf_doc doc = {.article = article};
+    buf pdf = {0}, scratch = {0};
+    cairo_surface_t *surface = NULL;
+    cairo_t *cr = NULL;
+
+    if (!article || !article->title || !*article->title) {
+        buf_puts(error, "pdf: the article has no title");
+        goto out;
+    }
+    if (article->paper != PDF_PAPER_A4 && article->paper != PDF_PAPER_LETTER) {
+        buf_printf(error, "pdf: unknown paper size %d", article->paper);
+        goto out;
+    }
+    if (article->text_size < PDF_TEXT_NORMAL || article->text_size > PDF_TEXT_LARGE) {
+        buf_printf(error, "pdf: unknown text size %d", article->text_size);
+        goto out;
+    }
+    doc.body_size = pdf_body_sizes[article->text_size];
+    if (article->paper == PDF_PAPER_A4) {
+        doc.page_width = 210 * PDF_MM;
+        doc.page_height = 297 * PDF_MM;
+    } else {
+        doc.page_width = 8.5 * 72;
+        doc.page_height = 11 * 72;
+    }
+    doc.margin_left = doc.margin_right = 20 * PDF_MM;
+    doc.margin_top = 20 * PDF_MM;
+    doc.text_bottom = doc.page_height - 22 * PDF_MM;
+    if (article->url && strstr(article->url, "://") && pdf_url_has_scheme(article->url))
+        doc.base_url = pdf_valid_text(&doc, article->url);
+
+    doc.context = pdf_make_context();
+    pdf_make_fonts(&doc);
+    pdf_add_header(&doc);
+    pdf_add_html(&doc, article->body_html, PDF_STYLE_BODY, 0);
+    pdf_add_comments(&doc);
+    for (size_t i = 0; i < doc.block_count; i++)
+        pdf_layout_block(&doc, &doc.blocks[i]);
+    pdf_paginate(&doc);
+
+    surface = cairo_pdf_surface_create_for_stream(pdf_write, &pdf, doc.page_width,
+                                                  doc.page_height);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        buf_printf(error, "pdf: %s", cairo_status_to_string(cairo_surface_status(surface)));
+        goto out;
+    }
+    pdf_set_metadata(&doc, surface);
+    cr = cairo_create(surface);
+    int levels[6], ids[6], outline_depth = 0;
+    int page = 1;
+    for (size_t i = 0; i <= doc.slice_count; i++) {
+        if (i == doc.slice_count || doc.slices[i].page != page) {
+            pdf_draw_footer(&doc, cr, page, &scratch);
+            cairo_show_page(cr);
+            if (i == doc.slice_count)
+                break;
+            page = doc.slices[i].page;
+        }
+        const struct pdf_slice *slice = &doc.slices[i];
+        const struct pdf_block *block = &doc.blocks[slice->block];
+        if (block->heading_level && slice->first == 0)
+            pdf_add_outline(&doc, surface, block, slice->page, slice->y, levels, ids,
+                            &outline_depth, &scratch);
+        pdf_draw_slice(&doc, cr, i, &scratch);
+    }
+    cairo_status_t status = cairo_status(cr);
+    cairo_destroy(cr);
+    cr = NULL;
+    cairo_surface_finish(surface);
+    if (status == CAIRO_STATUS_SUCCESS)
+        status = cairo_surface_status(surface);
+    if (status != CAIRO_STATUS_SUCCESS) {
+        buf_printf(error, "pdf: %s", cairo_status_to_string(status));
+        goto out;
+    }
+    buf_append(out, pdf.ptr, pdf.len);
+    rc = 0;
+
+out:
+    if (cr)
+        cairo_destroy(cr);
+    if (surface)
+        cairo_surface_destroy(surface);
+    for (size_t i = 0; i < doc.block_count; i++) {
+        if (doc.blocks[i].layout)
+            g_object_unref(doc.blocks[i].layout);
+        if (doc.blocks[i].marker_view)
+            g_object_unref(doc.blocks[i].marker_view);
+        if (doc.blocks[i].attrs)
+            pango_attr_list_unref(doc.blocks[i].attrs);
+    }
+    for (int s = 0; s < PDF_STYLE_COUNT; s++)
+        if (doc.fonts[s])
+            pango_font_description_free(doc.fonts[s]);
+    if (doc.context)
+        g_object_unref(doc.context);
+    free(doc.blocks);
+    free(doc.slices);
+    arena_free(&doc.arena);
+    buf_free(&pdf);
+    buf_free(&scratch);
+    return rc;
+}

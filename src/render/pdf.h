@@ -1,0 +1,57 @@
+/* pdf.h: an article (and optionally its comments) as a printable PDF, made with pango + cairo. */
+#ifndef GAZETTE_RENDER_PDF_H
+#define GAZETTE_RENDER_PDF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "util/buf.h"
+
+enum pdf_paper {
+    PDF_PAPER_A4 = 0, /* 210 x 297 mm */
+    PDF_PAPER_LETTER, /* 8.5 x 11 in */
+};
+
+enum pdf_text_size {
+    PDF_TEXT_NORMAL = 0, /* 11 pt body */
+    PDF_TEXT_SMALL,      /* 9.5 pt body */
+    PDF_TEXT_LARGE,      /* 13 pt body */
+};
+
+/* One approved comment, borrowed from the caller for the duration of render_pdf. */
+struct pdf_comment {
+    int depth;             /* 1 for a top-level comment, 2 for a reply to it, … */
+    int number;            /* the number shown before it, as on the article page */
+    const char *author;    /* display name (plain text) */
+    const char *date;      /* as it is to be shown (plain text) */
+    const char *body_html; /* sanitized HTML (SANITIZE_COMMENT) */
+};
+
+/* What to render; every string is borrowed, UTF-8, NUL-terminated; NULL counts as "". */
+struct pdf_article {
+    const char *site_title;             /* small line at the top of page 1 */
+    const char *title;                  /* required: big title, footer, PDF metadata */
+    const char *author;                 /* display name; also PDF metadata */
+    const char *date;                   /* as it is to be shown, e.g. "25 April 2023" */
+    const char *date_iso;               /* "YYYY-MM-DDThh:mm:ss[Z|±hh:mm]" for the metadata */
+    const char *url;                    /* permalink, absolute or a path; relative links in
+                                           the body are resolved against it when absolute */
+    const char *body_html;              /* sanitized HTML (SANITIZE_ARTICLE) */
+    const struct pdf_comment *comments; /* in display order; NULL when comment_count is 0 */
+    size_t comment_count;               /* 0: no "Comments" section */
+    int paper;                          /* enum pdf_paper */
+    int text_size;                      /* enum pdf_text_size */
+    bool images; /* false: images dropped; true: each shown as an italic "[image: ALT]" line
+                    (gazette never fetches remote images) */
+};
+
+/* Appends to `out` a PDF of `article`: a header block on page 1 (site, title, author, date,
+ * permalink), the body with its headings (kept with what follows them, listed in the PDF
+ * outline), quotes, lists, footnotes, clickable links, then the comments if any, and
+ * "Title — page N of M" at the foot of every page; DejaVu fonts through fontconfig, metadata
+ * title/author/creation date/creator. Safe to call from several threads at once (each thread
+ * uses its own pango font map). Returns 0, or -1 with a message appended to `error` and
+ * nothing appended to `out`. */
+int render_pdf(const struct pdf_article *article, buf *out, buf *error);
+
+#endif

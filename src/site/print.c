@@ -1,0 +1,241 @@
+/* print.c: Print Friendly, PDF & Email: PERMALINK/print/, PERMALINK/pdf/ and PERMALINK/email/. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/form.h"
+#include "mail/mime.h"
+#include "mail/outbox.h"
+#include "mail/sender.h"
+#include "model/article.h"
+#include "model/settings.h"
+#include "render/pdf.h"
+#include "site/common.h"
+#include "site/site.h"
+#include "util/log.h"
+#include "util/utf8.h"
+
+#define NOTE_MAX 500 /* bytes of the sender's note: a line or two, not a letter */
+#define NAME_MAX_BYTES 100
+
+/* The post whose action path is `req->path` minus `suffix` ("print/", "pdf/", "email/"),
+ * loaded with what the action shows. Answers the error page itself and returns false when
+ * there is none. */
+static bool load_article(struct handler_context *context, const struct http_request *req,
+                         struct http_response *res, const char *suffix, bool with_comments,
+                         struct article_view *view)
+{
+    size_t len = strlen(req->path) - strlen(suffix);
+    struct store_post post;
+    int rc = site_find_public_post(context, req->arena, req->path, len, &post);
+    if (rc == STORE_OK && *post.password)
+        rc = STORE_NOT_FOUND; /* a protected post is not printed or sent from outside */
+    if (rc == STORE_OK && article_load(context->store, req->arena, &post, 0, context->now,
+                                       view) != STORE_OK)
+        rc = STORE_ERROR;
+    if (rc == STORE_ERROR) {
+        site_error(context, req, res, 503, "Service unavailable",
+                   "The site cannot read its database right now. Please try again shortly.");
+        return false;
+    }
+    if (rc == STORE_NOT_FOUND) {
+        site_error(context, req, res, 404, "Not found", "There is no article at this address.");
+        return false;
+    }
+    if (!with_comments)
+        view->comment_count = 0;
+    return true;
+}
+
+static struct print_options parse_options(const struct http_form *query)
+{
+    const char *comments = http_form_get(query, "comments");
+    const char *images = http_form_get(query, "images");
+    const char *size = http_form_get(query, "size");
+    struct print_options o = {
+        .comments = comments && strcmp(comments, "1") == 0,
+        .images = !images || strcmp(images, "0") != 0,
+        .size = "normal",
+    };
+    if (size && (strcmp(size, "small") == 0 || strcmp(size, "large") == 0))
+        o.size = strcmp(size, "small") == 0 ? "small" : "large";
+    return o;
+}
+
+/* The site's values, with the request's host standing in for an unset site.url. */
+static void site_for_links(struct handler_context *context, const struct http_request *req,
+                           struct site_view *site)
+{
+    site_view_load(context, req->arena, site);
+    if (!*site->url && *req->host)
+        site->url = arena_printf(req->arena, "%s://%s", req->https ? "https" : "http", req->host);
+}
+
+void site_print(struct handler_context *context, const struct http_request *req,
+                struct http_response *res)
+{
+    struct http_form query;
+    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    struct print_options options = parse_options(&query);
+    struct article_view view;
+    if (!load_article(context, req, res, "print/", options.comments, &view))
+        return;
+    struct site_view site;
+    site_for_links(context, req, &site);
+    buf error = {0};
+    if (render_print_page(context->theme, req->arena, &site, &view, &options, NULL, NULL,
+                          &res->body, &error) != 0) {
+        log_error("print page %s: %s", req->path, buf_cstr(&error));
+        site_error(context, req, res, 500, "Internal error", "This page could not be made.");
+    } else {
+        res->cacheable = true;
+        res->cache_post_id = view.post.id;
+    }
+    buf_free(&error);
+}
+
+void site_pdf(struct handler_context *context, const struct http_request *req,
+              struct http_response *res)
+{
+    struct http_form query;
+    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    struct print_options options = parse_options(&query);
+    struct article_view view;
+    if (!load_article(context, req, res, "pdf/", options.comments, &view))
+        return;
+    const char *paper = http_form_get(&query, "paper");
+    if (!paper || (strcmp(paper, "a4") != 0 && strcmp(paper, "letter") != 0))
+        paper = settings_get(context->store, req->arena, "print.paper");
+    struct site_view site;
+    site_for_links(context, req, &site);
+    buf error = {0};
+    if (render_article_pdf(req->arena, &site, &view, &options, paper, &res->body, &error) != 0) {
+        log_error("pdf %s: %s", req->path, buf_cstr(&error));
+        site_error(context, req, res, 500, "Internal error", "The PDF could not be made.");
+        buf_free(&error);
+        return;
+    }
+    buf_free(&error);
+    res->content_type = "application/pdf";
+    res->content_disposition =
+        arena_printf(req->arena, "inline; filename=\"%s.pdf\"", view.post.slug);
+    res->cacheable = true;
+    res->cache_post_id = view.post.id;
+}
+
+static void show_email_form(struct handler_context *context, const struct http_request *req,
+                            struct http_response *res, int status, const struct store_post *post,
+                            const struct email_form *form)
+{
+    struct site_view site;
+    site_view_load(context, req->arena, &site);
+    buf error = {0};
+    buf_reset(&res->body);
+    if (render_email_page(context->theme, req->arena, &site, post, form, &res->body, &error) !=
+        0) {
+        log_error("email page %s: %s", req->path, buf_cstr(&error));
+        site_error(context, req, res, 500, "Internal error", "This page could not be made.");
+    } else
+        res->status = status;
+    buf_free(&error);
+}
+
+void site_email_form(struct handler_context *context, const struct http_request *req,
+                     struct http_response *res)
+{
+    struct article_view view;
+    if (!load_article(context, req, res, "email/", false, &view))
+        return;
+    struct http_form query;
+    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    struct email_form form = {0};
+    if (http_form_get(&query, "sent"))
+        form.notice = "Thank you: the article is on its way.";
+    show_email_form(context, req, res, 200, &view.post, &form);
+}
+
+static const char *field(const struct http_form *form, const char *name)
+{
+    const char *value = http_form_get(form, name);
+    return value ? value : "";
+}
+
+void site_email_send(struct handler_context *context, const struct http_request *req,
+                     struct http_response *res)
+{
+    arena *a = req->arena;
+    struct article_view view;
+    if (!load_article(context, req, res, "email/", false, &view))
+        return;
+    struct http_form posted;
+    http_form_parse(a, req->body, &posted);
+    struct email_form form = {.to = field(&posted, "to"), .name = field(&posted, "name"),
+                              .email = field(&posted, "email"), .note = field(&posted, "note")};
+    const char **error_list = arena_alloc(a, 4 * sizeof(*error_list));
+    size_t n = 0;
+    if (!site_same_origin(req)) {
+        site_error(context, req, res, 403, "Forbidden",
+                   "This form was sent from another site, so it was not accepted.");
+        return;
+    }
+    if (!mail_address_valid(form.to))
+        error_list[n++] = "Please enter one valid email address to send the article to.";
+    if (!*form.name || strlen(form.name) > NAME_MAX_BYTES ||
+        !utf8_valid(form.name, strlen(form.name)))
+        error_list[n++] = "Please enter your name (at most 100 bytes).";
+    if (*form.email && !mail_address_valid(form.email))
+        error_list[n++] = "Your own email address is not valid; leave it empty if you like.";
+    if (strlen(form.note) > NOTE_MAX || !utf8_valid(form.note, strlen(form.note)))
+        error_list[n++] = "The note is too long: 500 bytes at most.";
+    if (n) {
+        form.errors = error_list;
+        form.error_count = n;
+        show_email_form(context, req, res, 400, &view.post, &form);
+        return;
+    }
+    struct site_view site;
+    site_for_links(context, req, &site);
+    struct print_options options = {.comments = false, .images = true, .size = "normal"};
+    buf html = {0}, text = {0}, error = {0};
+    if (render_print_page(context->theme, a, &site, &view, &options, form.name,
+                          *form.note ? form.note : NULL, &html, &error) != 0) {
+        log_error("email %s: %s", req->path, buf_cstr(&error));
+        site_error(context, req, res, 500, "Internal error", "The email could not be made.");
+        goto out;
+    }
+    buf_printf(&text, "%s sent you this article from %s.\n", form.name, site.title);
+    if (*form.note)
+        buf_printf(&text, "\n%s\n", form.note);
+    buf_printf(&text, "\n%s%s\n\n", site.url, view.post.path);
+    view.comments_open = true; /* no "Comments are closed." line in a letter */
+    render_article_text(&view, &text);
+    struct outbox_request request = {
+        .post_id = view.post.id,
+        .recipient = form.to,
+        .sender_name = form.name,
+        .reply_to = form.email,
+        .subject = view.post.title,
+        .text_body = buf_cstr(&text),
+        .html_body = buf_cstr(&html),
+        .client_ip = req->client_ip,
+        .now = context->now,
+    };
+    long long id;
+    enum outbox_outcome outcome = outbox_enqueue(context->store, a, &request, &id, &error);
+    if (outcome == OUTBOX_QUEUED) {
+        mail_sender_wake();
+        http_redirect(res, 303, arena_printf(a, "%semail/?sent=1", view.post.path));
+        goto out;
+    }
+    if (outcome == OUTBOX_FAILED)
+        log_error("queueing mail: %s", buf_cstr(&error));
+    error_list[0] = outcome == OUTBOX_FAILED
+                        ? "The site cannot send the article just now. Please try again shortly."
+                        : arena_strdup(a, buf_cstr(&error));
+    form.errors = error_list;
+    form.error_count = 1;
+    show_email_form(context, req, res, outcome == OUTBOX_LIMITED ? 429 : 503, &view.post, &form);
+out:
+    buf_free(&html);
+    buf_free(&text);
+    buf_free(&error);
+}
