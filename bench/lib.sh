@@ -1,4 +1,5 @@
-# lib.sh: shared helpers for bench/run.sh, bench/article.sh and bench/comments.sh (sourced).
+# lib.sh: shared helpers for bench/run.sh, bench/article.sh, bench/comments.sh and bench/pdf.sh
+# (sourced).
 #
 # After sourcing, call bench_setup: it checks the tools, makes the temp dir ($tmp) and installs the
 # cleanup trap, which stops every process registered with track_pid, the PostgreSQL server if this
@@ -30,6 +31,7 @@ say() { echo "bench: $*" >&2; }
 tmp=""
 pids=()        # processes to stop at exit (track_pid)
 wrk_pid=""
+fg_pid=""      # the command run_timed is waiting for (stopped at exit)
 pg_data=""     # set when this script started a PostgreSQL server (stopped at exit)
 
 bench_setup() { # bench_setup NAME: checks, temp dir, cleanup trap
@@ -62,6 +64,7 @@ cleanup() {
   local rc=$? p
   trap - EXIT INT TERM
   stop "$wrk_pid"
+  stop "$fg_pid"
   for p in "${pids[@]}"; do stop "$p"; done
   pg_stop
   [ -n "$tmp" ] && rm -rf "$tmp"
@@ -216,3 +219,28 @@ run_wrk() {
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+percentile() { # percentile P VALUES...: nearest-rank P-th percentile (P in 1..100)
+  local p=$1
+  shift
+  printf '%s\n' "$@" | sort -g | awk -v p="$p" '
+    { v[NR] = $1 }
+    END { r = int((p * NR + 99) / 100); if (r < 1) r = 1; print v[r] }'
+}
+
+# run_timed LOG CMD ARGS...: runs CMD (stdout+stderr to LOG) in the background and waits (so that
+# Ctrl-C/TERM reach the trap, which stops it); sets elapsed_ms to its wall time in ms (not printed:
+# in a $(...) subshell the trap would not know the pid); returns CMD's status.
+elapsed_ms=""
+run_timed() {
+  local log=$1 t0 t1 rc=0
+  shift
+  t0=$EPOCHREALTIME
+  "$@" >"$log" 2>&1 &
+  fg_pid=$!
+  wait "$fg_pid" || rc=$?
+  t1=$EPOCHREALTIME
+  fg_pid=""
+  elapsed_ms=$(awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
+  return "$rc"
+}

@@ -14,6 +14,7 @@
 
 #define PDF_MM (72.0 / 25.4) /* points per millimetre */
 #define PDF_MAX_INDENT_LEVELS 8 /* deeper nesting is not indented further */
+#define PDF_PRE_PADDING 0.6     /* ems between a pre's shaded box and its text */
 
 /* The look of a kind of paragraph. Sizes and spaces are in ems of the body size. */
 enum pdf_style {
@@ -64,7 +65,7 @@ static const struct pdf_style_spec pdf_styles[PDF_STYLE_COUNT] = {
     [PDF_STYLE_QUOTE] = {PDF_SERIF, 0.95, false, true, 0, 0.6, 1.2, 0.15, false, true},
     [PDF_STYLE_FOOTNOTE] = {PDF_SERIF, 0.8, false, false, 0, 0.45, 1.15, 0.15, false, true},
     [PDF_STYLE_CAPTION] = {PDF_SANS, 0.8, false, false, 0, 0.8, 1.1, 0.3, false, true},
-    [PDF_STYLE_PRE] = {PDF_MONO, 0.8, false, false, 0.2, 0.9, 1.1, 0.07, false, true},
+    [PDF_STYLE_PRE] = {PDF_MONO, 0.8, false, false, 0.6, 1.0, 1.1, 0.07, false, true},
     [PDF_STYLE_IMAGE] = {PDF_SERIF, 0.9, false, true, 0, 0.7, 1.2, 0.35, false, false},
     [PDF_STYLE_TABLE_ROW] = {PDF_SERIF, 0.9, false, false, 0, 0.3, 1.15, 0.07, false, false},
     [PDF_STYLE_SITE] = {PDF_SANS, 0.8, false, false, 0, 0.5, 1.0, 0.4, true, false},
@@ -76,9 +77,9 @@ static const struct pdf_style_spec pdf_styles[PDF_STYLE_COUNT] = {
     [PDF_STYLE_RULE] = {PDF_SANS, 1.0, false, false, 0, 1.4, 1.0, 0.6, false, false},
 };
 
-static const double pdf_body_sizes[] = {[PDF_TEXT_NORMAL] = 11.0,
-                                        [PDF_TEXT_SMALL] = 9.5,
-                                        [PDF_TEXT_LARGE] = 13.0};
+static const double pdf_body_sizes[] = {[PDF_TEXT_NORMAL] = 10.5,
+                                        [PDF_TEXT_SMALL] = 9.0,
+                                        [PDF_TEXT_LARGE] = 12.5};
 
 static const double pdf_link_rgb[3] = {0.08, 0.27, 0.55};
 
@@ -720,7 +721,7 @@ static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
         break;
     case PDF_ROLE_PRE:
         b->pre_depth++;
-        pdf_indent(b, frame, 0.6);
+        pdf_indent(b, frame, PDF_PRE_PADDING);
         break;
     case PDF_ROLE_QUOTE:
         if (b->quote_depth++ == 0) {
@@ -1301,11 +1302,12 @@ static void pdf_draw_slice(struct pdf_doc *doc, cairo_t *cr, size_t index, buf *
         return;
     }
     if (block->style == PDF_STYLE_PRE) {
-        double pad = pdf_em(doc, 0.35);
+        /* a shaded box from the indent of what holds the pre to the right margin */
+        double pad = pdf_em(doc, PDF_PRE_PADDING);
         cairo_set_source_rgb(cr, 0.95, 0.95, 0.94);
-        cairo_rectangle(cr, x0 - pad, slice->y - pad,
-                        doc->page_width - doc->margin_right - x0 + 2 * pad,
-                        slice_bottom - slice->y + 2 * pad);
+        cairo_rectangle(cr, x0 - pad, slice->y - pad / 2,
+                        doc->page_width - doc->margin_right - x0 + pad,
+                        slice_bottom - slice->y + pad);
         cairo_fill(cr);
     }
 

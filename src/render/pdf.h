@@ -13,9 +13,9 @@ enum pdf_paper {
 };
 
 enum pdf_text_size {
-    PDF_TEXT_NORMAL = 0, /* 11 pt body */
-    PDF_TEXT_SMALL,      /* 9.5 pt body */
-    PDF_TEXT_LARGE,      /* 13 pt body */
+    PDF_TEXT_NORMAL = 0, /* 10.5 pt body */
+    PDF_TEXT_SMALL,      /* 9 pt body */
+    PDF_TEXT_LARGE,      /* 12.5 pt body */
 };
 
 /* One approved comment, borrowed from the caller for the duration of render_pdf. */

@@ -2,14 +2,13 @@
 #ifndef GAZETTE_STORE_COLUMNS_H
 #define GAZETTE_STORE_COLUMNS_H
 
-/* A post with its author and approved-comment count: 20 columns, read by read_post. */
+/* A post with its author and approved-comment count (kept by triggers): 20 columns, read by
+ * read_post. */
 #define POST_COLUMNS                                                                               \
     "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"            \
     " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"                   \
     " p.published_at, p.modified_at, p.comments_open, p.sticky,"                                   \
-    " coalesce(u.login, ''), coalesce(u.display_name, ''),"                                        \
-    " (SELECT count(*) FROM comments c WHERE c.post_id = p.id AND c.status = 'approved'"           \
-    "  AND c.type = 'comment')"                                                                    \
+    " coalesce(u.login, ''), coalesce(u.display_name, ''), p.approved_comments"                    \
     " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
 
 /* A comment: 17 columns, read by read_comment. */

@@ -95,6 +95,22 @@ const char *const pg_migrations[] = {
     "CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
     "CREATE INDEX outbox_by_ip ON outbox (client_ip, created_at);"
     "CREATE INDEX outbox_by_recipient ON outbox (recipient, created_at);",
+
+    /* 3: each post's approved-comment count, kept by a trigger (see sqlite_migrations.c). */
+    "ALTER TABLE posts ADD COLUMN approved_comments bigint NOT NULL DEFAULT 0;"
+    "UPDATE posts SET approved_comments = (SELECT count(*) FROM comments c"
+    "  WHERE c.post_id = posts.id AND c.status = 'approved' AND c.type = 'comment');"
+    "CREATE FUNCTION gazette_count_comments() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'approved' AND OLD.type = 'comment'"
+    "  THEN UPDATE posts SET approved_comments = approved_comments - 1 WHERE id = OLD.post_id;"
+    "  END IF;"
+    "  IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'approved' AND NEW.type = 'comment'"
+    "  THEN UPDATE posts SET approved_comments = approved_comments + 1 WHERE id = NEW.post_id;"
+    "  END IF;"
+    "  RETURN NULL; END $$;"
+    "CREATE TRIGGER comments_counted AFTER INSERT OR UPDATE OF status, type, post_id OR DELETE"
+    " ON comments FOR EACH ROW EXECUTE FUNCTION gazette_count_comments();",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -83,6 +83,24 @@ const char *const sqlite_migrations[] = {
     "CREATE INDEX outbox_due ON outbox (status, next_attempt_at);"
     "CREATE INDEX outbox_by_ip ON outbox (client_ip, created_at);"
     "CREATE INDEX outbox_by_recipient ON outbox (recipient, created_at);",
+
+    /* 3: each post's approved-comment count, kept by triggers: reading a post no longer counts
+     * its comments, which made every comment write slower the longer its thread grew. */
+    "ALTER TABLE posts ADD COLUMN approved_comments INTEGER NOT NULL DEFAULT 0;"
+    "UPDATE posts SET approved_comments = (SELECT count(*) FROM comments c"
+    "  WHERE c.post_id = posts.id AND c.status = 'approved' AND c.type = 'comment');"
+    "CREATE TRIGGER comments_counted_insert AFTER INSERT ON comments"
+    "  WHEN NEW.status = 'approved' AND NEW.type = 'comment' BEGIN"
+    "  UPDATE posts SET approved_comments = approved_comments + 1 WHERE id = NEW.post_id; END;"
+    "CREATE TRIGGER comments_counted_delete AFTER DELETE ON comments"
+    "  WHEN OLD.status = 'approved' AND OLD.type = 'comment' BEGIN"
+    "  UPDATE posts SET approved_comments = approved_comments - 1 WHERE id = OLD.post_id; END;"
+    "CREATE TRIGGER comments_counted_update AFTER UPDATE OF status, type, post_id ON comments"
+    "  BEGIN"
+    "  UPDATE posts SET approved_comments = approved_comments - 1 WHERE id = OLD.post_id"
+    "    AND OLD.status = 'approved' AND OLD.type = 'comment';"
+    "  UPDATE posts SET approved_comments = approved_comments + 1 WHERE id = NEW.post_id"
+    "    AND NEW.status = 'approved' AND NEW.type = 'comment'; END;",
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

@@ -269,7 +269,8 @@ def free_port():
 
 
 class Server:
-    """`gazette serve` on a free loopback port; stop() sends SIGTERM and checks exit 0."""
+    """`gazette serve` on a free loopback port; stop() sends SIGTERM and checks exit 0, kill()
+    sends SIGKILL."""
 
     def __init__(self, g, log_dir, threads=2):
         self.g = g
@@ -337,6 +338,15 @@ class Server:
         self.proc = None
         assert rc == 0, f"gazette serve exited {rc} after SIGTERM\n{self.logs()}"
         return rc
+
+    def kill(self):
+        """SIGKILL: the server dies at once, as in a crash or a power cut (no clean shutdown).
+        The fixture's cleanup then leaves it alone."""
+        assert self.proc is not None and self.proc.poll() is None, (
+            f"gazette serve is not running\n{self.logs()}")
+        self.proc.kill()
+        self.proc.wait()
+        self.proc = None
 
     # HTTP ------------------------------------------------------------------------------------
 

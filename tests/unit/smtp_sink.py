@@ -1,7 +1,8 @@
 """smtp_sink.py: a real SMTP server for test_smtp, storing each message it accepts in a directory.
 
-Usage: /usr/bin/python3 smtp_sink.py DIRECTORY
-Listens on 127.0.0.1 on a free port, prints "PORT <n>" on stdout once it accepts connections,
+Usage: /usr/bin/python3 smtp_sink.py [--port N] DIRECTORY
+Listens on 127.0.0.1 on a free port (or on port N: a test that brings "the SMTP server" back on
+the port it was down on), prints "PORT <n>" on stdout once it accepts connections,
 and runs until stdin reaches end of file (the test closing its end, or dying) or SIGTERM.
 Message N is stored as N.from (envelope sender), N.rcpt (recipients, one a line) and N.eml
 (the DATA bytes exactly as received, after dot-unstuffing); N.eml appears last, atomically.
@@ -63,11 +64,18 @@ def free_port():
 def main():
     # aiosmtpd 1.4 warns about its own Session.login_data on every login; noise in test output.
     warnings.simplefilter("ignore", DeprecationWarning)
-    directory = sys.argv[1]
+    args = sys.argv[1:]
+    port = None
+    if len(args) == 3 and args[0] == "--port":
+        port = int(args[1])
+        args = args[2:]
+    if len(args) != 1:
+        sys.exit("usage: smtp_sink.py [--port N] DIRECTORY")
+    directory = args[0]
     controller = Controller(
         Sink(directory),
         hostname="127.0.0.1",
-        port=free_port(),
+        port=port or free_port(),
         authenticator=authenticate,
         auth_require_tls=False,
     )

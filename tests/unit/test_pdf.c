@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -48,10 +50,18 @@ static unsigned test_random(struct test_article *t)
     return (t->seed >> 16) & 0x7fff;
 }
 
-/* Appends text that has no markup in it to both the HTML and the words. */
+/* Appends text that has no markup in it to both the HTML and the words, and a space. */
 static void test_text(struct test_article *t, const char *s)
 {
     buf_puts(&t->html, s);
+    buf_putc(&t->html, ' ');
+    buf_puts(&t->words, s);
+    buf_putc(&t->words, ' ');
+}
+
+/* Words the PDF shows that are not text in the HTML. */
+static void test_expect(struct test_article *t, const char *s)
+{
     buf_puts(&t->words, s);
     buf_putc(&t->words, ' ');
 }
@@ -166,7 +176,7 @@ static void test_make_article(struct test_article *t)
         case 5:
             test_html(t, "<figure><img src=\"https://example.org/a.png\" alt=\"A chart of "
                          "trade\"><figcaption>");
-            test_text(t, "[image: A chart of trade]");
+            test_expect(t, "[image: A chart of trade]");
             test_text(t, "The caption of the chart");
             test_html(t, "</figcaption></figure>\n");
             break;
@@ -247,7 +257,14 @@ static char **test_words(const char *text, size_t *count)
     size_t cap = 1024, n = 0;
     char **words = malloc(cap * sizeof *words);
     assert_non_null(words);
-    const char *p = text;
+    /* bidi embedding marks (pdftotext puts them around right-to-left runs) separate words */
+    char *copy = strdup(text);
+    assert_non_null(copy);
+    for (char *c = copy; *c; c++)
+        if ((unsigned char)c[0] == 0xE2 && (unsigned char)c[1] == 0x80 &&
+            (unsigned char)c[2] >= 0xAA && (unsigned char)c[2] <= 0xAE)
+            c[0] = c[1] = c[2] = ' ';
+    const char *p = copy;
     while (*p) {
         while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\f' || *p == '\r')
             p++;
@@ -284,6 +301,7 @@ static char **test_words(const char *text, size_t *count)
                 *c = (char)(*c - 'A' + 'a');
         words[n++] = word;
     }
+    free(copy);
     *count = n;
     return words;
 }
@@ -715,5 +733,10 @@ int main(void)
         cmocka_unit_test(test_images_and_comments), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_threads),           cmocka_unit_test(test_timing),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    /* This thread's pango font map and fontconfig's caches are kept for the life of the
+     * process; release them so that LeakSanitizer sees only what render_pdf could leak. */
+    pango_cairo_font_map_set_default(NULL);
+    FcFini();
+    return failed;
 }
