@@ -231,6 +231,7 @@ percentile() { # percentile P VALUES...: nearest-rank P-th percentile (P in 1..1
 # run_timed LOG CMD ARGS...: runs CMD (stdout+stderr to LOG) in the background and waits (so that
 # Ctrl-C/TERM reach the trap, which stops it); sets elapsed_ms to its wall time in ms (not printed:
 # in a $(...) subshell the trap would not know the pid); returns CMD's status.
+# shellcheck disable=SC2034 # read by the scripts that call run_timed
 elapsed_ms=""
 run_timed() {
   local log=$1 t0 t1 rc=0
@@ -241,6 +242,7 @@ run_timed() {
   wait "$fg_pid" || rc=$?
   t1=$EPOCHREALTIME
   fg_pid=""
+  # shellcheck disable=SC2034
   elapsed_ms=$(awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
   return "$rc"
 }

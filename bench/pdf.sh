@@ -97,7 +97,10 @@ tool_run() {
         --disable-sync --user-data-dir="$tmp/chromium-profile" --print-to-pdf="$out" "$print_url" || rc=$? ;;
   esac
   [ "$rc" = 0 ] || { tail -n 20 "$log" >&2; die "$name run $i failed (exit $rc)"; }
-  [ -s "$out" ] && [ "$(head -c 5 "$out")" = "%PDF-" ] || { tail -n 20 "$log" >&2; die "$name run $i made no PDF"; }
+  if [ ! -s "$out" ] || [ "$(head -c 5 "$out")" != "%PDF-" ]; then
+    tail -n 20 "$log" >&2
+    die "$name run $i made no PDF"
+  fi
 }
 
 declare -A ms med size npages version

@@ -55,6 +55,8 @@ static void entry_unref(struct entry *e)
     free((char *)e->page.cache_control);
     free((char *)e->page.content_disposition);
     free((char *)e->page.body.ptr);
+    free((char *)e->page.gzip.ptr);
+    free((char *)e->page.brotli.ptr);
     free(e);
 }
 
@@ -132,10 +134,16 @@ uint64_t page_cache_generation(void)
     return generation;
 }
 
+static strview copy_view(strview v)
+{
+    return v.len ? (strview){xstrndup(v.ptr, v.len), v.len} : (strview){NULL, 0};
+}
+
 void page_cache_put(strview key, uint64_t generation, long long post_id,
                     const struct cached_page *page)
 {
-    size_t bytes = sizeof(struct entry) + key.len + page->body.len;
+    size_t bytes =
+        sizeof(struct entry) + key.len + page->body.len + page->gzip.len + page->brotli.len;
     if (bytes > cache.max_bytes / 4)
         return;
     struct entry *e = xcalloc(1, sizeof(*e));
@@ -144,7 +152,9 @@ void page_cache_put(strview key, uint64_t generation, long long post_id,
     e->page.cache_control = xstrdup(page->cache_control);
     e->page.content_disposition =
         page->content_disposition ? xstrdup(page->content_disposition) : NULL;
-    e->page.body = (strview){xstrndup(page->body.ptr, page->body.len), page->body.len};
+    e->page.body = copy_view(page->body);
+    e->page.gzip = copy_view(page->gzip);
+    e->page.brotli = copy_view(page->brotli);
     e->key = xstrndup(key.ptr, key.len);
     e->key_len = key.len;
     e->bytes = bytes;

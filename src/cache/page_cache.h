@@ -16,6 +16,7 @@ struct cached_page {
     const char *cache_control;       /* owned by the page */
     const char *content_disposition; /* owned by the page; NULL for none */
     strview body;                    /* owned by the page */
+    strview gzip, brotli;            /* encoded variants, owned; empty when not worth it */
 };
 
 /* Sets the memory bound (bytes of keys and bodies); call once before threads start. */

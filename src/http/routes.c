@@ -7,49 +7,44 @@
 
 #define COMMENT_BODY_MAX (1024 * 1024) /* above comments.max_kb's top, so that is the limit */
 
+/* method, match, pattern, handler, role, on loop, cached, body limit */
 static const struct route routes[] = {
-    {"GET", ROUTE_EXACT, "/healthz", site_healthz, ROLE_ANYONE, true, 0},
-    {"GET", ROUTE_EXACT, "/", site_front, ROLE_ANYONE, false, 0},
-    {"GET", ROUTE_PREFIX, "/page/", site_front, ROLE_ANYONE, false, 0},
-    {"POST", ROUTE_SUFFIX, "/comments", site_comment_post, ROLE_ANYONE, false, COMMENT_BODY_MAX},
-    {"POST", ROUTE_SUFFIX, "/password", site_post_password, ROLE_ANYONE, false, 4096},
-    {"GET", ROUTE_SUFFIX, "/print/", site_print, ROLE_ANYONE, false, 0},
-    {"GET", ROUTE_SUFFIX, "/pdf/", site_pdf, ROLE_ANYONE, false, 0},
-    {"GET", ROUTE_SUFFIX, "/email/", site_email_form, ROLE_ANYONE, false, 0},
-    {"POST", ROUTE_SUFFIX, "/email/", site_email_send, ROLE_ANYONE, false, 8192},
-    {"GET", ROUTE_ANY, "", site_article, ROLE_ANYONE, false, 0},
+    {"GET", ROUTE_EXACT, "/healthz", site_healthz, ROLE_ANYONE, true, false, 0},
+    {"GET", ROUTE_EXACT, "/metrics", site_metrics, ROLE_ANYONE, true, false, 0},
+    {"GET", ROUTE_EXACT, "/", site_front, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_PREFIX, "/page/", site_front, ROLE_ANYONE, false, true, 0},
+    {"POST", ROUTE_SUFFIX, "/comments", site_comment_post, ROLE_ANYONE, false, false,
+     COMMENT_BODY_MAX},
+    {"POST", ROUTE_SUFFIX, "/password", site_post_password, ROLE_ANYONE, false, false, 4096},
+    {"GET", ROUTE_SUFFIX, "/print/", site_print, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_SUFFIX, "/pdf/", site_pdf, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_SUFFIX, "/email/", site_email_form, ROLE_ANYONE, false, false, 0},
+    {"POST", ROUTE_SUFFIX, "/email/", site_email_send, ROLE_ANYONE, false, false, 8192},
+    {"GET", ROUTE_ANY, "", site_article, ROLE_ANYONE, false, true, 0},
 };
 
-static bool path_fits(const struct route *r, const char *path)
+static bool path_fits(const struct route *r, strview path)
 {
-    size_t n = strlen(path), m = strlen(r->pattern);
+    size_t m = strlen(r->pattern);
     switch (r->match) {
     case ROUTE_EXACT:
-        return strcmp(path, r->pattern) == 0;
+        return strview_equal_cstr(path, r->pattern);
     case ROUTE_PREFIX:
-        return strncmp(path, r->pattern, m) == 0;
+        return strview_starts_with(path, r->pattern);
     case ROUTE_SUFFIX:
-        return n > m && strcmp(path + n - m, r->pattern) == 0;
+        return path.len > m && memcmp(path.ptr + path.len - m, r->pattern, m) == 0;
     case ROUTE_ANY:
         return true;
     }
     return false;
 }
 
-const struct route *http_route_find(const char *method, const char *path)
+const struct route *http_route_find(strview method, strview path)
 {
-    if (strcmp(method, "HEAD") == 0)
-        method = "GET";
+    if (strview_equal_cstr(method, "HEAD"))
+        method = STRVIEW_LIT("GET");
     for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-        if (strcmp(routes[i].method, method) == 0 && path_fits(&routes[i], path))
+        if (strview_equal_cstr(method, routes[i].method) && path_fits(&routes[i], path))
             return &routes[i];
     return NULL;
-}
-
-bool http_route_path_known(const char *path)
-{
-    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++)
-        if (routes[i].match != ROUTE_ANY && path_fits(&routes[i], path))
-            return true;
-    return false;
 }

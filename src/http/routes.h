@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "http/request.h"
+#include "util/buf.h"
 
 enum route_match {
     ROUTE_EXACT,  /* the path is the pattern */
@@ -25,13 +26,11 @@ struct route {
     http_handler handler;
     enum route_role role;
     bool on_loop;    /* answered on the event loop: must not touch the store */
+    bool cached;     /* its anonymous GETs may be answered from the page cache */
     size_t max_body; /* bytes; 0 = no body accepted */
 };
 
-/* The first route whose method and pattern fit, or NULL. */
-const struct route *http_route_find(const char *method, const char *path);
-
-/* Whether some route takes `path` with another method (for 405 versus 404). */
-bool http_route_path_known(const char *path);
+/* The first route whose method and pattern fit `path` (without its query), or NULL. */
+const struct route *http_route_find(strview method, strview path);
 
 #endif

@@ -17,9 +17,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache/compress.h"
 #include "cache/page_cache.h"
 #include "http/routes.h"
 #include "mail/sender.h"
+#include "render/pdf.h"
 #include "model/secret.h"
 #include "render/template.h"
 #include "site/site.h"
@@ -53,6 +55,7 @@ struct job {
     arena arena; /* the request's arena: request copy, handler data */
     struct http_request request;
     struct http_response response;
+    buf gzip, brotli;          /* encoded variants of a cacheable body, made by the worker */
     strview cache_key;         /* path and query, in the arena */
     uint64_t cache_generation; /* read before the handler touched the store */
     struct job *next;          /* worker queue link */
@@ -134,7 +137,84 @@ static void add_header(h2o_req_t *req, const h2o_token_t *token, const char *val
     h2o_add_header(&req->pool, &req->res.headers, token, NULL, copy.base, copy.len);
 }
 
-static void send_response(h2o_req_t *req, const struct http_response *res)
+/* Whether the client takes an encoding, by its Accept-Encoding header ("q=0" refuses). */
+static bool accepts(h2o_req_t *req, const char *encoding)
+{
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_ACCEPT_ENCODING, -1);
+    if (i < 0)
+        return false;
+    strview header = {req->headers.entries[i].value.base, req->headers.entries[i].value.len};
+    size_t want = strlen(encoding);
+    for (size_t at = 0; at < header.len;) {
+        size_t end = at;
+        while (end < header.len && header.ptr[end] != ',')
+            end++;
+        strview item = {header.ptr + at, end - at};
+        at = end + 1;
+        while (item.len && item.ptr[0] == ' ')
+            item.ptr++, item.len--;
+        size_t name = 0;
+        while (name < item.len && item.ptr[name] != ';' && item.ptr[name] != ' ')
+            name++;
+        if (!(name == want && strncasecmp(item.ptr, encoding, want) == 0) &&
+            !(name == 1 && item.ptr[0] == '*'))
+            continue;
+        const char *q = memchr(item.ptr, '=', item.len); /* ";q=0", ";q=0.0" refuse */
+        if (q && q > item.ptr + name && strtod(q + 1, NULL) <= 0)
+            return false;
+        return true;
+    }
+    return false;
+}
+
+/* Picks the variant the client takes (brotli, then gzip, else the identity body) and says so
+ * in Content-Encoding; a body with variants varies by Accept-Encoding. */
+static strview pick_variant(h2o_req_t *req, strview identity, strview gzip, strview brotli)
+{
+    if (!gzip.len && !brotli.len)
+        return identity;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL,
+                   H2O_STRLIT("Accept-Encoding"));
+    if (brotli.len && accepts(req, "br")) {
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL,
+                       H2O_STRLIT("br"));
+        return brotli;
+    }
+    if (gzip.len && accepts(req, "gzip")) {
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL,
+                       H2O_STRLIT("gzip"));
+        return gzip;
+    }
+    return identity;
+}
+
+static void release_held_page(void *data)
+{
+    page_cache_release(*(const struct cached_page **)data);
+}
+
+/* Sends `body` as the whole response. With `page` (holding a reference the caller gives up)
+ * the bytes are sent from the cache without a copy; the reference is released when h2o is
+ * done with the request. */
+static void send_body(h2o_req_t *req, strview body, const struct cached_page *page)
+{
+    req->res.content_length = body.len; /* else h2o 2.2.5 sends chunked */
+    if (!page) {
+        h2o_send_inline(req, body.ptr ? body.ptr : "", body.len);
+        return;
+    }
+    const struct cached_page **hold =
+        h2o_mem_alloc_shared(&req->pool, sizeof(*hold), release_held_page);
+    *hold = page;
+    static h2o_generator_t generator = {NULL, NULL};
+    h2o_start_response(req, &generator);
+    h2o_iovec_t bytes = h2o_iovec_init(body.ptr, body.len);
+    bool head = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
+    h2o_send(req, head ? NULL : &bytes, head ? 0 : 1, H2O_SEND_STATE_FINAL);
+}
+
+static void send_response(h2o_req_t *req, const struct http_response *res, strview gzip,
+                          strview brotli)
 {
     req->res.status = res->status ? res->status : 200;
     req->res.reason = reason_phrase(req->res.status);
@@ -157,22 +237,47 @@ static void send_response(h2o_req_t *req, const struct http_response *res)
                               H2O_STRLIT("miss"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
                           NULL, H2O_STRLIT("nosniff"));
-    req->res.content_length = res->body.len; /* else h2o 2.2.5 sends chunked */
-    h2o_send_inline(req, res->body.ptr ? res->body.ptr : "", res->body.len);
+    send_body(req, pick_variant(req, (strview){res->body.ptr, res->body.len}, gzip, brotli),
+              NULL);
 }
 
 static void job_free(struct job *job)
 {
     buf_free(&job->response.body);
+    buf_free(&job->gzip);
+    buf_free(&job->brotli);
     arena_free(&job->arena);
     free(job);
 }
 
 /* --- workers --- */
 
+/* A cacheable page goes into the cache with its encoded variants, made once here. */
+static void fill_cache(struct job *job)
+{
+    const struct http_response *res = &job->response;
+    if (!res->cacheable || (res->status != 0 && res->status != 200))
+        return;
+    const char *type = res->content_type ? res->content_type : "text/html; charset=utf-8";
+    strview body = {res->body.ptr, res->body.len};
+    if (compress_worth_it(type)) {
+        compress_gzip(body, &job->gzip);
+        compress_brotli(body, &job->brotli);
+    }
+    struct cached_page page = {200,
+                               type,
+                               res->cache_control ? res->cache_control : "no-cache",
+                               res->content_disposition,
+                               body,
+                               {job->gzip.ptr, job->gzip.len},
+                               {job->brotli.ptr, job->brotli.len}};
+    page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, &page);
+}
+
 static void *worker_main(void *arg)
 {
     store *s = arg;
+    render_pdf_prepare_thread(); /* fonts loaded now, not on a reader's first PDF */
     for (;;) {
         pthread_mutex_lock(&work.lock);
         while (!work.head && !work.stopping)
@@ -188,14 +293,7 @@ static void *worker_main(void *arg)
             break; /* stopping and the queue is empty */
         struct handler_context context = {s, server.theme, (long long)time(NULL)};
         job->route->handler(&context, &job->request, &job->response);
-        const struct http_response *res = &job->response;
-        if (res->cacheable && (res->status == 0 || res->status == 200)) {
-            struct cached_page page = {
-                200, res->content_type ? res->content_type : "text/html; charset=utf-8",
-                res->cache_control ? res->cache_control : "no-cache", res->content_disposition,
-                (strview){res->body.ptr, res->body.len}};
-            page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, &page);
-        }
+        fill_cache(job);
         h2o_multithread_send_message(&job->owner->receiver, &job->message);
     }
     store_close(s);
@@ -233,7 +331,8 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
         struct job *job = H2O_STRUCT_FROM_MEMBER(struct job, message, message);
         if (job->req) {
             job->ref->job = NULL;
-            send_response(job->req, &job->response);
+            send_response(job->req, &job->response, (strview){job->gzip.ptr, job->gzip.len},
+                          (strview){job->brotli.ptr, job->brotli.len});
         }
         lt->in_flight--;
         job_free(job);
@@ -311,9 +410,7 @@ static bool serve_cached(h2o_req_t *req, strview key)
                           NULL, H2O_STRLIT("nosniff"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0, NULL,
                           H2O_STRLIT("hit"));
-    req->res.content_length = page->body.len;
-    h2o_send_inline(req, page->body.ptr, page->body.len); /* copies the body */
-    page_cache_release(page);
+    send_body(req, pick_variant(req, page->body, page->gzip, page->brotli), page);
     return true;
 }
 
@@ -321,7 +418,7 @@ static void send_simple(h2o_req_t *req, int status, const char *message)
 {
     struct http_response res = {.status = status, .content_type = "text/plain; charset=utf-8"};
     buf_printf(&res.body, "%s\n", message);
-    send_response(req, &res);
+    send_response(req, &res, (strview){NULL, 0}, (strview){NULL, 0});
     buf_free(&res.body);
 }
 
@@ -335,8 +432,9 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     bool is_get = strview_equal_cstr(method, "GET") || strview_equal_cstr(method, "HEAD");
     if (is_get && strview_starts_with(path, "/theme/") && serve_asset(req, path))
         return 0;
+    const struct route *route = http_route_find(method, path);
     strview key = {req->path.base, req->path.len};
-    if (is_get && !has_unlock_cookie(req) && serve_cached(req, key))
+    if (route && route->cached && is_get && !has_unlock_cookie(req) && serve_cached(req, key))
         return 0;
 
     struct job *job = xcalloc(1, sizeof(*job));
@@ -351,7 +449,7 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
                                          : "";
     job->cache_key = (strview){arena_strndup(a, key.ptr, key.len), key.len};
     job->cache_generation = page_cache_generation();
-    job->route = http_route_find(r->method, r->path);
+    job->route = route;
     if (!job->route) {
         job_free(job);
         send_simple(req, 405, "This address does not take that method.");
@@ -381,7 +479,7 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     if (job->route->on_loop) {
         struct handler_context context = {NULL, server.theme, (long long)time(NULL)};
         job->route->handler(&context, r, &job->response);
-        send_response(req, &job->response);
+        send_response(req, &job->response, (strview){NULL, 0}, (strview){NULL, 0});
         job_free(job);
         return 0;
     }

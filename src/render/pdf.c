@@ -5,14 +5,13 @@
 #include <cairo.h>
 #include <gumbo.h>
 #include <pango/pangocairo.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/alloc.h"
 #include "util/arena.h"
 
-#define PDF_MM (72.0 / 25.4) /* points per millimetre */
+#define PDF_MM (72.0 / 25.4)    /* points per millimetre */
 #define PDF_MAX_INDENT_LEVELS 8 /* deeper nesting is not indented further */
 #define PDF_PRE_PADDING 0.6     /* ems between a pre's shaded box and its text */
 
@@ -77,9 +76,8 @@ static const struct pdf_style_spec pdf_styles[PDF_STYLE_COUNT] = {
     [PDF_STYLE_RULE] = {PDF_SANS, 1.0, false, false, 0, 1.4, 1.0, 0.6, false, false},
 };
 
-static const double pdf_body_sizes[] = {[PDF_TEXT_NORMAL] = 10.5,
-                                        [PDF_TEXT_SMALL] = 9.0,
-                                        [PDF_TEXT_LARGE] = 12.5};
+static const double pdf_body_sizes[] = {
+    [PDF_TEXT_NORMAL] = 10.5, [PDF_TEXT_SMALL] = 9.0, [PDF_TEXT_LARGE] = 12.5};
 
 static const double pdf_link_rgb[3] = {0.08, 0.27, 0.55};
 
@@ -104,6 +102,7 @@ struct pdf_block {
     unsigned quote_id;        /* the outermost quote it is in, 0 for none */
     double quote_x;           /* where that quote's bar is drawn */
     bool keep_with_next;      /* never the last block of a page */
+    bool short_rule;          /* rules: a short centred one (hr), not the full width */
     double space_before;      /* points */
     double space_after;       /* points */
     PangoLayout *layout;      /* owned; NULL for a rule */
@@ -128,17 +127,17 @@ struct pdf_doc {
     arena arena;                       /* texts, links, line tables */
     PangoContext *context;             /* from this thread's font map (owned reference) */
     PangoFontDescription *fonts[PDF_STYLE_COUNT]; /* owned */
-    double body_size;                  /* points */
-    double page_width, page_height;    /* points */
-    double margin_left, margin_right;  /* points */
-    double margin_top, text_bottom;    /* text area top and bottom, points from the top */
-    struct pdf_block *blocks;          /* in reading order (xrealloc) */
-    size_t block_count, block_cap;     /* used and allocated */
-    struct pdf_slice *slices;          /* in reading order (xrealloc) */
-    size_t slice_count, slice_cap;     /* used and allocated */
-    int page_count;                    /* after pagination */
-    unsigned next_quote_id;            /* ids for quotes, from 1 */
-    const char *base_url;              /* article url when absolute, else NULL */
+    double body_size;                             /* points */
+    double page_width, page_height;               /* points */
+    double margin_left, margin_right;             /* points */
+    double margin_top, text_bottom; /* text area top and bottom, points from the top */
+    struct pdf_block *blocks;       /* in reading order (xrealloc) */
+    size_t block_count, block_cap;  /* used and allocated */
+    struct pdf_slice *slices;       /* in reading order (xrealloc) */
+    size_t slice_count, slice_cap;  /* used and allocated */
+    int page_count;                 /* after pagination */
+    unsigned next_quote_id;         /* ids for quotes, from 1 */
+    const char *base_url;           /* article url when absolute, else NULL */
 };
 
 static double pdf_em(const struct pdf_doc *doc, double ems)
@@ -290,44 +289,82 @@ enum pdf_role {
 };
 
 static const unsigned char pdf_role_of[GUMBO_TAG_LAST] = {
-    [GUMBO_TAG_HEAD] = PDF_ROLE_SKIP,          [GUMBO_TAG_TITLE] = PDF_ROLE_SKIP,
-    [GUMBO_TAG_SCRIPT] = PDF_ROLE_SKIP,        [GUMBO_TAG_STYLE] = PDF_ROLE_SKIP,
-    [GUMBO_TAG_TEMPLATE] = PDF_ROLE_SKIP,      [GUMBO_TAG_NOSCRIPT] = PDF_ROLE_SKIP,
-    [GUMBO_TAG_HTML] = PDF_ROLE_BLOCK,         [GUMBO_TAG_BODY] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_P] = PDF_ROLE_BLOCK,            [GUMBO_TAG_DIV] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_H1] = PDF_ROLE_HEADING,         [GUMBO_TAG_H2] = PDF_ROLE_HEADING,
-    [GUMBO_TAG_H3] = PDF_ROLE_HEADING,         [GUMBO_TAG_H4] = PDF_ROLE_HEADING,
-    [GUMBO_TAG_H5] = PDF_ROLE_HEADING,         [GUMBO_TAG_H6] = PDF_ROLE_HEADING,
-    [GUMBO_TAG_HGROUP] = PDF_ROLE_BLOCK,       [GUMBO_TAG_ADDRESS] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_ARTICLE] = PDF_ROLE_BLOCK,      [GUMBO_TAG_ASIDE] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_SECTION] = PDF_ROLE_BLOCK,      [GUMBO_TAG_NAV] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_HEADER] = PDF_ROLE_BLOCK,       [GUMBO_TAG_FOOTER] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_MAIN] = PDF_ROLE_BLOCK,         [GUMBO_TAG_FIGURE] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_FIGCAPTION] = PDF_ROLE_CAPTION, [GUMBO_TAG_CAPTION] = PDF_ROLE_CAPTION,
-    [GUMBO_TAG_DETAILS] = PDF_ROLE_BLOCK,      [GUMBO_TAG_SUMMARY] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_FIELDSET] = PDF_ROLE_BLOCK,     [GUMBO_TAG_LEGEND] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_FORM] = PDF_ROLE_BLOCK,         [GUMBO_TAG_CENTER] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_DL] = PDF_ROLE_BLOCK,           [GUMBO_TAG_DT] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_DD] = PDF_ROLE_INDENTED,        [GUMBO_TAG_TABLE] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_THEAD] = PDF_ROLE_BLOCK,        [GUMBO_TAG_TBODY] = PDF_ROLE_BLOCK,
-    [GUMBO_TAG_TFOOT] = PDF_ROLE_BLOCK,        [GUMBO_TAG_TR] = PDF_ROLE_ROW,
-    [GUMBO_TAG_TD] = PDF_ROLE_CELL,            [GUMBO_TAG_TH] = PDF_ROLE_HEAD_CELL,
-    [GUMBO_TAG_PRE] = PDF_ROLE_PRE,            [GUMBO_TAG_LISTING] = PDF_ROLE_PRE,
-    [GUMBO_TAG_XMP] = PDF_ROLE_PRE,            [GUMBO_TAG_PLAINTEXT] = PDF_ROLE_PRE,
-    [GUMBO_TAG_BLOCKQUOTE] = PDF_ROLE_QUOTE,   [GUMBO_TAG_UL] = PDF_ROLE_LIST,
-    [GUMBO_TAG_MENU] = PDF_ROLE_LIST,          [GUMBO_TAG_OL] = PDF_ROLE_ORDERED,
-    [GUMBO_TAG_LI] = PDF_ROLE_ITEM,            [GUMBO_TAG_BR] = PDF_ROLE_BREAK,
-    [GUMBO_TAG_HR] = PDF_ROLE_RULE,            [GUMBO_TAG_IMG] = PDF_ROLE_IMAGE,
-    [GUMBO_TAG_EM] = PDF_ROLE_EMPHASIS,        [GUMBO_TAG_I] = PDF_ROLE_EMPHASIS,
-    [GUMBO_TAG_CITE] = PDF_ROLE_EMPHASIS,      [GUMBO_TAG_DFN] = PDF_ROLE_EMPHASIS,
-    [GUMBO_TAG_VAR] = PDF_ROLE_EMPHASIS,       [GUMBO_TAG_STRONG] = PDF_ROLE_STRONG,
-    [GUMBO_TAG_B] = PDF_ROLE_STRONG,           [GUMBO_TAG_CODE] = PDF_ROLE_CODE,
-    [GUMBO_TAG_KBD] = PDF_ROLE_CODE,           [GUMBO_TAG_SAMP] = PDF_ROLE_CODE,
-    [GUMBO_TAG_TT] = PDF_ROLE_CODE,            [GUMBO_TAG_A] = PDF_ROLE_LINK,
-    [GUMBO_TAG_SUP] = PDF_ROLE_SUPERSCRIPT,    [GUMBO_TAG_SUB] = PDF_ROLE_SUBSCRIPT,
-    [GUMBO_TAG_S] = PDF_ROLE_STRIKE,           [GUMBO_TAG_DEL] = PDF_ROLE_STRIKE,
-    [GUMBO_TAG_STRIKE] = PDF_ROLE_STRIKE,      [GUMBO_TAG_U] = PDF_ROLE_UNDERLINE,
-    [GUMBO_TAG_INS] = PDF_ROLE_UNDERLINE,      [GUMBO_TAG_SMALL] = PDF_ROLE_SMALL,
+    [GUMBO_TAG_HEAD] = PDF_ROLE_SKIP,
+    [GUMBO_TAG_TITLE] = PDF_ROLE_SKIP,
+    [GUMBO_TAG_SCRIPT] = PDF_ROLE_SKIP,
+    [GUMBO_TAG_STYLE] = PDF_ROLE_SKIP,
+    [GUMBO_TAG_TEMPLATE] = PDF_ROLE_SKIP,
+    [GUMBO_TAG_NOSCRIPT] = PDF_ROLE_SKIP,
+    [GUMBO_TAG_HTML] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_BODY] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_P] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_DIV] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_H1] = PDF_ROLE_HEADING,
+    [GUMBO_TAG_H2] = PDF_ROLE_HEADING,
+    [GUMBO_TAG_H3] = PDF_ROLE_HEADING,
+    [GUMBO_TAG_H4] = PDF_ROLE_HEADING,
+    [GUMBO_TAG_H5] = PDF_ROLE_HEADING,
+    [GUMBO_TAG_H6] = PDF_ROLE_HEADING,
+    [GUMBO_TAG_HGROUP] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_ADDRESS] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_ARTICLE] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_ASIDE] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_SECTION] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_NAV] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_HEADER] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_FOOTER] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_MAIN] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_FIGURE] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_FIGCAPTION] = PDF_ROLE_CAPTION,
+    [GUMBO_TAG_CAPTION] = PDF_ROLE_CAPTION,
+    [GUMBO_TAG_DETAILS] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_SUMMARY] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_FIELDSET] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_LEGEND] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_FORM] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_CENTER] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_DL] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_DT] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_DD] = PDF_ROLE_INDENTED,
+    [GUMBO_TAG_TABLE] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_THEAD] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_TBODY] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_TFOOT] = PDF_ROLE_BLOCK,
+    [GUMBO_TAG_TR] = PDF_ROLE_ROW,
+    [GUMBO_TAG_TD] = PDF_ROLE_CELL,
+    [GUMBO_TAG_TH] = PDF_ROLE_HEAD_CELL,
+    [GUMBO_TAG_PRE] = PDF_ROLE_PRE,
+    [GUMBO_TAG_LISTING] = PDF_ROLE_PRE,
+    [GUMBO_TAG_XMP] = PDF_ROLE_PRE,
+    [GUMBO_TAG_PLAINTEXT] = PDF_ROLE_PRE,
+    [GUMBO_TAG_BLOCKQUOTE] = PDF_ROLE_QUOTE,
+    [GUMBO_TAG_UL] = PDF_ROLE_LIST,
+    [GUMBO_TAG_MENU] = PDF_ROLE_LIST,
+    [GUMBO_TAG_OL] = PDF_ROLE_ORDERED,
+    [GUMBO_TAG_LI] = PDF_ROLE_ITEM,
+    [GUMBO_TAG_BR] = PDF_ROLE_BREAK,
+    [GUMBO_TAG_HR] = PDF_ROLE_RULE,
+    [GUMBO_TAG_IMG] = PDF_ROLE_IMAGE,
+    [GUMBO_TAG_EM] = PDF_ROLE_EMPHASIS,
+    [GUMBO_TAG_I] = PDF_ROLE_EMPHASIS,
+    [GUMBO_TAG_CITE] = PDF_ROLE_EMPHASIS,
+    [GUMBO_TAG_DFN] = PDF_ROLE_EMPHASIS,
+    [GUMBO_TAG_VAR] = PDF_ROLE_EMPHASIS,
+    [GUMBO_TAG_STRONG] = PDF_ROLE_STRONG,
+    [GUMBO_TAG_B] = PDF_ROLE_STRONG,
+    [GUMBO_TAG_CODE] = PDF_ROLE_CODE,
+    [GUMBO_TAG_KBD] = PDF_ROLE_CODE,
+    [GUMBO_TAG_SAMP] = PDF_ROLE_CODE,
+    [GUMBO_TAG_TT] = PDF_ROLE_CODE,
+    [GUMBO_TAG_A] = PDF_ROLE_LINK,
+    [GUMBO_TAG_SUP] = PDF_ROLE_SUPERSCRIPT,
+    [GUMBO_TAG_SUB] = PDF_ROLE_SUBSCRIPT,
+    [GUMBO_TAG_S] = PDF_ROLE_STRIKE,
+    [GUMBO_TAG_DEL] = PDF_ROLE_STRIKE,
+    [GUMBO_TAG_STRIKE] = PDF_ROLE_STRIKE,
+    [GUMBO_TAG_U] = PDF_ROLE_UNDERLINE,
+    [GUMBO_TAG_INS] = PDF_ROLE_UNDERLINE,
+    [GUMBO_TAG_SMALL] = PDF_ROLE_SMALL,
 };
 
 /* An element being walked: what it changed, so that leaving it can undo that. */
@@ -343,27 +380,27 @@ struct pdf_frame {
 
 /* The state of turning one HTML fragment into blocks. */
 struct pdf_builder {
-    struct pdf_doc *doc;        /* where blocks go */
-    enum pdf_style base_style;  /* for plain paragraphs: body or comment body */
-    double indent;              /* current left indent, points */
-    int indent_levels;          /* nested indenting containers */
-    struct pdf_frame *frames;   /* open elements, outermost first */
-    size_t depth, cap;          /* frames used and allocated */
-    buf para;                   /* the paragraph being collected */
-    PangoAttrList *attrs;       /* its inline styles (owned until flushed), or NULL */
-    struct pdf_link *links;     /* its links (xrealloc) */
-    size_t link_count, link_cap;/* used and allocated */
-    bool pending_space;         /* white space seen since the paragraph's last character */
-    int pre_depth;              /* open pre elements */
-    int quote_depth;            /* open blockquotes */
-    unsigned quote_id;          /* id of the outermost open quote */
-    double quote_x;             /* its bar position */
-    int footnote_depth;         /* open elements of class footnote(s) */
-    int caption_depth;          /* open captions */
-    int heading_level;          /* the open heading's level, 0 when none */
-    int row_depth;              /* open table rows */
-    bool cell_seen;             /* the open row has had a cell */
-    const char *marker;         /* the open item's marker, not yet given to a block */
+    struct pdf_doc *doc;         /* where blocks go */
+    enum pdf_style base_style;   /* for plain paragraphs: body or comment body */
+    double indent;               /* current left indent, points */
+    int indent_levels;           /* nested indenting containers */
+    struct pdf_frame *frames;    /* open elements, outermost first */
+    size_t depth, cap;           /* frames used and allocated */
+    buf para;                    /* the paragraph being collected */
+    PangoAttrList *attrs;        /* its inline styles (owned until flushed), or NULL */
+    struct pdf_link *links;      /* its links (xrealloc) */
+    size_t link_count, link_cap; /* used and allocated */
+    bool pending_space;          /* white space seen since the paragraph's last character */
+    int pre_depth;               /* open pre elements */
+    int quote_depth;             /* open blockquotes */
+    unsigned quote_id;           /* id of the outermost open quote */
+    double quote_x;              /* its bar position */
+    int footnote_depth;          /* open elements of class footnote(s) */
+    int caption_depth;           /* open captions */
+    int heading_level;           /* the open heading's level, 0 when none */
+    int row_depth;               /* open table rows */
+    bool cell_seen;              /* the open row has had a cell */
+    const char *marker;          /* the open item's marker, not yet given to a block */
 };
 
 /* The style a paragraph ending now gets. */
@@ -387,8 +424,7 @@ static enum pdf_style pdf_current_style(const struct pdf_builder *b)
     return b->base_style;
 }
 
-static void pdf_attr_add(struct pdf_builder *b, PangoAttribute *attr, unsigned start,
-                         unsigned end)
+static void pdf_attr_add(struct pdf_builder *b, PangoAttribute *attr, unsigned start, unsigned end)
 {
     attr->start_index = start;
     attr->end_index = end;
@@ -424,8 +460,7 @@ static void pdf_span_apply(struct pdf_builder *b, const struct pdf_frame *frame,
     case PDF_ROLE_SUPERSCRIPT:
     case PDF_ROLE_SUBSCRIPT: {
         double size = pdf_em(b->doc, pdf_styles[pdf_current_style(b)].scale);
-        int rise = (int)(size * (frame->role == PDF_ROLE_SUPERSCRIPT ? 0.35 : -0.15) *
-                         PANGO_SCALE);
+        int rise = (int)(size * (frame->role == PDF_ROLE_SUPERSCRIPT ? 0.35 : -0.15) * PANGO_SCALE);
         pdf_attr_add(b, pango_attr_rise_new(rise), start, end);
         pdf_attr_add(b, pango_attr_scale_new(0.72), start, end);
         break;
@@ -462,9 +497,9 @@ static void pdf_span_apply(struct pdf_builder *b, const struct pdf_frame *frame,
  * carry on into the next paragraph. */
 static void pdf_flush(struct pdf_builder *b)
 {
-    while (b->para.len && (b->para.ptr[b->para.len - 1] == '\n' ||
-                           b->para.ptr[b->para.len - 1] == ' ' ||
-                           b->para.ptr[b->para.len - 1] == '\t'))
+    while (b->para.len &&
+           (b->para.ptr[b->para.len - 1] == '\n' || b->para.ptr[b->para.len - 1] == ' ' ||
+            b->para.ptr[b->para.len - 1] == '\t'))
         b->para.len--;
     b->pending_space = false;
     if (b->para.len == 0) {
@@ -665,7 +700,7 @@ static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
         return false;
     case PDF_ROLE_RULE:
         pdf_flush(b);
-        pdf_add_block(b->doc, PDF_STYLE_RULE, b->indent);
+        pdf_add_block(b->doc, PDF_STYLE_RULE, b->indent)->short_rule = true;
         return false;
     case PDF_ROLE_CELL:
     case PDF_ROLE_HEAD_CELL:
@@ -804,9 +839,8 @@ static void pdf_leave(struct pdf_builder *b, const GumboNode *node)
     pdf_flush(b);
     b->depth--;
     b->indent -= frame.indent;
-    if (frame.role == PDF_ROLE_PRE || frame.role == PDF_ROLE_QUOTE ||
-        frame.role == PDF_ROLE_LIST || frame.role == PDF_ROLE_ORDERED ||
-        frame.role == PDF_ROLE_INDENTED)
+    if (frame.role == PDF_ROLE_PRE || frame.role == PDF_ROLE_QUOTE || frame.role == PDF_ROLE_LIST ||
+        frame.role == PDF_ROLE_ORDERED || frame.role == PDF_ROLE_INDENTED)
         b->indent_levels--;
     if (frame.footnote)
         b->footnote_depth--;
@@ -829,9 +863,9 @@ static void pdf_leave(struct pdf_builder *b, const GumboNode *node)
         pdf_end_container(b);
         break;
     case PDF_ROLE_BLOCK:
-        if (node->type == GUMBO_NODE_ELEMENT && (node->v.element.tag == GUMBO_TAG_TABLE ||
-                                                 node->v.element.tag == GUMBO_TAG_FIGURE ||
-                                                 node->v.element.tag == GUMBO_TAG_DL))
+        if (node->type == GUMBO_NODE_ELEMENT &&
+            (node->v.element.tag == GUMBO_TAG_TABLE || node->v.element.tag == GUMBO_TAG_FIGURE ||
+             node->v.element.tag == GUMBO_TAG_DL))
             pdf_end_container(b);
         break;
     case PDF_ROLE_ITEM:
@@ -1131,8 +1165,7 @@ static double pdf_needed_height(const struct pdf_doc *doc, size_t i)
     return need + pdf_least_height(&doc->blocks[j]);
 }
 
-static void pdf_add_slice(struct pdf_doc *doc, size_t block, int first, int end, int page,
-                          double y)
+static void pdf_add_slice(struct pdf_doc *doc, size_t block, int first, int end, int page, double y)
 {
     if (doc->slice_count == doc->slice_cap) {
         doc->slice_cap = doc->slice_cap ? doc->slice_cap * 2 : 64;
@@ -1288,16 +1321,22 @@ static void pdf_draw_slice(struct pdf_doc *doc, cairo_t *cr, size_t index, buf *
         }
         cairo_set_source_rgb(cr, 0.72, 0.72, 0.72);
         cairo_set_line_width(cr, 1.6);
-        cairo_move_to(cr, doc->margin_left + block->quote_x, slice->y + 1);
-        cairo_line_to(cr, doc->margin_left + block->quote_x, bar_bottom - 1);
+        cairo_move_to(cr, doc->margin_left + block->quote_x, slice->y);
+        cairo_line_to(cr, doc->margin_left + block->quote_x, bar_bottom);
         cairo_stroke(cr);
     }
     if (block->style == PDF_STYLE_RULE) {
         double y = slice->y + block->line_bottom[0] / 2;
+        double x1 = doc->page_width - doc->margin_right;
+        if (block->short_rule) {
+            double middle = (x0 + x1) / 2, half = (x1 - x0) / 8;
+            x0 = middle - half;
+            x1 = middle + half;
+        }
         pdf_set_grey(cr, pdf_styles[PDF_STYLE_RULE].grey);
         cairo_set_line_width(cr, 0.6);
         cairo_move_to(cr, x0, y);
-        cairo_line_to(cr, doc->page_width - doc->margin_right, y);
+        cairo_line_to(cr, x1, y);
         cairo_stroke(cr);
         return;
     }
@@ -1413,8 +1452,7 @@ static void pdf_make_fonts(struct pdf_doc *doc)
         const struct pdf_style_spec *spec = &pdf_styles[s];
         PangoFontDescription *font = pango_font_description_new();
         pango_font_description_set_family_static(font, spec->family);
-        pango_font_description_set_absolute_size(font,
-                                                 pdf_em(doc, spec->scale) * PANGO_SCALE);
+        pango_font_description_set_absolute_size(font, pdf_em(doc, spec->scale) * PANGO_SCALE);
         pango_font_description_set_weight(font,
                                           spec->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
         pango_font_description_set_style(font,
@@ -1436,6 +1474,24 @@ static PangoContext *pdf_make_context(void)
     pango_cairo_context_set_resolution(context, 72.0);
     pango_context_set_round_glyph_positions(context, FALSE);
     return context;
+}
+
+void render_pdf_prepare_thread(void)
+{
+    static const char *const families[] = {"DejaVu Serif 11", "DejaVu Sans Bold 11",
+                                           "DejaVu Serif Italic 11", "DejaVu Sans Mono 11"};
+    PangoContext *context = pdf_make_context();
+    PangoLayout *layout = pango_layout_new(context);
+    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+        PangoFontDescription *font = pango_font_description_from_string(families[i]);
+        pango_layout_set_font_description(layout, font);
+        pango_layout_set_text(layout, "Aa \xE2\x80\x9CQ\xE2\x80\x9D \xD0\x96 \xD8\xB9", -1);
+        PangoRectangle ink, logical;
+        pango_layout_get_extents(layout, &ink, &logical);
+        pango_font_description_free(font);
+    }
+    g_object_unref(layout);
+    g_object_unref(context);
 }
 
 int render_pdf(const struct pdf_article *article, buf *out, buf *error)
@@ -1481,8 +1537,7 @@ int render_pdf(const struct pdf_article *article, buf *out, buf *error)
         pdf_layout_block(&doc, &doc.blocks[i]);
     pdf_paginate(&doc);
 
-    surface = cairo_pdf_surface_create_for_stream(pdf_write, &pdf, doc.page_width,
-                                                  doc.page_height);
+    surface = cairo_pdf_surface_create_for_stream(pdf_write, &pdf, doc.page_width, doc.page_height);
     if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
         buf_printf(error, "pdf: %s", cairo_status_to_string(cairo_surface_status(surface)));
         goto out;

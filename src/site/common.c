@@ -107,14 +107,6 @@ void site_error(struct handler_context *context, const struct http_request *req,
     buf_free(&error);
 }
 
-void site_healthz(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res)
-{
-    (void)context, (void)req;
-    res->content_type = "text/plain; charset=utf-8";
-    res->cache_control = "no-store";
-    buf_puts(&res->body, "ok\n");
-}
 
 bool site_same_origin(const struct http_request *req)
 {

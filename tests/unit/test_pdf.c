@@ -32,8 +32,8 @@ static const char *const test_vocabulary[] = {
 #define TEST_VOCABULARY_SIZE (sizeof test_vocabulary / sizeof test_vocabulary[0])
 
 static const char *const test_headings[] = {
-    "Opening Remarks",      "The First Argument",   "A Quieter Harbour",  "Numbers and Lists",
-    "Code and Tables",      "Pictures Elsewhere",   "Closing the Ledger", "Further Reading",
+    "Opening Remarks",      "The First Argument",   "A Quieter Harbour",   "Numbers and Lists",
+    "Code and Tables",      "Pictures Elsewhere",   "Closing the Ledger",  "Further Reading",
     "Notes from the Field", "Another Long Morning", "The Border Question", "Final Thoughts",
 };
 
@@ -276,8 +276,7 @@ static char **test_words(const char *text, size_t *count)
             continue;
         }
         const char *start = p;
-        while (*p && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\f' && *p != '\r' &&
-               *p != '<')
+        while (*p && *p != ' ' && *p != '\n' && *p != '\t' && *p != '\f' && *p != '\r' && *p != '<')
             p++;
         size_t len = (size_t)(p - start);
         size_t cut;
@@ -291,8 +290,9 @@ static char **test_words(const char *text, size_t *count)
             continue;
         if (n == cap) {
             cap *= 2;
-            words = realloc(words, cap * sizeof *words);
-            assert_non_null(words);
+            char **grown = realloc(words, cap * sizeof *words);
+            assert_non_null(grown);
+            words = grown;
         }
         char *word = strndup(start, len);
         assert_non_null(word);
@@ -480,8 +480,8 @@ static void test_pages_and_headings(void **state)
         }
         assert_non_null(lines[0]);
         buf footer = {0};
-        buf_printf(&footer, "A Long Generated Article — Testing PDF Output — page %d of %d",
-                   page, pages);
+        buf_printf(&footer, "A Long Generated Article — Testing PDF Output — page %d of %d", page,
+                   pages);
         assert_string_equal(lines[1], buf_cstr(&footer));
         buf_free(&footer);
         for (size_t h = 0; h < sizeof test_headings / sizeof test_headings[0]; h++)
@@ -584,10 +584,16 @@ static void test_images_and_comments(void **state)
     char *path = test_write_temp(&pdf);
     test_tool("pdftotext", "-enc UTF-8", path, &text);
     assert_null(strstr(text.ptr, "[image"));
-    const char *order[] = {"Body text.",       "After.",   "Comments",
-                           "1. Reader One — 2023-04-25 10:00", "First comment words here.",
-                           "2. Replier — 2023-04-25 10:05", "A reply with a link.",
-                           "3. Reader Three", "Quoted",   "Short — page 1 of 1"};
+    const char *order[] = {"Body text.",
+                           "After.",
+                           "Comments",
+                           "1. Reader One — 2023-04-25 10:00",
+                           "First comment words here.",
+                           "2. Replier — 2023-04-25 10:05",
+                           "A reply with a link.",
+                           "3. Reader Three",
+                           "Quoted",
+                           "Short — page 1 of 1"};
     test_in_sequence(text.ptr, order, sizeof order / sizeof order[0]);
     assert_true(test_pdf_has_string(&pdf, "/Title ", "Comments"));
     assert_true(test_pdf_has_string(&pdf, "/URI ", "https://example.net/r"));
@@ -728,10 +734,14 @@ static void test_timing(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_words_in_order),    cmocka_unit_test(test_pages_and_headings),
-        cmocka_unit_test(test_outline_and_links), cmocka_unit_test(test_paper_and_sizes),
-        cmocka_unit_test(test_images_and_comments), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_threads),           cmocka_unit_test(test_timing),
+        cmocka_unit_test(test_words_in_order),
+        cmocka_unit_test(test_pages_and_headings),
+        cmocka_unit_test(test_outline_and_links),
+        cmocka_unit_test(test_paper_and_sizes),
+        cmocka_unit_test(test_images_and_comments),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_threads),
+        cmocka_unit_test(test_timing),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     /* This thread's pango font map and fontconfig's caches are kept for the life of the

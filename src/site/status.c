@@ -1,0 +1,47 @@
+/* status.c: /healthz and /metrics, answered on the event loop without touching the store. */
+#include <stdio.h>
+
+#include "cache/page_cache.h"
+#include "site/site.h"
+
+void site_healthz(struct handler_context *context, const struct http_request *req,
+                  struct http_response *res)
+{
+    (void)context, (void)req;
+    res->content_type = "text/plain; charset=utf-8";
+    res->cache_control = "no-store";
+    buf_puts(&res->body, "ok\n");
+}
+
+/* Prometheus text format: the page cache's counters and size. */
+void site_metrics(struct handler_context *context, const struct http_request *req,
+                  struct http_response *res)
+{
+    (void)context, (void)req;
+    struct page_cache_stats st;
+    page_cache_stats(&st);
+    res->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    res->cache_control = "no-store";
+    buf_printf(&res->body,
+               "# HELP gazette_cache_hits_total Pages answered from the page cache.\n"
+               "# TYPE gazette_cache_hits_total counter\n"
+               "gazette_cache_hits_total %llu\n"
+               "# HELP gazette_cache_misses_total Cacheable requests the cache could not answer.\n"
+               "# TYPE gazette_cache_misses_total counter\n"
+               "gazette_cache_misses_total %llu\n"
+               "# HELP gazette_cache_evictions_total Pages dropped to stay within cache.max_mb.\n"
+               "# TYPE gazette_cache_evictions_total counter\n"
+               "gazette_cache_evictions_total %llu\n"
+               "# HELP gazette_cache_invalidations_total Writes that dropped stale pages.\n"
+               "# TYPE gazette_cache_invalidations_total counter\n"
+               "gazette_cache_invalidations_total %llu\n"
+               "# HELP gazette_cache_pages Pages in the cache.\n"
+               "# TYPE gazette_cache_pages gauge\n"
+               "gazette_cache_pages %zu\n"
+               "# HELP gazette_cache_bytes Bytes the cache holds (bodies and variants).\n"
+               "# TYPE gazette_cache_bytes gauge\n"
+               "gazette_cache_bytes %zu\n",
+               (unsigned long long)st.hits, (unsigned long long)st.misses,
+               (unsigned long long)st.evictions, (unsigned long long)st.invalidations, st.pages,
+               st.bytes);
+}
