@@ -8,8 +8,8 @@
 #include "model/settings.h"
 #include "util/log.h"
 
-#define CLAIM_STALE_SECONDS 600   /* a delivery claimed this long ago died with its sender */
-#define GIVE_UP_SECONDS 86400     /* temporary failures are retried for a day */
+#define CLAIM_STALE_SECONDS 600 /* a delivery claimed this long ago died with its sender */
+#define GIVE_UP_SECONDS 86400   /* temporary failures are retried for a day */
 #define MAX_BACKOFF_SECONDS 3600
 
 enum outbox_outcome outbox_enqueue(store *s, arena *a, const struct outbox_request *request,
@@ -30,9 +30,10 @@ enum outbox_outcome outbox_enqueue(store *s, arena *a, const struct outbox_reque
         return OUTBOX_FAILED;
     }
     if (by_client >= per_client) {
-        buf_printf(error, "You have sent %lld articles in the last hour, the most this site "
-                          "allows. Please try again later.",
-                   by_client);
+        buf_printf(error,
+                   "You have reached this site's limit of %lld articles an hour from one address. "
+                   "Please try again later.",
+                   per_client);
         return OUTBOX_LIMITED;
     }
     if (by_recipient >= per_recipient) {

@@ -29,8 +29,8 @@ static bool load_article(struct handler_context *context, const struct http_requ
     int rc = site_find_public_post(context, req->arena, req->path, len, &post);
     if (rc == STORE_OK && *post.password)
         rc = STORE_NOT_FOUND; /* a protected post is not printed or sent from outside */
-    if (rc == STORE_OK && article_load(context->store, req->arena, &post, 0, context->now,
-                                       view) != STORE_OK)
+    if (rc == STORE_OK &&
+        article_load(context->store, req->arena, &post, 0, context->now, view) != STORE_OK)
         rc = STORE_ERROR;
     if (rc == STORE_ERROR) {
         site_error(context, req, res, 503, "Service unavailable",
@@ -130,8 +130,7 @@ static void show_email_form(struct handler_context *context, const struct http_r
     site_view_load(context, req->arena, &site);
     buf error = {0};
     buf_reset(&res->body);
-    if (render_email_page(context->theme, req->arena, &site, post, form, &res->body, &error) !=
-        0) {
+    if (render_email_page(context->theme, req->arena, &site, post, form, &res->body, &error) != 0) {
         log_error("email page %s: %s", req->path, buf_cstr(&error));
         site_error(context, req, res, 500, "Internal error", "This page could not be made.");
     } else
@@ -159,6 +158,27 @@ static const char *field(const struct http_form *form, const char *name)
     return value ? value : "";
 }
 
+/* A name on one line: runs of white space and control characters become one space, the ends
+ * trimmed (it heads the message and the From line). */
+static const char *one_line(arena *a, const char *text)
+{
+    size_t n = strlen(text);
+    char *out = arena_alloc(a, n + 1);
+    size_t len = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c <= ' ' || c == 0x7F) {
+            if (len && out[len - 1] != ' ')
+                out[len++] = ' ';
+        } else
+            out[len++] = (char)c;
+    }
+    while (len && out[len - 1] == ' ')
+        len--;
+    out[len] = '\0';
+    return out;
+}
+
 void site_email_send(struct handler_context *context, const struct http_request *req,
                      struct http_response *res)
 {
@@ -168,8 +188,10 @@ void site_email_send(struct handler_context *context, const struct http_request 
         return;
     struct http_form posted;
     http_form_parse(a, req->body, &posted);
-    struct email_form form = {.to = field(&posted, "to"), .name = field(&posted, "name"),
-                              .email = field(&posted, "email"), .note = field(&posted, "note")};
+    struct email_form form = {.to = field(&posted, "to"),
+                              .name = field(&posted, "name"),
+                              .email = field(&posted, "email"),
+                              .note = field(&posted, "note")};
     const char **error_list = arena_alloc(a, 4 * sizeof(*error_list));
     size_t n = 0;
     if (!site_same_origin(req)) {
@@ -179,8 +201,8 @@ void site_email_send(struct handler_context *context, const struct http_request 
     }
     if (!mail_address_valid(form.to))
         error_list[n++] = "Please enter one valid email address to send the article to.";
-    if (!*form.name || strlen(form.name) > NAME_MAX_BYTES ||
-        !utf8_valid(form.name, strlen(form.name)))
+    const char *name = one_line(a, form.name); /* what is used; the form keeps what was typed */
+    if (!*name || strlen(name) > NAME_MAX_BYTES || !utf8_valid(name, strlen(name)))
         error_list[n++] = "Please enter your name (at most 100 bytes).";
     if (*form.email && !mail_address_valid(form.email))
         error_list[n++] = "Your own email address is not valid; leave it empty if you like.";
@@ -196,13 +218,13 @@ void site_email_send(struct handler_context *context, const struct http_request 
     site_for_links(context, req, &site);
     struct print_options options = {.comments = false, .images = true, .size = "normal"};
     buf html = {0}, text = {0}, error = {0};
-    if (render_print_page(context->theme, a, &site, &view, &options, form.name,
+    if (render_print_page(context->theme, a, &site, &view, &options, name,
                           *form.note ? form.note : NULL, &html, &error) != 0) {
         log_error("email %s: %s", req->path, buf_cstr(&error));
         site_error(context, req, res, 500, "Internal error", "The email could not be made.");
         goto out;
     }
-    buf_printf(&text, "%s sent you this article from %s.\n", form.name, site.title);
+    buf_printf(&text, "%s sent you this article from %s.\n", name, site.title);
     if (*form.note)
         buf_printf(&text, "\n%s\n", form.note);
     buf_printf(&text, "\n%s%s\n\n", site.url, view.post.path);
@@ -211,7 +233,7 @@ void site_email_send(struct handler_context *context, const struct http_request 
     struct outbox_request request = {
         .post_id = view.post.id,
         .recipient = form.to,
-        .sender_name = form.name,
+        .sender_name = name,
         .reply_to = form.email,
         .subject = view.post.title,
         .text_body = buf_cstr(&text),

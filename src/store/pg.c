@@ -160,7 +160,7 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_MAIL_RELEASE] = "UPDATE outbox SET status = 'queued', claimed_at = 0"
                         " WHERE status = 'sending' AND claimed_at < $1",
     [PG_MAIL_REQUEUE] = "UPDATE outbox SET status = 'queued', next_attempt_at = $2, claimed_at = 0"
-                        " WHERE id = $1 AND status IN ('queued', 'failed')",
+                        " WHERE id = $1 AND status IN ('queued', 'sending', 'failed')",
     [PG_MAIL_LIST] = "SELECT " MAIL_COLUMNS "ORDER BY id DESC",
     [PG_MAIL_GET] = "SELECT " MAIL_COLUMNS "WHERE id = $1",
     [PG_MAIL_RECENT] = "SELECT (SELECT count(*) FROM outbox WHERE client_ip = $1"

@@ -1,4 +1,5 @@
 /* sqlite.c: the store interface on SQLite (WAL, foreign keys, prepared statements only). */
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,7 +158,7 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_MAIL_RELEASE] = "UPDATE outbox SET status = 'queued', claimed_at = 0"
                          " WHERE status = 'sending' AND claimed_at < ?1",
     [SQL_MAIL_REQUEUE] = "UPDATE outbox SET status = 'queued', next_attempt_at = ?2, claimed_at = 0"
-                         " WHERE id = ?1 AND status IN ('queued', 'failed')",
+                         " WHERE id = ?1 AND status IN ('queued', 'sending', 'failed')",
     [SQL_MAIL_LIST] = "SELECT " MAIL_COLUMNS "ORDER BY id DESC",
     [SQL_MAIL_GET] = "SELECT " MAIL_COLUMNS "WHERE id = ?1",
     [SQL_MAIL_RECENT] = "SELECT (SELECT count(*) FROM outbox WHERE client_ip = ?1"
@@ -169,7 +170,23 @@ struct sqlite_store {
     struct store base;                             /* first: a store * points here */
     sqlite3 *db;                                   /* the connection, owned */
     sqlite3_stmt *statements[SQL_STATEMENT_COUNT]; /* prepared lazily, owned */
+    bool writing;                                  /* holds writer_turn */
 };
+
+/* The writers of one process take turns here, in arrival order, instead of in SQLite's busy
+ * handler, which sleeps and retries: under a burst of comments it let some writers wait past
+ * the busy timeout (a 503) while others went again and again. Other processes still meet the
+ * busy timeout. */
+static pthread_mutex_t writer_turn = PTHREAD_MUTEX_INITIALIZER;
+
+static void end_turn(store *s)
+{
+    struct sqlite_store *q = (struct sqlite_store *)s;
+    if (q->writing) {
+        q->writing = false;
+        pthread_mutex_unlock(&writer_turn);
+    }
+}
 
 #define DB(s) (((struct sqlite_store *)(s))->db)
 
@@ -339,8 +356,14 @@ static void sqlite_close(store *s)
 
 static int sqlite_begin(store *s)
 {
+    struct sqlite_store *q = (struct sqlite_store *)s;
+    pthread_mutex_lock(&writer_turn);
+    q->writing = true;
     sqlite3_stmt *st = statement(s, SQL_BEGIN);
-    return st ? run(s, st, "begin") : STORE_ERROR;
+    int rc = st ? run(s, st, "begin") : STORE_ERROR;
+    if (rc != STORE_OK)
+        end_turn(s);
+    return rc;
 }
 
 static void sqlite_rollback(store *s)
@@ -348,6 +371,7 @@ static void sqlite_rollback(store *s)
     sqlite3_stmt *st = statement(s, SQL_ROLLBACK);
     if (st)
         run(s, st, "rollback");
+    end_turn(s);
 }
 
 static int sqlite_commit(store *s)
@@ -357,6 +381,7 @@ static int sqlite_commit(store *s)
         sqlite_rollback(s);
         return STORE_ERROR;
     }
+    end_turn(s);
     return STORE_OK;
 }
 
@@ -856,9 +881,9 @@ static int sqlite_counts(store *s, struct store_counts *counts)
 
 static int sqlite_clear(store *s)
 {
-    static const enum statement_id order[] = {SQL_CLEAR_OUTBOX,   SQL_CLEAR_COMMENTS, SQL_CLEAR_POST_TERMS,
-                                              SQL_CLEAR_POSTS,    SQL_CLEAR_TERMS,
-                                              SQL_CLEAR_USERS,    SQL_CLEAR_SETTINGS};
+    static const enum statement_id order[] = {
+        SQL_CLEAR_OUTBOX, SQL_CLEAR_COMMENTS, SQL_CLEAR_POST_TERMS, SQL_CLEAR_POSTS,
+        SQL_CLEAR_TERMS,  SQL_CLEAR_USERS,    SQL_CLEAR_SETTINGS};
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         sqlite3_stmt *st = statement(s, order[i]);
         if (!st || run(s, st, "clear") != STORE_OK)

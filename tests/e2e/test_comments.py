@@ -577,3 +577,21 @@ def test_javascript_url_never_becomes_a_link(open_site):
         assert len(authors) == 1, "the accepted comment is not shown"
         assert authors[0].find("a") is None or not authors[0].find("a").get(
             "href", "").lower().startswith("javascript")
+
+
+# ---------------------------------------------------------------------------------------------
+# Origin check (a browser sends Origin with every form POST)
+
+
+def test_same_origin_comment_is_accepted(open_site):
+    site, srv, pid, path, c = open_site
+    r = srv.post_form(c.action, c.fields(), headers={"Origin": f"http://127.0.0.1:{srv.port}"})
+    assert r.status == 303, (r, r.text[:500])
+    assert len(site.comments()) == 1
+
+
+def test_cross_origin_comment_is_refused(open_site):
+    site, srv, pid, path, c = open_site
+    r = srv.post_form(c.action, c.fields(), headers={"Origin": "http://evil.example"})
+    assert r.status == 403, (r, r.text[:500])
+    assert site.comments() == []
