@@ -246,3 +246,91 @@ run_timed() {
   elapsed_ms=$(awk -v a="${t0/,/.}" -v b="${t1/,/.}" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
   return "$rc"
 }
+
+# --- helpers of the parts added for issue 7 (compressed.sh, cold.sh, scale.sh, slowloris.sh) -----
+
+# summary_row WORK GAZETTE ANCHOR RATIO GOAL: one row of the final summary table (tab-separated),
+# appended to $BENCH_SUMMARY (set by bench/run.sh) and to $tmp/summary.tsv (printed by
+# print_summary when a part runs alone). GOAL is the goal and its verdict, e.g. ">= 1.0x: met".
+summary_row() {
+  local line
+  line=$(printf '%s\t%s\t%s\t%s\t%s' "$@")
+  printf '%s\n' "$line" >>"$tmp/summary.tsv"
+  [ -z "${BENCH_SUMMARY:-}" ] || printf '%s\n' "$line" >>"$BENCH_SUMMARY"
+}
+
+print_summary() { # print_summary FILE: the rows of FILE as a table
+  [ -s "$1" ] || return 0
+  awk -F'\t' '
+    BEGIN { printf "  %-46s %14s %14s %8s  %s\n", "work", "gazette", "anchor", "ratio", "goal" }
+    { printf "  %-46s %14s %14s %8s  %s\n", $1, $2, $3, $4, $5 }' "$1"
+}
+
+verdict() { # verdict CONDITION (an awk expression): "met" or "NOT MET"
+  if awk "BEGIN { exit !($1) }"; then echo met; else echo "NOT MET"; fi
+}
+
+proc_cpu_ticks() { # proc_cpu_ticks PID: utime + stime of PID, in clock ticks (/proc/PID/stat)
+  # The command name (field 2) may hold spaces: read the fields after its closing parenthesis.
+  local stat
+  stat=$(<"/proc/$1/stat") || die "cannot read /proc/$1/stat"
+  stat=${stat##*) }
+  awk '{ print $12 + $13 }' <<<"$stat"
+}
+
+proc_rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
+proc_hwm_kb() { awk '/^VmHWM:/ { print $2 }' "/proc/$1/status"; }
+
+metric() { # metric PORT NAME: a value from gazette's /metrics
+  curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n { print $2 }'
+}
+
+nginx_bin=$(command -v nginx || true)
+[ -n "$nginx_bin" ] || { [ -x /usr/sbin/nginx ] && nginx_bin=/usr/sbin/nginx; }
+brotli_module=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
+
+# nginx_static DOCROOT: starts nginx (bench/nginx-static.conf.template: 2 workers, sendfile,
+# open_file_cache, no access log, gzip_static on, and brotli_static on when Debian's module
+# libnginx-mod-http-brotli-static is there) serving DOCROOT; sets nginx_port, nginx_pid and
+# nginx_brotli (1 when brotli_static is on).
+nginx_port=""
+nginx_pid=""
+nginx_brotli=""
+nginx_static() {
+  local docroot=$1 dir conf user_line load="" brotli="# brotli_static: module not installed"
+  [ -n "$nginx_bin" ] || die "nginx not found after bench/deps"
+  "$nginx_bin" -V 2>&1 | grep -q -- --with-http_gzip_static_module \
+    || die "this nginx has no gzip_static module (nginx -V); bench/deps installs Debian's nginx"
+  nginx_brotli=""
+  if [ -f "$brotli_module" ]; then
+    load="load_module $brotli_module;"
+    brotli="brotli_static on;"
+    nginx_brotli=1
+  fi
+  dir=$(mktemp -d "$tmp/nginx.XXXXXX")
+  mkdir -p "$dir/tmp"
+  conf=$dir/nginx.conf
+  user_line="# not root: workers run as the invoking user"
+  if [ "$(id -u)" -eq 0 ]; then
+    user_line="user root $(id -gn);" # the 0700 temp dir must stay readable by the workers
+  fi
+  nginx_port=$(free_port)
+  sed -e "s|@DIR@|$dir|g" -e "s|@DOCROOT@|$docroot|g" -e "s|@PORT@|$nginx_port|g" \
+    -e "s|@USER_LINE@|$user_line|" -e "s|@LOAD_MODULE@|$load|" -e "s|@BROTLI@|$brotli|" \
+    "$here/nginx-static.conf.template" >"$conf"
+  "$nginx_bin" -t -q -p "$dir" -c "$conf" -e "$dir/error.log" 2>"$dir/test.log" \
+    || { cat "$dir/test.log" >&2; die "nginx rejected $conf"; }
+  "$nginx_bin" -p "$dir" -c "$conf" -e "$dir/error.log" >"$dir/nginx.log" 2>&1 &
+  nginx_pid=$!
+  track_pid "$nginx_pid"
+  wait_http "http://127.0.0.1:$nginx_port/" "$nginx_pid" "$dir/error.log"
+}
+
+# fetch_enc URL ENCODING FILE: the raw body for Accept-Encoding: ENCODING (not decoded) to FILE;
+# fails unless 200; prints the Content-Encoding of the answer ("identity" when none).
+fetch_enc() {
+  local code hdr=$3.hdr
+  code=$(curl -s -o "$3" -D "$hdr" -w '%{http_code}' -H "Accept-Encoding: $2" "$1") || die "curl $1 failed"
+  [ "$code" = 200 ] || die "$1 (Accept-Encoding: $2) answered HTTP $code, expected 200"
+  tr -d '\r' <"$hdr" | awk -F': ' 'tolower($1) == "content-encoding" { e = $2 } END { print (e == "" ? "identity" : e) }'
+}

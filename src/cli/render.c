@@ -9,6 +9,7 @@
 #include "model/post.h"
 #include "model/settings.h"
 #include "render/pages.h"
+#include "render/pdf.h"
 
 static int write_output(const char *path, const buf *content)
 {
@@ -70,10 +71,13 @@ int cli_render(const struct cli_globals *globals, int argc, char **argv)
     int made = 0;
     if (strcmp(format, "text") == 0)
         render_article_text(&view, &out);
-    else if (strcmp(format, "pdf") == 0)
+    else if (strcmp(format, "pdf") == 0) {
         made = render_article_pdf(&a, &site, &view, &options,
                                   paper ? paper : settings_get(s, &a, "print.paper"), &out,
                                   &error);
+        render_pdf_release_thread();
+        render_pdf_shutdown();
+    }
     else if (!(theme = template_load_dir(cli_theme_dir(), &error)))
         made = -1;
     else if (strcmp(format, "html") == 0)

@@ -296,6 +296,7 @@ static void *worker_main(void *arg)
         fill_cache(job);
         h2o_multithread_send_message(&job->owner->receiver, &job->message);
     }
+    render_pdf_release_thread();
     store_close(s);
     return NULL;
 }
@@ -434,8 +435,16 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
         return 0;
     const struct route *route = http_route_find(method, path);
     strview key = {req->path.base, req->path.len};
-    if (route && route->cached && is_get && !has_unlock_cookie(req) && serve_cached(req, key))
+    if (!route) {
+        send_simple(req, 405, "This address does not take that method.");
         return 0;
+    }
+    if (route->cached && is_get && !has_unlock_cookie(req) && serve_cached(req, key))
+        return 0;
+    if (req->entity.base && req->entity.len > route->max_body) {
+        send_simple(req, 413, "The request body is larger than this address accepts.");
+        return 0;
+    }
 
     struct job *job = xcalloc(1, sizeof(*job));
     job->owner = lt;
@@ -450,16 +459,6 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     job->cache_key = (strview){arena_strndup(a, key.ptr, key.len), key.len};
     job->cache_generation = page_cache_generation();
     job->route = route;
-    if (!job->route) {
-        job_free(job);
-        send_simple(req, 405, "This address does not take that method.");
-        return 0;
-    }
-    if (req->entity.base && req->entity.len > job->route->max_body) {
-        job_free(job);
-        send_simple(req, 413, "The request body is larger than this address accepts.");
-        return 0;
-    }
     if (req->entity.base)
         r->body = (strview){arena_strndup(a, req->entity.base, req->entity.len), req->entity.len};
     else
@@ -740,6 +739,8 @@ out:
     else
         store_close(watch_store);
     page_cache_free();
+    if (workers_started)
+        render_pdf_shutdown();
     free(stores);
     free(worker_threads);
     if (rc == 0)

@@ -72,10 +72,8 @@ static void add_comments(template_data *root, arena *a, const struct article_vie
     }
 }
 
-static void set_comment_form(template_data *d, arena *a, const char *action,
-                             const struct comment_form *f)
+static void set_comment_form(template_data *d, const char *action, const struct comment_form *f)
 {
-    (void)a;
     template_set_str(d, "form_author", f->author);
     template_set_str(d, "form_email", f->email);
     template_set_str(d, "form_url", f->url);
@@ -113,7 +111,7 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     template_set_bool(d, "comments_open", view->comments_open && !view->locked);
     template_set_bool(d, "comments_closed",
                       !view->comments_open && !view->locked && strcmp(post->type, "post") == 0);
-    set_comment_form(d, a, arena_printf(a, "%scomments", post->path), &view->form);
+    set_comment_form(d, arena_printf(a, "%scomments", post->path), &view->form);
     return template_render(theme, "article", d, out, error);
 }
 
@@ -204,6 +202,6 @@ int render_comment_retry_page(const template_set *theme, arena *a, const struct 
     template_set_str(d, "page_title", title);
     template_set_str(d, "title", title);
     template_set_str(d, "message", message);
-    set_comment_form(d, a, action, form);
+    set_comment_form(d, action, form);
     return template_render(theme, "comment_retry", d, out, error);
 }

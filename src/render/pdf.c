@@ -4,6 +4,7 @@
 #include <cairo-pdf.h>
 #include <cairo.h>
 #include <gumbo.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1492,6 +1493,16 @@ void render_pdf_prepare_thread(void)
     }
     g_object_unref(layout);
     g_object_unref(context);
+}
+
+void render_pdf_release_thread(void)
+{
+    pango_cairo_font_map_set_default(NULL);
+}
+
+void render_pdf_shutdown(void)
+{
+    FcFini();
 }
 
 int render_pdf(const struct pdf_article *article, buf *out, buf *error)

@@ -57,5 +57,9 @@ int render_pdf(const struct pdf_article *article, buf *out, buf *error);
 /* Loads this thread's fonts (fontconfig, the thread's pango font map): the first PDF made on a
  * thread costs ~15 ms more otherwise. A server worker calls it when it starts. */
 void render_pdf_prepare_thread(void);
+/* Frees this thread's font map (a worker that ends). */
+void render_pdf_release_thread(void);
+/* Frees fontconfig's caches; only after every thread that made PDFs has ended. */
+void render_pdf_shutdown(void);
 
 #endif
