@@ -13,6 +13,14 @@ static const struct route routes[] = {
     {"GET", ROUTE_EXACT, "/metrics", site_metrics, ROLE_ANYONE, true, false, 0},
     {"GET", ROUTE_EXACT, "/", site_front, ROLE_ANYONE, false, true, 0},
     {"GET", ROUTE_PREFIX, "/page/", site_front, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_SUFFIX, "/feed/", site_feed, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_SUFFIX, "/feed/atom/", site_feed, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_EXACT, "/sitemap.xml", site_sitemap, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_PREFIX, "/sitemap-posts-", site_sitemap, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_EXACT, "/robots.txt", site_robots, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_PREFIX, "/category/", site_archive, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_PREFIX, "/tag/", site_archive, ROLE_ANYONE, false, true, 0},
+    {"GET", ROUTE_PREFIX, "/author/", site_archive, ROLE_ANYONE, false, true, 0},
     {"POST", ROUTE_SUFFIX, "/comments", site_comment_post, ROLE_ANYONE, false, false,
      COMMENT_BODY_MAX},
     {"POST", ROUTE_SUFFIX, "/password", site_post_password, ROLE_ANYONE, false, false, 4096},
@@ -32,7 +40,7 @@ static bool path_fits(const struct route *r, strview path)
     case ROUTE_PREFIX:
         return strview_starts_with(path, r->pattern);
     case ROUTE_SUFFIX:
-        return path.len > m && memcmp(path.ptr + path.len - m, r->pattern, m) == 0;
+        return path.len >= m && memcmp(path.ptr + path.len - m, r->pattern, m) == 0;
     case ROUTE_ANY:
         return true;
     }

@@ -332,6 +332,7 @@ static int import_item(struct import_state *st, const struct wxr_item *item)
         .sticky = item->sticky,
     };
     buf_free(&excerpt);
+    post.body_text = post_plain_text(&st->arena, post.body_html);
     struct store_user author;
     rc = store_user_find_login(st->store, &st->arena, item->creator, &author);
     if (rc == STORE_ERROR)

@@ -8,6 +8,7 @@
 
 #include "model/settings.h"
 #include "render/markdown.h"
+#include "render/text.h"
 
 int post_resolve(store *s, arena *a, const char *reference, struct store_post *out)
 {
@@ -165,6 +166,15 @@ char *post_permalink(arena *a, const char *pattern, const struct store_post *pos
     return path;
 }
 
+const char *post_plain_text(arena *a, const char *html)
+{
+    buf text = {0};
+    render_html_to_text(html, strlen(html), NULL, &text);
+    const char *plain = arena_strndup(a, buf_cstr(&text), text.len);
+    buf_free(&text);
+    return plain;
+}
+
 int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug, const char *name,
                      long long parent_id, long long *id)
 {
@@ -230,6 +240,7 @@ int post_create(store *s, arena *a, const struct post_draft *draft, long long *i
     buf html = {0};
     render_markdown(draft->markdown, strlen(draft->markdown), SANITIZE_ARTICLE, &html);
     post.body_html = arena_strndup(a, buf_cstr(&html), html.len);
+    post.body_text = post_plain_text(a, post.body_html);
     buf_free(&html);
     post.body_source = draft->markdown;
 

@@ -36,6 +36,9 @@ struct post_draft {
 };
 int post_create(store *s, arena *a, const struct post_draft *draft, long long *id, buf *error);
 
+/* The plain text of a post's sanitized HTML, for the search index (in `a`). */
+const char *post_plain_text(arena *a, const char *html);
+
 /* Finds a term by taxonomy and slug, creating it (named `name`) when missing. */
 int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug, const char *name,
                      long long parent_id, long long *id);

@@ -1,6 +1,7 @@
 /* pages.c: fills template data for each kind of page and renders it with the theme. */
 #include "render/pages.h"
 
+#include <ctype.h>
 #include <string.h>
 #include <time.h>
 
@@ -162,22 +163,81 @@ int render_email_page(const template_set *theme, arena *a, const struct site_vie
     return template_render(theme, "email", d, out, error);
 }
 
-int render_front_page(const template_set *theme, arena *a, const struct site_view *site,
-                      const struct front_view *view, buf *out, buf *error)
+/* A search snippet: the text escaped, the store's \x01…\x02 markers as <mark>…</mark>. */
+static const char *snippet_html(arena *a, const char *snippet)
+{
+    buf out = {0};
+    for (const char *p = snippet; *p; p++) {
+        switch (*p) {
+        case '\x01': buf_puts(&out, "<mark>"); break;
+        case '\x02': buf_puts(&out, "</mark>"); break;
+        case '&': buf_puts(&out, "&amp;"); break;
+        case '<': buf_puts(&out, "&lt;"); break;
+        case '>': buf_puts(&out, "&gt;"); break;
+        case '"': buf_puts(&out, "&quot;"); break;
+        default: buf_putc(&out, *p);
+        }
+    }
+    const char *html = arena_strndup(a, buf_cstr(&out), out.len);
+    buf_free(&out);
+    return html;
+}
+
+static const char *page_url(arena *a, const struct listing_view *view, int page)
+{
+    if (view->query) { /* search pages are /?s=…&paged=N, as in WordPress */
+        buf q = {0};
+        buf_puts(&q, "/?s=");
+        for (const char *p = view->query; *p; p++) {
+            unsigned char c = (unsigned char)*p;
+            if (isalnum(c) || strchr("-._~", c))
+                buf_putc(&q, (char)c);
+            else
+                buf_printf(&q, "%%%02X", c);
+        }
+        if (page > 1)
+            buf_printf(&q, "&paged=%d", page);
+        const char *url = arena_strndup(a, buf_cstr(&q), q.len);
+        buf_free(&q);
+        return url;
+    }
+    return page == 1 ? view->base_path : arena_printf(a, "%spage/%d/", view->base_path, page);
+}
+
+int render_listing_page(const template_set *theme, arena *a, const struct site_view *site,
+                        const struct listing_view *view, buf *out, buf *error)
 {
     template_data *d = template_data_new(a);
     set_site(d, site);
-    template_set_bool(d, "is_front", true);
-    for (size_t i = 0; i < view->count; i++)
-        set_post_summary(template_add_item(d, "posts"), a, &view->posts[i]);
-    template_set_bool(d, "no_posts", view->count == 0);
+    template_set_bool(d, "is_front", !view->heading && !view->query);
+    template_set_str(d, "heading", view->heading);
+    template_set_str(d, "description", view->description);
+    template_set_str(d, "listing_feed", view->feed_path);
+    for (size_t i = 0; i < view->count; i++) {
+        template_data *item = template_add_item(d, "posts");
+        set_post_summary(item, a, &view->posts[i]);
+        if (view->snippets && view->snippets[i] && *view->snippets[i])
+            template_set_html(item, "snippet", snippet_html(a, view->snippets[i]));
+        else
+            template_set_str(item, "snippet", "");
+    }
+    template_set_bool(d, "no_posts", view->count == 0 && !view->query);
+    if (view->query) {
+        template_set_bool(d, "is_search", true);
+        template_set_str(d, "query", view->query);
+        template_set_int(d, "total", view->total);
+        template_set_bool(d, "no_results", view->count == 0);
+        template_set_str(d, "notice", view->notice);
+    }
     if (view->page > 1)
-        template_set_str(d, "newer_url",
-                         view->page == 2 ? "/" : arena_printf(a, "/page/%d/", view->page - 1));
+        template_set_str(d, "newer_url", page_url(a, view, view->page - 1));
     if (view->has_next)
-        template_set_str(d, "older_url", arena_printf(a, "/page/%d/", view->page + 1));
+        template_set_str(d, "older_url", page_url(a, view, view->page + 1));
+    const char *title = view->query ? arena_printf(a, "Search: %s", view->query) : view->heading;
     if (view->page > 1)
-        template_set_str(d, "page_title", arena_printf(a, "Page %d", view->page));
+        title = title ? arena_printf(a, "%s – page %d", title, view->page)
+                      : arena_printf(a, "Page %d", view->page);
+    template_set_str(d, "page_title", title);
     return template_render(theme, "front", d, out, error);
 }
 

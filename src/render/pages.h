@@ -22,14 +22,24 @@ struct site_view {
 int render_article_page(const template_set *theme, arena *a, const struct site_view *site,
                         const struct article_view *view, buf *out, buf *error);
 
-struct front_view {
+/* A page listing posts: the front page, an archive (category, tag, author, date) or search
+ * results. */
+struct listing_view {
+    const char *heading;     /* "Category: News"; NULL on the front page */
+    const char *description; /* under the heading, or NULL */
+    const char *base_path;   /* "/", "/category/news/": page N is BASE/page/N/ */
+    const char *feed_path;   /* the listing's feed ("/feed/", "/category/news/feed/"), or NULL */
     const struct store_post *posts;
+    const char *const *snippets; /* search: plain text with \x01…\x02 around matches; or NULL */
     size_t count;
     int page;      /* 1-based */
     bool has_next; /* an older page exists */
+    const char *query;       /* search: what was searched for; NULL otherwise */
+    long long total;         /* search: results in all */
+    const char *notice;      /* search: a sentence instead of results ("Your search is too long…") */
 };
-int render_front_page(const template_set *theme, arena *a, const struct site_view *site,
-                      const struct front_view *view, buf *out, buf *error);
+int render_listing_page(const template_set *theme, arena *a, const struct site_view *site,
+                        const struct listing_view *view, buf *out, buf *error);
 
 /* An error page: status line words and a sentence for a person. */
 int render_error_page(const template_set *theme, arena *a, const struct site_view *site, int status,

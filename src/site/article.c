@@ -29,6 +29,8 @@ void site_article(struct handler_context *context, const struct http_request *re
                    "The site cannot read its database right now. Please try again shortly.");
         return;
     }
+    if (rc == STORE_NOT_FOUND && site_date_archive(context, req, res))
+        return;
     if (rc == STORE_NOT_FOUND) {
         site_error(context, req, res, 404, "Not found", "There is nothing at this address.");
         return;

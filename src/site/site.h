@@ -7,6 +7,17 @@
 /* Each follows http_handler: reads `req`, fills `res`, never fails (errors become pages). */
 void site_front(struct handler_context *context, const struct http_request *req,
                 struct http_response *res); /* GET /, /page/N/, /?p=ID */
+void site_feed(struct handler_context *context, const struct http_request *req,
+               struct http_response *res); /* GET …/feed/ and …/feed/atom/ */
+void site_sitemap(struct handler_context *context, const struct http_request *req,
+                  struct http_response *res); /* GET /sitemap.xml, /sitemap-posts-N.xml */
+void site_robots(struct handler_context *context, const struct http_request *req,
+                 struct http_response *res); /* GET /robots.txt */
+void site_archive(struct handler_context *context, const struct http_request *req,
+                  struct http_response *res); /* GET /category/…/, /tag/…/, /author/…/ */
+/* A date archive (/YYYY/[MM/[DD/]]); false when `req->path` is not one. */
+bool site_date_archive(struct handler_context *context, const struct http_request *req,
+                       struct http_response *res);
 void site_article(struct handler_context *context, const struct http_request *req,
                   struct http_response *res); /* GET PERMALINK */
 void site_comment_post(struct handler_context *context, const struct http_request *req,

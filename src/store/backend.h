@@ -40,6 +40,14 @@
       (s, a, filter, posts, count))                                                                \
     X(post_count, (store * s, const struct store_post_filter *filter, long long *count),           \
       (s, filter, count))                                                                          \
+    X(post_adjacent,                                                                               \
+      (store * s, arena * a, const struct store_post *post, struct store_post *previous,           \
+       struct store_post *next),                                                                   \
+      (s, a, post, previous, next))                                                                \
+    X(search,                                                                                      \
+      (store * s, arena * a, const struct store_search_group *groups, size_t group_count,          \
+       int limit, int offset, struct store_search_hit **hits, size_t *count, long long *total),    \
+      (s, a, groups, group_count, limit, offset, hits, count, total))                              \
     X(comment_get, (store * s, arena * a, long long id, struct store_comment *out),                \
       (s, a, id, out))                                                                             \
     X(comment_find_wp_id,                                                                          \

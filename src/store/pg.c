@@ -43,6 +43,10 @@ enum statement_id {
     PG_POST_SET_COMMENTS_OPEN,
     PG_POST_LIST,
     PG_POST_COUNT,
+    PG_POST_PREVIOUS,
+    PG_POST_NEXT,
+    PG_SEARCH,
+    PG_SEARCH_COUNT,
     PG_COMMENT_INSERT,
     PG_COMMENT_BUMP_ID,
     PG_COMMENT_SET_PATH,
@@ -70,6 +74,19 @@ enum statement_id {
 
 #define BUMP(table)                                                                                \
     "SELECT setval('" table "_id_seq', greatest((SELECT max(id) FROM " table "), 1))"
+
+/* The filters of store_post_filter: $6 a term (with its descendants), $7 an author, $8/$9 a
+ * date range; 0 leaves each open. */
+#define TERM_TREE(term)                                                                            \
+    "WITH RECURSIVE tree(id) AS (SELECT " term "::bigint UNION SELECT t.id FROM terms t"          \
+    " JOIN tree ON t.parent_id = tree.id) "
+#define POST_FILTER(type, status, term, author, from, until)                                       \
+    "(" type "::text IS NULL OR p.type = " type "::text)"                                         \
+    " AND (" status "::text IS NULL OR p.status = " status "::text)"                              \
+    " AND (" term "::bigint = 0 OR p.id IN (SELECT post_id FROM post_terms WHERE term_id IN"      \
+    " (SELECT id FROM tree))) AND (" author "::bigint = 0 OR p.author_id = " author "::bigint)"   \
+    " AND (" from "::bigint = 0 OR p.published_at >= " from "::bigint)"                           \
+    " AND (" until "::bigint = 0 OR p.published_at < " until "::bigint)"
 
 static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_BEGIN] = "BEGIN",
@@ -105,9 +122,9 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_POST_INSERT] =
         "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt, body_html,"
         " body_source, password, guid, author_id, published_at, modified_at, comments_open,"
-        " sticky) VALUES (coalesce(nullif($1::bigint, 0), nextval('posts_id_seq')),"
+        " sticky, body_text) VALUES (coalesce(nullif($1::bigint, 0), nextval('posts_id_seq')),"
         " nullif($2::bigint, 0), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,"
-        " nullif($13::bigint, 0), $14, $15, $16, $17) RETURNING id",
+        " nullif($13::bigint, 0), $14, $15, $16, $17, $18) RETURNING id",
     [PG_POST_BUMP_ID] = BUMP("posts"),
     [PG_POST_GET] = "SELECT " POST_COLUMNS "WHERE p.id = $1",
     [PG_POST_FIND_PATH] = "SELECT " POST_COLUMNS "WHERE p.path = $1",
@@ -116,13 +133,26 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_POST_ID_TAKEN] = "SELECT 1 FROM posts WHERE id = $1",
     [PG_POST_SET_STATUS] = "UPDATE posts SET status = $2 WHERE id = $1",
     [PG_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = $2 WHERE id = $1",
-    [PG_POST_LIST] = "SELECT " POST_COLUMNS "WHERE ($1::text IS NULL OR p.type = $1::text)"
-                     " AND ($2::text IS NULL OR p.status = $2::text)"
+    [PG_POST_LIST] = TERM_TREE("$6") "SELECT " POST_COLUMNS
+                     "WHERE " POST_FILTER("$1", "$2", "$6", "$7", "$8", "$9")
                      " ORDER BY CASE WHEN $3::boolean THEN p.sticky ELSE false END DESC,"
                      " p.published_at DESC, p.id DESC LIMIT $4::bigint OFFSET $5::bigint",
-    [PG_POST_COUNT] = "SELECT count(*) FROM posts p"
-                      " WHERE ($1::text IS NULL OR p.type = $1::text)"
-                      " AND ($2::text IS NULL OR p.status = $2::text)",
+    [PG_POST_COUNT] = TERM_TREE("$3") "SELECT count(*) FROM posts p"
+                      " WHERE " POST_FILTER("$1", "$2", "$3", "$4", "$5", "$6"),
+    [PG_POST_PREVIOUS] = "SELECT " POST_COLUMNS "WHERE p.type = 'post' AND p.status = 'publish'"
+                         " AND (p.published_at < $1 OR (p.published_at = $1 AND p.id < $2))"
+                         " ORDER BY p.published_at DESC, p.id DESC LIMIT 1",
+    [PG_POST_NEXT] = "SELECT " POST_COLUMNS "WHERE p.type = 'post' AND p.status = 'publish'"
+                     " AND (p.published_at > $1 OR (p.published_at = $1 AND p.id > $2))"
+                     " ORDER BY p.published_at, p.id LIMIT 1",
+    [PG_SEARCH] = "SELECT " POST_FIELDS ", ts_headline('gazette', p.body_text, q,"
+                  " 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=35, MinWords=15')"
+                  POST_FROM ", to_tsquery('gazette', $1) q"
+                  " WHERE p.search @@ q AND p.status = 'publish'"
+                  " ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', p.search, q) DESC,"
+                  " p.published_at DESC LIMIT $2 OFFSET $3",
+    [PG_SEARCH_COUNT] = "SELECT count(*) FROM posts p"
+                        " WHERE p.search @@ to_tsquery('gazette', $1) AND p.status = 'publish'",
     [PG_COMMENT_INSERT] =
         "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
         " user_agent, body_html, body_source, status, type, held_by, created_at)"
@@ -139,6 +169,9 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                           " AND ($2::text IS NULL OR status = $2::text) ORDER BY path",
     [PG_COMMENT_LIST] = "SELECT " COMMENT_COLUMNS "WHERE ($1::text IS NULL OR status = $1::text)"
                         " AND ($2::bigint = 0 OR post_id = $2::bigint)"
+                        " AND ($4::text IS NULL OR type = $4::text)"
+                        " AND (NOT $5::boolean OR post_id IN (SELECT id FROM posts"
+                        " WHERE status = 'publish'))"
                         " ORDER BY created_at DESC, id DESC LIMIT $3::bigint",
     [PG_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = $1"
                                   " AND status = 'approved' LIMIT 1",
@@ -662,6 +695,7 @@ static void read_post(PGresult *r, int row, arena *a, void *record)
     p->author_login = text(r, row, 17, a);
     p->author_name = text(r, row, 18, a);
     p->approved_comments = number(r, row, 19);
+    p->body_text = text(r, row, 20, a);
 }
 
 static int pg_post_insert(store *s, const struct store_post *post, long long *id)
@@ -684,6 +718,7 @@ static int pg_post_insert(store *s, const struct store_post *post, long long *id
     param_int(&p, post->modified_at);
     param_bool(&p, post->comments_open);
     param_bool(&p, post->sticky);
+    param_text(&p, or_empty(post->body_text));
     return insert_returning(s, PG_POST_INSERT, &p, id, post->id, PG_POST_BUMP_ID);
 }
 
@@ -768,6 +803,10 @@ static int pg_post_list(store *s, arena *a, const struct store_post_filter *filt
     else
         param_text(&p, NULL);
     param_int(&p, filter->offset);
+    param_int(&p, filter->term_id);
+    param_int(&p, filter->author_id);
+    param_int(&p, filter->from);
+    param_int(&p, filter->until);
     return collect(s, PG_POST_LIST, &p, a, sizeof(**posts), read_post, (void **)posts, count);
 }
 
@@ -776,12 +815,75 @@ static int pg_post_count(store *s, const struct store_post_filter *filter, long 
     struct params p = {0};
     param_text(&p, filter->type);
     param_text(&p, filter->status);
+    param_int(&p, filter->term_id);
+    param_int(&p, filter->author_id);
+    param_int(&p, filter->from);
+    param_int(&p, filter->until);
     PGresult *r = execute(s, PG_POST_COUNT, &p);
     if (!r)
         return STORE_ERROR;
     *count = number(r, 0, 0);
     PQclear(r);
     return STORE_OK;
+}
+
+static int adjacent(store *s, arena *a, enum statement_id id, const struct store_post *post,
+                    struct store_post *out)
+{
+    struct params p = {0};
+    param_int(&p, post->published_at);
+    param_int(&p, post->id);
+    memset(out, 0, sizeof(*out));
+    int rc = find_one(s, id, &p, a, read_post, out);
+    return rc == STORE_ERROR ? rc : STORE_OK;
+}
+
+static int pg_post_adjacent(store *s, arena *a, const struct store_post *post,
+                            struct store_post *previous, struct store_post *next)
+{
+    if (adjacent(s, a, PG_POST_PREVIOUS, post, previous) != STORE_OK)
+        return STORE_ERROR;
+    return adjacent(s, a, PG_POST_NEXT, post, next);
+}
+
+/* tsquery syntax for the groups: 'w1' <-> 'w2' for a phrase, :* for a prefix; groups ANDed.
+ * Words hold only letters and digits, so quoting them is safe. */
+static char *tsquery(arena *a, const struct store_search_group *groups, size_t count)
+{
+    buf q = {0};
+    for (size_t i = 0; i < count; i++) {
+        buf_puts(&q, i ? " & (" : "(");
+        for (size_t w = 0; w < groups[i].word_count; w++)
+            buf_printf(&q, "%s'%s'%s", w ? " <-> " : "", groups[i].words[w],
+                       groups[i].prefix && w + 1 == groups[i].word_count ? ":*" : "");
+        buf_putc(&q, ')');
+    }
+    char *text = arena_strndup(a, buf_cstr(&q), q.len);
+    buf_free(&q);
+    return text;
+}
+
+static void read_search_hit(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_search_hit *hit = record;
+    read_post(r, row, a, &hit->post);
+    hit->snippet = text(r, row, 21, a);
+}
+
+static int pg_search(store *s, arena *a, const struct store_search_group *groups,
+                     size_t group_count, int limit, int offset, struct store_search_hit **hits,
+                     size_t *count, long long *total)
+{
+    struct params p = {0};
+    param_text(&p, tsquery(a, groups, group_count));
+    PGresult *r = execute(s, PG_SEARCH_COUNT, &p);
+    if (!r)
+        return STORE_ERROR;
+    *total = number(r, 0, 0);
+    PQclear(r);
+    param_int(&p, limit);
+    param_int(&p, offset);
+    return collect(s, PG_SEARCH, &p, a, sizeof(**hits), read_search_hit, (void **)hits, count);
 }
 
 /* --- comments --- */
@@ -887,6 +989,8 @@ static int pg_comment_list(store *s, arena *a, const struct store_comment_filter
         param_int(&p, filter->limit);
     else
         param_text(&p, NULL);
+    param_text(&p, filter->type);
+    param_bool(&p, filter->public_posts);
     return collect(s, PG_COMMENT_LIST, &p, a, sizeof(**comments), read_comment, (void **)comments,
                    count);
 }

@@ -111,6 +111,19 @@ const char *const pg_migrations[] = {
     "  RETURN NULL; END $$;"
     "CREATE TRIGGER comments_counted AFTER INSERT OR UPDATE OF status, type, post_id OR DELETE"
     " ON comments FOR EACH ROW EXECUTE FUNCTION gazette_count_comments();",
+
+    /* 4: search: the plain text of each post, a weighted tsvector (title A, excerpt B, body C)
+     * through a configuration that folds diacritics with unaccent (postgresql-contrib). */
+    "CREATE EXTENSION IF NOT EXISTS unaccent;"
+    "CREATE TEXT SEARCH CONFIGURATION gazette (COPY = simple);"
+    "ALTER TEXT SEARCH CONFIGURATION gazette ALTER MAPPING FOR asciiword, asciihword,"
+    "  hword_asciipart, word, hword, hword_part WITH unaccent, simple;"
+    "ALTER TABLE posts ADD COLUMN body_text text NOT NULL DEFAULT '';"
+    "ALTER TABLE posts ADD COLUMN search tsvector GENERATED ALWAYS AS ("
+    "  setweight(to_tsvector('gazette'::regconfig, title), 'A') ||"
+    "  setweight(to_tsvector('gazette'::regconfig, excerpt), 'B') ||"
+    "  setweight(to_tsvector('gazette'::regconfig, body_text), 'C')) STORED;"
+    "CREATE INDEX posts_search ON posts USING gin (search);",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -34,6 +34,10 @@ enum statement_id {
     SQL_POST_SET_COMMENTS_OPEN,
     SQL_POST_LIST,
     SQL_POST_COUNT,
+    SQL_POST_PREVIOUS,
+    SQL_POST_NEXT,
+    SQL_SEARCH,
+    SQL_SEARCH_COUNT,
     SQL_COMMENT_INSERT,
     SQL_COMMENT_SET_PATH,
     SQL_COMMENT_GET,
@@ -71,6 +75,17 @@ enum statement_id {
     SQL_STATEMENT_COUNT
 };
 
+/* The filters of store_post_filter: ?6 a term (with its descendants), ?7 an author, ?8/?9 a
+ * date range; 0 leaves each open. */
+#define TERM_TREE                                                                                  \
+    "WITH RECURSIVE tree(id) AS (SELECT ?6 UNION SELECT t.id FROM terms t"                        \
+    " JOIN tree ON t.parent_id = tree.id) "
+#define POST_FILTER                                                                                \
+    "(?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)"                                \
+    " AND (?6 = 0 OR p.id IN (SELECT post_id FROM post_terms WHERE term_id IN"                    \
+    " (SELECT id FROM tree))) AND (?7 = 0 OR p.author_id = ?7)"                                   \
+    " AND (?8 = 0 OR p.published_at >= ?8) AND (?9 = 0 OR p.published_at < ?9)"
+
 static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_BEGIN] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
@@ -94,8 +109,8 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_POST_INSERT] =
         "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt, body_html,"
         " body_source, password, guid, author_id, published_at, modified_at, comments_open,"
-        " sticky) VALUES (nullif(?1, 0), nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
-        " ?12, nullif(?13, 0), ?14, ?15, ?16, ?17)",
+        " sticky, body_text) VALUES (nullif(?1, 0), nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+        " ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18)",
     [SQL_POST_GET] = "SELECT " POST_COLUMNS "WHERE p.id = ?1",
     [SQL_POST_FIND_PATH] = "SELECT " POST_COLUMNS "WHERE p.path = ?1",
     [SQL_POST_FIND_SLUG] = "SELECT " POST_COLUMNS "WHERE p.slug = ?1 ORDER BY p.id LIMIT 1",
@@ -103,12 +118,24 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_POST_ID_TAKEN] = "SELECT 1 FROM posts WHERE id = ?1",
     [SQL_POST_SET_STATUS] = "UPDATE posts SET status = ?2 WHERE id = ?1",
     [SQL_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = ?2 WHERE id = ?1",
-    [SQL_POST_LIST] =
-        "SELECT " POST_COLUMNS "WHERE (?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)"
-        " ORDER BY CASE WHEN ?3 THEN p.sticky ELSE 0 END DESC,"
-        " p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
-    [SQL_POST_COUNT] = "SELECT count(*) FROM posts p"
-                       " WHERE (?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)",
+    [SQL_POST_LIST] = TERM_TREE "SELECT " POST_COLUMNS "WHERE " POST_FILTER
+                      " ORDER BY CASE WHEN ?3 THEN p.sticky ELSE 0 END DESC,"
+                      " p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
+    [SQL_POST_COUNT] = TERM_TREE "SELECT count(*) FROM posts p WHERE " POST_FILTER,
+    [SQL_POST_PREVIOUS] = "SELECT " POST_COLUMNS "WHERE p.type = 'post' AND p.status = 'publish'"
+                          " AND (p.published_at < ?1 OR (p.published_at = ?1 AND p.id < ?2))"
+                          " ORDER BY p.published_at DESC, p.id DESC LIMIT 1",
+    [SQL_POST_NEXT] = "SELECT " POST_COLUMNS "WHERE p.type = 'post' AND p.status = 'publish'"
+                      " AND (p.published_at > ?1 OR (p.published_at = ?1 AND p.id > ?2))"
+                      " ORDER BY p.published_at, p.id LIMIT 1",
+    [SQL_SEARCH] = "SELECT " POST_FIELDS ", snippet(posts_fts, 2, char(1), char(2), '…', 24)"
+                   " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
+                   " LEFT JOIN users u ON u.id = p.author_id"
+                   " WHERE posts_fts MATCH ?1 AND p.status = 'publish'"
+                   " ORDER BY bm25(posts_fts, 10.0, 4.0, 1.0), p.published_at DESC"
+                   " LIMIT ?2 OFFSET ?3",
+    [SQL_SEARCH_COUNT] = "SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
+                         " WHERE posts_fts MATCH ?1 AND p.status = 'publish'",
     [SQL_COMMENT_INSERT] =
         "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
         " user_agent, body_html, body_source, status, type, held_by, created_at)"
@@ -123,6 +150,8 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
                            " AND (?2 IS NULL OR status = ?2) ORDER BY path",
     [SQL_COMMENT_LIST] =
         "SELECT " COMMENT_COLUMNS "WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR post_id = ?2)"
+        " AND (?4 IS NULL OR type = ?4)"
+        " AND (?5 = 0 OR post_id IN (SELECT id FROM posts WHERE status = 'publish'))"
         " ORDER BY created_at DESC, id DESC LIMIT ?3",
     [SQL_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = ?1"
                                    " AND status = 'approved' LIMIT 1",
@@ -562,6 +591,7 @@ static void read_post(sqlite3_stmt *st, arena *a, void *record)
     p->author_login = column_text(st, a, 17);
     p->author_name = column_text(st, a, 18);
     p->approved_comments = sqlite3_column_int64(st, 19);
+    p->body_text = column_text(st, a, 20);
 }
 
 static int sqlite_post_insert(store *s, const struct store_post *post, long long *id)
@@ -586,6 +616,7 @@ static int sqlite_post_insert(store *s, const struct store_post *post, long long
     sqlite3_bind_int64(st, 15, post->modified_at);
     sqlite3_bind_int(st, 16, post->comments_open);
     sqlite3_bind_int(st, 17, post->sticky);
+    bind_text(st, 18, post->body_text ? post->body_text : "");
     return run_insert(s, st, "insert post", id);
 }
 
@@ -662,6 +693,10 @@ static void bind_post_filter(sqlite3_stmt *st, const struct store_post_filter *f
 {
     bind_text(st, 1, filter->type);
     bind_text(st, 2, filter->status);
+    sqlite3_bind_int64(st, 6, filter->term_id);
+    sqlite3_bind_int64(st, 7, filter->author_id);
+    sqlite3_bind_int64(st, 8, filter->from);
+    sqlite3_bind_int64(st, 9, filter->until);
 }
 
 static int sqlite_post_list(store *s, arena *a, const struct store_post_filter *filter,
@@ -690,6 +725,76 @@ static int sqlite_post_count(store *s, const struct store_post_filter *filter, l
         *count = sqlite3_column_int64(st, 0);
     sqlite3_reset(st);
     return rc == STORE_ERROR ? rc : STORE_OK;
+}
+
+static int adjacent(store *s, arena *a, enum statement_id id, const struct store_post *post,
+                    struct store_post *out)
+{
+    sqlite3_stmt *st = statement(s, id);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, post->published_at);
+    sqlite3_bind_int64(st, 2, post->id);
+    int rc = step_one(s, st, "adjacent post");
+    memset(out, 0, sizeof(*out));
+    if (rc == STORE_OK)
+        read_post(st, a, out);
+    sqlite3_reset(st);
+    return rc == STORE_ERROR ? rc : STORE_OK;
+}
+
+static int sqlite_post_adjacent(store *s, arena *a, const struct store_post *post,
+                                struct store_post *previous, struct store_post *next)
+{
+    if (adjacent(s, a, SQL_POST_PREVIOUS, post, previous) != STORE_OK)
+        return STORE_ERROR;
+    return adjacent(s, a, SQL_POST_NEXT, post, next);
+}
+
+/* FTS5 syntax for the groups: "w1 w2" for a phrase, a trailing * for a prefix; groups ANDed.
+ * Words hold no quotes (the parser keeps letters and digits only). */
+static char *fts5_query(arena *a, const struct store_search_group *groups, size_t count)
+{
+    buf q = {0};
+    for (size_t i = 0; i < count; i++) {
+        buf_puts(&q, i ? " \"" : "\"");
+        for (size_t w = 0; w < groups[i].word_count; w++)
+            buf_printf(&q, "%s%s", w ? " " : "", groups[i].words[w]);
+        buf_puts(&q, groups[i].prefix ? "\"*" : "\"");
+    }
+    char *text = arena_strndup(a, buf_cstr(&q), q.len);
+    buf_free(&q);
+    return text;
+}
+
+static void read_search_hit(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_search_hit *hit = record;
+    read_post(st, a, &hit->post);
+    hit->snippet = column_text(st, a, 21);
+}
+
+static int sqlite_search(store *s, arena *a, const struct store_search_group *groups,
+                         size_t group_count, int limit, int offset, struct store_search_hit **hits,
+                         size_t *count, long long *total)
+{
+    const char *query = fts5_query(a, groups, group_count);
+    sqlite3_stmt *st = statement(s, SQL_SEARCH_COUNT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, query);
+    int rc = step_one(s, st, "count search results");
+    *total = rc == STORE_OK ? sqlite3_column_int64(st, 0) : 0;
+    sqlite3_reset(st);
+    if (rc == STORE_ERROR)
+        return rc;
+    st = statement(s, SQL_SEARCH);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, query);
+    sqlite3_bind_int(st, 2, limit);
+    sqlite3_bind_int(st, 3, offset);
+    return collect(s, st, a, sizeof(**hits), read_search_hit, (void **)hits, count, "search");
 }
 
 static void read_comment(sqlite3_stmt *st, arena *a, void *record)
@@ -801,6 +906,8 @@ static int sqlite_comment_list(store *s, arena *a, const struct store_comment_fi
     bind_text(st, 1, filter->status);
     sqlite3_bind_int64(st, 2, filter->post_id);
     sqlite3_bind_int(st, 3, filter->limit > 0 ? filter->limit : -1);
+    bind_text(st, 4, filter->type);
+    sqlite3_bind_int(st, 5, filter->public_posts);
     return collect(s, st, a, sizeof(**comments), read_comment, (void **)comments, count,
                    "list comments");
 }

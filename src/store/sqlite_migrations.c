@@ -101,6 +101,24 @@ const char *const sqlite_migrations[] = {
     "    AND OLD.status = 'approved' AND OLD.type = 'comment';"
     "  UPDATE posts SET approved_comments = approved_comments + 1 WHERE id = NEW.post_id"
     "    AND NEW.status = 'approved' AND NEW.type = 'comment'; END;",
+
+    /* 4: search: the plain text of each post (written by the model with the HTML), indexed by
+     * FTS5 with diacritics folded ("lopez" finds "López"), kept in step by triggers. */
+    "ALTER TABLE posts ADD COLUMN body_text TEXT NOT NULL DEFAULT '';"
+    "CREATE VIRTUAL TABLE posts_fts USING fts5(title, excerpt, body_text, content = 'posts',"
+    "  content_rowid = 'id', tokenize = 'unicode61 remove_diacritics 2');"
+    "INSERT INTO posts_fts (posts_fts) VALUES ('rebuild');"
+    "CREATE TRIGGER posts_fts_inserted AFTER INSERT ON posts BEGIN"
+    "  INSERT INTO posts_fts (rowid, title, excerpt, body_text)"
+    "  VALUES (NEW.id, NEW.title, NEW.excerpt, NEW.body_text); END;"
+    "CREATE TRIGGER posts_fts_deleted AFTER DELETE ON posts BEGIN"
+    "  INSERT INTO posts_fts (posts_fts, rowid, title, excerpt, body_text)"
+    "  VALUES ('delete', OLD.id, OLD.title, OLD.excerpt, OLD.body_text); END;"
+    "CREATE TRIGGER posts_fts_updated AFTER UPDATE OF title, excerpt, body_text ON posts BEGIN"
+    "  INSERT INTO posts_fts (posts_fts, rowid, title, excerpt, body_text)"
+    "  VALUES ('delete', OLD.id, OLD.title, OLD.excerpt, OLD.body_text);"
+    "  INSERT INTO posts_fts (rowid, title, excerpt, body_text)"
+    "  VALUES (NEW.id, NEW.title, NEW.excerpt, NEW.body_text); END;",
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

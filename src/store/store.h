@@ -52,6 +52,7 @@ struct store_post {
     const char *title, *excerpt;
     const char *body_html;   /* sanitized at write time */
     const char *body_source; /* Markdown source when written in gazette, else "" */
+    const char *body_text;   /* plain text of the body, for search (written by the model) */
     const char *password;    /* "" for none */
     const char *guid;
     long long author_id;
@@ -104,13 +105,18 @@ struct store_counts {
 };
 
 struct store_post_filter {
-    const char *type;   /* NULL = any */
-    const char *status; /* NULL = any */
-    int limit, offset;  /* limit 0 = no limit */
+    const char *type;      /* NULL = any */
+    const char *status;    /* NULL = any */
+    long long term_id;     /* 0 = any; else posts in this term or its descendants */
+    long long author_id;   /* 0 = any */
+    long long from, until; /* published_at in [from, until); 0 = open */
+    int limit, offset;     /* limit 0 = no limit */
 };
 
 struct store_comment_filter {
     const char *status; /* NULL = any */
+    const char *type;   /* "comment", "pingback", … NULL = any */
+    bool public_posts;  /* only comments on published posts */
     long long post_id;  /* 0 = any */
     int limit;          /* 0 = no limit */
 };
@@ -174,6 +180,26 @@ int store_post_set_comments_open(store *s, long long id, bool open);
 int store_post_list(store *s, arena *a, const struct store_post_filter *filter,
                     struct store_post **posts, size_t *count);
 int store_post_count(store *s, const struct store_post_filter *filter, long long *count);
+/* The published posts just before and after `post` in date order (id 0 when none). */
+int store_post_adjacent(store *s, arena *a, const struct store_post *post,
+                        struct store_post *previous, struct store_post *next);
+
+/* Full-text search over published posts. A query is a list of groups: one word, or a phrase
+ * (words in order); the last word of a group may be a prefix. Words hold only letters and
+ * digits (the model's parser guarantees it). The store ranks by relevance (title counts most)
+ * and makes a snippet of the body where the words match between \x01 and \x02. */
+struct store_search_group {
+    const char *const *words;
+    size_t word_count;
+    bool prefix; /* the last word matches as a prefix */
+};
+struct store_search_hit {
+    struct store_post post;
+    const char *snippet; /* plain text with \x01 … \x02 around matches */
+};
+int store_search(store *s, arena *a, const struct store_search_group *groups, size_t group_count,
+                 int limit, int offset, struct store_search_hit **hits, size_t *count,
+                 long long *total);
 
 /* Comments. store_comment_insert ignores `path`; the caller sets it with
  * store_comment_set_path once the id is known (same transaction). */

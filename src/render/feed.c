@@ -1,0 +1,300 @@
+/* feed.c: RSS 2.0, Atom 1.0 and sitemap documents, every borrowed string through one escaper. */
+#include "render/feed.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "util/buf.h"
+
+#define FEED_XML_DECLARATION "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+#define FEED_NS_ATOM "http://www.w3.org/2005/Atom"
+#define FEED_NS_CONTENT "http://purl.org/rss/1.0/modules/content/"
+#define FEED_NS_DC "http://purl.org/dc/elements/1.1/"
+#define FEED_NS_SITEMAP "http://www.sitemaps.org/schemas/sitemap/0.9"
+
+/* Both date formats want four-digit years; 253402300799 is 9999-12-31T23:59:59Z. */
+#define FEED_TIME_MAX 253402300799LL
+
+/* English names, not strftime's %a/%b: RFC 822 does not follow the process locale. */
+static const char *const feed_day_names[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+static const char *const feed_month_names[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                                 "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+/* Breaks `seconds` into UTC fields, clamped to years 1970..9999 so that the formats below
+ * always print what their grammars allow. */
+static void feed_utc(long long seconds, struct tm *tm)
+{
+    if (seconds < 0)
+        seconds = 0;
+    if (seconds > FEED_TIME_MAX)
+        seconds = FEED_TIME_MAX;
+    time_t t = (time_t)seconds;
+    gmtime_r(&t, tm);
+}
+
+/* RFC 822 (with RFC 1123's four-digit year), as RSS 2.0 wants: "Tue, 25 Apr 2023 09:00:00 +0000".
+ */
+static void feed_put_rfc822(long long seconds, buf *out)
+{
+    struct tm tm;
+    feed_utc(seconds, &tm);
+    buf_printf(out, "%s, %02d %s %04d %02d:%02d:%02d +0000", feed_day_names[tm.tm_wday], tm.tm_mday,
+               feed_month_names[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+/* RFC 3339 in UTC, which is also a W3C date-time for sitemaps: "2023-04-25T09:00:00Z". */
+static void feed_put_rfc3339(long long seconds, buf *out)
+{
+    struct tm tm;
+    feed_utc(seconds, &tm);
+    buf_printf(out, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+               tm.tm_hour, tm.tm_min, tm.tm_sec);
+}
+
+static bool feed_empty(const char *s)
+{
+    return s == NULL || s[0] == '\0';
+}
+
+/* Length of the well-formed UTF-8 sequence led by s[0] (RFC 3629's table, as util/utf8.c),
+ * or 0 when it is malformed or truncated by the terminating NUL. */
+static size_t feed_utf8_sequence(const unsigned char *s)
+{
+    unsigned char c = s[0];
+    size_t n;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 1;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        n = 2;
+        if (c == 0xE0)
+            lo = 0xA0;
+        if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        n = 3;
+        if (c == 0xF0)
+            lo = 0x90;
+        if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (s[1] < lo || s[1] > hi) /* also stops at the NUL */
+        return 0;
+    for (size_t k = 2; k <= n; k++)
+        if (s[k] < 0x80 || s[k] > 0xBF)
+            return 0;
+    return n + 1;
+}
+
+void render_xml_escape(const char *text, buf *out)
+{
+    if (text == NULL)
+        return;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t run = 0; /* start of the pending run of bytes that pass through unchanged */
+    size_t i = 0;
+    while (s[i] != '\0') {
+        unsigned char c = s[i];
+        const char *replacement = NULL;
+        size_t width = 1;
+        bool keep = false;
+        if (c >= 0x80) {
+            width = feed_utf8_sequence(s + i);
+            /* U+FFFE and U+FFFF are well-formed UTF-8 but outside XML 1.0's Char production. */
+            keep = width != 0 && !(c == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE);
+            if (width == 0)
+                width = 1; /* drop the lead byte; stray continuation bytes drop one by one */
+        } else if (c == '&')
+            replacement = "&amp;";
+        else if (c == '<')
+            replacement = "&lt;";
+        else if (c == '>') /* always, so that "]]>" can never appear in character data */
+            replacement = "&gt;";
+        else if (c == '"')
+            replacement = "&quot;";
+        else if (c == '\'')
+            replacement = "&#39;";
+        else if (c == '\r') /* a raw CR would be turned into LF by every parser */
+            replacement = "&#13;";
+        else
+            keep = c >= 0x20 || c == '\t' || c == '\n';
+        if (keep) {
+            i += width;
+            continue;
+        }
+        buf_append(out, s + run, i - run);
+        if (replacement)
+            buf_puts(out, replacement);
+        i += width;
+        run = i;
+    }
+    buf_append(out, s + run, i - run);
+}
+
+/* <name>escaped text</name>, on its own indented line. */
+static void feed_put_element(buf *out, const char *indent, const char *name, const char *text)
+{
+    buf_puts(out, indent);
+    buf_putc(out, '<');
+    buf_puts(out, name);
+    buf_putc(out, '>');
+    render_xml_escape(text, out);
+    buf_puts(out, "</");
+    buf_puts(out, name);
+    buf_puts(out, ">\n");
+}
+
+static void feed_put_rfc822_element(buf *out, const char *indent, const char *name,
+                                    long long seconds)
+{
+    buf_printf(out, "%s<%s>", indent, name);
+    feed_put_rfc822(seconds, out);
+    buf_printf(out, "</%s>\n", name);
+}
+
+static void feed_put_rfc3339_element(buf *out, const char *indent, const char *name,
+                                     long long seconds)
+{
+    buf_printf(out, "%s<%s>", indent, name);
+    feed_put_rfc3339(seconds, out);
+    buf_printf(out, "</%s>\n", name);
+}
+
+static void feed_put_rss_item(const struct feed_item *item, bool full_text, buf *out)
+{
+    buf_puts(out, "    <item>\n");
+    feed_put_element(out, "      ", "title", item->title);
+    feed_put_element(out, "      ", "link", item->link);
+    if (!feed_empty(item->author))
+        feed_put_element(out, "      ", "dc:creator", item->author);
+    feed_put_rfc822_element(out, "      ", "pubDate", item->published);
+    /* Not a permalink: guids outlive URL changes, and readers must not fetch them. */
+    buf_puts(out, "      <guid isPermaLink=\"false\">");
+    render_xml_escape(item->guid, out);
+    buf_puts(out, "</guid>\n");
+    for (size_t i = 0; i < item->category_count; i++)
+        if (!feed_empty(item->categories[i]))
+            feed_put_element(out, "      ", "category", item->categories[i]);
+    if (item->comments_link)
+        feed_put_element(out, "      ", "comments", item->comments_link);
+    /* The excerpt stays in <description> even with full text, as WordPress does, so readers
+     * that ignore content:encoded still show something. */
+    if (item->summary)
+        feed_put_element(out, "      ", "description", item->summary);
+    if (full_text && item->content_html)
+        feed_put_element(out, "      ", "content:encoded", item->content_html);
+    buf_puts(out, "    </item>\n");
+}
+
+void render_rss(const struct feed_channel *channel, const struct feed_item *items, size_t count,
+                bool full_text, buf *out)
+{
+    buf_puts(out, FEED_XML_DECLARATION);
+    buf_puts(out, "<rss version=\"2.0\" xmlns:atom=\"" FEED_NS_ATOM
+                  "\" xmlns:content=\"" FEED_NS_CONTENT "\" xmlns:dc=\"" FEED_NS_DC "\">\n");
+    buf_puts(out, "  <channel>\n");
+    feed_put_element(out, "    ", "title", channel->title);
+    feed_put_element(out, "    ", "link", channel->link);
+    feed_put_element(out, "    ", "description", channel->description);
+    if (!feed_empty(channel->language))
+        feed_put_element(out, "    ", "language", channel->language);
+    feed_put_rfc822_element(out, "    ", "lastBuildDate", channel->updated);
+    buf_puts(out, "    <atom:link href=\"");
+    render_xml_escape(channel->self_url, out);
+    buf_puts(out, "\" rel=\"self\" type=\"application/rss+xml\"/>\n");
+    for (size_t i = 0; i < count; i++)
+        feed_put_rss_item(&items[i], full_text, out);
+    buf_puts(out, "  </channel>\n</rss>\n");
+}
+
+static void feed_put_atom_entry(const struct feed_channel *channel, const struct feed_item *item,
+                                bool full_text, buf *out)
+{
+    buf_puts(out, "  <entry>\n");
+    feed_put_element(out, "    ", "id", item->guid);
+    feed_put_element(out, "    ", "title", item->title);
+    buf_puts(out, "    <link rel=\"alternate\" type=\"text/html\" href=\"");
+    render_xml_escape(item->link, out);
+    buf_puts(out, "\"/>\n");
+    /* RFC 4287 4.1.2: an entry needs an author when the feed has none; the site stands in for
+     * an anonymous one. */
+    buf_puts(out, "    <author>\n");
+    feed_put_element(out, "      ", "name",
+                     feed_empty(item->author) ? channel->title : item->author);
+    buf_puts(out, "    </author>\n");
+    feed_put_rfc3339_element(out, "    ", "published", item->published);
+    /* A never-edited item may carry updated == 0; its last change is then its publication. */
+    feed_put_rfc3339_element(out, "    ", "updated",
+                             item->updated > item->published ? item->updated : item->published);
+    for (size_t i = 0; i < item->category_count; i++) {
+        if (feed_empty(item->categories[i]))
+            continue;
+        buf_puts(out, "    <category term=\"");
+        render_xml_escape(item->categories[i], out);
+        buf_puts(out, "\"/>\n");
+    }
+    if (full_text && item->content_html) {
+        buf_puts(out, "    <content type=\"html\">");
+        render_xml_escape(item->content_html, out);
+        buf_puts(out, "</content>\n");
+    } else if (item->summary) {
+        buf_puts(out, "    <summary type=\"text\">");
+        render_xml_escape(item->summary, out);
+        buf_puts(out, "</summary>\n");
+    }
+    buf_puts(out, "  </entry>\n");
+}
+
+void render_atom(const struct feed_channel *channel, const struct feed_item *items, size_t count,
+                 bool full_text, buf *out)
+{
+    buf_puts(out, FEED_XML_DECLARATION);
+    buf_puts(out, "<feed xmlns=\"" FEED_NS_ATOM "\"");
+    if (!feed_empty(channel->language)) {
+        buf_puts(out, " xml:lang=\"");
+        render_xml_escape(channel->language, out);
+        buf_putc(out, '"');
+    }
+    buf_puts(out, ">\n");
+    feed_put_element(out, "  ", "id", channel->id);
+    feed_put_element(out, "  ", "title", channel->title);
+    if (!feed_empty(channel->description))
+        feed_put_element(out, "  ", "subtitle", channel->description);
+    feed_put_rfc3339_element(out, "  ", "updated", channel->updated);
+    buf_puts(out, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"");
+    render_xml_escape(channel->self_url, out);
+    buf_puts(out, "\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"");
+    render_xml_escape(channel->link, out);
+    buf_puts(out, "\"/>\n");
+    for (size_t i = 0; i < count; i++)
+        feed_put_atom_entry(channel, &items[i], full_text, out);
+    buf_puts(out, "</feed>\n");
+}
+
+/* Shared by both sitemap kinds: they differ only in the element names. */
+static void feed_put_sitemap(const char *root, const char *entry, const struct sitemap_url *urls,
+                             size_t count, buf *out)
+{
+    buf_puts(out, FEED_XML_DECLARATION);
+    buf_printf(out, "<%s xmlns=\"" FEED_NS_SITEMAP "\">\n", root);
+    for (size_t i = 0; i < count; i++) {
+        buf_printf(out, "  <%s>\n", entry);
+        feed_put_element(out, "    ", "loc", urls[i].loc);
+        if (urls[i].lastmod != 0)
+            feed_put_rfc3339_element(out, "    ", "lastmod", urls[i].lastmod);
+        buf_printf(out, "  </%s>\n", entry);
+    }
+    buf_printf(out, "</%s>\n", root);
+}
+
+void render_sitemap(const struct sitemap_url *urls, size_t count, buf *out)
+{
+    feed_put_sitemap("urlset", "url", urls, count, out);
+}
+
+void render_sitemap_index(const struct sitemap_url *sitemaps, size_t count, buf *out)
+{
+    feed_put_sitemap("sitemapindex", "sitemap", sitemaps, count, out);
+}

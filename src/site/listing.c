@@ -1,0 +1,266 @@
+/* listing.c: pages that list posts: the front page, search results (/?s=), and the archives of
+ * a category, a tag, an author or a date; /?p=ID redirects. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "http/form.h"
+#include "model/post.h"
+#include "model/search.h"
+#include "model/settings.h"
+#include "site/common.h"
+#include "site/site.h"
+#include "util/log.h"
+
+/* /?p=ID (and ?page_id=ID) answer 301 to the permalink: WordPress IDs first, then ours. */
+static void redirect_post_id(struct handler_context *context, const struct http_request *req,
+                             struct http_response *res, const char *id_text)
+{
+    char *end;
+    long long id = strtoll(id_text, &end, 10);
+    struct store_post post;
+    int rc = STORE_NOT_FOUND;
+    if (*id_text && !*end && id > 0) {
+        rc = store_post_find_wp_id(context->store, req->arena, id, &post);
+        if (rc == STORE_NOT_FOUND)
+            rc = store_post_get(context->store, req->arena, id, &post);
+    }
+    if (rc == STORE_OK && post_is_public(&post))
+        http_redirect(res, 301, post.path);
+    else if (rc == STORE_ERROR)
+        site_error(context, req, res, 503, "Service unavailable",
+                   "The site cannot read its database right now.");
+    else
+        site_error(context, req, res, 404, "Not found", "There is no post with that number.");
+}
+
+/* Splits "BASE/page/N/" into BASE (ending in '/') and N; a path without it is page 1. Returns
+ * 0 for a malformed page number. */
+static int split_page(arena *a, const char *path, const char **base)
+{
+    const char *at = strstr(path, "/page/");
+    *base = path;
+    if (!at)
+        return 1;
+    char *end;
+    long n = strtol(at + 6, &end, 10);
+    if (n < 1 || n > 100000 || strcmp(end, "/") != 0)
+        return 0;
+    *base = arena_strndup(a, path, (size_t)(at - path) + 1);
+    return (int)n;
+}
+
+static void render_listing(struct handler_context *context, const struct http_request *req,
+                           struct http_response *res, struct listing_view *view)
+{
+    struct site_view site;
+    site_view_load(context, req->arena, &site);
+    buf error = {0};
+    if (render_listing_page(context->theme, req->arena, &site, view, &res->body, &error) != 0) {
+        log_error("listing %s: %s", req->path, buf_cstr(&error));
+        site_error(context, req, res, 500, "Internal error", "This page could not be made.");
+    } else
+        res->cacheable = true; /* a listing: dropped whenever any post changes */
+    buf_free(&error);
+}
+
+/* Lists page `view->page` of the posts `filter` selects; 404 when the page is empty. */
+static void list_posts(struct handler_context *context, const struct http_request *req,
+                       struct http_response *res, struct store_post_filter filter,
+                       struct listing_view *view)
+{
+    int per_page = (int)settings_get_int(context->store, req->arena, "site.posts_per_page");
+    filter.type = "post";
+    filter.status = "publish";
+    filter.limit = per_page + 1;
+    filter.offset = (view->page - 1) * per_page;
+    struct store_post *posts;
+    size_t count;
+    if (store_post_list(context->store, req->arena, &filter, &posts, &count) != STORE_OK) {
+        site_error(context, req, res, 503, "Service unavailable",
+                   "The site cannot read its database right now.");
+        return;
+    }
+    if (count == 0 && (view->page > 1 || view->heading)) {
+        site_error(context, req, res, 404, "Not found",
+                   view->heading ? "There are no posts here." : "There is no such page.");
+        return;
+    }
+    view->posts = posts;
+    view->has_next = count > (size_t)per_page;
+    view->count = view->has_next ? (size_t)per_page : count;
+    render_listing(context, req, res, view);
+}
+
+static void search(struct handler_context *context, const struct http_request *req,
+                   struct http_response *res, const char *query, const char *paged)
+{
+    arena *a = req->arena;
+    struct listing_view view = {.base_path = "/", .query = query, .page = 1};
+    if (paged) {
+        char *end;
+        long n = strtol(paged, &end, 10);
+        view.page = *end || n < 1 || n > 1000 ? 1 : (int)n;
+    }
+    struct store_search_group *groups;
+    int group_count = search_parse(a, query, &groups);
+    if (group_count < 0) {
+        view.query = "";
+        view.notice = "That search is too long: 200 characters at most.";
+        render_listing(context, req, res, &view);
+        res->status = 400;
+        res->cacheable = false;
+        return;
+    }
+    if (group_count == 0) {
+        view.notice = "Type a word or two to search for.";
+        render_listing(context, req, res, &view);
+        return;
+    }
+    int per_page = (int)settings_get_int(context->store, a, "site.posts_per_page");
+    struct store_search_hit *hits;
+    size_t count;
+    if (store_search(context->store, a, groups, (size_t)group_count, per_page,
+                     (view.page - 1) * per_page, &hits, &count, &view.total) != STORE_OK) {
+        log_error("search: %s", store_error(context->store));
+        site_error(context, req, res, 503, "Service unavailable",
+                   "Search cannot reach the database right now.");
+        return;
+    }
+    struct store_post *posts = arena_alloc(a, (count ? count : 1) * sizeof(*posts));
+    const char **snippets = arena_alloc(a, (count ? count : 1) * sizeof(*snippets));
+    for (size_t i = 0; i < count; i++) {
+        posts[i] = hits[i].post;
+        snippets[i] = hits[i].snippet;
+    }
+    view.posts = posts;
+    view.snippets = snippets;
+    view.count = count;
+    view.has_next = view.page * (long long)per_page < view.total;
+    render_listing(context, req, res, &view);
+}
+
+void site_front(struct handler_context *context, const struct http_request *req,
+                struct http_response *res)
+{
+    struct http_form query;
+    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    const char *id = http_form_get(&query, "p");
+    if (!id)
+        id = http_form_get(&query, "page_id");
+    if (id) {
+        redirect_post_id(context, req, res, id);
+        return;
+    }
+    const char *words = http_form_get(&query, "s");
+    if (words) {
+        search(context, req, res, words, http_form_get(&query, "paged"));
+        return;
+    }
+    const char *base;
+    struct listing_view view = {.base_path = "/", .feed_path = "/feed/"};
+    view.page = split_page(req->arena, req->path, &base);
+    if (!view.page || strcmp(base, "/") != 0) {
+        site_error(context, req, res, 404, "Not found", "There is no such page.");
+        return;
+    }
+    list_posts(context, req, res, (struct store_post_filter){0}, &view);
+}
+
+/* The last segment of "/category/parent/child/": nested categories keep their parents' path. */
+static const char *last_segment(arena *a, const char *path)
+{
+    size_t n = strlen(path);
+    while (n && path[n - 1] == '/')
+        n--;
+    size_t start = n;
+    while (start && path[start - 1] != '/')
+        start--;
+    return http_path_decode(a, path + start, n - start);
+}
+
+void site_archive(struct handler_context *context, const struct http_request *req,
+                  struct http_response *res)
+{
+    arena *a = req->arena;
+    const char *base;
+    struct listing_view view = {0};
+    view.page = split_page(a, req->path, &base);
+    view.base_path = base;
+    view.feed_path = arena_printf(a, "%sfeed/", base);
+    struct store_post_filter filter = {0};
+    const char *slug = last_segment(a, base);
+    int rc = view.page ? STORE_OK : STORE_NOT_FOUND;
+    if (rc == STORE_OK && strncmp(base, "/author/", 8) == 0) {
+        struct store_user user;
+        rc = store_user_find_login(context->store, a, slug, &user);
+        filter.author_id = user.id;
+        if (rc == STORE_OK)
+            view.heading = arena_printf(a, "Posts by %s", user.display_name);
+    } else if (rc == STORE_OK) {
+        bool category = strncmp(base, "/category/", 10) == 0;
+        struct store_term term;
+        rc = store_term_find(context->store, a, category ? "category" : "post_tag", slug, &term);
+        filter.term_id = term.id;
+        if (rc == STORE_OK) {
+            view.heading = arena_printf(a, "%s: %s", category ? "Category" : "Tag", term.name);
+            view.description = *term.description ? term.description : NULL;
+        }
+    }
+    if (rc == STORE_ERROR) {
+        site_error(context, req, res, 503, "Service unavailable",
+                   "The site cannot read its database right now.");
+        return;
+    }
+    if (rc == STORE_NOT_FOUND) {
+        site_error(context, req, res, 404, "Not found", "There is no such archive.");
+        return;
+    }
+    list_posts(context, req, res, filter, &view);
+}
+
+/* "/YYYY/", "/YYYY/MM/", "/YYYY/MM/DD/" (then maybe "page/N/"): the archive of that span.
+ * Returns false when the path is not a date archive (the caller answers 404). */
+bool site_date_archive(struct handler_context *context, const struct http_request *req,
+                       struct http_response *res)
+{
+    arena *a = req->arena;
+    const char *base;
+    int page = split_page(a, req->path, &base);
+    int parts[3] = {0, 0, 0}, n = 0;
+    const char *p = base;
+    while (*p == '/' && p[1] && n < 3) {
+        const char *start = ++p;
+        while (isdigit((unsigned char)*p))
+            p++;
+        if (p - start != (n == 0 ? 4 : 2) || *p != '/')
+            return false;
+        parts[n++] = atoi(start);
+    }
+    if (!page || !n || strcmp(p, "/") != 0 || (n > 1 && (parts[1] < 1 || parts[1] > 12)) ||
+        (n > 2 && (parts[2] < 1 || parts[2] > 31)))
+        return false;
+    static const char *const months[] = {"January", "February", "March",     "April",
+                                         "May",     "June",     "July",      "August",
+                                         "September", "October", "November", "December"};
+    struct tm from = {.tm_year = parts[0] - 1900, .tm_mon = n > 1 ? parts[1] - 1 : 0,
+                      .tm_mday = n > 2 ? parts[2] : 1};
+    struct tm until = from;
+    if (n == 1)
+        until.tm_year++;
+    else if (n == 2)
+        until.tm_mon++;
+    else
+        until.tm_mday++;
+    struct store_post_filter filter = {.from = (long long)timegm(&from),
+                                       .until = (long long)timegm(&until)};
+    struct listing_view view = {.base_path = base, .page = page,
+                                .feed_path = NULL};
+    view.heading = n == 1   ? arena_printf(a, "Posts of %d", parts[0])
+                   : n == 2 ? arena_printf(a, "Posts of %s %d", months[parts[1] - 1], parts[0])
+                            : arena_printf(a, "Posts of %s %d, %d", months[parts[1] - 1],
+                                           parts[2], parts[0]);
+    list_posts(context, req, res, filter, &view);
+    return true;
+}
