@@ -262,8 +262,8 @@ summary_row() {
 print_summary() { # print_summary FILE: the rows of FILE as a table
   [ -s "$1" ] || return 0
   awk -F'\t' '
-    BEGIN { printf "  %-46s %14s %14s %8s  %s\n", "work", "gazette", "anchor", "ratio", "goal" }
-    { printf "  %-46s %14s %14s %8s  %s\n", $1, $2, $3, $4, $5 }' "$1"
+    BEGIN { printf "  %-60s %10s %10s %7s  %s\n", "work", "gazette", "anchor", "ratio", "goal" }
+    { printf "  %-60s %10s %10s %7s  %s\n", $1, $2, $3, $4, $5 }' "$1"
 }
 
 verdict() { # verdict CONDITION (an awk expression): "met" or "NOT MET"
@@ -285,8 +285,6 @@ metric() { # metric PORT NAME: a value from gazette's /metrics
   curl -s "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n { print $2 }'
 }
 
-nginx_bin=$(command -v nginx || true)
-[ -n "$nginx_bin" ] || { [ -x /usr/sbin/nginx ] && nginx_bin=/usr/sbin/nginx; }
 brotli_module=/usr/lib/nginx/modules/ngx_http_brotli_static_module.so
 
 # nginx_static DOCROOT: starts nginx (bench/nginx-static.conf.template: 2 workers, sendfile,
@@ -297,14 +295,18 @@ nginx_port=""
 nginx_pid=""
 nginx_brotli=""
 nginx_static() {
-  local docroot=$1 dir conf user_line load="" brotli="# brotli_static: module not installed"
-  [ -n "$nginx_bin" ] || die "nginx not found after bench/deps"
-  "$nginx_bin" -V 2>&1 | grep -q -- --with-http_gzip_static_module \
+  local docroot=$1 dir conf user_line load="" brotli="# brotli_static: module not installed" nginx_bin
+  nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
+  [ -x "$nginx_bin" ] || die "nginx not found after bench/deps"
+  local built
+  built=$("$nginx_bin" -V 2>&1) || true
+  [[ $built == *--with-http_gzip_static_module* ]] \
     || die "this nginx has no gzip_static module (nginx -V); bench/deps installs Debian's nginx"
   nginx_brotli=""
   if [ -f "$brotli_module" ]; then
     load="load_module $brotli_module;"
     brotli="brotli_static on;"
+    # shellcheck disable=SC2034 # read by the scripts that call nginx_static
     nginx_brotli=1
   fi
   dir=$(mktemp -d "$tmp/nginx.XXXXXX")

@@ -41,6 +41,11 @@ static uint64_t hash_key(strview key)
     return h;
 }
 
+uint64_t page_cache_hash(strview body)
+{
+    return hash_key(body);
+}
+
 void page_cache_init(size_t max_bytes)
 {
     cache.max_bytes = max_bytes;
@@ -155,6 +160,8 @@ void page_cache_put(strview key, uint64_t generation, long long post_id,
     e->page.body = copy_view(page->body);
     e->page.gzip = copy_view(page->gzip);
     e->page.brotli = copy_view(page->brotli);
+    e->page.hash = page->hash;
+    e->page.made_at = page->made_at;
     e->key = xstrndup(key.ptr, key.len);
     e->key_len = key.len;
     e->bytes = bytes;

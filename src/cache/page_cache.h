@@ -17,7 +17,12 @@ struct cached_page {
     const char *content_disposition; /* owned by the page; NULL for none */
     strview body;                    /* owned by the page */
     strview gzip, brotli;            /* encoded variants, owned; empty when not worth it */
+    uint64_t hash;                   /* of body: the ETag */
+    long long made_at;               /* when it was rendered: Last-Modified */
 };
+
+/* A 64-bit hash of a body for its ETag (FNV-1a; not for security, only to tell versions apart). */
+uint64_t page_cache_hash(strview body);
 
 /* Sets the memory bound (bytes of keys and bodies); call once before threads start. */
 void page_cache_init(size_t max_bytes);

@@ -33,8 +33,7 @@ int cli_mail(const struct cli_globals *globals, int argc, char **argv)
             const struct store_mail *m = &mails[i];
             printf("%lld\t%s\t%s\t%s\t%d\t%s\t%s\n", m->id, m->status,
                    render_date_iso(&a, m->created_at), m->recipient, m->attempts,
-                   strcmp(m->status, "queued") == 0 ? render_date_iso(&a, m->next_attempt_at)
-                                                    : "-",
+                   strcmp(m->status, "queued") == 0 ? render_date_iso(&a, m->next_attempt_at) : "-",
                    *m->last_error ? m->last_error : "-");
         }
     } else {

@@ -44,6 +44,12 @@ struct loop_thread {
 
 struct job_ref;
 
+/* What a client's conditional request is checked against. */
+struct validators {
+    uint64_t hash;     /* of the identity body */
+    long long made_at; /* Unix seconds */
+};
+
 /* A request handed to a worker. Owned by the loop thread that made it, except while a worker
  * runs it; `req` is touched only on the loop thread. */
 struct job {
@@ -55,10 +61,12 @@ struct job {
     arena arena; /* the request's arena: request copy, handler data */
     struct http_request request;
     struct http_response response;
-    buf gzip, brotli;          /* encoded variants of a cacheable body, made by the worker */
-    strview cache_key;         /* path and query, in the arena */
-    uint64_t cache_generation; /* read before the handler touched the store */
-    struct job *next;          /* worker queue link */
+    buf gzip, brotli;             /* encoded variants of a cacheable body, made by the worker */
+    struct validators validators; /* of a cacheable body */
+    bool cache_route;             /* a GET the cache could have answered */
+    strview cache_key;            /* path and query, in the arena */
+    uint64_t cache_generation;    /* read before the handler touched the store */
+    struct job *next;             /* worker queue link */
 };
 
 struct job_ref {
@@ -169,8 +177,10 @@ static bool accepts(h2o_req_t *req, const char *encoding)
 
 /* Picks the variant the client takes (brotli, then gzip, else the identity body) and says so
  * in Content-Encoding; a body with variants varies by Accept-Encoding. */
-static strview pick_variant(h2o_req_t *req, strview identity, strview gzip, strview brotli)
+static strview pick_variant(h2o_req_t *req, strview identity, strview gzip, strview brotli,
+                            const char **suffix)
 {
+    *suffix = "";
     if (!gzip.len && !brotli.len)
         return identity;
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_VARY, NULL,
@@ -178,14 +188,59 @@ static strview pick_variant(h2o_req_t *req, strview identity, strview gzip, strv
     if (brotli.len && accepts(req, "br")) {
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL,
                        H2O_STRLIT("br"));
+        *suffix = "-br";
         return brotli;
     }
     if (gzip.len && accepts(req, "gzip")) {
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_ENCODING, NULL,
                        H2O_STRLIT("gzip"));
+        *suffix = "-gz";
         return gzip;
     }
     return identity;
+}
+
+/* The validators of a cached page: ETag (its body's hash, one per encoding) and Last-Modified
+ * (when it was made). Answers 304 when the client's copy is current; returns whether it did. */
+static bool answer_validators(h2o_req_t *req, uint64_t hash, long long made_at, const char *suffix)
+{
+    char etag[48];
+    int n = snprintf(etag, sizeof(etag), "\"%016llx%s\"", (unsigned long long)hash, suffix);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ETAG, NULL,
+                   h2o_strdup(&req->pool, etag, (size_t)n).base, (size_t)n);
+    char *date = h2o_mem_alloc_pool(&req->pool, H2O_TIMESTR_RFC1123_LEN + 1);
+    struct tm tm;
+    time_t t = (time_t)made_at;
+    gmtime_r(&t, &tm);
+    h2o_time2str_rfc1123(date, &tm);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LAST_MODIFIED, NULL, date,
+                   H2O_TIMESTR_RFC1123_LEN);
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
+    bool current;
+    if (i >= 0) { /* If-None-Match wins over If-Modified-Since (RFC 9110) */
+        h2o_iovec_t v = req->headers.entries[i].value;
+        current = h2o_strstr(v.base, v.len, etag, (size_t)n) != SIZE_MAX ||
+                  h2o_memis(v.base, v.len, H2O_STRLIT("*"));
+    } else {
+        i = h2o_find_header(&req->headers, H2O_TOKEN_IF_MODIFIED_SINCE, -1);
+        struct tm since = {0};
+        char text[64];
+        size_t len = i >= 0 ? req->headers.entries[i].value.len : 0;
+        current = false;
+        if (i >= 0 && len < sizeof(text)) {
+            memcpy(text, req->headers.entries[i].value.base, len);
+            text[len] = '\0';
+            if (strptime(text, "%a, %d %b %Y %H:%M:%S GMT", &since))
+                current = (long long)timegm(&since) >= made_at;
+        }
+    }
+    if (!current)
+        return false;
+    req->res.status = 304;
+    req->res.reason = reason_phrase(304);
+    req->res.content_length = 0;
+    h2o_send_inline(req, "", 0);
+    return true;
 }
 
 static void release_held_page(void *data)
@@ -213,8 +268,9 @@ static void send_body(h2o_req_t *req, strview body, const struct cached_page *pa
     h2o_send(req, head ? NULL : &bytes, head ? 0 : 1, H2O_SEND_STATE_FINAL);
 }
 
-static void send_response(h2o_req_t *req, const struct http_response *res, strview gzip,
-                          strview brotli)
+/* `cache_route`: the request was one the cache could have answered, and it did not. */
+static void send_response(h2o_req_t *req, const struct http_response *res, bool cache_route,
+                          const struct validators *validators, strview gzip, strview brotli)
 {
     req->res.status = res->status ? res->status : 200;
     req->res.reason = reason_phrase(req->res.status);
@@ -232,13 +288,17 @@ static void send_response(h2o_req_t *req, const struct http_response *res, strvi
         snprintf(seconds, sizeof(seconds), "%d", res->retry_after);
         add_header(req, H2O_TOKEN_RETRY_AFTER, seconds);
     }
-    if (res->cacheable)
+    if (res->cacheable || cache_route)
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0, NULL,
                               H2O_STRLIT("miss"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
                           NULL, H2O_STRLIT("nosniff"));
-    send_body(req, pick_variant(req, (strview){res->body.ptr, res->body.len}, gzip, brotli),
-              NULL);
+    const char *suffix;
+    strview body =
+        pick_variant(req, (strview){res->body.ptr, res->body.len}, gzip, brotli, &suffix);
+    if (validators && answer_validators(req, validators->hash, validators->made_at, suffix))
+        return;
+    send_body(req, body, NULL);
 }
 
 static void job_free(struct job *job)
@@ -260,6 +320,7 @@ static void fill_cache(struct job *job)
         return;
     const char *type = res->content_type ? res->content_type : "text/html; charset=utf-8";
     strview body = {res->body.ptr, res->body.len};
+    job->validators = (struct validators){page_cache_hash(body), (long long)time(NULL)};
     if (compress_worth_it(type)) {
         compress_gzip(body, &job->gzip);
         compress_brotli(body, &job->brotli);
@@ -270,7 +331,9 @@ static void fill_cache(struct job *job)
                                res->content_disposition,
                                body,
                                {job->gzip.ptr, job->gzip.len},
-                               {job->brotli.ptr, job->brotli.len}};
+                               {job->brotli.ptr, job->brotli.len},
+                               job->validators.hash,
+                               job->validators.made_at};
     page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, &page);
 }
 
@@ -332,7 +395,9 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
         struct job *job = H2O_STRUCT_FROM_MEMBER(struct job, message, message);
         if (job->req) {
             job->ref->job = NULL;
-            send_response(job->req, &job->response, (strview){job->gzip.ptr, job->gzip.len},
+            send_response(job->req, &job->response, job->cache_route,
+                          job->validators.made_at ? &job->validators : NULL,
+                          (strview){job->gzip.ptr, job->gzip.len},
                           (strview){job->brotli.ptr, job->brotli.len});
         }
         lt->in_flight--;
@@ -411,7 +476,13 @@ static bool serve_cached(h2o_req_t *req, strview key)
                           NULL, H2O_STRLIT("nosniff"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0, NULL,
                           H2O_STRLIT("hit"));
-    send_body(req, pick_variant(req, page->body, page->gzip, page->brotli), page);
+    const char *suffix;
+    strview body = pick_variant(req, page->body, page->gzip, page->brotli, &suffix);
+    if (answer_validators(req, page->hash, page->made_at, suffix)) {
+        page_cache_release(page);
+        return true;
+    }
+    send_body(req, body, page);
     return true;
 }
 
@@ -419,7 +490,7 @@ static void send_simple(h2o_req_t *req, int status, const char *message)
 {
     struct http_response res = {.status = status, .content_type = "text/plain; charset=utf-8"};
     buf_printf(&res.body, "%s\n", message);
-    send_response(req, &res, (strview){NULL, 0}, (strview){NULL, 0});
+    send_response(req, &res, false, NULL, (strview){NULL, 0}, (strview){NULL, 0});
     buf_free(&res.body);
 }
 
@@ -434,7 +505,10 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     if (is_get && strview_starts_with(path, "/theme/") && serve_asset(req, path))
         return 0;
     const struct route *route = http_route_find(method, path);
-    strview key = {req->path.base, req->path.len};
+    /* The key holds the host: pages carry absolute links made from it when site.url is unset. */
+    h2o_iovec_t key_bytes =
+        h2o_concat(&req->pool, req->authority, h2o_iovec_init(H2O_STRLIT(" ")), req->path);
+    strview key = {key_bytes.base, key_bytes.len};
     if (!route) {
         send_simple(req, 405, "This address does not take that method.");
         return 0;
@@ -459,6 +533,7 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     job->cache_key = (strview){arena_strndup(a, key.ptr, key.len), key.len};
     job->cache_generation = page_cache_generation();
     job->route = route;
+    job->cache_route = route->cached && is_get;
     if (req->entity.base)
         r->body = (strview){arena_strndup(a, req->entity.base, req->entity.len), req->entity.len};
     else
@@ -478,7 +553,7 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     if (job->route->on_loop) {
         struct handler_context context = {NULL, server.theme, (long long)time(NULL)};
         job->route->handler(&context, r, &job->response);
-        send_response(req, &job->response, (strview){NULL, 0}, (strview){NULL, 0});
+        send_response(req, &job->response, false, NULL, (strview){NULL, 0}, (strview){NULL, 0});
         job_free(job);
         return 0;
     }
@@ -739,8 +814,6 @@ out:
     else
         store_close(watch_store);
     page_cache_free();
-    if (workers_started)
-        render_pdf_shutdown();
     free(stores);
     free(worker_threads);
     if (rc == 0)

@@ -15,5 +15,8 @@ int article_load(store *s, arena *a, const struct store_post *post, long long he
     view->comments_open = post_comments_open(s, a, post, now);
     if (store_post_terms(s, a, post->id, &view->terms, &view->term_count) != STORE_OK)
         return STORE_ERROR;
+    if (strcmp(post->type, "post") == 0 &&
+        store_post_adjacent(s, a, post, &view->previous, &view->next) != STORE_OK)
+        return STORE_ERROR;
     return comment_thread(s, a, post->id, held_id, &view->comments, &view->comment_count);
 }

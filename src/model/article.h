@@ -27,6 +27,7 @@ struct article_view {
     bool locked;              /* password-protected and not unlocked: body and comments hidden */
     long long held_id;        /* a held comment shown to its author, 0 for none */
     struct comment_form form; /* values for the comment form */
+    struct store_post previous, next; /* neighbours in date order (id 0 when none; posts only) */
 };
 
 /* Loads terms and the comment thread of `post` (copied into the view). `held_id`, when

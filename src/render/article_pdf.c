@@ -5,8 +5,7 @@
 #include "render/pdf.h"
 
 int render_article_pdf(arena *a, const struct site_view *site, const struct article_view *view,
-                       const struct print_options *options, const char *paper, buf *out,
-                       buf *error)
+                       const struct print_options *options, const char *paper, buf *out, buf *error)
 {
     const struct store_post *post = &view->post;
     size_t count = options->comments ? view->comment_count : 0;
@@ -23,8 +22,8 @@ int render_article_pdf(arena *a, const struct site_view *site, const struct arti
         .author = post->author_name,
         .date = render_date_human(a, post->published_at),
         .date_iso = render_date_iso(a, post->published_at),
-        .url = site->url && *site->url ? arena_printf(a, "%s%s", site->url, post->path)
-                                       : post->path,
+        .url =
+            site->url && *site->url ? arena_printf(a, "%s%s", site->url, post->path) : post->path,
         .body_html = post->body_html,
         .comments = count ? comments : NULL,
         .comment_count = count,

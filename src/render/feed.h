@@ -42,8 +42,8 @@ void render_atom(const struct feed_channel *channel, const struct feed_item *ite
                  bool full_text, buf *out);
 
 struct sitemap_url {
-    const char *loc;       /* absolute URL */
-    long long lastmod;     /* Unix seconds, 0 for none */
+    const char *loc;   /* absolute URL */
+    long long lastmod; /* Unix seconds, 0 for none */
 };
 
 /* Appends a <urlset> sitemap (sitemaps.org 0.9, W3C dates) or a <sitemapindex> of sitemaps. */

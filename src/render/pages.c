@@ -2,6 +2,8 @@
 #include "render/pages.h"
 
 #include <ctype.h>
+#include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -86,6 +88,78 @@ static void set_comment_form(template_data *d, const char *action, const struct 
         template_set_str(template_add_item(d, "form_errors"), "message", f->errors[i]);
 }
 
+/* The permalink as an absolute URL when the site's address is known. */
+static const char *absolute(arena *a, const struct site_view *site, const char *path)
+{
+    return site->url && *site->url ? arena_printf(a, "%s%s", site->url, path) : path;
+}
+
+/* A description for search engines and link previews: the excerpt, else the start of the
+ * text, at most ~160 bytes cut at a word. */
+static const char *description_of(arena *a, const struct store_post *post)
+{
+    const char *text = *post->excerpt ? post->excerpt : post->body_text ? post->body_text : "";
+    size_t n = strcspn(text, "\n");
+    if (n <= 160)
+        return arena_strndup(a, text, n);
+    n = 160;
+    while (n > 100 && text[n] != ' ')
+        n--;
+    return arena_printf(a, "%.*s…", (int)n, text);
+}
+
+/* schema.org Article as JSON-LD; '<' written as \u003c so nothing can close the script. */
+static const char *json_ld(arena *a, const struct site_view *site, const struct store_post *post,
+                           const char *url, const char *description)
+{
+    json_t *author = json_pack("{s:s, s:s}", "@type", "Person", "name",
+                               *post->author_name ? post->author_name : site->title);
+    json_t *doc =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:{s:s, s:s}}", "@context",
+                  "https://schema.org", "@type", "Article", "headline", post->title,
+                  "datePublished", render_date_iso(a, post->published_at), "dateModified",
+                  render_date_iso(a, post->modified_at > post->published_at ? post->modified_at
+                                                                            : post->published_at),
+                  "description", description, "author", author, "mainEntityOfPage", url,
+                  "publisher", "@type", "Organization", "name", site->title);
+    char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ESCAPE_SLASH) : NULL;
+    json_decref(doc);
+    buf out = {0};
+    for (const char *p = text ? text : "{}"; *p; p++)
+        if (*p == '<')
+            buf_puts(&out, "\\u003c");
+        else
+            buf_putc(&out, *p);
+    free(text);
+    const char *result = arena_strndup(a, buf_cstr(&out), out.len);
+    buf_free(&out);
+    return result;
+}
+
+static void set_article_head(template_data *d, arena *a, const struct site_view *site,
+                             const struct article_view *view)
+{
+    const struct store_post *post = &view->post;
+    const char *url = absolute(a, site, post->path);
+    template_set_str(d, "canonical", url);
+    template_set_str(d, "comments_feed", arena_printf(a, "%sfeed/", post->path));
+    if (view->locked)
+        return;
+    const char *description = description_of(a, post);
+    template_set_str(d, "meta_description", description);
+    template_set_str(d, "og_type", "article");
+    template_set_html(d, "json_ld", json_ld(a, site, post, url, description));
+    template_set_bool(d, "has_adjacent", view->previous.id || view->next.id);
+    if (view->previous.id) {
+        template_set_str(d, "previous_url", view->previous.path);
+        template_set_str(d, "previous_title", view->previous.title);
+    }
+    if (view->next.id) {
+        template_set_str(d, "next_url", view->next.path);
+        template_set_str(d, "next_title", view->next.title);
+    }
+}
+
 int render_article_page(const template_set *theme, arena *a, const struct site_view *site,
                         const struct article_view *view, buf *out, buf *error)
 {
@@ -96,6 +170,7 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     set_post_summary(d, a, post);
     template_set_bool(d, "is_page", strcmp(post->type, "page") == 0);
     template_set_bool(d, "locked", view->locked);
+    set_article_head(d, a, site, view);
     if (!view->locked) {
         template_set_html(d, "content", post->body_html);
         for (size_t i = 0; i < view->term_count; i++) {
@@ -114,12 +189,6 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
                       !view->comments_open && !view->locked && strcmp(post->type, "post") == 0);
     set_comment_form(d, arena_printf(a, "%scomments", post->path), &view->form);
     return template_render(theme, "article", d, out, error);
-}
-
-/* The permalink as an absolute URL when the site's address is known. */
-static const char *absolute(arena *a, const struct site_view *site, const char *path)
-{
-    return site->url && *site->url ? arena_printf(a, "%s%s", site->url, path) : path;
 }
 
 int render_print_page(const template_set *theme, arena *a, const struct site_view *site,
@@ -169,13 +238,26 @@ static const char *snippet_html(arena *a, const char *snippet)
     buf out = {0};
     for (const char *p = snippet; *p; p++) {
         switch (*p) {
-        case '\x01': buf_puts(&out, "<mark>"); break;
-        case '\x02': buf_puts(&out, "</mark>"); break;
-        case '&': buf_puts(&out, "&amp;"); break;
-        case '<': buf_puts(&out, "&lt;"); break;
-        case '>': buf_puts(&out, "&gt;"); break;
-        case '"': buf_puts(&out, "&quot;"); break;
-        default: buf_putc(&out, *p);
+        case '\x01':
+            buf_puts(&out, "<mark>");
+            break;
+        case '\x02':
+            buf_puts(&out, "</mark>");
+            break;
+        case '&':
+            buf_puts(&out, "&amp;");
+            break;
+        case '<':
+            buf_puts(&out, "&lt;");
+            break;
+        case '>':
+            buf_puts(&out, "&gt;");
+            break;
+        case '"':
+            buf_puts(&out, "&quot;");
+            break;
+        default:
+            buf_putc(&out, *p);
         }
     }
     const char *html = arena_strndup(a, buf_cstr(&out), out.len);
@@ -213,6 +295,7 @@ int render_listing_page(const template_set *theme, arena *a, const struct site_v
     template_set_str(d, "heading", view->heading);
     template_set_str(d, "description", view->description);
     template_set_str(d, "listing_feed", view->feed_path);
+    template_set_str(d, "canonical", absolute(a, site, page_url(a, view, view->page)));
     for (size_t i = 0; i < view->count; i++) {
         template_data *item = template_add_item(d, "posts");
         set_post_summary(item, a, &view->posts[i]);

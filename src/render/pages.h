@@ -32,11 +32,11 @@ struct listing_view {
     const struct store_post *posts;
     const char *const *snippets; /* search: plain text with \x01…\x02 around matches; or NULL */
     size_t count;
-    int page;      /* 1-based */
-    bool has_next; /* an older page exists */
-    const char *query;       /* search: what was searched for; NULL otherwise */
-    long long total;         /* search: results in all */
-    const char *notice;      /* search: a sentence instead of results ("Your search is too long…") */
+    int page;           /* 1-based */
+    bool has_next;      /* an older page exists */
+    const char *query;  /* search: what was searched for; NULL otherwise */
+    long long total;    /* search: results in all */
+    const char *notice; /* search: a sentence instead of results ("Your search is too long…") */
 };
 int render_listing_page(const template_set *theme, arena *a, const struct site_view *site,
                         const struct listing_view *view, buf *out, buf *error);

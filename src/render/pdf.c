@@ -1500,11 +1500,6 @@ void render_pdf_release_thread(void)
     pango_cairo_font_map_set_default(NULL);
 }
 
-void render_pdf_shutdown(void)
-{
-    FcFini();
-}
-
 int render_pdf(const struct pdf_article *article, buf *out, buf *error)
 {
     int rc = -1;

@@ -59,7 +59,5 @@ int render_pdf(const struct pdf_article *article, buf *out, buf *error);
 void render_pdf_prepare_thread(void);
 /* Frees this thread's font map (a worker that ends). */
 void render_pdf_release_thread(void);
-/* Frees fontconfig's caches; only after every thread that made PDFs has ended. */
-void render_pdf_shutdown(void);
 
 #endif

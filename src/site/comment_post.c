@@ -42,7 +42,7 @@ static void retry_later(struct handler_context *context, const struct http_reque
                         struct http_response *res, const struct comment_form *form)
 {
     struct site_view site = {"gazette", "", ""};
-    site_view_load(context, req->arena, &site);
+    site_view_load(context, req, &site);
     buf error = {0};
     buf_reset(&res->body);
     if (render_comment_retry_page(context->theme, req->arena, &site, "Please try again shortly",

@@ -10,11 +10,15 @@
 #include "site/site.h"
 #include "util/log.h"
 
-void site_view_load(struct handler_context *context, arena *a, struct site_view *site)
+void site_view_load(struct handler_context *context, const struct http_request *req,
+                    struct site_view *site)
 {
+    arena *a = req->arena;
     site->title = settings_get(context->store, a, "site.title");
     site->description = settings_get(context->store, a, "site.description");
     site->url = settings_get(context->store, a, "site.url");
+    if (!*site->url && *req->host) /* the cache is keyed by host, so this is safe to keep */
+        site->url = arena_printf(a, "%s://%s", req->https ? "https" : "http", req->host);
 }
 
 int site_find_public_post(struct handler_context *context, arena *a, const char *path,
@@ -74,7 +78,7 @@ void site_render_article(struct handler_context *context, const struct http_requ
                          struct http_response *res, int status, struct article_view *view)
 {
     struct site_view site;
-    site_view_load(context, req->arena, &site);
+    site_view_load(context, req, &site);
     buf error = {0};
     if (render_article_page(context->theme, req->arena, &site, view, &res->body, &error) != 0) {
         log_error("rendering %s: %s", req->path, buf_cstr(&error));
@@ -90,7 +94,7 @@ void site_error(struct handler_context *context, const struct http_request *req,
 {
     struct site_view site = {"gazette", "", ""};
     if (context->store)
-        site_view_load(context, req->arena, &site);
+        site_view_load(context, req, &site);
     buf_reset(&res->body);
     res->status = status;
     res->content_type = NULL;
@@ -106,7 +110,6 @@ void site_error(struct handler_context *context, const struct http_request *req,
     }
     buf_free(&error);
 }
-
 
 bool site_same_origin(const struct http_request *req)
 {

@@ -5,7 +5,10 @@
 #include "http/request.h"
 #include "render/pages.h"
 
-void site_view_load(struct handler_context *context, arena *a, struct site_view *site);
+/* Site-wide values; the URL falls back to the request's scheme and host when site.url is
+ * unset. */
+void site_view_load(struct handler_context *context, const struct http_request *req,
+                    struct site_view *site);
 
 /* The public post at permalink `path` (percent-decoded first). STORE_NOT_FOUND also for a
  * post readers may not see. */

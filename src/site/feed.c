@@ -82,11 +82,11 @@ void site_feed(struct handler_context *context, const struct http_request *req,
                struct http_response *res)
 {
     arena *a = req->arena;
-    bool atom = strlen(req->path) >= 11 && strcmp(req->path + strlen(req->path) - 11,
-                                                  "/feed/atom/") == 0;
+    bool atom =
+        strlen(req->path) >= 11 && strcmp(req->path + strlen(req->path) - 11, "/feed/atom/") == 0;
     size_t page_len = strlen(req->path) - (atom ? strlen("feed/atom/") : strlen("feed/"));
     const char *page = arena_strndup(a, req->path, page_len); /* ends in '/' */
-    enum feed_scope scope = strcmp(page, "/") == 0           ? FEED_SITE
+    enum feed_scope scope = strcmp(page, "/") == 0            ? FEED_SITE
                             : strcmp(page, "/comments/") == 0 ? FEED_SITE_COMMENTS
                             : strncmp(page, "/category/", 10) == 0 ||
                                     strncmp(page, "/tag/", 5) == 0 ||
@@ -138,8 +138,8 @@ void site_feed(struct handler_context *context, const struct http_request *req,
             fill_post_item(context, a, base, &posts[i], &items[i]);
     } else {
         struct store_post post;
-        struct store_comment_filter filter = {.status = "approved", .type = "comment",
-                                              .public_posts = true, .limit = limit};
+        struct store_comment_filter filter = {
+            .status = "approved", .type = "comment", .public_posts = true, .limit = limit};
         if (scope == FEED_POST_COMMENTS) {
             rc = site_find_public_post(context, a, page, strlen(page), &post);
             filter.post_id = post_id = rc == STORE_OK ? post.id : 0;
@@ -176,8 +176,8 @@ void site_feed(struct handler_context *context, const struct http_request *req,
         render_atom(&channel, items, count, full_text, &res->body);
     else
         render_rss(&channel, items, count, full_text, &res->body);
-    res->content_type = atom ? "application/atom+xml; charset=utf-8"
-                             : "application/rss+xml; charset=utf-8";
+    res->content_type =
+        atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8";
     res->cache_control = settings_get(context->store, a, "cache.control_feeds");
     res->cacheable = true;
     res->cache_post_id = post_id;

@@ -55,7 +55,7 @@ static void render_listing(struct handler_context *context, const struct http_re
                            struct http_response *res, struct listing_view *view)
 {
     struct site_view site;
-    site_view_load(context, req->arena, &site);
+    site_view_load(context, req, &site);
     buf error = {0};
     if (render_listing_page(context->theme, req->arena, &site, view, &res->body, &error) != 0) {
         log_error("listing %s: %s", req->path, buf_cstr(&error));
@@ -241,10 +241,11 @@ bool site_date_archive(struct handler_context *context, const struct http_reques
     if (!page || !n || strcmp(p, "/") != 0 || (n > 1 && (parts[1] < 1 || parts[1] > 12)) ||
         (n > 2 && (parts[2] < 1 || parts[2] > 31)))
         return false;
-    static const char *const months[] = {"January", "February", "March",     "April",
-                                         "May",     "June",     "July",      "August",
-                                         "September", "October", "November", "December"};
-    struct tm from = {.tm_year = parts[0] - 1900, .tm_mon = n > 1 ? parts[1] - 1 : 0,
+    static const char *const months[] = {"January",   "February", "March",    "April",
+                                         "May",       "June",     "July",     "August",
+                                         "September", "October",  "November", "December"};
+    struct tm from = {.tm_year = parts[0] - 1900,
+                      .tm_mon = n > 1 ? parts[1] - 1 : 0,
                       .tm_mday = n > 2 ? parts[2] : 1};
     struct tm until = from;
     if (n == 1)
@@ -255,12 +256,11 @@ bool site_date_archive(struct handler_context *context, const struct http_reques
         until.tm_mday++;
     struct store_post_filter filter = {.from = (long long)timegm(&from),
                                        .until = (long long)timegm(&until)};
-    struct listing_view view = {.base_path = base, .page = page,
-                                .feed_path = NULL};
-    view.heading = n == 1   ? arena_printf(a, "Posts of %d", parts[0])
-                   : n == 2 ? arena_printf(a, "Posts of %s %d", months[parts[1] - 1], parts[0])
-                            : arena_printf(a, "Posts of %s %d, %d", months[parts[1] - 1],
-                                           parts[2], parts[0]);
+    struct listing_view view = {.base_path = base, .page = page, .feed_path = NULL};
+    view.heading =
+        n == 1   ? arena_printf(a, "Posts of %d", parts[0])
+        : n == 2 ? arena_printf(a, "Posts of %s %d", months[parts[1] - 1], parts[0])
+                 : arena_printf(a, "Posts of %s %d, %d", months[parts[1] - 1], parts[2], parts[0]);
     list_posts(context, req, res, filter, &view);
     return true;
 }

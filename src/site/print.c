@@ -61,15 +61,6 @@ static struct print_options parse_options(const struct http_form *query)
     return o;
 }
 
-/* The site's values, with the request's host standing in for an unset site.url. */
-static void site_for_links(struct handler_context *context, const struct http_request *req,
-                           struct site_view *site)
-{
-    site_view_load(context, req->arena, site);
-    if (!*site->url && *req->host)
-        site->url = arena_printf(req->arena, "%s://%s", req->https ? "https" : "http", req->host);
-}
-
 void site_print(struct handler_context *context, const struct http_request *req,
                 struct http_response *res)
 {
@@ -80,7 +71,7 @@ void site_print(struct handler_context *context, const struct http_request *req,
     if (!load_article(context, req, res, "print/", options.comments, &view))
         return;
     struct site_view site;
-    site_for_links(context, req, &site);
+    site_view_load(context, req, &site);
     buf error = {0};
     if (render_print_page(context->theme, req->arena, &site, &view, &options, NULL, NULL,
                           &res->body, &error) != 0) {
@@ -106,7 +97,7 @@ void site_pdf(struct handler_context *context, const struct http_request *req,
     if (!paper || (strcmp(paper, "a4") != 0 && strcmp(paper, "letter") != 0))
         paper = settings_get(context->store, req->arena, "print.paper");
     struct site_view site;
-    site_for_links(context, req, &site);
+    site_view_load(context, req, &site);
     buf error = {0};
     if (render_article_pdf(req->arena, &site, &view, &options, paper, &res->body, &error) != 0) {
         log_error("pdf %s: %s", req->path, buf_cstr(&error));
@@ -127,7 +118,7 @@ static void show_email_form(struct handler_context *context, const struct http_r
                             const struct email_form *form)
 {
     struct site_view site;
-    site_view_load(context, req->arena, &site);
+    site_view_load(context, req, &site);
     buf error = {0};
     buf_reset(&res->body);
     if (render_email_page(context->theme, req->arena, &site, post, form, &res->body, &error) != 0) {
@@ -215,7 +206,7 @@ void site_email_send(struct handler_context *context, const struct http_request 
         return;
     }
     struct site_view site;
-    site_for_links(context, req, &site);
+    site_view_load(context, req, &site);
     struct print_options options = {.comments = false, .images = true, .size = "normal"};
     buf html = {0}, text = {0}, error = {0};
     if (render_print_page(context->theme, a, &site, &view, &options, name,

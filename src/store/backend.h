@@ -64,17 +64,16 @@
       (s, a, filter, comments, count))                                                             \
     X(comment_email_approved, (store * s, const char *email, bool *has_approved),                  \
       (s, email, has_approved))                                                                    \
-    X(counts, (store * s, struct store_counts * counts), (s, counts))                          \
-    X(mail_due,                                                                                \
-      (store * s, arena * a, long long now, int limit, struct store_mail **mails,              \
-       size_t *count),                                                                         \
-      (s, a, now, limit, mails, count))                                                        \
-    X(mail_list, (store * s, arena * a, struct store_mail * *mails, size_t * count),           \
-      (s, a, mails, count))                                                                    \
-    X(mail_get, (store * s, arena * a, long long id, struct store_mail *out), (s, a, id, out)) \
-    X(mail_recent,                                                                             \
-      (store * s, const char *client_ip, const char *recipient, long long since,               \
-       long long *by_client, long long *by_recipient),                                         \
+    X(counts, (store * s, struct store_counts * counts), (s, counts))                              \
+    X(mail_due,                                                                                    \
+      (store * s, arena * a, long long now, int limit, struct store_mail **mails, size_t *count),  \
+      (s, a, now, limit, mails, count))                                                            \
+    X(mail_list, (store * s, arena * a, struct store_mail * *mails, size_t * count),               \
+      (s, a, mails, count))                                                                        \
+    X(mail_get, (store * s, arena * a, long long id, struct store_mail *out), (s, a, id, out))     \
+    X(mail_recent,                                                                                 \
+      (store * s, const char *client_ip, const char *recipient, long long since,                   \
+       long long *by_client, long long *by_recipient),                                             \
       (s, client_ip, recipient, since, by_client, by_recipient))
 
 /* Writes carry a fourth element: which post's pages the write may change (read after the call:
@@ -93,15 +92,15 @@
     X(comment_set_path, (store * s, long long id, const char *path), (s, id, path), 0)             \
     X(comment_set_status, (store * s, long long id, const char *status), (s, id, status), -1)      \
     X(clear, (store * s), (s), -1)                                                                 \
-    X(defer_constraints, (store * s), (s), 0)                                                  \
-    X(mail_insert, (store * s, const struct store_mail *mail, long long *id), (s, mail, id), 0) \
-    X(mail_claim, (store * s, long long id, long long now, bool *claimed), (s, id, now, claimed), \
-      0)                                                                                       \
-    X(mail_finish,                                                                             \
-      (store * s, long long id, const char *status, int attempts, long long next_attempt_at,   \
-       long long sent_at, const char *last_error),                                             \
-      (s, id, status, attempts, next_attempt_at, sent_at, last_error), 0)                      \
-    X(mail_release, (store * s, long long before), (s, before), 0)                             \
+    X(defer_constraints, (store * s), (s), 0)                                                      \
+    X(mail_insert, (store * s, const struct store_mail *mail, long long *id), (s, mail, id), 0)    \
+    X(mail_claim, (store * s, long long id, long long now, bool *claimed), (s, id, now, claimed),  \
+      0)                                                                                           \
+    X(mail_finish,                                                                                 \
+      (store * s, long long id, const char *status, int attempts, long long next_attempt_at,       \
+       long long sent_at, const char *last_error),                                                 \
+      (s, id, status, attempts, next_attempt_at, sent_at, last_error), 0)                          \
+    X(mail_release, (store * s, long long before), (s, before), 0)                                 \
     X(mail_requeue, (store * s, long long id, long long now), (s, id, now), 0)
 
 #define STORE_MEMBER(name, parameters, arguments, ...) int(*name) parameters;

@@ -19,8 +19,8 @@
     " FROM comments "
 
 /* An outbox message: 13 columns, read by read_mail. */
-#define MAIL_COLUMNS                                                                           \
-    "id, coalesce(post_id, 0), created_at, status, sender, recipient, client_ip, message,"    \
+#define MAIL_COLUMNS                                                                               \
+    "id, coalesce(post_id, 0), created_at, status, sender, recipient, client_ip, message,"         \
     " attempts, next_attempt_at, claimed_at, sent_at, last_error FROM outbox "
 
 #endif

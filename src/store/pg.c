@@ -78,14 +78,14 @@ enum statement_id {
 /* The filters of store_post_filter: $6 a term (with its descendants), $7 an author, $8/$9 a
  * date range; 0 leaves each open. */
 #define TERM_TREE(term)                                                                            \
-    "WITH RECURSIVE tree(id) AS (SELECT " term "::bigint UNION SELECT t.id FROM terms t"          \
+    "WITH RECURSIVE tree(id) AS (SELECT " term "::bigint UNION SELECT t.id FROM terms t"           \
     " JOIN tree ON t.parent_id = tree.id) "
 #define POST_FILTER(type, status, term, author, from, until)                                       \
-    "(" type "::text IS NULL OR p.type = " type "::text)"                                         \
-    " AND (" status "::text IS NULL OR p.status = " status "::text)"                              \
-    " AND (" term "::bigint = 0 OR p.id IN (SELECT post_id FROM post_terms WHERE term_id IN"      \
-    " (SELECT id FROM tree))) AND (" author "::bigint = 0 OR p.author_id = " author "::bigint)"   \
-    " AND (" from "::bigint = 0 OR p.published_at >= " from "::bigint)"                           \
+    "(" type "::text IS NULL OR p.type = " type "::text)"                                          \
+    " AND (" status "::text IS NULL OR p.status = " status "::text)"                               \
+    " AND (" term "::bigint = 0 OR p.id IN (SELECT post_id FROM post_terms WHERE term_id IN"       \
+    " (SELECT id FROM tree))) AND (" author "::bigint = 0 OR p.author_id = " author "::bigint)"    \
+    " AND (" from "::bigint = 0 OR p.published_at >= " from "::bigint)"                            \
     " AND (" until "::bigint = 0 OR p.published_at < " until "::bigint)"
 
 static const char *const statement_sql[PG_STATEMENT_COUNT] = {
@@ -133,12 +133,12 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_POST_ID_TAKEN] = "SELECT 1 FROM posts WHERE id = $1",
     [PG_POST_SET_STATUS] = "UPDATE posts SET status = $2 WHERE id = $1",
     [PG_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = $2 WHERE id = $1",
-    [PG_POST_LIST] = TERM_TREE("$6") "SELECT " POST_COLUMNS
-                     "WHERE " POST_FILTER("$1", "$2", "$6", "$7", "$8", "$9")
-                     " ORDER BY CASE WHEN $3::boolean THEN p.sticky ELSE false END DESC,"
-                     " p.published_at DESC, p.id DESC LIMIT $4::bigint OFFSET $5::bigint",
+    [PG_POST_LIST] = TERM_TREE("$6") "SELECT " POST_COLUMNS "WHERE " POST_FILTER(
+        "$1", "$2", "$6", "$7", "$8",
+        "$9") " ORDER BY CASE WHEN $3::boolean THEN p.sticky ELSE false END DESC,"
+              " p.published_at DESC, p.id DESC LIMIT $4::bigint OFFSET $5::bigint",
     [PG_POST_COUNT] = TERM_TREE("$3") "SELECT count(*) FROM posts p"
-                      " WHERE " POST_FILTER("$1", "$2", "$3", "$4", "$5", "$6"),
+                                      " WHERE " POST_FILTER("$1", "$2", "$3", "$4", "$5", "$6"),
     [PG_POST_PREVIOUS] = "SELECT " POST_COLUMNS "WHERE p.type = 'post' AND p.status = 'publish'"
                          " AND (p.published_at < $1 OR (p.published_at = $1 AND p.id < $2))"
                          " ORDER BY p.published_at DESC, p.id DESC LIMIT 1",
@@ -146,8 +146,8 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                      " AND (p.published_at > $1 OR (p.published_at = $1 AND p.id > $2))"
                      " ORDER BY p.published_at, p.id LIMIT 1",
     [PG_SEARCH] = "SELECT " POST_FIELDS ", ts_headline('gazette', p.body_text, q,"
-                  " 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=35, MinWords=15')"
-                  POST_FROM ", to_tsquery('gazette', $1) q"
+                  " 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=35, "
+                  "MinWords=15')" POST_FROM ", to_tsquery('gazette', $1) q"
                   " WHERE p.search @@ q AND p.status = 'publish'"
                   " ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', p.search, q) DESC,"
                   " p.published_at DESC LIMIT $2 OFFSET $3",

@@ -78,12 +78,12 @@ enum statement_id {
 /* The filters of store_post_filter: ?6 a term (with its descendants), ?7 an author, ?8/?9 a
  * date range; 0 leaves each open. */
 #define TERM_TREE                                                                                  \
-    "WITH RECURSIVE tree(id) AS (SELECT ?6 UNION SELECT t.id FROM terms t"                        \
+    "WITH RECURSIVE tree(id) AS (SELECT ?6 UNION SELECT t.id FROM terms t"                         \
     " JOIN tree ON t.parent_id = tree.id) "
 #define POST_FILTER                                                                                \
     "(?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)"                                \
-    " AND (?6 = 0 OR p.id IN (SELECT post_id FROM post_terms WHERE term_id IN"                    \
-    " (SELECT id FROM tree))) AND (?7 = 0 OR p.author_id = ?7)"                                   \
+    " AND (?6 = 0 OR p.id IN (SELECT post_id FROM post_terms WHERE term_id IN"                     \
+    " (SELECT id FROM tree))) AND (?7 = 0 OR p.author_id = ?7)"                                    \
     " AND (?8 = 0 OR p.published_at >= ?8) AND (?9 = 0 OR p.published_at < ?9)"
 
 static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
@@ -119,8 +119,8 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_POST_SET_STATUS] = "UPDATE posts SET status = ?2 WHERE id = ?1",
     [SQL_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = ?2 WHERE id = ?1",
     [SQL_POST_LIST] = TERM_TREE "SELECT " POST_COLUMNS "WHERE " POST_FILTER
-                      " ORDER BY CASE WHEN ?3 THEN p.sticky ELSE 0 END DESC,"
-                      " p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
+                                " ORDER BY CASE WHEN ?3 THEN p.sticky ELSE 0 END DESC,"
+                                " p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
     [SQL_POST_COUNT] = TERM_TREE "SELECT count(*) FROM posts p WHERE " POST_FILTER,
     [SQL_POST_PREVIOUS] = "SELECT " POST_COLUMNS "WHERE p.type = 'post' AND p.status = 'publish'"
                           " AND (p.published_at < ?1 OR (p.published_at = ?1 AND p.id < ?2))"

@@ -232,7 +232,8 @@ int store_mail_finish(store *s, long long id, const char *status, int attempts,
                       long long next_attempt_at, long long sent_at, const char *last_error);
 int store_mail_release(store *s, long long before);
 int store_mail_requeue(store *s, long long id, long long now);
-int store_mail_list(store *s, arena *a, struct store_mail **mails, size_t *count); /* newest first */
+int store_mail_list(store *s, arena *a, struct store_mail **mails,
+                    size_t *count); /* newest first */
 int store_mail_get(store *s, arena *a, long long id, struct store_mail *out);
 /* Messages created since `since` for this client address and for this recipient. */
 int store_mail_recent(store *s, const char *client_ip, const char *recipient, long long since,

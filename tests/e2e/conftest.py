@@ -721,10 +721,20 @@ def hostile_markup(text, allowed_tags=()):
     b.feed(text)
     b.close()
     problems = []
+
+    # A <meta> is the theme's when it names the same thing (name/property/charset/http-equiv)
+    # as one on a clean page: its content differs per page and is an escaped attribute value.
+    def meta_identity(attrs):
+        return tuple((k, v) for k, v in attrs if k in ("name", "property", "charset", "http-equiv"))
+
+    allowed_meta = {meta_identity(a) for t, a in allowed_tags if t == "meta"}
     for tag, attrs in b.start_tags:
         sig = (tag, tuple(attrs))
-        if tag in ("script", "style", "iframe", "object", "embed", "frame", "frameset",
-                   "applet", "base", "meta") and sig not in allowed_tags:
+        if tag == "meta":
+            if meta_identity(attrs) not in allowed_meta:
+                problems.append(f"<{tag} {attrs}>")
+        elif tag in ("script", "style", "iframe", "object", "embed", "frame", "frameset",
+                     "applet", "base") and sig not in allowed_tags:
             problems.append(f"<{tag} {attrs}>")
         for k, v in attrs:
             if k.startswith("on"):
