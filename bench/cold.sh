@@ -114,7 +114,11 @@ render_us=$((cli_us - base_us))
 incl=$(callgrind_annotate --inclusive=yes "$tmp/callgrind-1.out" 2>/dev/null \
   | awk '/:article_load / { gsub(",", "", $1); l = $1 } /:render_article_page / { gsub(",", "", $1); r = $1 }
          END { if (l != "" && r != "") printf "article_load %d, render_article_page %d", l, r }' || true)
-[ "${ir[0]}" = "${ir[1]}" ] || warnings+=("the two callgrind runs differ: ${ir[0]} vs ${ir[1]} instructions")
+# Repeatable: the two runs agree within 0.01% (a handful of instructions were seen to differ
+# between two runs of the same binary on the same database).
+irdiff=$((ir[1] > ir[0] ? ir[1] - ir[0] : ir[0] - ir[1]))
+repeatable=$(verdict "$irdiff <= ${ir[0]} / 10000")
+[ "$repeatable" = met ] || warnings+=("the two callgrind runs differ by more than 0.01%: ${ir[0]} vs ${ir[1]} instructions")
 
 # --- report ---------------------------------------------------------------------------------------
 ok=$(verdict "$us_per < $goal_us")
@@ -122,7 +126,7 @@ echo "5. Cold render: one post, $ncomments approved comments $depth levels deep 
 echo "   page $page_bytes bytes (identity); every request PERMALINK?n=<unique> misses the page cache"
 printf '  %-50s %s\n' "server CPU per cold request (utime+stime):" "$us_per µs   (goal < $goal_us µs: $ok)"
 printf '  %-50s %s\n' "cold requests answered:" "$rate/s ($renders misses in ${seconds}s, wrk -t$threads -c$cold_conns, p99 $p99 ms)"
-printf '  %-50s %s\n' "instructions per render (callgrind, 2 runs):" "${ir[0]} / ${ir[1]}"
+printf '  %-50s %s\n' "instructions per render (callgrind, 2 runs):" "${ir[0]} / ${ir[1]} (differ by $irdiff)"
 printf '  %-50s %s\n' "store read + render alone, CPU (CLI estimate):" "$render_us µs = 'render html' process $cli_us µs - start-up $base_us µs (medians of 7)"
 [ -z "$incl" ] || printf '  %-50s %s\n' "  of which (inclusive):" "$incl"
 echo "  the server's figure includes everything a miss costs: HTTP, the store read, the render, the gzip"
@@ -135,5 +139,5 @@ summary_row "cold render, $ncomments comments $depth deep: CPU µs per miss" "$u
 summary_row "cold render: store read + render alone, CPU µs (CLI)" "$render_us" "-" "-" "< $goal_us µs: $(verdict "$render_us < $goal_us")"
 summary_row "cold render: misses/s (server, ${cold_conns} conns)" "$rate" "-" "-" "-"
 summary_row "cold render: instructions (callgrind, 2 runs)" "${ir[0]}" "${ir[1]}" \
-  "$(awk -v a="${ir[0]}" -v b="${ir[1]}" 'BEGIN { printf "%.4f", a / b }')" "repeatable: $( [ "${ir[0]}" = "${ir[1]}" ] && echo yes || echo NO)"
+  "$(awk -v a="${ir[0]}" -v b="${ir[1]}" 'BEGIN { printf "%.4f", a / b }')" "repeatable within 0.01%: $repeatable"
 [ -n "${BENCH_SUMMARY:-}" ] || print_summary "$tmp/summary.tsv"
