@@ -15,6 +15,10 @@ int article_load(store *s, arena *a, const struct store_post *post, long long he
     view->comments_open = post_comments_open(s, a, post, now);
     if (store_post_terms(s, a, post->id, &view->terms, &view->term_count) != STORE_OK)
         return STORE_ERROR;
+    view->term_paths = arena_alloc(a, (view->term_count ? view->term_count : 1) * sizeof(char *));
+    for (size_t i = 0; i < view->term_count; i++)
+        if (post_term_path(s, a, &view->terms[i], &view->term_paths[i]) != STORE_OK)
+            return STORE_ERROR;
     if (strcmp(post->type, "post") == 0 &&
         store_post_adjacent(s, a, post, &view->previous, &view->next) != STORE_OK)
         return STORE_ERROR;

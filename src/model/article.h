@@ -20,6 +20,7 @@ struct comment_form {
 struct article_view {
     struct store_post post;
     struct store_term *terms; /* categories then tags */
+    const char **term_paths;  /* each term's archive path */
     size_t term_count;
     struct comment_node *comments; /* display order */
     size_t comment_count;

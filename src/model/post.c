@@ -175,6 +175,32 @@ const char *post_plain_text(arena *a, const char *html)
     return plain;
 }
 
+int post_term_path(store *s, arena *a, const struct store_term *term, const char **path)
+{
+    if (strcmp(term->taxonomy, "category") != 0) {
+        *path = arena_printf(a, "/tag/%s/", term->slug);
+        return STORE_OK;
+    }
+    const char *slugs[16];
+    int depth = 0;
+    struct store_term at = *term;
+    slugs[depth++] = at.slug;
+    /* bounded: a cycle of parents in imported data must not loop forever */
+    while (at.parent_id && depth < 16) {
+        int rc = store_term_get(s, a, at.parent_id, &at);
+        if (rc != STORE_OK)
+            return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+        slugs[depth++] = at.slug;
+    }
+    buf out = {0};
+    buf_puts(&out, "/category/");
+    while (depth--)
+        buf_printf(&out, "%s/", slugs[depth]);
+    *path = arena_strndup(a, buf_cstr(&out), out.len);
+    buf_free(&out);
+    return STORE_OK;
+}
+
 int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug, const char *name,
                      long long parent_id, long long *id)
 {

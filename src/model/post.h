@@ -39,6 +39,10 @@ int post_create(store *s, arena *a, const struct post_draft *draft, long long *i
 /* The plain text of a post's sanitized HTML, for the search index (in `a`). */
 const char *post_plain_text(arena *a, const char *html);
 
+/* The archive path of a term: "/category/parent/child/" (categories nest under their parents,
+ * as in WordPress) or "/tag/slug/". Returns a store result; *path lives in `a`. */
+int post_term_path(store *s, arena *a, const struct store_term *term, const char **path);
+
 /* Finds a term by taxonomy and slug, creating it (named `name`) when missing. */
 int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug, const char *name,
                      long long parent_id, long long *id);

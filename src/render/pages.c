@@ -33,6 +33,35 @@ const char *render_date_iso(arena *a, long long unix_seconds)
                         tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
 }
 
+/* What a listing shows of a post: its excerpt, else its first paragraph (at most ~300 bytes,
+ * cut at a word). */
+static const char *summary_of(arena *a, const struct store_post *post)
+{
+    if (post->password && *post->password)
+        return "This content is password protected.";
+    if (*post->excerpt)
+        return post->excerpt;
+    const char *text = post->body_text ? post->body_text : "";
+    while (*text == '\n')
+        text++;
+    const char *end = strstr(text, "\n\n");
+    size_t n = end ? (size_t)(end - text) : strlen(text);
+    if (n <= 300)
+        return arena_strndup(a, text, n);
+    n = 300;
+    while (n > 200 && text[n] != ' ')
+        n--;
+    while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
+        n--;
+    return arena_printf(a, "%.*s…", (int)n, text);
+}
+
+/* "1 comment", "2 comments": the count as a reader reads it. */
+static const char *count_label(arena *a, long long n, const char *one, const char *many)
+{
+    return arena_printf(a, "%lld %s", n, n == 1 ? one : many);
+}
+
 static void set_post_summary(template_data *d, arena *a, const struct store_post *post)
 {
     template_set_str(d, "title", post->title);
@@ -41,8 +70,10 @@ static void set_post_summary(template_data *d, arena *a, const struct store_post
     template_set_str(d, "author_login", post->author_login);
     template_set_str(d, "date_iso", render_date_iso(a, post->published_at));
     template_set_str(d, "date", render_date_human(a, post->published_at));
-    template_set_str(d, "excerpt", post->excerpt);
+    template_set_str(d, "excerpt", summary_of(a, post));
     template_set_int(d, "comment_count", post->approved_comments);
+    template_set_str(d, "comments_label",
+                     count_label(a, post->approved_comments, "comment", "comments"));
     template_set_bool(d, "sticky", post->sticky);
 }
 
@@ -178,8 +209,7 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
             bool category = strcmp(t->taxonomy, "category") == 0;
             template_data *item = template_add_item(d, category ? "categories" : "tags");
             template_set_str(item, "name", t->name);
-            template_set_str(item, "url",
-                             arena_printf(a, "/%s/%s/", category ? "category" : "tag", t->slug));
+            template_set_str(item, "url", view->term_paths[i]);
         }
         add_comments(d, a, view);
         template_set_bool(d, "has_comments", view->comment_count > 0);
@@ -309,6 +339,7 @@ int render_listing_page(const template_set *theme, arena *a, const struct site_v
         template_set_bool(d, "is_search", true);
         template_set_str(d, "query", view->query);
         template_set_int(d, "total", view->total);
+        template_set_str(d, "results_label", count_label(a, view->total, "result", "results"));
         template_set_bool(d, "no_results", view->count == 0);
         template_set_str(d, "notice", view->notice);
     }

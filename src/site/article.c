@@ -54,6 +54,6 @@ void site_article(struct handler_context *context, const struct http_request *re
     view.form.parent_id = reply_to ? atoll(reply_to) : 0;
     site_render_article(context, req, res, 200, &view);
     /* what a held comment's author or an unlocked reader sees is theirs alone */
-    res->cacheable = res->status == 200 && !held_id && !*post.password;
-    res->cache_post_id = post.id;
+    if (res->status == 200 && !held_id && !*post.password)
+        site_cacheable(context, req, res, post.id);
 }

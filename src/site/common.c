@@ -111,6 +111,15 @@ void site_error(struct handler_context *context, const struct http_request *req,
     buf_free(&error);
 }
 
+void site_cacheable(struct handler_context *context, const struct http_request *req,
+                    struct http_response *res, long long post_id)
+{
+    res->cacheable = true;
+    res->cache_post_id = post_id;
+    if (!res->cache_control)
+        res->cache_control = settings_get(context->store, req->arena, "cache.control_pages");
+}
+
 bool site_same_origin(const struct http_request *req)
 {
     if (!*req->origin)

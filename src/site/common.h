@@ -19,6 +19,12 @@ int site_find_public_post(struct handler_context *context, arena *a, const char 
 bool site_post_unlocked(struct handler_context *context, const struct http_request *req,
                         const struct store_post *post);
 
+/* Marks a response the same for every anonymous reader: the page cache may keep it, tagged
+ * with the post it shows (0 for a listing); Cache-Control from cache.control_pages unless the
+ * handler chose one. */
+void site_cacheable(struct handler_context *context, const struct http_request *req,
+                    struct http_response *res, long long post_id);
+
 /* Cross-site form posts are refused when the browser says where the form came from (Origin).
  * Cached pages cannot hold per-reader tokens, so the public forms are checked this way. */
 bool site_same_origin(const struct http_request *req);

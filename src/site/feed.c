@@ -23,6 +23,8 @@ static const char *base_url(struct handler_context *context, const struct http_r
 
 static const char *excerpt_of(arena *a, const struct store_post *post)
 {
+    if (*post->password)
+        return "This content is password protected.";
     if (*post->excerpt)
         return post->excerpt;
     size_t n = strlen(post->body_text);
@@ -50,7 +52,7 @@ static void fill_post_item(struct handler_context *context, arena *a, const char
         .link = link,
         .guid = *post->guid ? post->guid : link, /* imported posts keep WordPress's */
         .author = post->author_name,
-        .content_html = post->body_html,
+        .content_html = *post->password ? NULL : post->body_html, /* protected: no text */
         .summary = excerpt_of(a, post),
         .comments_link = arena_printf(a, "%s#comments", link),
         .categories = names,
@@ -100,7 +102,7 @@ void site_feed(struct handler_context *context, const struct http_request *req,
     struct feed_channel channel = {
         .title = site_title,
         .description = settings_get(context->store, a, "site.description"),
-        .link = arena_printf(a, "%s%s", base, page),
+        .link = arena_printf(a, "%s%s", base, scope == FEED_SITE_COMMENTS ? "/" : page),
         .self_url = arena_printf(a, "%s%s", base, req->path),
         .language = "en",
     };
@@ -142,6 +144,8 @@ void site_feed(struct handler_context *context, const struct http_request *req,
             .status = "approved", .type = "comment", .public_posts = true, .limit = limit};
         if (scope == FEED_POST_COMMENTS) {
             rc = site_find_public_post(context, a, page, strlen(page), &post);
+            if (rc == STORE_OK && *post.password)
+                rc = STORE_NOT_FOUND; /* a protected post's comments are protected too */
             filter.post_id = post_id = rc == STORE_OK ? post.id : 0;
             if (rc == STORE_OK)
                 channel.title = arena_printf(a, "Comments on: %s", post.title);
@@ -179,8 +183,7 @@ void site_feed(struct handler_context *context, const struct http_request *req,
     res->content_type =
         atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8";
     res->cache_control = settings_get(context->store, a, "cache.control_feeds");
-    res->cacheable = true;
-    res->cache_post_id = post_id;
+    site_cacheable(context, req, res, post_id);
 }
 
 void site_sitemap(struct handler_context *context, const struct http_request *req,
@@ -228,7 +231,7 @@ void site_sitemap(struct handler_context *context, const struct http_request *re
     }
     res->content_type = "application/xml; charset=utf-8";
     res->cache_control = settings_get(context->store, a, "cache.control_feeds");
-    res->cacheable = true;
+    site_cacheable(context, req, res, 0);
 }
 
 void site_robots(struct handler_context *context, const struct http_request *req,
@@ -237,5 +240,6 @@ void site_robots(struct handler_context *context, const struct http_request *req
     res->content_type = "text/plain; charset=utf-8";
     buf_printf(&res->body, "User-agent: *\nDisallow: /admin/\n\nSitemap: %s/sitemap.xml\n",
                base_url(context, req));
-    res->cacheable = true;
+    res->cache_control = settings_get(context->store, req->arena, "cache.control_feeds");
+    site_cacheable(context, req, res, 0);
 }

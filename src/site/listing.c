@@ -61,7 +61,7 @@ static void render_listing(struct handler_context *context, const struct http_re
         log_error("listing %s: %s", req->path, buf_cstr(&error));
         site_error(context, req, res, 500, "Internal error", "This page could not be made.");
     } else
-        res->cacheable = true; /* a listing: dropped whenever any post changes */
+        site_cacheable(context, req, res, 0); /* a listing: dropped by any post change */
     buf_free(&error);
 }
 
@@ -159,7 +159,7 @@ void site_front(struct handler_context *context, const struct http_request *req,
         return;
     }
     const char *base;
-    struct listing_view view = {.base_path = "/", .feed_path = "/feed/"};
+    struct listing_view view = {.base_path = "/"}; /* the site feed is in every head */
     view.page = split_page(req->arena, req->path, &base);
     if (!view.page || strcmp(base, "/") != 0) {
         site_error(context, req, res, 404, "Not found", "There is no such page.");
@@ -203,6 +203,14 @@ void site_archive(struct handler_context *context, const struct http_request *re
         struct store_term term;
         rc = store_term_find(context->store, a, category ? "category" : "post_tag", slug, &term);
         filter.term_id = term.id;
+        const char *canonical;
+        if (rc == STORE_OK && category &&
+            (rc = post_term_path(context->store, a, &term, &canonical)) == STORE_OK &&
+            strcmp(canonical, http_path_decode(a, base, strlen(base))) != 0) {
+            /* a category lives under its parents: /category/parent/child/ */
+            http_redirect(res, 301, canonical);
+            return;
+        }
         if (rc == STORE_OK) {
             view.heading = arena_printf(a, "%s: %s", category ? "Category" : "Tag", term.name);
             view.description = *term.description ? term.description : NULL;

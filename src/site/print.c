@@ -78,8 +78,7 @@ void site_print(struct handler_context *context, const struct http_request *req,
         log_error("print page %s: %s", req->path, buf_cstr(&error));
         site_error(context, req, res, 500, "Internal error", "This page could not be made.");
     } else {
-        res->cacheable = true;
-        res->cache_post_id = view.post.id;
+        site_cacheable(context, req, res, view.post.id);
     }
     buf_free(&error);
 }
@@ -109,8 +108,7 @@ void site_pdf(struct handler_context *context, const struct http_request *req,
     res->content_type = "application/pdf";
     res->content_disposition =
         arena_printf(req->arena, "inline; filename=\"%s.pdf\"", view.post.slug);
-    res->cacheable = true;
-    res->cache_post_id = view.post.id;
+    site_cacheable(context, req, res, view.post.id);
 }
 
 static void show_email_form(struct handler_context *context, const struct http_request *req,

@@ -19,6 +19,7 @@
     X(term_find,                                                                                   \
       (store * s, arena * a, const char *taxonomy, const char *slug, struct store_term *out),      \
       (s, a, taxonomy, slug, out))                                                                 \
+    X(term_get, (store * s, arena * a, long long id, struct store_term *out), (s, a, id, out))     \
     X(term_list, (store * s, arena * a, struct store_term * *terms, size_t * count),               \
       (s, a, terms, count))                                                                        \
     X(post_terms,                                                                                  \
@@ -131,6 +132,9 @@ struct store {
 
 store *sqlite_store_open(const char *path, buf *error);
 store *pg_store_open(const char *uri, buf *error);
+
+/* Whether a listing is the front page's: only there do sticky posts come first. */
+bool store_filter_is_front(const struct store_post_filter *filter);
 
 /* Sets the error message of `s` (printf-style); returns STORE_ERROR. */
 int store_fail(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -27,6 +27,7 @@ enum statement_id {
     PG_USER_BUMP_ID,
     PG_TERM_INSERT,
     PG_TERM_FIND,
+    PG_TERM_GET,
     PG_TERM_LIST,
     PG_TERM_BUMP_ID,
     PG_POST_TERM_ADD,
@@ -109,6 +110,8 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                        " $3, $4, $5, nullif($6::bigint, 0)) RETURNING id",
     [PG_TERM_FIND] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
                      " FROM terms WHERE taxonomy = $1 AND slug = $2",
+    [PG_TERM_GET] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
+                    " FROM terms WHERE id = $1",
     [PG_TERM_LIST] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
                      " FROM terms ORDER BY id",
     [PG_TERM_BUMP_ID] = BUMP("terms"),
@@ -148,11 +151,12 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_SEARCH] = "SELECT " POST_FIELDS ", ts_headline('gazette', p.body_text, q,"
                   " 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=35, "
                   "MinWords=15')" POST_FROM ", to_tsquery('gazette', $1) q"
-                  " WHERE p.search @@ q AND p.status = 'publish'"
+                  " WHERE p.search @@ q AND p.status = 'publish' AND p.password = ''"
                   " ORDER BY ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', p.search, q) DESC,"
                   " p.published_at DESC LIMIT $2 OFFSET $3",
     [PG_SEARCH_COUNT] = "SELECT count(*) FROM posts p"
-                        " WHERE p.search @@ to_tsquery('gazette', $1) AND p.status = 'publish'",
+                        " WHERE p.search @@ to_tsquery('gazette', $1) AND p.status = 'publish'"
+                        " AND p.password = ''",
     [PG_COMMENT_INSERT] =
         "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
         " user_agent, body_html, body_source, status, type, held_by, created_at)"
@@ -171,7 +175,7 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                         " AND ($2::bigint = 0 OR post_id = $2::bigint)"
                         " AND ($4::text IS NULL OR type = $4::text)"
                         " AND (NOT $5::boolean OR post_id IN (SELECT id FROM posts"
-                        " WHERE status = 'publish'))"
+                        " WHERE status = 'publish' AND password = ''))"
                         " ORDER BY created_at DESC, id DESC LIMIT $3::bigint",
     [PG_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = $1"
                                   " AND status = 'approved' LIMIT 1",
@@ -635,6 +639,13 @@ static int pg_term_find(store *s, arena *a, const char *taxonomy, const char *sl
     return find_one(s, PG_TERM_FIND, &p, a, read_term, out);
 }
 
+static int pg_term_get(store *s, arena *a, long long id, struct store_term *out)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    return find_one(s, PG_TERM_GET, &p, a, read_term, out);
+}
+
 static int pg_term_list(store *s, arena *a, struct store_term **terms, size_t *count)
 {
     return collect(s, PG_TERM_LIST, NULL, a, sizeof(**terms), read_term, (void **)terms, count);
@@ -796,8 +807,7 @@ static int pg_post_list(store *s, arena *a, const struct store_post_filter *filt
     struct params p = {0};
     param_text(&p, filter->type);
     param_text(&p, filter->status);
-    param_bool(&p, filter->type && filter->status && strcmp(filter->type, "post") == 0 &&
-                       strcmp(filter->status, "publish") == 0);
+    param_bool(&p, store_filter_is_front(filter));
     if (filter->limit > 0)
         param_int(&p, filter->limit);
     else

@@ -22,6 +22,7 @@ enum statement_id {
     SQL_USER_FIND_LOGIN,
     SQL_TERM_INSERT,
     SQL_TERM_FIND,
+    SQL_TERM_GET,
     SQL_POST_TERM_ADD,
     SQL_POST_TERMS,
     SQL_POST_INSERT,
@@ -101,6 +102,8 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
                         " VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5, nullif(?6, 0))",
     [SQL_TERM_FIND] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
                       " FROM terms WHERE taxonomy = ?1 AND slug = ?2",
+    [SQL_TERM_GET] = "SELECT id, taxonomy, slug, name, description, coalesce(parent_id, 0)"
+                     " FROM terms WHERE id = ?1",
     [SQL_POST_TERM_ADD] = "INSERT OR IGNORE INTO post_terms (post_id, term_id) VALUES (?1, ?2)",
     [SQL_POST_TERMS] = "SELECT t.id, t.taxonomy, t.slug, t.name, t.description,"
                        " coalesce(t.parent_id, 0) FROM terms t"
@@ -131,11 +134,12 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_SEARCH] = "SELECT " POST_FIELDS ", snippet(posts_fts, 2, char(1), char(2), '…', 24)"
                    " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
                    " LEFT JOIN users u ON u.id = p.author_id"
-                   " WHERE posts_fts MATCH ?1 AND p.status = 'publish'"
+                   " WHERE posts_fts MATCH ?1 AND p.status = 'publish' AND p.password = ''"
                    " ORDER BY bm25(posts_fts, 10.0, 4.0, 1.0), p.published_at DESC"
                    " LIMIT ?2 OFFSET ?3",
     [SQL_SEARCH_COUNT] = "SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
-                         " WHERE posts_fts MATCH ?1 AND p.status = 'publish'",
+                         " WHERE posts_fts MATCH ?1 AND p.status = 'publish'"
+                         " AND p.password = ''",
     [SQL_COMMENT_INSERT] =
         "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
         " user_agent, body_html, body_source, status, type, held_by, created_at)"
@@ -151,7 +155,8 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_COMMENT_LIST] =
         "SELECT " COMMENT_COLUMNS "WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR post_id = ?2)"
         " AND (?4 IS NULL OR type = ?4)"
-        " AND (?5 = 0 OR post_id IN (SELECT id FROM posts WHERE status = 'publish'))"
+        " AND (?5 = 0 OR post_id IN (SELECT id FROM posts WHERE status = 'publish'"
+        " AND password = ''))"
         " ORDER BY created_at DESC, id DESC LIMIT ?3",
     [SQL_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = ?1"
                                    " AND status = 'approved' LIMIT 1",
@@ -516,6 +521,19 @@ static int sqlite_term_find(store *s, arena *a, const char *taxonomy, const char
     return rc;
 }
 
+static int sqlite_term_get(store *s, arena *a, long long id, struct store_term *out)
+{
+    sqlite3_stmt *st = statement(s, SQL_TERM_GET);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = step_one(s, st, "get term");
+    if (rc == STORE_OK)
+        read_term(st, a, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
 static int sqlite_post_term_add(store *s, long long post_id, long long term_id)
 {
     sqlite3_stmt *st = statement(s, SQL_POST_TERM_ADD);
@@ -706,8 +724,7 @@ static int sqlite_post_list(store *s, arena *a, const struct store_post_filter *
     if (!st)
         return STORE_ERROR;
     bind_post_filter(st, filter);
-    bool sticky_first = filter->type && filter->status && strcmp(filter->type, "post") == 0 &&
-                        strcmp(filter->status, "publish") == 0;
+    bool sticky_first = store_filter_is_front(filter);
     sqlite3_bind_int(st, 3, sticky_first);
     sqlite3_bind_int(st, 4, filter->limit > 0 ? filter->limit : -1);
     sqlite3_bind_int(st, 5, filter->offset);

@@ -121,3 +121,10 @@ void store_watch(store *s, void (*on_change)(void *context, long long post_id), 
 {
     s->backend->watch(s, on_change, context, stop);
 }
+
+bool store_filter_is_front(const struct store_post_filter *filter)
+{
+    return filter->type && filter->status && strcmp(filter->type, "post") == 0 &&
+           strcmp(filter->status, "publish") == 0 && !filter->term_id && !filter->author_id &&
+           !filter->from && !filter->until;
+}

@@ -116,7 +116,7 @@ struct store_post_filter {
 struct store_comment_filter {
     const char *status; /* NULL = any */
     const char *type;   /* "comment", "pingback", … NULL = any */
-    bool public_posts;  /* only comments on published posts */
+    bool public_posts;  /* only comments on published posts without a password */
     long long post_id;  /* 0 = any */
     int limit;          /* 0 = no limit */
 };
@@ -162,6 +162,7 @@ int store_term_insert(store *s, const struct store_term *term, long long *id);
 int store_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
                     struct store_term *out);
 int store_term_list(store *s, arena *a, struct store_term **terms, size_t *count); /* by id */
+int store_term_get(store *s, arena *a, long long id, struct store_term *out);
 int store_post_term_add(store *s, long long post_id, long long term_id);
 int store_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count);
 int store_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,

@@ -226,7 +226,7 @@ def test_approved_comment_changes_article_and_front_at_once(site, tmp_path, star
     r = get200(srv, path)
     assert r.header(CACHE) == "miss", r.headers
     assert cid in comment_ids(r.text)
-    assert r.tree().one("h2", cls="comments-title").text == "1 comments"
+    assert r.tree().one("h2", cls="comments-title").text == "1 comment"
     assert front_count(srv, path) == 1
     cid2, _ = comment(srv, path)
     assert comment_ids(get200(srv, path).text) == {cid, cid2}
