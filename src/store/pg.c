@@ -1,6 +1,7 @@
 /* pg.c: the store interface on PostgreSQL (libpq, prepared statements only), with reconnection
  * after the server went away and LISTEN for other nodes' changes. */
 #include <libpq-fe.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -44,6 +45,8 @@ enum statement_id {
     PG_POST_SET_COMMENTS_OPEN,
     PG_POST_LIST,
     PG_POST_COUNT,
+    PG_POST_LIST_PUBLIC,
+    PG_POST_LIST_FRONT,
     PG_POST_PREVIOUS,
     PG_POST_NEXT,
     PG_SEARCH,
@@ -142,6 +145,18 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
               " p.published_at DESC, p.id DESC LIMIT $4::bigint OFFSET $5::bigint",
     [PG_POST_COUNT] = TERM_TREE("$3") "SELECT count(*) FROM posts p"
                                       " WHERE " POST_FILTER("$1", "$2", "$3", "$4", "$5", "$6"),
+    /* Listings readers see (see sqlite.c): $1 type, $2 status, $3 term, $4 author, $5/$6 the
+     * dates, $7 limit, $8 offset; the front page: $1, $2, $3 limit, $4 offset. */
+    [PG_POST_LIST_PUBLIC] =
+        TERM_TREE("$3") "SELECT " POST_COLUMNS
+                        "WHERE p.type = $1 AND p.status = $2 AND p.published_at >= $5::bigint"
+                        " AND p.published_at < $6::bigint AND ($3::bigint = 0 OR p.id IN"
+                        " (SELECT post_id FROM post_terms WHERE term_id IN (SELECT id FROM"
+                        " tree))) AND ($4::bigint = 0 OR p.author_id = $4::bigint)"
+                        " ORDER BY p.published_at DESC, p.id DESC LIMIT $7 OFFSET $8",
+    [PG_POST_LIST_FRONT] = "SELECT " POST_COLUMNS "WHERE p.type = $1 AND p.status = $2"
+                           " ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC"
+                           " LIMIT $3 OFFSET $4",
     [PG_POST_PREVIOUS] = "SELECT " POST_COLUMNS "WHERE p.type = 'post' AND p.status = 'publish'"
                          " AND (p.published_at < $1 OR (p.published_at = $1 AND p.id < $2))"
                          " ORDER BY p.published_at DESC, p.id DESC LIMIT 1",
@@ -801,10 +816,33 @@ static int pg_post_set_comments_open(store *s, long long id, bool open)
     return update(s, PG_POST_SET_COMMENTS_OPEN, &p);
 }
 
+static void param_limit(struct params *p, int limit)
+{
+    if (limit > 0)
+        param_int(p, limit);
+    else
+        param_text(p, NULL); /* LIMIT NULL: all */
+}
+
 static int pg_post_list(store *s, arena *a, const struct store_post_filter *filter,
                         struct store_post **posts, size_t *count)
 {
     struct params p = {0};
+    if (filter->type && filter->status) {
+        bool front = store_filter_is_front(filter);
+        param_text(&p, filter->type);
+        param_text(&p, filter->status);
+        if (!front) {
+            param_int(&p, filter->term_id);
+            param_int(&p, filter->author_id);
+            param_int(&p, filter->from);
+            param_int(&p, filter->until ? filter->until : LLONG_MAX);
+        }
+        param_limit(&p, filter->limit);
+        param_int(&p, filter->offset);
+        return collect(s, front ? PG_POST_LIST_FRONT : PG_POST_LIST_PUBLIC, &p, a, sizeof(**posts),
+                       read_post, (void **)posts, count);
+    }
     param_text(&p, filter->type);
     param_text(&p, filter->status);
     param_bool(&p, store_filter_is_front(filter));

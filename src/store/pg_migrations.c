@@ -124,6 +124,9 @@ const char *const pg_migrations[] = {
     "  setweight(to_tsvector('gazette'::regconfig, excerpt), 'B') ||"
     "  setweight(to_tsvector('gazette'::regconfig, body_text), 'C')) STORED;"
     "CREATE INDEX posts_search ON posts USING gin (search);",
+
+    /* 5: the front page's order (sticky first) straight from an index. */
+    "CREATE INDEX posts_front ON posts (type, status, sticky, published_at);",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

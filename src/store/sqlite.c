@@ -1,4 +1,5 @@
 /* sqlite.c: the store interface on SQLite (WAL, foreign keys, prepared statements only). */
+#include <limits.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -35,6 +36,8 @@ enum statement_id {
     SQL_POST_SET_COMMENTS_OPEN,
     SQL_POST_LIST,
     SQL_POST_COUNT,
+    SQL_POST_LIST_PUBLIC,
+    SQL_POST_LIST_FRONT,
     SQL_POST_PREVIOUS,
     SQL_POST_NEXT,
     SQL_SEARCH,
@@ -125,6 +128,17 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
                                 " ORDER BY CASE WHEN ?3 THEN p.sticky ELSE 0 END DESC,"
                                 " p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
     [SQL_POST_COUNT] = TERM_TREE "SELECT count(*) FROM posts p WHERE " POST_FILTER,
+    /* Listings readers see: type and status compared plainly and the dates as a range, so
+     * the listing index gives the order and the page without sorting every post. */
+    [SQL_POST_LIST_PUBLIC] = TERM_TREE
+    "SELECT " POST_COLUMNS "WHERE p.type = ?1 AND p.status = ?2 AND p.published_at >= ?8"
+    " AND p.published_at < ?9 AND (?6 = 0 OR p.id IN (SELECT post_id"
+    " FROM post_terms WHERE term_id IN (SELECT id FROM tree)))"
+    " AND (?7 = 0 OR p.author_id = ?7)"
+    " ORDER BY p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
+    [SQL_POST_LIST_FRONT] = "SELECT " POST_COLUMNS "WHERE p.type = ?1 AND p.status = ?2"
+                            " ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC"
+                            " LIMIT ?4 OFFSET ?5",
     [SQL_POST_PREVIOUS] = "SELECT " POST_COLUMNS "WHERE p.type = 'post' AND p.status = 'publish'"
                           " AND (p.published_at < ?1 OR (p.published_at = ?1 AND p.id < ?2))"
                           " ORDER BY p.published_at DESC, p.id DESC LIMIT 1",
@@ -720,12 +734,17 @@ static void bind_post_filter(sqlite3_stmt *st, const struct store_post_filter *f
 static int sqlite_post_list(store *s, arena *a, const struct store_post_filter *filter,
                             struct store_post **posts, size_t *count)
 {
-    sqlite3_stmt *st = statement(s, SQL_POST_LIST);
+    bool public_listing = filter->type && filter->status;
+    enum statement_id id = !public_listing                 ? SQL_POST_LIST
+                           : store_filter_is_front(filter) ? SQL_POST_LIST_FRONT
+                                                           : SQL_POST_LIST_PUBLIC;
+    sqlite3_stmt *st = statement(s, id);
     if (!st)
         return STORE_ERROR;
     bind_post_filter(st, filter);
-    bool sticky_first = store_filter_is_front(filter);
-    sqlite3_bind_int(st, 3, sticky_first);
+    if (public_listing)
+        sqlite3_bind_int64(st, 9, filter->until ? filter->until : LLONG_MAX);
+    sqlite3_bind_int(st, 3, 0); /* the generic statement never puts sticky posts first */
     sqlite3_bind_int(st, 4, filter->limit > 0 ? filter->limit : -1);
     sqlite3_bind_int(st, 5, filter->offset);
     return collect(s, st, a, sizeof(**posts), read_post, (void **)posts, count, "list posts");

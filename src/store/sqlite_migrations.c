@@ -119,6 +119,9 @@ const char *const sqlite_migrations[] = {
     "  VALUES ('delete', OLD.id, OLD.title, OLD.excerpt, OLD.body_text);"
     "  INSERT INTO posts_fts (rowid, title, excerpt, body_text)"
     "  VALUES (NEW.id, NEW.title, NEW.excerpt, NEW.body_text); END;",
+
+    /* 5: the front page's order (sticky first) straight from an index. */
+    "CREATE INDEX posts_front ON posts (type, status, sticky, published_at);",
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);
