@@ -1,5 +1,6 @@
 /* pdf.c: an article as a PDF: gumbo walk into styled blocks, pango layout, pagination, cairo. */
 #include "render/pdf.h"
+#include "render/html_tree.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -883,58 +884,14 @@ static void pdf_leave(struct pdf_builder *b, const GumboNode *node)
     }
 }
 
-static const GumboVector *pdf_children(const GumboNode *node)
+static bool pdf_enter_node(void *context, const GumboNode *node)
 {
-    if (node->type == GUMBO_NODE_DOCUMENT)
-        return &node->v.document.children;
-    if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE)
-        return &node->v.element.children;
-    return NULL;
+    return pdf_enter(context, node);
 }
 
-/* Walks the tree under root in document order without recursion, so that deep nesting
- * cannot exhaust the C stack. pdf_leave runs for every node whose children were walked. */
-static void pdf_walk(struct pdf_builder *b, const GumboNode *root)
+static void pdf_leave_node(void *context, const GumboNode *node)
 {
-    const GumboNode *node = root;
-    bool descend = pdf_enter(b, node);
-    for (;;) {
-        const GumboVector *kids = descend ? pdf_children(node) : NULL;
-        if (kids && kids->length > 0) {
-            node = kids->data[0];
-            descend = pdf_enter(b, node);
-            continue;
-        }
-        for (;;) {
-            if (descend)
-                pdf_leave(b, node);
-            if (node == root)
-                return;
-            const GumboNode *parent = node->parent;
-            const GumboVector *siblings = pdf_children(parent);
-            size_t next = node->index_within_parent + 1;
-            if (next < siblings->length) {
-                node = siblings->data[next];
-                descend = pdf_enter(b, node);
-                break;
-            }
-            node = parent;
-            descend = true; /* a parent is only reached through a walked child */
-        }
-    }
-}
-
-/* Gumbo does not check for NULL: allocation failure aborts here instead. */
-static void *pdf_gumbo_alloc(void *userdata, size_t size)
-{
-    (void)userdata;
-    return xmalloc(size);
-}
-
-static void pdf_gumbo_free(void *userdata, void *ptr)
-{
-    (void)userdata;
-    free(ptr);
+    pdf_leave(context, node);
 }
 
 /* Appends the blocks of an HTML fragment, plain paragraphs in `base_style`, indented. */
@@ -945,14 +902,10 @@ static void pdf_add_html(struct pdf_doc *doc, const char *html, enum pdf_style b
         return;
     html = pdf_valid_text(doc, html);
     struct pdf_builder b = {.doc = doc, .base_style = base_style, .indent = indent};
-    GumboOptions options = kGumboDefaultOptions;
-    options.allocator = pdf_gumbo_alloc;
-    options.deallocator = pdf_gumbo_free;
-    options.max_errors = 0; /* the errors are not used; do not collect them */
-    GumboOutput *parsed = gumbo_parse_with_options(&options, html, strlen(html));
-    pdf_walk(&b, parsed->root);
+    GumboOutput *parsed = html_tree_parse(html, strlen(html));
+    html_tree_walk(parsed->root, pdf_enter_node, pdf_leave_node, &b);
     pdf_flush(&b);
-    gumbo_destroy_output(&options, parsed);
+    html_tree_free(parsed);
     if (b.attrs)
         pango_attr_list_unref(b.attrs);
     free(b.frames);

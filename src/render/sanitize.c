@@ -1,5 +1,6 @@
 /* sanitize.c: untrusted HTML to allow-listed HTML (gumbo parses, our own serializer writes). */
 #include "render/sanitize.h"
+#include "render/html_tree.h"
 
 #include <gumbo.h>
 #include <stdbool.h>
@@ -526,14 +527,13 @@ static void sanitize_serialize(const GumboNode *root, enum sanitize_profile prof
 
 void render_sanitize_html(const char *html, size_t len, enum sanitize_profile profile, buf *out)
 {
-    GumboOptions options = kGumboDefaultOptions;
+    GumboOptions options = html_tree_options();
     GumboOutput *output;
 
     /* Parse as the content of a <div>, as the fragment will be placed in the page; the
      * children of the result's root <html> element are the fragment's nodes. */
     options.fragment_context = GUMBO_TAG_DIV;
     options.fragment_namespace = GUMBO_NAMESPACE_HTML;
-    options.max_errors = 0; /* we never read the error list; don't pay for it */
     output = gumbo_parse_with_options(&options, html ? html : "", html ? len : 0);
     sanitize_serialize(output->root, profile, out);
     gumbo_destroy_output(&options, output);

@@ -1,5 +1,6 @@
 /* text.c: HTML to plain text (paragraphs, quotes, lists, wrapping) by walking gumbo's tree. */
 #include "render/text.h"
+#include "render/html_tree.h"
 
 #include <gumbo.h>
 #include <stdbool.h>
@@ -387,58 +388,14 @@ static void text_leave(struct text_writer *w, const GumboNode *node)
         w->pre_depth--;
 }
 
-static const GumboVector *text_children(const GumboNode *node)
+static bool text_enter_node(void *context, const GumboNode *node)
 {
-    if (node->type == GUMBO_NODE_DOCUMENT)
-        return &node->v.document.children;
-    if (node->type == GUMBO_NODE_ELEMENT || node->type == GUMBO_NODE_TEMPLATE)
-        return &node->v.element.children;
-    return NULL;
+    return text_enter(context, node);
 }
 
-/* Walks the tree under root in document order without recursion, so that deep nesting
- * cannot exhaust the C stack. text_leave runs for every node whose children were walked. */
-static void text_walk(struct text_writer *w, const GumboNode *root)
+static void text_leave_node(void *context, const GumboNode *node)
 {
-    const GumboNode *node = root;
-    bool descend = text_enter(w, node);
-    for (;;) {
-        const GumboVector *kids = descend ? text_children(node) : NULL;
-        if (kids && kids->length > 0) {
-            node = kids->data[0];
-            descend = text_enter(w, node);
-            continue;
-        }
-        for (;;) {
-            if (descend)
-                text_leave(w, node);
-            if (node == root)
-                return;
-            const GumboNode *parent = node->parent;
-            const GumboVector *siblings = text_children(parent);
-            size_t next = node->index_within_parent + 1;
-            if (next < siblings->length) {
-                node = siblings->data[next];
-                descend = text_enter(w, node);
-                break;
-            }
-            node = parent;
-            descend = true; /* a parent is only reached through a walked child */
-        }
-    }
-}
-
-/* Gumbo does not check for NULL: allocation failure aborts here instead. */
-static void *text_gumbo_alloc(void *userdata, size_t size)
-{
-    (void)userdata;
-    return xmalloc(size);
-}
-
-static void text_gumbo_free(void *userdata, void *ptr)
-{
-    (void)userdata;
-    free(ptr);
+    text_leave(context, node);
 }
 
 void render_html_to_text(const char *html, size_t len, const struct text_options *options, buf *out)
@@ -455,14 +412,10 @@ void render_html_to_text(const char *html, size_t len, const struct text_options
     if (!html || len == 0)
         return;
 
-    GumboOptions gumbo_options = kGumboDefaultOptions;
-    gumbo_options.allocator = text_gumbo_alloc;
-    gumbo_options.deallocator = text_gumbo_free;
-    gumbo_options.max_errors = 0; /* the errors are not used; do not collect them */
-    GumboOutput *parsed = gumbo_parse_with_options(&gumbo_options, html, len);
-    text_walk(&w, parsed->root);
+    GumboOutput *parsed = html_tree_parse(html, len);
+    html_tree_walk(parsed->root, text_enter_node, text_leave_node, &w);
     text_flush(&w);
-    gumbo_destroy_output(&gumbo_options, parsed);
+    html_tree_free(parsed);
 
     free(w.stack);
     free(w.last_ids);
