@@ -120,17 +120,21 @@ void site_feed(struct handler_context *context, const struct http_request *req,
                 slug--;
             slug = arena_strndup(a, slug, strlen(slug) - 1);
             if (strncmp(page, "/author/", 8) == 0) {
-                struct store_user user;
+                struct store_user user = {0};
                 rc = store_user_find_login(context->store, a, slug, &user);
-                filter.author_id = user.id;
-                channel.title = arena_printf(a, "%s – %s", site_title, user.display_name);
+                if (rc == STORE_OK) {
+                    filter.author_id = user.id;
+                    channel.title = arena_printf(a, "%s – %s", site_title, user.display_name);
+                }
             } else {
-                struct store_term term;
+                struct store_term term = {0};
                 bool category = strncmp(page, "/category/", 10) == 0;
                 rc = store_term_find(context->store, a, category ? "category" : "post_tag", slug,
                                      &term);
-                filter.term_id = term.id;
-                channel.title = arena_printf(a, "%s – %s", site_title, term.name);
+                if (rc == STORE_OK) {
+                    filter.term_id = term.id;
+                    channel.title = arena_printf(a, "%s – %s", site_title, term.name);
+                }
             }
         }
         struct store_post *posts;

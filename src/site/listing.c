@@ -193,14 +193,14 @@ void site_archive(struct handler_context *context, const struct http_request *re
     const char *slug = last_segment(a, base);
     int rc = view.page ? STORE_OK : STORE_NOT_FOUND;
     if (rc == STORE_OK && strncmp(base, "/author/", 8) == 0) {
-        struct store_user user;
+        struct store_user user = {0};
         rc = store_user_find_login(context->store, a, slug, &user);
         filter.author_id = user.id;
         if (rc == STORE_OK)
             view.heading = arena_printf(a, "Posts by %s", user.display_name);
     } else if (rc == STORE_OK) {
         bool category = strncmp(base, "/category/", 10) == 0;
-        struct store_term term;
+        struct store_term term = {0};
         rc = store_term_find(context->store, a, category ? "category" : "post_tag", slug, &term);
         filter.term_id = term.id;
         const char *canonical;
