@@ -308,3 +308,25 @@ def test_render_html_matches_served_article(seed_server, seed, doc):
     (row,) = g.posts()
     for key in (row["id"], seed["slug"]):
         assert g.out("render", "html", key) == out, key
+
+
+def test_security_headers_on_pages_misses_and_hits(seed_server, seed):
+    """Every page says: no sniffing, no framing, scripts only from the site, forms only to it."""
+    for attempt in ("miss", "hit"):
+        r = seed_server.get(seed["path"])
+        assert r.status == 200
+        assert r.header("x-gazette-cache") == attempt
+        assert r.header("X-Content-Type-Options") == "nosniff"
+        assert r.header("X-Frame-Options") == "DENY"
+        assert r.header("Referrer-Policy") == "strict-origin-when-cross-origin"
+        csp = {d.split()[0]: d.split()[1:] for d in
+               (part.strip() for part in r.header("Content-Security-Policy").split(";")) if d}
+        assert csp["script-src"] == ["'self'"], csp
+        assert csp["frame-ancestors"] == ["'none'"], csp
+        assert csp["form-action"] == ["'self'"], csp
+        # the theme keeps to it: no inline script that would be executed
+        assert not any(t == "script" and ("type", "application/ld+json") not in attrs
+                       and not any(k == "src" for k, _ in attrs)
+                       for t, attrs in parse_html(r.text).start_tags), "inline script on the page"
+    r = seed_server.get("/no/such/page/")
+    assert r.status == 404 and r.header("X-Frame-Options") == "DENY"
