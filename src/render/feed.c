@@ -3,9 +3,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 #include <time.h>
 
 #include "util/buf.h"
+#include "util/utf8.h"
 
 #define FEED_XML_DECLARATION "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 #define FEED_NS_ATOM "http://www.w3.org/2005/Atom"
@@ -57,42 +59,12 @@ static bool feed_empty(const char *s)
     return s == NULL || s[0] == '\0';
 }
 
-/* Length of the well-formed UTF-8 sequence led by s[0] (RFC 3629's table, as util/utf8.c),
- * or 0 when it is malformed or truncated by the terminating NUL. */
-static size_t feed_utf8_sequence(const unsigned char *s)
-{
-    unsigned char c = s[0];
-    size_t n;
-    unsigned char lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 1;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        n = 2;
-        if (c == 0xE0)
-            lo = 0xA0;
-        if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        n = 3;
-        if (c == 0xF0)
-            lo = 0x90;
-        if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (s[1] < lo || s[1] > hi) /* also stops at the NUL */
-        return 0;
-    for (size_t k = 2; k <= n; k++)
-        if (s[k] < 0x80 || s[k] > 0xBF)
-            return 0;
-    return n + 1;
-}
-
 void render_xml_escape(const char *text, buf *out)
 {
     if (text == NULL)
         return;
     const unsigned char *s = (const unsigned char *)text;
+    size_t len = strlen(text);
     size_t run = 0; /* start of the pending run of bytes that pass through unchanged */
     size_t i = 0;
     while (s[i] != '\0') {
@@ -101,7 +73,7 @@ void render_xml_escape(const char *text, buf *out)
         size_t width = 1;
         bool keep = false;
         if (c >= 0x80) {
-            width = feed_utf8_sequence(s + i);
+            width = utf8_sequence_length(text + i, len - i);
             /* U+FFFE and U+FFFF are well-formed UTF-8 but outside XML 1.0's Char production. */
             keep = width != 0 && !(c == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE);
             if (width == 0)

@@ -9,4 +9,8 @@
  * above U+10FFFF) and hold no NUL byte. */
 bool utf8_valid(const char *s, size_t len);
 
+/* The length (2 to 4) of the well-formed multi-byte sequence at `s`, of which `available`
+ * bytes may be read; 0 when it is malformed, truncated, or `s` starts with an ASCII byte. */
+size_t utf8_sequence_length(const char *s, size_t available);
+
 #endif
