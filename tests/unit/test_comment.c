@@ -7,6 +7,8 @@
 
 #include <cmocka.h>
 
+#include "temp_store.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +29,11 @@
 
 /* A fresh store with its secret and one open, published post; one per test. */
 struct fixture {
-    char dir[64];           /* the mkdtemp directory, removed by teardown */
-    char path[128];         /* the database file in it */
-    store *s;               /* owned, closed by teardown */
-    arena a;                /* records read back, freed by teardown */
-    struct store_post post; /* the published post, comments open, a day old */
+    char dir[TEMP_STORE_DIR];   /* the mkdtemp directory, removed by teardown */
+    char path[TEMP_STORE_PATH]; /* the database file in it */
+    store *s;                   /* owned, closed by teardown */
+    arena a;                    /* records read back, freed by teardown */
+    struct store_post post;     /* the published post, comments open, a day old */
 };
 
 static long long insert_post(struct fixture *f, const char *slug, const char *status,
@@ -61,15 +63,7 @@ static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof(f->dir), "%s/gazette-comment-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/site.db", f->dir);
-    buf error = {0};
-    f->s = store_open(f->path, &error);
-    if (!f->s)
-        fail_msg("store_open: %s", buf_cstr(&error));
-    buf_free(&error);
+    f->s = temp_store_open(f->dir, f->path, "comment");
     assert_int_equal(secret_ensure(f->s), STORE_OK);
     insert_post(f, "open-post", "publish", true, NOW - DAY, &f->post);
     *state = f;
@@ -79,25 +73,15 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    store_close(f->s);
     arena_free(&f->a);
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        char name[160];
-        snprintf(name, sizeof(name), "%s%s", f->path, suffixes[i]);
-        unlink(name);
-    }
-    rmdir(f->dir);
+    temp_store_remove(f->s, f->dir, f->path);
     free(f);
     return 0;
 }
 
 static void set(struct fixture *f, const char *key, const char *value)
 {
-    buf error = {0};
-    if (settings_set(f->s, key, value, &error) != 0)
-        fail_msg("settings_set %s: %s", key, buf_cstr(&error));
-    buf_free(&error);
+    temp_store_set(f->s, key, value);
 }
 
 /* Places a comment with comment_insert_placed in its own transaction; returns its id. */

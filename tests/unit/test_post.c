@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "temp_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,25 +27,17 @@
 
 /* A fresh SQLite store in its own temporary directory; one per test. */
 struct fixture {
-    char dir[64];   /* the mkdtemp directory, removed by teardown */
-    char path[128]; /* the database file in it */
-    store *s;       /* owned, closed by teardown */
-    arena a;        /* records read back */
+    char dir[TEMP_STORE_DIR];   /* the mkdtemp directory, removed by teardown */
+    char path[TEMP_STORE_PATH]; /* the database file in it */
+    store *s;                   /* owned, closed by teardown */
+    arena a;                    /* records read back */
 };
 
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof(f->dir), "%s/gazette-post-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/site.db", f->dir);
-    buf error = {0};
-    f->s = store_open(f->path, &error);
-    if (!f->s)
-        fail_msg("store_open: %s", buf_cstr(&error));
-    buf_free(&error);
+    f->s = temp_store_open(f->dir, f->path, "post");
     *state = f;
     return 0;
 }
@@ -51,25 +45,15 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    store_close(f->s);
     arena_free(&f->a);
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        char name[160];
-        snprintf(name, sizeof(name), "%s%s", f->path, suffixes[i]);
-        unlink(name);
-    }
-    rmdir(f->dir);
+    temp_store_remove(f->s, f->dir, f->path);
     free(f);
     return 0;
 }
 
 static void set(struct fixture *f, const char *key, const char *value)
 {
-    buf error = {0};
-    if (settings_set(f->s, key, value, &error) != 0)
-        fail_msg("settings_set %s: %s", key, buf_cstr(&error));
-    buf_free(&error);
+    temp_store_set(f->s, key, value);
 }
 
 /* Slugifies an exact-size heap copy, so a read past the title's NUL shows under ASan. */

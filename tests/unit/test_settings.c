@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include "temp_store.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,25 +20,17 @@
 
 /* A fresh SQLite store in its own temporary directory; one per test. */
 struct fixture {
-    char dir[64];   /* the mkdtemp directory, removed by teardown */
-    char path[128]; /* the database file in it */
-    store *s;       /* owned, closed by teardown */
-    arena a;        /* for values read back */
+    char dir[TEMP_STORE_DIR];   /* the mkdtemp directory, removed by teardown */
+    char path[TEMP_STORE_PATH]; /* the database file in it */
+    store *s;                   /* owned, closed by teardown */
+    arena a;                    /* for values read back */
 };
 
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
     assert_non_null(f);
-    const char *tmp = getenv("TMPDIR");
-    snprintf(f->dir, sizeof(f->dir), "%s/gazette-settings-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof(f->path), "%s/site.db", f->dir);
-    buf error = {0};
-    f->s = store_open(f->path, &error);
-    if (!f->s)
-        fail_msg("store_open: %s", buf_cstr(&error));
-    buf_free(&error);
+    f->s = temp_store_open(f->dir, f->path, "settings");
     *state = f;
     return 0;
 }
@@ -44,15 +38,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     struct fixture *f = *state;
-    store_close(f->s);
     arena_free(&f->a);
-    const char *suffixes[] = {"", "-wal", "-shm", "-journal"};
-    for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-        char name[160];
-        snprintf(name, sizeof(name), "%s%s", f->path, suffixes[i]);
-        unlink(name);
-    }
-    rmdir(f->dir);
+    temp_store_remove(f->s, f->dir, f->path);
     free(f);
     return 0;
 }
