@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -623,10 +624,24 @@ static void *loop_main(void *arg)
     return NULL;
 }
 
+static atomic_bool watch_subscribed;
+
 static void on_store_changed(void *context, long long post_id)
 {
     (void)context;
     page_cache_invalidate(post_id);
+    atomic_store(&watch_subscribed, true);
+}
+
+/* Pages cached before the watch is subscribed would be dropped by its first call (or, worse,
+ * miss a change made meanwhile), so the loops start once it is, or after a few seconds when
+ * the database is unreachable at start: then cached pages are dropped at the first connect. */
+static void wait_for_watch(void)
+{
+    for (int i = 0; i < 300 && !atomic_load(&watch_subscribed) && !stop_requested; i++) {
+        struct timespec pause = {0, 10 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
 }
 
 /* Watches the store for changes made by other processes or nodes. */
@@ -808,6 +823,7 @@ int http_serve(const struct http_server_options *o, buf *error)
         goto out;
     pthread_create(&watcher, NULL, watcher_main, watch_store);
     watching = true;
+    wait_for_watch();
     for (; loops_started < o->loops; loops_started++)
         pthread_create(&server.loops[loops_started].thread, NULL, loop_main,
                        &server.loops[loops_started]);

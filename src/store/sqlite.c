@@ -1065,6 +1065,7 @@ static void sqlite_watch(store *s, void (*changed)(void *context, long long post
                          volatile sig_atomic_t *stop)
 {
     long long data_version = -1, seen = latest_change(s);
+    changed(context, -1); /* subscribed: later commits are seen through `seen` */
     while (!*stop) {
         struct timespec pause = {0, 100 * 1000 * 1000};
         nanosleep(&pause, NULL);

@@ -136,10 +136,12 @@ bool store_location_is_postgres(const char *location);
 void store_on_change(void (*hook)(void *context, long long post_id), void *context);
 
 /* Blocks until *stop becomes non-zero, calling changed(context, post_id) whenever another
- * connection, process or node may have changed the data: SQLite polls its data version (and
- * cannot tell what changed: -1), PostgreSQL LISTENs to notifications its triggers send at
- * commit, naming the post (a reconnect counts as -1, since notifications may have been
- * missed). `s` is used for nothing else meanwhile. */
+ * connection, process or node may have changed the data: SQLite polls its data version and
+ * reads the change feed, PostgreSQL LISTENs to notifications its triggers send at commit,
+ * naming the post (-1: anything). The first call, changed(context, -1), comes as soon as the
+ * watch is subscribed, so a caller can wait for it before caching anything; a PostgreSQL
+ * reconnect calls it again, since notifications may have been missed. `s` is used for nothing
+ * else meanwhile. */
 void store_watch(store *s, void (*changed)(void *context, long long post_id), void *context,
                  volatile sig_atomic_t *stop);
 
