@@ -33,3 +33,26 @@ lint:
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
+
+# Crash safety at length: tests/e2e/test_crash.py with 200 SIGKILL rounds per test (20 in `make
+# test`), on SQLite and PostgreSQL. SOAK_ROUNDS=N for another count; GAZETTE_CRASH_SEED=S replays
+# the kill moments of a failed run (the seed is printed with a failure).
+SOAK_ROUNDS ?= 200
+.PHONY: soak
+soak: deps build
+	cd $(BUILD) && GAZETTE_SOAK_ROUNDS=$(SOAK_ROUNDS) GAZETTE_BIN=$(abspath $(BUILD))/gazette \
+	  GAZETTE_FIXTURES=$(CURDIR)/../shared/fixtures GAZETTE_SOURCE=$(CURDIR) \
+	  /usr/bin/python3 -m pytest -q -p no:cacheprovider $(CURDIR)/tests/e2e/test_crash.py
+
+# libFuzzer targets (clang, ASan + UBSan), each run FUZZ_SECONDS on a copy of its seed corpus
+# (fuzz/README.md). FUZZ_TARGETS="form route" picks some (names as in fuzz/corpus/). Not part
+# of `make test`.
+FUZZ_BUILD ?= $(BUILD)/fuzz
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?=
+
+.PHONY: fuzz
+fuzz:
+	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DGAZETTE_FUZZ=ON >/dev/null
+	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
+	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)

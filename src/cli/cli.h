@@ -33,6 +33,7 @@ int cli_import(const struct cli_globals *globals, int argc, char **argv);
 int cli_render(const struct cli_globals *globals, int argc, char **argv);
 int cli_post(const struct cli_globals *globals, int argc, char **argv);
 int cli_comment(const struct cli_globals *globals, int argc, char **argv);
+int cli_user(const struct cli_globals *globals, int argc, char **argv);
 int cli_mail(const struct cli_globals *globals, int argc, char **argv);
 int cli_copy(const struct cli_globals *globals, int argc, char **argv);
 int cli_set(const struct cli_globals *globals, int argc, char **argv);

@@ -50,8 +50,10 @@ static int list(store *s, arena *a, int argc, char **argv)
         return cli_fail("%s", store_error(s));
     for (size_t i = 0; i < count; i++) {
         const struct store_comment *c = &comments[i];
-        printf("%lld\t%s\t%lld\t%lld\t%s\t%s\t%s\n", c->id, c->status, c->post_id, c->parent_id,
-               render_date_iso(a, c->created_at), c->author, excerpt(a, c));
+        /* a held comment's rule last (held_by), so the first seven columns stay as they were */
+        printf("%lld\t%s\t%lld\t%lld\t%s\t%s\t%s%s%s\n", c->id, c->status, c->post_id, c->parent_id,
+               render_date_iso(a, c->created_at), c->author, excerpt(a, c),
+               c->held_by && *c->held_by ? "\t" : "", c->held_by ? c->held_by : "");
     }
     return CLI_OK;
 }

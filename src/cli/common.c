@@ -18,12 +18,17 @@ const struct cli_command cli_commands[] = {
      "render text|html|print|pdf POST [--out FILE] [--comments] [--paper a4|letter]",
      "an article as plain text, its HTML page, its print page or a PDF"},
     {"post", cli_post,
-     "post list | show POST | new FILE.md | publish POST | close POST | open POST",
-     "list, show, create and change posts (POST: id, slug or permalink)"},
+     "post list | show POST | new FILE.md | edit POST FILE.md | publish POST | trash POST | "
+     "untrash POST | close POST | open POST",
+     "list, show, create, edit and change posts (POST: id, slug or permalink)"},
     {"comment", cli_comment,
      "comment list [--status pending|approved|spam|trash] [--post POST] | approve ID | "
      "unapprove ID | spam ID | trash ID",
      "list and moderate comments"},
+    {"user", cli_user,
+     "user add LOGIN --role admin|editor|author [--password-stdin] | list | "
+     "passwd LOGIN [--password-stdin] | disable LOGIN",
+     "manage accounts (a password is read from a terminal or, with --password-stdin, a pipe)"},
     {"mail", cli_mail, "mail queue | retry ID",
      "list the mail outbox (id, status, created, recipient, attempts, next try, last error); "
      "requeue a message"},

@@ -47,7 +47,8 @@ static int add_demo(store *s, arena *a)
                                .published_at = now - 3600};
     long long post_id;
     buf error = {0};
-    if (post_create(s, a, &draft, &post_id, &error) != STORE_OK) {
+    const char *field;
+    if (post_save(s, a, &draft, now, &post_id, &field, &error) != STORE_OK) {
         cli_fail("demo post: %s", buf_cstr(&error));
         buf_free(&error);
         return CLI_FAILED;

@@ -1,4 +1,4 @@
-/* post.c: `gazette post list|show|new|publish|close|open`. */
+/* post.c: `gazette post list|show|new|edit|publish|trash|untrash|close|open`. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,32 +51,26 @@ static int change(store *s, arena *a, const char *action, const char *reference)
     struct store_post p;
     if (find(s, a, reference, &p) != CLI_OK)
         return CLI_FAILED;
-    int rc = strcmp(action, "publish") == 0
-                 ? store_post_set_status(s, p.id, "publish")
-                 : store_post_set_comments_open(s, p.id, strcmp(action, "open") == 0);
+    /* action, the status it sets (NULL: comments), what is printed */
+    static const char *const changes[][3] = {{"publish", "publish", "published"},
+                                             {"trash", "trash", "moved to the trash"},
+                                             {"untrash", "draft", "restored as a draft"},
+                                             {"open", NULL, "comments open"},
+                                             {"close", NULL, "comments closed"}};
+    size_t i = 0;
+    while (strcmp(changes[i][0], action) != 0)
+        i++;
+    const char *status = changes[i][1], *said = changes[i][2];
+    if (status && strcmp(status, "publish") == 0 && p.published_at > (long long)time(NULL)) {
+        status = "future"; /* its date is still to come: the server publishes it then */
+        said = arena_printf(a, "scheduled for %s", render_date_iso(a, p.published_at));
+    }
+    int rc = status ? store_post_set_status(s, p.id, status)
+                    : store_post_set_comments_open(s, p.id, strcmp(action, "open") == 0);
     if (rc != STORE_OK)
         return cli_fail("%s", store_error(s));
-    printf("post %lld: %s\n", p.id,
-           strcmp(action, "publish") == 0 ? "published"
-           : strcmp(action, "open") == 0  ? "comments open"
-                                          : "comments closed");
+    printf("post %lld: %s\n", p.id, said);
     return CLI_OK;
-}
-
-/* "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DD" (UTC) to Unix seconds, or -1. */
-static long long parse_date(const char *text)
-{
-    struct tm tm = {0};
-    int n = sscanf(text, "%d-%d-%d %d:%d:%d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour,
-                   &tm.tm_min, &tm.tm_sec);
-    if (n != 3 && n != 5 && n != 6)
-        return -1;
-    if (tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
-        tm.tm_min > 59 || tm.tm_sec > 60)
-        return -1;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    return (long long)timegm(&tm);
 }
 
 static char *trim(char *s)
@@ -90,8 +84,10 @@ static char *trim(char *s)
 }
 
 /* Reads FILE.md: a front matter block between "---" lines, then the Markdown body. */
-static int create(store *s, arena *a, const char *path)
+/* `post new FILE` (id 0) or `post edit POST FILE`: the front matter and Markdown of FILE. */
+static int save_file(store *s, arena *a, const char *path, long long post_id)
 {
+    long long id = post_id;
     FILE *f = fopen(path, "rb");
     if (!f)
         return cli_fail("%s: cannot read: %m", path);
@@ -101,9 +97,10 @@ static int create(store *s, arena *a, const char *path)
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
         buf_append(&text, chunk, n);
     fclose(f);
-    struct post_draft draft = {.comments_open = true};
+    struct post_draft draft = {.id = id, .comments_open = true};
     char *p = text.ptr ? text.ptr : "";
     int line = 1, rc = CLI_FAILED;
+    bool seen_comments = false;
     if (strncmp(p, "---\n", 4) != 0) {
         cli_fail("%s:1: expected a front matter block starting with '---' (title: …)", path);
         goto out;
@@ -146,8 +143,9 @@ static int create(store *s, arena *a, const char *path)
                 goto out;
             }
             draft.comments_open = strcmp(value, "open") == 0;
+            seen_comments = true;
         } else if (strcmp(field, "date") == 0) {
-            if ((draft.published_at = parse_date(value)) < 0) {
+            if ((draft.published_at = post_parse_date(value)) < 0) {
                 cli_fail("%s:%d: date: '%s' is not YYYY-MM-DD HH:MM (UTC)", path, line, value);
                 goto out;
             }
@@ -165,21 +163,32 @@ static int create(store *s, arena *a, const char *path)
         }
         p = end + 1;
     }
+    if (id) {
+        /* an edit keeps what the file does not say */
+        struct store_post old;
+        if (store_post_get(s, a, id, &old) == STORE_OK && !seen_comments)
+            draft.comments_open = old.comments_open;
+        if (!draft.categories)
+            draft.categories = post_term_names(s, a, id, "category");
+        if (!draft.tags)
+            draft.tags = post_term_names(s, a, id, "post_tag");
+    }
     if (!draft.title || !*draft.title) {
         cli_fail("%s: the front matter needs a title", path);
         goto out;
     }
     draft.markdown = p;
-    long long id;
     buf error = {0};
-    if (post_create(s, a, &draft, &id, &error) != STORE_OK) {
+    const char *field;
+    if (post_save(s, a, &draft, (long long)time(NULL), &id, &field, &error) != STORE_OK) {
         cli_fail("%s: %s", path, buf_cstr(&error));
         buf_free(&error);
         goto out;
     }
-    struct store_post created;
-    if (store_post_get(s, a, id, &created) == STORE_OK)
-        printf("created post %lld at %s\n", id, created.path);
+    struct store_post saved;
+    if (store_post_get(s, a, id, &saved) == STORE_OK)
+        printf("%s post %lld at %s (%s)\n", draft.id ? "saved" : "created", id, saved.path,
+               saved.status);
     rc = CLI_OK;
 out:
     buf_free(&text);
@@ -195,9 +204,14 @@ int cli_post(const struct cli_globals *globals, int argc, char **argv)
     const char *action = argv[1];
     bool takes_one = strcmp(action, "show") == 0 || strcmp(action, "new") == 0 ||
                      strcmp(action, "publish") == 0 || strcmp(action, "close") == 0 ||
-                     strcmp(action, "open") == 0;
-    if (strcmp(action, "list") == 0 ? argc != 2 : !takes_one || argc != 3)
-        return cli_usage("post", takes_one ? "'%s' takes one argument" : "unknown subcommand '%s'",
+                     strcmp(action, "open") == 0 || strcmp(action, "trash") == 0 ||
+                     strcmp(action, "untrash") == 0;
+    bool is_edit = strcmp(action, "edit") == 0;
+    if (is_edit ? argc != 4 : strcmp(action, "list") == 0 ? argc != 2 : !takes_one || argc != 3)
+        return cli_usage("post",
+                         is_edit     ? "'edit' takes a POST and a FILE.md"
+                         : takes_one ? "'%s' takes one argument"
+                                     : "unknown subcommand '%s'",
                          action);
     store *s = cli_open_store(globals);
     if (!s)
@@ -209,8 +223,13 @@ int cli_post(const struct cli_globals *globals, int argc, char **argv)
     else if (strcmp(action, "show") == 0)
         rc = show(s, &a, argv[2]);
     else if (strcmp(action, "new") == 0)
-        rc = create(s, &a, argv[2]);
-    else
+        rc = save_file(s, &a, argv[2], 0);
+    else if (is_edit) {
+        struct store_post p;
+        rc = find(s, &a, argv[2], &p);
+        if (rc == CLI_OK)
+            rc = save_file(s, &a, argv[3], p.id);
+    } else
         rc = change(s, &a, action, argv[2]);
     arena_free(&a);
     store_close(s);

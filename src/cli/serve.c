@@ -37,6 +37,7 @@ int cli_serve(const struct cli_globals *globals, int argc, char **argv)
         .timeout_s = (int)settings_get_int(s, &a, "http.timeout_s"),
         .max_body = (size_t)settings_get_int(s, &a, "http.max_body_kb") * 1024,
         .cache_bytes = (size_t)settings_get_int(s, &a, "cache.max_mb") << 20,
+        .trusted_proxies = settings_get(s, &a, "http.trusted_proxies"),
     };
     store_close(s);
     int rc = CLI_OK;

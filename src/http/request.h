@@ -45,6 +45,9 @@ struct handler_context {
     store *store;
     const template_set *theme; /* immutable, shared by every thread */
     long long now;             /* Unix seconds at the start of the request */
+    /* set by the authorization check (admin/auth.h) when the request carries a session: */
+    const struct store_user *user; /* the signed-in user, or NULL */
+    const char *csrf;              /* the session's CSRF token, or NULL */
 };
 
 typedef void (*http_handler)(struct handler_context *context, const struct http_request *req,

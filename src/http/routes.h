@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "http/request.h"
+#include "model/user.h"
 #include "util/buf.h"
 
 enum route_match {
@@ -13,10 +14,7 @@ enum route_match {
     ROUTE_PREFIX, /* the path starts with the pattern */
     ROUTE_SUFFIX, /* the path ends with the pattern (actions under a permalink) */
     ROUTE_ANY,    /* every path (permalinks are free-form) */
-};
-
-enum route_role {
-    ROLE_ANYONE, /* readers; the admin issue adds editor, admin… checked here, in one place */
+    ROUTE_IDS,    /* the pattern, where each '*' stands for one segment of digits (an id) */
 };
 
 struct route {
@@ -24,10 +22,10 @@ struct route {
     enum route_match match;
     const char *pattern;
     http_handler handler;
-    enum route_role role;
-    bool on_loop;    /* answered on the event loop: must not touch the store */
-    bool cached;     /* its anonymous GETs may be answered from the page cache */
-    size_t max_body; /* bytes; 0 = no body accepted */
+    enum user_role role; /* the least role it needs: checked once, before the handler */
+    bool on_loop;        /* answered on the event loop: must not touch the store */
+    bool cached;         /* its anonymous GETs may be answered from the page cache */
+    size_t max_body;     /* bytes; 0 = no body accepted */
 };
 
 /* The first route whose method and pattern fit `path` (without its query), or NULL. */

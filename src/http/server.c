@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "admin/auth.h"
 #include "cache/compress.h"
 #include "cache/page_cache.h"
 #include "http/routes.h"
@@ -87,6 +88,7 @@ static struct {
     struct static_asset assets[16];
     size_t asset_count;
     const char *db_location;
+    const char *trusted_proxies; /* see http_server_options */
     struct loop_thread *loops;
     int loop_count;
 } server;
@@ -120,6 +122,8 @@ static const char *reason_phrase(int status)
         return "Not Modified";
     case 400:
         return "Bad Request";
+    case 401:
+        return "Unauthorized";
     case 403:
         return "Forbidden";
     case 404:
@@ -128,8 +132,14 @@ static const char *reason_phrase(int status)
         return "Method Not Allowed";
     case 413:
         return "Payload Too Large";
+    case 409:
+        return "Conflict";
     case 415:
         return "Unsupported Media Type";
+    case 422:
+        return "Unprocessable Content";
+    case 429:
+        return "Too Many Requests";
     case 500:
         return "Internal Server Error";
     case 503:
@@ -373,8 +383,9 @@ static void *worker_main(void *arg)
         pthread_mutex_unlock(&work.lock);
         if (!job)
             break; /* stopping and the queue is empty */
-        struct handler_context context = {s, server.theme, (long long)time(NULL)};
-        job->route->handler(&context, &job->request, &job->response);
+        struct handler_context context = {s, server.theme, (long long)time(NULL), NULL, NULL};
+        if (auth_authorize(&context, &job->request, &job->response, job->route->role))
+            job->route->handler(&context, &job->request, &job->response);
         fill_cache(job);
         h2o_multithread_send_message(&job->owner->receiver, &job->message);
     }
@@ -440,13 +451,53 @@ static const char *header_copy_named(arena *a, h2o_req_t *req, const char *name)
     return arena_strndup(a, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
 }
 
+/* Whether `host` is one of the space- or comma-separated addresses of `list`. */
+static bool listed(const char *list, const char *host)
+{
+    size_t n = strlen(host);
+    for (const char *p = list; *p;) {
+        p += strspn(p, " ,");
+        size_t len = strcspn(p, " ,");
+        if (len == n && memcmp(p, host, n) == 0)
+            return true;
+        p += len;
+    }
+    return false;
+}
+
+/* The reader's address: the peer's, or, when the peer is a trusted proxy, the last address of
+ * X-Forwarded-For (the one that proxy added; earlier ones are the client's to invent). */
 static const char *client_address(arena *a, h2o_req_t *req)
 {
     struct sockaddr_storage address;
     socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&address);
     char host[NI_MAXHOST];
     size_t n = h2o_socket_getnumerichost((struct sockaddr *)&address, len, host);
-    return n == SIZE_MAX ? "" : arena_strndup(a, host, n);
+    if (n == SIZE_MAX)
+        return "";
+    host[n] = '\0';
+    ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-for"), -1);
+    if (i >= 0 && *server.trusted_proxies && listed(server.trusted_proxies, host)) {
+        h2o_iovec_t v = req->headers.entries[i].value;
+        size_t start = v.len;
+        while (start > 0 && v.base[start - 1] != ',')
+            start--;
+        char forwarded[INET6_ADDRSTRLEN + 1];
+        size_t end = v.len;
+        while (start < end && v.base[start] == ' ')
+            start++;
+        while (end > start && v.base[end - 1] == ' ')
+            end--;
+        unsigned char parsed[sizeof(struct in6_addr)];
+        if (end - start < sizeof(forwarded)) {
+            memcpy(forwarded, v.base + start, end - start);
+            forwarded[end - start] = '\0';
+            if (inet_pton(AF_INET, forwarded, parsed) == 1 ||
+                inet_pton(AF_INET6, forwarded, parsed) == 1)
+                return arena_strdup(a, forwarded);
+        }
+    }
+    return arena_strndup(a, host, n);
 }
 
 static bool serve_asset(h2o_req_t *req, strview path)
@@ -468,13 +519,16 @@ static bool serve_asset(h2o_req_t *req, strview path)
     return false;
 }
 
-/* A password-protected post unlocked by a cookie is shown to that reader only. */
-static bool has_unlock_cookie(h2o_req_t *req)
+/* A reader who unlocked a password-protected post, or a signed-in user, sees pages made for
+ * them: never served from, nor put in, the page cache. */
+static bool has_personal_cookie(h2o_req_t *req)
 {
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1);
-    return i >= 0 &&
-           h2o_strstr(req->headers.entries[i].value.base, req->headers.entries[i].value.len,
-                      H2O_STRLIT("gz_postpass_")) != SIZE_MAX;
+    if (i < 0)
+        return false;
+    h2o_iovec_t v = req->headers.entries[i].value;
+    return h2o_strstr(v.base, v.len, H2O_STRLIT("gz_postpass_")) != SIZE_MAX ||
+           h2o_strstr(v.base, v.len, H2O_STRLIT(AUTH_COOKIE "=")) != SIZE_MAX;
 }
 
 static bool serve_cached(h2o_req_t *req, strview key)
@@ -531,7 +585,8 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
         send_simple(req, 405, "This address does not take that method.");
         return 0;
     }
-    if (route->cached && is_get && !has_unlock_cookie(req) && serve_cached(req, key))
+    bool personal = has_personal_cookie(req);
+    if (route->cached && is_get && !personal && serve_cached(req, key))
         return 0;
     if (req->entity.base && req->entity.len > route->max_body) {
         send_simple(req, 413, "The request body is larger than this address accepts.");
@@ -551,7 +606,7 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     job->cache_key = (strview){arena_strndup(a, key.ptr, key.len), key.len};
     job->cache_generation = page_cache_generation();
     job->route = route;
-    job->cache_route = route->cached && is_get;
+    job->cache_route = route->cached && is_get && !personal;
     if (req->entity.base)
         r->body = (strview){arena_strndup(a, req->entity.base, req->entity.len), req->entity.len};
     else
@@ -569,7 +624,7 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
                                   req->headers.entries[proto].value.len, H2O_STRLIT("https"));
 
     if (job->route->on_loop) {
-        struct handler_context context = {NULL, server.theme, (long long)time(NULL)};
+        struct handler_context context = {NULL, server.theme, (long long)time(NULL), NULL, NULL};
         job->route->handler(&context, r, &job->response);
         send_response(req, &job->response, false, NULL, (strview){NULL, 0}, (strview){NULL, 0});
         job_free(job);
@@ -642,6 +697,29 @@ static void wait_for_watch(void)
         struct timespec pause = {0, 10 * 1000 * 1000};
         nanosleep(&pause, NULL);
     }
+}
+
+/* Timed chores, every two seconds on their own store connection: scheduled posts whose time
+ * has come are published (every node may try: the update is idempotent), and expired sessions
+ * are deleted now and then. */
+static void *chores_main(void *arg)
+{
+    store *s = arg;
+    for (long long round = 0; !stop_requested; round++) {
+        long long now = (long long)time(NULL), published = 0;
+        if (store_post_publish_due(s, now, &published) != STORE_OK)
+            log_error("publishing scheduled posts: %s", store_error(s));
+        else if (published > 0)
+            log_info("published %lld scheduled post%s", published, published == 1 ? "" : "s");
+        if (round % 300 == 0 && store_session_purge(s, now) != STORE_OK)
+            log_error("deleting expired sessions: %s", store_error(s));
+        for (int i = 0; i < 20 && !stop_requested; i++) {
+            struct timespec pause = {0, 100 * 1000 * 1000};
+            nanosleep(&pause, NULL);
+        }
+    }
+    store_close(s);
+    return NULL;
 }
 
 /* Watches the store for changes made by other processes or nodes. */
@@ -753,13 +831,14 @@ int http_serve(const struct http_server_options *o, buf *error)
 {
     int rc = -1;
     int workers_started = 0, loops_started = 0;
-    store **stores = NULL, *watch_store = NULL;
-    pthread_t watcher;
-    bool watching = false;
+    store **stores = NULL, *watch_store = NULL, *chores_store = NULL;
+    pthread_t watcher, chores;
+    bool watching = false, choring = false;
     pthread_t *worker_threads = NULL;
     signal(SIGPIPE, SIG_IGN); /* a client resetting mid-response must not kill the process */
 
     server.db_location = o->db_location;
+    server.trusted_proxies = o->trusted_proxies ? o->trusted_proxies : "";
     server.theme = template_load_dir(o->theme_dir, error);
     if (!server.theme || load_assets(o->theme_dir, error) != 0)
         goto out;
@@ -775,6 +854,9 @@ int http_serve(const struct http_server_options *o, buf *error)
         buf_printf(error, "%s", store_error(stores[0]));
         goto out;
     }
+    chores_store = store_open(o->db_location, error);
+    if (!chores_store)
+        goto out;
     watch_store = store_open(o->db_location, error);
     if (!watch_store)
         goto out;
@@ -823,6 +905,8 @@ int http_serve(const struct http_server_options *o, buf *error)
         goto out;
     pthread_create(&watcher, NULL, watcher_main, watch_store);
     watching = true;
+    pthread_create(&chores, NULL, chores_main, chores_store);
+    choring = true;
     wait_for_watch();
     for (; loops_started < o->loops; loops_started++)
         pthread_create(&server.loops[loops_started].thread, NULL, loop_main,
@@ -846,6 +930,10 @@ out:
         pthread_join(watcher, NULL); /* it has seen stop_requested and closes its store */
     else
         store_close(watch_store);
+    if (choring)
+        pthread_join(chores, NULL);
+    else
+        store_close(chores_store);
     page_cache_free();
     free(stores);
     free(worker_threads);

@@ -17,6 +17,9 @@ struct http_server_options {
     int timeout_s;           /* request-header deadline and keep-alive idle timeout */
     size_t max_body;         /* largest request body, bytes */
     size_t cache_bytes;      /* page cache bound */
+    /* peers whose X-Forwarded-For names the client (space- or comma-separated addresses, e.g.
+     * "127.0.0.1 ::1" behind a local nginx); "" trusts nobody: the peer is the client */
+    const char *trusted_proxies;
 };
 
 /* Serves until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight and

@@ -29,14 +29,14 @@ enum outbox_outcome outbox_enqueue(store *s, arena *a, const struct outbox_reque
         buf_printf(error, "%s", store_error(s));
         return OUTBOX_FAILED;
     }
-    if (by_client >= per_client) {
+    if (per_client > 0 && by_client >= per_client) { /* 0: no limit */
         buf_printf(error,
                    "You have reached this site's limit of %lld articles an hour from one address. "
                    "Please try again later.",
                    per_client);
         return OUTBOX_LIMITED;
     }
-    if (by_recipient >= per_recipient) {
+    if (per_recipient > 0 && by_recipient >= per_recipient) {
         buf_puts(error, "That address has been sent enough articles from this site for one hour. "
                         "Please try again later.");
         return OUTBOX_LIMITED;

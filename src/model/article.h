@@ -15,6 +15,8 @@ struct comment_form {
     bool remember;
     const char *const *errors; /* messages for a person */
     size_t error_count;
+    const char *stamp; /* the signed time stamp (model/spam), NULL = none */
+    bool honeypot;     /* show the field people leave empty (comments.honeypot) */
 };
 
 struct article_view {
@@ -29,6 +31,8 @@ struct article_view {
     long long held_id;        /* a held comment shown to its author, 0 for none */
     struct comment_form form; /* values for the comment form */
     struct store_post previous, next; /* neighbours in date order (id 0 when none; posts only) */
+    const char *moderator_csrf;       /* a signed-in moderator's token: the page shows moderation
+                                         controls (never cached); NULL for readers */
 };
 
 /* Loads terms and the comment thread of `post` (copied into the view). `held_id`, when

@@ -9,6 +9,7 @@
 #include "model/post.h"
 #include "model/secret.h"
 #include "model/settings.h"
+#include "model/spam.h"
 #include "render/markdown.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -97,11 +98,8 @@ int comment_insert_placed(store *s, arena *a, struct store_comment *c, long long
     return store_comment_set_path(s, *id, c->path);
 }
 
-/* The deepest allowed ancestor for a reply to `parent`: replies below max_depth attach to the
- * parent's ancestor at depth max_depth - 1, so they show beside the deepest comments. With
- * max_depth 1 every reply becomes a top-level comment (*top_level). */
-static int reply_parent(store *s, arena *a, struct store_comment *parent, int max_depth,
-                        bool *top_level)
+int comment_reply_parent(store *s, arena *a, struct store_comment *parent, int max_depth,
+                         bool *top_level)
 {
     *top_level = false;
     while (parent->depth >= max_depth) {
@@ -137,6 +135,69 @@ static int parent_visible(store *s, arena *a, const struct store_comment *parent
     return STORE_OK;
 }
 
+static void reject(struct comment_result *out, enum comment_rejection rejection, const char *reason,
+                   const char *message)
+{
+    out->outcome = COMMENT_REJECTED;
+    out->rejection = rejection;
+    out->reason = reason;
+    out->message = message;
+}
+
+/* The checks of the form itself, before its content: the honeypot and the signed time stamp.
+ * Also chooses the stamp a form shown again carries. False when the comment is refused, or
+ * when the store failed (COMMENT_FAILED). */
+static bool form_genuine(store *s, arena *a, const struct comment_input *in,
+                         struct comment_result *out)
+{
+    out->honeypot = strcmp(settings_get(s, a, "comments.honeypot"), "true") == 0;
+    long long min_seconds = settings_get_int(s, a, "comments.min_seconds");
+    long long age = 0;
+    enum spam_stamp_result stamp = SPAM_STAMP_OK;
+    if (min_seconds > 0) {
+        stamp = spam_stamp_check(s, a, in->stamp, in->now, min_seconds, &age);
+        /* a genuine stamp goes back in the form (it will soon be old enough); else a new one */
+        out->stamp = stamp == SPAM_STAMP_FORGED ? spam_stamp_make(s, a, in->now) : in->stamp;
+        if (!*out->stamp) {
+            /* no key to sign with: the database is away, which says nothing of the reader */
+            out->outcome = COMMENT_FAILED;
+            out->failure = arena_strdup(a, store_error(s));
+            out->stamp = in->stamp;
+            log_error("checking a comment form's time stamp: %s", out->failure);
+            return false;
+        }
+    }
+    if (out->honeypot && in->honeypot && *in->honeypot) {
+        reject(out, COMMENT_REJECTED_HONEYPOT, "the field hidden from people was filled in",
+               "Your comment was not accepted: a field that people leave empty (it is hidden; "
+               "some browsers fill it in by themselves) had something in it. Your comment is "
+               "below; please send it again.");
+        return false;
+    }
+    if (stamp == SPAM_STAMP_FORGED) {
+        reject(out, COMMENT_REJECTED_FORM,
+               in->stamp && *in->stamp ? "the form's time stamp is not genuine"
+                                       : "the form had no time stamp",
+               "Your comment was not accepted: the form was not loaded from this site (or "
+               "from an old copy of the page). Your comment is below; wait a few seconds and "
+               "send it again.");
+        return false;
+    }
+    if (stamp == SPAM_STAMP_TOO_FAST) {
+        long long wait = min_seconds - age;
+        reject(out, COMMENT_REJECTED_TOO_FAST,
+               arena_printf(a, "sent %lld s after the form was made (comments.min_seconds = %lld)",
+                            age, min_seconds),
+               arena_printf(a,
+                            "Your comment was sent too quickly after the page was loaded, as "
+                            "programs do. Your comment is below: wait %lld second%s and send it "
+                            "again.",
+                            wait, wait == 1 ? "" : "s"));
+        return false;
+    }
+    return true;
+}
+
 void comment_submit(store *s, arena *a, const struct store_post *post,
                     const struct comment_input *in, struct comment_result *out)
 {
@@ -145,6 +206,8 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         out->outcome = COMMENT_CLOSED;
         return;
     }
+    if (!form_genuine(s, a, in, out))
+        return;
     const char *author = trimmed(a, in->author);
     const char *email = trimmed(a, in->email);
     bool url_ok;
@@ -194,12 +257,37 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
     }
     bool top_level = in->parent_id == 0;
     if (in->parent_id &&
-        reply_parent(s, a, &parent, (int)settings_get_int(s, a, "comments.max_depth"),
-                     &top_level) != STORE_OK)
+        comment_reply_parent(s, a, &parent, (int)settings_get_int(s, a, "comments.max_depth"),
+                             &top_level) != STORE_OK)
         goto store_failed;
 
     buf html = {0};
     render_markdown(text, in->text_len, SANITIZE_COMMENT, &html);
+    const char *body_html = arena_strndup(a, buf_cstr(&html), html.len);
+    buf_free(&html);
+
+    struct spam_rules rules = {
+        .max_links = settings_get_int(s, a, "comments.max_links"),
+        .hold_words = settings_get(s, a, "comments.hold_words"),
+        .block_words = settings_get(s, a, "comments.block_words"),
+    };
+    struct spam_comment judged = {
+        .author = author,
+        .email = email,
+        .url = url,
+        .ip = in->ip,
+        .text = text,
+        .text_len = in->text_len,
+        .html = body_html,
+    };
+    const char *spam_reason;
+    enum spam_verdict verdict = spam_check(a, &rules, &judged, &spam_reason);
+    if (verdict == SPAM_REJECT) {
+        /* WordPress trashes such comments silently; saying which word would help spammers */
+        reject(out, COMMENT_REJECTED_BLOCKED, spam_reason,
+               "Your comment was not accepted: it matches a rule this site has against spam.");
+        return;
+    }
     struct store_comment c = {
         .post_id = post->id,
         .parent_id = top_level ? 0 : parent.id,
@@ -208,21 +296,44 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         .url = url,
         .ip = in->ip,
         .user_agent = in->user_agent,
-        .body_html = arena_strndup(a, buf_cstr(&html), html.len),
+        .body_html = body_html,
         .body_source = arena_strndup(a, text, in->text_len),
         .type = "comment",
         .created_at = in->now,
     };
-    buf_free(&html);
 
     const char *moderation = settings_get(s, a, "comments.moderation");
+    long long per_ip = settings_get_int(s, a, "comments.per_ip_10min");
     if (store_begin(s) != STORE_OK)
         goto store_failed;
+    long long recent = 0;
+    if (per_ip > 0 && in->ip && *in->ip) {
+        if (store_comment_count_ip(s, in->ip, in->now - SPAM_IP_WINDOW, &recent) != STORE_OK)
+            goto rollback;
+        if (recent >= per_ip) {
+            store_rollback(s);
+            reject(out, COMMENT_REJECTED_RATE_LIMIT,
+                   arena_printf(a, "%lld comments from %s in 10 minutes (comments.per_ip_10min)",
+                                recent, in->ip),
+                   arena_printf(a,
+                                "Your comment was not accepted: %lld comments were sent from "
+                                "your address in the last 10 minutes, the most this site "
+                                "takes. Your comment is below; please send it again in 10 "
+                                "minutes.",
+                                recent));
+            out->retry_after = SPAM_IP_WINDOW;
+            return;
+        }
+    }
     bool known = false;
-    if (strcmp(moderation, "first-time") == 0 &&
+    if (verdict == SPAM_PASS && strcmp(moderation, "first-time") == 0 &&
         store_comment_email_approved(s, email, &known) != STORE_OK)
         goto rollback;
-    if (strcmp(moderation, "none") == 0 || (strcmp(moderation, "first-time") == 0 && known)) {
+    if (verdict == SPAM_HOLD) {
+        c.status = "pending";
+        c.held_by = spam_reason; /* says more than a moderation rule that may also apply */
+    } else if (strcmp(moderation, "none") == 0 ||
+               (strcmp(moderation, "first-time") == 0 && known)) {
         c.status = "approved";
     } else {
         c.status = "pending";
@@ -232,6 +343,7 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
     if (comment_insert_placed(s, a, &c, &out->id) != STORE_OK || store_commit(s) != STORE_OK)
         goto rollback;
     out->outcome = strcmp(c.status, "approved") == 0 ? COMMENT_APPROVED : COMMENT_HELD;
+    out->reason = c.held_by;
     return;
 rollback:
     store_rollback(s);

@@ -20,7 +20,9 @@ struct comment_input {
     size_t text_len;
     long long parent_id; /* 0 = a top-level comment */
     const char *ip, *user_agent;
-    long long now; /* Unix seconds */
+    long long now;        /* Unix seconds */
+    const char *honeypot; /* the form field people leave empty (SPAM_HONEYPOT_FIELD) */
+    const char *stamp;    /* the form's signed time stamp (SPAM_STAMP_FIELD), NULL when missing */
 };
 
 enum comment_outcome {
@@ -29,6 +31,17 @@ enum comment_outcome {
     COMMENT_INVALID,  /* nothing stored: see errors */
     COMMENT_CLOSED,   /* nothing stored: the post takes no comments */
     COMMENT_FAILED,   /* nothing stored: the store failed (see error) */
+    COMMENT_REJECTED, /* nothing stored: a spam rule refused it (see rejection, message) */
+};
+
+/* Which spam rule refused a comment (COMMENT_REJECTED). */
+enum comment_rejection {
+    COMMENT_REJECTED_NONE,
+    COMMENT_REJECTED_HONEYPOT,   /* the field hidden from people was filled (comments.honeypot) */
+    COMMENT_REJECTED_FORM,       /* no genuine time stamp: the form was not loaded from this site */
+    COMMENT_REJECTED_TOO_FAST,   /* sent sooner than comments.min_seconds after the form was made */
+    COMMENT_REJECTED_BLOCKED,    /* an entry of comments.block_words matched */
+    COMMENT_REJECTED_RATE_LIMIT, /* comments.per_ip_10min reached for this address */
 };
 
 #define COMMENT_MAX_ERRORS 8
@@ -39,11 +52,20 @@ struct comment_result {
     const char *errors[COMMENT_MAX_ERRORS];       /* messages for a person, arena strings */
     const char *error_fields[COMMENT_MAX_ERRORS]; /* the form field each message is about */
     size_t error_count;
-    const char *failure; /* the store's message for COMMENT_FAILED */
+    const char *failure;              /* the store's message for COMMENT_FAILED */
+    enum comment_rejection rejection; /* for COMMENT_REJECTED */
+    const char *message;              /* COMMENT_REJECTED: what to tell the person, arena */
+    const char *reason; /* COMMENT_REJECTED: the rule for the log ("block word …"); HELD: held_by */
+    int retry_after;    /* COMMENT_REJECTED_RATE_LIMIT: seconds until it may be tried again */
+    const char *stamp; /* a time stamp for a form shown again: the reader's when genuine, else
+                          a fresh one; NULL when comments.min_seconds is 0 */
+    bool honeypot;     /* a form shown again has the honeypot field (comments.honeypot) */
 };
 
-/* Validates `in` against `post` and the settings, renders the Markdown, decides moderation,
- * and stores the comment in one transaction. Never leaves a half-written comment. */
+/* Validates `in` against `post` and the settings, applies the spam rules (model/spam: honeypot,
+ * form time stamp, block words, per-address limit refuse it; hold words and too many links
+ * hold it), renders the Markdown, decides moderation, and stores the comment in one
+ * transaction. Never leaves a half-written comment. */
 void comment_submit(store *s, arena *a, const struct store_post *post,
                     const struct comment_input *in, struct comment_result *out);
 
@@ -63,6 +85,12 @@ int comment_thread(store *s, arena *a, long long post_id, long long also_id,
 /* Stores an approved/pending/... comment with its path computed (import, demo content):
  * `c->depth` and `c->path` are computed from c->parent_id. Call inside a transaction. */
 int comment_insert_placed(store *s, arena *a, struct store_comment *c, long long *id);
+
+/* Moves `parent` up to the deepest allowed ancestor for a reply: replies below max_depth
+ * attach to the parent's ancestor at depth max_depth - 1, so they show beside the deepest
+ * comments. With max_depth 1 every reply becomes a top-level comment (*top_level). */
+int comment_reply_parent(store *s, arena *a, struct store_comment *parent, int max_depth,
+                         bool *top_level);
 
 /* Hex HMAC of the comment id with the site's secret: lets the author of a held comment see
  * it (WordPress's moderation-hash). */

@@ -2,6 +2,7 @@
 #include "model/post.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -250,61 +251,214 @@ static int link_terms(store *s, arena *a, long long post_id, const char *taxonom
     return STORE_OK;
 }
 
-int post_create(store *s, arena *a, const struct post_draft *draft, long long *id, buf *error)
+const char *post_term_names(store *s, arena *a, long long post_id, const char *taxonomy)
 {
-    struct store_post post = {
-        .type = "post",
-        .status = draft->status ? draft->status : "draft",
-        .title = draft->title,
-        .comments_open = draft->comments_open,
-        .published_at = draft->published_at ? draft->published_at : (long long)time(NULL),
-    };
-    post.modified_at = post.published_at;
-    const char *base = draft->slug && *draft->slug ? draft->slug : post_slugify(a, draft->title);
-    const char *pattern = settings_get(s, a, "site.permalink");
+    struct store_term *terms;
+    size_t count;
+    if (store_post_terms(s, a, post_id, &terms, &count) != STORE_OK)
+        return NULL;
+    buf names = {0};
+    for (size_t i = 0; i < count; i++)
+        if (strcmp(terms[i].taxonomy, taxonomy) == 0)
+            buf_printf(&names, "%s%s", names.len ? ", " : "", terms[i].name);
+    const char *out = arena_strndup(a, buf_cstr(&names), names.len);
+    buf_free(&names);
+    return out;
+}
 
+long long post_parse_date(const char *text)
+{
+    struct tm tm = {0};
+    int used = 0, more = 0;
+    if (sscanf(text, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &used) != 3)
+        return -1;
+    if (text[used] && sscanf(text + used, " %2d:%2d%n", &tm.tm_hour, &tm.tm_min, &more) == 2 &&
+        more > 0) {
+        used += more;
+        more = 0;
+        if (text[used] == ':' && sscanf(text + used, ":%2d%n", &tm.tm_sec, &more) == 1)
+            used += more;
+        else if (text[used] == ':')
+            return -1;
+    }
+    if (text[used] || tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+        tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 59)
+        return -1;
+    int day = tm.tm_mday, month = tm.tm_mon;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    time_t t = timegm(&tm);
+    struct tm check;
+    if (!gmtime_r(&t, &check) || check.tm_mday != day || check.tm_mon + 1 != month)
+        return -1; /* a day the month does not have, such as 2024-02-31 */
+    return (long long)t;
+}
+
+/* The path of an edited post whose slug changed: the old slug's segment replaced when the path
+ * has one (imported paths keep their shape), else the site's pattern. */
+static const char *moved_path(arena *a, const char *pattern, const struct store_post *old,
+                              const struct store_post *post)
+{
+    const char *segment = arena_printf(a, "/%s/", old->slug);
+    const char *at = NULL; /* the last such segment: the slug's own, not a category's */
+    for (const char *p = old->path; *old->slug && (p = strstr(p, segment)); p++)
+        at = p;
+    if (!at)
+        return post_permalink(a, pattern, post);
+    return arena_printf(a, "%.*s/%s/%s", (int)(at - old->path), old->path, post->slug,
+                        at + strlen(segment));
+}
+
+static int invalid(buf *error, const char **field, const char *name, const char *message)
+{
+    *field = name;
+    buf_printf(error, "%s", message);
+    return POST_INVALID;
+}
+
+/* Checks a draft; fills what a person may leave out. Returns 0 or POST_INVALID. */
+static int check_draft(const struct post_draft *draft, const char **field, buf *error)
+{
+    if (!draft->title || !draft->title[strspn(draft->title, " \t\r\n")])
+        return invalid(error, field, "title", "A post needs a title.");
+    if (strlen(draft->title) > POST_TITLE_MAX)
+        return invalid(error, field, "title", "The title is too long (at most 1000 bytes).");
+    if (draft->excerpt && strlen(draft->excerpt) > POST_EXCERPT_MAX)
+        return invalid(error, field, "excerpt", "The excerpt is too long (at most 4000 bytes).");
+    if (draft->slug && strlen(draft->slug) > 200)
+        return invalid(error, field, "slug", "The slug is too long (at most 200 bytes).");
+    static const char *const statuses[] = {"publish", "draft", "pending", "private", "future"};
+    bool known = !draft->status;
+    for (size_t i = 0; !known && i < sizeof(statuses) / sizeof(statuses[0]); i++)
+        known = strcmp(draft->status, statuses[i]) == 0;
+    if (!known)
+        return invalid(error, field, "status",
+                       "The status must be draft, pending, publish or private.");
+    if (draft->published_at < 0)
+        return invalid(error, field, "date",
+                       "The date must look like 2024-05-01 14:30 (UTC), or be left empty.");
+    return 0;
+}
+
+int post_save(store *s, arena *a, const struct post_draft *draft, long long now, long long *id,
+              const char **field, buf *error)
+{
+    *field = NULL;
+    if (check_draft(draft, field, error) != 0)
+        return POST_INVALID;
+    struct store_post old = {0}, post = {
+                                     .type = "post",
+                                     .title = draft->title,
+                                     .excerpt = draft->excerpt ? draft->excerpt : "",
+                                     .comments_open = draft->comments_open,
+                                     .body_source = draft->markdown ? draft->markdown : "",
+                                     .author_id = draft->author_id,
+                                 };
     buf html = {0};
-    render_markdown(draft->markdown, strlen(draft->markdown), SANITIZE_ARTICLE, &html);
+    if (draft->html) {
+        render_sanitize_html(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);
+        post.body_source = ""; /* the HTML is the post's only form (imported posts) */
+    } else
+        render_markdown(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);
     post.body_html = arena_strndup(a, buf_cstr(&html), html.len);
     post.body_text = post_plain_text(a, post.body_html);
     buf_free(&html);
-    post.body_source = draft->markdown;
-
+    const char *pattern = settings_get(s, a, "site.permalink");
+    if (strstr(pattern, "%post_id%")) {
+        buf_printf(error, "site.permalink with %%post_id%% is not supported yet");
+        return STORE_ERROR;
+    }
     if (store_begin(s) != STORE_OK)
         goto failed;
-    if (draft->author_login) {
+    if (draft->id) {
+        int rc = store_post_get(s, a, draft->id, &old);
+        if (rc != STORE_OK) {
+            if (rc == STORE_NOT_FOUND)
+                buf_printf(error, "There is no post %lld.", draft->id);
+            else
+                buf_printf(error, "%s", store_error(s));
+            store_rollback(s);
+            return rc;
+        }
+        post = (struct store_post){
+            .id = old.id,
+            .wp_id = old.wp_id,
+            .type = old.type,
+            .guid = old.guid,
+            .title = post.title,
+            .excerpt = post.excerpt,
+            .body_source = post.body_source,
+            .body_html = post.body_html,
+            .body_text = post.body_text,
+            .password = old.password,
+            .author_id = old.author_id,
+            .sticky = old.sticky,
+            .comments_open = post.comments_open,
+        };
+    } else if (draft->author_login) {
         struct store_user user;
         int rc = store_user_find_login(s, a, draft->author_login, &user);
         if (rc == STORE_ERROR)
             goto failed;
         post.author_id = rc == STORE_OK ? user.id : 0;
     }
+    post.password = post.password ? post.password : "";
+    post.guid = post.guid ? post.guid : "";
+    post.published_at = draft->published_at ? draft->published_at
+                        : draft->id         ? old.published_at
+                                            : now;
+    post.modified_at = draft->id ? now : post.published_at;
+    /* publishing with a date still to come schedules the post, as WordPress does */
+    const char *status = draft->status ? draft->status : draft->id ? old.status : "draft";
+    if (strcmp(status, "publish") == 0 && post.published_at > now)
+        status = "future";
+    else if (strcmp(status, "future") == 0 && post.published_at <= now)
+        status = "publish";
+    post.status = status;
+
     /* A slug stays unique among posts by a numeric suffix, as WordPress does. */
+    const char *base = draft->slug && *draft->slug ? post_slugify(a, draft->slug)
+                       : draft->id                 ? old.slug
+                                                   : post_slugify(a, draft->title);
     for (int suffix = 1;; suffix++) {
         post.slug = suffix == 1 ? base : arena_printf(a, "%s-%d", base, suffix);
-        post.path = post_permalink(a, pattern, &post);
+        post.path = !draft->id                         ? post_permalink(a, pattern, &post)
+                    : strcmp(post.slug, old.slug) == 0 ? old.path
+                                                       : moved_path(a, pattern, &old, &post);
         struct store_post existing;
         int rc = store_post_find_path(s, a, post.path, &existing);
         if (rc == STORE_ERROR)
             goto failed;
-        if (rc == STORE_NOT_FOUND &&
-            (rc = store_post_find_slug(s, a, post.slug, &existing)) == STORE_NOT_FOUND)
-            break;
+        if (rc == STORE_OK && existing.id == post.id && post.id)
+            rc = STORE_NOT_FOUND; /* its own path */
+        if (rc == STORE_NOT_FOUND) {
+            rc = store_post_find_slug(s, a, post.slug, &existing);
+            if (rc == STORE_OK && existing.id == post.id && post.id)
+                rc = STORE_NOT_FOUND;
+            if (rc == STORE_NOT_FOUND)
+                break;
+        }
         if (rc == STORE_ERROR)
             goto failed;
     }
-    if (store_post_insert(s, &post, id) != STORE_OK ||
-        link_terms(s, a, *id, "category", draft->categories) != STORE_OK ||
-        link_terms(s, a, *id, "post_tag", draft->tags) != STORE_OK)
+    if (draft->id) {
+        struct store_revision revision = {.post_id = old.id,
+                                          .user_id = draft->editor_id,
+                                          .saved_at = now,
+                                          .title = old.title,
+                                          .slug = old.slug,
+                                          .excerpt = old.excerpt,
+                                          .body_source = old.body_source,
+                                          .body_html = old.body_html};
+        if (store_revision_insert(s, &revision, POST_REVISIONS_KEPT) != STORE_OK ||
+            store_post_update(s, &post) != STORE_OK ||
+            ((draft->categories || draft->tags) && store_post_term_clear(s, post.id) != STORE_OK))
+            goto failed;
+        *id = post.id;
+    } else if (store_post_insert(s, &post, id) != STORE_OK)
         goto failed;
-    post.id = *id;
-    if (strstr(pattern, "%post_id%")) {
-        /* the id is known only now; the path is fixed once, in the same transaction */
-        buf_printf(error, "site.permalink with %%post_id%% is not supported yet");
-        store_rollback(s);
-        return STORE_ERROR;
-    }
-    if (store_commit(s) != STORE_OK)
+    if (link_terms(s, a, *id, "category", draft->categories) != STORE_OK ||
+        link_terms(s, a, *id, "post_tag", draft->tags) != STORE_OK || store_commit(s) != STORE_OK)
         goto failed;
     return STORE_OK;
 failed:

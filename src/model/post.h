@@ -26,15 +26,40 @@ char *post_slugify(arena *a, const char *title);
  * %minute% %second% %postname% %post_id% %category% %author%). */
 char *post_permalink(arena *a, const char *pattern, const struct store_post *post);
 
-/* A new post written in gazette: fills slug (unique), path, timestamps, renders the Markdown
- * source, and stores it with its categories and tags (comma lists; created when missing) in
- * one transaction. Returns STORE_OK with *id, or STORE_ERROR with a message in `error`. */
+/* A post written or edited in gazette (the CLI's `post new`, the admin's editor). */
 struct post_draft {
-    const char *title, *slug, *status, *markdown, *categories, *tags, *author_login;
-    long long published_at; /* 0 = now */
+    long long id; /* 0: a new post */
+    const char *title, *slug, *excerpt, *status, *markdown, *categories, *tags;
+    const char *author_login; /* a new post's author (CLI) … */
+    long long author_id;      /* … or by id (admin); ignored for an existing post */
+    long long editor_id;      /* who saves: recorded with the revision */
+    long long published_at;   /* 0 = now (new) or unchanged (existing) */
     bool comments_open;
+    bool html; /* `markdown` holds HTML (a post imported from WordPress has no Markdown) */
 };
-int post_create(store *s, arena *a, const struct post_draft *draft, long long *id, buf *error);
+
+#define POST_INVALID (-2) /* a draft a person must correct (see `field` and the message) */
+#define POST_TITLE_MAX 1000
+#define POST_EXCERPT_MAX 4000
+#define POST_REVISIONS_KEPT 20
+
+/* Saves a draft in one transaction: checks it (POST_INVALID with the field's name in *field
+ * and a message for a person), renders the Markdown, keeps the slug unique (a numeric suffix)
+ * and the permalink (an edited post keeps its path unless its slug changes), schedules a
+ * publish dated in the future (status future), keeps the previous state of an edited post as
+ * a revision (the newest POST_REVISIONS_KEPT), and links categories and tags (comma lists;
+ * created when missing; an edit replaces them, or keeps them when both lists are NULL). Returns
+ * STORE_OK with *id, POST_INVALID, STORE_NOT_FOUND (no such post) or STORE_ERROR, with a message in
+ * `error`. */
+int post_save(store *s, arena *a, const struct post_draft *draft, long long now, long long *id,
+              const char **field, buf *error);
+
+/* The names of a post's terms of `taxonomy` as a comma list ("" when none, NULL on a store
+ * error), as post_draft takes them. */
+const char *post_term_names(store *s, arena *a, long long post_id, const char *taxonomy);
+
+/* "YYYY-MM-DD HH:MM[:SS]" or "YYYY-MM-DD" (UTC) to Unix seconds, or -1. */
+long long post_parse_date(const char *text);
 
 /* The plain text of a post's sanitized HTML, for the search index (in `a`). */
 const char *post_plain_text(arena *a, const char *html);

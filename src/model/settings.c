@@ -9,6 +9,10 @@
 
 #include "util/alloc.h"
 #include "util/log.h"
+#include "util/utf8.h"
+
+#define TEXT_MAX 1000   /* bytes of a "text" value */
+#define LINES_MAX 10000 /* bytes of a "lines" value (word lists) */
 
 const struct setting_spec settings_table[] = {
     {"site.title", "gazette", "text", "the site's name, shown on every page"},
@@ -24,9 +28,32 @@ const struct setting_spec settings_table[] = {
      "close comments on posts older than this many days (0 = never)"},
     {"comments.max_depth", "6", "int:1:20", "deepest reply level; deeper replies attach higher"},
     {"comments.max_kb", "64", "int:1:1024", "largest comment accepted, in KiB"},
+    {"comments.honeypot", "true", "true|false",
+     "the form has a field hidden from people; a comment that fills it is refused"},
+    {"comments.min_seconds", "3", "int:0:3600",
+     "refuse a comment sent sooner than this after its form was made (a signed time in the "
+     "form; a cached page's form is as old as the page); 0 = off, no time in forms"},
+    {"comments.per_ip_10min", "10", "int:0:100000",
+     "comments one client address may post in 10 minutes; more answer 429 (0 = no limit)"},
+    {"comments.max_links", "2", "int:0:1000",
+     "hold a comment with more links than this for moderation (0 = no limit)"},
+    {"comments.hold_words", "", "lines",
+     "hold a comment whose text, name, email, website or IP address contains one of these "
+     "(one a line or comma-separated; case-insensitive)"},
+    {"comments.block_words", "", "lines",
+     "refuse a comment whose text, name, email, website or IP address contains one of these "
+     "(one a line or comma-separated; case-insensitive)"},
+    {"admin.session_hours", "48", "int:1:8760", "how long a sign-in lasts, in hours"},
+    {"admin.login_limit_account", "5", "int:0:100000",
+     "failed sign-ins for one login in 15 minutes before it is locked for the rest (0: none)"},
+    {"admin.login_limit_ip", "20", "int:0:100000",
+     "failed sign-ins from one address in 15 minutes before it is refused (0: none)"},
     {"http.threads", "0", "int:0:256", "event-loop threads (0 = one per core)"},
     {"http.workers", "0", "int:0:256", "worker threads for store and rendering (0 = 2 per core)"},
     {"http.timeout_s", "10", "int:1:3600", "header deadline and keep-alive idle timeout"},
+    {"http.trusted_proxies", "", "text",
+     "addresses of proxies whose X-Forwarded-For names the reader (e.g. \"127.0.0.1 ::1\" behind "
+     "a local nginx); empty: the connection's address is the reader's"},
     {"http.max_body_kb", "1024", "int:1:1048576", "largest request body accepted, in KiB"},
     {"cache.max_mb", "64", "int:1:65536", "memory for the page cache, in MiB"},
     {"print.paper", "a4", "a4|letter", "paper size of PDFs and print pages"},
@@ -98,7 +125,9 @@ static bool is_choice(const char *choices, const char *value)
 static bool is_valid(const struct setting_spec *spec, const char *value)
 {
     if (strcmp(spec->valid, "text") == 0)
-        return strlen(value) <= 1000;
+        return strlen(value) <= TEXT_MAX;
+    if (strcmp(spec->valid, "lines") == 0)
+        return strlen(value) <= LINES_MAX && utf8_valid(value, strlen(value));
     long long min, max;
     if (sscanf(spec->valid, "int:%lld:%lld", &min, &max) == 2) {
         char *end;
@@ -122,7 +151,12 @@ void settings_describe_valid(const char *key, buf *error)
     if (sscanf(spec->valid, "int:%lld:%lld", &min, &max) == 2)
         buf_printf(error, "%s takes a whole number from %lld to %lld", key, min, max);
     else if (strcmp(spec->valid, "text") == 0)
-        buf_printf(error, "%s takes text of at most 1000 bytes", key);
+        buf_printf(error, "%s takes text of at most %d bytes", key, TEXT_MAX);
+    else if (strcmp(spec->valid, "lines") == 0)
+        buf_printf(error,
+                   "%s takes a list of at most %d bytes of UTF-8: one entry a line, or "
+                   "entries separated by commas",
+                   key, LINES_MAX);
     else
         buf_printf(error, "%s takes one of: %s", key, spec->valid);
 }

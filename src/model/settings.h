@@ -9,7 +9,7 @@
 struct setting_spec {
     const char *key;           /* e.g. "comments.moderation" */
     const char *default_value; /* used when the store has none */
-    const char *valid;         /* "a|b|c" for a choice, "int:MIN:MAX" for a number, "text" */
+    const char *valid;         /* "a|b|c", "int:MIN:MAX", "text" (1000 bytes), "lines" (10000) */
     const char *help;          /* one line for --help and the man page */
 };
 

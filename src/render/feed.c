@@ -152,9 +152,15 @@ static void feed_put_rss_item(const struct feed_item *item, bool full_text, buf 
     if (item->comments_link)
         feed_put_element(out, "      ", "comments", item->comments_link);
     /* The excerpt stays in <description> even with full text, as WordPress does, so readers
-     * that ignore content:encoded still show something. */
-    if (item->summary)
-        feed_put_element(out, "      ", "description", item->summary);
+     * that ignore content:encoded still show something. Readers take <description> as HTML
+     * (RSS 2.0: "entity-encoded HTML is allowed") while the summary is plain text, so it is
+     * escaped as HTML first: a "<script>" typed in an excerpt reaches them as text. */
+    if (item->summary) {
+        buf html = {0};
+        render_xml_escape(item->summary, &html); /* & < > " ': the HTML text escapes too */
+        feed_put_element(out, "      ", "description", buf_cstr(&html));
+        buf_free(&html);
+    }
     if (full_text && item->content_html)
         feed_put_element(out, "      ", "content:encoded", item->content_html);
     buf_puts(out, "    </item>\n");

@@ -114,6 +114,8 @@ static void set_comment_form(template_data *d, const char *action, const struct 
     template_set_str(d, "form_comment", f->comment);
     template_set_int(d, "form_parent", f->parent_id);
     template_set_bool(d, "form_remember", f->remember);
+    template_set_str(d, "form_stamp", f->stamp);
+    template_set_bool(d, "form_honeypot", f->honeypot);
     template_set_str(d, "form_action", action);
     for (size_t i = 0; i < f->error_count; i++)
         template_set_str(template_add_item(d, "form_errors"), "message", f->errors[i]);
@@ -218,6 +220,11 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     template_set_bool(d, "comments_closed",
                       !view->comments_open && !view->locked && strcmp(post->type, "post") == 0);
     set_comment_form(d, arena_printf(a, "%scomments", post->path), &view->form);
+    if (view->moderator_csrf) {
+        template_set_str(d, "mod_csrf", view->moderator_csrf);
+        template_set_int(d, "post_id", post->id);
+        template_set_bool(d, "post_comments_open", post->comments_open);
+    }
     return template_render(theme, "article", d, out, error);
 }
 

@@ -5,6 +5,8 @@
 #include "http/form.h"
 #include "model/article.h"
 #include "model/comment.h"
+#include "model/spam.h"
+#include "model/user.h"
 #include "site/common.h"
 #include "site/site.h"
 
@@ -52,6 +54,12 @@ void site_article(struct handler_context *context, const struct http_request *re
         view.locked = false;
     const char *reply_to = http_form_get(&query, "replytocom");
     view.form.parent_id = reply_to ? atoll(reply_to) : 0;
+    if (view.comments_open)
+        spam_form_fields(context->store, a, context->now, &view.form.honeypot, &view.form.stamp);
+    if (user_may_moderate(context->user)) {
+        view.moderator_csrf = context->csrf;
+        res->cache_control = "private, no-store";
+    }
     site_render_article(context, req, res, 200, &view);
     /* what a held comment's author or an unlocked reader sees is theirs alone */
     if (res->status == 200 && !held_id && !*post.password)

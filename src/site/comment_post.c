@@ -5,6 +5,7 @@
 #include "http/form.h"
 #include "model/article.h"
 #include "model/comment.h"
+#include "model/spam.h"
 #include "site/common.h"
 #include "site/site.h"
 #include "util/log.h"
@@ -37,26 +38,69 @@ static long long parent_id(const char *text)
     return *end || id < 0 ? -1 : id;
 }
 
-/* The database could not be reached: say so, and give the reader's text back in the form. */
-static void retry_later(struct handler_context *context, const struct http_request *req,
-                        struct http_response *res, const struct comment_form *form)
+/* A page saying what went wrong, with the form and the reader's text in it to send again. */
+static void answer_with_form(struct handler_context *context, const struct http_request *req,
+                             struct http_response *res, int status, const char *title,
+                             const char *message, const struct comment_form *form)
 {
     struct site_view site = {"gazette", "", ""};
     site_view_load(context, req, &site);
     buf error = {0};
     buf_reset(&res->body);
-    if (render_comment_retry_page(context->theme, req->arena, &site, "Please try again shortly",
-                                  "Your comment could not be stored just now: the site cannot "
-                                  "reach its database. Nothing was saved. Your comment is "
-                                  "still below; send it again in a moment.",
-                                  req->path, form, &res->body, &error) != 0) {
+    if (render_comment_retry_page(context->theme, req->arena, &site, title, message, req->path,
+                                  form, &res->body, &error) != 0) {
         log_error("rendering the retry page: %s", buf_cstr(&error));
-        site_error(context, req, res, 503, "Service unavailable",
-                   "The site cannot store comments right now.");
+        site_error(context, req, res, status, title, message);
     }
     buf_free(&error);
-    res->status = 503;
+    res->status = status;
+}
+
+/* The database could not be reached: say so, and give the reader's text back in the form. */
+static void retry_later(struct handler_context *context, const struct http_request *req,
+                        struct http_response *res, const struct comment_form *form)
+{
+    answer_with_form(context, req, res, 503, "Please try again shortly",
+                     "Your comment could not be stored just now: the site cannot write to its "
+                     "database (it is unreachable or full). Nothing was saved. Your comment is "
+                     "still below; send it again in a moment.",
+                     form);
     res->retry_after = 5;
+}
+
+/* How a comment refused by a spam rule is answered. Where a person may have been caught (a
+ * browser filling the hidden field, a page from an old copy, typing fast, a busy shared
+ * address) the form comes back with their text; a block word gets no second try. */
+static const struct {
+    enum comment_rejection rejection;
+    int status;
+    const char *title;
+    bool keep_form; /* show the form again with what the reader typed */
+} rejections[] = {
+    {COMMENT_REJECTED_HONEYPOT, 400, "Comment not accepted", true},
+    {COMMENT_REJECTED_FORM, 400, "Please send your comment again", true},
+    {COMMENT_REJECTED_TOO_FAST, 400, "Please wait a few seconds", true},
+    {COMMENT_REJECTED_BLOCKED, 403, "Comment not accepted", false},
+    {COMMENT_REJECTED_RATE_LIMIT, 429, "Too many comments", true},
+};
+
+static void answer_rejected(struct handler_context *context, const struct http_request *req,
+                            struct http_response *res, const struct comment_result *result,
+                            const struct comment_form *form)
+{
+    for (size_t i = 0; i < sizeof(rejections) / sizeof(rejections[0]); i++) {
+        if (rejections[i].rejection != result->rejection)
+            continue;
+        if (rejections[i].keep_form)
+            answer_with_form(context, req, res, rejections[i].status, rejections[i].title,
+                             result->message, form);
+        else
+            site_error(context, req, res, rejections[i].status, rejections[i].title,
+                       result->message);
+        res->retry_after = result->retry_after;
+        return;
+    }
+    site_error(context, req, res, 400, "Comment not accepted", result->message);
 }
 
 void site_comment_post(struct handler_context *context, const struct http_request *req,
@@ -88,6 +132,8 @@ void site_comment_post(struct handler_context *context, const struct http_reques
         .ip = req->client_ip,
         .user_agent = req->user_agent,
         .now = context->now,
+        .honeypot = http_form_get(&form, SPAM_HONEYPOT_FIELD),
+        .stamp = http_form_get(&form, SPAM_STAMP_FIELD),
     };
     bool remember = http_form_get(&form, "remember") != NULL;
     struct comment_form typed = {.author = in.author,
@@ -95,7 +141,9 @@ void site_comment_post(struct handler_context *context, const struct http_reques
                                  .url = in.url,
                                  .comment = in.text,
                                  .parent_id = in.parent_id,
-                                 .remember = remember};
+                                 .remember = remember,
+                                 .stamp = in.stamp, /* until the model has checked it */
+                                 .honeypot = true};
 
     size_t post_path_len = strlen(req->path) - strlen("comments");
     struct store_post post;
@@ -111,6 +159,10 @@ void site_comment_post(struct handler_context *context, const struct http_reques
     }
     struct comment_result result;
     comment_submit(context->store, a, &post, &in, &result);
+    if (result.outcome != COMMENT_CLOSED) {
+        typed.stamp = result.stamp;
+        typed.honeypot = result.honeypot;
+    }
     switch (result.outcome) {
     case COMMENT_APPROVED:
         remember_reader(req, res, remember, in.author, in.email, in.url ? in.url : "");
@@ -130,6 +182,9 @@ void site_comment_post(struct handler_context *context, const struct http_reques
         return;
     case COMMENT_FAILED:
         retry_later(context, req, res, &typed);
+        return;
+    case COMMENT_REJECTED:
+        answer_rejected(context, req, res, &result, &typed);
         return;
     case COMMENT_INVALID:
         break;

@@ -66,6 +66,31 @@
     X(comment_email_approved, (store * s, const char *email, bool *has_approved),                  \
       (s, email, has_approved))                                                                    \
     X(counts, (store * s, struct store_counts * counts), (s, counts))                              \
+    X(user_get, (store * s, arena * a, long long id, struct store_user *out), (s, a, id, out))     \
+    X(session_find,                                                                                \
+      (store * s, arena * a, const char *token_hash, long long now, struct store_session *out,     \
+       struct store_user *user),                                                                   \
+      (s, a, token_hash, now, out, user))                                                          \
+    X(login_failures,                                                                              \
+      (store * s, const char *ip, const char *login, long long since, long long *by_ip,            \
+       long long *by_login),                                                                       \
+      (s, ip, login, since, by_ip, by_login))                                                      \
+    X(audit_list,                                                                                  \
+      (store * s, arena * a, int limit, int offset, struct store_audit **entries, size_t *count),  \
+      (s, a, limit, offset, entries, count))                                                       \
+    X(revision_list,                                                                               \
+      (store * s, arena * a, long long post_id, struct store_revision **revisions, size_t *count), \
+      (s, a, post_id, revisions, count))                                                           \
+    X(revision_get, (store * s, arena * a, long long id, struct store_revision *out),              \
+      (s, a, id, out))                                                                             \
+    X(comment_count_ip, (store * s, const char *ip, long long since, long long *count),            \
+      (s, ip, since, count))                                                                       \
+    X(comment_counts, (store * s, long long post_author_id, struct store_comment_counts *out),     \
+      (s, post_author_id, out))                                                                    \
+    X(comment_edit_list,                                                                           \
+      (store * s, arena * a, long long comment_id, struct store_comment_edit **edits,              \
+       size_t *count),                                                                             \
+      (s, a, comment_id, edits, count))                                                            \
     X(mail_due,                                                                                    \
       (store * s, arena * a, long long now, int limit, struct store_mail **mails, size_t *count),  \
       (s, a, now, limit, mails, count))                                                            \
@@ -102,7 +127,26 @@
        long long sent_at, const char *last_error),                                                 \
       (s, id, status, attempts, next_attempt_at, sent_at, last_error), 0)                          \
     X(mail_release, (store * s, long long before), (s, before), 0)                                 \
-    X(mail_requeue, (store * s, long long id, long long now), (s, id, now), 0)
+    X(mail_requeue, (store * s, long long id, long long now), (s, id, now), 0)                     \
+    X(user_update, (store * s, const struct store_user *user), (s, user), -1)                      \
+    X(session_insert, (store * s, const struct store_session *session), (s, session), 0)           \
+    X(session_delete, (store * s, const char *token_hash), (s, token_hash), 0)                     \
+    X(session_delete_user, (store * s, long long user_id), (s, user_id), 0)                        \
+    X(session_purge, (store * s, long long now), (s, now), 0)                                      \
+    X(login_failure_add, (store * s, const char *ip, const char *login, long long at),             \
+      (s, ip, login, at), 0)                                                                       \
+    X(login_failures_clear, (store * s, const char *login), (s, login), 0)                         \
+    X(audit_insert, (store * s, const struct store_audit *entry), (s, entry), 0)                   \
+    X(post_update, (store * s, const struct store_post *post), (s, post), -1)                      \
+    X(post_term_clear, (store * s, long long post_id), (s, post_id), post_id)                      \
+    X(post_publish_due, (store * s, long long now, long long *published), (s, now, published),     \
+      (*published > 0 ? -1 : 0))                                                                   \
+    X(revision_insert, (store * s, const struct store_revision *revision, int keep),               \
+      (s, revision, keep), 0)                                                                      \
+    X(comment_update, (store * s, const struct store_comment *c), (s, c),                          \
+      (c->post_id > 0 ? c->post_id : -1))                                                          \
+    X(comment_delete, (store * s, long long id), (s, id), -1)                                      \
+    X(comment_edit_insert, (store * s, const struct store_comment_edit *edit), (s, edit), 0)
 
 #define STORE_MEMBER(name, parameters, arguments, ...) int(*name) parameters;
 

@@ -23,4 +23,30 @@
     "id, coalesce(post_id, 0), created_at, status, sender, recipient, client_ip, message,"         \
     " attempts, next_attempt_at, claimed_at, sent_at, last_error FROM outbox "
 
+/* A user: 7 columns, read by read_user; the table is aliased u. */
+#define USER_FIELDS "u.id, u.login, u.display_name, u.email, u.role, u.disabled, u.password_hash"
+
+/* A session with its user: the user's 7 columns (read_user), then token_hash, csrf,
+ * created_at and expires_at; read by read_session. */
+#define SESSION_COLUMNS                                                                            \
+    USER_FIELDS ", s.token_hash, s.csrf, s.created_at, s.expires_at"                               \
+                " FROM sessions s JOIN users u ON u.id = s.user_id "
+
+/* An audit log entry with its user's login: 7 columns, read by read_audit. */
+#define AUDIT_COLUMNS                                                                              \
+    "l.id, coalesce(l.user_id, 0), l.at, l.action, l.target, l.detail, coalesce(u.login, '')"      \
+    " FROM audit_log l LEFT JOIN users u ON u.id = l.user_id "
+
+/* A post revision with its user's login: 10 columns, read by read_revision. */
+#define REVISION_COLUMNS                                                                           \
+    "r.id, r.post_id, coalesce(r.user_id, 0), r.saved_at, r.title, r.slug, r.excerpt,"             \
+    " r.body_source, r.body_html, coalesce(u.login, '')"                                           \
+    " FROM post_revisions r LEFT JOIN users u ON u.id = r.user_id "
+
+/* A comment's earlier text with its editor's login: 10 columns, read by read_comment_edit. */
+#define COMMENT_EDIT_COLUMNS                                                                       \
+    "e.id, e.comment_id, coalesce(e.user_id, 0), e.edited_at, e.author, e.email, e.url,"           \
+    " e.body_source, e.body_html, coalesce(u.login, '')"                                           \
+    " FROM comment_edits e LEFT JOIN users u ON u.id = e.user_id "
+
 #endif

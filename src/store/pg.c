@@ -73,6 +73,31 @@ enum statement_id {
     PG_MAIL_LIST,
     PG_MAIL_GET,
     PG_MAIL_RECENT,
+    PG_USER_GET,
+    PG_USER_UPDATE,
+    PG_SESSION_INSERT,
+    PG_SESSION_FIND,
+    PG_SESSION_DELETE,
+    PG_SESSION_DELETE_USER,
+    PG_SESSION_PURGE,
+    PG_LOGIN_FAILURE_ADD,
+    PG_LOGIN_FAILURES,
+    PG_LOGIN_FAILURES_CLEAR,
+    PG_AUDIT_INSERT,
+    PG_AUDIT_LIST,
+    PG_POST_UPDATE,
+    PG_POST_TERM_CLEAR,
+    PG_POST_PUBLISH_DUE,
+    PG_REVISION_INSERT,
+    PG_REVISION_TRIM,
+    PG_REVISION_LIST,
+    PG_REVISION_GET,
+    PG_COMMENT_COUNT_IP,
+    PG_COMMENT_COUNTS,
+    PG_COMMENT_UPDATE,
+    PG_COMMENT_DELETE,
+    PG_COMMENT_EDIT_INSERT,
+    PG_COMMENT_EDIT_LIST,
     PG_STATEMENT_COUNT
 };
 
@@ -80,17 +105,19 @@ enum statement_id {
     "SELECT setval('" table "_id_seq', greatest((SELECT max(id) FROM " table "), 1))"
 
 /* The filters of store_post_filter: $6 a term (with its descendants), $7 an author, $8/$9 a
- * date range; 0 leaves each open. */
+ * date range, 0 leaving each open; `title` an ILIKE pattern (NULL: any) that title_pattern
+ * made from the substring (its % _ and \ escaped). */
 #define TERM_TREE(term)                                                                            \
     "WITH RECURSIVE tree(id) AS (SELECT " term "::bigint UNION SELECT t.id FROM terms t"           \
     " JOIN tree ON t.parent_id = tree.id) "
-#define POST_FILTER(type, status, term, author, from, until)                                       \
+#define POST_FILTER(type, status, term, author, from, until, title)                                \
     "(" type "::text IS NULL OR p.type = " type "::text)"                                          \
     " AND (" status "::text IS NULL OR p.status = " status "::text)"                               \
     " AND (" term "::bigint = 0 OR p.id IN (SELECT post_id FROM post_terms WHERE term_id IN"       \
     " (SELECT id FROM tree))) AND (" author "::bigint = 0 OR p.author_id = " author "::bigint)"    \
     " AND (" from "::bigint = 0 OR p.published_at >= " from "::bigint)"                            \
-    " AND (" until "::bigint = 0 OR p.published_at < " until "::bigint)"
+    " AND (" until "::bigint = 0 OR p.published_at < " until "::bigint)"                           \
+    " AND (" title "::text IS NULL OR p.title ILIKE " title "::text ESCAPE '\\')"
 
 static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_BEGIN] = "BEGIN",
@@ -139,12 +166,14 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_POST_ID_TAKEN] = "SELECT 1 FROM posts WHERE id = $1",
     [PG_POST_SET_STATUS] = "UPDATE posts SET status = $2 WHERE id = $1",
     [PG_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = $2 WHERE id = $1",
+    /* $11: newest modified first (the admin's lists), else newest published */
     [PG_POST_LIST] = TERM_TREE("$6") "SELECT " POST_COLUMNS "WHERE " POST_FILTER(
-        "$1", "$2", "$6", "$7", "$8",
-        "$9") " ORDER BY CASE WHEN $3::boolean THEN p.sticky ELSE false END DESC,"
-              " p.published_at DESC, p.id DESC LIMIT $4::bigint OFFSET $5::bigint",
-    [PG_POST_COUNT] = TERM_TREE("$3") "SELECT count(*) FROM posts p"
-                                      " WHERE " POST_FILTER("$1", "$2", "$3", "$4", "$5", "$6"),
+        "$1", "$2", "$6", "$7", "$8", "$9",
+        "$10") " ORDER BY CASE WHEN $3::boolean THEN p.sticky ELSE false END DESC,"
+               " CASE WHEN $11::boolean THEN p.modified_at ELSE p.published_at END DESC,"
+               " p.id DESC LIMIT $4::bigint OFFSET $5::bigint",
+    [PG_POST_COUNT] = TERM_TREE("$3") "SELECT count(*) FROM posts p WHERE " POST_FILTER(
+        "$1", "$2", "$3", "$4", "$5", "$6", "$7"),
     /* Listings readers see (see sqlite.c): $1 type, $2 status, $3 term, $4 author, $5/$6 the
      * dates, $7 limit, $8 offset; the front page: $1, $2, $3 limit, $4 offset. */
     [PG_POST_LIST_PUBLIC] =
@@ -191,13 +220,17 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                         " AND ($4::text IS NULL OR type = $4::text)"
                         " AND (NOT $5::boolean OR post_id IN (SELECT id FROM posts"
                         " WHERE status = 'publish' AND password = ''))"
-                        " ORDER BY created_at DESC, id DESC LIMIT $3::bigint",
+                        " AND ($6::bigint = 0 OR post_id IN (SELECT id FROM posts"
+                        " WHERE author_id = $6::bigint))"
+                        " ORDER BY created_at DESC, id DESC LIMIT $3::bigint OFFSET $7::bigint",
     [PG_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = $1"
                                   " AND status = 'approved' LIMIT 1",
     [PG_COUNTS] = "SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM users),"
                   " (SELECT count(*) FROM terms), (SELECT count(*) FROM posts),"
                   " (SELECT count(*) FROM post_terms), (SELECT count(*) FROM comments)",
-    [PG_CLEAR] = "TRUNCATE outbox, comments, post_terms, posts, terms, users, settings",
+    /* every table that references another truncated one must be named too */
+    [PG_CLEAR] = "TRUNCATE sessions, login_failures, audit_log, post_revisions, comment_edits,"
+                 " outbox, comments, post_terms, posts, terms, users, settings",
     [PG_DEFER_CONSTRAINTS] = "SET CONSTRAINTS ALL DEFERRED",
     [PG_MAIL_INSERT] = "INSERT INTO outbox (post_id, created_at, status, sender, recipient,"
                        " client_ip, message, attempts, next_attempt_at)"
@@ -218,6 +251,60 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_MAIL_RECENT] = "SELECT (SELECT count(*) FROM outbox WHERE client_ip = $1"
                        " AND created_at >= $3), (SELECT count(*) FROM outbox"
                        " WHERE recipient = $2 AND created_at >= $3)",
+    [PG_USER_GET] = "SELECT id, login, display_name, email, role, disabled, password_hash"
+                    " FROM users WHERE id = $1",
+    [PG_USER_UPDATE] = "UPDATE users SET display_name = $2, email = $3, role = $4,"
+                       " disabled = $5, password_hash = $6 WHERE id = $1",
+    [PG_SESSION_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf, created_at,"
+                          " expires_at) VALUES ($1, $2, $3, $4, $5)",
+    [PG_SESSION_FIND] = "SELECT " SESSION_COLUMNS "WHERE s.token_hash = $1 AND s.expires_at > $2"
+                        " AND NOT u.disabled",
+    [PG_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = $1",
+    [PG_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = $1",
+    [PG_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= $1",
+    [PG_LOGIN_FAILURE_ADD] = "INSERT INTO login_failures (ip, login, at) VALUES ($1, $2, $3)",
+    [PG_LOGIN_FAILURES] = "SELECT (SELECT count(*) FROM login_failures WHERE ip = $1"
+                          " AND at >= $3), (SELECT count(*) FROM login_failures"
+                          " WHERE login = $2 AND at >= $3)",
+    [PG_LOGIN_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE login = $1",
+    [PG_AUDIT_INSERT] = "INSERT INTO audit_log (user_id, at, action, target, detail)"
+                        " VALUES (nullif($1::bigint, 0), $2, $3, $4, $5)",
+    [PG_AUDIT_LIST] = "SELECT " AUDIT_COLUMNS "ORDER BY l.at DESC, l.id DESC"
+                      " LIMIT $1::bigint OFFSET $2::bigint",
+    /* body_text with the rest: the generated search column follows title, excerpt and it */
+    [PG_POST_UPDATE] = "UPDATE posts SET status = $2, slug = $3, path = $4, title = $5,"
+                       " excerpt = $6, body_html = $7, body_source = $8, password = $9,"
+                       " author_id = nullif($10::bigint, 0), published_at = $11,"
+                       " modified_at = $12, comments_open = $13, sticky = $14, body_text = $15"
+                       " WHERE id = $1",
+    [PG_POST_TERM_CLEAR] = "DELETE FROM post_terms WHERE post_id = $1",
+    [PG_POST_PUBLISH_DUE] = "UPDATE posts SET status = 'publish' WHERE status = 'future'"
+                            " AND published_at <= $1",
+    [PG_REVISION_INSERT] = "INSERT INTO post_revisions (post_id, user_id, saved_at, title, slug,"
+                           " excerpt, body_source, body_html)"
+                           " VALUES ($1, nullif($2::bigint, 0), $3, $4, $5, $6, $7, $8)",
+    [PG_REVISION_TRIM] = "DELETE FROM post_revisions WHERE post_id = $1 AND id NOT IN"
+                         " (SELECT id FROM post_revisions WHERE post_id = $1"
+                         " ORDER BY saved_at DESC, id DESC LIMIT $2::bigint)",
+    [PG_REVISION_LIST] = "SELECT " REVISION_COLUMNS "WHERE r.post_id = $1"
+                         " ORDER BY r.saved_at DESC, r.id DESC",
+    [PG_REVISION_GET] = "SELECT " REVISION_COLUMNS "WHERE r.id = $1",
+    [PG_COMMENT_COUNT_IP] = "SELECT count(*) FROM comments WHERE ip = $1 AND created_at >= $2",
+    [PG_COMMENT_COUNTS] =
+        "SELECT count(*) FILTER (WHERE status = 'pending'),"
+        " count(*) FILTER (WHERE status = 'approved'), count(*) FILTER (WHERE status = 'spam'),"
+        " count(*) FILTER (WHERE status = 'trash') FROM comments WHERE type = 'comment'"
+        " AND ($1::bigint = 0 OR post_id IN (SELECT id FROM posts WHERE author_id = $1::bigint))",
+    [PG_COMMENT_UPDATE] = "UPDATE comments SET author = $2, email = $3, url = $4,"
+                          " body_source = $5, body_html = $6 WHERE id = $1",
+    /* a comment with replies stays: deleting it would orphan them */
+    [PG_COMMENT_DELETE] = "DELETE FROM comments WHERE id = $1"
+                          " AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = $1)",
+    [PG_COMMENT_EDIT_INSERT] = "INSERT INTO comment_edits (comment_id, user_id, edited_at, author,"
+                               " email, url, body_source, body_html)"
+                               " VALUES ($1, nullif($2::bigint, 0), $3, $4, $5, $6, $7, $8)",
+    [PG_COMMENT_EDIT_LIST] = "SELECT " COMMENT_EDIT_COLUMNS "WHERE e.comment_id = $1"
+                             " ORDER BY e.edited_at DESC, e.id DESC",
 };
 
 struct pg_store {
@@ -622,6 +709,25 @@ static int pg_user_list(store *s, arena *a, struct store_user **users, size_t *c
     return collect(s, PG_USER_LIST, NULL, a, sizeof(**users), read_user, (void **)users, count);
 }
 
+static int pg_user_get(store *s, arena *a, long long id, struct store_user *out)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    return find_one(s, PG_USER_GET, &p, a, read_user, out);
+}
+
+static int pg_user_update(store *s, const struct store_user *user)
+{
+    struct params p = {0};
+    param_int(&p, user->id);
+    param_text(&p, user->display_name);
+    param_text(&p, or_empty(user->email));
+    param_text(&p, user->role);
+    param_bool(&p, user->disabled);
+    param_text(&p, or_empty(user->password_hash));
+    return update(s, PG_USER_UPDATE, &p);
+}
+
 static void read_term(PGresult *r, int row, arena *a, void *record)
 {
     struct store_term *out = record;
@@ -816,6 +922,70 @@ static int pg_post_set_comments_open(store *s, long long id, bool open)
     return update(s, PG_POST_SET_COMMENTS_OPEN, &p);
 }
 
+static int pg_post_update(store *s, const struct store_post *post)
+{
+    struct params p = {0};
+    param_int(&p, post->id);
+    param_text(&p, post->status);
+    param_text(&p, post->slug);
+    param_text(&p, post->path);
+    param_text(&p, post->title);
+    param_text(&p, or_empty(post->excerpt));
+    param_text(&p, post->body_html);
+    param_text(&p, or_empty(post->body_source));
+    param_text(&p, or_empty(post->password));
+    param_int(&p, post->author_id);
+    param_int(&p, post->published_at);
+    param_int(&p, post->modified_at);
+    param_bool(&p, post->comments_open);
+    param_bool(&p, post->sticky);
+    param_text(&p, or_empty(post->body_text));
+    return update(s, PG_POST_UPDATE, &p);
+}
+
+static int pg_post_term_clear(store *s, long long post_id)
+{
+    struct params p = {0};
+    param_int(&p, post_id);
+    return run(s, PG_POST_TERM_CLEAR, &p);
+}
+
+static int pg_post_publish_due(store *s, long long now, long long *published)
+{
+    struct params p = {0};
+    param_int(&p, now);
+    *published = 0;
+    PGresult *r = execute(s, PG_POST_PUBLISH_DUE, &p);
+    if (!r)
+        return STORE_ERROR;
+    *published = strtoll(PQcmdTuples(r), NULL, 10);
+    PQclear(r);
+    return STORE_OK;
+}
+
+/* A filter only the admin uses (a title substring, modified order), which the listings
+ * readers see (the index-ordered statements) do not know. */
+static bool admin_listing(const struct store_post_filter *filter)
+{
+    return filter->by_modified || (filter->title_contains && filter->title_contains[0]);
+}
+
+/* The ILIKE pattern that matches titles containing `contains`, in `pattern` (the caller frees
+ * it): its % _ and \ escaped with \, between two %. NULL for no filter. */
+static const char *title_pattern(buf *pattern, const char *contains)
+{
+    if (!contains || !contains[0])
+        return NULL;
+    buf_putc(pattern, '%');
+    for (const char *c = contains; *c; c++) {
+        if (*c == '%' || *c == '_' || *c == '\\')
+            buf_putc(pattern, '\\');
+        buf_putc(pattern, *c);
+    }
+    buf_putc(pattern, '%');
+    return buf_cstr(pattern);
+}
+
 static void param_limit(struct params *p, int limit)
 {
     if (limit > 0)
@@ -828,7 +998,7 @@ static int pg_post_list(store *s, arena *a, const struct store_post_filter *filt
                         struct store_post **posts, size_t *count)
 {
     struct params p = {0};
-    if (filter->type && filter->status) {
+    if (filter->type && filter->status && !admin_listing(filter)) {
         bool front = store_filter_is_front(filter);
         param_text(&p, filter->type);
         param_text(&p, filter->status);
@@ -855,7 +1025,12 @@ static int pg_post_list(store *s, arena *a, const struct store_post_filter *filt
     param_int(&p, filter->author_id);
     param_int(&p, filter->from);
     param_int(&p, filter->until);
-    return collect(s, PG_POST_LIST, &p, a, sizeof(**posts), read_post, (void **)posts, count);
+    buf pattern = {0};
+    param_text(&p, title_pattern(&pattern, filter->title_contains));
+    param_bool(&p, filter->by_modified);
+    int rc = collect(s, PG_POST_LIST, &p, a, sizeof(**posts), read_post, (void **)posts, count);
+    buf_free(&pattern);
+    return rc;
 }
 
 static int pg_post_count(store *s, const struct store_post_filter *filter, long long *count)
@@ -867,7 +1042,10 @@ static int pg_post_count(store *s, const struct store_post_filter *filter, long 
     param_int(&p, filter->author_id);
     param_int(&p, filter->from);
     param_int(&p, filter->until);
+    buf pattern = {0};
+    param_text(&p, title_pattern(&pattern, filter->title_contains));
     PGresult *r = execute(s, PG_POST_COUNT, &p);
+    buf_free(&pattern);
     if (!r)
         return STORE_ERROR;
     *count = number(r, 0, 0);
@@ -1039,6 +1217,8 @@ static int pg_comment_list(store *s, arena *a, const struct store_comment_filter
         param_text(&p, NULL);
     param_text(&p, filter->type);
     param_bool(&p, filter->public_posts);
+    param_int(&p, filter->post_author_id);
+    param_int(&p, filter->offset);
     return collect(s, PG_COMMENT_LIST, &p, a, sizeof(**comments), read_comment, (void **)comments,
                    count);
 }
@@ -1052,6 +1232,268 @@ static int pg_comment_email_approved(store *s, const char *email, bool *has_appr
         return rc;
     *has_approved = rc == STORE_OK;
     return STORE_OK;
+}
+
+static int pg_comment_count_ip(store *s, const char *ip, long long since, long long *count)
+{
+    struct params p = {0};
+    param_text(&p, ip);
+    param_int(&p, since);
+    PGresult *r = execute(s, PG_COMMENT_COUNT_IP, &p);
+    if (!r)
+        return STORE_ERROR;
+    *count = number(r, 0, 0);
+    PQclear(r);
+    return STORE_OK;
+}
+
+static int pg_comment_counts(store *s, long long post_author_id, struct store_comment_counts *out)
+{
+    struct params p = {0};
+    param_int(&p, post_author_id);
+    PGresult *r = execute(s, PG_COMMENT_COUNTS, &p);
+    if (!r)
+        return STORE_ERROR;
+    *out = (struct store_comment_counts){number(r, 0, 0), number(r, 0, 1), number(r, 0, 2),
+                                         number(r, 0, 3)};
+    PQclear(r);
+    return STORE_OK;
+}
+
+static int pg_comment_update(store *s, const struct store_comment *c)
+{
+    struct params p = {0};
+    param_int(&p, c->id);
+    param_text(&p, c->author);
+    param_text(&p, c->email);
+    param_text(&p, or_empty(c->url));
+    param_text(&p, or_empty(c->body_source));
+    param_text(&p, c->body_html);
+    return update(s, PG_COMMENT_UPDATE, &p);
+}
+
+static int pg_comment_delete(store *s, long long id)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    int rc = update(s, PG_COMMENT_DELETE, &p);
+    if (rc != STORE_NOT_FOUND)
+        return rc;
+    bool found; /* nothing deleted: missing, or kept for its replies */
+    if (exists(s, PG_COMMENT_ID_TAKEN, id, &found) != STORE_OK)
+        return STORE_ERROR;
+    return found ? store_fail(s, "comment %lld has replies: trash it instead", id)
+                 : STORE_NOT_FOUND;
+}
+
+static void read_comment_edit(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_comment_edit *e = record;
+    e->id = number(r, row, 0);
+    e->comment_id = number(r, row, 1);
+    e->user_id = number(r, row, 2);
+    e->edited_at = number(r, row, 3);
+    e->author = text(r, row, 4, a);
+    e->email = text(r, row, 5, a);
+    e->url = text(r, row, 6, a);
+    e->body_source = text(r, row, 7, a);
+    e->body_html = text(r, row, 8, a);
+    e->user_login = text(r, row, 9, a);
+}
+
+static int pg_comment_edit_insert(store *s, const struct store_comment_edit *e)
+{
+    struct params p = {0};
+    param_int(&p, e->comment_id);
+    param_int(&p, e->user_id);
+    param_int(&p, e->edited_at);
+    param_text(&p, e->author);
+    param_text(&p, e->email);
+    param_text(&p, or_empty(e->url));
+    param_text(&p, or_empty(e->body_source));
+    param_text(&p, e->body_html);
+    return run(s, PG_COMMENT_EDIT_INSERT, &p);
+}
+
+static int pg_comment_edit_list(store *s, arena *a, long long comment_id,
+                                struct store_comment_edit **edits, size_t *count)
+{
+    struct params p = {0};
+    param_int(&p, comment_id);
+    return collect(s, PG_COMMENT_EDIT_LIST, &p, a, sizeof(**edits), read_comment_edit,
+                   (void **)edits, count);
+}
+
+/* --- post revisions --- */
+
+static void read_revision(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_revision *v = record;
+    v->id = number(r, row, 0);
+    v->post_id = number(r, row, 1);
+    v->user_id = number(r, row, 2);
+    v->saved_at = number(r, row, 3);
+    v->title = text(r, row, 4, a);
+    v->slug = text(r, row, 5, a);
+    v->excerpt = text(r, row, 6, a);
+    v->body_source = text(r, row, 7, a);
+    v->body_html = text(r, row, 8, a);
+    v->user_login = text(r, row, 9, a);
+}
+
+static int pg_revision_insert(store *s, const struct store_revision *v, int keep)
+{
+    struct params p = {0};
+    param_int(&p, v->post_id);
+    param_int(&p, v->user_id);
+    param_int(&p, v->saved_at);
+    param_text(&p, v->title);
+    param_text(&p, v->slug);
+    param_text(&p, or_empty(v->excerpt));
+    param_text(&p, or_empty(v->body_source));
+    param_text(&p, v->body_html);
+    if (run(s, PG_REVISION_INSERT, &p) != STORE_OK)
+        return STORE_ERROR;
+    struct params trim = {0};
+    param_int(&trim, v->post_id);
+    param_limit(&trim, keep); /* keep 0: all */
+    return run(s, PG_REVISION_TRIM, &trim);
+}
+
+static int pg_revision_list(store *s, arena *a, long long post_id,
+                            struct store_revision **revisions, size_t *count)
+{
+    struct params p = {0};
+    param_int(&p, post_id);
+    return collect(s, PG_REVISION_LIST, &p, a, sizeof(**revisions), read_revision,
+                   (void **)revisions, count);
+}
+
+static int pg_revision_get(store *s, arena *a, long long id, struct store_revision *out)
+{
+    struct params p = {0};
+    param_int(&p, id);
+    return find_one(s, PG_REVISION_GET, &p, a, read_revision, out);
+}
+
+/* --- sessions, failed logins, the audit log --- */
+
+static int pg_session_insert(store *s, const struct store_session *session)
+{
+    struct params p = {0};
+    param_text(&p, session->token_hash);
+    param_int(&p, session->user_id);
+    param_text(&p, session->csrf);
+    param_int(&p, session->created_at);
+    param_int(&p, session->expires_at);
+    return run(s, PG_SESSION_INSERT, &p);
+}
+
+static int pg_session_find(store *s, arena *a, const char *token_hash, long long now,
+                           struct store_session *out, struct store_user *user)
+{
+    struct params p = {0};
+    param_text(&p, token_hash);
+    param_int(&p, now);
+    PGresult *r = execute(s, PG_SESSION_FIND, &p);
+    if (!r)
+        return STORE_ERROR;
+    int rc = PQntuples(r) > 0 ? STORE_OK : STORE_NOT_FOUND;
+    if (rc == STORE_OK) {
+        read_user(r, 0, a, user);
+        out->user_id = user->id;
+        out->token_hash = text(r, 0, 7, a);
+        out->csrf = text(r, 0, 8, a);
+        out->created_at = number(r, 0, 9);
+        out->expires_at = number(r, 0, 10);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_session_delete(store *s, const char *token_hash)
+{
+    struct params p = {0};
+    param_text(&p, token_hash);
+    return run(s, PG_SESSION_DELETE, &p);
+}
+
+static int pg_session_delete_user(store *s, long long user_id)
+{
+    struct params p = {0};
+    param_int(&p, user_id);
+    return run(s, PG_SESSION_DELETE_USER, &p);
+}
+
+static int pg_session_purge(store *s, long long now)
+{
+    struct params p = {0};
+    param_int(&p, now);
+    return run(s, PG_SESSION_PURGE, &p);
+}
+
+static int pg_login_failure_add(store *s, const char *ip, const char *login, long long at)
+{
+    struct params p = {0};
+    param_text(&p, ip);
+    param_text(&p, login);
+    param_int(&p, at);
+    return run(s, PG_LOGIN_FAILURE_ADD, &p);
+}
+
+static int pg_login_failures(store *s, const char *ip, const char *login, long long since,
+                             long long *by_ip, long long *by_login)
+{
+    struct params p = {0};
+    param_text(&p, ip);
+    param_text(&p, login);
+    param_int(&p, since);
+    PGresult *r = execute(s, PG_LOGIN_FAILURES, &p);
+    if (!r)
+        return STORE_ERROR;
+    *by_ip = number(r, 0, 0);
+    *by_login = number(r, 0, 1);
+    PQclear(r);
+    return STORE_OK;
+}
+
+static int pg_login_failures_clear(store *s, const char *login)
+{
+    struct params p = {0};
+    param_text(&p, login);
+    return run(s, PG_LOGIN_FAILURES_CLEAR, &p);
+}
+
+static void read_audit(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_audit *e = record;
+    e->id = number(r, row, 0);
+    e->user_id = number(r, row, 1);
+    e->at = number(r, row, 2);
+    e->action = text(r, row, 3, a);
+    e->target = text(r, row, 4, a);
+    e->detail = text(r, row, 5, a);
+    e->user_login = text(r, row, 6, a);
+}
+
+static int pg_audit_insert(store *s, const struct store_audit *entry)
+{
+    struct params p = {0};
+    param_int(&p, entry->user_id);
+    param_int(&p, entry->at);
+    param_text(&p, entry->action);
+    param_text(&p, entry->target);
+    param_text(&p, or_empty(entry->detail));
+    return run(s, PG_AUDIT_INSERT, &p);
+}
+
+static int pg_audit_list(store *s, arena *a, int limit, int offset, struct store_audit **entries,
+                         size_t *count)
+{
+    struct params p = {0};
+    param_limit(&p, limit);
+    param_int(&p, offset);
+    return collect(s, PG_AUDIT_LIST, &p, a, sizeof(**entries), read_audit, (void **)entries, count);
 }
 
 /* --- whole-site operations --- */

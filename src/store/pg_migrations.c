@@ -127,6 +127,48 @@ const char *const pg_migrations[] = {
 
     /* 5: the front page's order (sticky first) straight from an index. */
     "CREATE INDEX posts_front ON posts (type, status, sticky, published_at);",
+
+    /* 6: the administration (see sqlite_migrations.c); no NOTIFY triggers, since none of it is
+     * on a public page. */
+    "CREATE TABLE sessions ("
+    "  token_hash text PRIMARY KEY,"
+    "  user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE DEFERRABLE,"
+    "  csrf text NOT NULL, created_at bigint NOT NULL, expires_at bigint NOT NULL);"
+    "CREATE INDEX sessions_user ON sessions (user_id);"
+    "CREATE INDEX sessions_expiry ON sessions (expires_at);"
+    "CREATE SEQUENCE login_failures_id_seq;"
+    "CREATE TABLE login_failures ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('login_failures_id_seq'), ip text NOT NULL,"
+    "  login text NOT NULL, at bigint NOT NULL);"
+    "CREATE INDEX login_failures_by_ip ON login_failures (ip, at);"
+    "CREATE INDEX login_failures_by_login ON login_failures (login, at);"
+    "CREATE SEQUENCE audit_log_id_seq;"
+    "CREATE TABLE audit_log ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('audit_log_id_seq'),"
+    "  user_id bigint REFERENCES users(id) ON DELETE SET NULL DEFERRABLE,"
+    "  at bigint NOT NULL, action text NOT NULL, target text NOT NULL,"
+    "  detail text NOT NULL DEFAULT '');"
+    "CREATE INDEX audit_log_recent ON audit_log (at DESC, id DESC);"
+    "CREATE SEQUENCE post_revisions_id_seq;"
+    "CREATE TABLE post_revisions ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('post_revisions_id_seq'),"
+    "  post_id bigint NOT NULL REFERENCES posts(id) ON DELETE CASCADE DEFERRABLE,"
+    "  user_id bigint REFERENCES users(id) ON DELETE SET NULL DEFERRABLE,"
+    "  saved_at bigint NOT NULL, title text NOT NULL, slug text NOT NULL,"
+    "  excerpt text NOT NULL DEFAULT '', body_source text NOT NULL DEFAULT '',"
+    "  body_html text NOT NULL);"
+    "CREATE INDEX post_revisions_post ON post_revisions (post_id, saved_at DESC, id DESC);"
+    "CREATE SEQUENCE comment_edits_id_seq;"
+    "CREATE TABLE comment_edits ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('comment_edits_id_seq'),"
+    "  comment_id bigint NOT NULL REFERENCES comments(id) ON DELETE CASCADE DEFERRABLE,"
+    "  user_id bigint REFERENCES users(id) ON DELETE SET NULL DEFERRABLE,"
+    "  edited_at bigint NOT NULL, author text NOT NULL, email text NOT NULL,"
+    "  url text NOT NULL DEFAULT '', body_source text NOT NULL DEFAULT '',"
+    "  body_html text NOT NULL);"
+    "CREATE INDEX comment_edits_comment ON comment_edits (comment_id, edited_at DESC, id DESC);"
+    "CREATE INDEX comments_by_ip ON comments (ip, created_at);"
+    "CREATE INDEX comments_parent ON comments (parent_id);",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -76,11 +76,42 @@ enum statement_id {
     SQL_MAIL_LIST,
     SQL_MAIL_GET,
     SQL_MAIL_RECENT,
+    SQL_USER_GET,
+    SQL_USER_UPDATE,
+    SQL_SESSION_INSERT,
+    SQL_SESSION_FIND,
+    SQL_SESSION_DELETE,
+    SQL_SESSION_DELETE_USER,
+    SQL_SESSION_PURGE,
+    SQL_LOGIN_FAILURE_ADD,
+    SQL_LOGIN_FAILURES,
+    SQL_LOGIN_FAILURES_CLEAR,
+    SQL_AUDIT_INSERT,
+    SQL_AUDIT_LIST,
+    SQL_POST_UPDATE,
+    SQL_POST_TERM_CLEAR,
+    SQL_POST_PUBLISH_DUE,
+    SQL_REVISION_INSERT,
+    SQL_REVISION_TRIM,
+    SQL_REVISION_LIST,
+    SQL_REVISION_GET,
+    SQL_COMMENT_COUNT_IP,
+    SQL_COMMENT_COUNTS,
+    SQL_COMMENT_UPDATE,
+    SQL_COMMENT_DELETE,
+    SQL_COMMENT_EDIT_INSERT,
+    SQL_COMMENT_EDIT_LIST,
+    SQL_CLEAR_SESSIONS,
+    SQL_CLEAR_LOGIN_FAILURES,
+    SQL_CLEAR_AUDIT_LOG,
+    SQL_CLEAR_POST_REVISIONS,
+    SQL_CLEAR_COMMENT_EDITS,
     SQL_STATEMENT_COUNT
 };
 
 /* The filters of store_post_filter: ?6 a term (with its descendants), ?7 an author, ?8/?9 a
- * date range; 0 leaves each open. */
+ * date range, 0 leaving each open; ?10 a substring of the title, any case (NULL: any). instr
+ * rather than LIKE, so that % and _ in it are plain characters; lower() folds ASCII only. */
 #define TERM_TREE                                                                                  \
     "WITH RECURSIVE tree(id) AS (SELECT ?6 UNION SELECT t.id FROM terms t"                         \
     " JOIN tree ON t.parent_id = tree.id) "
@@ -88,7 +119,8 @@ enum statement_id {
     "(?1 IS NULL OR p.type = ?1) AND (?2 IS NULL OR p.status = ?2)"                                \
     " AND (?6 = 0 OR p.id IN (SELECT post_id FROM post_terms WHERE term_id IN"                     \
     " (SELECT id FROM tree))) AND (?7 = 0 OR p.author_id = ?7)"                                    \
-    " AND (?8 = 0 OR p.published_at >= ?8) AND (?9 = 0 OR p.published_at < ?9)"
+    " AND (?8 = 0 OR p.published_at >= ?8) AND (?9 = 0 OR p.published_at < ?9)"                    \
+    " AND (?10 IS NULL OR instr(lower(p.title), lower(?10)) > 0)"
 
 static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_BEGIN] = "BEGIN IMMEDIATE",
@@ -124,9 +156,11 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_POST_ID_TAKEN] = "SELECT 1 FROM posts WHERE id = ?1",
     [SQL_POST_SET_STATUS] = "UPDATE posts SET status = ?2 WHERE id = ?1",
     [SQL_POST_SET_COMMENTS_OPEN] = "UPDATE posts SET comments_open = ?2 WHERE id = ?1",
+    /* ?11: newest modified first (the admin's lists), else newest published */
     [SQL_POST_LIST] = TERM_TREE "SELECT " POST_COLUMNS "WHERE " POST_FILTER
                                 " ORDER BY CASE WHEN ?3 THEN p.sticky ELSE 0 END DESC,"
-                                " p.published_at DESC, p.id DESC LIMIT ?4 OFFSET ?5",
+                                " CASE WHEN ?11 THEN p.modified_at ELSE p.published_at END DESC,"
+                                " p.id DESC LIMIT ?4 OFFSET ?5",
     [SQL_POST_COUNT] = TERM_TREE "SELECT count(*) FROM posts p WHERE " POST_FILTER,
     /* Listings readers see: type and status compared plainly and the dates as a range, so
      * the listing index gives the order and the page without sorting every post. */
@@ -171,7 +205,8 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
         " AND (?4 IS NULL OR type = ?4)"
         " AND (?5 = 0 OR post_id IN (SELECT id FROM posts WHERE status = 'publish'"
         " AND password = ''))"
-        " ORDER BY created_at DESC, id DESC LIMIT ?3",
+        " AND (?6 = 0 OR post_id IN (SELECT id FROM posts WHERE author_id = ?6))"
+        " ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?7",
     [SQL_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = ?1"
                                    " AND status = 'approved' LIMIT 1",
     [SQL_SETTING_LIST] = "SELECT key, value FROM settings ORDER BY key",
@@ -212,6 +247,64 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_MAIL_RECENT] = "SELECT (SELECT count(*) FROM outbox WHERE client_ip = ?1"
                         " AND created_at >= ?3), (SELECT count(*) FROM outbox"
                         " WHERE recipient = ?2 AND created_at >= ?3)",
+    [SQL_USER_GET] = "SELECT id, login, display_name, email, role, disabled, password_hash"
+                     " FROM users WHERE id = ?1",
+    [SQL_USER_UPDATE] = "UPDATE users SET display_name = ?2, email = ?3, role = ?4,"
+                        " disabled = ?5, password_hash = ?6 WHERE id = ?1",
+    [SQL_SESSION_INSERT] = "INSERT INTO sessions (token_hash, user_id, csrf, created_at,"
+                           " expires_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+    [SQL_SESSION_FIND] = "SELECT " SESSION_COLUMNS "WHERE s.token_hash = ?1 AND s.expires_at > ?2"
+                         " AND NOT u.disabled",
+    [SQL_SESSION_DELETE] = "DELETE FROM sessions WHERE token_hash = ?1",
+    [SQL_SESSION_DELETE_USER] = "DELETE FROM sessions WHERE user_id = ?1",
+    [SQL_SESSION_PURGE] = "DELETE FROM sessions WHERE expires_at <= ?1",
+    [SQL_LOGIN_FAILURE_ADD] = "INSERT INTO login_failures (ip, login, at) VALUES (?1, ?2, ?3)",
+    [SQL_LOGIN_FAILURES] = "SELECT (SELECT count(*) FROM login_failures WHERE ip = ?1"
+                           " AND at >= ?3), (SELECT count(*) FROM login_failures"
+                           " WHERE login = ?2 AND at >= ?3)",
+    [SQL_LOGIN_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE login = ?1",
+    [SQL_AUDIT_INSERT] = "INSERT INTO audit_log (user_id, at, action, target, detail)"
+                         " VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5)",
+    [SQL_AUDIT_LIST] = "SELECT " AUDIT_COLUMNS "ORDER BY l.at DESC, l.id DESC LIMIT ?1 OFFSET ?2",
+    /* body_text with the rest: the FTS5 update trigger re-indexes title, excerpt and it */
+    [SQL_POST_UPDATE] = "UPDATE posts SET status = ?2, slug = ?3, path = ?4, title = ?5,"
+                        " excerpt = ?6, body_html = ?7, body_source = ?8, password = ?9,"
+                        " author_id = nullif(?10, 0), published_at = ?11, modified_at = ?12,"
+                        " comments_open = ?13, sticky = ?14, body_text = ?15 WHERE id = ?1",
+    [SQL_POST_TERM_CLEAR] = "DELETE FROM post_terms WHERE post_id = ?1",
+    [SQL_POST_PUBLISH_DUE] = "UPDATE posts SET status = 'publish' WHERE status = 'future'"
+                             " AND published_at <= ?1",
+    [SQL_REVISION_INSERT] = "INSERT INTO post_revisions (post_id, user_id, saved_at, title, slug,"
+                            " excerpt, body_source, body_html)"
+                            " VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8)",
+    [SQL_REVISION_TRIM] = "DELETE FROM post_revisions WHERE post_id = ?1 AND id NOT IN"
+                          " (SELECT id FROM post_revisions WHERE post_id = ?1"
+                          " ORDER BY saved_at DESC, id DESC LIMIT ?2)",
+    [SQL_REVISION_LIST] = "SELECT " REVISION_COLUMNS "WHERE r.post_id = ?1"
+                          " ORDER BY r.saved_at DESC, r.id DESC",
+    [SQL_REVISION_GET] = "SELECT " REVISION_COLUMNS "WHERE r.id = ?1",
+    [SQL_COMMENT_COUNT_IP] = "SELECT count(*) FROM comments WHERE ip = ?1 AND created_at >= ?2",
+    [SQL_COMMENT_COUNTS] =
+        "SELECT count(CASE WHEN status = 'pending' THEN 1 END),"
+        " count(CASE WHEN status = 'approved' THEN 1 END),"
+        " count(CASE WHEN status = 'spam' THEN 1 END), count(CASE WHEN status = 'trash' THEN 1 END)"
+        " FROM comments WHERE type = 'comment'"
+        " AND (?1 = 0 OR post_id IN (SELECT id FROM posts WHERE author_id = ?1))",
+    [SQL_COMMENT_UPDATE] = "UPDATE comments SET author = ?2, email = ?3, url = ?4,"
+                           " body_source = ?5, body_html = ?6 WHERE id = ?1",
+    /* a comment with replies stays: deleting it would orphan them */
+    [SQL_COMMENT_DELETE] = "DELETE FROM comments WHERE id = ?1"
+                           " AND NOT EXISTS (SELECT 1 FROM comments r WHERE r.parent_id = ?1)",
+    [SQL_COMMENT_EDIT_INSERT] = "INSERT INTO comment_edits (comment_id, user_id, edited_at, author,"
+                                " email, url, body_source, body_html)"
+                                " VALUES (?1, nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8)",
+    [SQL_COMMENT_EDIT_LIST] = "SELECT " COMMENT_EDIT_COLUMNS "WHERE e.comment_id = ?1"
+                              " ORDER BY e.edited_at DESC, e.id DESC",
+    [SQL_CLEAR_SESSIONS] = "DELETE FROM sessions",
+    [SQL_CLEAR_LOGIN_FAILURES] = "DELETE FROM login_failures",
+    [SQL_CLEAR_AUDIT_LOG] = "DELETE FROM audit_log",
+    [SQL_CLEAR_POST_REVISIONS] = "DELETE FROM post_revisions",
+    [SQL_CLEAR_COMMENT_EDITS] = "DELETE FROM comment_edits",
 };
 
 struct sqlite_store {
@@ -416,9 +509,14 @@ static int sqlite_begin(store *s)
 
 static void sqlite_rollback(store *s)
 {
-    sqlite3_stmt *st = statement(s, SQL_ROLLBACK);
-    if (st)
-        run(s, st, "rollback");
+    /* After some errors (a full disk: SQLITE_FULL, SQLITE_IOERR, …) SQLite has already rolled
+     * the transaction back; a ROLLBACK then fails and its "no transaction is active" would
+     * replace the error that says what happened. */
+    if (!sqlite3_get_autocommit(DB(s))) {
+        sqlite3_stmt *st = statement(s, SQL_ROLLBACK);
+        if (st)
+            run(s, st, "rollback");
+    }
     end_turn(s);
 }
 
@@ -494,6 +592,43 @@ static int sqlite_user_find_login(store *s, arena *a, const char *login, struct 
         read_user(st, a, out);
     sqlite3_reset(st);
     return rc;
+}
+
+static int sqlite_user_get(store *s, arena *a, long long id, struct store_user *out)
+{
+    sqlite3_stmt *st = statement(s, SQL_USER_GET);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = step_one(s, st, "get user");
+    if (rc == STORE_OK)
+        read_user(st, a, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* Runs a statement whose only row change tells whether its row existed: STORE_NOT_FOUND when
+ * none changed. */
+static int run_changing(store *s, sqlite3_stmt *st, const char *what)
+{
+    int rc = run(s, st, what);
+    if (rc == STORE_OK && sqlite3_changes(DB(s)) == 0)
+        return STORE_NOT_FOUND;
+    return rc;
+}
+
+static int sqlite_user_update(store *s, const struct store_user *user)
+{
+    sqlite3_stmt *st = statement(s, SQL_USER_UPDATE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, user->id);
+    bind_text(st, 2, user->display_name);
+    bind_text(st, 3, user->email ? user->email : "");
+    bind_text(st, 4, user->role);
+    sqlite3_bind_int(st, 5, user->disabled);
+    bind_text(st, 6, user->password_hash ? user->password_hash : "");
+    return run_changing(s, st, "update user");
 }
 
 static void read_term(sqlite3_stmt *st, arena *a, struct store_term *out)
@@ -721,6 +856,60 @@ static int sqlite_post_set_comments_open(store *s, long long id, bool open)
     return update_by_id(s, SQL_POST_SET_COMMENTS_OPEN, id, NULL, open, "set comment status");
 }
 
+static int sqlite_post_update(store *s, const struct store_post *post)
+{
+    sqlite3_stmt *st = statement(s, SQL_POST_UPDATE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, post->id);
+    bind_text(st, 2, post->status);
+    bind_text(st, 3, post->slug);
+    bind_text(st, 4, post->path);
+    bind_text(st, 5, post->title);
+    bind_text(st, 6, post->excerpt ? post->excerpt : "");
+    bind_text(st, 7, post->body_html);
+    bind_text(st, 8, post->body_source ? post->body_source : "");
+    bind_text(st, 9, post->password ? post->password : "");
+    sqlite3_bind_int64(st, 10, post->author_id);
+    sqlite3_bind_int64(st, 11, post->published_at);
+    sqlite3_bind_int64(st, 12, post->modified_at);
+    sqlite3_bind_int(st, 13, post->comments_open);
+    sqlite3_bind_int(st, 14, post->sticky);
+    bind_text(st, 15, post->body_text ? post->body_text : "");
+    return run_changing(s, st, "update post");
+}
+
+/* Runs a statement of one integer parameter that returns no rows. */
+static int run_with_key(store *s, enum statement_id id, long long key, const char *what)
+{
+    sqlite3_stmt *st = statement(s, id);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, key);
+    return run(s, st, what);
+}
+
+static int sqlite_post_term_clear(store *s, long long post_id)
+{
+    return run_with_key(s, SQL_POST_TERM_CLEAR, post_id, "unlink terms");
+}
+
+static int sqlite_post_publish_due(store *s, long long now, long long *published)
+{
+    *published = 0;
+    int rc = run_with_key(s, SQL_POST_PUBLISH_DUE, now, "publish due posts");
+    if (rc == STORE_OK)
+        *published = sqlite3_changes(DB(s));
+    return rc;
+}
+
+/* A filter only the admin uses (a title substring, modified order), which the listings
+ * readers see (the index-ordered statements) do not know. */
+static bool admin_listing(const struct store_post_filter *filter)
+{
+    return filter->by_modified || (filter->title_contains && filter->title_contains[0]);
+}
+
 static void bind_post_filter(sqlite3_stmt *st, const struct store_post_filter *filter)
 {
     bind_text(st, 1, filter->type);
@@ -729,12 +918,14 @@ static void bind_post_filter(sqlite3_stmt *st, const struct store_post_filter *f
     sqlite3_bind_int64(st, 7, filter->author_id);
     sqlite3_bind_int64(st, 8, filter->from);
     sqlite3_bind_int64(st, 9, filter->until);
+    if (filter->title_contains && filter->title_contains[0])
+        bind_text(st, 10, filter->title_contains);
 }
 
 static int sqlite_post_list(store *s, arena *a, const struct store_post_filter *filter,
                             struct store_post **posts, size_t *count)
 {
-    bool public_listing = filter->type && filter->status;
+    bool public_listing = filter->type && filter->status && !admin_listing(filter);
     enum statement_id id = !public_listing                 ? SQL_POST_LIST
                            : store_filter_is_front(filter) ? SQL_POST_LIST_FRONT
                                                            : SQL_POST_LIST_PUBLIC;
@@ -745,6 +936,7 @@ static int sqlite_post_list(store *s, arena *a, const struct store_post_filter *
     if (public_listing)
         sqlite3_bind_int64(st, 9, filter->until ? filter->until : LLONG_MAX);
     sqlite3_bind_int(st, 3, 0); /* the generic statement never puts sticky posts first */
+    sqlite3_bind_int(st, 11, filter->by_modified);
     sqlite3_bind_int(st, 4, filter->limit > 0 ? filter->limit : -1);
     sqlite3_bind_int(st, 5, filter->offset);
     return collect(s, st, a, sizeof(**posts), read_post, (void **)posts, count, "list posts");
@@ -944,6 +1136,8 @@ static int sqlite_comment_list(store *s, arena *a, const struct store_comment_fi
     sqlite3_bind_int(st, 3, filter->limit > 0 ? filter->limit : -1);
     bind_text(st, 4, filter->type);
     sqlite3_bind_int(st, 5, filter->public_posts);
+    sqlite3_bind_int64(st, 6, filter->post_author_id);
+    sqlite3_bind_int(st, 7, filter->offset);
     return collect(s, st, a, sizeof(**comments), read_comment, (void **)comments, count,
                    "list comments");
 }
@@ -960,6 +1154,302 @@ static int sqlite_comment_email_approved(store *s, const char *email, bool *has_
         return rc;
     *has_approved = rc == STORE_OK;
     return STORE_OK;
+}
+
+static int sqlite_comment_count_ip(store *s, const char *ip, long long since, long long *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_COUNT_IP);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, ip);
+    sqlite3_bind_int64(st, 2, since);
+    int rc = step_one(s, st, "count comments by address");
+    if (rc == STORE_OK)
+        *count = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sqlite_comment_counts(store *s, long long post_author_id,
+                                 struct store_comment_counts *out)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_COUNTS);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, post_author_id);
+    int rc = step_one(s, st, "count comments");
+    if (rc == STORE_OK)
+        *out =
+            (struct store_comment_counts){sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+                                          sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3)};
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sqlite_comment_update(store *s, const struct store_comment *c)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_UPDATE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, c->id);
+    bind_text(st, 2, c->author);
+    bind_text(st, 3, c->email);
+    bind_text(st, 4, c->url ? c->url : "");
+    bind_text(st, 5, c->body_source ? c->body_source : "");
+    bind_text(st, 6, c->body_html);
+    return run_changing(s, st, "update comment");
+}
+
+static int sqlite_comment_delete(store *s, long long id)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_DELETE);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = run_changing(s, st, "delete comment");
+    if (rc != STORE_NOT_FOUND)
+        return rc;
+    bool found; /* nothing deleted: missing, or kept for its replies */
+    if (exists(s, SQL_COMMENT_ID_TAKEN, id, &found) != STORE_OK)
+        return STORE_ERROR;
+    return found ? store_fail(s, "comment %lld has replies: trash it instead", id)
+                 : STORE_NOT_FOUND;
+}
+
+static void read_comment_edit(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_comment_edit *e = record;
+    e->id = sqlite3_column_int64(st, 0);
+    e->comment_id = sqlite3_column_int64(st, 1);
+    e->user_id = sqlite3_column_int64(st, 2);
+    e->edited_at = sqlite3_column_int64(st, 3);
+    e->author = column_text(st, a, 4);
+    e->email = column_text(st, a, 5);
+    e->url = column_text(st, a, 6);
+    e->body_source = column_text(st, a, 7);
+    e->body_html = column_text(st, a, 8);
+    e->user_login = column_text(st, a, 9);
+}
+
+static int sqlite_comment_edit_insert(store *s, const struct store_comment_edit *e)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_EDIT_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, e->comment_id);
+    sqlite3_bind_int64(st, 2, e->user_id);
+    sqlite3_bind_int64(st, 3, e->edited_at);
+    bind_text(st, 4, e->author);
+    bind_text(st, 5, e->email);
+    bind_text(st, 6, e->url ? e->url : "");
+    bind_text(st, 7, e->body_source ? e->body_source : "");
+    bind_text(st, 8, e->body_html);
+    return run(s, st, "save comment edit");
+}
+
+static int sqlite_comment_edit_list(store *s, arena *a, long long comment_id,
+                                    struct store_comment_edit **edits, size_t *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_EDIT_LIST);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, comment_id);
+    return collect(s, st, a, sizeof(**edits), read_comment_edit, (void **)edits, count,
+                   "list comment edits");
+}
+
+/* --- post revisions --- */
+
+static void read_revision(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_revision *r = record;
+    r->id = sqlite3_column_int64(st, 0);
+    r->post_id = sqlite3_column_int64(st, 1);
+    r->user_id = sqlite3_column_int64(st, 2);
+    r->saved_at = sqlite3_column_int64(st, 3);
+    r->title = column_text(st, a, 4);
+    r->slug = column_text(st, a, 5);
+    r->excerpt = column_text(st, a, 6);
+    r->body_source = column_text(st, a, 7);
+    r->body_html = column_text(st, a, 8);
+    r->user_login = column_text(st, a, 9);
+}
+
+static int sqlite_revision_insert(store *s, const struct store_revision *r, int keep)
+{
+    sqlite3_stmt *st = statement(s, SQL_REVISION_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, r->post_id);
+    sqlite3_bind_int64(st, 2, r->user_id);
+    sqlite3_bind_int64(st, 3, r->saved_at);
+    bind_text(st, 4, r->title);
+    bind_text(st, 5, r->slug);
+    bind_text(st, 6, r->excerpt ? r->excerpt : "");
+    bind_text(st, 7, r->body_source ? r->body_source : "");
+    bind_text(st, 8, r->body_html);
+    if (run(s, st, "save revision") != STORE_OK)
+        return STORE_ERROR;
+    st = statement(s, SQL_REVISION_TRIM);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, r->post_id);
+    sqlite3_bind_int(st, 2, keep > 0 ? keep : -1); /* keep 0: all */
+    return run(s, st, "trim revisions");
+}
+
+static int sqlite_revision_list(store *s, arena *a, long long post_id,
+                                struct store_revision **revisions, size_t *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_REVISION_LIST);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, post_id);
+    return collect(s, st, a, sizeof(**revisions), read_revision, (void **)revisions, count,
+                   "list revisions");
+}
+
+static int sqlite_revision_get(store *s, arena *a, long long id, struct store_revision *out)
+{
+    sqlite3_stmt *st = statement(s, SQL_REVISION_GET);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, id);
+    int rc = step_one(s, st, "get revision");
+    if (rc == STORE_OK)
+        read_revision(st, a, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+/* --- sessions, failed logins, the audit log --- */
+
+static int sqlite_session_insert(store *s, const struct store_session *session)
+{
+    sqlite3_stmt *st = statement(s, SQL_SESSION_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, session->token_hash);
+    sqlite3_bind_int64(st, 2, session->user_id);
+    bind_text(st, 3, session->csrf);
+    sqlite3_bind_int64(st, 4, session->created_at);
+    sqlite3_bind_int64(st, 5, session->expires_at);
+    return run(s, st, "insert session");
+}
+
+static int sqlite_session_find(store *s, arena *a, const char *token_hash, long long now,
+                               struct store_session *out, struct store_user *user)
+{
+    sqlite3_stmt *st = statement(s, SQL_SESSION_FIND);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, token_hash);
+    sqlite3_bind_int64(st, 2, now);
+    int rc = step_one(s, st, "find session");
+    if (rc == STORE_OK) {
+        read_user(st, a, user);
+        out->user_id = user->id;
+        out->token_hash = column_text(st, a, 7);
+        out->csrf = column_text(st, a, 8);
+        out->created_at = sqlite3_column_int64(st, 9);
+        out->expires_at = sqlite3_column_int64(st, 10);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sqlite_session_delete(store *s, const char *token_hash)
+{
+    sqlite3_stmt *st = statement(s, SQL_SESSION_DELETE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, token_hash);
+    return run(s, st, "delete session");
+}
+
+static int sqlite_session_delete_user(store *s, long long user_id)
+{
+    return run_with_key(s, SQL_SESSION_DELETE_USER, user_id, "delete sessions");
+}
+
+static int sqlite_session_purge(store *s, long long now)
+{
+    return run_with_key(s, SQL_SESSION_PURGE, now, "purge sessions");
+}
+
+static int sqlite_login_failure_add(store *s, const char *ip, const char *login, long long at)
+{
+    sqlite3_stmt *st = statement(s, SQL_LOGIN_FAILURE_ADD);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, ip);
+    bind_text(st, 2, login);
+    sqlite3_bind_int64(st, 3, at);
+    return run(s, st, "note failed login");
+}
+
+static int sqlite_login_failures(store *s, const char *ip, const char *login, long long since,
+                                 long long *by_ip, long long *by_login)
+{
+    sqlite3_stmt *st = statement(s, SQL_LOGIN_FAILURES);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, ip);
+    bind_text(st, 2, login);
+    sqlite3_bind_int64(st, 3, since);
+    int rc = step_one(s, st, "count failed logins");
+    if (rc == STORE_OK) {
+        *by_ip = sqlite3_column_int64(st, 0);
+        *by_login = sqlite3_column_int64(st, 1);
+    }
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sqlite_login_failures_clear(store *s, const char *login)
+{
+    sqlite3_stmt *st = statement(s, SQL_LOGIN_FAILURES_CLEAR);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, login);
+    return run(s, st, "clear failed logins");
+}
+
+static void read_audit(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_audit *e = record;
+    e->id = sqlite3_column_int64(st, 0);
+    e->user_id = sqlite3_column_int64(st, 1);
+    e->at = sqlite3_column_int64(st, 2);
+    e->action = column_text(st, a, 3);
+    e->target = column_text(st, a, 4);
+    e->detail = column_text(st, a, 5);
+    e->user_login = column_text(st, a, 6);
+}
+
+static int sqlite_audit_insert(store *s, const struct store_audit *entry)
+{
+    sqlite3_stmt *st = statement(s, SQL_AUDIT_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int64(st, 1, entry->user_id);
+    sqlite3_bind_int64(st, 2, entry->at);
+    bind_text(st, 3, entry->action);
+    bind_text(st, 4, entry->target);
+    bind_text(st, 5, entry->detail ? entry->detail : "");
+    return run(s, st, "write audit log");
+}
+
+static int sqlite_audit_list(store *s, arena *a, int limit, int offset,
+                             struct store_audit **entries, size_t *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_AUDIT_LIST);
+    if (!st)
+        return STORE_ERROR;
+    sqlite3_bind_int(st, 1, limit > 0 ? limit : -1);
+    sqlite3_bind_int(st, 2, offset);
+    return collect(s, st, a, sizeof(**entries), read_audit, (void **)entries, count,
+                   "list audit log");
 }
 
 /* --- whole-site operations (gazette copy) --- */
@@ -1024,9 +1514,12 @@ static int sqlite_counts(store *s, struct store_counts *counts)
 
 static int sqlite_clear(store *s)
 {
+    /* referencing tables before those they reference */
     static const enum statement_id order[] = {
-        SQL_CLEAR_OUTBOX, SQL_CLEAR_COMMENTS, SQL_CLEAR_POST_TERMS, SQL_CLEAR_POSTS,
-        SQL_CLEAR_TERMS,  SQL_CLEAR_USERS,    SQL_CLEAR_SETTINGS};
+        SQL_CLEAR_SESSIONS,       SQL_CLEAR_LOGIN_FAILURES, SQL_CLEAR_AUDIT_LOG,
+        SQL_CLEAR_POST_REVISIONS, SQL_CLEAR_COMMENT_EDITS,  SQL_CLEAR_OUTBOX,
+        SQL_CLEAR_COMMENTS,       SQL_CLEAR_POST_TERMS,     SQL_CLEAR_POSTS,
+        SQL_CLEAR_TERMS,          SQL_CLEAR_USERS,          SQL_CLEAR_SETTINGS};
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         sqlite3_stmt *st = statement(s, order[i]);
         if (!st || run(s, st, "clear") != STORE_OK)

@@ -122,6 +122,42 @@ const char *const sqlite_migrations[] = {
 
     /* 5: the front page's order (sticky first) straight from an index. */
     "CREATE INDEX posts_front ON posts (type, status, sticky, published_at);",
+
+    /* 6: the administration: sessions (the token's hash only), failed logins and the audit log
+     * for rate limits and accountability, post revisions and comment edits to undo with. No
+     * change-feed triggers: none of it is on a public page. comments_parent serves the replies
+     * check of a delete (and its foreign key), comments_by_ip the comment rate limit. */
+    "CREATE TABLE sessions ("
+    "  token_hash TEXT PRIMARY KEY,"
+    "  user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,"
+    "  csrf TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL);"
+    "CREATE INDEX sessions_user ON sessions (user_id);"
+    "CREATE INDEX sessions_expiry ON sessions (expires_at);"
+    "CREATE TABLE login_failures ("
+    "  id INTEGER PRIMARY KEY, ip TEXT NOT NULL, login TEXT NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX login_failures_by_ip ON login_failures (ip, at);"
+    "CREATE INDEX login_failures_by_login ON login_failures (login, at);"
+    "CREATE TABLE audit_log ("
+    "  id INTEGER PRIMARY KEY, user_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  at INTEGER NOT NULL, action TEXT NOT NULL, target TEXT NOT NULL,"
+    "  detail TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX audit_log_recent ON audit_log (at DESC, id DESC);"
+    "CREATE TABLE post_revisions ("
+    "  id INTEGER PRIMARY KEY,"
+    "  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL, saved_at INTEGER NOT NULL,"
+    "  title TEXT NOT NULL, slug TEXT NOT NULL, excerpt TEXT NOT NULL DEFAULT '',"
+    "  body_source TEXT NOT NULL DEFAULT '', body_html TEXT NOT NULL);"
+    "CREATE INDEX post_revisions_post ON post_revisions (post_id, saved_at DESC, id DESC);"
+    "CREATE TABLE comment_edits ("
+    "  id INTEGER PRIMARY KEY,"
+    "  comment_id INTEGER NOT NULL REFERENCES comments(id) ON DELETE CASCADE,"
+    "  user_id INTEGER REFERENCES users(id) ON DELETE SET NULL, edited_at INTEGER NOT NULL,"
+    "  author TEXT NOT NULL, email TEXT NOT NULL, url TEXT NOT NULL DEFAULT '',"
+    "  body_source TEXT NOT NULL DEFAULT '', body_html TEXT NOT NULL);"
+    "CREATE INDEX comment_edits_comment ON comment_edits (comment_id, edited_at DESC, id DESC);"
+    "CREATE INDEX comments_by_ip ON comments (ip, created_at);"
+    "CREATE INDEX comments_parent ON comments (parent_id);",
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

@@ -126,5 +126,6 @@ bool store_filter_is_front(const struct store_post_filter *filter)
 {
     return filter->type && filter->status && strcmp(filter->type, "post") == 0 &&
            strcmp(filter->status, "publish") == 0 && !filter->term_id && !filter->author_id &&
-           !filter->from && !filter->until;
+           !filter->from && !filter->until && !filter->by_modified &&
+           !(filter->title_contains && filter->title_contains[0]);
 }

@@ -81,6 +81,45 @@ struct store_setting {
     const char *key, *value;
 };
 
+/* A signed-in session: the cookie holds a random token, the store only its hash. */
+struct store_session {
+    const char *token_hash; /* hex SHA-256 of the cookie's token */
+    long long user_id;
+    const char *csrf; /* the session's CSRF token (hex), put in every admin form */
+    long long created_at, expires_at;
+};
+
+/* One administrative action, for the audit log. */
+struct store_audit {
+    long long id, user_id, at;
+    const char *action; /* e.g. "comment.approve" */
+    const char *target; /* e.g. "comment 12", "post 7", "setting site.title" */
+    const char *detail; /* a short free text, "" when none */
+    /* filled by reads: */
+    const char *user_login;
+};
+
+/* A saved state of a post, made before each edit (the last few are kept). */
+struct store_revision {
+    long long id, post_id, user_id, saved_at;
+    const char *title, *slug, *excerpt, *body_source, *body_html;
+    /* filled by reads: */
+    const char *user_login;
+};
+
+/* The text of a comment before a moderator edited it. */
+struct store_comment_edit {
+    long long id, comment_id, user_id, edited_at;
+    const char *author, *email, *url, *body_source, *body_html;
+    /* filled by reads: */
+    const char *user_login;
+};
+
+/* Comments per status (type "comment" only), for the moderation queue's tabs. */
+struct store_comment_counts {
+    long long pending, approved, spam, trash;
+};
+
 struct store_post_term {
     long long post_id, term_id;
 };
@@ -105,12 +144,14 @@ struct store_counts {
 };
 
 struct store_post_filter {
-    const char *type;      /* NULL = any */
-    const char *status;    /* NULL = any */
-    long long term_id;     /* 0 = any; else posts in this term or its descendants */
-    long long author_id;   /* 0 = any */
-    long long from, until; /* published_at in [from, until); 0 = open */
-    int limit, offset;     /* limit 0 = no limit */
+    const char *type;           /* NULL = any */
+    const char *status;         /* NULL = any */
+    long long term_id;          /* 0 = any; else posts in this term or its descendants */
+    long long author_id;        /* 0 = any */
+    long long from, until;      /* published_at in [from, until); 0 = open */
+    int limit, offset;          /* limit 0 = no limit */
+    const char *title_contains; /* NULL or "" = any; else a case-insensitive substring (admin) */
+    bool by_modified;           /* newest modified_at first, no sticky rule (admin lists) */
 };
 
 struct store_comment_filter {
@@ -119,6 +160,8 @@ struct store_comment_filter {
     bool public_posts;  /* only comments on published posts without a password */
     long long post_id;  /* 0 = any */
     int limit;          /* 0 = no limit */
+    int offset;
+    long long post_author_id; /* 0 = any; else only comments on this user's posts */
 };
 
 /* Opens the database named by `location`, a SQLite file path (created if needed) or a
@@ -158,6 +201,30 @@ int store_setting_list(store *s, arena *a, struct store_setting **settings, size
 int store_user_insert(store *s, const struct store_user *user, long long *id);
 int store_user_find_login(store *s, arena *a, const char *login, struct store_user *out);
 int store_user_list(store *s, arena *a, struct store_user **users, size_t *count);
+int store_user_get(store *s, arena *a, long long id, struct store_user *out);
+/* Writes display_name, email, role, disabled and password_hash of the user `user->id`. */
+int store_user_update(store *s, const struct store_user *user);
+
+/* Sessions. store_session_find returns only a session not expired at `now` whose user is not
+ * disabled, with that user. */
+int store_session_insert(store *s, const struct store_session *session);
+int store_session_find(store *s, arena *a, const char *token_hash, long long now,
+                       struct store_session *out, struct store_user *user);
+int store_session_delete(store *s, const char *token_hash);
+int store_session_delete_user(store *s, long long user_id); /* every session of a user */
+int store_session_purge(store *s, long long now);           /* expired sessions */
+
+/* Failed logins, for rate limits: one row per failure. */
+int store_login_failure_add(store *s, const char *ip, const char *login, long long at);
+/* Failures since `since` from this address and for this login. */
+int store_login_failures(store *s, const char *ip, const char *login, long long since,
+                         long long *by_ip, long long *by_login);
+int store_login_failures_clear(store *s, const char *login); /* after a good login */
+
+/* The audit log: newest first. */
+int store_audit_insert(store *s, const struct store_audit *entry);
+int store_audit_list(store *s, arena *a, int limit, int offset, struct store_audit **entries,
+                     size_t *count);
 
 /* Terms (categories, tags) and their links to posts. */
 int store_term_insert(store *s, const struct store_term *term, long long *id);
@@ -179,6 +246,19 @@ int store_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post
 int store_post_id_taken(store *s, long long id, bool *taken);
 int store_post_set_status(store *s, long long id, const char *status);
 int store_post_set_comments_open(store *s, long long id, bool open);
+/* Writes every field of `post` (found by post->id) but id, wp_id, guid and type. */
+int store_post_update(store *s, const struct store_post *post);
+int store_post_term_clear(store *s, long long post_id); /* unlinks all its terms */
+/* Scheduled posts whose time has come (status future, published_at <= now) become publish;
+ * *published = how many. Safe to run on several nodes at once. */
+int store_post_publish_due(store *s, long long now, long long *published);
+
+/* Post revisions: store_revision_insert keeps only the newest `keep` of the post. Newest
+ * first. */
+int store_revision_insert(store *s, const struct store_revision *revision, int keep);
+int store_revision_list(store *s, arena *a, long long post_id, struct store_revision **revisions,
+                        size_t *count);
+int store_revision_get(store *s, arena *a, long long id, struct store_revision *out);
 /* Newest first (sticky first when filter->type is "post" and status "publish"). */
 int store_post_list(store *s, arena *a, const struct store_post_filter *filter,
                     struct store_post **posts, size_t *count);
@@ -221,6 +301,18 @@ int store_comment_thread(store *s, arena *a, long long post_id, const char *stat
 int store_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
                        struct store_comment **comments, size_t *count);
 int store_comment_email_approved(store *s, const char *email, bool *has_approved);
+/* How many comments (any status) were made from `ip` since `since`. */
+int store_comment_count_ip(store *s, const char *ip, long long since, long long *count);
+/* Per status, of type "comment"; post_author_id 0 = all posts, else only that user's. */
+int store_comment_counts(store *s, long long post_author_id, struct store_comment_counts *out);
+/* Rewrites author, email, url, body_source and body_html of comment `c->id`. */
+int store_comment_update(store *s, const struct store_comment *c);
+/* Deletes a comment for good; STORE_NOT_FOUND when missing. A comment with replies is
+ * refused (STORE_ERROR, "has replies"): trash it instead. */
+int store_comment_delete(store *s, long long id);
+int store_comment_edit_insert(store *s, const struct store_comment_edit *edit);
+int store_comment_edit_list(store *s, arena *a, long long comment_id,
+                            struct store_comment_edit **edits, size_t *count); /* newest first */
 
 /* The mail outbox. store_mail_claim moves a due message from queued to sending (claimed_at =
  * now) only if it still is queued, so one node sends it; *claimed says whether it did.

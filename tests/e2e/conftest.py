@@ -76,22 +76,43 @@ class Gazette:
         return rows
 
     def comments(self, *extra):
-        """`comment list` as a list of dicts (id, status, post, parent, date, author, excerpt)."""
+        """`comment list` as a list of dicts (id, status, post, parent, date, author, excerpt,
+        held_by: the rule that held the comment, "" when none)."""
         rows = []
         for line in self.out("comment", "list", *extra).splitlines():
             if not line.strip():
                 continue
             cols = line.split("\t")
-            assert len(cols) >= 7, f"comment list line has {len(cols)} columns: {line!r}"
+            assert len(cols) in (7, 8), f"comment list line has {len(cols)} columns: {line!r}"
             parent = cols[3].strip()
             rows.append(dict(id=cols[0], status=cols[1], post=cols[2],
                              parent="0" if parent in ("", "-") else parent, date=cols[4],
-                             author=cols[5], excerpt="\t".join(cols[6:])))
+                             author=cols[5], excerpt=cols[6],
+                             held_by=cols[7] if len(cols) == 8 else ""))
         return rows
 
     def snapshot(self):
         """Everything the CLI can list, to compare a database before and after."""
         return (self.out("post", "list"), self.out("comment", "list"))
+
+    def users(self):
+        """`user list` as {login: dict(id, login, role, state, name)} (state: enabled|disabled)."""
+        rows = {}
+        for line in self.out("user", "list").splitlines():
+            if not line.strip():
+                continue
+            cols = line.split("\t")
+            assert len(cols) >= 5, f"user list line has {len(cols)} columns: {line!r}"
+            rows[cols[1]] = dict(id=cols[0], login=cols[1], role=cols[2], state=cols[3],
+                                 name="\t".join(cols[4:]))
+        return rows
+
+    def add_user(self, login, role, password=None):
+        """`user add LOGIN --role ROLE [--password-stdin]` (no password: a disabled account)."""
+        if password is None:
+            return self.run("user", "add", login, "--role", role)
+        return self.run("user", "add", login, "--role", role, "--password-stdin",
+                        stdin=(password + "\n").encode("utf-8"))
 
     def new_post(self, tmp_path, title, body="A short body of our own.", **front):
         """`post new` from a Markdown file; returns (id, path)."""
@@ -222,11 +243,23 @@ def module_db(store, request):
     dbs.drop_all()
 
 
+def allow_quick_comments(g):
+    """Turns off the spam rules that tell a program from a person by time and count: the
+    minimum time between a form and its comment (which needs the form's signed time stamp,
+    comments.min_seconds) and the per-address limit (comments.per_ip_10min). Tests post many
+    comments at once from one address, mostly without fetching the form first; test_spam.py
+    tests these rules on sites that keep them."""
+    g.run("set", "comments.min_seconds", "0")
+    g.run("set", "comments.per_ip_10min", "0")
+
+
 @pytest.fixture
 def site(gazette_bin, tmp_path, new_db):
-    """A fresh, initialised, empty site (its own database) for one test."""
+    """A fresh, initialised, empty site (its own database) for one test, with
+    allow_quick_comments."""
     g = Gazette(gazette_bin, new_db(tmp_path / "site.db"))
     g.run("init")
+    allow_quick_comments(g)
     return g
 
 
@@ -851,3 +884,135 @@ def wxr_document(items, wxr_version="1.2"):
         '</wp:author>',
     ]
     return "\n".join(head + list(items) + ["</channel>", "</rss>", ""])
+
+
+# ---------------------------------------------------------------------------------------------
+# The administration: signing in, and a client that keeps the session cookie
+
+SESSION_COOKIE = "gz_session"
+
+
+def admin_login(srv, login, password, next=None, headers=None):
+    """POST /admin/login as a browser's sign-in form would; returns the Response."""
+    fields = [("login", login), ("password", password)]
+    if next is not None:
+        fields.append(("next", next))
+    return srv.post_form("/admin/login", fields, headers=headers)
+
+
+def set_cookie(r, name=SESSION_COOKIE):
+    """The first Set-Cookie of `name` in response r as (value, {attribute-lower: value}), or
+    None."""
+    for header in r.header_all("Set-Cookie"):
+        parts = [p.strip() for p in header.split(";")]
+        key, _, value = parts[0].partition("=")
+        if key.strip() != name:
+            continue
+        attrs = {}
+        for p in parts[1:]:
+            k, _, v = p.partition("=")
+            attrs[k.strip().lower()] = v.strip()
+        return value, attrs
+    return None
+
+
+class AdminClient:
+    """A signed-in browser: sends the session cookie with every request and the session's CSRF
+    token (read once from an admin page's forms) with every POST unless told otherwise."""
+
+    def __init__(self, srv, token, login=""):
+        self.srv = srv
+        self.token = token
+        self.login = login
+        self._csrf = None
+
+    def headers(self, extra=None):
+        h = {"Cookie": f"{SESSION_COOKIE}={self.token}"}
+        h.update(extra or {})
+        return h
+
+    def get(self, path, headers=None):
+        return self.srv.get(path, headers=self.headers(headers))
+
+    def page(self, path):
+        """GET path, which must answer 200; returns the tree."""
+        r = self.get(path)
+        assert r.status == 200, (path, r, r.text[:1500])
+        return r.tree()
+
+    @property
+    def csrf(self):
+        if self._csrf is None:
+            r = self.get("/admin/")
+            assert r.status == 200, ("/admin/ for the CSRF token", r, r.text[:1500])
+            inputs = r.tree().find_all("input", name="csrf")
+            assert inputs, "no <input name=csrf> on /admin/"
+            self._csrf = inputs[0].get("value")
+            assert self._csrf, "empty CSRF token on /admin/"
+        return self._csrf
+
+    def post(self, path, fields=(), csrf=True, headers=None):
+        """POSTs fields (dict or list of pairs). csrf=True adds the session's token, a string
+        sends that string as the token, None sends no token."""
+        pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
+        if csrf is True:
+            pairs.append(("csrf", self.csrf))
+        elif csrf is not None:
+            pairs.append(("csrf", csrf))
+        return self.srv.post_form(path, pairs, headers=self.headers(headers))
+
+    def signed_in(self):
+        """Whether the session still opens the dashboard (not sent to the login page)."""
+        r = self.get("/admin/")
+        return r.status == 200
+
+    def __repr__(self):
+        return f"<AdminClient {self.login}>"
+
+
+def admin_session(srv, login, password):
+    """Signs in through POST /admin/login; returns an AdminClient with the new session."""
+    r = admin_login(srv, login, password)
+    assert r.status == 303, (f"sign-in of {login!r}", r, r.text[:1500])
+    got = set_cookie(r)
+    assert got and re.fullmatch(r"[0-9a-f]{64}", got[0]), (
+        f"sign-in of {login!r}: no {SESSION_COOKIE}=<64 hex> cookie: {r.header_all('Set-Cookie')}")
+    return AdminClient(srv, got[0], login)
+
+
+def db_execute(g, query, pg_server=None):
+    """Runs one SQL statement directly on site g's database (behind gazette's back: for tests
+    that must age or damage data). PostgreSQL needs the suite's pg_server fixture."""
+    if g.db.startswith("postgresql://"):
+        assert pg_server is not None, "db_execute on PostgreSQL needs pg_server"
+        return pg_server.sql(g.db.rsplit("/", 1)[-1].split("?")[0], query)
+    import sqlite3
+    con = sqlite3.connect(g.db, timeout=10)
+    try:
+        with con:
+            con.execute(query)
+    finally:
+        con.close()
+    return ""
+
+
+# ---------------------------------------------------------------------------------------------
+# The Node tools of the feed, html-validate and browser tests (tests/browser)
+
+BROWSER = os.path.join(SOURCE, "tests", "browser")
+
+
+@pytest.fixture(scope="session")
+def node_tools():
+    """tests/browser/install.sh (npm ci from the lockfile) once per session; returns the dir."""
+    import shutil
+    for tool in ("node", "npm"):
+        if shutil.which(tool) is None:
+            pytest.fail(f"{tool} is not on PATH (Node.js 20.19+ with npm is needed by the feed, "
+                        "html-validate and browser tests)", pytrace=False)
+    p = subprocess.run(["bash", os.path.join(BROWSER, "install.sh")], capture_output=True,
+                       timeout=600)
+    if p.returncode != 0:
+        pytest.fail("tests/browser/install.sh failed:\n" + p.stdout.decode() + p.stderr.decode(),
+                    pytrace=False)
+    return BROWSER

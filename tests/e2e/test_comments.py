@@ -7,8 +7,8 @@ import urllib.parse
 
 import pytest
 
-from conftest import (eventually, hostile_markup, page_start_tags, parse_html, raw_post, wxr_document,
-                      wxr_item)
+from conftest import (allow_quick_comments, eventually, hostile_markup, page_start_tags, parse_html,
+                      raw_post, wxr_document, wxr_item)
 
 TITLE = "My title"
 BODY = "An open post of our own, with *plain* words."
@@ -258,6 +258,7 @@ def validation_site(gazette_bin, tmp_path_factory, module_db):
     d = tmp_path_factory.mktemp("validation")
     g = Gazette(gazette_bin, module_db(d / "v.db"))
     g.run("init")
+    allow_quick_comments(g)
     g.run("set", "comments.moderation", "none")
     doc = wxr_document([
         wxr_item(901, "Open for comments", slug="open-for-comments", comments=[

@@ -12,7 +12,7 @@ import urllib.parse
 import pytest
 
 import pg
-from conftest import Gazette
+from conftest import Gazette, allow_quick_comments
 
 pytestmark = pytest.mark.stores("postgres")  # the fault is PostgreSQL going away
 
@@ -101,6 +101,7 @@ def test_postgres_stopped_under_load(gazette_bin, own_pg, seed_wxr, seed, tmp_pa
                                      start_server):
     g = Gazette(gazette_bin, own_pg.create_database("faults"))
     g.run("init")
+    allow_quick_comments(g)
     g.run("import", "wxr", seed_wxr)
     g.run("set", "comments.moderation", "none")
     _, open_path = g.new_post(tmp_path, "Commented under load", status="publish",

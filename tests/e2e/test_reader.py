@@ -11,16 +11,16 @@
 # One site per store is imported once for the module (`reader`); tests that write (settings,
 # comments, re-imports) get sites of their own. The Node tools live in tests/browser/ and are
 # installed by tests/browser/install.sh (npm ci from the committed lockfile), which the `node_tools`
-# fixture runs once per session.
+# fixture (conftest.py) runs once per session.
 import datetime
 import email.utils
 import json
 import os
 import re
-import shutil
 import struct
 import subprocess
 import sys
+import time
 import urllib.parse
 import xml.etree.ElementTree as ET
 
@@ -874,21 +874,6 @@ def test_etag_changes_when_a_comment_is_approved(seeded_site, start_server, seed
 # Feeds, parsed by npm's feedparser
 
 
-@pytest.fixture(scope="session")
-def node_tools():
-    """tests/browser/install.sh (npm ci from the lockfile) once per session; returns the dir."""
-    for tool in ("node", "npm"):
-        if shutil.which(tool) is None:
-            pytest.fail(f"{tool} is not on PATH (Node.js 20.19+ with npm is needed by the feed, "
-                        "html-validate and browser tests)", pytrace=False)
-    p = subprocess.run(["bash", os.path.join(BROWSER, "install.sh")], capture_output=True,
-                       timeout=600)
-    if p.returncode != 0:
-        pytest.fail("tests/browser/install.sh failed:\n" + p.stdout.decode() + p.stderr.decode(),
-                    pytrace=False)
-    return BROWSER
-
-
 def parse_feeds(node_tools, srv, tmp_dir, paths):
     """GETs each feed path, saves it, parses all with parse_feed.js; returns
     {path: (parsed, raw text, response)}."""
@@ -1018,8 +1003,9 @@ def test_guids_stable_across_restart_and_reimport(gazette_bin, tmp_path, new_db,
     wxr, _ = generate(tmp_path, 60, seed=11)
     g = new_site(gazette_bin, new_db(tmp_path / "one.db"), seed_wxr, wxr)
     g.run("set", "site.url", "https://news.example.test")
-    _, new_path = g.new_post(tmp_path, "A post written here", date="2030-01-01 10:00",
-                             status="publish")
+    # newer than every generated post, yet past (a date still to come would schedule it)
+    yesterday = time.strftime("%Y-%m-%d %H:%M", time.gmtime(time.time() - 86400))
+    _, new_path = g.new_post(tmp_path, "A post written here", date=yesterday, status="publish")
     paths = ["/feed/", "/feed/atom/", "/comments/feed/"]
     srv = start_server(g)
     kept = parse_feeds(node_tools, srv, tmp_path, paths)

@@ -3,6 +3,7 @@
 #ifndef GAZETTE_TESTS_TEMP_STORE_H
 #define GAZETTE_TESTS_TEMP_STORE_H
 
+#include <libpq-fe.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -50,6 +51,57 @@ static inline void temp_store_set(store *s, const char *key, const char *value)
     if (settings_set(s, key, value, &error) != 0)
         fail_msg("settings_set %s: %s", key, buf_cstr(&error));
     buf_free(&error);
+}
+
+/* GAZETTE_TEST_POSTGRES names a PostgreSQL server where a test may make databases, as a URI
+ * without database or parameters (postgresql://postgres@127.0.0.1:5432). A test that calls
+ * temp_store_open_postgres runs on it too when it is set. */
+#define TEMP_STORE_POSTGRES_ENV "GAZETTE_TEST_POSTGRES"
+#define TEMP_STORE_NAME 64 /* bytes of the database name buffer */
+
+/* Runs one statement on the server's "postgres" database; fails the test if it fails. */
+static inline void temp_store_postgres_exec(const char *server, const char *sql)
+{
+    char uri[512];
+    snprintf(uri, sizeof(uri), "%s/postgres", server);
+    PGconn *conn = PQconnectdb(uri);
+    if (PQstatus(conn) != CONNECTION_OK)
+        fail_msg("%s: %s", uri, PQerrorMessage(conn));
+    PGresult *r = PQexec(conn, sql);
+    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+        fail_msg("%s: %s", sql, PQerrorMessage(conn));
+    PQclear(r);
+    PQfinish(conn);
+}
+
+/* Makes a fresh database NAME ("gazette_unit_PID_N") on the server of GAZETTE_TEST_POSTGRES and
+ * opens a store on it; NULL when the variable is not set. */
+static inline store *temp_store_open_postgres(char name[TEMP_STORE_NAME])
+{
+    static int databases; /* made by this process, for unique names */
+    const char *server = getenv(TEMP_STORE_POSTGRES_ENV);
+    if (!server || !*server)
+        return NULL;
+    snprintf(name, TEMP_STORE_NAME, "gazette_unit_%ld_%d", (long)getpid(), ++databases);
+    char sql[128], uri[512];
+    snprintf(sql, sizeof(sql), "CREATE DATABASE %s", name);
+    temp_store_postgres_exec(server, sql);
+    snprintf(uri, sizeof(uri), "%s/%s", server, name);
+    buf error = {0};
+    store *s = store_open(uri, &error);
+    if (!s)
+        fail_msg("store_open %s: %s", uri, buf_cstr(&error));
+    buf_free(&error);
+    return s;
+}
+
+/* Closes the store and drops its database. */
+static inline void temp_store_remove_postgres(store *s, const char *name)
+{
+    store_close(s);
+    char sql[128];
+    snprintf(sql, sizeof(sql), "DROP DATABASE %s WITH (FORCE)", name);
+    temp_store_postgres_exec(getenv(TEMP_STORE_POSTGRES_ENV), sql);
 }
 
 #endif

@@ -43,6 +43,11 @@
     "Fish & Chips <b>\"q\" 'a' ]]> xyz\x7f\tT\r\nN"                                                \
     "|||||||\xef\xbf\xbd"                                                                          \
     " \xf0\x9f\x8e\x89 \xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7"
+/* The same read back from an RSS <description>: HTML, so the text comes HTML-escaped. */
+#define HOSTILE_PARSED_HTML                                                                        \
+    "Fish &amp; Chips &lt;b&gt;&quot;q&quot; &#39;a&#39; ]]&gt; xyz\x7f\tT&#13;\nN"              \
+    "|||||||\xef\xbf\xbd"                                                                          \
+    " \xf0\x9f\x8e\x89 \xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7"
 
 /* Parses `out` strictly (no recovery, no network) and fails the test on any error or warning,
  * including namespace errors that libxml2 reports without giving up. */
@@ -230,7 +235,7 @@ static void test_rss_full_text(void **state)
     check_string(doc, "/rss/channel/item[1]/comments",
                  "https://example.test/2023/11/first/#comments");
     check_count(doc, "/rss/channel/item[2]/comments", 0);
-    check_string(doc, "/rss/channel/item[1]/description", "Full & rich text");
+    check_string(doc, "/rss/channel/item[1]/description", "Full &amp; rich text");
     check_string(doc, "/rss/channel/item[2]/description", "Second summary");
     check_count(doc, "/rss/channel/item/content:encoded", 2);
     check_string(doc, "/rss/channel/item[1]/content:encoded",
@@ -249,7 +254,7 @@ static void test_rss_summary_only(void **state)
     xmlDocPtr doc = parse_xml(&out);
     check_count(doc, "/rss/channel/item", 2);
     check_count(doc, "//content:encoded", 0);
-    check_string(doc, "/rss/channel/item[1]/description", "Full & rich text");
+    check_string(doc, "/rss/channel/item[1]/description", "Full &amp; rich text");
     check_string(doc, "/rss/channel/item[2]/description", "Second summary");
     xmlFreeDoc(doc);
     buf_free(&out);
@@ -365,7 +370,7 @@ static void test_hostile_values(void **state)
     check_string(doc, "/rss/channel/item/dc:creator", HOSTILE_PARSED);
     check_string(doc, "/rss/channel/item/category", HOSTILE_PARSED);
     check_string(doc, "/rss/channel/item/comments", HOSTILE_PARSED);
-    check_string(doc, "/rss/channel/item/description", HOSTILE_PARSED);
+    check_string(doc, "/rss/channel/item/description", HOSTILE_PARSED_HTML);
     check_string(doc, "/rss/channel/item/content:encoded", HOSTILE_PARSED);
     check_string(doc, "/rss/channel/item/pubDate", "Thu, 29 Feb 2024 23:59:59 +0000");
     xmlFreeDoc(doc);

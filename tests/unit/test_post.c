@@ -33,6 +33,14 @@ struct fixture {
     arena a;                    /* records read back */
 };
 
+/* post_save for a new post, now. */
+static int create_post(store *s, arena *a, const struct post_draft *draft, long long *id,
+                       buf *error)
+{
+    const char *field;
+    return post_save(s, a, draft, (long long)time(NULL), id, &field, error);
+}
+
 static int setup(void **state)
 {
     struct fixture *f = calloc(1, sizeof(*f));
@@ -325,7 +333,7 @@ static void test_create(void **state)
     };
     buf error = {0};
     long long id = 0;
-    assert_int_equal(post_create(f->s, &f->a, &draft, &id, &error), STORE_OK);
+    assert_int_equal(create_post(f->s, &f->a, &draft, &id, &error), STORE_OK);
     assert_int_equal(error.len, 0);
     assert_true(id > 0);
 
@@ -370,7 +378,7 @@ static void test_create(void **state)
                                 .categories = "news",
                                 .published_at = NOV_14_2023};
     long long id2 = 0;
-    assert_int_equal(post_create(f->s, &f->a, &second, &id2, &error), STORE_OK);
+    assert_int_equal(create_post(f->s, &f->a, &second, &id2, &error), STORE_OK);
     struct store_term *terms2;
     assert_int_equal(store_post_terms(f->s, &f->a, id2, &terms2, &count), STORE_OK);
     assert_int_equal(count, 1);
@@ -386,14 +394,14 @@ static void test_create_unique_slug(void **state)
         .title = "Hello World", .status = "publish", .markdown = "a", .published_at = NOV_14_2023};
     buf error = {0};
     long long first = 0, second = 0, third = 0, fourth = 0;
-    assert_int_equal(post_create(f->s, &f->a, &draft, &first, &error), STORE_OK);
-    assert_int_equal(post_create(f->s, &f->a, &draft, &second, &error), STORE_OK);
+    assert_int_equal(create_post(f->s, &f->a, &draft, &first, &error), STORE_OK);
+    assert_int_equal(create_post(f->s, &f->a, &draft, &second, &error), STORE_OK);
     /* another day: the path would be free, the slug still is not */
     draft.published_at = NOV_14_2023 + 40 * DAY; /* 2023-12-24 */
-    assert_int_equal(post_create(f->s, &f->a, &draft, &third, &error), STORE_OK);
+    assert_int_equal(create_post(f->s, &f->a, &draft, &third, &error), STORE_OK);
     /* an explicit slug is used as given */
     draft.slug = "greeting";
-    assert_int_equal(post_create(f->s, &f->a, &draft, &fourth, &error), STORE_OK);
+    assert_int_equal(create_post(f->s, &f->a, &draft, &fourth, &error), STORE_OK);
     assert_int_equal(error.len, 0);
 
     struct store_post post;
@@ -420,7 +428,7 @@ static void test_create_defaults_and_pattern(void **state)
     buf error = {0};
     long long id = 0;
     long long before = (long long)time(NULL);
-    assert_int_equal(post_create(f->s, &f->a, &draft, &id, &error), STORE_OK);
+    assert_int_equal(create_post(f->s, &f->a, &draft, &id, &error), STORE_OK);
     long long after = (long long)time(NULL);
     struct store_post post;
     assert_int_equal(store_post_get(f->s, &f->a, id, &post), STORE_OK);
@@ -450,7 +458,7 @@ static void test_create_failure_stores_nothing(void **state)
                                .published_at = NOV_14_2023};
     buf error = {0};
     long long id = 0;
-    assert_int_equal(post_create(f->s, &f->a, &draft, &id, &error), STORE_ERROR);
+    assert_int_equal(create_post(f->s, &f->a, &draft, &id, &error), STORE_ERROR);
     assert_true(error.len > 0);
     struct store_post post;
     assert_int_equal(store_post_find_slug(f->s, &f->a, "lonely", &post), STORE_NOT_FOUND);

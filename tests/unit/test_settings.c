@@ -46,6 +46,10 @@ static int teardown(void **state)
 
 /* Every key the header's settings table documents (settings.c's table, spelled out here). */
 static const char *const all_keys[] = {
+    "http.trusted_proxies",
+    "admin.session_hours",
+    "admin.login_limit_account",
+    "admin.login_limit_ip",
     "site.title",
     "site.description",
     "site.url",
@@ -55,6 +59,12 @@ static const char *const all_keys[] = {
     "comments.close_after_days",
     "comments.max_depth",
     "comments.max_kb",
+    "comments.honeypot",
+    "comments.min_seconds",
+    "comments.per_ip_10min",
+    "comments.max_links",
+    "comments.hold_words",
+    "comments.block_words",
     "http.threads",
     "http.workers",
     "http.timeout_s",

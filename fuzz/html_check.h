@@ -1,0 +1,247 @@
+/* html_check.h: the oracle for sanitizer output (render/sanitize.h), written apart from
+ * sanitize.c: the exact shape our serializer writes, only allow-listed elements and attributes
+ * for the profile, balanced tags, and no link or image URL with a scheme other than http,
+ * https or mailto as a browser would read it. Header-only, for fuzz_html.c and
+ * fuzz_markdown.c. */
+#ifndef GAZETTE_FUZZ_HTML_CHECK_H
+#define GAZETTE_FUZZ_HTML_CHECK_H
+
+#include <stdbool.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "render/sanitize.h"
+
+#define HTML_CHECK_MAX_ATTRIBUTES 16 /* a kept element has at most a handful */
+#define HTML_CHECK_MAX_DEPTH 100000  /* open elements tracked; deeper nesting fails the check */
+
+struct html_check_element {
+    const char *name;
+    bool comment; /* allowed in comments too (all are allowed in articles) */
+    bool is_void; /* written without a closing tag */
+};
+
+static const struct html_check_element html_check_elements[] = {
+    {"p", true, false},          {"br", true, true},        {"hr", false, true},
+    {"h1", false, false},        {"h2", false, false},      {"h3", false, false},
+    {"h4", false, false},        {"h5", false, false},      {"h6", false, false},
+    {"blockquote", true, false}, {"q", true, false},        {"cite", true, false},
+    {"ul", true, false},         {"ol", true, false},       {"li", true, false},
+    {"dl", false, false},        {"dt", false, false},      {"dd", false, false},
+    {"pre", true, false},        {"code", true, false},     {"em", true, false},
+    {"strong", true, false},     {"b", true, false},        {"i", true, false},
+    {"u", true, false},          {"s", true, false},        {"del", true, false},
+    {"ins", false, false},       {"sub", true, false},      {"sup", true, false},
+    {"small", false, false},     {"mark", false, false},    {"abbr", false, false},
+    {"span", false, false},      {"div", false, false},     {"a", true, false},
+    {"img", false, true},        {"figure", false, false},  {"figcaption", false, false},
+    {"table", false, false},     {"thead", false, false},   {"tbody", false, false},
+    {"tfoot", false, false},     {"tr", false, false},      {"th", false, false},
+    {"td", false, false},        {"caption", false, false},
+};
+
+struct html_check_attribute {
+    const char *element; /* NULL: any kept element */
+    const char *name;
+    bool comment; /* allowed in comments too */
+};
+
+static const struct html_check_attribute html_check_attributes[] = {
+    {"a", "href", true},      {"a", "title", true},     {"a", "rel", true},
+    {"a", "name", false},     {"img", "src", false},    {"img", "alt", false},
+    {"img", "title", false},  {"img", "width", false},  {"img", "height", false},
+    {"abbr", "title", false}, {"th", "colspan", false}, {"th", "rowspan", false},
+    {"th", "align", false},   {"td", "colspan", false}, {"td", "rowspan", false},
+    {"td", "align", false},   {"ol", "start", true},    {NULL, "class", true},
+    {NULL, "id", true},
+};
+
+static inline const struct html_check_element *html_check_find_element(const char *name, size_t len)
+{
+    for (size_t i = 0; i < sizeof(html_check_elements) / sizeof(html_check_elements[0]); i++)
+        if (strlen(html_check_elements[i].name) == len &&
+            memcmp(html_check_elements[i].name, name, len) == 0)
+            return &html_check_elements[i];
+    return NULL;
+}
+
+static inline bool html_check_attribute_allowed(const char *element, const char *name, size_t len,
+                                                enum sanitize_profile profile)
+{
+    for (size_t i = 0; i < sizeof(html_check_attributes) / sizeof(html_check_attributes[0]); i++) {
+        const struct html_check_attribute *a = &html_check_attributes[i];
+        if ((!a->element || strcmp(a->element, element) == 0) && strlen(a->name) == len &&
+            memcmp(a->name, name, len) == 0)
+            return profile == SANITIZE_ARTICLE || a->comment;
+    }
+    return false;
+}
+
+/* The length of the reference at p ("&amp;" …) among `allowed`, or 0. */
+static inline size_t html_check_reference(const char *p, const char *end, bool in_attribute)
+{
+    static const char *const text[] = {"&amp;", "&lt;", "&gt;", "&quot;"};
+    size_t count = in_attribute ? 4 : 3;
+    for (size_t i = 0; i < count; i++) {
+        size_t n = strlen(text[i]);
+        if ((size_t)(end - p) >= n && memcmp(p, text[i], n) == 0)
+            return n;
+    }
+    return 0;
+}
+
+/* The URL a browser would follow: the value with our references decoded, ASCII tab and newline
+ * removed (the URL parser drops them), leading C0 controls and spaces trimmed. Its scheme must
+ * be absent (a '/', '?' or '#' before any ':') or http, https, mailto. */
+static inline bool html_check_url_safe(const char *value, size_t len)
+{
+    char scheme[16];
+    size_t n = 0;
+    bool leading = true;
+    for (size_t i = 0; i < len; i++) {
+        char c = value[i];
+        if (c == '&') {
+            size_t r = html_check_reference(value + i, value + len, true);
+            if (r > 0) {
+                char kind = value[i + 1];
+                c = kind == 'a' ? '&' : kind == 'l' ? '<' : kind == 'g' ? '>' : '"';
+                i += r - 1;
+            }
+        }
+        if (c == '\t' || c == '\n' || c == '\r')
+            continue;
+        if (leading && (unsigned char)c <= 0x20)
+            continue;
+        leading = false;
+        if (c == '/' || c == '?' || c == '#')
+            return true;
+        if (c == ':') {
+            return (n == 4 && memcmp(scheme, "http", 4) == 0) ||
+                   (n == 5 && memcmp(scheme, "https", 5) == 0) ||
+                   (n == 6 && memcmp(scheme, "mailto", 6) == 0);
+        }
+        if (n < sizeof(scheme))
+            scheme[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
+        else
+            return true; /* no scheme is this long: a relative path whatever follows */
+    }
+    return true;
+}
+
+static inline bool html_check_words_prefixed(const char *value, size_t len, bool is_id)
+{
+    size_t i = 0;
+    while (i < len) {
+        while (i < len && value[i] == ' ')
+            i++;
+        size_t start = i;
+        while (i < len && value[i] != ' ')
+            i++;
+        if (i == start)
+            continue;
+        const char *w = value + start;
+        size_t n = i - start;
+        bool ok = (n >= 2 && memcmp(w, "fn", 2) == 0) ||
+                  (n >= 8 && memcmp(w, "footnote", 8) == 0) ||
+                  (!is_id && n >= 9 && memcmp(w, "language-", 9) == 0);
+        if (!ok)
+            return false;
+        if (is_id)
+            return true; /* an id is one word: its prefix is all that is checked */
+    }
+    return true;
+}
+
+/* Fails (aborts) unless `html` is the kind of fragment render_sanitize_html writes. */
+static inline void html_check_fragment(const char *html, size_t len, enum sanitize_profile profile)
+{
+    static const char *stack[HTML_CHECK_MAX_DEPTH];
+    size_t depth = 0;
+    const char *p = html, *end = html + len;
+    FUZZ_CHECK(strlen(html) == len, "a NUL inside the output");
+    while (p < end) {
+        if (*p == '&') {
+            size_t r = html_check_reference(p, end, false);
+            FUZZ_CHECK(r > 0, "bare '&' in text at %zu: %.40s", (size_t)(p - html), p);
+            p += r;
+            continue;
+        }
+        FUZZ_CHECK(*p != '>', "raw '>' in text at %zu", (size_t)(p - html));
+        if (*p != '<') {
+            p++;
+            continue;
+        }
+        bool closing = p + 1 < end && p[1] == '/';
+        const char *name = p + 1 + closing;
+        const char *q = name;
+        while (q < end && ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9')))
+            q++;
+        const struct html_check_element *e = html_check_find_element(name, (size_t)(q - name));
+        FUZZ_CHECK(e != NULL, "element not allowed at %zu: %.40s", (size_t)(p - html), p);
+        FUZZ_CHECK(profile == SANITIZE_ARTICLE || e->comment, "<%s> in a comment", e->name);
+        if (closing) {
+            FUZZ_CHECK(q < end && *q == '>', "bad closing tag at %zu", (size_t)(p - html));
+            FUZZ_CHECK(!e->is_void, "</%s>", e->name);
+            FUZZ_CHECK(depth > 0 && stack[depth - 1] == e->name, "</%s> closes %s", e->name,
+                       depth ? stack[depth - 1] : "nothing");
+            depth--;
+            p = q + 1;
+            continue;
+        }
+        const char *seen[HTML_CHECK_MAX_ATTRIBUTES];
+        size_t seen_len[HTML_CHECK_MAX_ATTRIBUTES], attributes = 0;
+        bool nofollow = false;
+        while (q < end && *q == ' ') {
+            const char *attribute = ++q;
+            while (q < end && *q >= 'a' && *q <= 'z')
+                q++;
+            size_t attribute_len = (size_t)(q - attribute);
+            FUZZ_CHECK(html_check_attribute_allowed(e->name, attribute, attribute_len, profile),
+                       "attribute %.*s of <%s>", (int)attribute_len, attribute, e->name);
+            for (size_t i = 0; i < attributes; i++)
+                FUZZ_CHECK(seen_len[i] != attribute_len ||
+                               memcmp(seen[i], attribute, attribute_len) != 0,
+                           "attribute %.*s twice", (int)attribute_len, attribute);
+            FUZZ_CHECK(attributes < HTML_CHECK_MAX_ATTRIBUTES, "too many attributes");
+            seen[attributes] = attribute;
+            seen_len[attributes++] = attribute_len;
+            FUZZ_CHECK(end - q >= 2 && q[0] == '=' && q[1] == '"', "unquoted attribute value");
+            const char *value = q + 2;
+            q = value;
+            while (q < end && *q != '"') {
+                FUZZ_CHECK(*q != '<' && *q != '>', "'<' or '>' in an attribute value");
+                if (*q == '&') {
+                    size_t r = html_check_reference(q, end, true);
+                    FUZZ_CHECK(r > 0, "bare '&' in an attribute value");
+                    q += r;
+                } else
+                    q++;
+            }
+            FUZZ_CHECK(q < end, "unterminated attribute value");
+            size_t value_len = (size_t)(q - value);
+            q++;
+#define ATTRIBUTE_IS(s) (attribute_len == strlen(s) && memcmp(attribute, s, attribute_len) == 0)
+            if (ATTRIBUTE_IS("href") || ATTRIBUTE_IS("src"))
+                FUZZ_CHECK(html_check_url_safe(value, value_len), "unsafe URL %.*s", (int)value_len,
+                           value);
+            if (profile == SANITIZE_COMMENT && (ATTRIBUTE_IS("id") || ATTRIBUTE_IS("class")))
+                FUZZ_CHECK(html_check_words_prefixed(value, value_len, ATTRIBUTE_IS("id")),
+                           "comment %.*s=\"%.*s\"", (int)attribute_len, attribute, (int)value_len,
+                           value);
+            if (ATTRIBUTE_IS("rel") && value_len == 12 && memcmp(value, "nofollow ugc", 12) == 0)
+                nofollow = true;
+#undef ATTRIBUTE_IS
+        }
+        FUZZ_CHECK(q < end && *q == '>', "bad tag end at %zu: %.40s", (size_t)(q - html), q);
+        if (profile == SANITIZE_COMMENT && strcmp(e->name, "a") == 0)
+            FUZZ_CHECK(nofollow, "a comment's link without rel=\"nofollow ugc\"");
+        if (!e->is_void) {
+            FUZZ_CHECK(depth < HTML_CHECK_MAX_DEPTH, "nesting deeper than the check follows");
+            stack[depth++] = e->name;
+        }
+        p = q + 1;
+    }
+    FUZZ_CHECK(depth == 0, "%zu elements left open (<%s>)", depth, depth ? stack[depth - 1] : "");
+}
+
+#endif

@@ -1,0 +1,221 @@
+/* auth.c: sign-in with rate limits, hashed session tokens in cookies, the role and CSRF check. */
+#include "admin/auth.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "admin/page.h"
+#include "http/form.h"
+#include "model/settings.h"
+#include "site/common.h"
+#include "util/log.h"
+
+#define FAILURE_WINDOW (15 * 60) /* seconds over which failed sign-ins count */
+
+/* Hex SHA-256 of a session token: the store never holds a token that would sign someone in. */
+static const char *token_hash(arena *a, const char *token)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+    char *hex = arena_alloc(a, 2 * sizeof(digest) + 1);
+    return sodium_bin2hex(hex, 2 * sizeof(digest) + 1, digest, sizeof(digest));
+}
+
+static const char *random_hex(arena *a, size_t bytes)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, bytes);
+    char *hex = arena_alloc(a, 2 * bytes + 1);
+    return sodium_bin2hex(hex, 2 * bytes + 1, raw, bytes);
+}
+
+static void load_session(struct handler_context *context, const struct http_request *req)
+{
+    const char *token = http_cookie_get(req->arena, req->cookie, AUTH_COOKIE);
+    if (!token || strlen(token) != 64)
+        return;
+    struct store_session session;
+    struct store_user *user = arena_alloc(req->arena, sizeof(*user));
+    if (store_session_find(context->store, req->arena, token_hash(req->arena, token), context->now,
+                           &session, user) == STORE_OK) {
+        context->user = user;
+        context->csrf = session.csrf;
+    }
+}
+
+static bool csrf_ok(const struct handler_context *context, const struct http_request *req)
+{
+    struct http_form form;
+    admin_form(req, &form);
+    const char *sent = http_form_get(&form, "csrf");
+    size_t len = strlen(context->csrf);
+    return sent && strlen(sent) == len && sodium_memcmp(sent, context->csrf, len) == 0;
+}
+
+bool auth_authorize(struct handler_context *context, const struct http_request *req,
+                    struct http_response *res, enum user_role need)
+{
+    if (*req->cookie)
+        load_session(context, req);
+    if (need == USER_NOBODY)
+        return true;
+    bool is_post = strcmp(req->method, "POST") == 0;
+    if (!context->user) {
+        if (is_post)
+            admin_error(context, req, res, 403, "Signed out",
+                        "You are not signed in (or your session ended), so nothing was changed. "
+                        "Sign in and try again.");
+        else
+            http_redirect(
+                res, 303,
+                arena_printf(req->arena, "/admin/login?next=%s",
+                             http_url_encode(req->arena, *req->query
+                                                             ? arena_printf(req->arena, "%s?%s",
+                                                                            req->path, req->query)
+                                                             : req->path)));
+        return false;
+    }
+    if (user_role_of(context->user) < need) {
+        admin_error(context, req, res, 403, "Not allowed",
+                    arena_printf(req->arena, "This page needs the %s role; you are %s.",
+                                 user_role_name(need), context->user->role));
+        return false;
+    }
+    if (is_post && !csrf_ok(context, req)) {
+        admin_error(context, req, res, 403, "Form expired",
+                    "This form did not carry your session's security token (it may be old, or "
+                    "sent from another site), so nothing was changed. Reload the page and try "
+                    "again.");
+        return false;
+    }
+    return true;
+}
+
+/* Only a path of this site's admin may follow a sign-in (no open redirect). */
+static const char *safe_next(const char *next)
+{
+    return next && strncmp(next, "/admin/", 7) == 0 && !strpbrk(next, "\\\r\n") &&
+                   strncmp(next, "/admin//", 8) != 0
+               ? next
+               : "/admin/";
+}
+
+static void show_login(struct handler_context *context, const struct http_request *req,
+                       struct http_response *res, int status, const char *login, const char *next,
+                       const char *message)
+{
+    template_data *d = admin_page_data(context, req, "Sign in");
+    template_set_str(d, "login", login);
+    template_set_str(d, "next", safe_next(next));
+    template_set_str(d, "error", message);
+    admin_render(context, req, res, status, "admin_login", d);
+}
+
+void auth_login_form(struct handler_context *context, const struct http_request *req,
+                     struct http_response *res)
+{
+    struct http_form query;
+    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    const char *next = http_form_get(&query, "next");
+    if (context->user) {
+        http_redirect(res, 303, safe_next(next));
+        return;
+    }
+    show_login(context, req, res, 200, "", next, NULL);
+}
+
+void auth_login(struct handler_context *context, const struct http_request *req,
+                struct http_response *res)
+{
+    struct http_form form;
+    admin_form(req, &form);
+    const char *login = http_form_get(&form, "login"), *password = http_form_get(&form, "password");
+    const char *next = http_form_get(&form, "next");
+    if (!site_same_origin(req)) {
+        show_login(context, req, res, 403, "", next,
+                   "This sign-in form was sent from another site; nothing was done.");
+        return;
+    }
+    if (!login || !password || !*login || !*password || strlen(login) > USER_LOGIN_MAX) {
+        show_login(context, req, res, 400, login && strlen(login) <= USER_LOGIN_MAX ? login : "",
+                   next, "Enter your login and your password.");
+        return;
+    }
+    store *s = context->store;
+    arena *a = req->arena;
+    long long by_ip = 0, by_login = 0;
+    long long ip_limit = settings_get_int(s, a, "admin.login_limit_ip");
+    long long login_limit = settings_get_int(s, a, "admin.login_limit_account");
+    if (store_login_failures(s, req->client_ip, login, context->now - FAILURE_WINDOW, &by_ip,
+                             &by_login) != STORE_OK) {
+        show_login(context, req, res, 503, login, next,
+                   "The site cannot read its database right now; try again in a minute.");
+        return;
+    }
+    if ((ip_limit && by_ip >= ip_limit) || (login_limit && by_login >= login_limit)) {
+        res->retry_after = FAILURE_WINDOW;
+        show_login(context, req, res, 429, login, next,
+                   by_login >= login_limit && login_limit
+                       ? "Too many failed sign-ins for this account. Wait 15 minutes and try "
+                         "again, or ask an admin to set a new password."
+                       : "Too many failed sign-ins from your address. Wait 15 minutes and try "
+                         "again.");
+        return;
+    }
+    struct store_user user;
+    int rc = store_user_find_login(s, a, login, &user);
+    if (rc == STORE_ERROR) {
+        show_login(context, req, res, 503, login, next,
+                   "The site cannot read its database right now; try again in a minute.");
+        return;
+    }
+    if (rc != STORE_OK || user.disabled || !user_password_ok(&user, password)) {
+        if (store_login_failure_add(s, req->client_ip, login, context->now) != STORE_OK)
+            log_error("recording a failed sign-in: %s", store_error(s));
+        show_login(context, req, res, 401, login, next,
+                   "Wrong login or password (or the account is disabled).");
+        return;
+    }
+    const char *token = random_hex(a, 32);
+    long long hours = settings_get_int(s, a, "admin.session_hours");
+    struct store_session session = {.token_hash = token_hash(a, token),
+                                    .user_id = user.id,
+                                    .csrf = random_hex(a, 16),
+                                    .created_at = context->now,
+                                    .expires_at = context->now + hours * 3600};
+    if (store_session_purge(s, context->now) != STORE_OK ||
+        store_session_insert(s, &session) != STORE_OK ||
+        store_login_failures_clear(s, login) != STORE_OK) {
+        show_login(context, req, res, 503, login, next,
+                   "The site cannot write to its database right now; try again in a minute.");
+        return;
+    }
+    struct store_user *signed_in = arena_alloc(a, sizeof(*signed_in));
+    *signed_in = user;
+    context->user = signed_in;
+    admin_audit(context, "login", arena_printf(a, "user %s", user.login), req->client_ip);
+    http_add_cookie(res, arena_printf(a,
+                                      AUTH_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; "
+                                                  "SameSite=Lax%s",
+                                      token, hours * 3600, req->https ? "; Secure" : ""));
+    http_redirect(res, 303, safe_next(next));
+}
+
+void auth_logout(struct handler_context *context, const struct http_request *req,
+                 struct http_response *res)
+{
+    const char *token = http_cookie_get(req->arena, req->cookie, AUTH_COOKIE);
+    if (token && context->user) {
+        if (store_session_delete(context->store, token_hash(req->arena, token)) != STORE_OK) {
+            admin_error(context, req, res, 503, "Not signed out",
+                        "The site cannot write to its database right now; try again.");
+            return;
+        }
+        admin_audit(context, "logout", arena_printf(req->arena, "user %s", context->user->login),
+                    "");
+    }
+    http_add_cookie(res, arena_printf(req->arena,
+                                      AUTH_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
+                                      req->https ? "; Secure" : ""));
+    http_redirect(res, 303, "/admin/login?done=signed-out");
+}

@@ -1,0 +1,335 @@
+/* comments.c: the moderation queue (tabs per status, one and bulk actions), editing with
+ * history, and replying from the queue. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin/admin.h"
+#include "admin/page.h"
+#include "model/moderation.h"
+#include "model/user.h"
+#include "render/pages.h"
+
+#define COMMENTS_PER_PAGE 50
+#define BULK_MAX 200
+
+static const char *const tabs[][2] = {
+    {"pending", "Pending"}, {"approved", "Approved"}, {"spam", "Spam"}, {"trash", "Trash"}};
+
+/* ?status= of a queue page, "pending" when missing; NULL when not a status. */
+static const char *queue_status(const char *status)
+{
+    if (!status || !*status)
+        return "pending";
+    for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++)
+        if (strcmp(status, tabs[i][0]) == 0)
+            return tabs[i][0];
+    return NULL;
+}
+
+static void db_error(struct handler_context *context, const struct http_request *req,
+                     struct http_response *res)
+{
+    admin_error(context, req, res, 503, "Database unavailable",
+                "The site cannot read or write its database right now; nothing was changed. "
+                "Try again in a minute.");
+}
+
+ADMIN_HANDLER(admin_comments)
+{
+    store *s = context->store;
+    arena *a = req->arena;
+    struct http_form query;
+    http_form_parse(a, strview_from_cstr(req->query), &query);
+    const char *status = queue_status(http_form_get(&query, "status"));
+    if (!status) {
+        admin_error(context, req, res, 400, "Unknown status",
+                    "status must be pending, approved, spam or trash.");
+        return;
+    }
+    const char *page_text = http_form_get(&query, "page");
+    long long page = page_text ? atoll(page_text) : 1;
+    if (page < 1 || page > 100000)
+        page = 1;
+    bool moderator = user_may_moderate(context->user);
+    long long own = moderator ? 0 : context->user->id;
+    struct store_comment_filter filter = {.status = status,
+                                          .type = "comment",
+                                          .limit = COMMENTS_PER_PAGE,
+                                          .offset = (int)((page - 1) * COMMENTS_PER_PAGE),
+                                          .post_author_id = own};
+    struct store_comment_counts counts;
+    struct store_comment *comments;
+    size_t count;
+    if (store_comment_counts(s, own, &counts) != STORE_OK ||
+        store_comment_list(s, a, &filter, &comments, &count) != STORE_OK) {
+        db_error(context, req, res);
+        return;
+    }
+    template_data *d = admin_page_data(context, req, "Comments");
+    template_set_str(d, "status", status);
+    template_set_bool(d, "moderator", moderator);
+    long long totals[] = {counts.pending, counts.approved, counts.spam, counts.trash};
+    for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
+        template_data *tab = template_add_item(d, "tabs");
+        template_set_str(tab, "value", tabs[i][0]);
+        template_set_str(tab, "label", tabs[i][1]);
+        template_set_int(tab, "count", totals[i]);
+        template_set_bool(tab, "current", strcmp(status, tabs[i][0]) == 0);
+        if (strcmp(status, tabs[i][0]) == 0 && page * COMMENTS_PER_PAGE < totals[i])
+            template_set_str(
+                d, "next_page",
+                arena_printf(a, "/admin/comments?status=%s&page=%lld", status, page + 1));
+    }
+    if (page > 1)
+        template_set_str(d, "previous_page",
+                         arena_printf(a, "/admin/comments?status=%s&page=%lld", status, page - 1));
+    for (size_t i = 0; i < count; i++) {
+        const struct store_comment *c = &comments[i];
+        template_data *item = template_add_item(d, "comments");
+        struct store_post post;
+        struct store_comment parent;
+        bool have_post = store_post_get(s, a, c->post_id, &post) == STORE_OK;
+        template_set_int(item, "id", c->id);
+        template_set_int(item, "post_id", c->post_id);
+        template_set_str(item, "post_title", have_post ? post.title : "");
+        template_set_str(item, "post_path", have_post ? post.path : "");
+        template_set_str(item, "author", c->author);
+        template_set_str(item, "email", c->email);
+        template_set_str(item, "url", c->url);
+        template_set_str(item, "ip", c->ip);
+        template_set_str(item, "date", render_date_human(a, c->created_at));
+        template_set_str(item, "date_iso", render_date_iso(a, c->created_at));
+        template_set_str(item, "held_by", c->held_by);
+        template_set_html(item, "body", c->body_html); /* sanitized when stored */
+        if (c->parent_id && store_comment_get(s, a, c->parent_id, &parent) == STORE_OK) {
+            template_set_str(item, "parent_author", parent.author);
+            template_set_str(item, "parent_excerpt", admin_excerpt(a, &parent, 140));
+            template_set_int(item, "parent_id", parent.id);
+        }
+        for (int action = 0; moderator && action < MODERATE_NONE; action++) {
+            static const char *const shows_in[] = {"pending spam trash", "approved",
+                                                   "pending approved trash",
+                                                   "pending approved spam", "spam trash"};
+            static const char *const labels[] = {"Approve", "Unapprove", "Spam", "Trash",
+                                                 "Delete forever"};
+            if (!strstr(shows_in[action], status))
+                continue;
+            template_data *button = template_add_item(item, "actions");
+            template_set_str(button, "action", moderation_action_name(action));
+            template_set_str(button, "label", labels[action]);
+        }
+    }
+    admin_render(context, req, res, 200, "admin_comments", d);
+}
+
+/* Where to go after an action: the article (from its moderator controls) or the queue tab. */
+static const char *back_to(const struct http_request *req, const struct http_form *form, store *s)
+{
+    const char *back = http_form_get(form, "back");
+    if (back && strncmp(back, "post:", 5) == 0) {
+        struct store_post post;
+        if (store_post_get(s, req->arena, atoll(back + 5), &post) == STORE_OK)
+            return arena_printf(req->arena, "%s#comments", post.path);
+    }
+    const char *status = queue_status(http_form_get(form, "status"));
+    return arena_printf(req->arena, "/admin/comments?status=%s", status ? status : "pending");
+}
+
+static const char *done_code(enum moderation_action action)
+{
+    static const char *const codes[] = {"approved", "unapproved", "spammed", "trashed", "deleted"};
+    return codes[action];
+}
+
+ADMIN_HANDLER(admin_comment_action)
+{
+    long long id = admin_path_id(req, "/admin/comments/");
+    const char *name = strrchr(req->path, '/') + 1;
+    enum moderation_action action = moderation_action_parse(name);
+    struct http_form form;
+    admin_form(req, &form);
+    buf error = {0};
+    int rc = moderation_apply(context->store, id, action, &error);
+    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
+    buf_free(&error);
+    if (rc != STORE_OK) {
+        bool has_replies = strstr(message, "has replies") != NULL;
+        admin_error(context, req, res,
+                    rc == STORE_NOT_FOUND ? 404
+                    : has_replies         ? 409
+                                          : 503,
+                    "Nothing changed", message);
+        return;
+    }
+    admin_audit(context, arena_printf(req->arena, "comment.%s", name),
+                arena_printf(req->arena, "comment %lld", id), "");
+    admin_redirect_done(req, res, back_to(req, &form, context->store), done_code(action));
+}
+
+ADMIN_HANDLER(admin_comments_bulk)
+{
+    struct http_form form;
+    admin_form(req, &form);
+    enum moderation_action action = moderation_action_parse(http_form_get(&form, "action"));
+    if (action == MODERATE_NONE) {
+        admin_error(context, req, res, 400, "Which action?",
+                    "Choose approve, unapprove, spam, trash or delete.");
+        return;
+    }
+    long long ids[BULK_MAX];
+    size_t count = 0;
+    for (size_t i = 0; i < form.count; i++) {
+        if (strcmp(form.fields[i].name, "id") != 0)
+            continue;
+        char *end;
+        long long id = strtoll(form.fields[i].value, &end, 10);
+        if (*end || id <= 0 || count == BULK_MAX) {
+            admin_error(context, req, res, 400, "Bad selection",
+                        "The selection holds something that is not a comment number, or more "
+                        "than 200 comments.");
+            return;
+        }
+        ids[count++] = id;
+    }
+    if (count == 0) {
+        admin_error(context, req, res, 400, "Nothing selected", "Tick the comments to change.");
+        return;
+    }
+    /* all or nothing: one transaction */
+    store *s = context->store;
+    buf error = {0};
+    int rc = store_begin(s) == STORE_OK ? STORE_OK : STORE_ERROR;
+    for (size_t i = 0; rc == STORE_OK && i < count; i++) {
+        rc = moderation_apply(s, ids[i], action, &error);
+        if (rc == STORE_OK)
+            admin_audit(context,
+                        arena_printf(req->arena, "comment.%s", moderation_action_name(action)),
+                        arena_printf(req->arena, "comment %lld", ids[i]), "bulk");
+    }
+    if (rc == STORE_OK && store_commit(s) != STORE_OK) {
+        rc = STORE_ERROR;
+        buf_printf(&error, "%s", store_error(s));
+    }
+    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
+    buf_free(&error);
+    if (rc != STORE_OK) {
+        store_rollback(s);
+        bool has_replies = strstr(message, "has replies") != NULL;
+        admin_error(context, req, res,
+                    rc == STORE_NOT_FOUND ? 404
+                    : has_replies         ? 409
+                                          : 503,
+                    "Nothing changed", message);
+        return;
+    }
+    admin_redirect_done(req, res, back_to(req, &form, s), done_code(action));
+}
+
+static void show_edit(struct handler_context *context, const struct http_request *req,
+                      struct http_response *res, int status, const struct store_comment *c,
+                      const char *error)
+{
+    arena *a = req->arena;
+    struct store_comment_edit *edits = NULL;
+    size_t count = 0;
+    if (store_comment_edit_list(context->store, a, c->id, &edits, &count) != STORE_OK)
+        count = 0;
+    template_data *d = admin_page_data(context, req, "Edit a comment");
+    template_set_int(d, "id", c->id);
+    template_set_str(d, "author", c->author);
+    template_set_str(d, "email", c->email);
+    template_set_str(d, "url", c->url);
+    template_set_str(d, "comment", *c->body_source ? c->body_source : c->body_html);
+    template_set_str(d, "error", error);
+    for (size_t i = 0; i < count; i++) {
+        template_data *item = template_add_item(d, "history");
+        template_set_str(item, "edited", render_date_human(a, edits[i].edited_at));
+        template_set_str(item, "by", edits[i].user_login);
+        template_set_str(item, "old_author", edits[i].author);
+        template_set_str(item, "old_email", edits[i].email);
+        template_set_str(item, "old_url", edits[i].url);
+        template_set_str(item, "old_text",
+                         *edits[i].body_source ? edits[i].body_source : edits[i].body_html);
+    }
+    admin_render(context, req, res, status, "admin_comment_edit", d);
+}
+
+static bool load_comment(struct handler_context *context, const struct http_request *req,
+                         struct http_response *res, struct store_comment *c)
+{
+    long long id = admin_path_id(req, "/admin/comments/");
+    int rc = store_comment_get(context->store, req->arena, id, c);
+    if (rc == STORE_OK)
+        return true;
+    if (rc == STORE_ERROR)
+        db_error(context, req, res);
+    else
+        admin_error(context, req, res, 404, "No such comment",
+                    "There is no comment with this number.");
+    return false;
+}
+
+ADMIN_HANDLER(admin_comment_edit)
+{
+    struct store_comment c;
+    if (load_comment(context, req, res, &c))
+        show_edit(context, req, res, 200, &c, NULL);
+}
+
+ADMIN_HANDLER(admin_comment_update)
+{
+    struct store_comment c;
+    if (!load_comment(context, req, res, &c))
+        return;
+    struct http_form form;
+    admin_form(req, &form);
+    struct moderation_edit edit = {.author = http_form_get(&form, "author"),
+                                   .email = http_form_get(&form, "email"),
+                                   .url = http_form_get(&form, "url"),
+                                   .text = http_form_get(&form, "comment"),
+                                   .editor_id = context->user->id,
+                                   .now = context->now};
+    buf error = {0};
+    int rc = moderation_edit(context->store, req->arena, c.id, &edit, &error);
+    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
+    buf_free(&error);
+    if (rc != STORE_OK) {
+        c.author = edit.author ? edit.author : "";
+        c.email = edit.email ? edit.email : "";
+        c.url = edit.url ? edit.url : "";
+        c.body_source = edit.text ? edit.text : "";
+        show_edit(context, req, res,
+                  rc == MODERATION_INVALID ? 422
+                  : rc == STORE_NOT_FOUND  ? 404
+                                           : 503,
+                  &c, message);
+        return;
+    }
+    admin_audit(context, "comment.edit", arena_printf(req->arena, "comment %lld", c.id), "");
+    admin_redirect_done(req, res, arena_printf(req->arena, "/admin/comments/%lld/edit", c.id),
+                        "saved");
+}
+
+ADMIN_HANDLER(admin_comment_reply)
+{
+    long long parent_id = admin_path_id(req, "/admin/comments/");
+    struct http_form form;
+    admin_form(req, &form);
+    long long id;
+    buf error = {0};
+    int rc = moderation_reply(context->store, req->arena, parent_id, context->user,
+                              http_form_get(&form, "comment"), context->now, &id, &error);
+    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
+    buf_free(&error);
+    if (rc != STORE_OK) {
+        admin_error(context, req, res,
+                    rc == MODERATION_INVALID ? 422
+                    : rc == STORE_NOT_FOUND  ? 404
+                                             : 503,
+                    "No reply made", message);
+        return;
+    }
+    admin_audit(context, "comment.reply", arena_printf(req->arena, "comment %lld", id),
+                arena_printf(req->arena, "reply to comment %lld", parent_id));
+    admin_redirect_done(req, res, back_to(req, &form, context->store), "replied");
+}

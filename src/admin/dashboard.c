@@ -1,0 +1,66 @@
+/* dashboard.c: /admin/ at a glance: the moderation count, recent posts, recent comments. */
+#include <string.h>
+
+#include "admin/admin.h"
+#include "admin/page.h"
+#include "model/user.h"
+#include "render/pages.h"
+
+ADMIN_HANDLER(admin_home_redirect)
+{
+    (void)context;
+    http_redirect(res, 301,
+                  req->query[0] ? arena_printf(req->arena, "/admin/?%s", req->query) : "/admin/");
+}
+
+ADMIN_HANDLER(admin_not_found)
+{
+    admin_error(context, req, res, 404, "Not found", "There is no admin page at this address.");
+}
+
+ADMIN_HANDLER(admin_dashboard)
+{
+    store *s = context->store;
+    arena *a = req->arena;
+    bool moderator = user_may_moderate(context->user);
+    long long own = moderator ? 0 : context->user->id; /* an author sees their own posts */
+    struct store_comment_counts counts;
+    struct store_post_filter post_filter = {
+        .type = "post", .author_id = own, .limit = 8, .by_modified = true};
+    struct store_comment_filter comment_filter = {
+        .type = "comment", .limit = 8, .post_author_id = own};
+    struct store_post *posts;
+    struct store_comment *comments;
+    size_t post_count, comment_count;
+    if (store_comment_counts(s, own, &counts) != STORE_OK ||
+        store_post_list(s, a, &post_filter, &posts, &post_count) != STORE_OK ||
+        store_comment_list(s, a, &comment_filter, &comments, &comment_count) != STORE_OK) {
+        admin_error(context, req, res, 503, "Database unavailable", store_error(s));
+        return;
+    }
+    template_data *d = admin_page_data(context, req, "Dashboard");
+    template_set_int(d, "pending", counts.pending);
+    template_set_int(d, "approved", counts.approved);
+    template_set_int(d, "spam", counts.spam);
+    template_set_int(d, "trash", counts.trash);
+    for (size_t i = 0; i < post_count; i++) {
+        template_data *item = template_add_item(d, "posts");
+        template_set_int(item, "id", posts[i].id);
+        template_set_str(item, "title", posts[i].title);
+        template_set_str(item, "status", posts[i].status);
+        template_set_str(item, "modified", render_date_human(a, posts[i].modified_at));
+        template_set_str(item, "modified_iso", render_date_iso(a, posts[i].modified_at));
+    }
+    for (size_t i = 0; i < comment_count; i++) {
+        template_data *item = template_add_item(d, "comments");
+        struct store_post post;
+        template_set_str(item, "author", comments[i].author);
+        template_set_int(item, "post_id", comments[i].post_id);
+        template_set_str(item, "post_title",
+                         store_post_get(s, a, comments[i].post_id, &post) == STORE_OK ? post.title
+                                                                                      : "");
+        template_set_str(item, "status", comments[i].status);
+        template_set_str(item, "excerpt", admin_excerpt(a, &comments[i], 120));
+    }
+    admin_render(context, req, res, 200, "admin_dashboard", d);
+}

@@ -1,0 +1,433 @@
+/* posts.c: the posts list, the editor (Markdown with preview, scheduling), revisions, trash. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin/admin.h"
+#include "admin/page.h"
+#include "model/post.h"
+#include "model/user.h"
+#include "render/markdown.h"
+#include "render/pages.h"
+
+#define POSTS_PER_PAGE 20
+
+static const char *const statuses[] = {"publish", "future", "draft", "pending", "private", "trash"};
+
+static void db_error(struct handler_context *context, const struct http_request *req,
+                     struct http_response *res)
+{
+    admin_error(context, req, res, 503, "Database unavailable",
+                "The site cannot read or write its database right now; nothing was changed. "
+                "Try again in a minute.");
+}
+
+/* The post named by the path, if the user may edit it; otherwise `res` is filled. */
+static bool load_own_post(struct handler_context *context, const struct http_request *req,
+                          struct http_response *res, struct store_post *post)
+{
+    long long id = admin_path_id(req, "/admin/posts/");
+    int rc = id ? store_post_get(context->store, req->arena, id, post) : STORE_NOT_FOUND;
+    if (rc == STORE_ERROR) {
+        db_error(context, req, res);
+        return false;
+    }
+    if (rc == STORE_NOT_FOUND) {
+        admin_error(context, req, res, 404, "No such post", "There is no post with this number.");
+        return false;
+    }
+    if (!user_may_edit_post(context->user, post)) {
+        admin_error(context, req, res, 403, "Not allowed",
+                    "Authors may edit only their own posts.");
+        return false;
+    }
+    return true;
+}
+
+ADMIN_HANDLER(admin_posts)
+{
+    store *s = context->store;
+    arena *a = req->arena;
+    struct http_form query;
+    http_form_parse(a, strview_from_cstr(req->query), &query);
+    const char *status = http_form_get(&query, "status");
+    const char *author = http_form_get(&query, "author");
+    const char *category = http_form_get(&query, "category");
+    const char *search = http_form_get(&query, "s");
+    const char *page_text = http_form_get(&query, "page");
+    long long page = page_text ? atoll(page_text) : 1;
+    if (page < 1 || page > 100000)
+        page = 1;
+    struct store_post_filter filter = {.type = "post",
+                                       .by_modified = true,
+                                       .limit = POSTS_PER_PAGE,
+                                       .offset = (int)((page - 1) * POSTS_PER_PAGE)};
+    bool known = !status || !*status;
+    for (size_t i = 0; !known && i < sizeof(statuses) / sizeof(statuses[0]); i++)
+        known = strcmp(status, statuses[i]) == 0;
+    if (!known) {
+        admin_error(context, req, res, 400, "Unknown status",
+                    "status must be publish, future, draft, pending, private or trash.");
+        return;
+    }
+    filter.status = status && *status ? status : NULL;
+    if (search && strlen(search) > 200)
+        search = arena_strndup(a, search, 200);
+    filter.title_contains = search;
+    int rc = STORE_OK;
+    if (!user_may_moderate(context->user))
+        filter.author_id = context->user->id; /* authors list their own posts */
+    else if (author && *author) {
+        struct store_user user;
+        rc = store_user_find_login(s, a, author, &user);
+        filter.author_id = rc == STORE_OK ? user.id : -1;
+    }
+    if (rc != STORE_ERROR && category && *category) {
+        struct store_term term;
+        rc = store_term_find(s, a, "category", category, &term);
+        filter.term_id = rc == STORE_OK ? term.id : -1;
+    }
+    struct store_post *posts;
+    size_t count;
+    long long total;
+    struct store_user *users;
+    size_t user_count;
+    struct store_term *terms;
+    size_t term_count;
+    if (rc == STORE_ERROR || store_post_list(s, a, &filter, &posts, &count) != STORE_OK ||
+        store_post_count(s, &filter, &total) != STORE_OK ||
+        store_user_list(s, a, &users, &user_count) != STORE_OK ||
+        store_term_list(s, a, &terms, &term_count) != STORE_OK) {
+        db_error(context, req, res);
+        return;
+    }
+    template_data *d = admin_page_data(context, req, "Posts");
+    template_set_str(d, "search", search);
+    for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
+        template_data *item = template_add_item(d, "statuses");
+        template_set_str(item, "value", statuses[i]);
+        template_set_bool(item, "selected",
+                          filter.status && strcmp(filter.status, statuses[i]) == 0);
+    }
+    if (user_may_moderate(context->user))
+        for (size_t i = 0; i < user_count; i++) {
+            template_data *item = template_add_item(d, "authors");
+            template_set_str(item, "value", users[i].login);
+            template_set_str(item, "name", users[i].display_name);
+            template_set_bool(item, "selected", author && strcmp(author, users[i].login) == 0);
+        }
+    for (size_t i = 0; i < term_count; i++) {
+        if (strcmp(terms[i].taxonomy, "category") != 0)
+            continue;
+        template_data *item = template_add_item(d, "categories");
+        template_set_str(item, "value", terms[i].slug);
+        template_set_str(item, "name", terms[i].name);
+        template_set_bool(item, "selected", category && strcmp(category, terms[i].slug) == 0);
+    }
+    for (size_t i = 0; i < count; i++) {
+        template_data *item = template_add_item(d, "posts");
+        template_set_int(item, "id", posts[i].id);
+        template_set_str(item, "title", *posts[i].title ? posts[i].title : "(no title)");
+        template_set_str(item, "status", posts[i].status);
+        template_set_str(item, "path", posts[i].path);
+        template_set_bool(item, "public", post_is_public(&posts[i]));
+        template_set_str(item, "author", posts[i].author_name ? posts[i].author_name : "");
+        template_set_int(item, "comments", posts[i].approved_comments);
+        template_set_str(item, "date", render_date_human(a, posts[i].published_at));
+        template_set_str(item, "modified", render_date_human(a, posts[i].modified_at));
+    }
+    template_set_int(d, "total", total);
+    if (page > 1)
+        template_set_str(
+            d, "previous_page",
+            arena_printf(a, "/admin/posts?%s&page=%lld",
+                         filter.status ? arena_printf(a, "status=%s", filter.status) : "",
+                         page - 1));
+    if (page * POSTS_PER_PAGE < total)
+        template_set_str(
+            d, "next_page",
+            arena_printf(a, "/admin/posts?%s&page=%lld",
+                         filter.status ? arena_printf(a, "status=%s", filter.status) : "",
+                         page + 1));
+    admin_render(context, req, res, 200, "admin_posts", d);
+}
+
+/* The editor, filled from `post` (or the form sent back), with an error or a preview. */
+static void show_editor(struct handler_context *context, const struct http_request *req,
+                        struct http_response *res, int status, const struct store_post *post,
+                        const struct post_draft *draft, const char *date, const char *error,
+                        const char *error_field, const char *preview_html)
+{
+    arena *a = req->arena;
+    template_data *d = admin_page_data(context, req, post->id ? "Edit post" : "Write a post");
+    template_set_str(d, "action",
+                     post->id ? arena_printf(a, "/admin/posts/%lld", post->id)
+                              : "/admin/posts/new");
+    template_set_int(d, "id", post->id);
+    template_set_str(d, "title", draft->title);
+    template_set_str(d, "slug", draft->slug);
+    template_set_str(d, "excerpt", draft->excerpt);
+    template_set_str(d, "body", draft->markdown);
+    template_set_bool(d, "html", draft->html);
+    template_set_str(d, "categories", draft->categories);
+    template_set_str(d, "tags", draft->tags);
+    template_set_str(d, "date", date);
+    template_set_bool(d, "comments_open", draft->comments_open);
+    template_set_str(d, "error", error);
+    template_set_str(d, "error_field", error_field);
+    template_set_html(d, "preview", preview_html);
+    if (post->id) {
+        template_set_str(d, "path", post->path);
+        template_set_str(d, "current_status", post->status);
+        template_set_bool(d, "public", post_is_public(post));
+        template_set_bool(d, "trashed", strcmp(post->status, "trash") == 0);
+    }
+    static const char *const choices[][2] = {{"draft", "Draft"},
+                                             {"pending", "Pending review"},
+                                             {"publish", "Published (or scheduled)"},
+                                             {"private", "Private"}};
+    const char *chosen = draft->status ? draft->status : "draft";
+    if (strcmp(chosen, "future") == 0)
+        chosen = "publish";
+    for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
+        template_data *item = template_add_item(d, "statuses");
+        template_set_str(item, "value", choices[i][0]);
+        template_set_str(item, "label", choices[i][1]);
+        template_set_bool(item, "selected", strcmp(chosen, choices[i][0]) == 0);
+    }
+    admin_render(context, req, res, status, "admin_post_edit", d);
+}
+
+/* "YYYY-MM-DD HH:MM" (UTC), as the date field takes it. */
+static const char *date_text(arena *a, long long t)
+{
+    time_t seconds = (time_t)t;
+    struct tm tm;
+    char text[32];
+    if (!gmtime_r(&seconds, &tm) || !strftime(text, sizeof(text), "%Y-%m-%d %H:%M", &tm))
+        return "";
+    return arena_strdup(a, text);
+}
+
+ADMIN_HANDLER(admin_post_new)
+{
+    struct store_post post = {0};
+    struct post_draft draft = {.title = "", .status = "draft", .comments_open = true};
+    show_editor(context, req, res, 200, &post, &draft, "", NULL, NULL, NULL);
+}
+
+ADMIN_HANDLER(admin_post_edit)
+{
+    struct store_post post;
+    if (!load_own_post(context, req, res, &post))
+        return;
+    arena *a = req->arena;
+    bool html = !*post.body_source && *post.body_html;
+    struct post_draft draft = {
+        .title = post.title,
+        .slug = post.slug,
+        .excerpt = post.excerpt,
+        .status = post.status,
+        .markdown = html ? post.body_html : post.body_source,
+        .html = html,
+        .categories = post_term_names(context->store, a, post.id, "category"),
+        .tags = post_term_names(context->store, a, post.id, "post_tag"),
+        .comments_open = post.comments_open,
+    };
+    show_editor(context, req, res, 200, &post, &draft, date_text(a, post.published_at), NULL, NULL,
+                NULL);
+}
+
+ADMIN_HANDLER(admin_post_save)
+{
+    arena *a = req->arena;
+    struct store_post post = {0};
+    bool is_new = strcmp(req->path, "/admin/posts/new") == 0;
+    if (!is_new && !load_own_post(context, req, res, &post))
+        return;
+    struct http_form form;
+    admin_form(req, &form);
+    const char *comments = http_form_get(&form, "comments");
+    const char *date = http_form_get(&form, "date");
+    const char *action = http_form_get(&form, "action");
+    const char *format = http_form_get(&form, "format");
+    struct post_draft draft = {
+        .id = post.id,
+        .title = http_form_get(&form, "title"),
+        .slug = http_form_get(&form, "slug"),
+        .excerpt = http_form_get(&form, "excerpt"),
+        .status = http_form_get(&form, "status"),
+        .markdown = http_form_get(&form, "body"),
+        .html = format && strcmp(format, "html") == 0,
+        .categories = http_form_get(&form, "categories"),
+        .tags = http_form_get(&form, "tags"),
+        .author_id = context->user->id,
+        .editor_id = context->user->id,
+        .comments_open = !comments || strcmp(comments, "closed") != 0,
+        .published_at = date && *date ? post_parse_date(date) : 0,
+    };
+    if (!draft.title)
+        draft.title = "";
+    if (!draft.markdown)
+        draft.markdown = "";
+    if (action && strcmp(action, "preview") == 0) {
+        buf html = {0};
+        if (draft.html)
+            render_sanitize_html(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
+        else
+            render_markdown(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
+        const char *preview = arena_strndup(a, buf_cstr(&html), html.len);
+        buf_free(&html);
+        show_editor(context, req, res, 200, &post, &draft, date, NULL, NULL,
+                    *preview ? preview : "<p>(empty)</p>");
+        return;
+    }
+    long long id;
+    const char *field;
+    buf error = {0};
+    int rc = post_save(context->store, a, &draft, context->now, &id, &field, &error);
+    const char *message = arena_strndup(a, buf_cstr(&error), error.len);
+    buf_free(&error);
+    if (rc == POST_INVALID) {
+        show_editor(context, req, res, 422, &post, &draft, date, message, field, NULL);
+        return;
+    }
+    if (rc != STORE_OK) {
+        show_editor(context, req, res, rc == STORE_NOT_FOUND ? 404 : 503, &post, &draft, date,
+                    arena_printf(a, "Not saved: %s", message), NULL, NULL);
+        return;
+    }
+    struct store_post saved;
+    const char *done = "saved";
+    if (store_post_get(context->store, a, id, &saved) == STORE_OK)
+        done = strcmp(saved.status, "future") == 0    ? "scheduled"
+               : strcmp(saved.status, "publish") == 0 ? "published"
+                                                      : "saved";
+    admin_audit(context, is_new ? "post.create" : "post.update", arena_printf(a, "post %lld", id),
+                draft.title);
+    admin_redirect_done(req, res, arena_printf(a, "/admin/posts/%lld", id), done);
+}
+
+ADMIN_HANDLER(admin_post_trash)
+{
+    struct store_post post;
+    if (!load_own_post(context, req, res, &post))
+        return;
+    bool trash = strstr(req->path, "/untrash") == NULL;
+    const char *status = trash ? "trash" : "draft"; /* restored posts come back as drafts */
+    if (store_post_set_status(context->store, post.id, status) != STORE_OK) {
+        db_error(context, req, res);
+        return;
+    }
+    admin_audit(context, trash ? "post.trash" : "post.untrash",
+                arena_printf(req->arena, "post %lld", post.id), post.title);
+    admin_redirect_done(req, res, arena_printf(req->arena, "/admin/posts/%lld", post.id),
+                        trash ? "trashed" : "restored");
+}
+
+ADMIN_HANDLER(admin_post_comments_open)
+{
+    struct store_post post;
+    if (!load_own_post(context, req, res, &post))
+        return;
+    struct http_form form;
+    admin_form(req, &form);
+    const char *open = http_form_get(&form, "open");
+    if (!open || (strcmp(open, "0") != 0 && strcmp(open, "1") != 0)) {
+        admin_error(context, req, res, 400, "Open or close?",
+                    "The form must say open=1 or open=0.");
+        return;
+    }
+    bool opening = strcmp(open, "1") == 0;
+    if (store_post_set_comments_open(context->store, post.id, opening) != STORE_OK) {
+        db_error(context, req, res);
+        return;
+    }
+    admin_audit(context, opening ? "post.comments_open" : "post.comments_close",
+                arena_printf(req->arena, "post %lld", post.id), post.title);
+    const char *back = http_form_get(&form, "back");
+    admin_redirect_done(req, res,
+                        back && strcmp(back, "article") == 0
+                            ? post.path
+                            : arena_printf(req->arena, "/admin/posts/%lld", post.id),
+                        opening ? "opened" : "closed");
+}
+
+ADMIN_HANDLER(admin_post_revisions)
+{
+    struct store_post post;
+    if (!load_own_post(context, req, res, &post))
+        return;
+    arena *a = req->arena;
+    struct store_revision *revisions;
+    size_t count;
+    if (store_revision_list(context->store, a, post.id, &revisions, &count) != STORE_OK) {
+        db_error(context, req, res);
+        return;
+    }
+    template_data *d =
+        admin_page_data(context, req, arena_printf(a, "Revisions of “%s”", post.title));
+    template_set_int(d, "id", post.id);
+    template_set_str(d, "title", post.title);
+    for (size_t i = 0; i < count; i++) {
+        template_data *item = template_add_item(d, "revisions");
+        template_set_int(item, "revision_id", revisions[i].id);
+        template_set_str(item, "saved", render_date_human(a, revisions[i].saved_at));
+        template_set_str(item, "saved_iso", render_date_iso(a, revisions[i].saved_at));
+        template_set_str(item, "by", revisions[i].user_login);
+        template_set_str(item, "revision_title", revisions[i].title);
+        template_set_str(item, "body",
+                         *revisions[i].body_source ? revisions[i].body_source
+                                                   : revisions[i].body_html);
+    }
+    admin_render(context, req, res, 200, "admin_revisions", d);
+}
+
+ADMIN_HANDLER(admin_post_restore)
+{
+    struct store_post post;
+    if (!load_own_post(context, req, res, &post))
+        return;
+    arena *a = req->arena;
+    struct http_form form;
+    admin_form(req, &form);
+    const char *revision_text = http_form_get(&form, "revision");
+    struct store_revision revision;
+    int rc = revision_text ? store_revision_get(context->store, a, atoll(revision_text), &revision)
+                           : STORE_NOT_FOUND;
+    if (rc == STORE_ERROR) {
+        db_error(context, req, res);
+        return;
+    }
+    if (rc == STORE_NOT_FOUND || revision.post_id != post.id) {
+        admin_error(context, req, res, 404, "No such revision",
+                    "This post has no revision with that number.");
+        return;
+    }
+    bool html = !*revision.body_source;
+    struct post_draft draft = {
+        .id = post.id,
+        .title = revision.title,
+        .slug = revision.slug,
+        .excerpt = revision.excerpt,
+        .markdown = html ? revision.body_html : revision.body_source,
+        .html = html,
+        .categories = post_term_names(context->store, a, post.id, "category"),
+        .tags = post_term_names(context->store, a, post.id, "post_tag"),
+        .editor_id = context->user->id,
+        .comments_open = post.comments_open,
+    };
+    long long id;
+    const char *field;
+    buf error = {0};
+    rc = post_save(context->store, a, &draft, context->now, &id, &field, &error);
+    const char *message = arena_strndup(a, buf_cstr(&error), error.len);
+    buf_free(&error);
+    if (rc != STORE_OK) {
+        admin_error(context, req, res, rc == POST_INVALID ? 422 : 503, "Not restored", message);
+        return;
+    }
+    admin_audit(context, "post.restore", arena_printf(a, "post %lld", post.id),
+                arena_printf(a, "revision %lld", revision.id));
+    admin_redirect_done(req, res, arena_printf(a, "/admin/posts/%lld", post.id), "restored");
+}

@@ -1,0 +1,149 @@
+/* moderation.c: status changes, deletion, edits with history and replies by moderators. */
+#include "model/moderation.h"
+
+#include <string.h>
+
+#include "model/comment.h"
+#include "model/settings.h"
+#include "render/markdown.h"
+
+static const char *const names[] = {"approve", "unapprove", "spam", "trash", "delete"};
+static const char *const statuses[] = {"approved", "pending", "spam", "trash", NULL};
+
+enum moderation_action moderation_action_parse(const char *name)
+{
+    for (int i = 0; name && i < MODERATE_NONE; i++)
+        if (strcmp(name, names[i]) == 0)
+            return (enum moderation_action)i;
+    return MODERATE_NONE;
+}
+
+const char *moderation_action_name(enum moderation_action action)
+{
+    return action < MODERATE_NONE ? names[action] : "";
+}
+
+static int failed(store *s, buf *error)
+{
+    buf_printf(error, "%s", store_error(s));
+    store_rollback(s);
+    return STORE_ERROR;
+}
+
+int moderation_apply(store *s, long long id, enum moderation_action action, buf *error)
+{
+    if (action >= MODERATE_NONE) {
+        buf_printf(error, "Not an action: approve, unapprove, spam, trash or delete.");
+        return STORE_ERROR;
+    }
+    int rc = action == MODERATE_DELETE ? store_comment_delete(s, id)
+                                       : store_comment_set_status(s, id, statuses[action]);
+    if (rc == STORE_ERROR)
+        buf_printf(error, "%s", store_error(s));
+    if (rc == STORE_NOT_FOUND)
+        buf_printf(error, "There is no comment %lld.", id);
+    return rc;
+}
+
+static const char *render_comment(arena *a, const char *text)
+{
+    buf html = {0};
+    render_markdown(text, strlen(text), SANITIZE_COMMENT, &html);
+    const char *out = arena_strndup(a, buf_cstr(&html), html.len);
+    buf_free(&html);
+    return out;
+}
+
+static int check_text(store *s, arena *a, const char *text, buf *error)
+{
+    long long max = settings_get_int(s, a, "comments.max_kb") * 1024;
+    if (!text || !*text) {
+        buf_printf(error, "The comment is empty.");
+        return -1;
+    }
+    if ((long long)strlen(text) > max) {
+        buf_printf(error, "The comment is longer than comments.max_kb (%lld KiB).", max / 1024);
+        return -1;
+    }
+    return 0;
+}
+
+int moderation_edit(store *s, arena *a, long long id, const struct moderation_edit *edit,
+                    buf *error)
+{
+    if (check_text(s, a, edit->text, error) != 0)
+        return MODERATION_INVALID;
+    if (!edit->author || !*edit->author || strlen(edit->author) > 245) {
+        buf_printf(error, "The author's name must have 1 to 245 bytes.");
+        return MODERATION_INVALID;
+    }
+    if (store_begin(s) != STORE_OK)
+        return failed(s, error);
+    struct store_comment c;
+    int rc = store_comment_get(s, a, id, &c);
+    if (rc == STORE_NOT_FOUND) {
+        store_rollback(s);
+        buf_printf(error, "There is no comment %lld.", id);
+        return rc;
+    }
+    if (rc != STORE_OK)
+        return failed(s, error);
+    struct store_comment_edit before = {.comment_id = id,
+                                        .user_id = edit->editor_id,
+                                        .edited_at = edit->now,
+                                        .author = c.author,
+                                        .email = c.email,
+                                        .url = c.url,
+                                        .body_source = c.body_source,
+                                        .body_html = c.body_html};
+    c.author = edit->author;
+    c.email = edit->email ? edit->email : "";
+    c.url = edit->url ? edit->url : "";
+    c.body_source = edit->text;
+    c.body_html = render_comment(a, edit->text);
+    if (store_comment_edit_insert(s, &before) != STORE_OK ||
+        store_comment_update(s, &c) != STORE_OK)
+        return failed(s, error);
+    return store_commit(s) == STORE_OK ? STORE_OK : failed(s, error);
+}
+
+int moderation_reply(store *s, arena *a, long long parent_id, const struct store_user *user,
+                     const char *text, long long now, long long *id, buf *error)
+{
+    if (check_text(s, a, text, error) != 0)
+        return MODERATION_INVALID;
+    long long max_depth = settings_get_int(s, a, "comments.max_depth");
+    if (store_begin(s) != STORE_OK)
+        return failed(s, error);
+    struct store_comment parent;
+    int rc = store_comment_get(s, a, parent_id, &parent);
+    if (rc == STORE_NOT_FOUND) {
+        store_rollback(s);
+        buf_printf(error, "There is no comment %lld.", parent_id);
+        return rc;
+    }
+    if (rc != STORE_OK || store_comment_set_status(s, parent_id, "approved") != STORE_OK)
+        return failed(s, error);
+    struct store_comment attach = parent;
+    bool top_level;
+    if (comment_reply_parent(s, a, &attach, (int)max_depth, &top_level) != STORE_OK)
+        return failed(s, error);
+    struct store_comment reply = {
+        .post_id = parent.post_id,
+        .parent_id = top_level ? 0 : attach.id,
+        .author = *user->display_name ? user->display_name : user->login,
+        .email = user->email,
+        .url = "",
+        .ip = "",
+        .user_agent = "",
+        .body_source = text,
+        .body_html = render_comment(a, text),
+        .status = "approved",
+        .type = "comment",
+        .held_by = "",
+        .created_at = now,
+    };
+    if (comment_insert_placed(s, a, &reply, id) != STORE_OK)
+        return failed(s, error);
+    return store_commit(s) == STORE_OK ? STORE_OK : failed(s, error);
+}

@@ -1,0 +1,45 @@
+/* moderation.h: what moderators do to comments: change status, delete, edit with history,
+ * reply from the queue. Each is one transaction. */
+#ifndef GAZETTE_MODEL_MODERATION_H
+#define GAZETTE_MODEL_MODERATION_H
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+#define MODERATION_INVALID (-2) /* the moderator's input is not acceptable: see the message */
+
+enum moderation_action {
+    MODERATE_APPROVE,
+    MODERATE_UNAPPROVE,
+    MODERATE_SPAM,
+    MODERATE_TRASH,
+    MODERATE_DELETE,
+    MODERATE_NONE, /* not an action */
+};
+
+/* "approve", "unapprove", "spam", "trash", "delete" → the action, else MODERATE_NONE. */
+enum moderation_action moderation_action_parse(const char *name);
+const char *moderation_action_name(enum moderation_action action);
+
+/* Applies `action` to comment `id`. Returns STORE_OK, STORE_NOT_FOUND, or STORE_ERROR with a
+ * message in `error` (deleting a comment that has replies is refused: trash it instead). */
+int moderation_apply(store *s, long long id, enum moderation_action action, buf *error);
+
+/* Replaces a comment's author, email, URL and text (Markdown), keeping the previous version
+ * in its history (by `editor_id`). Returns STORE_OK, STORE_NOT_FOUND, MODERATION_INVALID or
+ * STORE_ERROR, with a message in `error`. */
+struct moderation_edit {
+    const char *author, *email, *url, *text;
+    long long editor_id, now;
+};
+int moderation_edit(store *s, arena *a, long long id, const struct moderation_edit *edit,
+                    buf *error);
+
+/* A moderator's reply (approved at once) under comment `parent_id`, which gets approved too
+ * (as WordPress does). The reply attaches no deeper than comments.max_depth. Returns like
+ * moderation_edit. */
+int moderation_reply(store *s, arena *a, long long parent_id, const struct store_user *user,
+                     const char *text, long long now, long long *id, buf *error);
+
+#endif

@@ -1,0 +1,54 @@
+/* user.h: accounts and what each role may do: the one place permissions are decided. */
+#ifndef GAZETTE_MODEL_USER_H
+#define GAZETTE_MODEL_USER_H
+
+#include <stdbool.h>
+
+#include "store/store.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+/* Roles in increasing power; a route names the least it needs. */
+enum user_role {
+    USER_NOBODY = 0, /* not signed in */
+    USER_AUTHOR,     /* own posts; sees comments on own posts */
+    USER_EDITOR,     /* all posts, moderation */
+    USER_ADMIN,      /* everything: settings, users, audit log */
+};
+
+#define USER_PASSWORD_MIN 10  /* bytes */
+#define USER_PASSWORD_MAX 512 /* bytes: argon2id hashes anything, but inputs have limits */
+#define USER_LOGIN_MAX 60
+
+/* USER_NOBODY for NULL or an unknown name. */
+enum user_role user_role_parse(const char *name);
+const char *user_role_name(enum user_role role);
+
+/* The role of a signed-in user (USER_NOBODY for NULL or a disabled account). */
+enum user_role user_role_of(const struct store_user *user);
+
+/* Whether `user` may edit (and trash) `post`: editors and admins any, authors their own. */
+bool user_may_edit_post(const struct store_user *user, const struct store_post *post);
+/* Whether `user` may moderate the comments of `post`: editors and admins. */
+bool user_may_moderate(const struct store_user *user);
+/* Whether `user` sees comments of `post` in the queue: moderators all, authors their own. */
+bool user_may_see_comments_of(const struct store_user *user, const struct store_post *post);
+
+/* An argon2id hash string (libsodium, interactive limits) of `password`, or NULL with a
+ * message when it is too short or too long. */
+char *user_password_hash(arena *a, const char *password, buf *error);
+bool user_password_ok(const struct store_user *user, const char *password);
+
+/* A login is 1-60 of [a-z0-9._-] (WordPress allows more; these survive every URL). */
+bool user_login_valid(const char *login);
+
+/* Creates or updates an account: `gazette user add` and the admin pages. A NULL password
+ * leaves the account disabled (no way to sign in) until one is set. */
+int user_add(store *s, arena *a, const char *login, enum user_role role, const char *password,
+             buf *error);
+/* Sets a new password (and enables the account); signs out its sessions. */
+int user_set_password(store *s, arena *a, const char *login, const char *password, buf *error);
+/* Disables an account and signs out its sessions. */
+int user_disable(store *s, arena *a, const char *login, buf *error);
+
+#endif
