@@ -45,7 +45,7 @@
     " \xf0\x9f\x8e\x89 \xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7"
 /* The same read back from an RSS <description>: HTML, so the text comes HTML-escaped. */
 #define HOSTILE_PARSED_HTML                                                                        \
-    "Fish &amp; Chips &lt;b&gt;&quot;q&quot; &#39;a&#39; ]]&gt; xyz\x7f\tT&#13;\nN"              \
+    "Fish &amp; Chips &lt;b&gt;&quot;q&quot; &#39;a&#39; ]]&gt; xyz\x7f\tT&#13;\nN"                \
     "|||||||\xef\xbf\xbd"                                                                          \
     " \xf0\x9f\x8e\x89 \xd9\x85\xd8\xb1\xd8\xad\xd8\xa8\xd8\xa7"
 
