@@ -44,8 +44,9 @@ int template_render(const template_set *set, const char *name, const template_da
                     buf *error);
 
 /* Building data. All memory comes from the arena given to template_data_new (the data and
- * every child share it); string values are NOT copied: they must outlive the render (arena
- * strings are fine). Setting a key again replaces the value. */
+ * every child share it); keys and string values are NOT copied: they must outlive the render
+ * (keys are string literals, values arena strings or literals). Setting a key again replaces
+ * the value. */
 template_data *template_data_new(arena *a);
 void template_set_str(template_data *d, const char *key, const char *value); /* NULL = unset */
 void template_set_html(template_data *d, const char *key, const char *trusted_html);

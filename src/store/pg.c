@@ -213,7 +213,7 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_COMMENT_FIND_WP_ID] = "SELECT " COMMENT_COLUMNS "WHERE post_id = $1 AND wp_id = $2",
     [PG_COMMENT_ID_TAKEN] = "SELECT 1 FROM comments WHERE id = $1",
     [PG_COMMENT_SET_STATUS] = "UPDATE comments SET status = $2 WHERE id = $1",
-    [PG_COMMENT_THREAD] = "SELECT " COMMENT_COLUMNS "WHERE post_id = $1 AND type = 'comment'"
+    [PG_COMMENT_THREAD] = "SELECT " COMMENT_SHOWN_COLUMNS "WHERE post_id = $1 AND type = 'comment'"
                           " AND ($2::text IS NULL OR status = $2::text) ORDER BY path",
     [PG_COMMENT_LIST] = "SELECT " COMMENT_COLUMNS "WHERE ($1::text IS NULL OR status = $1::text)"
                         " AND ($2::bigint = 0 OR post_id = $2::bigint)"

@@ -49,6 +49,7 @@ enum statement_id {
     SQL_COMMENT_ID_TAKEN,
     SQL_COMMENT_SET_STATUS,
     SQL_COMMENT_THREAD,
+    SQL_COMMENT_THREAD_ANY,
     SQL_COMMENT_LIST,
     SQL_COMMENT_EMAIL_APPROVED,
     SQL_SETTING_LIST,
@@ -198,8 +199,11 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_COMMENT_FIND_WP_ID] = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND wp_id = ?2",
     [SQL_COMMENT_ID_TAKEN] = "SELECT 1 FROM comments WHERE id = ?1",
     [SQL_COMMENT_SET_STATUS] = "UPDATE comments SET status = ?2 WHERE id = ?1",
-    [SQL_COMMENT_THREAD] = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND type = 'comment'"
-                           " AND (?2 IS NULL OR status = ?2) ORDER BY path",
+    /* one status: the index (post_id, type, status, path) gives the order, no sorting */
+    [SQL_COMMENT_THREAD] = "SELECT " COMMENT_SHOWN_COLUMNS
+                           "WHERE post_id = ?1 AND type = 'comment' AND status = ?2 ORDER BY path",
+    [SQL_COMMENT_THREAD_ANY] =
+        "SELECT " COMMENT_SHOWN_COLUMNS "WHERE post_id = ?1 AND type = 'comment' ORDER BY path",
     [SQL_COMMENT_LIST] =
         "SELECT " COMMENT_COLUMNS "WHERE (?1 IS NULL OR status = ?1) AND (?2 = 0 OR post_id = ?2)"
         " AND (?4 IS NULL OR type = ?4)"
@@ -1116,11 +1120,12 @@ static int sqlite_comment_set_status(store *s, long long id, const char *status)
 static int sqlite_comment_thread(store *s, arena *a, long long post_id, const char *status,
                                  struct store_comment **comments, size_t *count)
 {
-    sqlite3_stmt *st = statement(s, SQL_COMMENT_THREAD);
+    sqlite3_stmt *st = statement(s, status ? SQL_COMMENT_THREAD : SQL_COMMENT_THREAD_ANY);
     if (!st)
         return STORE_ERROR;
     sqlite3_bind_int64(st, 1, post_id);
-    bind_text(st, 2, status);
+    if (status)
+        bind_text(st, 2, status);
     return collect(s, st, a, sizeof(**comments), read_comment, (void **)comments, count,
                    "comment thread");
 }
