@@ -42,8 +42,7 @@ static int copy_rows(store *from, store *to, arena *a)
         if (store_post_term_add(to, links[i].post_id, links[i].term_id) != STORE_OK)
             goto failed;
     for (size_t i = 0; i < n_comments; i++)
-        if (store_comment_insert(to, &comments[i], &id) != STORE_OK ||
-            store_comment_set_path(to, id, comments[i].path) != STORE_OK)
+        if (store_comment_insert(to, &comments[i], &id) != STORE_OK)
             goto failed;
     return CLI_OK;
 failed:

@@ -89,9 +89,16 @@ int comment_insert_placed(store *s, arena *a, struct store_comment *c, long long
         parent_path = parent.path;
         c->depth = parent.depth + 1;
     }
+    char segment[COMMENT_PATH_SEGMENT + 1];
+    if (c->id) {
+        /* the id is known (an import keeps WordPress's): one statement, the path included */
+        path_segment(segment, c->created_at, c->id);
+        c->path = arena_printf(a, "%s%s", parent_path, segment);
+        return store_comment_insert(s, c, id);
+    }
+    c->path = "";
     if (store_comment_insert(s, c, id) != STORE_OK)
         return STORE_ERROR;
-    char segment[COMMENT_PATH_SEGMENT + 1];
     path_segment(segment, c->created_at, *id);
     c->path = arena_printf(a, "%s%s", parent_path, segment);
     c->id = *id;

@@ -203,10 +203,10 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                         " AND p.password = ''",
     [PG_COMMENT_INSERT] =
         "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
-        " user_agent, body_html, body_source, status, type, held_by, created_at)"
+        " user_agent, body_html, body_source, status, type, held_by, created_at, path)"
         " VALUES (coalesce(nullif($1::bigint, 0), nextval('comments_id_seq')), $2,"
         " nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, $11, $12,"
-        " $13, $14, $15, $16) RETURNING id",
+        " $13, $14, $15, $16, $17) RETURNING id",
     [PG_COMMENT_BUMP_ID] = BUMP("comments"),
     [PG_COMMENT_SET_PATH] = "UPDATE comments SET path = $2 WHERE id = $1",
     [PG_COMMENT_GET] = "SELECT " COMMENT_COLUMNS "WHERE id = $1",
@@ -1155,6 +1155,7 @@ static int pg_comment_insert(store *s, const struct store_comment *c, long long 
     param_text(&p, c->type ? c->type : "comment");
     param_text(&p, or_empty(c->held_by));
     param_int(&p, c->created_at);
+    param_text(&p, or_empty(c->path));
     return insert_returning(s, PG_COMMENT_INSERT, &p, id, c->id, PG_COMMENT_BUMP_ID);
 }
 

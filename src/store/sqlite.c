@@ -191,9 +191,9 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
                          " AND p.password = ''",
     [SQL_COMMENT_INSERT] =
         "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
-        " user_agent, body_html, body_source, status, type, held_by, created_at)"
+        " user_agent, body_html, body_source, status, type, held_by, created_at, path)"
         " VALUES (nullif(?1, 0), ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
-        " ?11, ?12, ?13, ?14, ?15, ?16)",
+        " ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     [SQL_COMMENT_SET_PATH] = "UPDATE comments SET path = ?2 WHERE id = ?1",
     [SQL_COMMENT_GET] = "SELECT " COMMENT_COLUMNS "WHERE id = ?1",
     [SQL_COMMENT_FIND_WP_ID] = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND wp_id = ?2",
@@ -1072,6 +1072,7 @@ static int sqlite_comment_insert(store *s, const struct store_comment *c, long l
     bind_text(st, 14, c->type ? c->type : "comment");
     bind_text(st, 15, c->held_by ? c->held_by : "");
     sqlite3_bind_int64(st, 16, c->created_at);
+    bind_text(st, 17, c->path ? c->path : "");
     return run_insert(s, st, "insert comment", id);
 }
 

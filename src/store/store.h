@@ -284,8 +284,9 @@ int store_search(store *s, arena *a, const struct store_search_group *groups, si
                  int limit, int offset, struct store_search_hit **hits, size_t *count,
                  long long *total);
 
-/* Comments. store_comment_insert ignores `path`; the caller sets it with
- * store_comment_set_path once the id is known (same transaction). */
+/* Comments. store_comment_insert writes `path` as given (NULL: ""); a caller that lets the
+ * store choose the id sets the path with store_comment_set_path once the id is known (same
+ * transaction). */
 int store_comment_insert(store *s, const struct store_comment *comment, long long *id);
 int store_comment_set_path(store *s, long long id, const char *path);
 int store_comment_get(store *s, arena *a, long long id, struct store_comment *out);

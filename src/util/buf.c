@@ -58,11 +58,6 @@ void buf_puts(buf *b, const char *s)
     buf_append(b, s, strlen(s));
 }
 
-void buf_putc(buf *b, char c)
-{
-    buf_append(b, &c, 1);
-}
-
 void buf_vprintf(buf *b, const char *fmt, va_list ap)
 {
     va_list copy;

@@ -31,7 +31,14 @@ void buf_reserve(buf *b, size_t extra);
 void buf_append(buf *b, const void *data, size_t len);
 void buf_append_view(buf *b, strview v);
 void buf_puts(buf *b, const char *s);
-void buf_putc(buf *b, char c);
+/* Inline: the per-byte passes (autop, the text renderer) call it for every character. */
+static inline void buf_putc(buf *b, char c)
+{
+    if (b->len + 2 > b->cap)
+        buf_reserve(b, 1);
+    b->ptr[b->len++] = c;
+    b->ptr[b->len] = '\0';
+}
 void buf_printf(buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(buf *b, const char *fmt, va_list ap);
 const char *buf_cstr(buf *b); /* never NULL: "" for an empty buffer */
