@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <h2o.h>
+#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
@@ -92,6 +93,9 @@ static struct {
     struct loop_thread *loops;
     int loop_count;
 } server;
+
+/* Each server connection's own SQLite page cache, KiB: the OS caches the file for all. */
+#define STORE_CACHE_KIB 1024
 
 /* The worker queue. */
 static struct {
@@ -836,6 +840,11 @@ int http_serve(const struct http_server_options *o, buf *error)
     bool watching = false, choring = false;
     pthread_t *worker_threads = NULL;
     signal(SIGPIPE, SIG_IGN); /* a client resetting mid-response must not kill the process */
+#ifdef __GLIBC__
+    /* glibc gives each thread its own heap, which keeps what a big page freed: two heaps
+     * shared by all threads hold the server's memory to what it uses (issue 7: RSS) */
+    mallopt(M_ARENA_MAX, 2);
+#endif
 
     server.db_location = o->db_location;
     server.trusted_proxies = o->trusted_proxies ? o->trusted_proxies : "";
@@ -849,6 +858,7 @@ int http_serve(const struct http_server_options *o, buf *error)
         stores[i] = store_open(o->db_location, error);
         if (!stores[i])
             goto out;
+        store_limit_memory(stores[i], STORE_CACHE_KIB);
     }
     if (secret_ensure(stores[0]) != STORE_OK) {
         buf_printf(error, "%s", store_error(stores[0]));
@@ -857,9 +867,11 @@ int http_serve(const struct http_server_options *o, buf *error)
     chores_store = store_open(o->db_location, error);
     if (!chores_store)
         goto out;
+    store_limit_memory(chores_store, STORE_CACHE_KIB);
     watch_store = store_open(o->db_location, error);
     if (!watch_store)
         goto out;
+    store_limit_memory(watch_store, STORE_CACHE_KIB);
     page_cache_init(o->cache_bytes);
     store_on_change(on_store_changed, NULL);
 

@@ -158,6 +158,7 @@ struct store_backend {
     int (*commit)(store *s);
     void (*rollback)(store *s);
     void (*close)(store *s);
+    void (*limit_memory)(store *s, int kib); /* NULL: nothing to bound */
     /* Blocks until *stop, calling changed(context, post id or -1 for anything) when another
      * connection or process may have changed the data (-1 after a reconnect too, since
      * changes may have been missed). */

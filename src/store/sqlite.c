@@ -499,6 +499,14 @@ static void sqlite_close(store *s)
     free(q);
 }
 
+static void sqlite_limit_memory(store *s, int kib)
+{
+    struct sqlite_store *q = (struct sqlite_store *)s;
+    char pragma[64]; /* a number of ours: no outside text reaches this SQL */
+    snprintf(pragma, sizeof(pragma), "PRAGMA cache_size = -%d", kib > 0 ? kib : 1);
+    sqlite3_exec(q->db, pragma, NULL, NULL, NULL);
+}
+
 static int sqlite_begin(store *s)
 {
     struct sqlite_store *q = (struct sqlite_store *)s;
@@ -1728,5 +1736,6 @@ static const struct store_backend sqlite_backend = {
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .close = sqlite_close,
+    .limit_memory = sqlite_limit_memory,
     .watch = sqlite_watch,
 };

@@ -26,6 +26,12 @@ store *store_open(const char *location, buf *error)
                                                 : sqlite_store_open(location, error);
 }
 
+void store_limit_memory(store *s, int kib)
+{
+    if (s->backend->limit_memory)
+        s->backend->limit_memory(s, kib);
+}
+
 void store_close(store *s)
 {
     if (s)

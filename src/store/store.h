@@ -188,6 +188,11 @@ void store_on_change(void (*hook)(void *context, long long post_id), void *conte
 void store_watch(store *s, void (*changed)(void *context, long long post_id), void *context,
                  volatile sig_atomic_t *stop);
 
+/* Bounds the memory this connection keeps for its own page cache (SQLite; PostgreSQL keeps
+ * none in the client): a server has a connection per worker, and the operating system caches
+ * the file anyway. */
+void store_limit_memory(store *s, int kib);
+
 int store_begin(store *s);
 int store_commit(store *s);
 void store_rollback(store *s); /* safe to call when no transaction is open */
