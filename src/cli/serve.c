@@ -38,6 +38,7 @@ int cli_serve(const struct cli_globals *globals, int argc, char **argv)
         .max_body = (size_t)settings_get_int(s, &a, "http.max_body_kb") * 1024,
         .cache_bytes = (size_t)settings_get_int(s, &a, "cache.max_mb") << 20,
         .trusted_proxies = settings_get(s, &a, "http.trusted_proxies"),
+        .max_conns_per_ip = (int)settings_get_int(s, &a, "http.max_conns_per_ip"),
     };
     store_close(s);
     int rc = CLI_OK;

@@ -114,3 +114,13 @@ const char *http_url_encode(arena *a, const char *value)
     out[k] = '\0';
     return out;
 }
+
+size_t http_form_count(strview data)
+{
+    if (data.len == 0)
+        return 0;
+    size_t fields = 1;
+    for (const char *p = data.ptr; (p = memchr(p, '&', data.len - (size_t)(p - data.ptr))); p++)
+        fields++;
+    return fields;
+}

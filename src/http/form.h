@@ -7,7 +7,13 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
-#define HTTP_FORM_MAX_FIELDS 64 /* fields past this are ignored: a form of ours has ~10 */
+/* The most fields a form may have: the server answers 400 to a body with more (a form of ours
+ * has ~10; the moderation queue's bulk action up to 200 ticked comments); a query string's
+ * fields past this are ignored. */
+#define HTTP_FORM_MAX_FIELDS 256
+
+/* How many fields `data` (form-encoded) has: one more than its '&'s, 0 when empty. */
+size_t http_form_count(strview data);
 
 struct http_field {
     const char *name, *value; /* decoded, NUL-terminated; value may hold NUL-free bytes only */

@@ -22,6 +22,8 @@
 #include "admin/auth.h"
 #include "cache/compress.h"
 #include "cache/page_cache.h"
+#include "http/conn_limit.h"
+#include "http/form.h"
 #include "http/routes.h"
 #include "mail/sender.h"
 #include "render/pdf.h"
@@ -596,6 +598,11 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
         send_simple(req, 413, "The request body is larger than this address accepts.");
         return 0;
     }
+    if (req->entity.base &&
+        http_form_count((strview){req->entity.base, req->entity.len}) > HTTP_FORM_MAX_FIELDS) {
+        send_simple(req, 400, "The form has more fields than any form of this site (256).");
+        return 0;
+    }
 
     struct job *job = xcalloc(1, sizeof(*job));
     job->owner = lt;
@@ -642,14 +649,49 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     return 0;
 }
 
+static void on_counted_close(void *data)
+{
+    conn_limit_leave(data);
+    free(data);
+}
+
+static void on_refusal_sent(h2o_socket_t *sock, const char *error)
+{
+    (void)error;
+    h2o_socket_close(sock);
+}
+
+/* Counts the connection against http.max_conns_per_ip (trusted proxies are not counted: every
+ * reader behind them shares their address); one over the limit is answered 429 and closed. */
 static void on_accept(h2o_socket_t *listener, const char *error)
 {
     if (error)
         return;
     struct loop_thread *lt = listener->data;
     h2o_socket_t *sock = h2o_evloop_socket_accept(listener);
-    if (sock)
-        h2o_accept(&lt->accept_context, sock);
+    if (!sock)
+        return;
+    struct sockaddr_storage address;
+    socklen_t len = h2o_socket_getpeername(sock, (struct sockaddr *)&address);
+    char host[NI_MAXHOST];
+    size_t n = h2o_socket_getnumerichost((struct sockaddr *)&address, len, host);
+    if (n != SIZE_MAX) {
+        host[n] = '\0';
+        if (!(*server.trusted_proxies && listed(server.trusted_proxies, host))) {
+            if (!conn_limit_enter(host)) {
+                static const char refusal[] =
+                    "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain; "
+                    "charset=utf-8\r\nContent-Length: 58\r\nConnection: close\r\n\r\n"
+                    "Too many connections from your address; close some first.\n";
+                h2o_iovec_t body = h2o_iovec_init(refusal, sizeof(refusal) - 1);
+                h2o_socket_write(sock, &body, 1, on_refusal_sent);
+                return;
+            }
+            sock->on_close.cb = on_counted_close;
+            sock->on_close.data = xstrdup(host);
+        }
+    }
+    h2o_accept(&lt->accept_context, sock);
 }
 
 static void *loop_main(void *arg)
@@ -848,6 +890,7 @@ int http_serve(const struct http_server_options *o, buf *error)
 
     server.db_location = o->db_location;
     server.trusted_proxies = o->trusted_proxies ? o->trusted_proxies : "";
+    conn_limit_init(o->max_conns_per_ip);
     server.theme = template_load_dir(o->theme_dir, error);
     if (!server.theme || load_assets(o->theme_dir, error) != 0)
         goto out;
@@ -947,6 +990,7 @@ out:
     else
         store_close(chores_store);
     page_cache_free();
+    conn_limit_free();
     free(stores);
     free(worker_threads);
     if (rc == 0)

@@ -20,6 +20,8 @@ struct http_server_options {
     /* peers whose X-Forwarded-For names the client (space- or comma-separated addresses, e.g.
      * "127.0.0.1 ::1" behind a local nginx); "" trusts nobody: the peer is the client */
     const char *trusted_proxies;
+    int max_conns_per_ip; /* open connections one address may hold (trusted proxies: no limit);
+                             0: no limit */
 };
 
 /* Serves until SIGTERM or SIGINT, then stops accepting, finishes the requests in flight and

@@ -51,6 +51,9 @@ const struct setting_spec settings_table[] = {
     {"http.threads", "0", "int:0:256", "event-loop threads (0 = one per core)"},
     {"http.workers", "0", "int:0:256", "worker threads for store and rendering (0 = 2 per core)"},
     {"http.timeout_s", "10", "int:1:3600", "header deadline and keep-alive idle timeout"},
+    {"http.max_conns_per_ip", "128", "int:0:100000",
+     "connections one address may hold open (more are answered 429 and closed); proxies in "
+     "http.trusted_proxies are not limited; 0: no limit"},
     {"http.trusted_proxies", "", "text",
      "addresses of proxies whose X-Forwarded-For names the reader (e.g. \"127.0.0.1 ::1\" behind "
      "a local nginx); empty: the connection's address is the reader's"},

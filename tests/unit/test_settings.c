@@ -46,6 +46,7 @@ static int teardown(void **state)
 
 /* Every key the header's settings table documents (settings.c's table, spelled out here). */
 static const char *const all_keys[] = {
+    "http.max_conns_per_ip",
     "http.trusted_proxies",
     "admin.session_hours",
     "admin.login_limit_account",
