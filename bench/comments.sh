@@ -45,7 +45,7 @@ for s in sqlite pg; do
   gz "$d" set comments.min_seconds 0 >/dev/null
   gz "$d" set comments.per_ip_10min 0 >/dev/null
   created=$(gz "$d" post new "$tmp/bench-post.md")
-  path=$(sed -n 's/^created post [0-9]* at \(\/.*\)$/\1/p' <<<"$created" | head -n 1)
+  path=$(sed -n 's/^created post [0-9]* at \(\/[^ ]*\).*$/\1/p' <<<"$created" | head -n 1)
   [[ $path == /*/ ]] || die "cannot read the new post's permalink from: $created"
   gazette_serve "$d" "$tmp/gazette-comments-$s.log"
   post_url="http://127.0.0.1:$serve_port${path}comments"

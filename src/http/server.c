@@ -26,8 +26,9 @@
 #include "http/form.h"
 #include "http/routes.h"
 #include "mail/sender.h"
-#include "render/pdf.h"
 #include "model/secret.h"
+#include "model/settings.h"
+#include "render/pdf.h"
 #include "render/template.h"
 #include "site/site.h"
 #include "store/store.h"
@@ -44,7 +45,8 @@ struct loop_thread {
     h2o_socket_t *listener;         /* NULL once stopping */
     h2o_multithread_queue_t *queue; /* finished jobs come back through it */
     h2o_multithread_receiver_t receiver;
-    size_t in_flight; /* jobs handed to workers, not yet back */
+    size_t in_flight;             /* jobs handed to workers, not yet back */
+    h2o_timeout_t refusal_linger; /* how long a refused connection is drained */
 };
 
 struct job_ref;
@@ -388,7 +390,8 @@ static void *worker_main(void *arg)
         }
         pthread_mutex_unlock(&work.lock);
         if (!job)
-            break; /* stopping and the queue is empty */
+            break;         /* stopping and the queue is empty */
+        settings_forget(); /* each request reads the settings as they are now */
         struct handler_context context = {s, server.theme, (long long)time(NULL), NULL, NULL};
         if (auth_authorize(&context, &job->request, &job->response, job->route->role))
             job->route->handler(&context, &job->request, &job->response);
@@ -396,6 +399,7 @@ static void *worker_main(void *arg)
         h2o_multithread_send_message(&job->owner->receiver, &job->message);
     }
     render_pdf_release_thread();
+    settings_forget();
     store_close(s);
     return NULL;
 }
@@ -655,10 +659,47 @@ static void on_counted_close(void *data)
     free(data);
 }
 
+/* A connection refused with 429. Closing it at once, with the client's request still unread,
+ * makes the kernel answer with a reset that can destroy the 429 before the client reads it;
+ * so our side is shut after the 429 and what the client sends is read and dropped until it
+ * closes, for a second at most. */
+struct refusal {
+    h2o_timeout_entry_t linger;
+    h2o_socket_t *sock;
+};
+
+#define REFUSAL_LINGER_MS 1000
+
+static void refusal_close(struct refusal *refusal)
+{
+    h2o_timeout_unlink(&refusal->linger);
+    h2o_socket_close(refusal->sock);
+    free(refusal);
+}
+
+static void on_refusal_linger_over(h2o_timeout_entry_t *entry)
+{
+    refusal_close(H2O_STRUCT_FROM_MEMBER(struct refusal, linger, entry));
+}
+
+static void on_refusal_read(h2o_socket_t *sock, const char *error)
+{
+    if (error) { /* the client closed (or reset): done */
+        refusal_close(sock->data);
+        return;
+    }
+    h2o_buffer_consume(&sock->input, sock->input->size);
+}
+
 static void on_refusal_sent(h2o_socket_t *sock, const char *error)
 {
-    (void)error;
-    h2o_socket_close(sock);
+    struct refusal *refusal = sock->data;
+    if (error) {
+        refusal_close(refusal);
+        return;
+    }
+    shutdown(h2o_socket_get_fd(sock), SHUT_WR);
+    h2o_socket_read_start(sock, on_refusal_read);
 }
 
 /* Counts the connection against http.max_conns_per_ip (trusted proxies are not counted: every
@@ -679,11 +720,16 @@ static void on_accept(h2o_socket_t *listener, const char *error)
         host[n] = '\0';
         if (!(*server.trusted_proxies && listed(server.trusted_proxies, host))) {
             if (!conn_limit_enter(host)) {
-                static const char refusal[] =
+                static const char answer[] =
                     "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain; "
                     "charset=utf-8\r\nContent-Length: 58\r\nConnection: close\r\n\r\n"
                     "Too many connections from your address; close some first.\n";
-                h2o_iovec_t body = h2o_iovec_init(refusal, sizeof(refusal) - 1);
+                struct refusal *r = xcalloc(1, sizeof(*r));
+                r->sock = sock;
+                r->linger.cb = on_refusal_linger_over;
+                sock->data = r;
+                h2o_timeout_link(lt->loop, &lt->refusal_linger, &r->linger);
+                h2o_iovec_t body = h2o_iovec_init(answer, sizeof(answer) - 1);
                 h2o_socket_write(sock, &body, 1, on_refusal_sent);
                 return;
             }
@@ -701,6 +747,7 @@ static void *loop_main(void *arg)
     h2o_context_init(&lt->context, lt->loop, &server.config);
     lt->accept_context.ctx = &lt->context;
     lt->accept_context.hosts = server.config.hosts;
+    h2o_timeout_init(lt->loop, &lt->refusal_linger, REFUSAL_LINGER_MS);
     lt->queue = h2o_multithread_create_queue(lt->loop);
     h2o_multithread_register_receiver(lt->queue, &lt->receiver, on_jobs_done);
     lt->listener = h2o_evloop_socket_create(lt->loop, lt->listen_fd, H2O_SOCKET_FLAG_DONT_READ);

@@ -8,6 +8,7 @@
 
 #include "mail/outbox.h"
 #include "mail/smtp.h"
+#include "model/settings.h"
 #include "store/store.h"
 
 #define POLL_SECONDS 2
@@ -26,6 +27,7 @@ static void *sender_main(void *arg)
 {
     (void)arg;
     while (!*sender.stop) {
+        settings_forget(); /* the mail settings as they are now */
         outbox_deliver(sender.store, (long long)time(NULL));
         pthread_mutex_lock(&sender.lock);
         if (!sender.woken && !*sender.stop) {
@@ -37,6 +39,7 @@ static void *sender_main(void *arg)
         sender.woken = false;
         pthread_mutex_unlock(&sender.lock);
     }
+    settings_forget();
     store_close(sender.store);
     return NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "util/alloc.h"
 #include "util/log.h"
@@ -89,15 +90,65 @@ const struct setting_spec *settings_find(const char *key)
     return NULL;
 }
 
+/* The stored settings as one thread last read them: all in one query, where each value was one
+ * (a comment reads ten: ten round trips to PostgreSQL). Taken again at the start of every
+ * request (settings_forget), after a write, for another store, and when a second old. */
+static _Thread_local struct {
+    unsigned long long store; /* store_serial of the connection read; 0: none */
+    struct timespec taken;
+    arena memory;
+    struct store_setting *values;
+    size_t count;
+} snapshot;
+
+void settings_forget(void)
+{
+    arena_free(&snapshot.memory);
+    snapshot.store = 0;
+    snapshot.values = NULL;
+    snapshot.count = 0;
+}
+
+static bool snapshot_fresh(store *s)
+{
+    if (snapshot.store != store_serial(s))
+        return false;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return now.tv_sec - snapshot.taken.tv_sec < 1 ||
+           (now.tv_sec - snapshot.taken.tv_sec == 1 && now.tv_nsec < snapshot.taken.tv_nsec);
+}
+
+/* The stored value of `key` (in the snapshot), STORE_NOT_FOUND, or STORE_ERROR. */
+static int stored_value(store *s, const char *key, const char **value)
+{
+    if (!snapshot_fresh(s)) {
+        settings_forget();
+        if (store_setting_list(s, &snapshot.memory, &snapshot.values, &snapshot.count) !=
+            STORE_OK) {
+            settings_forget();
+            return STORE_ERROR;
+        }
+        snapshot.store = store_serial(s);
+        clock_gettime(CLOCK_MONOTONIC, &snapshot.taken);
+    }
+    for (size_t i = 0; i < snapshot.count; i++) {
+        if (strcmp(snapshot.values[i].key, key) == 0) {
+            *value = snapshot.values[i].value;
+            return STORE_OK;
+        }
+    }
+    return STORE_NOT_FOUND;
+}
+
 const char *settings_get(store *s, arena *a, const char *key)
 {
     const struct setting_spec *spec = settings_find(key);
     if (!spec)
         return NULL;
     const char *value = NULL;
-    int rc = store_setting_get(s, a, key, &value);
-    if (rc == STORE_OK)
-        return value;
+    if (stored_value(s, key, &value) == STORE_OK)
+        return arena_strdup(a, value);
     /* a store error (the database unreachable) is logged by the store, once */
     const char *preset = presets[spec - settings_table];
     return preset ? preset : spec->default_value;
@@ -189,6 +240,7 @@ int settings_set(store *s, const char *key, const char *value, buf *error)
 {
     if (settings_check(key, value, error) != 0)
         return -2;
+    settings_forget();
     if (store_setting_set(s, key, value) != STORE_OK) {
         buf_printf(error, "%s", store_error(s));
         return -1;

@@ -18,9 +18,14 @@ extern const struct setting_spec settings_table[];
 const struct setting_spec *settings_find(const char *key); /* NULL for an unknown key */
 
 /* The stored value of `key`, or its default; for an unknown key NULL. Store errors fall back
- * to the default (a page still renders), and are logged. Result lives in `a`. */
+ * to the default (a page still renders), and are logged. Result lives in `a`. The stored
+ * settings are read all at once and kept per thread for at most a second: a server worker
+ * calls settings_forget at the start of each request, so a request sees one state. */
 const char *settings_get(store *s, arena *a, const char *key);
 long long settings_get_int(store *s, arena *a, const char *key);
+
+/* Drops this thread's snapshot of the settings (frees it: call before a thread ends). */
+void settings_forget(void);
 
 /* Checks `value` against the key's rule: 0, or -2 with a message listing what is valid. */
 int settings_check(const char *key, const char *value, buf *error);

@@ -170,9 +170,10 @@ struct store_backend {
  * with it. */
 struct store {
     const struct store_backend *backend;
-    bool in_transaction; /* between store_begin and store_commit/store_rollback */
-    long long changed;   /* pages the open transaction's writes change: 0 none, a post id, -1 all */
-    buf error;           /* the last error message */
+    unsigned long long serial; /* store_serial */
+    bool in_transaction;       /* between store_begin and store_commit/store_rollback */
+    long long changed; /* pages the open transaction's writes change: 0 none, a post id, -1 all */
+    buf error;         /* the last error message */
 };
 
 store *sqlite_store_open(const char *path, buf *error);

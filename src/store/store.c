@@ -1,6 +1,7 @@
 /* store.c: picks the backend for a location and dispatches every operation to it; tells the
  * change hook about committed writes. */
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +23,17 @@ bool store_location_is_postgres(const char *location)
 
 store *store_open(const char *location, buf *error)
 {
-    return store_location_is_postgres(location) ? pg_store_open(location, error)
-                                                : sqlite_store_open(location, error);
+    static atomic_ullong opened;
+    store *s = store_location_is_postgres(location) ? pg_store_open(location, error)
+                                                    : sqlite_store_open(location, error);
+    if (s)
+        s->serial = atomic_fetch_add(&opened, 1) + 1;
+    return s;
+}
+
+unsigned long long store_serial(const store *s)
+{
+    return s->serial;
 }
 
 void store_limit_memory(store *s, int kib)

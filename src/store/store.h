@@ -169,6 +169,9 @@ struct store_comment_filter {
  * Returns NULL with a message in `error`. */
 store *store_open(const char *location, buf *error);
 void store_close(store *s);
+/* A number no other connection opened by this process has (a cache of what one connection
+ * read is keyed by it: a new connection may reuse a closed one's address). */
+unsigned long long store_serial(const store *s);
 const char *store_error(const store *s); /* the last error message, valid until the next call */
 const char *store_kind(const store *s);  /* "sqlite" or "postgresql" */
 bool store_location_is_postgres(const char *location);
