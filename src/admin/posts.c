@@ -137,18 +137,16 @@ ADMIN_HANDLER(admin_posts)
         template_set_str(item, "modified", render_date_human(a, posts[i].modified_at));
     }
     template_set_int(d, "total", total);
+    /* the other pages of the same list keep its filters */
+    const char *filters = arena_printf(a, "/admin/posts?status=%s&author=%s&category=%s&s=%s",
+                                       http_url_encode(a, filter.status ? filter.status : ""),
+                                       http_url_encode(a, author ? author : ""),
+                                       http_url_encode(a, category ? category : ""),
+                                       http_url_encode(a, search ? search : ""));
     if (page > 1)
-        template_set_str(
-            d, "previous_page",
-            arena_printf(a, "/admin/posts?%s&page=%lld",
-                         filter.status ? arena_printf(a, "status=%s", filter.status) : "",
-                         page - 1));
+        template_set_str(d, "previous_page", arena_printf(a, "%s&page=%lld", filters, page - 1));
     if (page * POSTS_PER_PAGE < total)
-        template_set_str(
-            d, "next_page",
-            arena_printf(a, "/admin/posts?%s&page=%lld",
-                         filter.status ? arena_printf(a, "status=%s", filter.status) : "",
-                         page + 1));
+        template_set_str(d, "next_page", arena_printf(a, "%s&page=%lld", filters, page + 1));
     admin_render(context, req, res, 200, "admin_posts", d);
 }
 
