@@ -44,6 +44,34 @@ static inline void temp_store_remove(store *s, const char *dir, const char *path
     rmdir(dir);
 }
 
+/* The fixture of tests that need only a store: a temporary one, and an arena for the records
+ * they read back. Each test gets a fresh one: setup calls temp_fixture_setup(state, NAME);
+ * teardown is temp_fixture_teardown. */
+struct temp_fixture {
+    char dir[TEMP_STORE_DIR];   /* the mkdtemp directory, removed by teardown */
+    char path[TEMP_STORE_PATH]; /* the database file in it */
+    store *s;                   /* owned, closed by teardown */
+    arena a;                    /* records read back, freed by teardown */
+};
+
+static inline int temp_fixture_setup(void **state, const char *name)
+{
+    struct temp_fixture *f = calloc(1, sizeof(*f));
+    assert_non_null(f);
+    f->s = temp_store_open(f->dir, f->path, name);
+    *state = f;
+    return 0;
+}
+
+static inline int temp_fixture_teardown(void **state)
+{
+    struct temp_fixture *f = *state;
+    arena_free(&f->a);
+    temp_store_remove(f->s, f->dir, f->path);
+    free(f);
+    return 0;
+}
+
 /* A setting that must be accepted. */
 static inline void temp_store_set(store *s, const char *key, const char *value)
 {

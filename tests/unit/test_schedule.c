@@ -23,33 +23,13 @@
 #define HOUR 3600LL
 #define DAY 86400LL
 
-struct fixture {
-    char dir[TEMP_STORE_DIR];
-    char path[TEMP_STORE_PATH];
-    store *s; /* owned, closed by teardown */
-    arena a;  /* records read back */
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    f->s = temp_store_open(f->dir, f->path, "schedule");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    arena_free(&f->a);
-    temp_store_remove(f->s, f->dir, f->path);
-    free(f);
-    return 0;
+    return temp_fixture_setup(state, "schedule");
 }
 
 /* post_save that must succeed; returns the id. */
-static long long save(struct fixture *f, const struct post_draft *draft, long long now)
+static long long save(struct temp_fixture *f, const struct post_draft *draft, long long now)
 {
     buf error = {0};
     const char *field = "unset";
@@ -64,14 +44,14 @@ static long long save(struct fixture *f, const struct post_draft *draft, long lo
     return id;
 }
 
-static struct store_post get_post(struct fixture *f, long long id)
+static struct store_post get_post(struct temp_fixture *f, long long id)
 {
     struct store_post post;
     assert_int_equal(store_post_get(f->s, &f->a, id, &post), STORE_OK);
     return post;
 }
 
-static long long count_posts(struct fixture *f)
+static long long count_posts(struct temp_fixture *f)
 {
     struct store_post_filter any = {0};
     long long count = -1;
@@ -79,7 +59,7 @@ static long long count_posts(struct fixture *f)
     return count;
 }
 
-static size_t count_revisions(struct fixture *f, long long post_id)
+static size_t count_revisions(struct temp_fixture *f, long long post_id)
 {
     struct store_revision *revisions;
     size_t count;
@@ -91,7 +71,7 @@ static size_t count_revisions(struct fixture *f, long long post_id)
 
 static void test_publish_in_future_is_scheduled(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     struct post_draft draft = {
         .title = "Later", .status = "publish", .markdown = "x", .published_at = NOW + HOUR};
     long long id = save(f, &draft, NOW);
@@ -109,7 +89,7 @@ static void test_publish_in_future_is_scheduled(void **state)
 
 static void test_publish_in_past_is_published(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     struct post_draft draft = {
         .title = "Earlier", .status = "publish", .markdown = "x", .published_at = NOW - HOUR};
     struct store_post post = get_post(f, save(f, &draft, NOW));
@@ -137,7 +117,7 @@ static void test_publish_in_past_is_published(void **state)
 
 static void test_edit_future_into_past(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     struct post_draft draft = {
         .title = "Moving", .status = "publish", .markdown = "x", .published_at = NOW + DAY};
     long long id = save(f, &draft, NOW);
@@ -168,7 +148,7 @@ static void test_edit_future_into_past(void **state)
 
 static void test_publish_due(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     struct post_draft draft = {.status = "publish", .markdown = "x"};
     draft.title = "Soon";
     draft.published_at = NOW + 100;
@@ -215,7 +195,7 @@ static void test_publish_due(void **state)
 
 /* ---- validation ---- */
 
-static void check_invalid(struct fixture *f, const struct post_draft *draft,
+static void check_invalid(struct temp_fixture *f, const struct post_draft *draft,
                           const char *expected_field)
 {
     long long before = count_posts(f);
@@ -234,7 +214,7 @@ static void check_invalid(struct fixture *f, const struct post_draft *draft,
 
 static void test_validation(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     struct post_draft good = {
         .title = "Fine", .status = "publish", .markdown = "x", .published_at = NOW - DAY};
 
@@ -288,7 +268,7 @@ static void test_validation(void **state)
 
 static void test_revisions_kept(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     struct post_draft draft = {
         .title = "Title 0", .status = "publish", .markdown = "body 0", .published_at = NOW};
     long long id = save(f, &draft, NOW);
@@ -329,7 +309,7 @@ static void test_revisions_kept(void **state)
 
 /* ---- paths on edit ---- */
 
-static long long insert_imported(struct fixture *f, const char *slug, const char *path)
+static long long insert_imported(struct temp_fixture *f, const char *slug, const char *path)
 {
     struct store_post post = {
         .type = "post",
@@ -350,7 +330,7 @@ static long long insert_imported(struct fixture *f, const char *slug, const char
 
 static void test_edit_keeps_or_moves_path(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     long long id = insert_imported(f, "some-slug", "/old/2019/some-slug/");
 
     /* the same slug (implicit or explicit) keeps the imported path, not the pattern's */
@@ -379,7 +359,7 @@ static void test_edit_keeps_or_moves_path(void **state)
 
 static void test_edit_path_without_slug_segment(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     /* a path without the slug in it: a new slug takes the site's pattern (default
      * /%year%/%monthnum%/%day%/%postname%/ with the post's date, 2023-11-14) */
     long long id = insert_imported(f, "legacy", "/archives/123/");
@@ -394,7 +374,7 @@ static void test_edit_path_without_slug_segment(void **state)
  * (a category named like the post, from /%category%/%year%/%postname%/) stays. */
 static void test_edit_path_replaces_last_slug_segment(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     long long id = insert_imported(f, "news", "/news/2019/news/");
     struct post_draft edit = {.id = id, .title = "News", .slug = "renamed", .markdown = ""};
     assert_int_equal(save(f, &edit, NOW + 60), id);
@@ -403,7 +383,7 @@ static void test_edit_path_replaces_last_slug_segment(void **state)
 
 static void test_edit_slug_taken(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     struct post_draft draft = {
         .title = "Alpha", .status = "publish", .markdown = "a", .published_at = NOW};
     long long alpha = save(f, &draft, NOW);
@@ -464,16 +444,21 @@ static void test_parse_date_rejects_trailing_text(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_publish_in_future_is_scheduled, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_publish_in_past_is_published, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_edit_future_into_past, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_publish_due, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_validation, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_revisions_kept, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_edit_keeps_or_moves_path, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_edit_path_without_slug_segment, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_edit_path_replaces_last_slug_segment, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_edit_slug_taken, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_publish_in_future_is_scheduled, setup,
+                                        temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_publish_in_past_is_published, setup,
+                                        temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_edit_future_into_past, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_publish_due, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_validation, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_revisions_kept, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_edit_keeps_or_moves_path, setup,
+                                        temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_edit_path_without_slug_segment, setup,
+                                        temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_edit_path_replaces_last_slug_segment, setup,
+                                        temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_edit_slug_taken, setup, temp_fixture_teardown),
         cmocka_unit_test(test_parse_date),
         cmocka_unit_test(test_parse_date_rejects),
         cmocka_unit_test(test_parse_date_rejects_trailing_text),

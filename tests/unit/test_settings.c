@@ -19,29 +19,9 @@
 #include "util/buf.h"
 
 /* A fresh SQLite store in its own temporary directory; one per test. */
-struct fixture {
-    char dir[TEMP_STORE_DIR];   /* the mkdtemp directory, removed by teardown */
-    char path[TEMP_STORE_PATH]; /* the database file in it */
-    store *s;                   /* owned, closed by teardown */
-    arena a;                    /* for values read back */
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    f->s = temp_store_open(f->dir, f->path, "settings");
-    *state = f;
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    arena_free(&f->a);
-    temp_store_remove(f->s, f->dir, f->path);
-    free(f);
-    return 0;
+    return temp_fixture_setup(state, "settings");
 }
 
 /* Every key the header's settings table documents (settings.c's table, spelled out here). */
@@ -112,7 +92,7 @@ static void test_table_is_complete(void **state)
 
 static void test_defaults(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     assert_string_equal(settings_get(f->s, &f->a, "site.title"), "gazette");
     assert_string_equal(settings_get(f->s, &f->a, "site.description"), "");
     assert_string_equal(settings_get(f->s, &f->a, "site.permalink"),
@@ -129,7 +109,7 @@ static void test_defaults(void **state)
 
 static void test_set_get_round_trip(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(settings_set(f->s, "site.title", "My Blog \xE2\x80\x94 notes", &error), 0);
     assert_int_equal(settings_set(f->s, "comments.moderation", "none", &error), 0);
@@ -156,7 +136,7 @@ static void test_set_get_round_trip(void **state)
 
 static void test_invalid_choice_refused(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     const char *bad[] = {"sometimes", "", "None", "all ", "first", "all|none"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         buf error = {0};
@@ -180,7 +160,7 @@ static void test_invalid_choice_refused(void **state)
 
 static void test_invalid_int_refused(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     const char *bad[] = {"0", "21", "-1", "", "abc", "3x", "3.5", "99999999999999999999"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         buf error = {0};
@@ -207,7 +187,7 @@ static void test_invalid_int_refused(void **state)
 
 static void test_text_limit(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     char long_text[1002];
     memset(long_text, 'x', sizeof(long_text) - 1);
     long_text[1001] = '\0'; /* 1001 bytes */
@@ -224,7 +204,7 @@ static void test_text_limit(void **state)
 
 static void test_unknown_key_lists_keys(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(settings_set(f->s, "comments.nope", "1", &error), -2);
     const char *message = buf_cstr(&error);
@@ -256,7 +236,7 @@ static void test_unknown_key_lists_keys(void **state)
 /* Presets last for the process, so this test uses keys no other test reads. */
 static void test_presets(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     /* invalid presets are refused like settings_set */
     assert_int_equal(settings_preset("http.timeout_s", "0", &error), -2);
@@ -284,7 +264,7 @@ static void test_presets(void **state)
 /* Presets apply to every store of the process, also one opened later. */
 static void test_preset_in_fresh_store(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     assert_int_equal(settings_get_int(f->s, &f->a, "http.timeout_s"), 30);
     assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.org");
     buf error = {0};
@@ -295,7 +275,7 @@ static void test_preset_in_fresh_store(void **state)
 
 static void test_preset_twice(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(settings_preset("site.url", "https://example.net", &error), 0);
     assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.net");
@@ -306,15 +286,15 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_is_complete),
-        cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_set_get_round_trip, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_invalid_choice_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_invalid_int_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_text_limit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_key_lists_keys, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_presets, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_preset_in_fresh_store, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_preset_twice, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defaults, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_set_get_round_trip, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_choice_refused, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_invalid_int_refused, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_text_limit, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_key_lists_keys, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_presets, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_preset_in_fresh_store, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_preset_twice, setup, temp_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,32 +27,12 @@
 #define PASSWORD_SHORT "012345678" /* one byte short */
 #define PASSWORD_OTHER "battery-staple"
 
-struct fixture {
-    char dir[TEMP_STORE_DIR];
-    char path[TEMP_STORE_PATH];
-    store *s; /* owned, closed by teardown */
-    arena a;  /* records read back */
-};
-
 static int setup(void **state)
 {
-    struct fixture *f = calloc(1, sizeof(*f));
-    assert_non_null(f);
-    f->s = temp_store_open(f->dir, f->path, "user");
-    *state = f;
-    return 0;
+    return temp_fixture_setup(state, "user");
 }
 
-static int teardown(void **state)
-{
-    struct fixture *f = *state;
-    arena_free(&f->a);
-    temp_store_remove(f->s, f->dir, f->path);
-    free(f);
-    return 0;
-}
-
-static struct store_user find_user(struct fixture *f, const char *login)
+static struct store_user find_user(struct temp_fixture *f, const char *login)
 {
     struct store_user user;
     int rc = store_user_find_login(f->s, &f->a, login, &user);
@@ -61,7 +41,7 @@ static struct store_user find_user(struct fixture *f, const char *login)
     return user;
 }
 
-static void add_session(struct fixture *f, const char *token_hash, long long user_id)
+static void add_session(struct temp_fixture *f, const char *token_hash, long long user_id)
 {
     struct store_session session = {.token_hash = token_hash,
                                     .user_id = user_id,
@@ -71,7 +51,7 @@ static void add_session(struct fixture *f, const char *token_hash, long long use
     assert_int_equal(store_session_insert(f->s, &session), STORE_OK);
 }
 
-static int find_session(struct fixture *f, const char *token_hash)
+static int find_session(struct temp_fixture *f, const char *token_hash)
 {
     struct store_session session;
     struct store_user user;
@@ -268,7 +248,7 @@ static void test_login_valid(void **state)
 
 static void test_add_without_password(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(user_add(f->s, &f->a, "ann", USER_AUTHOR, NULL, &error), STORE_OK);
     assert_int_equal(error.len, 0);
@@ -285,7 +265,7 @@ static void test_add_without_password(void **state)
 
 static void test_add_with_password(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(user_add(f->s, &f->a, "eve", USER_EDITOR, PASSWORD, &error), /* hash 2 */
                      STORE_OK);
@@ -301,7 +281,7 @@ static void test_add_with_password(void **state)
 
 static void test_add_refused(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(user_add(f->s, &f->a, "Bad Login", USER_AUTHOR, NULL, &error), STORE_ERROR);
     assert_non_null(strstr(buf_cstr(&error), "Bad Login"));
@@ -320,7 +300,7 @@ static void test_add_refused(void **state)
 
 static void test_add_existing_imported(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     /* an author imported from WordPress: named, disabled, no password */
     struct store_user imported = {.login = "jdoe",
                                   .display_name = "Jane Doe",
@@ -362,7 +342,7 @@ static void test_add_existing_imported(void **state)
 
 static void test_set_password(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(user_add(f->s, &f->a, "ann", USER_AUTHOR, NULL, &error), STORE_OK);
     struct store_user user = find_user(f, "ann");
@@ -411,7 +391,7 @@ static void test_set_password(void **state)
 
 static void test_disable_keeps_other_sessions(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     struct store_user ann = {
         .login = "ann", .display_name = "Ann", .email = "", .role = "author", .password_hash = "x"};
     struct store_user bob = {
@@ -429,7 +409,7 @@ static void test_disable_keeps_other_sessions(void **state)
 
 static void test_disable(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(user_add(f->s, &f->a, "eve", USER_EDITOR, PASSWORD, &error), /* hash 6 */
                      STORE_OK);
@@ -459,7 +439,7 @@ static void test_disable(void **state)
 
 static void test_unknown_login(void **state)
 {
-    struct fixture *f = *state;
+    struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(user_disable(f->s, &f->a, "ghost", &error), STORE_NOT_FOUND);
     assert_non_null(strstr(buf_cstr(&error), "ghost"));
@@ -486,14 +466,15 @@ int main(void)
         cmocka_unit_test(test_password_hash_and_verify),
         cmocka_unit_test(test_password_limits),
         cmocka_unit_test(test_login_valid),
-        cmocka_unit_test_setup_teardown(test_add_without_password, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_add_with_password, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_add_refused, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_add_existing_imported, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_set_password, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_disable_keeps_other_sessions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_disable, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_unknown_login, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_add_without_password, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_add_with_password, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_add_refused, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_add_existing_imported, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_set_password, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_disable_keeps_other_sessions, setup,
+                                        temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_disable, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_unknown_login, setup, temp_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
