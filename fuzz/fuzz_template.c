@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "fuzz.h"
+#include "html_check.h"
 #include "render/sanitize.h"
 #include "render/template.h"
 
@@ -35,6 +36,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static const struct {
     const char *key, *value;
 } trusted_keys[] = {{"action", "/admin/posts/1"}};
+
+/* The keys src/ fills with template_set_html (sanitizer or renderer output; `grep -rn
+ * template_set_html src`): the engine writes these raw in HTML text, so only they get trusted
+ * values. Any other key may be raw HTML nowhere. */
+static const char *const html_keys[] = {"body", "content", "json_ld", "preview", "snippet"};
+
+static bool is_html_key(const char *key)
+{
+    for (size_t i = 0; i < sizeof(html_keys) / sizeof(html_keys[0]); i++)
+        if (strcmp(key, html_keys[i]) == 0)
+            return true;
+    return false;
+}
 
 static struct {
     template_set *theme;
@@ -207,95 +221,17 @@ static void fill(struct render_plan *plan, template_data *d, size_t t, unsigned 
                 template_set_int(d, theme.keys[k], (long long)c * 1000003 - 7);
                 break;
             case 1:
-                template_set_html(d, theme.keys[k], plan->html_values[v]);
+                if (is_html_key(theme.keys[k])) {
+                    template_set_html(d, theme.keys[k], plan->html_values[v]);
+                    break;
+                }
+                template_set_str(d, theme.keys[k], plan->values[v]);
                 break;
             default:
                 template_set_str(d, theme.keys[k], plan->values[v]);
             }
         }
     }
-}
-
-/* `len` bytes of an attribute value as the browser reads it: the references an escaper may
- * write decoded (&amp; &lt; &gt; &quot; &#N; &#xN;), others left as they are. */
-static size_t decode_attribute(const char *v, size_t len, char *out)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (v[i] != '&') {
-            out[n++] = v[i];
-            continue;
-        }
-        static const struct {
-            const char *name;
-            char c;
-        } named[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
-        bool done = false;
-        for (size_t k = 0; k < 4 && !done; k++) {
-            size_t m = strlen(named[k].name);
-            if (len - i >= m && memcmp(v + i, named[k].name, m) == 0) {
-                out[n++] = named[k].c;
-                i += m - 1;
-                done = true;
-            }
-        }
-        if (!done && i + 2 < len && v[i + 1] == '#') {
-            size_t j = i + 2;
-            bool hex = v[j] == 'x' || v[j] == 'X';
-            unsigned long value = 0;
-            size_t digits = 0;
-            for (j += hex; j < len; j++, digits++) {
-                char c = v[j];
-                int d = c >= '0' && c <= '9'          ? c - '0'
-                        : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
-                        : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
-                                                      : -1;
-                if (d < 0)
-                    break;
-                if (value < 0x110000)
-                    value = value * (hex ? 16 : 10) + (unsigned long)d;
-            }
-            if (digits) {
-                out[n++] = value > 0 && value < 0x80 ? (char)value : '?';
-                i = (j < len && v[j] == ';') ? j : j - 1;
-                done = true;
-            }
-        }
-        if (!done)
-            out[n++] = '&';
-    }
-    return n;
-}
-
-/* A browser's reading of a URL's scheme: leading C0 controls and spaces trimmed, tab and
- * newline removed anywhere; a scheme is a letter then letters, digits, '+', '-', '.' before
- * the first ':'; anything else is a relative URL. */
-static bool url_is_safe(const char *url, size_t len)
-{
-    char scheme[32];
-    size_t n = 0;
-    size_t i = 0;
-    while (i < len && (unsigned char)url[i] <= 0x20)
-        i++;
-    for (; i < len; i++) {
-        char c = url[i];
-        if (c == '\t' || c == '\n' || c == '\r')
-            continue;
-        if (c == ':')
-            break;
-        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-        bool other = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
-        if (!alpha && !(n > 0 && other))
-            return true; /* not a scheme: relative */
-        if (n == sizeof(scheme))
-            return true;
-        scheme[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    }
-    if (i == len)
-        return true;
-    return (n == 4 && memcmp(scheme, "http", 4) == 0) ||
-           (n == 5 && memcmp(scheme, "https", 5) == 0) ||
-           (n == 6 && memcmp(scheme, "mailto", 6) == 0);
 }
 
 static void check_page(const char *name, const char *page, size_t len)
@@ -342,9 +278,10 @@ static void check_page(const char *name, const char *page, size_t len)
                     continue;
                 char *decoded = malloc(value_len + 1);
                 FUZZ_CHECK(decoded != NULL, "out of memory");
-                size_t n = decode_attribute(value, value_len, decoded);
-                FUZZ_CHECK(url_is_safe(decoded, n), "%s: unsafe URL in <%.*s %.*s=\"%.*s\">", name,
-                           (int)tag_len, tag, (int)attribute_len, attribute, (int)value_len, value);
+                size_t n = html_check_decode_attribute(value, value_len, decoded);
+                FUZZ_CHECK(html_check_url_safe(decoded, n),
+                           "%s: unsafe URL in <%.*s %.*s=\"%.*s\">", name, (int)tag_len, tag,
+                           (int)attribute_len, attribute, (int)value_len, value);
                 free(decoded);
             }
         }

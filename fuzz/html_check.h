@@ -7,6 +7,7 @@
 #define GAZETTE_FUZZ_HTML_CHECK_H
 
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fuzz.h"
@@ -90,42 +91,88 @@ static inline size_t html_check_reference(const char *p, const char *end, bool i
     return 0;
 }
 
-/* The URL a browser would follow: the value with our references decoded, ASCII tab and newline
- * removed (the URL parser drops them), leading C0 controls and spaces trimmed. Its scheme must
- * be absent (a '/', '?' or '#' before any ':') or http, https, mailto. */
-static inline bool html_check_url_safe(const char *value, size_t len)
+/* `len` bytes of an attribute value as the browser reads it, into `out` (len bytes at most):
+ * the references an escaper writes decoded (&amp; &lt; &gt; &quot; &#N; &#xN;, as ASCII or
+ * '?' for anything else), other '&' left as they are. Returns the decoded length. */
+static inline size_t html_check_decode_attribute(const char *v, size_t len, char *out)
 {
-    char scheme[16];
+    static const struct {
+        const char *name;
+        char c;
+    } named[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
     size_t n = 0;
-    bool leading = true;
     for (size_t i = 0; i < len; i++) {
-        char c = value[i];
-        if (c == '&') {
-            size_t r = html_check_reference(value + i, value + len, true);
-            if (r > 0) {
-                char kind = value[i + 1];
-                c = kind == 'a' ? '&' : kind == 'l' ? '<' : kind == 'g' ? '>' : '"';
-                i += r - 1;
+        if (v[i] != '&') {
+            out[n++] = v[i];
+            continue;
+        }
+        bool done = false;
+        for (size_t k = 0; k < sizeof(named) / sizeof(named[0]) && !done; k++) {
+            size_t m = strlen(named[k].name);
+            if (len - i >= m && memcmp(v + i, named[k].name, m) == 0) {
+                out[n++] = named[k].c;
+                i += m - 1;
+                done = true;
             }
         }
+        if (!done && i + 2 < len && v[i + 1] == '#') {
+            size_t j = i + 2;
+            bool hex = v[j] == 'x' || v[j] == 'X';
+            unsigned long value = 0;
+            size_t digits = 0;
+            for (j += hex; j < len; j++, digits++) {
+                char c = v[j];
+                int d = c >= '0' && c <= '9'          ? c - '0'
+                        : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                        : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                      : -1;
+                if (d < 0)
+                    break;
+                if (value < 0x110000)
+                    value = value * (hex ? 16 : 10) + (unsigned long)d;
+            }
+            if (digits) {
+                out[n++] = value > 0 && value < 0x80 ? (char)value : '?';
+                i = (j < len && v[j] == ';') ? j : j - 1;
+                done = true;
+            }
+        }
+        if (!done)
+            out[n++] = '&';
+    }
+    return n;
+}
+
+/* Whether a browser following the decoded URL `url` stays on http, https or mailto, read as
+ * the URL parser reads it: leading C0 controls and spaces trimmed, tab and newline removed
+ * anywhere; a scheme is a letter then letters, digits, '+', '-', '.' before the first ':';
+ * anything else (no ':', or another character first) makes a relative URL. */
+static inline bool html_check_url_safe(const char *url, size_t len)
+{
+    char scheme[32];
+    size_t n = 0;
+    size_t i = 0;
+    while (i < len && (unsigned char)url[i] <= 0x20)
+        i++;
+    for (; i < len; i++) {
+        char c = url[i];
         if (c == '\t' || c == '\n' || c == '\r')
             continue;
-        if (leading && (unsigned char)c <= 0x20)
-            continue;
-        leading = false;
-        if (c == '/' || c == '?' || c == '#')
+        if (c == ':')
+            break;
+        bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+        bool other = (c >= '0' && c <= '9') || c == '+' || c == '-' || c == '.';
+        if (!alpha && !(n > 0 && other))
+            return true; /* not a scheme: relative */
+        if (n == sizeof(scheme))
             return true;
-        if (c == ':') {
-            return (n == 4 && memcmp(scheme, "http", 4) == 0) ||
-                   (n == 5 && memcmp(scheme, "https", 5) == 0) ||
-                   (n == 6 && memcmp(scheme, "mailto", 6) == 0);
-        }
-        if (n < sizeof(scheme))
-            scheme[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        else
-            return true; /* no scheme is this long: a relative path whatever follows */
+        scheme[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
     }
-    return true;
+    if (i == len)
+        return true;
+    return (n == 4 && memcmp(scheme, "http", 4) == 0) ||
+           (n == 5 && memcmp(scheme, "https", 5) == 0) ||
+           (n == 6 && memcmp(scheme, "mailto", 6) == 0);
 }
 
 static inline bool html_check_words_prefixed(const char *value, size_t len, bool is_id)
@@ -221,9 +268,14 @@ static inline void html_check_fragment(const char *html, size_t len, enum saniti
             size_t value_len = (size_t)(q - value);
             q++;
 #define ATTRIBUTE_IS(s) (attribute_len == strlen(s) && memcmp(attribute, s, attribute_len) == 0)
-            if (ATTRIBUTE_IS("href") || ATTRIBUTE_IS("src"))
-                FUZZ_CHECK(html_check_url_safe(value, value_len), "unsafe URL %.*s", (int)value_len,
+            if (ATTRIBUTE_IS("href") || ATTRIBUTE_IS("src")) {
+                char *url = malloc(value_len + 1);
+                FUZZ_CHECK(url != NULL, "out of memory");
+                size_t url_len = html_check_decode_attribute(value, value_len, url);
+                FUZZ_CHECK(html_check_url_safe(url, url_len), "unsafe URL %.*s", (int)value_len,
                            value);
+                free(url);
+            }
             if (profile == SANITIZE_COMMENT && (ATTRIBUTE_IS("id") || ATTRIBUTE_IS("class")))
                 FUZZ_CHECK(html_check_words_prefixed(value, value_len, ATTRIBUTE_IS("id")),
                            "comment %.*s=\"%.*s\"", (int)attribute_len, attribute, (int)value_len,
