@@ -83,16 +83,17 @@ ADMIN_HANDLER(admin_comments)
     if (page > 1)
         template_set_str(d, "previous_page",
                          arena_printf(a, "/admin/comments?status=%s&page=%lld", status, page - 1));
+    struct store_post last_post = {0};
     for (size_t i = 0; i < count; i++) {
         const struct store_comment *c = &comments[i];
         template_data *item = template_add_item(d, "comments");
-        struct store_post post;
         struct store_comment parent;
-        bool have_post = store_post_get(s, a, c->post_id, &post) == STORE_OK;
+        const struct store_post *post = admin_post_of(s, a, c->post_id, &last_post);
+        bool have_post = post != NULL;
         template_set_int(item, "id", c->id);
         template_set_int(item, "post_id", c->post_id);
-        template_set_str(item, "post_title", have_post ? post.title : "");
-        template_set_str(item, "post_path", have_post ? post.path : "");
+        template_set_str(item, "post_title", have_post ? post->title : "");
+        template_set_str(item, "post_path", have_post ? post->path : "");
         template_set_str(item, "author", c->author);
         template_set_str(item, "email", c->email);
         template_set_str(item, "url", c->url);

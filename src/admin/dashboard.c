@@ -51,14 +51,13 @@ ADMIN_HANDLER(admin_dashboard)
         template_set_str(item, "modified", render_date_human(a, posts[i].modified_at));
         template_set_str(item, "modified_iso", render_date_iso(a, posts[i].modified_at));
     }
+    struct store_post last_post = {0};
     for (size_t i = 0; i < comment_count; i++) {
         template_data *item = template_add_item(d, "comments");
-        struct store_post post;
+        const struct store_post *post = admin_post_of(s, a, comments[i].post_id, &last_post);
         template_set_str(item, "author", comments[i].author);
         template_set_int(item, "post_id", comments[i].post_id);
-        template_set_str(item, "post_title",
-                         store_post_get(s, a, comments[i].post_id, &post) == STORE_OK ? post.title
-                                                                                      : "");
+        template_set_str(item, "post_title", post ? post->title : "");
         template_set_str(item, "status", comments[i].status);
         template_set_str(item, "excerpt", admin_excerpt(a, &comments[i], 120));
     }
