@@ -1,5 +1,7 @@
 /* compress.c: zlib and brotli at fill time; levels chosen for a fill that stays under ~1 ms
- * for a 25 KB page while keeping most of the gain (gzip 6, brotli 5). */
+ * for a 25 KB page while keeping most of the gain (gzip 6, brotli 5). A big page gets faster
+ * levels: for the 685 KB page of 1,000 comments gzip 6 + brotli 5 took 15 ms of a miss's 19,
+ * gzip 1 + brotli 2 take 4.5 ms for 16% and 10% more bytes. */
 #include "cache/compress.h"
 
 #include <brotli/encode.h>
@@ -15,10 +17,15 @@ bool compress_worth_it(const char *content_type)
            strncmp(content_type, "application/json", 16) == 0;
 }
 
+/* Pages above this many bytes are compressed with the faster levels. */
+#define COMPRESS_BIG_PAGE (128 * 1024)
+
 bool compress_gzip(strview data, buf *out)
 {
     z_stream z = {0};
-    if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16 /* gzip wrapper */, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    int level = data.len > COMPRESS_BIG_PAGE ? 1 : 6;
+    if (deflateInit2(&z, level, Z_DEFLATED, 15 + 16 /* gzip wrapper */, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
         return false;
     size_t start = out->len, bound = deflateBound(&z, data.len);
     buf_reserve(out, bound);
@@ -42,7 +49,8 @@ bool compress_brotli(strview data, buf *out)
     if (!size)
         return false;
     buf_reserve(out, size);
-    if (!BrotliEncoderCompress(5, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, data.len,
+    int quality = data.len > COMPRESS_BIG_PAGE ? 2 : 5;
+    if (!BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_TEXT, data.len,
                                (const uint8_t *)data.ptr, &size, (uint8_t *)out->ptr + start) ||
         size >= data.len)
         return false;

@@ -33,11 +33,28 @@ static struct {
     uint64_t hits, misses, evictions, invalidations;
 } cache = {.lock = PTHREAD_MUTEX_INITIALIZER, .max_bytes = 64u << 20};
 
+/* Eight bytes a step, each step a multiply and a shift, then a final mix (the finaliser of
+ * MurmurHash3). FNV-1a, a byte a step, took 0.7 ms for a 685 KB page of 1,000 comments. */
 static uint64_t hash_key(strview key)
 {
-    uint64_t h = 1469598103934665603ull; /* FNV-1a */
-    for (size_t i = 0; i < key.len; i++)
-        h = (h ^ (unsigned char)key.ptr[i]) * 1099511628211ull;
+    const uint64_t k = 0xff51afd7ed558ccdull;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ key.len;
+    size_t i = 0;
+    for (; i + 8 <= key.len; i += 8) {
+        uint64_t word;
+        memcpy(&word, key.ptr + i, 8);
+        h = (h ^ word) * k;
+        h ^= h >> 32;
+    }
+    if (i < key.len) {
+        uint64_t word = 0;
+        memcpy(&word, key.ptr + i, key.len - i);
+        h = (h ^ word) * k;
+        h ^= h >> 32;
+    }
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -49,6 +66,11 @@ uint64_t page_cache_hash(strview body)
 void page_cache_init(size_t max_bytes)
 {
     cache.max_bytes = max_bytes;
+}
+
+bool page_cache_enabled(void)
+{
+    return cache.max_bytes > 0;
 }
 
 static void entry_unref(struct entry *e)

@@ -3,6 +3,7 @@
 #ifndef GAZETTE_CACHE_PAGE_CACHE_H
 #define GAZETTE_CACHE_PAGE_CACHE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,11 +22,13 @@ struct cached_page {
     long long made_at;               /* when it was rendered: Last-Modified */
 };
 
-/* A 64-bit hash of a body for its ETag (FNV-1a; not for security, only to tell versions apart). */
+/* A 64-bit hash of a body for its ETag (not for security, only to tell versions apart). */
 uint64_t page_cache_hash(strview body);
 
-/* Sets the memory bound (bytes of keys and bodies); call once before threads start. */
+/* Sets the memory bound (bytes of keys and bodies); call once before threads start. 0 turns
+ * the cache off: every request is rendered. */
 void page_cache_init(size_t max_bytes);
+bool page_cache_enabled(void);
 /* Frees every page (at exit, after the threads have stopped). */
 void page_cache_free(void);
 

@@ -358,6 +358,8 @@ static void fill_cache(struct job *job)
     const char *type = res->content_type ? res->content_type : "text/html; charset=utf-8";
     strview body = {res->body.ptr, res->body.len};
     job->validators = (struct validators){page_cache_hash(body), (long long)time(NULL)};
+    if (!page_cache_enabled())
+        return; /* the variants would be made for nobody */
     if (compress_worth_it(type)) {
         compress_gzip(body, &job->gzip);
         compress_brotli(body, &job->brotli);

@@ -59,8 +59,9 @@ const struct setting_spec settings_table[] = {
      "addresses of proxies whose X-Forwarded-For names the reader (e.g. \"127.0.0.1 ::1\" behind "
      "a local nginx); empty: the connection's address is the reader's"},
     {"http.max_body_kb", "1024", "int:1:1048576", "largest request body accepted, in KiB"},
-    {"cache.max_mb", "16", "int:1:65536",
-     "memory for the page cache (finished pages with their gzip and brotli variants), in MiB"},
+    {"cache.max_mb", "16", "int:0:65536",
+     "memory for the page cache (finished pages with their gzip and brotli variants), in MiB;"
+     " 0 turns the cache off"},
     {"print.paper", "a4", "a4|letter", "paper size of PDFs and print pages"},
     {"feed.items", "20", "int:1:200", "entries in each feed"},
     {"feed.full_text", "true", "true|false", "feeds carry whole articles (false: excerpts)"},

@@ -369,8 +369,9 @@ static void bind_text(sqlite3_stmt *st, int index, const char *text)
 static const char *column_text(sqlite3_stmt *st, arena *a, int column)
 {
     const unsigned char *text = sqlite3_column_text(st, column);
-    return arena_strndup(a, text ? (const char *)text : "",
-                         (size_t)sqlite3_column_bytes(st, column));
+    size_t len = (size_t)sqlite3_column_bytes(st, column);
+    /* empty columns are common (a page's thread reads five of them per comment): no copy */
+    return len ? arena_strndup(a, (const char *)text, len) : "";
 }
 
 /* Runs a statement that returns no rows. */

@@ -17,7 +17,8 @@ struct arena_chunk {
     _Alignas(16) unsigned char data[];
 };
 
-void *arena_alloc(arena *a, size_t size)
+/* A block of `size` bytes, not zeroed: for callers that write every byte at once. */
+static void *arena_take(arena *a, size_t size)
 {
     size = (size + 15) & ~(size_t)15;
     struct arena_chunk *c = a->head;
@@ -37,13 +38,19 @@ void *arena_alloc(arena *a, size_t size)
     }
     void *p = c->data + c->used;
     c->used += size;
+    return p;
+}
+
+void *arena_alloc(arena *a, size_t size)
+{
+    void *p = arena_take(a, size);
     memset(p, 0, size);
     return p;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t len)
 {
-    char *p = arena_alloc(a, len + 1);
+    char *p = arena_take(a, len + 1);
     if (len)
         memcpy(p, s, len);
     p[len] = '\0';
@@ -68,7 +75,7 @@ char *arena_printf(arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return arena_strdup(a, "");
-    char *p = arena_alloc(a, (size_t)n + 1);
+    char *p = arena_take(a, (size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);

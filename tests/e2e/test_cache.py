@@ -687,3 +687,23 @@ def test_eviction_keeps_the_cache_within_max_mb(site, tmp_path, start_server, st
     assert get200(srv, paths[-1]).header(CACHE) == "hit"
     assert get200(srv, paths[0]).header(CACHE) == "miss"
     assert metrics(srv)["bytes"] <= 1 << 20
+
+
+def test_cache_off_renders_every_request(site, tmp_path, start_server, store):
+    site.run("set", "cache.max_mb", "0")
+    _, path = open_post(site, tmp_path, "Never kept")
+    srv = serve(start_server, site, store)
+    for p in (path, "/"):
+        first = get200(srv, p, headers={"Accept-Encoding": "gzip, br"})
+        second = get200(srv, p, headers={"Accept-Encoding": "gzip, br"})
+        for r in (first, second):
+            assert r.header(CACHE) == "miss", (p, r.headers)
+            # no variants are made for a cache that keeps nothing: the body goes as it is
+            assert r.header("Content-Encoding") is None, (p, r.headers)
+            assert r.header("ETag"), (p, r.headers)
+        assert second.body == first.body
+        assert second.header("ETag") == first.header("ETag")
+    m = metrics(srv)
+    assert m["pages"] == 0 and m["bytes"] == 0 and m["hits"] == 0, m
+    cid, _ = comment(srv, path)
+    assert cid in comment_ids(get200(srv, path).text)
