@@ -11,7 +11,9 @@
 #     is released after CLAIM_STALE_SECONDS; the test ages it instead of waiting);
 #   - a full disk (SQLite on a small tmpfs; root only, skipped otherwise): a comment POST answers
 #     503 with the reader's text and "nothing was saved", the log says the disk is full, nothing
-#     half-written is left, and comments are stored again once there is room.
+#     half-written is left, and comments are stored again once there is room;
+#   - a read-only file system (ext4 on a loop device, its journal aborted under the running server;
+#     root only): the same 503 page, a log line, reads keep working, nothing acknowledged is lost.
 # Each test repeats ROUNDS times (20; `make soak` sets GAZETTE_SOAK_ROUNDS=200). The kill moments
 # come from one seed printed at the start (pytest shows it with a failure); replay them with
 # GAZETTE_CRASH_SEED=<seed> (the load itself is as fast as the machine).
@@ -640,3 +642,81 @@ def test_disk_full_answers_503(gazette_bin, tmp_path, start_server, db_of):
         assert not problems + db.integrity(), problems + db.integrity()
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+
+
+@pytest.mark.stores("sqlite")
+def test_read_only_database_answers_503(gazette_bin, tmp_path, start_server, db_of):
+    """The file system under the database turns read-only while the server runs: an ext4 image
+    on a loop device, mounted with errors=remount-ro, then `mount -o remount,abort` (ext4's way to
+    simulate the journal abort an I/O error causes; needs root and a loop device, skipped
+    otherwise). A comment POST answers 503 with the reader's text and "nothing was saved", the log
+    names the failure, pages are still read from the store (queries the cache has not seen), and
+    after the file system is checked and mounted again everything acknowledged is there, whole."""
+    if os.geteuid() != 0 or not all(shutil.which(t) for t in ("losetup", "mkfs.ext4", "e2fsck")):
+        pytest.skip("a loop device with ext4 needs root and e2fsprogs")
+    image, mnt = tmp_path / "ro.img", tmp_path / "ro"
+    mnt.mkdir()
+    with open(image, "wb") as f:
+        f.truncate(32 << 20)
+    subprocess.run(["mkfs.ext4", "-q", "-F", str(image)], check=True)
+    p = subprocess.run(["losetup", "-f", "--show", str(image)], capture_output=True, text=True)
+    if p.returncode != 0:
+        pytest.skip(f"no loop device here: {p.stderr.strip()}")
+    loop = p.stdout.strip()
+
+    def mount():
+        subprocess.run(["mount", "-o", "errors=remount-ro", loop, str(mnt)], check=True)
+
+    try:
+        mount()
+        g = Gazette(gazette_bin, str(mnt / "site.db"))
+        g.run("init")
+        allow_quick_comments(g)
+        g.run("set", "comments.moderation", "none")
+        _, path = g.new_post(tmp_path, "Written to a disk that turns read-only", status="publish",
+                             date="2024-05-01 10:00")
+        srv = start_server(g)
+
+        def post(text):
+            return srv.post_form(path + "comments", dict(
+                author="Reader", email="reader@example.com", url="", comment=text,
+                comment_parent="0"))
+
+        kept = "Before the file system turned read-only."
+        assert post(kept).status == 303
+        subprocess.run(["mount", "-o", "remount,abort", str(mnt)], check=True)
+        log_at = os.path.getsize(srv.err_path)
+        lost = "While the database cannot be written: keep this text."
+        for _ in range(3):
+            r = post(lost)
+            assert r.status == 503, (r, r.text[:1500])
+            assert r.header("Retry-After"), r.headers
+            doc = r.tree()
+            areas = [t for t in doc.find_all("textarea") if t.get("name") == "comment"]
+            assert areas and areas[0].raw_text().strip() == lost, "the 503 page lost the text"
+            assert re.search(r"nothing was saved", doc.text, re.I), doc.text[:1500]
+        with open(srv.err_path, "rb") as f:
+            f.seek(log_at)
+            log = f.read().decode("utf-8", "replace")
+        assert re.search(r"storing a comment on post \d+: .*(I/O|read-?only)", log), \
+            f"the log does not name the failure:\n{log}"
+        for n in range(3):  # each a cache miss: read from the store
+            r = srv.get(f"{path}?read={n}")
+            assert r.status == 200 and r.header("x-gazette-cache") == "miss", r
+            assert kept in r.text and lost not in r.text
+        assert srv.get("/").status == 200
+        srv.stop()
+
+        subprocess.run(["umount", str(mnt)], check=True)
+        fsck = subprocess.run(["e2fsck", "-f", "-y", loop], capture_output=True, text=True)
+        assert fsck.returncode in (0, 1), fsck.stdout + fsck.stderr  # 1: errors corrected
+        mount()
+        db = db_of(g)
+        rows = db.rows("SELECT id, post_id, parent_id, path, depth, author, email, body_source,"
+                       " body_html, status, type, created_at FROM comments")
+        assert [r["body_source"] for r in rows] == [kept]
+        problems = comment_problems(rows, db.rows("SELECT id, approved_comments FROM posts"))
+        assert not problems + db.integrity(), problems + db.integrity()
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
+        subprocess.run(["losetup", "-d", loop], capture_output=True)
