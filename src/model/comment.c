@@ -71,6 +71,8 @@ static const char *normalized_url(arena *a, const char *url, bool *valid)
     return arena_printf(a, "http://%s", url);
 }
 
+/* store_comment_add makes the same segment in SQL (store/sqlite.c, store/pg.c): change them
+ * together. */
 static void path_segment(char out[COMMENT_PATH_SEGMENT + 1], long long created_at, long long id)
 {
     snprintf(out, COMMENT_PATH_SEGMENT + 1, "%08" PRIx32 "%08" PRIx32,
@@ -91,18 +93,18 @@ int comment_insert_placed(store *s, arena *a, struct store_comment *c, long long
     }
     char segment[COMMENT_PATH_SEGMENT + 1];
     if (c->id) {
-        /* the id is known (an import keeps WordPress's): one statement, the path included */
+        /* the id is known (an import keeps WordPress's) */
         path_segment(segment, c->created_at, c->id);
         c->path = arena_printf(a, "%s%s", parent_path, segment);
         return store_comment_insert(s, c, id);
     }
-    c->path = "";
-    if (store_comment_insert(s, c, id) != STORE_OK)
+    /* the store picks the id and writes the path made the same way, in one statement */
+    if (store_comment_add(s, c, parent_path, id) != STORE_OK)
         return STORE_ERROR;
-    path_segment(segment, c->created_at, *id);
-    c->path = arena_printf(a, "%s%s", parent_path, segment);
     c->id = *id;
-    return store_comment_set_path(s, *id, c->path);
+    path_segment(segment, c->created_at, c->id);
+    c->path = arena_printf(a, "%s%s", parent_path, segment);
+    return STORE_OK;
 }
 
 int comment_reply_parent(store *s, arena *a, struct store_comment *parent, int max_depth,

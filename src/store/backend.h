@@ -115,7 +115,9 @@
     X(post_set_comments_open, (store * s, long long id, bool open), (s, id, open), id)             \
     X(comment_insert, (store * s, const struct store_comment *comment, long long *id),             \
       (s, comment, id), comment->post_id)                                                          \
-    X(comment_set_path, (store * s, long long id, const char *path), (s, id, path), 0)             \
+    X(comment_add,                                                                                 \
+      (store * s, const struct store_comment *comment, const char *parent_path, long long *id),    \
+      (s, comment, parent_path, id), comment->post_id)                                             \
     X(comment_set_status, (store * s, long long id, const char *status), (s, id, status), -1)      \
     X(clear, (store * s), (s), -1)                                                                 \
     X(defer_constraints, (store * s), (s), 0)                                                      \

@@ -53,7 +53,7 @@ enum statement_id {
     PG_SEARCH_COUNT,
     PG_COMMENT_INSERT,
     PG_COMMENT_BUMP_ID,
-    PG_COMMENT_SET_PATH,
+    PG_COMMENT_ADD,
     PG_COMMENT_GET,
     PG_COMMENT_FIND_WP_ID,
     PG_COMMENT_ID_TAKEN,
@@ -208,7 +208,16 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
         " nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7, $8, $9, $10, $11, $12,"
         " $13, $14, $15, $16, $17) RETURNING id",
     [PG_COMMENT_BUMP_ID] = BUMP("comments"),
-    [PG_COMMENT_SET_PATH] = "UPDATE comments SET path = $2 WHERE id = $1",
+    /* the path goes in with the row: no second write, no second trigger (store.h); $1 is 0 */
+    [PG_COMMENT_ADD] =
+        "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
+        " user_agent, body_html, body_source, status, type, held_by, created_at, path)"
+        " SELECT n.id, $2, nullif($3::bigint, 0), nullif($4::bigint, 0), $5, $6, $7, $8, $9,"
+        " $10, $11, $12, $13, $14, $15, $16, $17"
+        " || lpad(to_hex(greatest($16::bigint, 0) & 4294967295), 8, '0')"
+        " || lpad(to_hex(n.id & 4294967295), 8, '0')"
+        " FROM (SELECT coalesce(nullif($1::bigint, 0), nextval('comments_id_seq')) AS id) n"
+        " RETURNING id",
     [PG_COMMENT_GET] = "SELECT " COMMENT_COLUMNS "WHERE id = $1",
     [PG_COMMENT_FIND_WP_ID] = "SELECT " COMMENT_COLUMNS "WHERE post_id = $1 AND wp_id = $2",
     [PG_COMMENT_ID_TAKEN] = "SELECT 1 FROM comments WHERE id = $1",
@@ -1136,35 +1145,42 @@ static void read_comment(PGresult *r, int row, arena *a, void *record)
     c->created_at = number(r, row, 16);
 }
 
+/* $1-$16 of PG_COMMENT_INSERT and PG_COMMENT_ADD ($17 is the path: the caller's). */
+static void comment_params(struct params *p, const struct store_comment *c, long long id)
+{
+    param_int(p, id);
+    param_int(p, c->post_id);
+    param_int(p, c->parent_id);
+    param_int(p, c->wp_id);
+    param_int(p, c->depth);
+    param_text(p, c->author);
+    param_text(p, c->email);
+    param_text(p, or_empty(c->url));
+    param_text(p, or_empty(c->ip));
+    param_text(p, or_empty(c->user_agent));
+    param_text(p, c->body_html);
+    param_text(p, or_empty(c->body_source));
+    param_text(p, c->status);
+    param_text(p, c->type ? c->type : "comment");
+    param_text(p, or_empty(c->held_by));
+    param_int(p, c->created_at);
+}
+
 static int pg_comment_insert(store *s, const struct store_comment *c, long long *id)
 {
     struct params p = {0};
-    param_int(&p, c->id);
-    param_int(&p, c->post_id);
-    param_int(&p, c->parent_id);
-    param_int(&p, c->wp_id);
-    param_int(&p, c->depth);
-    param_text(&p, c->author);
-    param_text(&p, c->email);
-    param_text(&p, or_empty(c->url));
-    param_text(&p, or_empty(c->ip));
-    param_text(&p, or_empty(c->user_agent));
-    param_text(&p, c->body_html);
-    param_text(&p, or_empty(c->body_source));
-    param_text(&p, c->status);
-    param_text(&p, c->type ? c->type : "comment");
-    param_text(&p, or_empty(c->held_by));
-    param_int(&p, c->created_at);
+    comment_params(&p, c, c->id);
     param_text(&p, or_empty(c->path));
     return insert_returning(s, PG_COMMENT_INSERT, &p, id, c->id, PG_COMMENT_BUMP_ID);
 }
 
-static int pg_comment_set_path(store *s, long long id, const char *path)
+static int pg_comment_add(store *s, const struct store_comment *c, const char *parent_path,
+                          long long *id)
 {
     struct params p = {0};
-    param_int(&p, id);
-    param_text(&p, path);
-    return update(s, PG_COMMENT_SET_PATH, &p);
+    comment_params(&p, c, 0);
+    param_text(&p, or_empty(parent_path));
+    return insert_returning(s, PG_COMMENT_ADD, &p, id, 0, PG_COMMENT_BUMP_ID);
 }
 
 static int pg_comment_get(store *s, arena *a, long long id, struct store_comment *out)

@@ -43,7 +43,7 @@ enum statement_id {
     SQL_SEARCH,
     SQL_SEARCH_COUNT,
     SQL_COMMENT_INSERT,
-    SQL_COMMENT_SET_PATH,
+    SQL_COMMENT_ADD,
     SQL_COMMENT_GET,
     SQL_COMMENT_FIND_WP_ID,
     SQL_COMMENT_ID_TAKEN,
@@ -194,7 +194,14 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
         " user_agent, body_html, body_source, status, type, held_by, created_at, path)"
         " VALUES (nullif(?1, 0), ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10,"
         " ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
-    [SQL_COMMENT_SET_PATH] = "UPDATE comments SET path = ?2 WHERE id = ?1",
+    /* the next id as SQLite picks it for an INTEGER PRIMARY KEY (the largest plus one), known
+     * in the statement so that the path goes in with the row: no second write (store.h) */
+    [SQL_COMMENT_ADD] =
+        "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"
+        " user_agent, body_html, body_source, status, type, held_by, created_at, path)"
+        " SELECT n.id, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"
+        " ?14, ?15, ?16, ?17 || printf('%08x%08x', max(?16, 0) & 4294967295, n.id & 4294967295)"
+        " FROM (SELECT coalesce(max(id), 0) + 1 AS id FROM comments) n",
     [SQL_COMMENT_GET] = "SELECT " COMMENT_COLUMNS "WHERE id = ?1",
     [SQL_COMMENT_FIND_WP_ID] = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND wp_id = ?2",
     [SQL_COMMENT_ID_TAKEN] = "SELECT 1 FROM comments WHERE id = ?1",
@@ -1060,11 +1067,9 @@ static void read_comment(sqlite3_stmt *st, arena *a, void *record)
     c->created_at = sqlite3_column_int64(st, 16);
 }
 
-static int sqlite_comment_insert(store *s, const struct store_comment *c, long long *id)
+/* Binds ?1-?16 of SQL_COMMENT_INSERT and SQL_COMMENT_ADD (?17 is the path: the caller's). */
+static void bind_comment(sqlite3_stmt *st, const struct store_comment *c)
 {
-    sqlite3_stmt *st = statement(s, SQL_COMMENT_INSERT);
-    if (!st)
-        return STORE_ERROR;
     sqlite3_bind_int64(st, 1, c->id);
     sqlite3_bind_int64(st, 2, c->post_id);
     sqlite3_bind_int64(st, 3, c->parent_id);
@@ -1081,13 +1086,27 @@ static int sqlite_comment_insert(store *s, const struct store_comment *c, long l
     bind_text(st, 14, c->type ? c->type : "comment");
     bind_text(st, 15, c->held_by ? c->held_by : "");
     sqlite3_bind_int64(st, 16, c->created_at);
+}
+
+static int sqlite_comment_insert(store *s, const struct store_comment *c, long long *id)
+{
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_INSERT);
+    if (!st)
+        return STORE_ERROR;
+    bind_comment(st, c);
     bind_text(st, 17, c->path ? c->path : "");
     return run_insert(s, st, "insert comment", id);
 }
 
-static int sqlite_comment_set_path(store *s, long long id, const char *path)
+static int sqlite_comment_add(store *s, const struct store_comment *c, const char *parent_path,
+                              long long *id)
 {
-    return update_by_id(s, SQL_COMMENT_SET_PATH, id, path, 0, "set comment path");
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_ADD);
+    if (!st)
+        return STORE_ERROR;
+    bind_comment(st, c);
+    bind_text(st, 17, parent_path ? parent_path : "");
+    return run_insert(s, st, "add comment", id);
 }
 
 static int find_comment(store *s, arena *a, enum statement_id id, long long key1, long long key2,

@@ -292,11 +292,15 @@ int store_search(store *s, arena *a, const struct store_search_group *groups, si
                  int limit, int offset, struct store_search_hit **hits, size_t *count,
                  long long *total);
 
-/* Comments. store_comment_insert writes `path` as given (NULL: ""); a caller that lets the
- * store choose the id sets the path with store_comment_set_path once the id is known (same
- * transaction). */
+/* Comments. store_comment_insert writes the comment as given, its id (0: the next one) and its
+ * `path` (NULL: "") included: an import or a copy, which know the id. store_comment_add gives a
+ * new comment the next id and writes its path in the same statement: `parent_path` ("" at the
+ * top level) followed by the comment's own segment, 8 hex digits of created_at (below 0: 0) and
+ * 8 of the id, each its low 32 bits (COMMENT_PATH_SEGMENT in model/comment.h); comment->id and
+ * comment->path are not read. */
 int store_comment_insert(store *s, const struct store_comment *comment, long long *id);
-int store_comment_set_path(store *s, long long id, const char *path);
+int store_comment_add(store *s, const struct store_comment *comment, const char *parent_path,
+                      long long *id);
 int store_comment_get(store *s, arena *a, long long id, struct store_comment *out);
 int store_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp_id,
                              struct store_comment *out);

@@ -260,6 +260,19 @@ static void test_placed_paths_and_depths(void **state)
     assert_string_equal(c.path, placed.path);
 }
 
+/* The store makes the path of a new comment in SQL (store_comment_add); the edges of the
+ * segment, worked out by hand: a time before 1970 counts as 0, and only the low 32 bits of the
+ * time are written (2^32 + 0x10 seconds, in 2106, gives 00000010). */
+static void test_placed_path_edges(void **state)
+{
+    struct fixture *f = *state;
+    long long before_1970 = place(f, 0, -86400, "approved");
+    long long after_2106 = place(f, before_1970, (1LL << 32) + 0x10, "approved");
+    assert_string_equal(get_comment(f, before_1970).path, "0000000000000001");
+    assert_string_equal(get_comment(f, after_2106).path, "0000000000000001"
+                                                         "0000001000000002");
+}
+
 static void test_placed_missing_parent(void **state)
 {
     struct fixture *f = *state;
@@ -870,6 +883,7 @@ int main(void)
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
         T(test_placed_paths_and_depths),
+        T(test_placed_path_edges),
         T(test_placed_missing_parent),
         T(test_thread_numbering),
         T(test_thread_also_shows_held),
