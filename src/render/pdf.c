@@ -7,6 +7,7 @@
 #include <gumbo.h>
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1415,6 +1416,14 @@ static void pdf_make_fonts(struct pdf_doc *doc)
     }
 }
 
+/* All pango/cairo work of this file is done under this lock. Each thread has its own pango font
+ * map, but their fonts share cairo's FreeType font faces, and cairo 1.16 is not thread-safe there:
+ * _cairo_ft_font_face_create walks and extends a font file's list of faces without a lock and
+ * links a new face before initialising it, so a second thread loading the same font at that moment
+ * takes a face with a NULL backend (segfault in cairo_scaled_font_create) or a lost reference.
+ * Pango creates faces lazily (layout, drawing, fallback fonts), so no narrower lock is enough. */
+static pthread_mutex_t pdf_lock = PTHREAD_MUTEX_INITIALIZER;
+
 /* A context on this thread's font map (pango keeps one per thread), in points, unhinted. */
 static PangoContext *pdf_make_context(void)
 {
@@ -1434,6 +1443,7 @@ void render_pdf_prepare_thread(void)
 {
     static const char *const families[] = {"DejaVu Serif 11", "DejaVu Sans Bold 11",
                                            "DejaVu Serif Italic 11", "DejaVu Sans Mono 11"};
+    pthread_mutex_lock(&pdf_lock);
     PangoContext *context = pdf_make_context();
     PangoLayout *layout = pango_layout_new(context);
     for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
@@ -1446,14 +1456,17 @@ void render_pdf_prepare_thread(void)
     }
     g_object_unref(layout);
     g_object_unref(context);
+    pthread_mutex_unlock(&pdf_lock);
 }
 
 void render_pdf_release_thread(void)
 {
+    pthread_mutex_lock(&pdf_lock); /* freeing the font map frees cairo font faces */
     pango_cairo_font_map_set_default(NULL);
+    pthread_mutex_unlock(&pdf_lock);
 }
 
-int render_pdf(const struct pdf_article *article, buf *out, buf *error)
+static int render_pdf_locked(const struct pdf_article *article, buf *out, buf *error)
 {
     int rc = -1;
     struct pdf_doc doc = {.article = article};
@@ -1556,5 +1569,13 @@ out:
     arena_free(&doc.arena);
     buf_free(&pdf);
     buf_free(&scratch);
+    return rc;
+}
+
+int render_pdf(const struct pdf_article *article, buf *out, buf *error)
+{
+    pthread_mutex_lock(&pdf_lock);
+    int rc = render_pdf_locked(article, out, error);
+    pthread_mutex_unlock(&pdf_lock);
     return rc;
 }

@@ -49,9 +49,10 @@ struct pdf_article {
  * permalink), the body with its headings (kept with what follows them, listed in the PDF
  * outline), quotes, lists, footnotes, clickable links, then the comments if any, and
  * "Title — page N of M" at the foot of every page; DejaVu fonts through fontconfig, metadata
- * title/author/creation date/creator. Safe to call from several threads at once (each thread
- * uses its own pango font map). Returns 0, or -1 with a message appended to `error` and
- * nothing appended to `out`. */
+ * title/author/creation date/creator. May be called from several threads: each thread uses its
+ * own pango font map, but the calls run one at a time (cairo's shared font faces are not
+ * thread-safe). Returns 0, or -1 with a message appended to `error` and nothing appended to
+ * `out`. */
 int render_pdf(const struct pdf_article *article, buf *out, buf *error);
 
 /* Loads this thread's fonts (fontconfig, the thread's pango font map): the first PDF made on a
