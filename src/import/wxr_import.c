@@ -13,11 +13,24 @@
 #include "render/sanitize.h"
 #include "render/text.h"
 #include "util/alloc.h"
+#include "util/work_pool.h"
+
+/* What an item's import computes before it writes: the HTML of the post and of every comment,
+ * sanitized, and the post's plain text. That is most of an import's CPU, and each part is
+ * independent, so a work pool does it on every core; the store is written on one thread. */
+struct item_prep {
+    const struct wxr_item *item;
+    bool post;                /* job 0 makes the post's parts; the rest are comments */
+    buf body_html, body_text; /* the post's */
+    buf excerpt;              /* plain text, trailing newlines removed */
+    buf *comment_html;        /* [item->comment_count] */
+};
 
 struct import_state {
     store *store;
     const char *path;
     FILE *progress;
+    work_pool *pool;
     arena arena; /* per item; reset after each */
     struct wxr_import_summary *summary;
     buf *error;
@@ -49,15 +62,51 @@ static long long parse_wp_date(const char *text)
     return (long long)timegm(&tm);
 }
 
-static const char *sanitized(arena *a, const char *html, enum sanitize_profile profile)
+/* WordPress HTML as pages show it: paragraphs made (wpautop), then the allow-list. */
+static void sanitize_into(const char *html, enum sanitize_profile profile, buf *out)
 {
-    buf paragraphs = {0}, clean = {0};
+    buf paragraphs = {0};
     render_autop(html, strlen(html), &paragraphs);
-    render_sanitize_html(buf_cstr(&paragraphs), paragraphs.len, profile, &clean);
-    const char *result = arena_strndup(a, buf_cstr(&clean), clean.len);
+    render_sanitize_html(buf_cstr(&paragraphs), paragraphs.len, profile, out);
     buf_free(&paragraphs);
-    buf_free(&clean);
-    return result;
+}
+
+static void prepare_job(void *context, size_t index)
+{
+    struct item_prep *prep = context;
+    const struct wxr_item *item = prep->item;
+    if (prep->post && index == 0) {
+        sanitize_into(item->content, SANITIZE_ARTICLE, &prep->body_html);
+        render_html_to_text(buf_cstr(&prep->body_html), prep->body_html.len, NULL,
+                            &prep->body_text);
+        struct text_options plain = {0};
+        render_html_to_text(item->excerpt, strlen(item->excerpt), &plain, &prep->excerpt);
+        while (prep->excerpt.len && prep->excerpt.ptr[prep->excerpt.len - 1] == '\n')
+            prep->excerpt.ptr[--prep->excerpt.len] = '\0';
+        return;
+    }
+    size_t i = index - (prep->post ? 1 : 0);
+    sanitize_into(item->comments[i].content, SANITIZE_COMMENT, &prep->comment_html[i]);
+}
+
+/* Fills `prep` for `item` on the pool: the post's parts when `post`, every comment's HTML. */
+static void prepare_item(struct import_state *st, const struct wxr_item *item, bool post,
+                         struct item_prep *prep)
+{
+    *prep = (struct item_prep){.item = item, .post = post};
+    prep->comment_html = xcalloc(item->comment_count ? item->comment_count : 1, sizeof(buf));
+    work_pool_run(st->pool, item->comment_count + (post ? 1 : 0), prepare_job, prep);
+}
+
+static void prep_free(struct item_prep *prep)
+{
+    buf_free(&prep->body_html);
+    buf_free(&prep->body_text);
+    buf_free(&prep->excerpt);
+    if (prep->comment_html)
+        for (size_t i = 0; i < prep->item->comment_count; i++)
+            buf_free(&prep->comment_html[i]);
+    free(prep->comment_html);
 }
 
 static int on_site(void *context, const struct wxr_site *site)
@@ -167,7 +216,7 @@ static int status_index(const char *status)
 }
 
 static int import_comment(struct import_state *st, long long post_id, const struct wxr_comment *wc,
-                          long long parent_id)
+                          buf *html, long long parent_id)
 {
     const char *type = *wc->type ? wc->type : "comment";
     if (strcmp(type, "comment") != 0 && strcmp(type, "pingback") != 0 &&
@@ -188,7 +237,7 @@ static int import_comment(struct import_state *st, long long post_id, const stru
         .email = wc->author_email,
         .url = render_url_is_safe(wc->author_url, strlen(wc->author_url)) ? wc->author_url : "",
         .ip = wc->author_ip,
-        .body_html = sanitized(&st->arena, wc->content, SANITIZE_COMMENT),
+        .body_html = buf_cstr(html),
         .status = comment_status(wc->approved),
         .type = type,
         .created_at =
@@ -207,7 +256,8 @@ static int import_comment(struct import_state *st, long long post_id, const stru
 
 /* Comments in an order where each parent comes before its replies, whatever the file's order;
  * a reply whose parent is not in the file becomes a top-level comment. */
-static int import_comments(struct import_state *st, long long post_id, const struct wxr_item *item)
+static int import_comments(struct import_state *st, long long post_id, const struct wxr_item *item,
+                           struct item_prep *prep)
 {
     size_t n = item->comment_count;
     char *done = arena_alloc(&st->arena, n ? n : 1);
@@ -247,7 +297,7 @@ static int import_comments(struct import_state *st, long long post_id, const str
                     continue; /* its parent comes in a later round */
                 parent_id = rc == STORE_OK ? parent.id : 0;
             }
-            if (import_comment(st, post_id, wc, parent_id) != 0)
+            if (import_comment(st, post_id, wc, &prep->comment_html[i], parent_id) != 0)
                 return -1;
             done[i] = 1, remaining--, progress++;
         }
@@ -255,7 +305,8 @@ static int import_comments(struct import_state *st, long long post_id, const str
             /* a cycle of parents: import the rest as top-level comments */
             for (size_t i = 0; i < n; i++)
                 if (!done[i]) {
-                    if (import_comment(st, post_id, &item->comments[i], 0) != 0)
+                    if (import_comment(st, post_id, &item->comments[i], &prep->comment_html[i],
+                                       0) != 0)
                         return -1;
                     done[i] = 1, remaining--;
                 }
@@ -274,7 +325,7 @@ static bool known_status(const char *status)
     return false;
 }
 
-static int import_item(struct import_state *st, const struct wxr_item *item)
+static int import_item(struct import_state *st, const struct wxr_item *item, struct item_prep *prep)
 {
     struct wxr_import_summary *sum = st->summary;
     bool is_page = strcmp(item->post_type, "page") == 0;
@@ -300,7 +351,8 @@ static int import_item(struct import_state *st, const struct wxr_item *item)
             sum->pages_present++;
         else
             sum->posts_present++;
-        return import_comments(st, post.id, item);
+        prepare_item(st, item, false, prep);
+        return import_comments(st, post.id, item, prep);
     }
     bool taken = false;
     if (item->wp_id > 0 && store_post_id_taken(st->store, item->wp_id, &taken) != STORE_OK)
@@ -310,11 +362,7 @@ static int import_item(struct import_state *st, const struct wxr_item *item)
         published = parse_wp_date(item->post_date);
     if (!published)
         published = (long long)time(NULL);
-    buf excerpt = {0};
-    struct text_options plain = {0};
-    render_html_to_text(item->excerpt, strlen(item->excerpt), &plain, &excerpt);
-    while (excerpt.len && excerpt.ptr[excerpt.len - 1] == '\n')
-        excerpt.ptr[--excerpt.len] = '\0';
+    prepare_item(st, item, true, prep);
     post = (struct store_post){
         .id = item->wp_id > 0 && !taken ? item->wp_id : 0,
         .wp_id = item->wp_id,
@@ -322,8 +370,9 @@ static int import_item(struct import_state *st, const struct wxr_item *item)
         .status = item->status,
         .slug = *item->post_name ? item->post_name : post_slugify(&st->arena, item->title),
         .title = item->title,
-        .excerpt = arena_strndup(&st->arena, buf_cstr(&excerpt), excerpt.len),
-        .body_html = sanitized(&st->arena, item->content, SANITIZE_ARTICLE),
+        .excerpt = buf_cstr(&prep->excerpt),
+        .body_html = buf_cstr(&prep->body_html),
+        .body_text = buf_cstr(&prep->body_text),
         .password = item->post_password,
         .guid = item->guid,
         .published_at = published,
@@ -331,8 +380,6 @@ static int import_item(struct import_state *st, const struct wxr_item *item)
         .comments_open = strcmp(item->comment_status, "open") == 0,
         .sticky = item->sticky,
     };
-    buf_free(&excerpt);
-    post.body_text = post_plain_text(&st->arena, post.body_html);
     struct store_user author;
     rc = store_user_find_login(st->store, &st->arena, item->creator, &author);
     if (rc == STORE_ERROR)
@@ -365,13 +412,15 @@ static int import_item(struct import_state *st, const struct wxr_item *item)
         sum->pages_new++;
     else
         sum->posts_new++;
-    return import_comments(st, id, item);
+    return import_comments(st, id, item, prep);
 }
 
 static int on_item(void *context, const struct wxr_item *item)
 {
     struct import_state *st = context;
-    int rc = import_item(st, item);
+    struct item_prep prep = {.item = item};
+    int rc = import_item(st, item, &prep);
+    prep_free(&prep);
     arena_free(&st->arena);
     return rc;
 }
@@ -403,7 +452,9 @@ int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_sum
         buf_printf(error, "%s: %s", path, store_error(s));
         return -1;
     }
+    st.pool = work_pool_start(work_pool_helpers(3));
     int rc = import_wxr_read(path, &sink, error);
+    work_pool_stop(st.pool);
     arena_free(&st.arena);
     free((char *)st.base_url);
     if (rc == 0 && store_commit(s) != STORE_OK) {
