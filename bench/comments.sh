@@ -44,6 +44,7 @@ for s in sqlite pg; do
   # that tell a program from a person by time and count would refuse nearly all of it
   gz "$d" set comments.min_seconds 0 >/dev/null
   gz "$d" set comments.per_ip_10min 0 >/dev/null
+  [ -z "${BENCH_WORKERS:-}" ] || gz "$d" set http.workers "$BENCH_WORKERS" >/dev/null
   created=$(gz "$d" post new "$tmp/bench-post.md")
   path=$(sed -n 's/^created post [0-9]* at \(\/[^ ]*\).*$/\1/p' <<<"$created" | head -n 1)
   [[ $path == /*/ ]] || die "cannot read the new post's permalink from: $created"

@@ -280,7 +280,7 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                         " VALUES (nullif($1::bigint, 0), $2, $3, $4, $5)",
     [PG_AUDIT_LIST] = "SELECT " AUDIT_COLUMNS "ORDER BY l.at DESC, l.id DESC"
                       " LIMIT $1::bigint OFFSET $2::bigint",
-    /* body_text with the rest: the generated search column follows title, excerpt and it */
+    /* body_text with the rest: the posts_search trigger follows title, excerpt and it */
     [PG_POST_UPDATE] = "UPDATE posts SET status = $2, slug = $3, path = $4, title = $5,"
                        " excerpt = $6, body_html = $7, body_source = $8, password = $9,"
                        " author_id = nullif($10::bigint, 0), published_at = $11,"

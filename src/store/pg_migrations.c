@@ -169,6 +169,23 @@ const char *const pg_migrations[] = {
     "CREATE INDEX comment_edits_comment ON comment_edits (comment_id, edited_at DESC, id DESC);"
     "CREATE INDEX comments_by_ip ON comments (ip, created_at);"
     "CREATE INDEX comments_parent ON comments (parent_id);",
+
+    /* 7: the search vector kept by a trigger on the text columns instead of a generated column,
+     * which PostgreSQL recomputes on every UPDATE of the row: each comment's +1 on
+     * approved_comments ran to_tsvector over the whole article. */
+    "ALTER TABLE posts DROP COLUMN search;"
+    "ALTER TABLE posts ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;"
+    "CREATE FUNCTION gazette_post_search() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
+    "  NEW.search := setweight(to_tsvector('gazette'::regconfig, NEW.title), 'A') ||"
+    "    setweight(to_tsvector('gazette'::regconfig, NEW.excerpt), 'B') ||"
+    "    setweight(to_tsvector('gazette'::regconfig, NEW.body_text), 'C');"
+    "  RETURN NEW; END $$;"
+    "CREATE TRIGGER posts_search BEFORE INSERT OR UPDATE OF title, excerpt, body_text ON posts"
+    " FOR EACH ROW EXECUTE FUNCTION gazette_post_search();"
+    "UPDATE posts SET search = setweight(to_tsvector('gazette'::regconfig, title), 'A') ||"
+    "  setweight(to_tsvector('gazette'::regconfig, excerpt), 'B') ||"
+    "  setweight(to_tsvector('gazette'::regconfig, body_text), 'C');"
+    "CREATE INDEX posts_search ON posts USING gin (search);",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -599,6 +599,33 @@ def test_nul_bytes_never_500(reader):
         assert r.tree().one("main") is not None
 
 
+def test_search_follows_edits_and_comments(site, tmp_path, start_server, store):
+    """The search index follows a post's text when it is edited, and stays whole when comments
+    change the post's row (on PostgreSQL a trigger keeps it: migration 7)."""
+    site.run("set", "comments.moderation", "none")
+    site.run("set", "comments.min_seconds", "0")
+    post_id, path = site.new_post(tmp_path, "A quixotic ledger", status="publish",
+                                  date="2024-05-01 10:00")
+    srv = start_server(site)
+
+    def paths(q):
+        return [i["path"] for i in search(srv, q)[1]]
+
+    assert paths("quixotic") == [path]
+    r = srv.post_form(path + "comments", dict(author="Reader", email="reader@example.com", url="",
+                                              comment="A comment of our own.", comment_parent="0"))
+    assert r.status == 303, r
+    assert paths("quixotic") == [path]
+    md = tmp_path / "edited.md"
+    md.write_text("---\ntitle: A zephyr ledger\n---\nThe body now says marmalade.\n",
+                  encoding="utf-8")
+    site.run("post", "edit", post_id, md)
+    # the edit comes from another process: the cached result pages go within a second
+    assert eventually(lambda: paths("zephyr"), lambda p: p == [path]) == [path]
+    assert paths("marmalade") == [path]
+    assert eventually(lambda: paths("quixotic"), lambda p: p == []) == []
+
+
 @pytest.mark.parametrize("extra", ["&paged=abc", "&paged=-1", "&paged=0",
                                    "&paged=99999999999999999999", "&paged=", "&paged=1e3"])
 def test_search_bad_page_numbers(reader, extra):
