@@ -34,6 +34,13 @@ label[pg]="gazette, PostgreSQL"
 warnings=()
 failed=()
 count_comments() { gz "$1" comment list | wc -l; }
+# CPU clock ticks of every postgres process now (the SQLite run counts PostgreSQL's idle ones)
+postgres_cpu_ticks() {
+  local pid total=0
+  for pid in $(pgrep -x postgres); do total=$((total + $(proc_cpu_ticks "$pid" 2>/dev/null || echo 0))); done
+  echo "$total"
+}
+declare -A gticks pticks
 
 say "comment writes: wrk -t$threads -c$conns -d${seconds}s --latency -s bench/comment-post.lua, one run per store"
 for s in sqlite pg; do
@@ -59,7 +66,11 @@ for s in sqlite pg; do
   before=$(count_comments "$d")
 
   out=$tmp/wrk-comments-$s.txt
+  gticks0=$(proc_cpu_ticks "$serve_pid")
+  pticks0=$(postgres_cpu_ticks)
   run_wrk "comments-$s" "$out" -s "$here/comment-post.lua" "$post_url" -- "$s-$$"
+  gticks[$s]=$(($(proc_cpu_ticks "$serve_pid") - gticks0))
+  pticks[$s]=$(($(postgres_cpu_ticks) - pticks0))
   read -r _ p99[$s] <<<"$(head -n 1 "$tmp/result")"
   while IFS= read -r w; do [ -n "$w" ] && warnings+=("${w#WARN }"); done < <(tail -n +2 "$tmp/result")
   line=$(grep '^BENCH ' "$out" | tail -n 1) || { cat "$out" >&2; die "no BENCH line from comment-post.lua"; }
@@ -103,6 +114,13 @@ for s in sqlite pg; do
     'BEGIN { printf "  %-22s %9.0f %9.2f %10d %10d %8d %8.1f-%.1fx\n", name, r, l, ok, st, ot, r / hi, r / lo }'
 done
 echo "  stored = rows added to 'gazette comment list' during the run (must be >= the 303s wrk counted)"
+hz=$(getconf CLK_TCK)
+for s in sqlite pg; do
+  awk -v name="${label[$s]}" -v g="${gticks[$s]}" -v p="${pticks[$s]}" -v n="${ok[$s]}" -v hz="$hz" -v pg="$s" \
+    'BEGIN { printf "  CPU per comment, %-20s gazette %4.0f µs", name ":", g / hz * 1e6 / n
+             if (pg == "pg") printf ", postgres %4.0f µs", p / hz * 1e6 / n
+             printf "\n" }'
+done
 echo "  * WordPress: ${wp_low}-${wp_high} comments/s, the project brief's figure measured earlier on these"
 echo "    machines; NOT measured in this run. Goal (issue 7): >= $goal comments/s."
 if [ ${#warnings[@]} -gt 0 ]; then

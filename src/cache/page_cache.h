@@ -42,9 +42,9 @@ uint64_t page_cache_generation(void);
 
 /* Stores a copy of `page` (its strings and body are copied) under `key`, unless anything was
  * invalidated since `generation` was read (the page may hold stale data then). `post_id` is the
- * post the page shows, 0 for a page listing posts (front page, archives, feeds). Evicts the
- * least recently used pages to stay within the bound; a page larger than a quarter of it is
- * not kept. */
+ * post the page shows, 0 for a page listing posts (front page, archives, feeds). Evicts pages
+ * not read for longest (CLOCK: the oldest first, unless read since its last turn) to stay
+ * within the bound; a page larger than a quarter of it is not kept. */
 void page_cache_put(strview key, uint64_t generation, long long post_id,
                     const struct cached_page *page);
 

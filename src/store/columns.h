@@ -3,12 +3,14 @@
 #define GAZETTE_STORE_COLUMNS_H
 
 /* A post with its author, approved-comment count (kept by triggers) and plain text: 21
- * columns, read by read_post. POST_COLUMNS adds the FROM clause. */
+ * columns, read by read_post. POST_COLUMNS adds the FROM clause. The backend defines
+ * POST_APPROVED_COMMENTS, the count's expression, before including this file. */
 #define POST_FIELDS                                                                                \
     "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"            \
     " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"                   \
     " p.published_at, p.modified_at, p.comments_open, p.sticky,"                                   \
-    " coalesce(u.login, ''), coalesce(u.display_name, ''), p.approved_comments, p.body_text"
+    " coalesce(u.login, ''), coalesce(u.display_name, ''), " POST_APPROVED_COMMENTS                \
+    ", p.body_text"
 #define POST_FROM " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
 #define POST_COLUMNS POST_FIELDS POST_FROM
 

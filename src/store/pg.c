@@ -10,6 +10,9 @@
 #include <time.h>
 
 #include "store/backend.h"
+/* the sum of the post's striped counts (pg_migrations.c, 7) */
+#define POST_APPROVED_COMMENTS                                                                     \
+    "(SELECT coalesce(sum(cc.n), 0)::bigint FROM comment_counts cc WHERE cc.post_id = p.id)"
 #include "store/columns.h"
 #include "store/pg_migrations.h"
 #include "util/alloc.h"
@@ -239,7 +242,7 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                   " (SELECT count(*) FROM post_terms), (SELECT count(*) FROM comments)",
     /* every table that references another truncated one must be named too */
     [PG_CLEAR] = "TRUNCATE sessions, login_failures, audit_log, post_revisions, comment_edits,"
-                 " outbox, comments, post_terms, posts, terms, users, settings",
+                 " outbox, comment_counts, comments, post_terms, posts, terms, users, settings",
     [PG_DEFER_CONSTRAINTS] = "SET CONSTRAINTS ALL DEFERRED",
     [PG_MAIL_INSERT] = "INSERT INTO outbox (post_id, created_at, status, sender, recipient,"
                        " client_ip, message, attempts, next_attempt_at)"

@@ -170,9 +170,12 @@ const char *const pg_migrations[] = {
     "CREATE INDEX comments_by_ip ON comments (ip, created_at);"
     "CREATE INDEX comments_parent ON comments (parent_id);",
 
-    /* 7: the search vector kept by a trigger on the text columns instead of a generated column,
-     * which PostgreSQL recomputes on every UPDATE of the row: each comment's +1 on
-     * approved_comments ran to_tsvector over the whole article. */
+    /* 7: a comment no longer updates its post's row. PostgreSQL recomputed the generated search
+     * column on every UPDATE of a post (each comment's +1 ran to_tsvector over the whole
+     * article), and the +1 itself locked the post's row until commit, so comments on one post
+     * were written one at a time, each waiting for its own WAL flush. Now the search vector is
+     * kept by a trigger on the text columns, and the count by striped rows: each connection
+     * adds to the stripe of its backend (pid % 16), and a post's count is their sum. */
     "ALTER TABLE posts DROP COLUMN search;"
     "ALTER TABLE posts ADD COLUMN search tsvector NOT NULL DEFAULT ''::tsvector;"
     "CREATE FUNCTION gazette_post_search() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"
@@ -185,7 +188,26 @@ const char *const pg_migrations[] = {
     "UPDATE posts SET search = setweight(to_tsvector('gazette'::regconfig, title), 'A') ||"
     "  setweight(to_tsvector('gazette'::regconfig, excerpt), 'B') ||"
     "  setweight(to_tsvector('gazette'::regconfig, body_text), 'C');"
-    "CREATE INDEX posts_search ON posts USING gin (search);",
+    "CREATE INDEX posts_search ON posts USING gin (search);"
+    "CREATE TABLE comment_counts ("
+    "  post_id bigint NOT NULL REFERENCES posts(id) ON DELETE CASCADE DEFERRABLE,"
+    "  stripe integer NOT NULL, n bigint NOT NULL, PRIMARY KEY (post_id, stripe));"
+    "INSERT INTO comment_counts (post_id, stripe, n)"
+    "  SELECT id, 0, approved_comments FROM posts WHERE approved_comments <> 0;"
+    "CREATE OR REPLACE FUNCTION gazette_count_comments() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.status = 'approved' AND OLD.type = 'comment'"
+    "  THEN INSERT INTO comment_counts (post_id, stripe, n)"
+    "    VALUES (OLD.post_id, pg_backend_pid() % 16, -1)"
+    "    ON CONFLICT (post_id, stripe) DO UPDATE SET n = comment_counts.n - 1;"
+    "  END IF;"
+    "  IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.status = 'approved' AND NEW.type = 'comment'"
+    "  THEN INSERT INTO comment_counts (post_id, stripe, n)"
+    "    VALUES (NEW.post_id, pg_backend_pid() % 16, 1)"
+    "    ON CONFLICT (post_id, stripe) DO UPDATE SET n = comment_counts.n + 1;"
+    "  END IF;"
+    "  RETURN NULL; END $$;"
+    "ALTER TABLE posts DROP COLUMN approved_comments;",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

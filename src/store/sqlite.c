@@ -9,6 +9,8 @@
 
 #include "store/sqlite_migrations.h"
 #include "store/backend.h"
+/* SQLite has one writer at a time: a counter column on the post costs nothing more */
+#define POST_APPROVED_COMMENTS "p.approved_comments"
 #include "store/columns.h"
 #include "util/alloc.h"
 
