@@ -367,6 +367,13 @@ static bool connected(store *s)
         notice_closed_connection(q);
     if (PQstatus(q->conn) == CONNECTION_OK)
         return true;
+    if (s->in_transaction) {
+        /* The transaction died with its connection. Reconnecting here would run the rest of
+         * it outside any transaction (and COMMIT would then "succeed"): half of it would be
+         * stored. Every statement fails until the caller rolls back. */
+        store_fail(s, "the connection to PostgreSQL was lost during a transaction");
+        return false;
+    }
     time_t now = time(NULL);
     if (now < q->next_reconnect && q->failed_in_epoch == atomic_load(&reachable_epoch)) {
         store_fail(s, "PostgreSQL is unreachable");
@@ -381,7 +388,6 @@ static bool connected(store *s)
         return false;
     }
     memset(q->prepared, 0, sizeof(q->prepared));
-    s->in_transaction = false; /* a transaction does not survive its connection */
     note_reachable();
     return true;
 }

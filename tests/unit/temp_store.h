@@ -87,7 +87,8 @@ static inline void temp_store_set(store *s, const char *key, const char *value)
 #define TEMP_STORE_POSTGRES_ENV "GAZETTE_TEST_POSTGRES"
 #define TEMP_STORE_NAME 64 /* bytes of the database name buffer */
 
-/* Runs one statement on the server's "postgres" database; fails the test if it fails. */
+/* Runs one statement on the server's "postgres" database (rows it returns are dropped); fails
+ * the test if it fails. */
 static inline void temp_store_postgres_exec(const char *server, const char *sql)
 {
     char uri[512];
@@ -96,7 +97,7 @@ static inline void temp_store_postgres_exec(const char *server, const char *sql)
     if (PQstatus(conn) != CONNECTION_OK)
         fail_msg("%s: %s", uri, PQerrorMessage(conn));
     PGresult *r = PQexec(conn, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK)
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK)
         fail_msg("%s: %s", sql, PQerrorMessage(conn));
     PQclear(r);
     PQfinish(conn);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "store/store.h"
 #include "util/arena.h"
@@ -865,6 +866,54 @@ static void test_clear_with_admin_rows(void **state)
     assert_int_equal(count, 0);
 }
 
+/* PostgreSQL only (SQLite has no connection to lose): the server ends the connection in the
+ * middle of a transaction. The statements after that fail, even once a new connection could be
+ * made (it would run them outside any transaction, and the COMMIT would then "succeed"), the
+ * commit fails, nothing of the transaction is stored, and the next transaction reconnects. */
+static void test_connection_lost_in_transaction(void **state)
+{
+    struct fixture *f = *state;
+    if (!f->postgres)
+        return;
+    struct store_comment c = {.post_id = f->admin_post,
+                              .depth = 1,
+                              .author = "Reader",
+                              .email = "reader@example.org",
+                              .body_html = "<p>lost</p>",
+                              .status = "approved",
+                              .type = "comment",
+                              .created_at = NOW};
+    long long id = 0;
+    assert_int_equal(store_begin(f->s), STORE_OK);
+    assert_int_equal(store_comment_insert(f->s, &c, &id), STORE_OK);
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '%s'"
+             " AND pid <> pg_backend_pid()",
+             f->name);
+    temp_store_postgres_exec(getenv(TEMP_STORE_POSTGRES_ENV), sql);
+    /* the first statement after it meets the closed connection; the next ones must not
+     * reconnect, also after the second the store waits between reconnection attempts */
+    for (int i = 0; i < 5; i++) {
+        assert_int_equal(store_comment_insert(f->s, &c, &id), STORE_ERROR);
+        usleep(400 * 1000);
+    }
+    assert_non_null(strstr(store_error(f->s), "lost during a transaction"));
+    assert_int_equal(store_commit(f->s), STORE_ERROR);
+
+    struct store_comment *comments;
+    size_t count = 99;
+    assert_int_equal(store_comment_thread(f->s, &f->a, f->admin_post, NULL, &comments, &count),
+                     STORE_OK);
+    assert_int_equal(count, 0);
+    assert_int_equal(store_begin(f->s), STORE_OK);
+    assert_int_equal(store_comment_insert(f->s, &c, &id), STORE_OK);
+    assert_int_equal(store_commit(f->s), STORE_OK);
+    assert_int_equal(store_comment_thread(f->s, &f->a, f->admin_post, NULL, &comments, &count),
+                     STORE_OK);
+    assert_int_equal(count, 1);
+}
+
 #define TESTS(setup)                                                                               \
     cmocka_unit_test_setup_teardown(test_user_get_and_update, setup, teardown),                    \
         cmocka_unit_test_setup_teardown(test_session_find, setup, teardown),                       \
@@ -884,7 +933,8 @@ static void test_clear_with_admin_rows(void **state)
         cmocka_unit_test_setup_teardown(test_comment_update, setup, teardown),                     \
         cmocka_unit_test_setup_teardown(test_comment_delete, setup, teardown),                     \
         cmocka_unit_test_setup_teardown(test_comment_edits, setup, teardown),                      \
-        cmocka_unit_test_setup_teardown(test_clear_with_admin_rows, setup, teardown)
+        cmocka_unit_test_setup_teardown(test_clear_with_admin_rows, setup, teardown),              \
+        cmocka_unit_test_setup_teardown(test_connection_lost_in_transaction, setup, teardown)
 
 int main(void)
 {
