@@ -19,7 +19,6 @@
 #include "util/log.h"
 
 enum statement_id {
-    PG_BEGIN,
     PG_COMMIT,
     PG_ROLLBACK,
     PG_SETTING_GET,
@@ -123,7 +122,6 @@ enum statement_id {
     " AND (" title "::text IS NULL OR p.title ILIKE " title "::text ESCAPE '\\')"
 
 static const char *const statement_sql[PG_STATEMENT_COUNT] = {
-    [PG_BEGIN] = "BEGIN",
     [PG_COMMIT] = "COMMIT",
     [PG_ROLLBACK] = "ROLLBACK",
     [PG_SETTING_GET] = "SELECT value FROM settings WHERE key = $1",
@@ -325,6 +323,8 @@ struct pg_store {
     bool prepared[PG_STATEMENT_COUNT]; /* on this connection (lost at a reconnect) */
     time_t next_reconnect;             /* no reconnect attempt before this… */
     int failed_in_epoch;               /* …unless another connection got through since */
+    bool begin_pending;                /* store_begin was called; BEGIN goes with the first
+                                          statement, in one round trip (a pipeline) */
 };
 
 #define PQ(s) ((struct pg_store *)(s))
@@ -363,11 +363,14 @@ static void notice_closed_connection(struct pg_store *q)
 static bool connected(store *s)
 {
     struct pg_store *q = PQ(s);
-    if (!s->in_transaction && PQstatus(q->conn) == CONNECTION_OK)
+    /* nothing of a transaction has been sent while its BEGIN is pending: a new connection
+     * is as good as the old one then */
+    bool idle = !s->in_transaction || q->begin_pending;
+    if (idle && PQstatus(q->conn) == CONNECTION_OK)
         notice_closed_connection(q);
     if (PQstatus(q->conn) == CONNECTION_OK)
         return true;
-    if (s->in_transaction) {
+    if (!idle) {
         /* The transaction died with its connection. Reconnecting here would run the rest of
          * it outside any transaction (and COMMIT would then "succeed"): half of it would be
          * stored. Every statement fails until the caller rolls back. */
@@ -422,6 +425,39 @@ static const char *or_empty(const char *s)
 }
 
 /* Runs statement `id`; returns the result (PQclear it) or NULL with the error set. */
+/* The results of one query of a pipeline: the first, the rest (one, or none) dropped. */
+static PGresult *pipeline_result(PGconn *conn)
+{
+    PGresult *first = PQgetResult(conn), *more;
+    while ((more = PQgetResult(conn)) != NULL)
+        PQclear(more);
+    return first;
+}
+
+/* BEGIN and the transaction's first statement in one round trip. Returns the statement's
+ * result (PGRES_PIPELINE_ABORTED when BEGIN failed), or NULL when the connection failed. */
+static PGresult *begin_and_execute(struct pg_store *q, const char *name, const struct params *p)
+{
+    q->begin_pending = false;
+    if (!PQenterPipelineMode(q->conn))
+        return NULL;
+    PGresult *begin = NULL, *r = NULL;
+    if (PQsendQueryParams(q->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
+        PQsendQueryPrepared(q->conn, name, p ? p->count : 0, p ? p->values : NULL, NULL, NULL, 0) &&
+        PQpipelineSync(q->conn)) {
+        begin = pipeline_result(q->conn);
+        r = pipeline_result(q->conn);
+        PQclear(PQgetResult(q->conn)); /* the sync point */
+    }
+    PQexitPipelineMode(q->conn);
+    if (PQresultStatus(begin) != PGRES_COMMAND_OK && PQresultStatus(r) == PGRES_COMMAND_OK) {
+        PQclear(r); /* cannot happen: a failed BEGIN aborts the pipeline */
+        r = NULL;
+    }
+    PQclear(begin);
+    return r;
+}
+
 static PGresult *execute(store *s, enum statement_id id, const struct params *p)
 {
     struct pg_store *q = PQ(s);
@@ -442,8 +478,9 @@ static PGresult *execute(store *s, enum statement_id id, const struct params *p)
         }
         q->prepared[id] = true;
     }
-    PGresult *r =
-        PQexecPrepared(q->conn, name, p ? p->count : 0, p ? p->values : NULL, NULL, NULL, 0);
+    PGresult *r = q->begin_pending ? begin_and_execute(q, name, p)
+                                   : PQexecPrepared(q->conn, name, p ? p->count : 0,
+                                                    p ? p->values : NULL, NULL, NULL, 0);
     ExecStatusType status = PQresultStatus(r);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
         return r;
@@ -633,19 +670,31 @@ failed:
     return NULL;
 }
 
+/* BEGIN waits for the first statement, and goes with it (begin_and_execute). */
 static int pg_begin(store *s)
 {
-    return run(s, PG_BEGIN, NULL);
+    PQ(s)->begin_pending = true;
+    return STORE_OK;
 }
 
 static void pg_rollback(store *s)
 {
-    if (PQstatus(PQ(s)->conn) == CONNECTION_OK)
+    struct pg_store *q = PQ(s);
+    if (q->begin_pending) {
+        q->begin_pending = false; /* nothing was sent */
+        return;
+    }
+    if (PQstatus(q->conn) == CONNECTION_OK)
         run(s, PG_ROLLBACK, NULL);
 }
 
 static int pg_commit(store *s)
 {
+    struct pg_store *q = PQ(s);
+    if (q->begin_pending) {
+        q->begin_pending = false; /* an empty transaction */
+        return STORE_OK;
+    }
     if (run(s, PG_COMMIT, NULL) != STORE_OK) {
         pg_rollback(s);
         return STORE_ERROR;
