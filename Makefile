@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 DB ?= gazette.db
 
-.PHONY: build run test asan deps bench lint clean
+.PHONY: build run test asan deps bench bench-wordpress lint clean
 
 build:
 	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -27,6 +27,11 @@ asan: deps
 
 bench: deps build
 	bench/run.sh
+
+# Debian's WordPress (nginx + php-fpm + MariaDB, all on loopback in a temp dir) under the same wrk
+# load as bench/article.sh and bench/comments.sh; as root. Not part of `make bench` or `make test`.
+bench-wordpress: build
+	bench/wordpress-deps && bench/wordpress.sh
 
 lint:
 	clang-format --dry-run --Werror src/*.c src/*/*.c src/*/*.h tests/unit/*.c

@@ -206,7 +206,9 @@ run_wrk() {
     /^Requests\/sec:/ { rps = $2 }
     /^ +99%/ {
       v = $2; unit = v; sub(/^[0-9.]+/, "", unit); sub(/[a-z]+$/, "", v)
-      p99 = v * (unit == "us" ? 0.001 : unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : 0/0)
+      # an unknown unit leaves p99 unset: "unparsable" below (gawk refuses a literal 0/0)
+      scale = unit == "us" ? 0.001 : unit == "ms" ? 1 : unit == "s" ? 1000 : unit == "m" ? 60000 : -1
+      if (scale > 0) p99 = v * scale
     }
     /Non-2xx or 3xx responses:/ { bad = $NF }
     /Socket errors:/ { errs = $0; sub(/^ +/, "", errs) }

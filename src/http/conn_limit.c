@@ -21,6 +21,7 @@ static struct {
     pthread_mutex_t lock;
     int max;
     struct address_count *buckets[BUCKETS];
+    long long counted, refused;
 } table = {.lock = PTHREAD_MUTEX_INITIALIZER};
 
 void conn_limit_init(int max_per_address)
@@ -53,7 +54,9 @@ bool conn_limit_enter(const char *address)
             memcpy((*slot)->address, address, len + 1);
         }
         (*slot)->open++;
-    }
+        table.counted++;
+    } else
+        table.refused++;
     pthread_mutex_unlock(&table.lock);
     return allowed;
 }
@@ -64,11 +67,20 @@ void conn_limit_leave(const char *address)
         return;
     pthread_mutex_lock(&table.lock);
     struct address_count **slot = slot_of(address);
+    if (*slot)
+        table.counted--;
     if (*slot && --(*slot)->open <= 0) {
         struct address_count *gone = *slot;
         *slot = gone->next;
         free(gone);
     }
+    pthread_mutex_unlock(&table.lock);
+}
+
+void conn_limit_stats(struct conn_limit_stats *stats)
+{
+    pthread_mutex_lock(&table.lock);
+    *stats = (struct conn_limit_stats){table.counted, table.refused};
     pthread_mutex_unlock(&table.lock);
 }
 

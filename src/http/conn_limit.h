@@ -15,6 +15,12 @@ bool conn_limit_enter(const char *address);
 /* A connection counted by conn_limit_enter closed. */
 void conn_limit_leave(const char *address);
 
+/* Connections counted now (while a limit is set; 0 without one), and refused since start. */
+struct conn_limit_stats {
+    long long counted, refused;
+};
+void conn_limit_stats(struct conn_limit_stats *stats);
+
 /* Frees the table (after the loops stopped). */
 void conn_limit_free(void);
 

@@ -2,6 +2,7 @@
 #include <stdio.h>
 
 #include "cache/page_cache.h"
+#include "http/conn_limit.h"
 #include "site/site.h"
 
 void site_healthz(struct handler_context *context, const struct http_request *req,
@@ -13,7 +14,8 @@ void site_healthz(struct handler_context *context, const struct http_request *re
     buf_puts(&res->body, "ok\n");
 }
 
-/* Prometheus text format: the page cache's counters and size. */
+/* Prometheus text format: the page cache's counters and size, and the connections counted
+ * against http.max_conns_per_ip. */
 void site_metrics(struct handler_context *context, const struct http_request *req,
                   struct http_response *res)
 {
@@ -44,4 +46,16 @@ void site_metrics(struct handler_context *context, const struct http_request *re
                (unsigned long long)st.hits, (unsigned long long)st.misses,
                (unsigned long long)st.evictions, (unsigned long long)st.invalidations, st.pages,
                st.bytes);
+    struct conn_limit_stats conns;
+    conn_limit_stats(&conns);
+    buf_printf(&res->body,
+               "# HELP gazette_connections_counted Open connections counted against "
+               "http.max_conns_per_ip (0 when it is 0).\n"
+               "# TYPE gazette_connections_counted gauge\n"
+               "gazette_connections_counted %lld\n"
+               "# HELP gazette_connections_refused_total Connections answered 429 for "
+               "http.max_conns_per_ip.\n"
+               "# TYPE gazette_connections_refused_total counter\n"
+               "gazette_connections_refused_total %lld\n",
+               conns.counted, conns.refused);
 }

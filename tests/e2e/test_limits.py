@@ -510,6 +510,16 @@ def assert_refused(sock):
     assert how == "eof", how
 
 
+def counted_connections(sock):
+    """/metrics' gauge of the connections counted against the limit, asked on an open connection
+    (a new one would be counted too)."""
+    status, body = get_on(sock, "/metrics")
+    assert status == 200, body[:300]
+    m = re.search(rb"^gazette_connections_counted (\d+)$", body, re.M)
+    assert m, body[:2000]
+    return int(m.group(1))
+
+
 def test_connections_per_address(site, tmp_path, start_server):
     site.run("set", "http.max_conns_per_ip", "5")
     path = open_post(site, tmp_path)
@@ -518,6 +528,9 @@ def test_connections_per_address(site, tmp_path, start_server):
     try:
         for s in held[:2]:  # two have made a request and stay open; three have sent nothing
             assert get_on(s) == (200, b"ok\n")
+        # Each loop thread accepts from its own listener (SO_REUSEPORT): a loaded one may not
+        # have taken its idle connections yet when the sixth arrives at the other one
+        assert eventually(lambda: counted_connections(held[0]), lambda n: n == 5, timeout=5) == 5
 
         extra = connect(srv.port)  # the sixth, idle: answered 429 at once and closed
         assert_refused(extra)
@@ -559,6 +572,9 @@ def test_connections_per_address(site, tmp_path, start_server):
         extra = connect(srv.port)  # five again: one more is refused
         assert_refused(extra)
         extra.close()
+        status, body = get_on(held[0], "/metrics")
+        m = re.search(rb"^gazette_connections_refused_total (\d+)$", body, re.M)
+        assert m and int(m.group(1)) == 22, body[:2000]  # 1 + 20 + 1 refused above
     finally:
         for s in held:
             s.close()
