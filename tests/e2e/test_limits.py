@@ -574,7 +574,8 @@ def test_connections_per_address(site, tmp_path, start_server):
         extra.close()
         status, body = get_on(held[0], "/metrics")
         m = re.search(rb"^gazette_connections_refused_total (\d+)$", body, re.M)
-        assert m and int(m.group(1)) == 22, body[:2000]  # 1 + 20 + 1 refused above
+        # 1 + 20 + 1 refused above, and fifth()'s tries made before the place came back
+        assert m and int(m.group(1)) >= 22, body[:2000]
     finally:
         for s in held:
             s.close()
