@@ -29,14 +29,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
  * text: its canary is only the '<'. Values never hold "gz" but in their canary. */
 #define HTML_CANARY "<gz"
 
-/* Keys the server fills only from its own data, never from a request or the store, that a
- * theme writes where the URL check would refuse a hostile value: they get a plain value.
- * admin_post_edit.html writes {{action|attr}} in a form's action (the handler sets
- * "/admin/posts/ID"); {{action|url}} there would make this entry unnecessary. */
-static const struct {
-    const char *key, *value;
-} trusted_keys[] = {{"action", "/admin/posts/1"}};
-
 /* The keys src/ fills with template_set_html (sanitizer or renderer output; `grep -rn
  * template_set_html src`): the engine writes these raw in HTML text, so only they get trusted
  * values. Any other key may be raw HTML nowhere. */
@@ -187,14 +179,6 @@ static void fill(struct render_plan *plan, template_data *d, size_t t, unsigned 
         uint8_t c = choice(plan, k, level);
         if (level > 0 && (c & 0xE0) != 0xE0)
             continue; /* an item sets about one key in eight: the rest come from outside */
-        const char *trusted = NULL;
-        for (size_t t = 0; t < sizeof(trusted_keys) / sizeof(trusted_keys[0]); t++)
-            if (strcmp(theme.keys[k], trusted_keys[t].key) == 0)
-                trusted = trusted_keys[t].value;
-        if (trusted) {
-            template_set_str(d, theme.keys[k], trusted);
-            continue;
-        }
         size_t v = (c >> 3) % plan->value_count;
         if (theme.section[k]) {
             switch (c & 3) {
