@@ -5,7 +5,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,23 +92,9 @@ struct template_data {
     template_data *next_item;   /* next item of the same list */
     const template_entry *list; /* the list entry (in parent) holding this item; NULL at root */
     template_entry *entries;    /* (key, value) pairs; dictionaries are small */
-    uint64_t key_bits;          /* key_bit() of every key in entries (a one-word Bloom filter) */
 };
 
 /* ---- small helpers ---- */
-
-/* One of 64 bits standing for a key. A lookup skips every dictionary whose key_bits lack the
- * bit: a comment's template asks for keys of the page (mod_csrf) through five levels of
- * replies, and each level is skipped in one test. */
-static inline uint64_t key_bit(strview key)
-{
-    if (key.len == 0)
-        return 1;
-    unsigned mix = (unsigned)key.len * 7u + (unsigned char)key.ptr[0] +
-                   3u * (unsigned char)key.ptr[key.len - 1] +
-                   5u * (unsigned char)key.ptr[key.len / 2];
-    return (uint64_t)1 << (mix & 63);
-}
 
 static void set_error(buf *error, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -700,10 +685,8 @@ static inline bool same_key(strview a, strview b)
     return a.len == b.len && (a.len == 0 || (a.ptr[0] == b.ptr[0] && !memcmp(a.ptr, b.ptr, a.len)));
 }
 
-static const template_entry *dictionary_find(const template_data *d, strview key, uint64_t bit)
+static const template_entry *dictionary_find(const template_data *d, strview key)
 {
-    if (!(d->key_bits & bit))
-        return NULL;
     for (const template_entry *e = d->entries; e; e = e->next)
         if (same_key(e->key, key))
             return e;
@@ -727,9 +710,8 @@ static bool inside_list(const render_frame *inner, const render_frame *stop,
  * leaves too. The price is that a list cannot be walked again from inside itself. */
 static const template_entry *context_find(const render_frame *frame, strview key)
 {
-    uint64_t bit = key_bit(key);
     for (const render_frame *f = frame; f; f = f->outer) {
-        const template_entry *e = dictionary_find(f->data, key, bit);
+        const template_entry *e = dictionary_find(f->data, key);
         if (e && !(e->kind == VALUE_LIST && inside_list(frame, f, e)))
             return e;
     }
@@ -888,17 +870,13 @@ static template_entry *dictionary_entry(template_data *d, const char *key)
 {
     assert(d && key);
     strview k = strview_from_cstr(key);
-    uint64_t bit = key_bit(k);
-    if (d->key_bits & bit)
-        for (template_entry *e = d->entries; e; e = e->next)
-            if (same_key(e->key, k))
-                return e;
-    /* a new key: first in the list (keys are unique, so the order means nothing) */
+    template_entry **link = &d->entries;
+    for (; *link; link = &(*link)->next)
+        if (same_key((*link)->key, k))
+            return *link;
     template_entry *e = arena_alloc(d->memory, sizeof(*e));
     e->key = k; /* keys are string literals (template.h) */
-    e->next = d->entries;
-    d->entries = e;
-    d->key_bits |= bit;
+    *link = e;
     return e;
 }
 

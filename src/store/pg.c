@@ -424,7 +424,6 @@ static const char *or_empty(const char *s)
     return s ? s : "";
 }
 
-/* Runs statement `id`; returns the result (PQclear it) or NULL with the error set. */
 /* The results of one query of a pipeline: the first, the rest (one, or none) dropped. */
 static PGresult *pipeline_result(PGconn *conn)
 {
@@ -458,6 +457,7 @@ static PGresult *begin_and_execute(struct pg_store *q, const char *name, const s
     return r;
 }
 
+/* Runs statement `id`; returns the result (PQclear it) or NULL with the error set. */
 static PGresult *execute(store *s, enum statement_id id, const struct params *p)
 {
     struct pg_store *q = PQ(s);
