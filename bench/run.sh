@@ -5,7 +5,8 @@
 # article's PDF: gazette in the server vs WeasyPrint and headless Chromium), bench/compressed.sh
 # (gzip and brotli clients and the front page vs nginx gzip_static/brotli_static), bench/cold.sh
 # (a 1,000-comment thread rendered cold), bench/scale.sh (10,000 posts and 100,000 comments) and
-# bench/slowloris.sh (1,000 slow clients), and prints their tables together at the end, then one
+# bench/slowloris.sh (1,000 slow clients) and bench/mixed.sh (cached reads while comments are
+# written), and prints their tables together at the end, then one
 # summary table (work, gazette, anchor, ratio, goal). BENCH_SECONDS sets each wrk run (default 10).
 # Loopback only; temp dirs removed.
 set -euo pipefail
@@ -33,7 +34,7 @@ part pdf.sh "$tmp/pdf.out" || { rc=$?; status=$rc; say "bench/pdf.sh failed (exi
 # The parts added for issue 7 also append their rows to the final summary table ($BENCH_SUMMARY).
 export BENCH_SUMMARY=$tmp/summary-all.tsv
 : >"$BENCH_SUMMARY"
-extra=(compressed cold scale slowloris)
+extra=(compressed cold scale slowloris mixed)
 for p in "${extra[@]}"; do
   part "$p.sh" "$tmp/$p.out" || { rc=$?; status=$rc; say "bench/$p.sh failed (exit $rc)"; }
 done
