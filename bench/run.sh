@@ -53,7 +53,7 @@ for p in "${extra[@]}"; do
   cat "$tmp/$p.out"
 done
 
-# --- the summary: rows read from the tables of parts 1-3, then the rows parts 4-7 wrote ---------
+# --- the summary: rows read from the tables of parts 1-3, then the rows parts 4-8 wrote ---------
 # shellcheck disable=SC2016
 awk '
   FNR == 1 { part = FILENAME ~ /article.out$/ ? 1 : FILENAME ~ /comments.out$/ ? 2 : 3 }
