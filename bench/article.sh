@@ -61,8 +61,8 @@ fetch "$gurl_pg" "$tmp/check-pg.html"
 fetch "$nurl" "$tmp/check-nginx.html"
 cmp "$tmp/article.html" "$tmp/check-sqlite.html" >&2 || die "gazette's article page (SQLite) changed between two requests"
 cmp "$tmp/check-sqlite.html" "$tmp/check-nginx.html" >&2 || die "gazette and nginx bodies differ"
-# absolute links (canonical, og:url) name the host each server was asked by: its own port
-same_host() { sed "s|//127\.0\.0\.1:$2/|//HOST/|g" "$1"; }
+# absolute links (canonical, og:url, JSON-LD) name the host each server was asked by: its port
+same_host() { sed "s|127\.0\.0\.1:$2|HOST|g" "$1"; }
 cmp <(same_host "$tmp/check-sqlite.html" "${port[sqlite]}") <(same_host "$tmp/check-pg.html" "${port[pg]}") >&2 \
   || die "gazette's article page differs between SQLite and PostgreSQL (other than the host)"
 size=$(wc -c <"$tmp/article.html")
@@ -104,7 +104,7 @@ for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || die "a server (pid $pi
 fetch "$gurl_sqlite" "$tmp/after-sqlite.html"
 fetch "$gurl_pg" "$tmp/after-pg.html"
 cmp -s "$tmp/article.html" "$tmp/after-sqlite.html" || warnings+=("gazette's article body (SQLite) changed after the load")
-cmp -s "$tmp/article.html" "$tmp/after-pg.html" || warnings+=("gazette's article body (PostgreSQL) changed after the load")
+cmp -s "$tmp/check-pg.html" "$tmp/after-pg.html" || warnings+=("gazette's article body (PostgreSQL) changed after the load")
 cache_sqlite=$(curl -s -o /dev/null -D - "$gurl_sqlite" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-gazette-cache" { print $2 }')
 cache_pg=$(curl -s -o /dev/null -D - "$gurl_pg" | tr -d '\r' | awk -F': ' 'tolower($1) == "x-gazette-cache" { print $2 }')
 
