@@ -1,7 +1,9 @@
--- comment-post.lua: wrk script for bench/comments.sh. Every request POSTs a new top-level comment
--- with text unique to the run, thread and request (wrk ... -s comment-post.lua URL -- RUN_TAG).
--- A comment counts as acknowledged only on 303; other statuses are counted per code, and done()
--- prints one line for bench/comments.sh:
+-- comment-post.lua: wrk script for bench/comments.sh, bench/mixed.sh and bench/wordpress.sh.
+-- Every request POSTs a new top-level comment with text unique to the run, thread and request:
+--   wrk ... -s comment-post.lua URL -- RUN_TAG [ACK_STATUS [POST_ID]]
+-- A comment counts as acknowledged only on ACK_STATUS (303, gazette's; WordPress answers 302);
+-- POST_ID, when given, is sent as comment_post_ID (WordPress's /wp-comments-post.php needs it).
+-- Other statuses are counted per code, and done() prints one line for the calling script:
 --   BENCH ok=N other=N sent=N duration_us=N codes=STATUS:N,STATUS:N
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
@@ -15,6 +17,8 @@ end
 
 function init(args)
   tag = args[1] or "run"
+  ack = tonumber(args[2] or "303")
+  post_field = args[3] and ("comment_post_ID=" .. args[3] .. "&") or ""
   sent = 0
   ok = 0
   other = 0
@@ -24,13 +28,13 @@ end
 
 function request()
   sent = sent + 1
-  local body = "author=Bench+Reader&email=reader%40example.com&url=&comment_parent=0"
+  local body = post_field .. "author=Bench+Reader&email=reader%40example.com&url=&comment_parent=0"
     .. "&comment=Bench+comment+" .. tag .. "-" .. tid .. "-" .. sent
   return wrk.format(nil, nil, nil, body)
 end
 
 function response(status, headers, body)
-  if status == 303 then
+  if status == ack then
     ok = ok + 1
   else
     other = other + 1

@@ -28,7 +28,7 @@
 #
 # Measured, each for BENCH_SECONDS with wrk -t2 -c50 --latency --timeout 30s:
 #   (a) GET of the post's permalink: requests/s and p99;
-#   (b) POST /wp-comments-post.php (bench/wordpress-comment.lua, unique text per request): 302s
+#   (b) POST /wp-comments-post.php (bench/comment-post.lua, unique text per request): 302s
 #       per second. Afterwards wp_comments must hold at least one new approved row per 302.
 # With BENCH_SUMMARY set, the two figures go to the summary table (WordPress is the anchor
 # column); with BENCH_WORDPRESS_OUT set, they are written there as key=value lines
@@ -330,12 +330,12 @@ if [ "$code" != 302 ] || [[ $redirect != *"#comment-"* ]]; then
 fi
 before=$(count_comments)
 
-say "comment writes: wrk -t$threads -c$conns -d${seconds}s --latency --timeout $wrk_timeout -s bench/wordpress-comment.lua"
+say "comment writes: wrk -t$threads -c$conns -d${seconds}s --latency --timeout $wrk_timeout -s bench/comment-post.lua"
 out=$tmp/wrk-comments.txt
-run_wrk wordpress-comments "$out" --timeout "$wrk_timeout" -s "$here/wordpress-comment.lua" "$post_url" -- "wp-$$" "$post_id"
+run_wrk wordpress-comments "$out" --timeout "$wrk_timeout" -s "$here/comment-post.lua" "$post_url" -- "wp-$$" 302 "$post_id"
 read -r _ com_p99 <<<"$(head -n 1 "$tmp/result")"
 while IFS= read -r w; do [ -n "$w" ] && warnings+=("${w#WARN }"); done < <(tail -n +2 "$tmp/result")
-line=$(grep '^BENCH ' "$out" | tail -n 1) || { cat "$out" >&2; die "no BENCH line from wordpress-comment.lua"; }
+line=$(grep '^BENCH ' "$out" | tail -n 1) || { cat "$out" >&2; die "no BENCH line from comment-post.lua"; }
 ok="" other="" sent="" dur="" codes=""
 for kv in ${line#BENCH }; do
   case $kv in
