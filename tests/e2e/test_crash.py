@@ -589,6 +589,47 @@ def fill(directory):
     return path
 
 
+def site_on_disk(gazette_bin, directory, tmp_path, title):
+    """A site whose database is in `directory`, comments taken at once; returns (g, post path)."""
+    g = Gazette(gazette_bin, str(directory / "site.db"))
+    g.run("init")
+    allow_quick_comments(g)
+    g.run("set", "comments.moderation", "none")
+    _, path = g.new_post(tmp_path, title, status="publish", date="2024-05-01 10:00")
+    return g, path
+
+
+def post_comment(srv, path, text):
+    return srv.post_form(path + "comments", dict(author="Reader", email="reader@example.com",
+                                                 url="", comment=text, comment_parent="0"))
+
+
+def assert_not_saved(r, text):
+    """A comment refused because the database cannot be written: 503, an HTML page that gives
+    the reader's text back and says nothing was saved."""
+    assert r.status == 503, (r, r.text[:1500])
+    assert (r.header("Content-Type") or "").startswith("text/html")
+    doc = r.tree()
+    areas = [t for t in doc.find_all("textarea") if t.get("name") == "comment"]
+    assert areas and areas[0].raw_text().strip() == text, "the 503 page lost the text"
+    assert re.search(r"nothing was saved", doc.text, re.I), doc.text[:1500]
+
+
+def log_since(srv, at):
+    with open(srv.err_path, "rb") as f:
+        f.seek(at)
+        return f.read().decode("utf-8", "replace")
+
+
+def assert_comments_whole(db, texts):
+    """The stored comments are exactly `texts` (in id order), whole, with right counters."""
+    rows = db.rows("SELECT id, post_id, parent_id, path, depth, author, email, body_source,"
+                   " body_html, status, type, created_at FROM comments")
+    assert [r["body_source"] for r in sorted(rows, key=lambda r: r["id"])] == texts
+    problems = comment_problems(rows, db.post_counts())
+    assert not problems + db.integrity(), problems + db.integrity()
+
+
 @pytest.mark.stores("sqlite")
 def test_disk_full_answers_503(gazette_bin, tmp_path, start_server, db_of):
     """The database on a small tmpfs (needs root to mount it; skipped otherwise) that fills up
@@ -604,50 +645,24 @@ def test_disk_full_answers_503(gazette_bin, tmp_path, start_server, db_of):
     if p.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {p.stderr.strip()}")
     try:
-        g = Gazette(gazette_bin, str(mnt / "site.db"))
-        g.run("init")
-        allow_quick_comments(g)
-        g.run("set", "comments.moderation", "none")
-        _, path = g.new_post(tmp_path, "Written to a small disk", status="publish",
-                             date="2024-05-01 10:00")
+        g, path = site_on_disk(gazette_bin, mnt, tmp_path, "Written to a small disk")
         srv = start_server(g)
-
-        def post(text):
-            return srv.post_form(path + "comments", dict(
-                author="Reader", email="reader@example.com", url="", comment=text,
-                comment_parent="0"))
-
-        assert post("Before the disk filled up.").status == 303
+        assert post_comment(srv, path, "Before the disk filled up.").status == 303
         filler = fill(str(mnt))
         # a comment bigger than the pages SQLite may still have room for
         lost = "While the disk is full: " + " ".join(f"word{i}" for i in range(3000))
         log_at = os.path.getsize(srv.err_path)
         for _ in range(3):
-            r = post(lost)
-            assert r.status == 503, (r, r.text[:1500])
-            assert (r.header("Content-Type") or "").startswith("text/html")
-            doc = r.tree()
-            areas = [t for t in doc.find_all("textarea") if t.get("name") == "comment"]
-            assert areas and areas[0].raw_text().strip() == lost, "the 503 page lost the text"
-            assert re.search(r"nothing was saved", doc.text, re.I), doc.text[:1500]
-        with open(srv.err_path, "rb") as f:
-            f.seek(log_at)
-            log = f.read().decode("utf-8", "replace")
+            assert_not_saved(post_comment(srv, path, lost), lost)
+        log = log_since(srv, log_at)
         assert re.search(r"disk is full", log), f"the log does not say the disk is full:\n{log}"
         assert srv.get(path).status == 200, "reading stopped with the disk full"
 
         os.remove(filler)
-        r = post("After room was made again.")
+        r = post_comment(srv, path, "After room was made again.")
         assert r.status == 303, (r, r.text[:1500])
         srv.stop()
-
-        db = db_of(g)
-        rows = db.rows("SELECT id, post_id, parent_id, path, depth, author, email, body_source,"
-                       " body_html, status, type, created_at FROM comments")
-        assert [r["body_source"] for r in sorted(rows, key=lambda r: r["id"])] == [
-            "Before the disk filled up.", "After room was made again."]
-        problems = comment_problems(rows, db.post_counts())
-        assert not problems + db.integrity(), problems + db.integrity()
+        assert_comments_whole(db_of(g), ["Before the disk filled up.", "After room was made again."])
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
@@ -677,35 +692,18 @@ def test_read_only_database_answers_503(gazette_bin, tmp_path, start_server, db_
 
     try:
         mount()
-        g = Gazette(gazette_bin, str(mnt / "site.db"))
-        g.run("init")
-        allow_quick_comments(g)
-        g.run("set", "comments.moderation", "none")
-        _, path = g.new_post(tmp_path, "Written to a disk that turns read-only", status="publish",
-                             date="2024-05-01 10:00")
+        g, path = site_on_disk(gazette_bin, mnt, tmp_path, "Written to a disk that turns read-only")
         srv = start_server(g)
-
-        def post(text):
-            return srv.post_form(path + "comments", dict(
-                author="Reader", email="reader@example.com", url="", comment=text,
-                comment_parent="0"))
-
         kept = "Before the file system turned read-only."
-        assert post(kept).status == 303
+        assert post_comment(srv, path, kept).status == 303
         subprocess.run(["mount", "-o", "remount,abort", str(mnt)], check=True)
         log_at = os.path.getsize(srv.err_path)
         lost = "While the database cannot be written: keep this text."
         for _ in range(3):
-            r = post(lost)
-            assert r.status == 503, (r, r.text[:1500])
+            r = post_comment(srv, path, lost)
+            assert_not_saved(r, lost)
             assert r.header("Retry-After"), r.headers
-            doc = r.tree()
-            areas = [t for t in doc.find_all("textarea") if t.get("name") == "comment"]
-            assert areas and areas[0].raw_text().strip() == lost, "the 503 page lost the text"
-            assert re.search(r"nothing was saved", doc.text, re.I), doc.text[:1500]
-        with open(srv.err_path, "rb") as f:
-            f.seek(log_at)
-            log = f.read().decode("utf-8", "replace")
+        log = log_since(srv, log_at)
         assert re.search(r"storing a comment on post \d+: .*(I/O|read-?only)", log), \
             f"the log does not name the failure:\n{log}"
         for n in range(3):  # each a cache miss: read from the store
@@ -719,12 +717,7 @@ def test_read_only_database_answers_503(gazette_bin, tmp_path, start_server, db_
         fsck = subprocess.run(["e2fsck", "-f", "-y", loop], capture_output=True, text=True)
         assert fsck.returncode in (0, 1), fsck.stdout + fsck.stderr  # 1: errors corrected
         mount()
-        db = db_of(g)
-        rows = db.rows("SELECT id, post_id, parent_id, path, depth, author, email, body_source,"
-                       " body_html, status, type, created_at FROM comments")
-        assert [r["body_source"] for r in rows] == [kept]
-        problems = comment_problems(rows, db.post_counts())
-        assert not problems + db.integrity(), problems + db.integrity()
+        assert_comments_whole(db_of(g), [kept])
     finally:
         subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
         subprocess.run(["losetup", "-d", loop], capture_output=True)
