@@ -40,24 +40,42 @@ static struct {
     uint64_t evictions, invalidations;
 } cache = {.lock = PTHREAD_RWLOCK_INITIALIZER, .max_bytes = 64u << 20};
 
-/* Eight bytes a step, each step a multiply and a shift, then a final mix (the finaliser of
- * MurmurHash3). FNV-1a, a byte a step, took 0.7 ms for a 685 KB page of 1,000 comments. */
+static inline uint64_t mix_word(uint64_t h, uint64_t word)
+{
+    h = (h ^ word) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 32);
+}
+
+/* Eight bytes a step, each a multiply and a shift, in four lanes that do not wait for each
+ * other's multiplies, then a final mix (MurmurHash3's finaliser). Every render hashes its page
+ * for the ETag: FNV-1a, a byte a step, took 0.7 ms for a 685 KB page of 1,000 comments, one
+ * lane of eight bytes about 0.14 ms. */
 static uint64_t hash_key(strview key)
 {
-    const uint64_t k = 0xff51afd7ed558ccdull;
-    uint64_t h = 0x9e3779b97f4a7c15ull ^ key.len;
+    uint64_t h = 0x9e3779b97f4a7c15ull ^ key.len, h1 = 0x6a09e667f3bcc909ull,
+             h2 = 0xbb67ae8584caa73bull, h3 = 0x3c6ef372fe94f82bull;
     size_t i = 0;
+    for (; i + 32 <= key.len; i += 32) {
+        uint64_t w0, w1, w2, w3;
+        memcpy(&w0, key.ptr + i, 8);
+        memcpy(&w1, key.ptr + i + 8, 8);
+        memcpy(&w2, key.ptr + i + 16, 8);
+        memcpy(&w3, key.ptr + i + 24, 8);
+        h = mix_word(h, w0);
+        h1 = mix_word(h1, w1);
+        h2 = mix_word(h2, w2);
+        h3 = mix_word(h3, w3);
+    }
+    h = mix_word(mix_word(mix_word(h, h1), h2), h3);
     for (; i + 8 <= key.len; i += 8) {
         uint64_t word;
         memcpy(&word, key.ptr + i, 8);
-        h = (h ^ word) * k;
-        h ^= h >> 32;
+        h = mix_word(h, word);
     }
     if (i < key.len) {
         uint64_t word = 0;
         memcpy(&word, key.ptr + i, key.len - i);
-        h = (h ^ word) * k;
-        h ^= h >> 32;
+        h = mix_word(h, word);
     }
     h ^= h >> 33;
     h *= 0xc4ceb9fe1a85ec53ull;

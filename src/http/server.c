@@ -281,24 +281,16 @@ static bool answer_validators(h2o_req_t *req, uint64_t hash, long long made_at, 
     return true;
 }
 
-static void release_held_page(void *data)
-{
-    page_cache_release(*(const struct cached_page **)data);
-}
-
-/* Sends `body` as the whole response. With `page` (holding a reference the caller gives up)
- * the bytes are sent from the cache without a copy; the reference is released when h2o is
- * done with the request. */
-static void send_body(h2o_req_t *req, strview body, const struct cached_page *page)
+/* Sends `body` as the whole response. When `kept`, the bytes stay where they are until h2o is
+ * done with the request (something in its pool holds them) and are sent without a copy; else
+ * they are copied into the pool. */
+static void send_body(h2o_req_t *req, strview body, bool kept)
 {
     req->res.content_length = body.len; /* else h2o 2.2.5 sends chunked */
-    if (!page) {
+    if (!kept) {
         h2o_send_inline(req, body.ptr ? body.ptr : "", body.len);
         return;
     }
-    const struct cached_page **hold =
-        h2o_mem_alloc_shared(&req->pool, sizeof(*hold), release_held_page);
-    *hold = page;
     static h2o_generator_t generator = {NULL, NULL};
     h2o_start_response(req, &generator);
     h2o_iovec_t bytes = h2o_iovec_init(body.ptr, body.len);
@@ -306,9 +298,30 @@ static void send_body(h2o_req_t *req, strview body, const struct cached_page *pa
     h2o_send(req, head ? NULL : &bytes, head ? 0 : 1, H2O_SEND_STATE_FINAL);
 }
 
+static void release_held_page(void *data)
+{
+    page_cache_release(*(const struct cached_page **)data);
+}
+
+/* A rendered response's bytes, moved out of its job: the job's arena is freed at once, these
+ * when h2o has sent them. A 700 KB page is not copied again. */
+struct sent_bytes {
+    buf body, gzip, brotli;
+};
+
+static void release_sent_bytes(void *data)
+{
+    struct sent_bytes *sent = data;
+    buf_free(&sent->body);
+    buf_free(&sent->gzip);
+    buf_free(&sent->brotli);
+}
+
 /* `cache_route`: the request was one the cache could have answered, and it did not. */
+/* `kept`: as for send_body, for the body and both variants. */
 static void send_response(h2o_req_t *req, const struct http_response *res, bool cache_route,
-                          const struct validators *validators, strview gzip, strview brotli)
+                          const struct validators *validators, strview gzip, strview brotli,
+                          bool kept)
 {
     req->res.status = res->status ? res->status : 200;
     req->res.reason = reason_phrase(req->res.status);
@@ -335,7 +348,7 @@ static void send_response(h2o_req_t *req, const struct http_response *res, bool 
         pick_variant(req, (strview){res->body.ptr, res->body.len}, gzip, brotli, &suffix);
     if (validators && answer_validators(req, validators->hash, validators->made_at, suffix))
         return;
-    send_body(req, body, NULL);
+    send_body(req, body, kept);
 }
 
 static void job_free(struct job *job)
@@ -437,10 +450,15 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
         struct job *job = H2O_STRUCT_FROM_MEMBER(struct job, message, message);
         if (job->req) {
             job->ref->job = NULL;
+            struct sent_bytes *sent =
+                h2o_mem_alloc_shared(&job->req->pool, sizeof(*sent), release_sent_bytes);
+            *sent = (struct sent_bytes){job->response.body, job->gzip, job->brotli};
+            job->gzip = job->brotli = (buf){0};
             send_response(job->req, &job->response, job->cache_route,
                           job->validators.made_at ? &job->validators : NULL,
-                          (strview){job->gzip.ptr, job->gzip.len},
-                          (strview){job->brotli.ptr, job->brotli.len});
+                          (strview){sent->gzip.ptr, sent->gzip.len},
+                          (strview){sent->brotli.ptr, sent->brotli.len}, true);
+            job->response.body = (buf){0};
         }
         lt->in_flight--;
         job_free(job);
@@ -566,7 +584,10 @@ static bool serve_cached(h2o_req_t *req, strview key)
         page_cache_release(page);
         return true;
     }
-    send_body(req, body, page);
+    const struct cached_page **hold =
+        h2o_mem_alloc_shared(&req->pool, sizeof(*hold), release_held_page);
+    *hold = page;
+    send_body(req, body, true);
     return true;
 }
 
@@ -574,7 +595,7 @@ static void send_simple(h2o_req_t *req, int status, const char *message)
 {
     struct http_response res = {.status = status, .content_type = "text/plain; charset=utf-8"};
     buf_printf(&res.body, "%s\n", message);
-    send_response(req, &res, false, NULL, (strview){NULL, 0}, (strview){NULL, 0});
+    send_response(req, &res, false, NULL, (strview){NULL, 0}, (strview){NULL, 0}, false);
     buf_free(&res.body);
 }
 
@@ -643,7 +664,8 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     if (job->route->on_loop) {
         struct handler_context context = {NULL, server.theme, (long long)time(NULL), NULL, NULL};
         job->route->handler(&context, r, &job->response);
-        send_response(req, &job->response, false, NULL, (strview){NULL, 0}, (strview){NULL, 0});
+        send_response(req, &job->response, false, NULL, (strview){NULL, 0}, (strview){NULL, 0},
+                      false);
         job_free(job);
         return 0;
     }

@@ -144,31 +144,42 @@ static void set_post_summary(template_data *d, arena *a, const struct store_post
 }
 
 /* Adds the thread to `root` as nested "comments" / "replies" lists. */
+static int shown_depth(const struct comment_node *node)
+{
+    return node->depth < 64 ? node->depth : 63;
+}
+
+/* Every key is set on every item: a missing one would be looked up in the enclosing items and
+ * the page (mod_csrf for every reader, who is not a moderator). Dictionaries are searched
+ * newest key first, so the keys comment.html reads most are set last. */
 static void add_comments(template_data *root, arena *a, const struct article_view *view)
 {
     template_data *parents[64] = {root};
     for (size_t i = 0; i < view->comment_count; i++) {
         const struct comment_node *node = &view->comments[i];
         const struct store_comment *c = node->comment;
-        int depth = node->depth < 64 ? node->depth : 63;
-        template_data *parent = parents[depth - 1];
-        template_data *item = template_add_item(parent, depth == 1 ? "comments" : "replies");
+        int depth = shown_depth(node);
+        template_data *item =
+            template_add_item(parents[depth - 1], depth == 1 ? "comments" : "replies");
         parents[depth] = item;
-        /* Every key is set on every item: a missing one would be looked up in the parent. */
-        template_set_bool(item, "has_replies", false);
-        if (depth > 1)
-            template_set_bool(parent, "has_replies", true);
-        template_set_int(item, "comment_id", c->id);
-        template_set_int(item, "number", node->number);
-        template_set_int(item, "depth", node->depth);
-        template_set_str(item, "author", c->author);
-        template_set_str(item, "author_url", c->url);
-        template_set_str(item, "comment_date", render_date_human(a, c->created_at));
-        template_set_str(item, "comment_date_iso", render_date_iso(a, c->created_at));
-        template_set_html(item, "content", c->body_html);
-        template_set_bool(item, "held", strcmp(c->status, "approved") != 0);
+        /* display order is depth first: the next node is a reply when it is deeper */
+        template_set_bool(item, "has_replies",
+                          i + 1 < view->comment_count && shown_depth(node + 1) > depth);
         template_set_bool(item, "can_reply",
                           view->comments_open && strcmp(c->status, "approved") == 0);
+        if (view->moderator_csrf)
+            template_set_str(item, "mod_csrf", view->moderator_csrf);
+        else
+            template_set_bool(item, "mod_csrf", false);
+        template_set_bool(item, "held", strcmp(c->status, "approved") != 0);
+        template_set_html(item, "content", c->body_html);
+        template_set_str(item, "comment_date", render_date_human(a, c->created_at));
+        template_set_str(item, "comment_date_iso", render_date_iso(a, c->created_at));
+        template_set_str(item, "author", c->author);
+        template_set_str(item, "author_url", c->url);
+        template_set_int(item, "number", node->number);
+        template_set_int(item, "depth", node->depth);
+        template_set_int(item, "comment_id", c->id);
     }
 }
 

@@ -238,6 +238,10 @@ static void test_scalars_and_replacement(void **state)
     template_set_str(d, "n", NULL); /* unset */
     assert_string_equal(render(f, "s", d), "[][-7][true][false][3][][]");
 
+    /* unsetting a key set three times leaves none of its values behind */
+    template_set_str(d, "k", NULL);
+    assert_string_equal(render(f, "s", d), "[][-7][true][false][][][]");
+
     /* NULL data: every key is missing */
     assert_string_equal(render(f, "s", NULL), "[][][][][][][]");
 }
