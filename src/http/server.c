@@ -950,7 +950,7 @@ int http_serve(const struct http_server_options *o, buf *error)
     int workers_started = 0, loops_started = 0;
     store **stores = NULL, *watch_store = NULL, *chores_store = NULL;
     pthread_t watcher, chores;
-    bool watching = false, choring = false;
+    bool watching = false, choring = false, group_committing = false;
     pthread_t *worker_threads = NULL;
     signal(SIGPIPE, SIG_IGN); /* a client resetting mid-response must not kill the process */
 #ifdef __GLIBC__
@@ -988,6 +988,9 @@ int http_serve(const struct http_server_options *o, buf *error)
     store_limit_memory(watch_store, STORE_CACHE_KIB);
     page_cache_init(o->cache_bytes);
     store_on_change(on_store_changed, NULL);
+    if (store_group_commit_start(o->db_location, error) != 0)
+        goto out;
+    group_committing = true;
 
     h2o_config_init(&server.config);
     server.config.server_name = h2o_iovec_init(H2O_STRLIT("gazette"));
@@ -1049,6 +1052,8 @@ out:
     pthread_mutex_unlock(&work.lock);
     for (int i = 0; i < workers_started; i++)
         pthread_join(worker_threads[i], NULL);
+    if (group_committing)
+        store_group_commit_stop(); /* after the workers: none is left waiting for it */
     for (int i = workers_started; stores && i < o->workers; i++)
         store_close(stores[i]); /* workers close their own */
     mail_sender_stop();

@@ -207,6 +207,56 @@ static bool form_genuine(store *s, arena *a, const struct comment_input *in,
     return true;
 }
 
+/* What the transaction of one comment needs and finds (comment_transaction). */
+struct comment_write {
+    arena *a;
+    const struct comment_input *in;
+    struct comment_result *out;
+    struct store_comment *c; /* its status, held_by and id are set here */
+    enum spam_verdict verdict;
+    const char *spam_reason;
+    const char *moderation; /* comments.moderation */
+    long long per_ip;       /* comments.per_ip_10min */
+    bool over_rate_limit;   /* nothing was stored: `recent` comments came from its address */
+    long long recent;
+};
+
+/* The comment's transaction (store_write, maybe beside other requests' comments): the
+ * checks that must see the committed comments (the address's rate, an earlier approved
+ * comment from the email), then the insert. */
+static int comment_transaction(store *tx, void *arg)
+{
+    struct comment_write *w = arg;
+    const struct comment_input *in = w->in;
+    struct store_comment *c = w->c;
+    w->over_rate_limit = false;
+    if (w->per_ip > 0 && in->ip && *in->ip) {
+        if (store_comment_count_ip(tx, in->ip, in->now - SPAM_IP_WINDOW, &w->recent) != STORE_OK)
+            return STORE_ERROR;
+        if (w->recent >= w->per_ip) {
+            w->over_rate_limit = true;
+            return STORE_OK; /* nothing written */
+        }
+    }
+    bool known = false;
+    if (w->verdict == SPAM_PASS && strcmp(w->moderation, "first-time") == 0 &&
+        store_comment_email_approved(tx, c->email, &known) != STORE_OK)
+        return STORE_ERROR;
+    if (w->verdict == SPAM_HOLD) {
+        c->status = "pending";
+        c->held_by = w->spam_reason; /* says more than a moderation rule that may also apply */
+    } else if (strcmp(w->moderation, "none") == 0 ||
+               (strcmp(w->moderation, "first-time") == 0 && known)) {
+        c->status = "approved";
+        c->held_by = NULL;
+    } else {
+        c->status = "pending";
+        c->held_by = strcmp(w->moderation, "all") == 0 ? "comments.moderation = all"
+                                                       : "first comment from this email";
+    }
+    return comment_insert_placed(tx, w->a, c, &w->out->id);
+}
+
 void comment_submit(store *s, arena *a, const struct store_post *post,
                     const struct comment_input *in, struct comment_result *out)
 {
@@ -311,51 +361,34 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         .created_at = in->now,
     };
 
-    const char *moderation = settings_get(s, a, "comments.moderation");
-    long long per_ip = settings_get_int(s, a, "comments.per_ip_10min");
-    if (store_begin(s) != STORE_OK)
+    struct comment_write w = {
+        .a = a,
+        .in = in,
+        .out = out,
+        .c = &c,
+        .verdict = verdict,
+        .spam_reason = spam_reason,
+        .moderation = settings_get(s, a, "comments.moderation"),
+        .per_ip = settings_get_int(s, a, "comments.per_ip_10min"),
+    };
+    if (store_write(s, comment_transaction, &w) != STORE_OK)
         goto store_failed;
-    long long recent = 0;
-    if (per_ip > 0 && in->ip && *in->ip) {
-        if (store_comment_count_ip(s, in->ip, in->now - SPAM_IP_WINDOW, &recent) != STORE_OK)
-            goto rollback;
-        if (recent >= per_ip) {
-            store_rollback(s);
-            reject(out, COMMENT_REJECTED_RATE_LIMIT,
-                   arena_printf(a, "%lld comments from %s in 10 minutes (comments.per_ip_10min)",
-                                recent, in->ip),
-                   arena_printf(a,
-                                "Your comment was not accepted: %lld comments were sent from "
-                                "your address in the last 10 minutes, the most this site "
-                                "takes. Your comment is below; please send it again in 10 "
-                                "minutes.",
-                                recent));
-            out->retry_after = SPAM_IP_WINDOW;
-            return;
-        }
+    if (w.over_rate_limit) {
+        reject(out, COMMENT_REJECTED_RATE_LIMIT,
+               arena_printf(a, "%lld comments from %s in 10 minutes (comments.per_ip_10min)",
+                            w.recent, in->ip),
+               arena_printf(a,
+                            "Your comment was not accepted: %lld comments were sent from "
+                            "your address in the last 10 minutes, the most this site "
+                            "takes. Your comment is below; please send it again in 10 "
+                            "minutes.",
+                            w.recent));
+        out->retry_after = SPAM_IP_WINDOW;
+        return;
     }
-    bool known = false;
-    if (verdict == SPAM_PASS && strcmp(moderation, "first-time") == 0 &&
-        store_comment_email_approved(s, email, &known) != STORE_OK)
-        goto rollback;
-    if (verdict == SPAM_HOLD) {
-        c.status = "pending";
-        c.held_by = spam_reason; /* says more than a moderation rule that may also apply */
-    } else if (strcmp(moderation, "none") == 0 ||
-               (strcmp(moderation, "first-time") == 0 && known)) {
-        c.status = "approved";
-    } else {
-        c.status = "pending";
-        c.held_by = strcmp(moderation, "all") == 0 ? "comments.moderation = all"
-                                                   : "first comment from this email";
-    }
-    if (comment_insert_placed(s, a, &c, &out->id) != STORE_OK || store_commit(s) != STORE_OK)
-        goto rollback;
     out->outcome = strcmp(c.status, "approved") == 0 ? COMMENT_APPROVED : COMMENT_HELD;
     out->reason = c.held_by;
     return;
-rollback:
-    store_rollback(s);
 store_failed:
     out->outcome = COMMENT_FAILED;
     out->failure = arena_strdup(a, store_error(s));

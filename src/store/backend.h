@@ -152,6 +152,13 @@
 
 #define STORE_MEMBER(name, parameters, arguments, ...) int(*name) parameters;
 
+/* The steps of one savepoint, for group commit's writes (group_commit.c). */
+enum savepoint_step {
+    SAVEPOINT_SET,     /* SAVEPOINT one_write */
+    SAVEPOINT_RELEASE, /* RELEASE one_write: keep its writes in the transaction */
+    SAVEPOINT_UNDO,    /* ROLLBACK TO one_write, then RELEASE: undo them */
+};
+
 struct store_backend {
     const char *name; /* "sqlite", "postgresql" */
     STORE_READS(STORE_MEMBER)
@@ -159,6 +166,7 @@ struct store_backend {
     int (*begin)(store *s);
     int (*commit)(store *s);
     void (*rollback)(store *s);
+    int (*savepoint)(store *s, enum savepoint_step step); /* inside a transaction */
     void (*close)(store *s);
     void (*limit_memory)(store *s, int kib); /* NULL: nothing to bound */
     /* Blocks until *stop, calling changed(context, post id or -1 for anything) when another
@@ -183,6 +191,10 @@ store *pg_store_open(const char *uri, buf *error);
 
 /* Whether a listing is the front page's: only there do sticky posts come first. */
 bool store_filter_is_front(const struct store_post_filter *filter);
+
+/* Tells the change hook (store_on_change) that committed writes changed `scope`: a post id,
+ * -1 for any page; 0 is nothing. */
+void store_changed(long long scope);
 
 /* Sets the error message of `s` (printf-style); returns STORE_ERROR. */
 int store_fail(store *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

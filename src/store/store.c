@@ -78,12 +78,18 @@ static long long merge_scope(long long so_far, long long write)
     return -1;
 }
 
+void store_changed(long long scope)
+{
+    if (change_hook && scope != 0)
+        change_hook(change_hook_context, scope);
+}
+
 static void changed(store *s, long long scope)
 {
     if (s->in_transaction)
         s->changed = merge_scope(s->changed, scope);
-    else if (change_hook && scope != 0)
-        change_hook(change_hook_context, scope);
+    else
+        store_changed(scope);
 }
 
 #define DISPATCH_READ(name, parameters, arguments)                                                 \
@@ -118,8 +124,8 @@ int store_commit(store *s)
     long long scope = s->changed;
     s->in_transaction = false;
     s->changed = 0;
-    if (rc == STORE_OK && scope != 0 && change_hook)
-        change_hook(change_hook_context, scope);
+    if (rc == STORE_OK)
+        store_changed(scope);
     return rc;
 }
 

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import BIN
 
-SUITES = ["test_store_admin"]
+SUITES = ["test_store_admin", "test_group_commit"]
 
 
 @pytest.mark.parametrize("suite", SUITES)
