@@ -74,7 +74,7 @@ int cli_render(const struct cli_globals *globals, int argc, char **argv)
     else if (strcmp(format, "pdf") == 0) {
         made = render_article_pdf(&a, &site, &view, &options,
                                   paper ? paper : settings_get(s, &a, "print.paper"), &out, &error);
-        render_pdf_release_thread();
+        render_pdf_release();
     } else if (!(theme = template_load_dir(cli_theme_dir(), &error)))
         made = -1;
     else if (strcmp(format, "html") == 0)

@@ -392,7 +392,6 @@ static void fill_cache(struct job *job)
 static void *worker_main(void *arg)
 {
     store *s = arg;
-    render_pdf_prepare_thread(); /* fonts loaded now, not on a reader's first PDF */
     for (;;) {
         pthread_mutex_lock(&work.lock);
         while (!work.head && !work.stopping)
@@ -413,7 +412,6 @@ static void *worker_main(void *arg)
         fill_cache(job);
         h2o_multithread_send_message(&job->owner->receiver, &job->message);
     }
-    render_pdf_release_thread();
     settings_forget();
     store_close(s);
     return NULL;
@@ -1026,6 +1024,7 @@ int http_serve(const struct http_server_options *o, buf *error)
     sigaction(SIGTERM, &stop, NULL);
     sigaction(SIGINT, &stop, NULL);
 
+    render_pdf_prepare(); /* fonts loaded now, not on a reader's first PDF */
     worker_threads = xcalloc((size_t)o->workers, sizeof(*worker_threads));
     for (; workers_started < o->workers; workers_started++)
         pthread_create(&worker_threads[workers_started], NULL, worker_main,
@@ -1054,6 +1053,7 @@ out:
         pthread_join(worker_threads[i], NULL);
     if (group_committing)
         store_group_commit_stop(); /* after the workers: none is left waiting for it */
+    render_pdf_release();
     for (int i = workers_started; stores && i < o->workers; i++)
         store_close(stores[i]); /* workers close their own */
     mail_sender_stop();

@@ -50,7 +50,7 @@ const struct setting_spec settings_table[] = {
     {"admin.login_limit_ip", "20", "int:0:100000",
      "failed sign-ins from one address in 15 minutes before it is refused (0: none)"},
     {"http.threads", "0", "int:0:256", "event-loop threads (0 = one per core)"},
-    {"http.workers", "0", "int:0:256", "worker threads for store and rendering (0 = 2 per core)"},
+    {"http.workers", "0", "int:0:256", "worker threads for store and rendering (0 = 4 per core)"},
     {"http.timeout_s", "10", "int:1:3600", "header deadline and keep-alive idle timeout"},
     {"http.max_conns_per_ip", "128", "int:0:100000",
      "connections one address may hold open (more are answered 429 and closed); proxies in "

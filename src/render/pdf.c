@@ -1416,19 +1416,23 @@ static void pdf_make_fonts(struct pdf_doc *doc)
     }
 }
 
-/* All pango/cairo work of this file is done under this lock. Each thread has its own pango font
- * map, but their fonts share cairo's FreeType font faces, and cairo 1.16 is not thread-safe there:
+/* All pango/cairo work of this file is done under this lock, and on one font map. cairo 1.16 is
+ * not thread-safe around its FreeType font faces, which every font map shares:
  * _cairo_ft_font_face_create walks and extends a font file's list of faces without a lock and
  * links a new face before initialising it, so a second thread loading the same font at that moment
  * takes a face with a NULL backend (segfault in cairo_scaled_font_create) or a lost reference.
- * Pango creates faces lazily (layout, drawing, fallback fonts), so no narrower lock is enough. */
+ * Pango creates faces lazily (layout, drawing, fallback fonts), so no narrower lock is enough.
+ * With PDFs made one at a time, the font map (pango's default is one per thread, about 2 MB
+ * each once loaded) is made once for the process too. */
 static pthread_mutex_t pdf_lock = PTHREAD_MUTEX_INITIALIZER;
+static PangoFontMap *font_map; /* under pdf_lock */
 
-/* A context on this thread's font map (pango keeps one per thread), in points, unhinted. */
+/* A context on the process's font map, in points, unhinted. Called under pdf_lock. */
 static PangoContext *pdf_make_context(void)
 {
-    PangoFontMap *map = pango_cairo_font_map_get_default();
-    PangoContext *context = pango_font_map_create_context(map);
+    if (!font_map)
+        font_map = pango_cairo_font_map_new();
+    PangoContext *context = pango_font_map_create_context(font_map);
     cairo_font_options_t *options = cairo_font_options_create();
     cairo_font_options_set_hint_metrics(options, CAIRO_HINT_METRICS_OFF);
     cairo_font_options_set_hint_style(options, CAIRO_HINT_STYLE_NONE);
@@ -1439,7 +1443,7 @@ static PangoContext *pdf_make_context(void)
     return context;
 }
 
-void render_pdf_prepare_thread(void)
+void render_pdf_prepare(void)
 {
     static const char *const families[] = {"DejaVu Serif 11", "DejaVu Sans Bold 11",
                                            "DejaVu Serif Italic 11", "DejaVu Sans Mono 11"};
@@ -1459,10 +1463,12 @@ void render_pdf_prepare_thread(void)
     pthread_mutex_unlock(&pdf_lock);
 }
 
-void render_pdf_release_thread(void)
+void render_pdf_release(void)
 {
     pthread_mutex_lock(&pdf_lock); /* freeing the font map frees cairo font faces */
-    pango_cairo_font_map_set_default(NULL);
+    if (font_map)
+        g_object_unref(font_map);
+    font_map = NULL;
     pthread_mutex_unlock(&pdf_lock);
 }
 

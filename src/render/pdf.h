@@ -55,10 +55,10 @@ struct pdf_article {
  * `out`. */
 int render_pdf(const struct pdf_article *article, buf *out, buf *error);
 
-/* Loads this thread's fonts (fontconfig, the thread's pango font map): the first PDF made on a
- * thread costs ~15 ms more otherwise. A server worker calls it when it starts. */
-void render_pdf_prepare_thread(void);
-/* Frees this thread's font map (a worker that ends). */
-void render_pdf_release_thread(void);
+/* Loads the fonts (fontconfig, the process's pango font map): the first PDF costs ~15 ms more
+ * otherwise. A server calls it when it starts. */
+void render_pdf_prepare(void);
+/* Frees the font map (at exit, so that leak checkers see nothing left). */
+void render_pdf_release(void);
 
 #endif

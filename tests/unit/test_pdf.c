@@ -744,9 +744,9 @@ int main(void)
         cmocka_unit_test(test_timing),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
-    /* This thread's pango font map and fontconfig's caches are kept for the life of the
+    /* The process's pango font map and fontconfig's caches are kept for the life of the
      * process; release them so that LeakSanitizer sees only what render_pdf could leak. */
-    pango_cairo_font_map_set_default(NULL);
+    render_pdf_release();
     FcFini();
     return failed;
 }
