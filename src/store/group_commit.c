@@ -18,20 +18,19 @@ struct queued_write {
     int result;
     long long scope; /* the pages the write changed (store.c's merge): 0, a post id, -1 */
     bool done;
+    pthread_cond_t finished; /* signalled when done: each caller is woken alone, not every
+                                caller waiting, most of them for a later batch */
     struct queued_write *next;
 };
 
 static struct {
     pthread_mutex_t lock;
-    pthread_cond_t queued;   /* a write was queued, or stopping */
-    pthread_cond_t finished; /* a batch was committed or undone */
+    pthread_cond_t queued; /* a write was queued, or stopping */
     struct queued_write *head, *tail;
     bool running, stopping;
     store *writer; /* the writer thread's own connection */
     pthread_t thread;
-} group = {.lock = PTHREAD_MUTEX_INITIALIZER,
-           .queued = PTHREAD_COND_INITIALIZER,
-           .finished = PTHREAD_COND_INITIALIZER};
+} group = {.lock = PTHREAD_MUTEX_INITIALIZER, .queued = PTHREAD_COND_INITIALIZER};
 
 static int write_alone(store *s, store_write_fn write, void *arg)
 {
@@ -124,9 +123,11 @@ static void *writer_main(void *arg)
         pthread_mutex_unlock(&group.lock);
         commit_batch(group.writer, batch);
         pthread_mutex_lock(&group.lock);
-        for (struct queued_write *w = batch; w; w = w->next)
+        for (struct queued_write *w = batch, *next; w; w = next) {
+            next = w->next; /* w belongs to its caller once done */
             w->done = true;
-        pthread_cond_broadcast(&group.finished);
+            pthread_cond_signal(&w->finished);
+        }
     }
     pthread_mutex_unlock(&group.lock);
     return NULL;
@@ -139,7 +140,7 @@ int store_write(store *s, store_write_fn write, void *arg)
         pthread_mutex_unlock(&group.lock);
         return write_alone(s, write, arg);
     }
-    struct queued_write w = {write, arg, s, STORE_ERROR, 0, false, NULL};
+    struct queued_write w = {write, arg, s, STORE_ERROR, 0, false, PTHREAD_COND_INITIALIZER, NULL};
     if (group.tail)
         group.tail->next = &w;
     else
@@ -147,8 +148,9 @@ int store_write(store *s, store_write_fn write, void *arg)
     group.tail = &w;
     pthread_cond_signal(&group.queued);
     while (!w.done)
-        pthread_cond_wait(&group.finished, &group.lock);
+        pthread_cond_wait(&w.finished, &group.lock);
     pthread_mutex_unlock(&group.lock);
+    pthread_cond_destroy(&w.finished);
     return w.result;
 }
 
