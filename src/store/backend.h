@@ -152,13 +152,6 @@
 
 #define STORE_MEMBER(name, parameters, arguments, ...) int(*name) parameters;
 
-/* The steps of one savepoint, for group commit's writes (group_commit.c). */
-enum savepoint_step {
-    SAVEPOINT_SET,     /* SAVEPOINT one_write */
-    SAVEPOINT_RELEASE, /* RELEASE one_write: keep its writes in the transaction */
-    SAVEPOINT_UNDO,    /* ROLLBACK TO one_write, then RELEASE: undo them */
-};
-
 struct store_backend {
     const char *name; /* "sqlite", "postgresql" */
     STORE_READS(STORE_MEMBER)
@@ -166,7 +159,6 @@ struct store_backend {
     int (*begin)(store *s);
     int (*commit)(store *s);
     void (*rollback)(store *s);
-    int (*savepoint)(store *s, enum savepoint_step step); /* inside a transaction */
     void (*close)(store *s);
     void (*limit_memory)(store *s, int kib); /* NULL: nothing to bound */
     /* Blocks until *stop, calling changed(context, post id or -1 for anything) when another

@@ -3,9 +3,11 @@
  *
  * A durable commit waits for the disk (an fsync of SQLite's WAL, or of PostgreSQL's). One
  * commit per comment made that wait, and the context switches around it, most of a comment's
- * cost. Here the writes queued while the writer commits go into the next transaction together,
- * each in a savepoint, so that one write's failure undoes only itself. No caller returns before
- * the commit that holds its write has returned. */
+ * cost. Here the writes queued while the writer commits go into the next transaction together.
+ * When one of them fails, the batch is undone and each write runs again alone, so that one
+ * write's failure is its own only (errors are rare: savepoints around every write would cost
+ * PostgreSQL two round trips each). No caller returns before the commit that holds its write
+ * has returned. */
 #include <pthread.h>
 #include <stdlib.h>
 
@@ -48,65 +50,53 @@ static void fail_write(struct queued_write *w, const char *message)
     w->result = store_fail(w->caller, "%s", message);
 }
 
-/* Runs one queued write in its own savepoint. Returns false when the transaction itself is
- * lost (a savepoint could not be set or undone: SQLite rolls everything back after some I/O
- * errors), and the writes kept so far in it with it. */
-static bool run_one(store *tx, struct queued_write *w)
+/* The way back when a write of a batch fails: the batch is rolled back, and each of its writes
+ * runs again alone, in its own transaction, so that one write's failure is its own only. */
+static void run_each_alone(store *tx, struct queued_write *batch)
 {
-    if (tx->backend->savepoint(tx, SAVEPOINT_SET) != STORE_OK) {
-        fail_write(w, store_error(tx));
-        return false;
+    for (struct queued_write *w = batch; w; w = w->next) {
+        w->result = write_alone(tx, w->write, w->arg); /* commits tell the change hook */
+        if (w->result != STORE_OK)
+            fail_write(w, store_error(tx));
     }
-    tx->changed = 0;
-    w->result = w->write(tx, w->arg);
-    w->scope = tx->changed;
-    if (w->result == STORE_OK) {
-        if (tx->backend->savepoint(tx, SAVEPOINT_RELEASE) == STORE_OK)
-            return true;
-        fail_write(w, store_error(tx));
-    } else {
-        fail_write(w, store_error(tx));
-        if (tx->backend->savepoint(tx, SAVEPOINT_UNDO) == STORE_OK)
-            return true;
-    }
-    return false;
 }
 
-/* Commits the batch; the writes it kept are told their result only after the commit. */
+/* Runs the batch's writes one after the other in one transaction and commits it. The writes
+ * are told their result only after that commit. */
 static void commit_batch(store *tx, struct queued_write *batch)
 {
-    struct queued_write *w = batch;
+    if (!batch->next) {
+        run_each_alone(tx, batch);
+        return;
+    }
     if (store_begin(tx) != STORE_OK) {
-        for (; w; w = w->next)
+        for (struct queued_write *w = batch; w; w = w->next)
             fail_write(w, store_error(tx));
         return;
     }
-    bool whole = true;
-    for (; w && whole; w = w->next)
-        whole = run_one(tx, w);
-    /* the transaction was lost: the writes after it are not tried, those before it are gone */
-    for (; w; w = w->next)
-        fail_write(w, "the transaction was lost: its writes are undone");
-    tx->changed = 0; /* store_commit would report the batch's merged scope: told per write below */
-    if (!whole) {
-        for (w = batch; w; w = w->next)
-            if (w->result == STORE_OK)
-                fail_write(w, store_error(tx));
-        store_rollback(tx);
-        return;
+    for (struct queued_write *w = batch; w; w = w->next) {
+        tx->changed = 0;
+        if (w->write(tx, w->arg) != STORE_OK) {
+            store_rollback(tx);
+            run_each_alone(tx, batch);
+            return;
+        }
+        w->scope = tx->changed;
     }
+    tx->changed = 0; /* store_commit would report the batch's merged scope: told per write below */
     if (store_commit(tx) != STORE_OK) {
-        for (w = batch; w; w = w->next)
-            if (w->result == STORE_OK)
-                fail_write(w, store_error(tx));
+        for (struct queued_write *w = batch; w; w = w->next)
+            fail_write(w, store_error(tx));
         return;
     }
     long long told = 0;
-    for (w = batch; w; w = w->next)
-        if (w->result == STORE_OK && w->scope != 0 && w->scope != told && told != -1) {
+    for (struct queued_write *w = batch; w; w = w->next) {
+        w->result = STORE_OK;
+        if (w->scope != 0 && w->scope != told && told != -1) {
             store_changed(w->scope);
             told = w->scope;
         }
+    }
 }
 
 static void *writer_main(void *arg)

@@ -21,9 +21,6 @@
 enum statement_id {
     PG_COMMIT,
     PG_ROLLBACK,
-    PG_SAVEPOINT,
-    PG_SAVEPOINT_RELEASE,
-    PG_SAVEPOINT_UNDO,
     PG_SETTING_GET,
     PG_SETTING_SET,
     PG_SETTING_LIST,
@@ -127,9 +124,6 @@ enum statement_id {
 static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_COMMIT] = "COMMIT",
     [PG_ROLLBACK] = "ROLLBACK",
-    [PG_SAVEPOINT] = "SAVEPOINT one_write",
-    [PG_SAVEPOINT_RELEASE] = "RELEASE one_write",
-    [PG_SAVEPOINT_UNDO] = "ROLLBACK TO one_write",
     [PG_SETTING_GET] = "SELECT value FROM settings WHERE key = $1",
     [PG_SETTING_SET] = "INSERT INTO settings (key, value) VALUES ($1, $2)"
                        " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -706,19 +700,6 @@ static int pg_commit(store *s)
         return STORE_ERROR;
     }
     return STORE_OK;
-}
-
-static int pg_savepoint(store *s, enum savepoint_step step)
-{
-    static const enum statement_id ids[] = {
-        [SAVEPOINT_SET] = PG_SAVEPOINT,
-        [SAVEPOINT_RELEASE] = PG_SAVEPOINT_RELEASE,
-        [SAVEPOINT_UNDO] = PG_SAVEPOINT_UNDO,
-    };
-    if (run(s, ids[step], NULL) != STORE_OK)
-        return STORE_ERROR;
-    /* ROLLBACK TO leaves the savepoint open (and ends the aborted state an error left) */
-    return step == SAVEPOINT_UNDO ? run(s, PG_SAVEPOINT_RELEASE, NULL) : STORE_OK;
 }
 
 /* --- settings, users, terms --- */
@@ -1768,7 +1749,6 @@ static const struct store_backend pg_backend = {
     STORE_READS(PG_OPERATION) STORE_WRITES(PG_OPERATION).begin = pg_begin,
     .commit = pg_commit,
     .rollback = pg_rollback,
-    .savepoint = pg_savepoint,
     .close = pg_close,
     .watch = pg_watch,
 };

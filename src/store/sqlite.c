@@ -19,9 +19,6 @@ enum statement_id {
     SQL_BEGIN,
     SQL_COMMIT,
     SQL_ROLLBACK,
-    SQL_SAVEPOINT,
-    SQL_SAVEPOINT_RELEASE,
-    SQL_SAVEPOINT_UNDO,
     SQL_SETTING_GET,
     SQL_SETTING_SET,
     SQL_USER_INSERT,
@@ -132,9 +129,6 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
     [SQL_BEGIN] = "BEGIN IMMEDIATE",
     [SQL_COMMIT] = "COMMIT",
     [SQL_ROLLBACK] = "ROLLBACK",
-    [SQL_SAVEPOINT] = "SAVEPOINT one_write",
-    [SQL_SAVEPOINT_RELEASE] = "RELEASE one_write",
-    [SQL_SAVEPOINT_UNDO] = "ROLLBACK TO one_write",
     [SQL_SETTING_GET] = "SELECT value FROM settings WHERE key = ?1",
     [SQL_SETTING_SET] = "INSERT INTO settings (key, value) VALUES (?1, ?2)"
                         " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -557,22 +551,6 @@ static int sqlite_commit(store *s)
     }
     end_turn(s);
     return STORE_OK;
-}
-
-static int sqlite_savepoint(store *s, enum savepoint_step step)
-{
-    static const enum statement_id ids[] = {
-        [SAVEPOINT_SET] = SQL_SAVEPOINT,
-        [SAVEPOINT_RELEASE] = SQL_SAVEPOINT_RELEASE,
-        [SAVEPOINT_UNDO] = SQL_SAVEPOINT_UNDO,
-    };
-    sqlite3_stmt *st = statement(s, ids[step]);
-    if (!st || run(s, st, "savepoint") != STORE_OK)
-        return STORE_ERROR;
-    if (step != SAVEPOINT_UNDO)
-        return STORE_OK;
-    st = statement(s, SQL_SAVEPOINT_RELEASE); /* ROLLBACK TO leaves the savepoint open */
-    return st ? run(s, st, "savepoint") : STORE_ERROR;
 }
 
 static int sqlite_setting_get(store *s, arena *a, const char *key, const char **value)
@@ -1779,7 +1757,6 @@ static const struct store_backend sqlite_backend = {
     STORE_READS(SQLITE_OPERATION) STORE_WRITES(SQLITE_OPERATION).begin = sqlite_begin,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
-    .savepoint = sqlite_savepoint,
     .close = sqlite_close,
     .limit_memory = sqlite_limit_memory,
     .watch = sqlite_watch,

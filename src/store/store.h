@@ -202,15 +202,16 @@ void store_rollback(store *s); /* safe to call when no transaction is open */
 
 /* One write for store_write: runs inside a transaction on `tx`, which need not be the caller's
  * connection (it may hold other requests' writes too); returns STORE_OK to keep what it wrote,
- * STORE_ERROR (message on tx) to undo it. */
+ * STORE_ERROR (message on tx) to undo it. It may run a second time, after its first run was
+ * undone (another write of its batch failed): it must start from its inputs each time. */
 typedef int (*store_write_fn)(store *tx, void *arg);
 
 /* Runs `write` in a transaction and returns once that is committed, durably, or undone:
  * write's result, or STORE_ERROR (message on s) when the commit failed. Without group commit
  * the transaction is on s. With it, the write goes to the process's writer connection, which
- * runs the writes queued meanwhile by other threads each in its own savepoint, one after the
- * other, and commits them together: one fsync for the batch, and every write is durable
- * before any caller returns. `write` runs on the writer's thread while the caller waits. */
+ * runs the writes queued meanwhile by other threads one after the other and commits them
+ * together: one fsync for the batch, and every write is durable before any caller returns.
+ * `write` runs on the writer's thread while the caller waits. */
 int store_write(store *s, store_write_fn write, void *arg);
 
 /* Starts group commit for this process: a writer thread with its own connection to

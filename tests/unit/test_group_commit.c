@@ -1,6 +1,7 @@
 /* test_group_commit.c: store_write with and without group commit, on a real SQLite store, and
  * on PostgreSQL too when GAZETTE_TEST_POSTGRES names a server: many threads' writes all
- * committed, a failing write undone without its batch, the change hook told each write's post. */
+ * committed, a failing write undone without its batch (which is rolled back and run again, a
+ * write at a time: nothing may be stored twice), the change hook told each write's post. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -151,7 +152,7 @@ static int write_comment(store *tx, void *arg)
     if (!w->then_fail)
         return STORE_OK;
     c.author = NULL; /* comments.author is NOT NULL: the statement fails (and on PostgreSQL
-                        leaves the transaction aborted until ROLLBACK TO) */
+                        leaves the transaction aborted: the batch must be rolled back) */
     long long second;
     w->second_stored = store_comment_add(tx, &c, "", &second) == STORE_OK;
     return STORE_ERROR; /* runs on the writer's thread: the test checks second_stored */
