@@ -20,10 +20,25 @@
  * independent, so a work pool does it on every core; the store is written on one thread. */
 struct item_prep {
     const struct wxr_item *item;
-    bool post;                /* job 0 makes the post's parts; the rest are comments */
+    bool post;                /* the post's parts are made (job 0); the other jobs are comments */
     buf body_html, body_text; /* the post's */
     buf excerpt;              /* plain text, trailing newlines removed */
     buf *comment_html;        /* [item->comment_count] */
+};
+
+/* Items are read ahead of the one being written: while the store takes item N on this thread,
+ * the pool prepares the items after it, so that writing and sanitizing overlap. The items are
+ * still written one by one in file order, exactly as without read-ahead. Both bounds keep the
+ * memory to a few items. */
+#define READ_AHEAD_ITEMS 16
+#define READ_AHEAD_BYTES ((size_t)16 << 20)
+
+struct pending_item {
+    arena strings;         /* owns the copy of the item */
+    struct wxr_item item;  /* the reader's item, copied (the reader's is gone after on_item) */
+    size_t bytes;          /* its text, counted toward READ_AHEAD_BYTES */
+    struct item_prep prep; /* filled by the pool */
+    work_batch *batch;     /* the pool's jobs for prep, owned; NULL once waited for */
 };
 
 struct import_state {
@@ -31,10 +46,12 @@ struct import_state {
     const char *path;
     FILE *progress;
     work_pool *pool;
-    arena arena; /* per item; reset after each */
+    arena arena; /* per item written; reset after each */
     struct wxr_import_summary *summary;
     buf *error;
-    const char *base_url; /* site link, stripped from item links */
+    const char *base_url;                         /* site link, stripped from item links */
+    struct pending_item ahead[READ_AHEAD_ITEMS];  /* a ring of items read, not yet written */
+    size_t ahead_first, ahead_count, ahead_bytes; /* its oldest slot, its items, their bytes */
 };
 
 static int store_failed(struct import_state *st, int line, const char *what)
@@ -71,31 +88,36 @@ static void sanitize_into(const char *html, enum sanitize_profile profile, buf *
     buf_free(&paragraphs);
 }
 
+static void prepare_post(struct item_prep *prep)
+{
+    const struct wxr_item *item = prep->item;
+    sanitize_into(item->content, SANITIZE_ARTICLE, &prep->body_html);
+    render_html_to_text(buf_cstr(&prep->body_html), prep->body_html.len, NULL, &prep->body_text);
+    struct text_options plain = {0};
+    render_html_to_text(item->excerpt, strlen(item->excerpt), &plain, &prep->excerpt);
+    while (prep->excerpt.len && prep->excerpt.ptr[prep->excerpt.len - 1] == '\n')
+        prep->excerpt.ptr[--prep->excerpt.len] = '\0';
+}
+
 static void prepare_job(void *context, size_t index)
 {
     struct item_prep *prep = context;
-    const struct wxr_item *item = prep->item;
     if (prep->post && index == 0) {
-        sanitize_into(item->content, SANITIZE_ARTICLE, &prep->body_html);
-        render_html_to_text(buf_cstr(&prep->body_html), prep->body_html.len, NULL,
-                            &prep->body_text);
-        struct text_options plain = {0};
-        render_html_to_text(item->excerpt, strlen(item->excerpt), &plain, &prep->excerpt);
-        while (prep->excerpt.len && prep->excerpt.ptr[prep->excerpt.len - 1] == '\n')
-            prep->excerpt.ptr[--prep->excerpt.len] = '\0';
+        prepare_post(prep);
         return;
     }
     size_t i = index - (prep->post ? 1 : 0);
-    sanitize_into(item->comments[i].content, SANITIZE_COMMENT, &prep->comment_html[i]);
+    sanitize_into(prep->item->comments[i].content, SANITIZE_COMMENT, &prep->comment_html[i]);
 }
 
-/* Fills `prep` for `item` on the pool: the post's parts when `post`, every comment's HTML. */
-static void prepare_item(struct import_state *st, const struct wxr_item *item, bool post,
-                         struct item_prep *prep)
+/* Queues the preparation of `item` on the pool: the post's parts when `post`, every comment's
+ * HTML. */
+static work_batch *prepare_item(struct import_state *st, const struct wxr_item *item, bool post,
+                                struct item_prep *prep)
 {
     *prep = (struct item_prep){.item = item, .post = post};
     prep->comment_html = xcalloc(item->comment_count ? item->comment_count : 1, sizeof(buf));
-    work_pool_run(st->pool, item->comment_count + (post ? 1 : 0), prepare_job, prep);
+    return work_pool_submit(st->pool, item->comment_count + (post ? 1 : 0), prepare_job, prep);
 }
 
 static void prep_free(struct item_prep *prep)
@@ -109,6 +131,8 @@ static void prep_free(struct item_prep *prep)
     free(prep->comment_html);
 }
 
+static int write_ahead(struct import_state *st);
+
 static int on_site(void *context, const struct wxr_site *site)
 {
     struct import_state *st = context;
@@ -119,6 +143,8 @@ static int on_site(void *context, const struct wxr_site *site)
 static int on_author(void *context, const struct wxr_author *author)
 {
     struct import_state *st = context;
+    if (write_ahead(st) != 0)
+        return -1;
     struct store_user user;
     int rc = store_user_find_login(st->store, &st->arena, author->login, &user);
     if (rc == STORE_ERROR)
@@ -141,6 +167,8 @@ static int on_author(void *context, const struct wxr_author *author)
 static int on_term(void *context, const struct wxr_term *term)
 {
     struct import_state *st = context;
+    if (write_ahead(st) != 0)
+        return -1;
     const char *taxonomy = term->taxonomy;
     if (strcmp(taxonomy, "category") != 0 && strcmp(taxonomy, "post_tag") != 0)
         return 0; /* nav menus, formats, custom taxonomies: not ours */
@@ -351,7 +379,6 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
             sum->pages_present++;
         else
             sum->posts_present++;
-        prepare_item(st, item, false, prep);
         return import_comments(st, post.id, item, prep);
     }
     bool taken = false;
@@ -362,7 +389,11 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
         published = parse_wp_date(item->post_date);
     if (!published)
         published = (long long)time(NULL);
-    prepare_item(st, item, true, prep);
+    if (!prep->post) {
+        /* it was in the store when read ahead, so cannot be missing now; made here anyway */
+        prep->post = true;
+        prepare_post(prep);
+    }
     post = (struct store_post){
         .id = item->wp_id > 0 && !taken ? item->wp_id : 0,
         .wp_id = item->wp_id,
@@ -415,14 +446,76 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
     return import_comments(st, id, item, prep);
 }
 
+/* Whether import_item writes `item` (and so wants it prepared): its skip rules. */
+static bool item_wanted(const struct wxr_item *item)
+{
+    return (strcmp(item->post_type, "post") == 0 || strcmp(item->post_type, "page") == 0) &&
+           known_status(item->status);
+}
+
+/* Whether the post of `p` is in the store already, so that only its comments need preparing.
+ * An item read ahead before it may still add it (one WordPress ID twice in a file): then the
+ * post's parts are made for nothing. A failed read is found again when the item is written. */
+static bool post_present(struct import_state *st, struct pending_item *p)
+{
+    struct store_post post;
+    return p->item.wp_id &&
+           store_post_find_wp_id(st->store, &p->strings, p->item.wp_id, &post) == STORE_OK;
+}
+
+/* Frees the oldest item read ahead, after the pool is done with it. */
+static void drop_oldest(struct import_state *st)
+{
+    struct pending_item *p = &st->ahead[st->ahead_first];
+    if (p->batch)
+        work_pool_wait(st->pool, p->batch);
+    p->batch = NULL;
+    prep_free(&p->prep);
+    arena_free(&p->strings);
+    st->ahead_bytes -= p->bytes;
+    st->ahead_first = (st->ahead_first + 1) % READ_AHEAD_ITEMS;
+    st->ahead_count--;
+}
+
+/* Writes the oldest item read ahead, once prepared, and frees it. */
+static int write_oldest(struct import_state *st)
+{
+    struct pending_item *p = &st->ahead[st->ahead_first];
+    if (p->batch)
+        work_pool_wait(st->pool, p->batch);
+    p->batch = NULL;
+    int rc = import_item(st, &p->item, &p->prep);
+    drop_oldest(st);
+    arena_free(&st->arena);
+    return rc;
+}
+
+/* Writes every item read ahead: before anything else is written, so that the store sees
+ * everything in file order. */
+static int write_ahead(struct import_state *st)
+{
+    while (st->ahead_count)
+        if (write_oldest(st) != 0)
+            return -1;
+    return 0;
+}
+
 static int on_item(void *context, const struct wxr_item *item)
 {
     struct import_state *st = context;
-    struct item_prep prep = {.item = item};
-    int rc = import_item(st, item, &prep);
-    prep_free(&prep);
-    arena_free(&st->arena);
-    return rc;
+    while (st->ahead_count == READ_AHEAD_ITEMS ||
+           (st->ahead_count && st->ahead_bytes >= READ_AHEAD_BYTES))
+        if (write_oldest(st) != 0)
+            return -1;
+    struct pending_item *p = &st->ahead[(st->ahead_first + st->ahead_count) % READ_AHEAD_ITEMS];
+    *p = (struct pending_item){0};
+    p->bytes = wxr_item_copy(&p->strings, item, &p->item);
+    st->ahead_count++;
+    st->ahead_bytes += p->bytes;
+    p->prep = (struct item_prep){.item = &p->item};
+    if (item_wanted(&p->item))
+        p->batch = prepare_item(st, &p->item, !post_present(st, p), &p->prep);
+    return 0;
 }
 
 static void on_progress(void *context, size_t done, size_t total)
@@ -448,12 +541,16 @@ int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_sum
                             .term = on_term,
                             .item = on_item,
                             .progress = on_progress};
-    if (store_begin(s) != STORE_OK) {
+    if (store_begin_bulk(s) != STORE_OK) {
         buf_printf(error, "%s: %s", path, store_error(s));
         return -1;
     }
     st.pool = work_pool_start(work_pool_helpers(3));
     int rc = import_wxr_read(path, &sink, error);
+    if (rc == 0)
+        rc = write_ahead(&st);
+    while (st.ahead_count) /* after a failure: nothing more is written */
+        drop_oldest(&st);
     work_pool_stop(st.pool);
     arena_free(&st.arena);
     free((char *)st.base_url);

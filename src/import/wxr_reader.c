@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -824,4 +825,67 @@ out:
     arena_free(&p.site_arena);
     arena_free(&p.record_arena);
     return rc;
+}
+
+/* The string fields of the records, for wxr_item_copy: a string field added to these structs
+ * is added here too. */
+static const size_t item_strings[] = {
+    offsetof(struct wxr_item, title),         offsetof(struct wxr_item, link),
+    offsetof(struct wxr_item, guid),          offsetof(struct wxr_item, creator),
+    offsetof(struct wxr_item, content),       offsetof(struct wxr_item, excerpt),
+    offsetof(struct wxr_item, pub_date),      offsetof(struct wxr_item, post_date),
+    offsetof(struct wxr_item, post_date_gmt), offsetof(struct wxr_item, post_name),
+    offsetof(struct wxr_item, status),        offsetof(struct wxr_item, post_type),
+    offsetof(struct wxr_item, post_password), offsetof(struct wxr_item, comment_status),
+    offsetof(struct wxr_item, ping_status),
+};
+static const size_t term_strings[] = {
+    offsetof(struct wxr_item_term, domain),
+    offsetof(struct wxr_item_term, nicename),
+    offsetof(struct wxr_item_term, name),
+};
+static const size_t comment_strings[] = {
+    offsetof(struct wxr_comment, author),     offsetof(struct wxr_comment, author_email),
+    offsetof(struct wxr_comment, author_url), offsetof(struct wxr_comment, author_ip),
+    offsetof(struct wxr_comment, date),       offsetof(struct wxr_comment, date_gmt),
+    offsetof(struct wxr_comment, content),    offsetof(struct wxr_comment, approved),
+    offsetof(struct wxr_comment, type),
+};
+static const size_t meta_strings[] = {
+    offsetof(struct wxr_postmeta, key),
+    offsetof(struct wxr_postmeta, value),
+};
+
+#define COUNT_OF(table) (sizeof(table) / sizeof((table)[0]))
+
+/* Copies `count` records of `size` bytes into `a`, and the strings at `offsets` in each; adds
+ * the strings' bytes to *bytes and returns the copy. */
+static void *copy_records(arena *a, const void *from, size_t count, size_t size,
+                          const size_t *offsets, size_t offset_count, size_t *bytes)
+{
+    char *to = arena_alloc(a, (count ? count : 1) * size);
+    if (count)
+        memcpy(to, from, count * size);
+    for (size_t i = 0; i < count; i++)
+        for (size_t k = 0; k < offset_count; k++) {
+            const char **field = (const char **)(void *)(to + i * size + offsets[k]);
+            size_t len = strlen(*field);
+            *bytes += len;
+            *field = len ? arena_strndup(a, *field, len) : "";
+        }
+    return to;
+}
+
+size_t wxr_item_copy(arena *a, const struct wxr_item *item, struct wxr_item *copy)
+{
+    size_t bytes = 0;
+    *copy = *(const struct wxr_item *)copy_records(a, item, 1, sizeof(*item), item_strings,
+                                                   COUNT_OF(item_strings), &bytes);
+    copy->terms = copy_records(a, item->terms, item->term_count, sizeof(*item->terms), term_strings,
+                               COUNT_OF(term_strings), &bytes);
+    copy->comments = copy_records(a, item->comments, item->comment_count, sizeof(*item->comments),
+                                  comment_strings, COUNT_OF(comment_strings), &bytes);
+    copy->meta = copy_records(a, item->meta, item->meta_count, sizeof(*item->meta), meta_strings,
+                              COUNT_OF(meta_strings), &bytes);
+    return bytes;
 }

@@ -5,10 +5,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/arena.h"
 #include "util/buf.h"
 
 /* Every string is UTF-8, NUL-terminated, never NULL ("" when the element is missing or
- * empty), with CDATA and entities already resolved, and valid only during the callback. */
+ * empty), with CDATA and entities already resolved, and valid only during the callback
+ * (wxr_item_copy keeps one longer). */
 
 struct wxr_site {
     const char *title, *link, *description, *base_site_url, *base_blog_url, *wxr_version;
@@ -85,5 +87,9 @@ struct wxr_sink {
  * "PATH:LINE: what is wrong" in `error`; or the non-zero value a callback returned (the
  * callback writes its own message). No external entities or DTDs are loaded. */
 int import_wxr_read(const char *path, const struct wxr_sink *sink, buf *error);
+
+/* Copies `item`, with every string and array it points to, into `a`, so that it outlives its
+ * callback; returns the bytes of its strings. */
+size_t wxr_item_copy(arena *a, const struct wxr_item *item, struct wxr_item *copy);
 
 #endif

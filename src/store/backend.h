@@ -157,6 +157,7 @@ struct store_backend {
     STORE_READS(STORE_MEMBER)
     STORE_WRITES(STORE_MEMBER)
     int (*begin)(store *s);
+    int (*begin_bulk)(store *s); /* NULL: begin */
     int (*commit)(store *s);
     void (*rollback)(store *s);
     void (*close)(store *s);

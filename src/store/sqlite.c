@@ -325,6 +325,8 @@ struct sqlite_store {
     sqlite3 *db;                                   /* the connection, owned */
     sqlite3_stmt *statements[SQL_STATEMENT_COUNT]; /* prepared lazily, owned */
     bool writing;                                  /* holds writer_turn */
+    bool bulk;               /* the open transaction is a bulk one: its pragmas to undo */
+    long long cache_setting; /* PRAGMA cache_size before the bulk transaction */
 };
 
 /* The writers of one process take turns here, in arrival order, instead of in SQLite's busy
@@ -529,6 +531,53 @@ static int sqlite_begin(store *s)
     return rc;
 }
 
+/* Settings of a bulk transaction (an import: one transaction of ~10 statements per row).
+ * Each statement of a transaction keeps a journal of the pages it changes, to undo itself alone
+ * if it fails; past 64 KiB SQLite moves it to a temporary file, and an insert into comments
+ * (six indexes, two triggers) passes that, so every insert wrote its pages to a file that is
+ * thrown away. temp_store = MEMORY keeps those journals in memory. A larger page cache writes
+ * fewer pages to the WAL before the commit (the default 2 MB holds a few index pages of a
+ * 100 MB import). An import of 10,000 posts and 100,000 comments made 3.2 million pwrite()
+ * calls before, 110,000 with both. Neither changes durability: the rows reach the database
+ * only through the WAL at COMMIT (synchronous = FULL), and a crash before it leaves the
+ * database as it was. */
+#define BULK_CACHE_KIB (16 * 1024)
+
+static void end_bulk(store *s)
+{
+    struct sqlite_store *q = (struct sqlite_store *)s;
+    if (!q->bulk)
+        return;
+    q->bulk = false;
+    char pragma[96]; /* numbers of ours: no outside text reaches this SQL */
+    snprintf(pragma, sizeof(pragma), "PRAGMA temp_store = DEFAULT; PRAGMA cache_size = %lld",
+             q->cache_setting);
+    sqlite3_exec(q->db, pragma, NULL, NULL, NULL);
+}
+
+static int sqlite_begin_bulk(store *s)
+{
+    struct sqlite_store *q = (struct sqlite_store *)s;
+    sqlite3_stmt *st;
+    if (sqlite3_prepare_v2(q->db, "PRAGMA cache_size", -1, &st, NULL) != SQLITE_OK)
+        return fail(s, "cache size");
+    q->cache_setting = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -2000;
+    sqlite3_finalize(st);
+    char pragma[96];
+    snprintf(pragma, sizeof(pragma), "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -%d",
+             BULK_CACHE_KIB);
+    q->bulk = true;
+    if (sqlite3_exec(q->db, pragma, NULL, NULL, NULL) != SQLITE_OK) {
+        int rc = fail(s, "bulk settings");
+        end_bulk(s);
+        return rc;
+    }
+    int rc = sqlite_begin(s);
+    if (rc != STORE_OK)
+        end_bulk(s);
+    return rc;
+}
+
 static void sqlite_rollback(store *s)
 {
     /* After some errors (a full disk: SQLITE_FULL, SQLITE_IOERR, …) SQLite has already rolled
@@ -540,6 +589,7 @@ static void sqlite_rollback(store *s)
             run(s, st, "rollback");
     }
     end_turn(s);
+    end_bulk(s);
 }
 
 static int sqlite_commit(store *s)
@@ -550,6 +600,7 @@ static int sqlite_commit(store *s)
         return STORE_ERROR;
     }
     end_turn(s);
+    end_bulk(s);
     return STORE_OK;
 }
 
@@ -1755,6 +1806,7 @@ static int sqlite_mail_recent(store *s, const char *client_ip, const char *recip
 static const struct store_backend sqlite_backend = {
     .name = "sqlite",
     STORE_READS(SQLITE_OPERATION) STORE_WRITES(SQLITE_OPERATION).begin = sqlite_begin,
+    .begin_bulk = sqlite_begin_bulk,
     .commit = sqlite_commit,
     .rollback = sqlite_rollback,
     .close = sqlite_close,

@@ -108,14 +108,24 @@ static void changed(store *s, long long scope)
 STORE_READS(DISPATCH_READ)
 STORE_WRITES(DISPATCH_WRITE)
 
-int store_begin(store *s)
+static int begin_with(store *s, int (*begin)(store *s))
 {
-    int rc = s->backend->begin(s);
+    int rc = begin(s);
     if (rc == STORE_OK) {
         s->in_transaction = true;
         s->changed = 0;
     }
     return rc;
+}
+
+int store_begin(store *s)
+{
+    return begin_with(s, s->backend->begin);
+}
+
+int store_begin_bulk(store *s)
+{
+    return begin_with(s, s->backend->begin_bulk ? s->backend->begin_bulk : s->backend->begin);
 }
 
 int store_commit(store *s)

@@ -197,6 +197,10 @@ void store_watch(store *s, void (*changed)(void *context, long long post_id), vo
 void store_limit_memory(store *s, int kib);
 
 int store_begin(store *s);
+/* store_begin for one long transaction of many writes (an import): the backend may trade memory
+ * for fewer system calls until the transaction ends. What the commit makes durable, and that
+ * a failure or crash before it leaves nothing behind, is the same as for store_begin. */
+int store_begin_bulk(store *s);
 int store_commit(store *s);
 void store_rollback(store *s); /* safe to call when no transaction is open */
 

@@ -1,6 +1,7 @@
-/* work_pool.c: a batch counter under one mutex; the jobs themselves run outside it. */
+/* work_pool.c: a queue of batches under one mutex; the jobs themselves run outside it. */
 #include "util/work_pool.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -8,47 +9,53 @@
 
 #include "util/alloc.h"
 
+struct work_batch {
+    void (*job)(void *context, size_t index);
+    void *context;
+    size_t count, next;       /* jobs of the batch; the next one to hand out */
+    size_t done;              /* jobs that have returned */
+    struct work_batch *later; /* the batch queued after this one */
+};
+
 struct work_pool {
     pthread_mutex_t lock;
-    pthread_cond_t work_ready; /* a batch was posted, or the pool stops */
-    pthread_cond_t work_done;  /* the last helper of a batch left it */
+    pthread_cond_t work_ready; /* a batch was queued, or the pool stops */
+    pthread_cond_t work_done;  /* the last job of a batch returned */
     pthread_t *threads;
     int helpers;
     bool stopping;
-    unsigned long batch; /* number of the current batch; helpers wait for it to change */
-    void (*job)(void *context, size_t index);
-    void *context;
-    size_t count, next; /* jobs of the batch; the next one to hand out */
-    int busy;           /* helpers still in the current batch */
+    struct work_batch *first, *last; /* batches with jobs not handed out yet, oldest first */
 };
 
-/* Takes jobs of the current batch until none is left; called with the lock held. */
-static void drain(work_pool *p)
+/* Hands out the next job of the oldest queued batch and runs it; called with the lock held and
+ * a batch queued, returns with the lock held. */
+static void run_one(work_pool *p)
 {
-    while (p->next < p->count) {
-        size_t index = p->next++;
-        void (*job)(void *, size_t) = p->job;
-        void *context = p->context;
-        pthread_mutex_unlock(&p->lock);
-        job(context, index);
-        pthread_mutex_lock(&p->lock);
+    struct work_batch *b = p->first;
+    size_t index = b->next++;
+    if (b->next == b->count) {
+        p->first = b->later;
+        if (!p->first)
+            p->last = NULL;
     }
+    pthread_mutex_unlock(&p->lock);
+    b->job(b->context, index);
+    pthread_mutex_lock(&p->lock);
+    /* the waiter frees the batch once `done` reaches `count`: no touching it after that */
+    if (++b->done == b->count)
+        pthread_cond_broadcast(&p->work_done);
 }
 
 static void *helper_main(void *arg)
 {
     work_pool *p = arg;
-    unsigned long seen = 0;
     pthread_mutex_lock(&p->lock);
     for (;;) {
-        while (!p->stopping && p->batch == seen)
+        while (!p->stopping && !p->first)
             pthread_cond_wait(&p->work_ready, &p->lock);
         if (p->stopping)
             break;
-        seen = p->batch;
-        drain(p);
-        if (--p->busy == 0)
-            pthread_cond_signal(&p->work_done);
+        run_one(p);
     }
     pthread_mutex_unlock(&p->lock);
     return NULL;
@@ -68,6 +75,39 @@ work_pool *work_pool_start(int helpers)
     return p;
 }
 
+work_batch *work_pool_submit(work_pool *p, size_t count, void (*job)(void *context, size_t index),
+                             void *context)
+{
+    work_batch *b = xcalloc(1, sizeof(*b));
+    *b = (work_batch){.job = job, .context = context, .count = count};
+    if (count == 0)
+        return b;
+    pthread_mutex_lock(&p->lock);
+    if (p->last)
+        p->last->later = b;
+    else
+        p->first = b;
+    p->last = b;
+    if (p->helpers)
+        pthread_cond_broadcast(&p->work_ready);
+    pthread_mutex_unlock(&p->lock);
+    return b;
+}
+
+void work_pool_wait(work_pool *p, work_batch *b)
+{
+    if (b->count) {
+        pthread_mutex_lock(&p->lock);
+        /* while jobs of b are queued, so is every batch before it: run those first */
+        while (b->next < b->count)
+            run_one(p);
+        while (b->done < b->count)
+            pthread_cond_wait(&p->work_done, &p->lock);
+        pthread_mutex_unlock(&p->lock);
+    }
+    free(b);
+}
+
 void work_pool_run(work_pool *p, size_t count, void (*job)(void *context, size_t index),
                    void *context)
 {
@@ -78,19 +118,7 @@ void work_pool_run(work_pool *p, size_t count, void (*job)(void *context, size_t
             job(context, i);
         return;
     }
-    pthread_mutex_lock(&p->lock);
-    p->job = job;
-    p->context = context;
-    p->count = count;
-    p->next = 0;
-    p->busy = p->helpers;
-    p->batch++;
-    pthread_cond_broadcast(&p->work_ready);
-    drain(p);
-    /* every helper must leave the batch before the next one may reuse the fields */
-    while (p->busy > 0)
-        pthread_cond_wait(&p->work_done, &p->lock);
-    pthread_mutex_unlock(&p->lock);
+    work_pool_wait(p, work_pool_submit(p, count, job, context));
 }
 
 void work_pool_stop(work_pool *p)
@@ -98,6 +126,7 @@ void work_pool_stop(work_pool *p)
     if (!p)
         return;
     pthread_mutex_lock(&p->lock);
+    assert(!p->first); /* a batch nobody waited for */
     p->stopping = true;
     pthread_cond_broadcast(&p->work_ready);
     pthread_mutex_unlock(&p->lock);

@@ -128,7 +128,8 @@ static void expect_match(const char *list, const struct spam_comment *c, const c
     bool found = spam_match_words(&a, list, c, &word, &field);
     if (!expected_word) {
         if (found)
-            fail_msg("list %s: found \"%s\" in the %s, expected nothing", list, word, field);
+            fail_msg("list %s: found \"%s\" in the %s, expected nothing", list ? list : "(NULL)",
+                     word ? word : "", field ? field : "");
     } else {
         if (!found)
             fail_msg("list %s: nothing found, expected \"%s\" in the %s", list, expected_word,

@@ -1,6 +1,7 @@
 /* test_work_pool.c: every job of a batch runs exactly once, on the helpers and the caller, for
- * pools of 0, 1 and 3 helpers and batches of 0 to 1,000 jobs, 2,000 batches in a row; and the
- * jobs of a batch do run at the same time. */
+ * pools of 0, 1 and 3 helpers and batches of 0 to 1,000 jobs, 2,000 batches in a row, waited for
+ * at once or with up to 16 batches queued; the jobs of a batch do run at the same time; and a
+ * queued batch runs while its caller does something else. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,6 +52,68 @@ static void run_batches(int helpers)
     work_pool_stop(pool);
     if (helpers == 0)
         assert_int_equal(others, 0); /* no helper: the caller ran everything */
+}
+
+/* The same batches, up to 16 queued at a time, each waited for oldest first. */
+static void queue_batches(int helpers)
+{
+    enum { QUEUED = 16 };
+    work_pool *pool = work_pool_start(helpers);
+    struct batch batches[QUEUED];
+    work_batch *queued[QUEUED];
+    size_t counts[QUEUED];
+    for (int round = 0; round < 2000 + QUEUED; round++) {
+        int slot = round % QUEUED;
+        if (round >= QUEUED) {
+            work_pool_wait(pool, queued[slot]);
+            struct batch *b = &batches[slot];
+            for (size_t i = 0; i < counts[slot]; i++)
+                if (atomic_load(&b->calls[i]) != 1)
+                    fail_msg("%d helpers, round %d: job %zu of %zu ran %d times", helpers,
+                             round - QUEUED, i, counts[slot], atomic_load(&b->calls[i]));
+            assert_int_equal(atomic_load(&b->by_caller) + atomic_load(&b->by_others),
+                             (int)counts[slot]);
+            if (helpers == 0)
+                assert_int_equal(atomic_load(&b->by_others), 0);
+            free(b->calls);
+        }
+        if (round >= 2000)
+            continue;
+        counts[slot] = (size_t)(round * 7919 % 1001);
+        batches[slot] =
+            (struct batch){.calls = calloc(counts[slot] ? counts[slot] : 1, sizeof(atomic_int)),
+                           .caller = pthread_self()};
+        queued[slot] = work_pool_submit(pool, counts[slot], count_job, &batches[slot]);
+    }
+    work_pool_stop(pool);
+}
+
+static void test_queued_batches(void **state)
+{
+    (void)state;
+    queue_batches(0);
+    queue_batches(1);
+    queue_batches(3);
+}
+
+static void flag_job(void *context, size_t index)
+{
+    (void)index;
+    atomic_store((atomic_int *)context, 1);
+}
+
+/* A queued batch runs on a helper before the caller waits for it (10 s at most). */
+static void test_queued_batch_runs_meanwhile(void **state)
+{
+    (void)state;
+    work_pool *pool = work_pool_start(1);
+    atomic_int ran = 0;
+    work_batch *b = work_pool_submit(pool, 1, flag_job, &ran);
+    for (int i = 0; i < 10000 && !atomic_load(&ran); i++)
+        nanosleep(&(struct timespec){.tv_nsec = 1000000}, NULL);
+    assert_int_equal(atomic_load(&ran), 1);
+    work_pool_wait(pool, b);
+    work_pool_stop(pool);
 }
 
 static void test_no_helper(void **state)
@@ -118,9 +181,13 @@ static void test_stop_null_and_idle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_no_helper),          cmocka_unit_test(test_one_helper),
-        cmocka_unit_test(test_three_helpers),      cmocka_unit_test(test_jobs_run_at_the_same_time),
+        cmocka_unit_test(test_no_helper),
+        cmocka_unit_test(test_one_helper),
+        cmocka_unit_test(test_three_helpers),
+        cmocka_unit_test(test_jobs_run_at_the_same_time),
         cmocka_unit_test(test_stop_null_and_idle),
+        cmocka_unit_test(test_queued_batches),
+        cmocka_unit_test(test_queued_batch_runs_meanwhile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
