@@ -49,7 +49,7 @@ static inline uint64_t mix_word(uint64_t h, uint64_t word)
 /* Eight bytes a step, each a multiply and a shift, in four lanes that do not wait for each
  * other's multiplies, then a final mix (MurmurHash3's finaliser). Every render hashes its page
  * for the ETag: FNV-1a, a byte a step, took 0.7 ms for a 685 KB page of 1,000 comments, one
- * lane of eight bytes about 0.14 ms. */
+ * lane of eight bytes 0.135 ms, four lanes 0.039 ms. */
 static uint64_t hash_key(strview key)
 {
     uint64_t h = 0x9e3779b97f4a7c15ull ^ key.len, h1 = 0x6a09e667f3bcc909ull,

@@ -318,8 +318,8 @@ static void release_sent_bytes(void *data)
     buf_free(&sent->brotli);
 }
 
-/* `cache_route`: the request was one the cache could have answered, and it did not. */
-/* `kept`: as for send_body, for the body and both variants. */
+/* `cache_route`: the request was one the cache could have answered, and it did not. `kept`: as
+ * for send_body, for the body and both variants. */
 static void send_response(h2o_req_t *req, const struct http_response *res, bool cache_route,
                           const struct validators *validators, strview gzip, strview brotli,
                           bool kept)

@@ -143,15 +143,15 @@ static void set_post_summary(template_data *d, arena *a, const struct store_post
     template_set_bool(d, "sticky", post->sticky);
 }
 
-/* Adds the thread to `root` as nested "comments" / "replies" lists. */
 static int shown_depth(const struct comment_node *node)
 {
     return node->depth < 64 ? node->depth : 63;
 }
 
-/* Every key is set on every item: a missing one would be looked up in the enclosing items and
- * the page (mod_csrf for every reader, who is not a moderator). Dictionaries are searched
- * newest key first, so the keys comment.html reads most are set last. */
+/* Adds the thread to `root` as nested "comments" / "replies" lists. Every key is set on every
+ * item: a missing one would be looked up in the enclosing items and the page (mod_csrf for every
+ * reader, who is not a moderator). Dictionaries are searched newest key first, so the keys
+ * comment.html reads most are set last. */
 static void add_comments(template_data *root, arena *a, const struct article_view *view)
 {
     template_data *parents[64] = {root};
