@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks cached reads while writes wait for the disk: do the event loops keep answering cached
-# pages while workers are blocked in commits (each comment waits for its WAL fsync)? The seed site
+# pages while workers are blocked in commits (each comment waits in a worker for the group commit
+# that holds it, one WAL fsync a batch)? The seed site
 # on SQLite; wrk -t2 -c50 GETs the seed article (cached) for BENCH_SECONDS alone, then again while
 # a second wrk (-t1 -c8) POSTs comments to another post (so the article stays cached). Run by
 # bench/run.sh (`make bench`), or alone; loopback only. Progress goes to stderr, the table to
@@ -52,8 +53,8 @@ hits=$(metric "$serve_port" gazette_cache_hits_total)
 kill -0 "$serve_pid" 2>/dev/null || die "gazette died during the benchmark"
 
 ratio=$(awk -v a="$alone_rps" -v m="$mixed_rps" 'BEGIN { printf "%.2f", m / a }')
-echo "8. Cached reads while comments are written (SQLite, synchronous=FULL: each comment waits for"
-echo "   its WAL fsync in a worker): GET of the seed article, wrk -t$threads -c$conns, ${seconds}s"
+echo "8. Cached reads while comments are written (SQLite, synchronous=FULL: each comment waits in a"
+echo "   worker for its group commit's WAL fsync): GET of the seed article, wrk -t$threads -c$conns, ${seconds}s"
 printf '  %-40s %10s %9s\n' "" "req/s" "p99 (ms)"
 printf '  %-40s %10.0f %9.2f\n' "GETs alone" "$alone_rps" "$alone_p99"
 printf '  %-40s %10.0f %9.2f\n' "GETs while comments are written" "$mixed_rps" "$mixed_p99"
