@@ -452,12 +452,11 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
             struct sent_bytes *sent =
                 h2o_mem_alloc_shared(&job->req->pool, sizeof(*sent), release_sent_bytes);
             *sent = (struct sent_bytes){job->response.body, job->gzip, job->brotli};
-            job->gzip = job->brotli = (buf){0};
             send_response(job->req, &job->response, job->cache_route,
                           job->validators.made_at ? &job->validators : NULL,
-                          (strview){sent->gzip.ptr, sent->gzip.len},
-                          (strview){sent->brotli.ptr, sent->brotli.len}, true);
-            job->response.body = (buf){0};
+                          (strview){job->gzip.ptr, job->gzip.len},
+                          (strview){job->brotli.ptr, job->brotli.len}, true);
+            job->response.body = job->gzip = job->brotli = (buf){0}; /* `sent` owns them now */
         }
         lt->in_flight--;
         job_free(job);

@@ -9,7 +9,6 @@
  * PostgreSQL two round trips each). No caller returns before the commit that holds its write
  * has returned. */
 #include <pthread.h>
-#include <stdlib.h>
 
 #include "store/backend.h"
 
