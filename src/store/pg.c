@@ -1203,6 +1203,27 @@ static void read_comment(PGresult *r, int row, arena *a, void *record)
     c->created_at = number(r, row, 16);
 }
 
+static void read_shown_comment(PGresult *r, int row, arena *a, void *record)
+{
+    struct store_comment *c = record;
+    *c = (struct store_comment){.email = "",
+                                .ip = "",
+                                .user_agent = "",
+                                .body_source = "",
+                                .path = "",
+                                .type = "comment",
+                                .held_by = ""};
+    c->id = number(r, row, 0);
+    c->post_id = number(r, row, 1);
+    c->parent_id = number(r, row, 2);
+    c->depth = (int)number(r, row, 3);
+    c->author = text(r, row, 4, a);
+    c->url = text(r, row, 5, a);
+    c->body_html = text(r, row, 6, a);
+    c->status = text(r, row, 7, a);
+    c->created_at = number(r, row, 8);
+}
+
 /* $1-$16 of PG_COMMENT_INSERT and PG_COMMENT_ADD ($17 is the path: the caller's). */
 static void comment_params(struct params *p, const struct store_comment *c, long long id)
 {
@@ -1276,8 +1297,8 @@ static int pg_comment_thread(store *s, arena *a, long long post_id, const char *
     struct params p = {0};
     param_int(&p, post_id);
     param_text(&p, status);
-    return collect(s, PG_COMMENT_THREAD, &p, a, sizeof(**comments), read_comment, (void **)comments,
-                   count);
+    return collect(s, PG_COMMENT_THREAD, &p, a, sizeof(**comments), read_shown_comment,
+                   (void **)comments, count);
 }
 
 static int pg_comment_list(store *s, arena *a, const struct store_comment_filter *filter,

@@ -1120,6 +1120,27 @@ static void read_comment(sqlite3_stmt *st, arena *a, void *record)
     c->created_at = sqlite3_column_int64(st, 16);
 }
 
+static void read_shown_comment(sqlite3_stmt *st, arena *a, void *record)
+{
+    struct store_comment *c = record;
+    *c = (struct store_comment){.email = "",
+                                .ip = "",
+                                .user_agent = "",
+                                .body_source = "",
+                                .path = "",
+                                .type = "comment",
+                                .held_by = ""};
+    c->id = sqlite3_column_int64(st, 0);
+    c->post_id = sqlite3_column_int64(st, 1);
+    c->parent_id = sqlite3_column_int64(st, 2);
+    c->depth = sqlite3_column_int(st, 3);
+    c->author = column_text(st, a, 4);
+    c->url = column_text(st, a, 5);
+    c->body_html = column_text(st, a, 6);
+    c->status = column_text(st, a, 7);
+    c->created_at = sqlite3_column_int64(st, 8);
+}
+
 /* Binds ?1-?16 of SQL_COMMENT_INSERT and SQL_COMMENT_ADD (?17 is the path: the caller's). */
 static void bind_comment(sqlite3_stmt *st, const struct store_comment *c)
 {
@@ -1208,7 +1229,7 @@ static int sqlite_comment_thread(store *s, arena *a, long long post_id, const ch
     sqlite3_bind_int64(st, 1, post_id);
     if (status)
         bind_text(st, 2, status);
-    return collect(s, st, a, sizeof(**comments), read_comment, (void **)comments, count,
+    return collect(s, st, a, sizeof(**comments), read_shown_comment, (void **)comments, count,
                    "comment thread");
 }
 

@@ -331,8 +331,9 @@ int store_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp
 int store_comment_id_taken(store *s, long long id, bool *taken);
 int store_comment_set_status(store *s, long long id, const char *status);
 /* All comments of a post of type "comment" with `status` (NULL = any), in path order: the
- * thread in display order, in one query, with what a page shows (email, ip, user_agent,
- * body_source and held_by are ""). */
+ * thread in display order, in one query, with what a page shows: id, post_id, parent_id, depth,
+ * author, url, body_html, status and created_at (type is "comment", wp_id 0, the other strings
+ * ""). */
 int store_comment_thread(store *s, arena *a, long long post_id, const char *status,
                          struct store_comment **comments, size_t *count);
 /* Newest first. */

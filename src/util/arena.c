@@ -2,6 +2,7 @@
 #include "util/arena.h"
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,40 +13,25 @@
 
 struct arena_chunk {
     struct arena_chunk *next; /* older chunk */
-    size_t used;              /* bytes handed out from data */
-    size_t size;              /* bytes available in data */
     _Alignas(16) unsigned char data[];
 };
 
-/* A block of `size` bytes, not zeroed: for callers that write every byte at once. */
-static void *arena_take(arena *a, size_t size)
+/* `size` (a multiple of 16) does not fit in the newest chunk. A big block gets a chunk of its
+ * own, put behind the newest one, which stays open; otherwise a new chunk becomes the newest. */
+void *arena_take_chunk(arena *a, size_t size)
 {
-    size = (size + 15) & ~(size_t)15;
-    struct arena_chunk *c = a->head;
-    if (!c || c->size - c->used < size) {
-        size_t chunk = size > ARENA_CHUNK_SIZE / 4 ? size : ARENA_CHUNK_SIZE;
-        c = xmalloc(sizeof(*c) + chunk);
-        c->used = 0;
-        c->size = chunk;
-        if (size > ARENA_CHUNK_SIZE / 4 && a->head) {
-            /* a big block gets a chunk of its own behind the current one, which stays open */
-            c->next = a->head->next;
-            a->head->next = c;
-        } else {
-            c->next = a->head;
-            a->head = c;
-        }
+    bool big = size > ARENA_CHUNK_SIZE / 4;
+    struct arena_chunk *c = xmalloc(sizeof(*c) + (big ? size : ARENA_CHUNK_SIZE));
+    if (big && a->head) {
+        c->next = a->head->next;
+        a->head->next = c;
+        return c->data;
     }
-    void *p = c->data + c->used;
-    c->used += size;
-    return p;
-}
-
-void *arena_alloc(arena *a, size_t size)
-{
-    void *p = arena_take(a, size);
-    memset(p, 0, size);
-    return p;
+    c->next = a->head;
+    a->head = c;
+    a->free = c->data + size;
+    a->left = (big ? size : ARENA_CHUNK_SIZE) - size;
+    return c->data;
 }
 
 char *arena_strndup(arena *a, const char *s, size_t len)
@@ -90,5 +76,5 @@ void arena_free(arena *a)
         free(c);
         c = next;
     }
-    a->head = NULL;
+    *a = (arena){0};
 }

@@ -3,6 +3,7 @@
 #define GAZETTE_UTIL_ARENA_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "util/buf.h"
 
@@ -10,9 +11,31 @@
  * arena belongs to one request or one job at a time. Allocation aborts on OOM. */
 typedef struct arena {
     struct arena_chunk *head; /* newest chunk first */
+    unsigned char *free;      /* the newest chunk's unused bytes: `left` of them from here */
+    size_t left;
 } arena;
 
-void *arena_alloc(arena *a, size_t size);    /* 16-byte aligned, zeroed */
+void *arena_take_chunk(arena *a, size_t size); /* arena_take's way out: a new chunk */
+
+/* A block of `size` bytes, 16-byte aligned, not zeroed: for callers that write every byte.
+ * Inline, as arena_alloc: rendering a page of 1,000 comments makes some 30,000 small
+ * allocations, and a call with a memset of unknown size was a sixteenth of its instructions. */
+static inline void *arena_take(arena *a, size_t size)
+{
+    size = (size + 15) & ~(size_t)15;
+    if (size > a->left)
+        return arena_take_chunk(a, size);
+    void *p = a->free;
+    a->free += size;
+    a->left -= size;
+    return p;
+}
+
+static inline void *arena_alloc(arena *a, size_t size) /* 16-byte aligned, zeroed */
+{
+    return memset(arena_take(a, size), 0, size);
+}
+
 char *arena_strdup(arena *a, const char *s); /* NULL gives NULL */
 char *arena_strndup(arena *a, const char *s, size_t len);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -648,6 +648,67 @@ static void test_comment_count_ip(void **state)
     assert_int_equal(count, 0);
 }
 
+/* A page's thread: what a page shows, in display order, and nothing a page must not show (a
+ * commenter's email, address or browser). */
+static void test_comment_thread_fields(void **state)
+{
+    struct fixture *f = *state;
+    long long top =
+        insert_comment(f, f->admin_post, 0, "approved", "comment", "198.51.100.7", NOW - 60);
+    insert_comment(f, f->admin_post, 0, "approved", "pingback", "", NOW - 50); /* not a comment */
+    struct store_comment parent;
+    assert_int_equal(store_comment_get(f->s, &f->a, top, &parent), STORE_OK);
+    struct store_comment reply = {
+        .post_id = f->admin_post,
+        .parent_id = top,
+        .depth = 2,
+        .author = "Replier",
+        .email = "replier@example.org",
+        .url = "https://example.org/replier",
+        .ip = "198.51.100.8",
+        .user_agent = "Test/1.0",
+        .body_html = "<p>yes</p>",
+        .body_source = "yes",
+        .status = "pending",
+        .type = "comment",
+        .held_by = "first comment",
+        .created_at = NOW - 30,
+    };
+    long long reply_id = 0;
+    assert_int_equal(store_comment_add(f->s, &reply, parent.path, &reply_id), STORE_OK);
+
+    struct store_comment *comments;
+    size_t count = 0;
+    assert_int_equal(store_comment_thread(f->s, &f->a, f->admin_post, NULL, &comments, &count),
+                     STORE_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(comments[0].id, top);
+    assert_int_equal(comments[0].parent_id, 0);
+    assert_int_equal(comments[0].depth, 1);
+    assert_string_equal(comments[0].status, "approved");
+    const struct store_comment *r = &comments[1];
+    assert_int_equal(r->id, reply_id);
+    assert_int_equal(r->post_id, f->admin_post);
+    assert_int_equal(r->parent_id, top);
+    assert_int_equal(r->depth, 2);
+    assert_string_equal(r->author, "Replier");
+    assert_string_equal(r->url, "https://example.org/replier");
+    assert_string_equal(r->body_html, "<p>yes</p>");
+    assert_string_equal(r->status, "pending");
+    assert_string_equal(r->type, "comment");
+    assert_int_equal(r->created_at, NOW - 30);
+    assert_string_equal(r->email, "");
+    assert_string_equal(r->ip, "");
+    assert_string_equal(r->user_agent, "");
+    assert_string_equal(r->body_source, "");
+    assert_string_equal(r->held_by, "");
+
+    assert_int_equal(
+        store_comment_thread(f->s, &f->a, f->admin_post, "approved", &comments, &count), STORE_OK);
+    assert_int_equal(count, 1);
+    assert_int_equal(comments[0].id, top);
+}
+
 static void test_comment_counts(void **state)
 {
     struct fixture *f = *state;
@@ -928,6 +989,7 @@ static void test_connection_lost_in_transaction(void **state)
         cmocka_unit_test_setup_teardown(test_post_list_by_modified, setup, teardown),              \
         cmocka_unit_test_setup_teardown(test_revisions, setup, teardown),                          \
         cmocka_unit_test_setup_teardown(test_comment_count_ip, setup, teardown),                   \
+        cmocka_unit_test_setup_teardown(test_comment_thread_fields, setup, teardown),              \
         cmocka_unit_test_setup_teardown(test_comment_counts, setup, teardown),                     \
         cmocka_unit_test_setup_teardown(test_comment_list_filters, setup, teardown),               \
         cmocka_unit_test_setup_teardown(test_comment_update, setup, teardown),                     \
