@@ -192,11 +192,20 @@ pg_createdb() { # pg_createdb NAME: a new database; prints its URI for --db
 
 # --- wrk ------------------------------------------------------------------------------------------
 
-# run_wrk NAME OUTFILE [WRK ARGS...]: runs wrk -t -c -d --latency with the extra args; then writes
-# "REQ_PER_S P99_MS" and WARN lines to $tmp/result.
+# settle_writes: writes made before a measurement (an import, an earlier bench's comments, the
+# PostgreSQL server's dirty buffers) are flushed now, not by the kernel or a checkpoint while wrk
+# measures, where they showed as noise in the p99 of whichever run they fell on.
+settle_writes() {
+  sync
+  [ -z "$pg_port" ] || pg_sql postgres CHECKPOINT >/dev/null || die "CHECKPOINT failed"
+}
+
+# run_wrk NAME OUTFILE [WRK ARGS...]: settles writes, runs wrk -t -c -d --latency with the extra
+# args; then writes "REQ_PER_S P99_MS" and WARN lines to $tmp/result.
 run_wrk() {
   local name=$1 out=$2
   shift 2
+  settle_writes
   # In the background + wait, so that Ctrl-C/TERM reach the trap (and stop wrk) at once.
   wrk -t"$threads" -c"$conns" -d"${seconds}s" --latency "$@" >"$out" 2>&1 &
   wrk_pid=$!
