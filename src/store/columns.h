@@ -20,11 +20,19 @@
     " url, ip, user_agent, body_html, body_source, status, type, held_by, created_at"              \
     " FROM comments "
 
-/* A comment as a page shows it: 9 columns, read by read_shown_comment, which leaves the rest
- * of the record empty (a thread of 1,000 comments reads and copies half as much). */
+/* A comment as a page shows it: 9 columns, read by read_shown_comment, which sets the rest of
+ * the record to COMMENT_SHOWN_REST (a thread of 1,000 comments reads and copies half as much). */
 #define COMMENT_SHOWN_COLUMNS                                                                      \
     "id, post_id, coalesce(parent_id, 0), depth, author, url, body_html, status, created_at"       \
     " FROM comments "
+
+/* The rest of such a record, set before the 9 columns are read. */
+#define COMMENT_SHOWN_REST                                                                         \
+    (struct store_comment)                                                                         \
+    {                                                                                              \
+        .path = "", .email = "", .ip = "", .user_agent = "", .body_source = "", .type = "comment", \
+        .held_by = ""                                                                              \
+    }
 
 /* An outbox message: 13 columns, read by read_mail. */
 #define MAIL_COLUMNS                                                                               \

@@ -1206,13 +1206,7 @@ static void read_comment(PGresult *r, int row, arena *a, void *record)
 static void read_shown_comment(PGresult *r, int row, arena *a, void *record)
 {
     struct store_comment *c = record;
-    *c = (struct store_comment){.email = "",
-                                .ip = "",
-                                .user_agent = "",
-                                .body_source = "",
-                                .path = "",
-                                .type = "comment",
-                                .held_by = ""};
+    *c = COMMENT_SHOWN_REST;
     c->id = number(r, row, 0);
     c->post_id = number(r, row, 1);
     c->parent_id = number(r, row, 2);

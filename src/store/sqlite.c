@@ -1123,13 +1123,7 @@ static void read_comment(sqlite3_stmt *st, arena *a, void *record)
 static void read_shown_comment(sqlite3_stmt *st, arena *a, void *record)
 {
     struct store_comment *c = record;
-    *c = (struct store_comment){.email = "",
-                                .ip = "",
-                                .user_agent = "",
-                                .body_source = "",
-                                .path = "",
-                                .type = "comment",
-                                .held_by = ""};
+    *c = COMMENT_SHOWN_REST;
     c->id = sqlite3_column_int64(st, 0);
     c->post_id = sqlite3_column_int64(st, 1);
     c->parent_id = sqlite3_column_int64(st, 2);
