@@ -108,8 +108,9 @@ int cli_copy(const struct cli_globals *globals, int argc, char **argv)
         goto out;
     }
     /* The source is read outside a transaction (two SQLite stores in one process take turns
-     * writing, and a read needs no turn); writes meanwhile show as a count mismatch below. */
-    if (store_begin(to) != STORE_OK || store_clear(to) != STORE_OK ||
+     * writing, and a read needs no turn); writes meanwhile show as a count mismatch below. The
+     * copy is one bulk transaction, as an import is (store.h). */
+    if (store_begin_bulk(to) != STORE_OK || store_clear(to) != STORE_OK ||
         store_defer_constraints(to) != STORE_OK) {
         cli_fail("%s", store_error(to));
         goto out;
