@@ -28,29 +28,13 @@ bool strview_starts_with(strview a, const char *prefix)
     return a.len >= n && memcmp(a.ptr, prefix, n) == 0;
 }
 
-void buf_reserve(buf *b, size_t extra)
+void buf_grow(buf *b, size_t extra)
 {
-    if (b->len + extra + 1 <= b->cap)
-        return;
     size_t cap = b->cap ? b->cap : 64;
     while (cap < b->len + extra + 1)
         cap *= 2;
     b->ptr = xrealloc(b->ptr, cap);
     b->cap = cap;
-}
-
-void buf_append(buf *b, const void *data, size_t len)
-{
-    buf_reserve(b, len);
-    if (len)
-        memcpy(b->ptr + b->len, data, len);
-    b->len += len;
-    b->ptr[b->len] = '\0';
-}
-
-void buf_append_view(buf *b, strview v)
-{
-    buf_append(b, v.ptr, v.len);
 }
 
 void buf_puts(buf *b, const char *s)
