@@ -773,15 +773,17 @@ static int collect(store *s, sqlite3_stmt *st, arena *a, size_t record_size, row
                    void **records, size_t *count, const char *what)
 {
     size_t capacity = 16, n = 0;
-    char *array = arena_alloc(a, capacity * record_size);
+    /* zeroed record by record, not array by array: a thread of 1,000 comments zeroed 280 KB */
+    char *array = arena_take(a, capacity * record_size);
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (n == capacity) {
-            char *bigger = arena_alloc(a, 2 * capacity * record_size);
+            char *bigger = arena_take(a, 2 * capacity * record_size);
             memcpy(bigger, array, n * record_size);
             array = bigger;
             capacity *= 2;
         }
+        memset(array + n * record_size, 0, record_size);
         read(st, a, array + n * record_size);
         n++;
     }
