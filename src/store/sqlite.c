@@ -381,7 +381,7 @@ static const char *column_text(sqlite3_stmt *st, arena *a, int column)
 {
     const unsigned char *text = sqlite3_column_text(st, column);
     size_t len = (size_t)sqlite3_column_bytes(st, column);
-    /* empty columns are common (a page's thread reads five of them per comment): no copy */
+    /* empty columns are common (a comment's URL, user agent, moderation reason): no copy */
     return len ? arena_strndup(a, (const char *)text, len) : "";
 }
 
