@@ -99,8 +99,10 @@ static struct {
     int loop_count;
 } server;
 
-/* Each server connection's own SQLite page cache, KiB: the OS caches the file for all. */
-#define STORE_CACHE_KIB 1024
+/* Each server connection's own SQLite page cache, KiB: the OS caches the file for all. With
+ * eight workers, 512 rather than 1,024 took 4-5 MB off the server's RSS after every page of a
+ * 10,000-post site once, for the same CPU time (and the same for a 1,000-comment thread). */
+#define STORE_CACHE_KIB 512
 
 /* The worker queue. */
 static struct {
