@@ -23,7 +23,7 @@ void *arena_take_chunk(arena *a, size_t size); /* arena_take's way out: a new ch
  * and half of that went when they were inlined. */
 static inline void *arena_take(arena *a, size_t size)
 {
-    size = (size + 15) & ~(size_t)15;
+    size = size ? (size + 15) & ~(size_t)15 : 16; /* even an empty block is a real pointer */
     if (size > a->left)
         return arena_take_chunk(a, size);
     void *p = a->free;
