@@ -21,7 +21,8 @@ struct arena_chunk {
 void *arena_take_chunk(arena *a, size_t size)
 {
     bool big = size > ARENA_CHUNK_SIZE / 4;
-    struct arena_chunk *c = xmalloc(sizeof(*c) + (big ? size : ARENA_CHUNK_SIZE));
+    size_t room = big ? size : ARENA_CHUNK_SIZE;
+    struct arena_chunk *c = xmalloc(sizeof(*c) + room);
     if (big && a->head) {
         c->next = a->head->next;
         a->head->next = c;
@@ -30,7 +31,7 @@ void *arena_take_chunk(arena *a, size_t size)
     c->next = a->head;
     a->head = c;
     a->free = c->data + size;
-    a->left = (big ? size : ARENA_CHUNK_SIZE) - size;
+    a->left = room - size;
     return c->data;
 }
 
