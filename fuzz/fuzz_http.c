@@ -1,6 +1,7 @@
 /* fuzz_http.c: the request path in-process, as a worker runs it: raw request bytes parsed by
- * picohttpparser (the parser inside h2o), the route table, the body limit, the one
- * authorization check and the handler, on a real SQLite store with demo content and signed-in
+ * picohttpparser (the parser inside h2o), then the server's own dispatch (http/dispatch.h: the
+ * route table, the early refusals, the cache rule, the one authorization check, the handler and
+ * the response checks), on a real SQLite store with demo content and signed-in
  * sessions, and the default theme. Checks the response, not only crashes: a valid status, a
  * bounded body, and no CR/LF/NUL in any header value a handler sets (response splitting).
  *
@@ -19,7 +20,7 @@
 #include "admin/auth.h"
 #include "fuzz.h"
 #include "http/request.h"
-#include "http/routes.h"
+#include "http/dispatch.h"
 #include "model/comment.h"
 #include "model/post.h"
 #include "model/secret.h"
@@ -328,6 +329,8 @@ static void check_response(const char *method, const char *path, const struct ht
     FUZZ_CHECK(res->body.len <= BODY_LIMIT, "%s %s: a %zu-byte body", method, path, res->body.len);
     FUZZ_CHECK(!res->body.ptr || res->body.ptr[res->body.len] == '\0', "body not terminated");
     check_header("Location", res->location);
+    FUZZ_CHECK(!res->location || http_location_safe(res->location, ""),
+               "%s %s: a redirect off the site: \"%s\"", method, path, res->location);
     check_header("Content-Type", res->content_type);
     check_header("Cache-Control", res->cache_control);
     check_header("Content-Disposition", res->content_disposition);
@@ -359,41 +362,43 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     strview path = {target_ptr, question ? (size_t)(question - target_ptr) : target_len};
     strview body = {raw.ptr + header_len, raw.len - (size_t)header_len};
 
-    /* what the loop thread does before handing the request to a worker */
-    const struct route *route = http_route_find(method, path);
-    if (!route || body.len > route->max_body) { /* 405 or 413 */
+    strview query = {"", 0};
+    if (question)
+        query = (strview){question + 1, target_len - (size_t)(question - target_ptr) - 1};
+    arena a = {0};
+    const char *cookie = header_value(&a, headers, header_count, "cookie");
+
+    /* what the loop thread does before handing the request to a worker: the server's own plan */
+    struct http_plan plan;
+    http_plan_request(method, path, query, strview_from_cstr(cookie), body.len > 0, body, &plan);
+    if (plan.refusal) { /* 405, 413, 400: answered on the loop, no handler */
+        arena_free(&a);
         buf_free(&raw);
         return 0;
     }
-    arena a = {0};
     struct http_request req = {
         .arena = &a,
         .method = arena_view_dup(&a, method),
         .path = arena_view_dup(&a, path),
-        .query = question ? arena_strndup(&a, question + 1,
-                                          target_len - (size_t)(question - target_ptr) - 1)
-                          : "",
+        .query = http_handler_query(&a, &plan, query),
         .body = {arena_strndup(&a, body.ptr, body.len), body.len},
         .host = header_value(&a, headers, header_count, "host"),
         .origin = header_value(&a, headers, header_count, "origin"),
         .referer = header_value(&a, headers, header_count, "referer"),
-        .cookie = header_value(&a, headers, header_count, "cookie"),
+        .cookie = cookie,
         .content_type = header_value(&a, headers, header_count, "content-type"),
         .user_agent = header_value(&a, headers, header_count, "user-agent"),
-        .client_ip = "192.0.2.7",
-        .https =
-            strcasecmp(header_value(&a, headers, header_count, "x-forwarded-proto"), "https") == 0,
+        .client_ip = "192.0.2.7", /* not a trusted proxy: X-Forwarded-Proto is not believed */
+        .https = false,
     };
     struct http_response res = {0};
-    if (route->on_loop) {
-        struct handler_context context = {NULL, site.theme, FUZZ_NOW, NULL, NULL};
-        route->handler(&context, &req, &res);
-    } else {
-        struct handler_context context = {site.store, site.theme, FUZZ_NOW, NULL, NULL};
-        if (auth_authorize(&context, &req, &res, route->role))
-            route->handler(&context, &req, &res);
-    }
+    struct handler_context context = {plan.route->on_loop ? NULL : site.store, site.theme,
+                                      FUZZ_NOW, NULL, NULL};
+    http_run(&context, &plan, &req, &res);
     check_response(req.method, req.path, &res);
+    FUZZ_CHECK(!res.cacheable || (plan.shared && !context.user),
+               "%s %s: a response made for one reader may enter the shared cache", req.method,
+               req.path);
     if (site.verbose)
         dprintf(fuzz_report_fd, "%s %s -> %d (%zu bytes%s%s)\n", req.method, req.path,
                 res.status ? res.status : 200, res.body.len, res.location ? ", to " : "",

@@ -1,4 +1,5 @@
-/* routes.h: the one route table: method, path pattern, handler, where it runs, body limit. */
+/* routes.h: the one route table: method, path pattern, handler, role, where it runs, whether
+ * it is cached and with which query parameters, body limit. */
 #ifndef GAZETTE_HTTP_ROUTES_H
 #define GAZETTE_HTTP_ROUTES_H
 
@@ -25,6 +26,8 @@ struct route {
     enum user_role role; /* the least role it needs: checked once, before the handler */
     bool on_loop;        /* answered on the event loop: must not touch the store */
     bool cached;         /* its anonymous GETs may be answered from the page cache */
+    const char *query;   /* cached: the query parameters its pages read, space-separated; the
+                            handler of a shared request sees only these (NULL: none) */
     size_t max_body;     /* bytes; 0 = no body accepted */
 };
 

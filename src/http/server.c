@@ -24,6 +24,7 @@
 #include "cache/compress.h"
 #include "cache/page_cache.h"
 #include "http/conn_limit.h"
+#include "http/dispatch.h"
 #include "http/form.h"
 #include "http/routes.h"
 #include "mail/sender.h"
@@ -63,16 +64,15 @@ struct validators {
 struct job {
     h2o_multithread_message_t message; /* link for the return trip */
     struct loop_thread *owner;
-    h2o_req_t *req;      /* NULL when the client went away meanwhile */
-    struct job_ref *ref; /* in req's pool; tells the job when req is freed */
-    const struct route *route;
-    arena arena; /* the request's arena: request copy, handler data */
+    h2o_req_t *req;        /* NULL when the client went away meanwhile */
+    struct job_ref *ref;   /* in req's pool; tells the job when req is freed */
+    struct http_plan plan; /* its route, and whether it is shared (http/dispatch.h) */
+    arena arena;           /* the request's arena: request copy, handler data */
     struct http_request request;
     struct http_response response;
     buf gzip, brotli;             /* encoded variants of a cacheable body, made by the worker */
     struct validators validators; /* of a cacheable body */
-    bool cache_route;             /* a GET the cache could have answered */
-    strview cache_key;            /* path and query, in the arena */
+    strview cache_key;            /* of a shared request (http_cache_key), in the arena */
     uint64_t cache_generation;    /* read before the handler touched the store */
     struct job *next;             /* worker queue link */
 };
@@ -369,7 +369,7 @@ static void job_free(struct job *job)
 static void fill_cache(struct job *job)
 {
     const struct http_response *res = &job->response;
-    if (!res->cacheable || (res->status != 0 && res->status != 200))
+    if (!res->cacheable || !job->plan.shared || (res->status != 0 && res->status != 200))
         return;
     const char *type = res->content_type ? res->content_type : "text/html; charset=utf-8";
     strview body = {res->body.ptr, res->body.len};
@@ -410,8 +410,7 @@ static void *worker_main(void *arg)
             break;         /* stopping and the queue is empty */
         settings_forget(); /* each request reads the settings as they are now */
         struct handler_context context = {s, server.theme, (long long)time(NULL), NULL, NULL};
-        if (auth_authorize(&context, &job->request, &job->response, job->route->role))
-            job->route->handler(&context, &job->request, &job->response);
+        http_run(&context, &job->plan, &job->request, &job->response);
         fill_cache(job);
         h2o_multithread_send_message(&job->owner->receiver, &job->message);
     }
@@ -454,7 +453,7 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
             struct sent_bytes *sent =
                 h2o_mem_alloc_shared(&job->req->pool, sizeof(*sent), release_sent_bytes);
             *sent = (struct sent_bytes){job->response.body, job->gzip, job->brotli};
-            send_response(job->req, &job->response, job->cache_route,
+            send_response(job->req, &job->response, job->plan.shared,
                           job->validators.made_at ? &job->validators : NULL,
                           (strview){job->gzip.ptr, job->gzip.len},
                           (strview){job->brotli.ptr, job->brotli.len}, true);
@@ -495,10 +494,12 @@ static bool listed(const char *list, const char *host)
     return false;
 }
 
-/* The reader's address: the peer's, or, when the peer is a trusted proxy, the last address of
+/* The reader's address, and whether the request came through a trusted proxy: the peer's
+ * address, or, when the peer is one of http.trusted_proxies, the last address of
  * X-Forwarded-For (the one that proxy added; earlier ones are the client's to invent). */
-static const char *client_address(arena *a, h2o_req_t *req)
+static const char *client_address(arena *a, h2o_req_t *req, bool *via_trusted_proxy)
 {
+    *via_trusted_proxy = false;
     struct sockaddr_storage address;
     socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&address);
     char host[NI_MAXHOST];
@@ -506,8 +507,11 @@ static const char *client_address(arena *a, h2o_req_t *req)
     if (n == SIZE_MAX)
         return "";
     host[n] = '\0';
+    if (!*server.trusted_proxies || !listed(server.trusted_proxies, host))
+        return arena_strndup(a, host, n);
+    *via_trusted_proxy = true;
     ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-for"), -1);
-    if (i >= 0 && *server.trusted_proxies && listed(server.trusted_proxies, host)) {
+    if (i >= 0) {
         h2o_iovec_t v = req->headers.entries[i].value;
         size_t start = v.len;
         while (start > 0 && v.base[start - 1] != ',')
@@ -547,18 +551,6 @@ static bool serve_asset(h2o_req_t *req, strview path)
         return true;
     }
     return false;
-}
-
-/* A reader who unlocked a password-protected post, or a signed-in user, sees pages made for
- * them: never served from, nor put in, the page cache. */
-static bool has_personal_cookie(h2o_req_t *req)
-{
-    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1);
-    if (i < 0)
-        return false;
-    h2o_iovec_t v = req->headers.entries[i].value;
-    return h2o_strstr(v.base, v.len, H2O_STRLIT("gz_postpass_")) != SIZE_MAX ||
-           h2o_strstr(v.base, v.len, H2O_STRLIT(AUTH_COOKIE "=")) != SIZE_MAX;
 }
 
 static bool serve_cached(h2o_req_t *req, strview key)
@@ -609,25 +601,27 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     bool is_get = strview_equal_cstr(method, "GET") || strview_equal_cstr(method, "HEAD");
     if (is_get && strview_starts_with(path, "/theme/") && serve_asset(req, path))
         return 0;
-    const struct route *route = http_route_find(method, path);
-    /* The key holds the host: pages carry absolute links made from it when site.url is unset. */
-    h2o_iovec_t key_bytes =
-        h2o_concat(&req->pool, req->authority, h2o_iovec_init(H2O_STRLIT(" ")), req->path);
-    strview key = {key_bytes.base, key_bytes.len};
-    if (!route) {
-        send_simple(req, 405, "This address does not take that method.");
-        return 0;
+    strview query = {"", 0};
+    if (req->query_at != SIZE_MAX)
+        query = (strview){req->path.base + req->query_at + 1, req->path.len - req->query_at - 1};
+    ssize_t cookie = h2o_find_header(&req->headers, H2O_TOKEN_COOKIE, -1);
+    strview cookies = {"", 0};
+    if (cookie >= 0)
+        cookies = (strview){req->headers.entries[cookie].value.base,
+                            req->headers.entries[cookie].value.len};
+    struct http_plan plan;
+    http_plan_request(method, path, query, cookies, req->entity.base != NULL,
+                      (strview){req->entity.base, req->entity.len}, &plan);
+    char *key_bytes = NULL;
+    strview key = {NULL, 0};
+    if (plan.shared) {
+        key_bytes = h2o_mem_alloc_pool(&req->pool, path.len + 1 + query.len);
+        key = (strview){key_bytes, http_cache_key(plan.route, path, query, key_bytes)};
+        if (serve_cached(req, key))
+            return 0;
     }
-    bool personal = has_personal_cookie(req);
-    if (route->cached && is_get && !personal && serve_cached(req, key))
-        return 0;
-    if (req->entity.base && req->entity.len > route->max_body) {
-        send_simple(req, 413, "The request body is larger than this address accepts.");
-        return 0;
-    }
-    if (req->entity.base &&
-        http_form_count((strview){req->entity.base, req->entity.len}) > HTTP_FORM_MAX_FIELDS) {
-        send_simple(req, 400, "The form has more fields than any form of this site (256).");
+    if (plan.refusal) {
+        send_simple(req, plan.refusal, plan.refusal_text);
         return 0;
     }
 
@@ -638,13 +632,10 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     r->arena = a;
     r->method = arena_view_dup(a, method);
     r->path = arena_view_dup(a, path);
-    r->query = req->query_at != SIZE_MAX ? arena_strndup(a, req->path.base + req->query_at + 1,
-                                                         req->path.len - req->query_at - 1)
-                                         : "";
-    job->cache_key = (strview){arena_strndup(a, key.ptr, key.len), key.len};
+    r->query = http_handler_query(a, &plan, query); /* no more than its cache key holds */
+    job->cache_key = (strview){arena_strndup(a, key.ptr ? key.ptr : "", key.len), key.len};
     job->cache_generation = page_cache_generation();
-    job->route = route;
-    job->cache_route = route->cached && is_get && !personal;
+    job->plan = plan;
     if (req->entity.base)
         r->body = (strview){arena_strndup(a, req->entity.base, req->entity.len), req->entity.len};
     else
@@ -655,15 +646,17 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     r->cookie = header_copy(a, req, H2O_TOKEN_COOKIE);
     r->content_type = header_copy(a, req, H2O_TOKEN_CONTENT_TYPE);
     r->user_agent = header_copy(a, req, H2O_TOKEN_USER_AGENT);
-    r->client_ip = client_address(a, req);
+    bool via_trusted_proxy;
+    r->client_ip = client_address(a, req, &via_trusted_proxy);
+    /* only a trusted proxy says how the client came: anyone else could claim https */
     ssize_t proto = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-proto"), -1);
-    r->https =
-        proto >= 0 && h2o_lcstris(req->headers.entries[proto].value.base,
-                                  req->headers.entries[proto].value.len, H2O_STRLIT("https"));
+    r->https = via_trusted_proxy && proto >= 0 &&
+               h2o_lcstris(req->headers.entries[proto].value.base,
+                           req->headers.entries[proto].value.len, H2O_STRLIT("https"));
 
-    if (job->route->on_loop) {
+    if (plan.route->on_loop) {
         struct handler_context context = {NULL, server.theme, (long long)time(NULL), NULL, NULL};
-        job->route->handler(&context, r, &job->response);
+        http_run(&context, &job->plan, r, &job->response);
         send_response(req, &job->response, false, NULL, (strview){NULL, 0}, (strview){NULL, 0},
                       false);
         job_free(job);

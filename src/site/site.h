@@ -4,6 +4,10 @@
 
 #include "http/request.h"
 
+/* The cookie prefix of an unlocked password-protected post (gz_postpass_ID): a reader with one
+ * sees pages made for them (http/dispatch.c). */
+#define SITE_UNLOCK_COOKIE "gz_postpass_"
+
 /* Each follows http_handler: reads `req`, fills `res`, never fails (errors become pages). */
 void site_front(struct handler_context *context, const struct http_request *req,
                 struct http_response *res); /* GET /, /page/N/, /?p=ID */

@@ -1,0 +1,224 @@
+/* dispatch.c: the route, the early refusals, the cache rule and the response checks of every
+ * request (see dispatch.h). */
+#include "http/dispatch.h"
+
+#include <string.h>
+
+#include "admin/auth.h"
+#include "http/form.h"
+#include "model/settings.h"
+#include "site/site.h"
+#include "util/log.h"
+
+/* Whether `haystack` holds `needle` (bytes, not NUL-terminated). */
+static bool view_contains(strview haystack, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (size_t i = 0; i + n <= haystack.len; i++)
+        if (memcmp(haystack.ptr + i, needle, n) == 0)
+            return true;
+    return false;
+}
+
+/* Calls `each(name, field)` for each '&'-separated field of `query`, `name` being the bytes
+ * before its '='; stops when it returns false. */
+static void query_fields(strview query, bool (*each)(strview name, strview field, void *data),
+                         void *data)
+{
+    for (size_t at = 0; at < query.len;) {
+        size_t end = at;
+        while (end < query.len && query.ptr[end] != '&')
+            end++;
+        strview field = {query.ptr + at, end - at};
+        size_t name = 0;
+        while (name < field.len && field.ptr[name] != '=')
+            name++;
+        if (field.len && !each((strview){field.ptr, name}, field, data))
+            return;
+        at = end + 1;
+    }
+}
+
+/* The parameters of a held comment's signed link: the page shows that comment to its author. */
+static bool is_personal_parameter(strview name, strview field, void *data)
+{
+    (void)field;
+    bool *personal = data;
+    if (strview_equal_cstr(name, "unapproved") || strview_equal_cstr(name, "moderation-hash"))
+        *personal = true;
+    return !*personal;
+}
+
+/* A session (signed in) or an unlocked password-protected post: pages made for one reader.
+ * Matched anywhere in the header, so a doubtful case counts as personal. The commenter's
+ * remembered name (comment_author…) is not: the page's script fills the form from it. */
+static bool has_personal_cookie(strview cookie)
+{
+    return view_contains(cookie, AUTH_COOKIE "=") || view_contains(cookie, SITE_UNLOCK_COOKIE);
+}
+
+void http_plan_request(strview method, strview path, strview query, strview cookie, bool has_body,
+                       strview body, struct http_plan *plan)
+{
+    *plan = (struct http_plan){0};
+    const struct route *route = http_route_find(method, path);
+    if (!route) {
+        plan->refusal = 405;
+        plan->refusal_text = "This address does not take that method.";
+        return;
+    }
+    bool personal = has_personal_cookie(cookie);
+    if (!personal)
+        query_fields(query, is_personal_parameter, &personal);
+    bool is_get = strview_equal_cstr(method, "GET") || strview_equal_cstr(method, "HEAD");
+    plan->route = route;
+    plan->personal = personal;
+    plan->shared = route->cached && is_get && !personal;
+    if (has_body && body.len > route->max_body) {
+        plan->refusal = 413;
+        plan->refusal_text = "The request body is larger than this address accepts.";
+        return;
+    }
+    if (has_body && http_form_count(body) > HTTP_FORM_MAX_FIELDS) {
+        plan->refusal = 400;
+        plan->refusal_text = "The form has more fields than any form of this site (256).";
+        return;
+    }
+}
+
+struct shared_query {
+    strview want; /* the parameter sought */
+    strview found;
+};
+
+static bool find_parameter(strview name, strview field, void *data)
+{
+    struct shared_query *q = data;
+    if (!strview_equal(name, q->want))
+        return true;
+    q->found = field;
+    return false; /* the first one, as http_form_get */
+}
+
+size_t http_shared_query(const struct route *route, strview query, char *out)
+{
+    size_t len = 0;
+    if (!route->query || !query.len)
+        return 0;
+    for (const char *p = route->query; *p;) {
+        p += strspn(p, " ");
+        size_t n = strcspn(p, " ");
+        struct shared_query q = {{p, n}, {NULL, 0}};
+        p += n;
+        if (!n)
+            continue;
+        query_fields(query, find_parameter, &q);
+        if (!q.found.ptr)
+            continue;
+        if (len)
+            out[len++] = '&';
+        memcpy(out + len, q.found.ptr, q.found.len);
+        len += q.found.len;
+    }
+    return len;
+}
+
+const char *http_handler_query(arena *a, const struct http_plan *plan, strview query)
+{
+    if (!plan->shared)
+        return arena_view_dup(a, query);
+    char *kept = arena_alloc(a, query.len + 1);
+    kept[http_shared_query(plan->route, query, kept)] = '\0';
+    return kept;
+}
+
+size_t http_cache_key(const struct route *route, strview path, strview query, char *out)
+{
+    memcpy(out, path.ptr, path.len);
+    size_t len = path.len;
+    size_t kept = http_shared_query(route, query, out + len + 1);
+    if (kept) {
+        out[len] = '?';
+        len += 1 + kept;
+    }
+    return len;
+}
+
+bool http_header_value_safe(const char *value)
+{
+    if (!value)
+        return true;
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+        if ((*p < 0x20 && *p != '\t') || *p == 0x7f)
+            return false;
+    return true;
+}
+
+bool http_location_safe(const char *location, const char *site_url)
+{
+    if (!location || !http_header_value_safe(location))
+        return false;
+    if (location[0] == '/')
+        return location[1] != '/' && location[1] != '\\';
+    size_t n = site_url ? strlen(site_url) : 0;
+    return n && strncmp(location, site_url, n) == 0 &&
+           (location[n] == '\0' || location[n] == '/' || location[n] == '?' || location[n] == '#');
+}
+
+/* The response's first header value that must not be sent, by name; NULL when all are fine. */
+static const char *unsafe_header(const struct http_response *res)
+{
+    if (!http_header_value_safe(res->content_type))
+        return "Content-Type";
+    if (!http_header_value_safe(res->location))
+        return "Location";
+    if (!http_header_value_safe(res->cache_control))
+        return "Cache-Control";
+    if (!http_header_value_safe(res->content_disposition))
+        return "Content-Disposition";
+    for (size_t i = 0; i < res->set_cookie_count; i++)
+        if (!http_header_value_safe(res->set_cookie[i]))
+            return "Set-Cookie";
+    return NULL;
+}
+
+/* Replaces whatever the handler made with a plain 500. */
+static void internal_error(struct http_response *res)
+{
+    buf body = res->body;
+    buf_reset(&body);
+    *res = (struct http_response){.status = 500, .content_type = "text/plain; charset=utf-8"};
+    res->body = body;
+    buf_puts(&res->body, "This response could not be sent safely; the error is logged.\n");
+}
+
+void http_run(struct handler_context *context, const struct http_plan *plan,
+              const struct http_request *req, struct http_response *res)
+{
+    if (!context->store) /* on the loop: no store, no session; such routes need no role */
+        plan->route->handler(context, req, res);
+    else if (auth_authorize(context, req, res, plan->route->role))
+        plan->route->handler(context, req, res);
+    if (plan->personal || context->user) {
+        res->cacheable = false;
+        res->cache_control = "private, no-store";
+    }
+    if (!plan->shared)
+        res->cacheable = false;
+    const char *bad = unsafe_header(res);
+    if (bad) {
+        log_error("%s %s: refused to send a %s header holding a control character", req->method,
+                  req->path, bad);
+        internal_error(res);
+        return;
+    }
+    if (res->location) {
+        const char *site_url = "";
+        if (res->location[0] != '/' && context->store)
+            site_url = settings_get(context->store, req->arena, "site.url");
+        if (!http_location_safe(res->location, site_url)) {
+            log_error("%s %s: refused to redirect off this site", req->method, req->path);
+            internal_error(res);
+        }
+    }
+}
