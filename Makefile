@@ -14,7 +14,7 @@ deps:
 	@scripts/deps
 
 run: deps build
-	@test -f $(DB) || ./$(BUILD)/gazette --db $(DB) init --demo
+	@test -f $(DB) || ./$(BUILD)/gazette --db $(DB) init --demo --url http://127.0.0.1:8080
 	./$(BUILD)/gazette --db $(DB) serve --listen 127.0.0.1:8080
 
 test: deps build

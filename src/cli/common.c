@@ -8,12 +8,14 @@
 #include "model/secret.h"
 
 const struct cli_command cli_commands[] = {
-    {"init", cli_init, "init [--demo]",
-     "create the site's database (with --demo, a welcome post and threaded demo comments)"},
+    {"init", cli_init, "init [--demo] [--url URL]",
+     "create the site's database (with --demo, a welcome post and threaded demo comments; "
+     "--url sets site.url, the public address all absolute links are made from)"},
     {"serve", cli_serve,
      "serve [--listen ADDR:PORT] [--threads N] [--workers N] [--access-log FILE|-|off]",
      "serve the site over HTTP (default 127.0.0.1:8080)"},
-    {"import", cli_import, "import wxr FILE", "import a WordPress export (WXR 1.0-1.2)"},
+    {"import", cli_import, "import wxr FILE",
+     "import a WordPress export (WXR 1.0-1.2); sets site.url to the export's address if unset"},
     {"render", cli_render,
      "render text|html|print|pdf POST [--out FILE] [--comments] [--paper a4|letter]",
      "an article as plain text, its HTML page, its print page or a PDF"},

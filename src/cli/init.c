@@ -6,6 +6,7 @@
 #include "cli/cli.h"
 #include "model/comment.h"
 #include "model/post.h"
+#include "model/settings.h"
 #include "render/markdown.h"
 
 static const char welcome_markdown[] =
@@ -89,19 +90,33 @@ int cli_init(const struct cli_globals *globals, int argc, char **argv)
 {
     if (cli_wants_help("init", argc, argv))
         return CLI_OK;
-    bool demo = argc == 2 && strcmp(argv[1], "--demo") == 0;
-    if (argc > 2 || (argc == 2 && !demo))
-        return cli_usage("init", "the only option is --demo");
+    bool demo = false;
+    const char *url = NULL;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--demo") == 0)
+            demo = true;
+        else if (strcmp(argv[i], "--url") == 0 && i + 1 < argc)
+            url = argv[++i];
+        else
+            return cli_usage("init", "the options are --demo and --url URL");
+    }
     store *s = cli_open_store(globals);
     if (!s)
         return CLI_FAILED;
     int rc = CLI_OK;
     arena a = {0};
+    buf error = {0};
+    int set = url ? settings_set(s, "site.url", url, &error) : 0;
+    if (set == -2)
+        rc = cli_usage("init", "--url: %s", buf_cstr(&error));
+    else if (set != 0)
+        rc = cli_fail("--url: %s", buf_cstr(&error));
+    buf_free(&error);
     struct store_post_filter any = {0};
     long long posts = 0;
-    if (store_post_count(s, &any, &posts) != STORE_OK)
+    if (rc == CLI_OK && store_post_count(s, &any, &posts) != STORE_OK)
         rc = cli_fail("%s", store_error(s));
-    else if (demo && posts == 0)
+    else if (rc == CLI_OK && demo && posts == 0)
         rc = add_demo(s, &a);
     if (rc == CLI_OK)
         printf("site database ready: %s\n", globals->db);

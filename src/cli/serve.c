@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "util/log.h"
 #include "http/server.h"
 #include "model/settings.h"
 
@@ -42,6 +43,10 @@ int cli_serve(const struct cli_globals *globals, int argc, char **argv)
         .trusted_proxies = settings_get(s, &a, "http.trusted_proxies"),
         .max_conns_per_ip = (int)settings_get_int(s, &a, "http.max_conns_per_ip"),
     };
+    if (!*settings_get(s, &a, "site.url"))
+        log_info("warning: site.url is not set, so pages link relatively and feeds, the sitemap "
+                 "and robots.txt have no absolute links (gazette never takes them from a "
+                 "request's Host header); set it: gazette set site.url https://example.org");
     store_close(s);
     int rc = CLI_OK;
     for (int i = 1; i < argc; i++) {

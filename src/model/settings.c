@@ -18,7 +18,9 @@
 const struct setting_spec settings_table[] = {
     {"site.title", "gazette", "text", "the site's name, shown on every page"},
     {"site.description", "", "text", "a line under the site's name"},
-    {"site.url", "", "text", "the public base URL, e.g. https://example.org (for absolute links)"},
+    {"site.url", "", "url",
+     "the public base URL, e.g. https://example.org: the only source of absolute links (feeds, "
+     "sitemaps, canonical links, emails); until it is set, pages link relatively"},
     {"site.permalink", "/%year%/%monthnum%/%day%/%postname%/", "text",
      "permalink pattern of new posts (WordPress tags %year% %monthnum% %day% %postname% "
      "%post_id%)"},
@@ -178,10 +180,33 @@ static bool is_choice(const char *choices, const char *value)
     return false;
 }
 
+/* No control character: values reach pages, and some reach headers (cache.control_pages). */
+static bool is_one_line(const char *value)
+{
+    for (const unsigned char *p = (const unsigned char *)value; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return false;
+    return true;
+}
+
+bool settings_url_valid(const char *value)
+{
+    if (!*value)
+        return true;
+    size_t n = strlen(value);
+    const char *host = strncmp(value, "https://", 8) == 0  ? value + 8
+                       : strncmp(value, "http://", 7) == 0 ? value + 7
+                                                           : NULL;
+    return host && n <= TEXT_MAX && is_one_line(value) && *host && *host != '/' &&
+           !strpbrk(value, " \\\"'<>?#`{}|^") && value[n - 1] != '/';
+}
+
 static bool is_valid(const struct setting_spec *spec, const char *value)
 {
     if (strcmp(spec->valid, "text") == 0)
-        return strlen(value) <= TEXT_MAX;
+        return strlen(value) <= TEXT_MAX && is_one_line(value) && utf8_valid(value, strlen(value));
+    if (strcmp(spec->valid, "url") == 0)
+        return settings_url_valid(value);
     if (strcmp(spec->valid, "lines") == 0)
         return strlen(value) <= LINES_MAX && utf8_valid(value, strlen(value));
     long long min, max;
@@ -207,7 +232,12 @@ void settings_describe_valid(const char *key, buf *error)
     if (sscanf(spec->valid, "int:%lld:%lld", &min, &max) == 2)
         buf_printf(error, "%s takes a whole number from %lld to %lld", key, min, max);
     else if (strcmp(spec->valid, "text") == 0)
-        buf_printf(error, "%s takes text of at most %d bytes", key, TEXT_MAX);
+        buf_printf(error, "%s takes one line of text (UTF-8) of at most %d bytes", key, TEXT_MAX);
+    else if (strcmp(spec->valid, "url") == 0)
+        buf_printf(error,
+                   "%s takes an http:// or https:// address without a trailing '/', query or "
+                   "spaces, e.g. https://example.org or https://example.org/blog (or \"\")",
+                   key);
     else if (strcmp(spec->valid, "lines") == 0)
         buf_printf(error,
                    "%s takes a list of at most %d bytes of UTF-8: one entry a line, or "
@@ -217,8 +247,25 @@ void settings_describe_valid(const char *key, buf *error)
         buf_printf(error, "%s takes one of: %s", key, spec->valid);
 }
 
+/* A URL setting's value without its trailing '/'s ("https://example.org/" is meant as
+ * "https://example.org"), in `room`; other values as they are. */
+static const char *normalised(const char *key, const char *value, char *room, size_t size)
+{
+    const struct setting_spec *spec = settings_find(key);
+    size_t n = strlen(value);
+    if (!spec || strcmp(spec->valid, "url") != 0 || n >= size)
+        return value;
+    while (n && value[n - 1] == '/')
+        n--;
+    memcpy(room, value, n);
+    room[n] = '\0';
+    return room;
+}
+
 int settings_check(const char *key, const char *value, buf *error)
 {
+    char room[TEXT_MAX + 1];
+    value = normalised(key, value, room, sizeof(room));
     const struct setting_spec *spec = settings_find(key);
     if (!spec || !is_valid(spec, value)) {
         settings_describe_valid(key, error);
@@ -229,6 +276,8 @@ int settings_check(const char *key, const char *value, buf *error)
 
 int settings_preset(const char *key, const char *value, buf *error)
 {
+    char room[TEXT_MAX + 1];
+    value = normalised(key, value, room, sizeof(room));
     if (settings_check(key, value, error) != 0)
         return -2;
     const struct setting_spec *spec = settings_find(key);
@@ -239,6 +288,8 @@ int settings_preset(const char *key, const char *value, buf *error)
 
 int settings_set(store *s, const char *key, const char *value, buf *error)
 {
+    char room[TEXT_MAX + 1];
+    value = normalised(key, value, room, sizeof(room));
     if (settings_check(key, value, error) != 0)
         return -2;
     settings_forget();

@@ -34,6 +34,10 @@ int settings_check(const char *key, const char *value, buf *error);
  * the valid keys or values in `error` for an unknown key or invalid value; -1 on a store error. */
 int settings_set(store *s, const char *key, const char *value, buf *error);
 
+/* Whether `value` can be site.url: "" or http(s)://HOST[/PATH], one line, no trailing '/', no
+ * query, fragment, space or quote (it is written before paths in links and headers). */
+bool settings_url_valid(const char *value);
+
 /* Presets `key` for this process (from gazette.ini): used when the store has no value.
  * Validated like settings_set; returns 0 or -2 with a message. Call before threads start. */
 int settings_preset(const char *key, const char *value, buf *error);

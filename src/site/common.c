@@ -16,9 +16,8 @@ void site_view_load(struct handler_context *context, const struct http_request *
     arena *a = req->arena;
     site->title = settings_get(context->store, a, "site.title");
     site->description = settings_get(context->store, a, "site.description");
+    /* never the Host header: anyone may send any (docs/security.md); "" makes links relative */
     site->url = settings_get(context->store, a, "site.url");
-    if (!*site->url && *req->host) /* the cache is keyed by host, so this is safe to keep */
-        site->url = arena_printf(a, "%s://%s", req->https ? "https" : "http", req->host);
 }
 
 int site_find_public_post(struct handler_context *context, arena *a, const char *path,

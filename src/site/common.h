@@ -5,8 +5,7 @@
 #include "http/request.h"
 #include "render/pages.h"
 
-/* Site-wide values; the URL falls back to the request's scheme and host when site.url is
- * unset. */
+/* Site-wide values; the URL is site.url, "" when unset (links are then relative). */
 void site_view_load(struct handler_context *context, const struct http_request *req,
                     struct site_view *site);
 

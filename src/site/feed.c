@@ -12,13 +12,11 @@
 
 #define SITEMAP_CHUNK 1000 /* URLs per sitemap file; an index lists the files beyond that */
 
-/* The site's base URL for absolute links: site.url, else the request's own host. */
+/* The site's base URL for absolute links: site.url only, never the Host header (anyone may send
+ * any); "" while it is unset, so links are relative until then (`serve` warns). */
 static const char *base_url(struct handler_context *context, const struct http_request *req)
 {
-    const char *url = settings_get(context->store, req->arena, "site.url");
-    if (*url)
-        return url;
-    return arena_printf(req->arena, "%s://%s", req->https ? "https" : "http", req->host);
+    return settings_get(context->store, req->arena, "site.url");
 }
 
 static const char *excerpt_of(arena *a, const struct store_post *post)
@@ -242,8 +240,10 @@ void site_robots(struct handler_context *context, const struct http_request *req
                  struct http_response *res)
 {
     res->content_type = "text/plain; charset=utf-8";
-    buf_printf(&res->body, "User-agent: *\nDisallow: /admin/\n\nSitemap: %s/sitemap.xml\n",
-               base_url(context, req));
+    buf_puts(&res->body, "User-agent: *\nDisallow: /admin/\n");
+    const char *base = base_url(context, req);
+    if (*base) /* the Sitemap line must be absolute: none until site.url is set */
+        buf_printf(&res->body, "\nSitemap: %s/sitemap.xml\n", base);
     res->cache_control = settings_get(context->store, req->arena, "cache.control_feeds");
     site_cacheable(context, req, res, 0);
 }
