@@ -83,6 +83,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         wxr.store = open_fresh_store();
     }
     buf_free(&summary.skipped_lines);
+    buf_free(&summary.warning_lines);
+    buf_free(&summary.site_url);
     buf_free(&error);
     return 0;
 }

@@ -25,6 +25,8 @@ int cli_import(const struct cli_globals *globals, int argc, char **argv)
         wxr_import_print_summary(&summary, stdout);
     }
     buf_free(&summary.skipped_lines);
+    buf_free(&summary.warning_lines);
+    buf_free(&summary.site_url);
     buf_free(&error);
     store_close(s);
     return rc;

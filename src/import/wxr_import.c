@@ -66,6 +66,29 @@ static void skip(struct import_state *st, int line, const char *reason)
     buf_printf(&st->summary->skipped_lines, "  %d: %s\n", line, reason);
 }
 
+static void warn(struct import_state *st, int line, const char *what)
+{
+    st->summary->warnings++;
+    if (line > 0)
+        buf_printf(&st->summary->warning_lines, "  %s:%d: %s\n", st->path, line, what);
+    else /* the channel's fields carry no line */
+        buf_printf(&st->summary->warning_lines, "  %s: %s\n", st->path, what);
+}
+
+/* `slug` when it can be one (post_slug_problem), else one made from `name`, with a warning. */
+static const char *checked_slug(struct import_state *st, int line, const char *kind,
+                                const char *slug, const char *name)
+{
+    const char *problem = post_slug_problem(slug);
+    if (!problem)
+        return slug;
+    const char *made = post_slugify(&st->arena, name);
+    warn(st, line,
+         arena_printf(&st->arena, "the %s slug was not used (%s); it is \"%s\" here", kind, problem,
+                      made));
+    return made;
+}
+
 /* "YYYY-MM-DD HH:MM:SS" (UTC) to Unix seconds; 0 when empty or all zeros. */
 static long long parse_wp_date(const char *text)
 {
@@ -133,10 +156,27 @@ static void prep_free(struct item_prep *prep)
 
 static int write_ahead(struct import_state *st);
 
+/* The export's address becomes site.url when that is unset: the imported site keeps its
+ * address, and absolute links never come from a request's Host header. */
 static int on_site(void *context, const struct wxr_site *site)
 {
     struct import_state *st = context;
     st->base_url = xstrdup(*site->base_blog_url ? site->base_blog_url : site->link);
+    if (!*st->base_url || *settings_get(st->store, &st->arena, "site.url"))
+        return 0;
+    buf error = {0};
+    int rc = settings_set(st->store, "site.url", st->base_url, &error);
+    if (rc == 0)
+        buf_puts(&st->summary->site_url, settings_get(st->store, &st->arena, "site.url"));
+    else if (rc == -2)
+        warn(st, 0,
+             arena_printf(&st->arena, "the export's address was not taken as site.url: %s",
+                          buf_cstr(&error)));
+    buf_free(&error);
+    if (rc == -1) {
+        buf_printf(st->error, "%s: setting site.url: %s", st->path, store_error(st->store));
+        return -1;
+    }
     return 0;
 }
 
@@ -176,19 +216,28 @@ static int on_term(void *context, const struct wxr_term *term)
         skip(st, term->line, "a term without a slug");
         return 0;
     }
+    const char *slug =
+        checked_slug(st, term->line, "term", term->slug, *term->name ? term->name : term->slug);
+    const char *parent_slug = term->parent_slug;
+    if (*parent_slug && post_slug_problem(parent_slug)) {
+        warn(st, term->line,
+             arena_printf(&st->arena, "the parent term's slug was not used (%s): no parent",
+                          post_slug_problem(parent_slug)));
+        parent_slug = "";
+    }
     struct store_term existing;
-    int rc = store_term_find(st->store, &st->arena, taxonomy, term->slug, &existing);
+    int rc = store_term_find(st->store, &st->arena, taxonomy, slug, &existing);
     if (rc == STORE_ERROR)
         return store_failed(st, term->line, "reading term");
     if (rc == STORE_OK)
         return 0;
     long long parent_id = 0;
-    if (*term->parent_slug && post_term_ensure(st->store, &st->arena, taxonomy, term->parent_slug,
-                                               term->parent_slug, 0, &parent_id) != STORE_OK)
+    if (*parent_slug && post_term_ensure(st->store, &st->arena, taxonomy, parent_slug, parent_slug,
+                                         0, &parent_id) != STORE_OK)
         return store_failed(st, term->line, "storing parent term");
     struct store_term t = {.taxonomy = taxonomy,
-                           .slug = term->slug,
-                           .name = *term->name ? term->name : term->slug,
+                           .slug = slug,
+                           .name = *term->name ? term->name : slug,
                            .description = term->description,
                            .parent_id = parent_id};
     if (store_term_insert(st->store, &t, NULL) != STORE_OK)
@@ -214,12 +263,20 @@ static const char *item_path(struct import_state *st, const struct wxr_item *ite
         if (!link)
             link = "";
     }
+    const char *pattern = settings_get(st->store, &st->arena, "site.permalink");
     if (*link == '/' && !strchr(link, '?') && !strchr(link, '#') && strlen(link) > 1) {
         size_t n = strlen(link);
-        return link[n - 1] == '/' ? arena_strdup(&st->arena, link)
-                                  : arena_printf(&st->arena, "%s/", link);
+        const char *path = link[n - 1] == '/' ? arena_strdup(&st->arena, link)
+                                              : arena_printf(&st->arena, "%s/", link);
+        const char *problem = post_path_problem(path);
+        if (!problem)
+            return path;
+        const char *made = post_permalink(&st->arena, pattern, post);
+        warn(st, item->line,
+             arena_printf(&st->arena, "the <link> path was not kept (%s); the post is at %s",
+                          problem, made));
+        return made;
     }
-    const char *pattern = settings_get(st->store, &st->arena, "site.permalink");
     return post_permalink(&st->arena, pattern, post);
 }
 
@@ -399,7 +456,9 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
         .wp_id = item->wp_id,
         .type = is_page ? "page" : "post",
         .status = item->status,
-        .slug = *item->post_name ? item->post_name : post_slugify(&st->arena, item->title),
+        .slug = *item->post_name
+                    ? checked_slug(st, item->line, "<wp:post_name>", item->post_name, item->title)
+                    : post_slugify(&st->arena, item->title),
         .title = item->title,
         .excerpt = buf_cstr(&prep->excerpt),
         .body_html = buf_cstr(&prep->body_html),
@@ -433,7 +492,8 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
         if (strcmp(t->domain, "category") != 0 && strcmp(t->domain, "post_tag") != 0)
             continue;
         long long term_id;
-        const char *slug = *t->nicename ? t->nicename : post_slugify(&st->arena, t->name);
+        const char *slug = *t->nicename ? checked_slug(st, item->line, "term", t->nicename, t->name)
+                                        : post_slugify(&st->arena, t->name);
         if (post_term_ensure(st->store, &st->arena, t->domain, slug, t->name, 0, &term_id) !=
                 STORE_OK ||
             store_post_term_add(st->store, id, term_id) != STORE_OK)
@@ -579,4 +639,9 @@ void wxr_import_print_summary(const struct wxr_import_summary *sum, FILE *out)
     fprintf(out, "authors: %ld new, categories: %ld new, tags: %ld new\n", sum->authors_new,
             sum->categories_new, sum->tags_new);
     fprintf(out, "skipped: %ld\n%s", sum->skipped, buf_cstr((buf *)&sum->skipped_lines));
+    if (sum->site_url.len)
+        fprintf(out, "site.url: set to %s (the export's address; change it with gazette set)\n",
+                buf_cstr((buf *)&sum->site_url));
+    if (sum->warnings)
+        fprintf(out, "warnings: %ld\n%s", sum->warnings, buf_cstr((buf *)&sum->warning_lines));
 }

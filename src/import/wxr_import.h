@@ -16,12 +16,18 @@ struct wxr_import_summary {
     long authors_new, categories_new, tags_new;
     long skipped;
     buf skipped_lines; /* "  LINE: reason\n" per skipped item */
+    buf site_url;      /* the site.url the import set (it was unset), or empty */
+    long warnings;
+    buf warning_lines; /* "  FILE:LINE: what was changed and why\n" per value not taken as is */
 };
 
 /* Imports the WXR file at `path`. Everything or nothing: on any error the store is left as it
  * was, and `error` says "PATH:LINE: what". Items already present (same WordPress ID) are not
  * duplicated. `progress`, when not NULL, gets a progress line rewritten in place (a
- * terminal). Returns 0 or -1. The caller frees summary->skipped_lines. */
+ * terminal). Returns 0 or -1. The caller frees summary->skipped_lines,
+ * summary->warning_lines and summary->site_url. A link or slug that could not be a path of this
+ * site (a control character, "//", a ".." segment, …) is replaced by one made here, with a warning.
+ */
 int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_summary *summary,
                buf *error);
 

@@ -34,6 +34,76 @@ int post_resolve(store *s, arena *a, const char *reference, struct store_post *o
     return store_post_find_slug(s, a, reference, out);
 }
 
+/* Whether bytes [p, p+n) are "." or "..", also as %2e / %2E. */
+static bool is_dot_segment(const char *p, size_t n)
+{
+    size_t dots = 0;
+    for (size_t i = 0; i < n; dots++) {
+        if (p[i] == '.')
+            i++;
+        else if (n - i >= 3 && p[i] == '%' && p[i + 1] == '2' && (p[i + 2] | 0x20) == 'e')
+            i += 3;
+        else
+            return false;
+    }
+    return dots == 1 || dots == 2;
+}
+
+static const char *control_problem(const char *text)
+{
+    for (const unsigned char *p = (const unsigned char *)text; *p; p++)
+        if (*p < 0x20 || *p == 0x7f)
+            return "it holds a control character";
+    if (strchr(text, '\\'))
+        return "it holds a backslash";
+    if (strpbrk(text, "?#"))
+        return "it holds '?' or '#'";
+    /* percent-encoded, the same bytes would come back when the path is decoded */
+    for (const char *p = text; (p = strchr(p, '%')); p++) {
+        int byte = 0;
+        if (sscanf(p, "%%%2x", &byte) == 1 && isxdigit((unsigned char)p[1]) &&
+            isxdigit((unsigned char)p[2]) && (byte < 0x20 || byte == 0x7f || byte == '\\'))
+            return "it holds an encoded control character or backslash";
+    }
+    return NULL;
+}
+
+const char *post_slug_problem(const char *slug)
+{
+    size_t n = strlen(slug);
+    if (n == 0)
+        return "it is empty";
+    if (n > 200)
+        return "it is longer than 200 bytes";
+    const char *problem = control_problem(slug);
+    if (problem)
+        return problem;
+    if (strchr(slug, '/') || strstr(slug, "%2f") || strstr(slug, "%2F"))
+        return "it holds a '/'";
+    if (is_dot_segment(slug, n))
+        return "it is \".\" or \"..\"";
+    return NULL;
+}
+
+const char *post_path_problem(const char *path)
+{
+    size_t n = strlen(path);
+    if (n == 0 || path[0] != '/' || path[n - 1] != '/')
+        return "it does not start and end with '/'";
+    const char *problem = control_problem(path);
+    if (problem)
+        return problem;
+    if (strstr(path, "//"))
+        return "it holds \"//\"";
+    for (const char *segment = path + 1; *segment;) {
+        size_t len = strcspn(segment, "/");
+        if (is_dot_segment(segment, len))
+            return "it has a \".\" or \"..\" segment";
+        segment += len + (segment[len] == '/');
+    }
+    return NULL;
+}
+
 bool post_is_public(const struct store_post *post)
 {
     return strcmp(post->status, "publish") == 0;

@@ -22,6 +22,16 @@ bool post_comments_open(store *s, arena *a, const struct store_post *post, long 
  * Latin accents dropped, at most 200 bytes; "post" when nothing is left. */
 char *post_slugify(arena *a, const char *title);
 
+/* Why `slug` cannot name a post or term, for a person ("a control character"); NULL when it
+ * can. A slug is 1-200 bytes without a control character, '/', '\\', '?' or '#', and is not "."
+ * or ".." (percent-encoded or not): it becomes a segment of paths sent in Location headers. */
+const char *post_slug_problem(const char *slug);
+
+/* Why `path` cannot be a permalink path (NULL when it can): it starts and ends with '/', holds no
+ * control character, '\\', "//", '?' or '#', and no "." or ".." segment, percent-encoded or
+ * not; so it can never redirect off the site or split a header. */
+const char *post_path_problem(const char *path);
+
 /* The permalink path for a post from a WordPress pattern (%year% %monthnum% %day% %hour%
  * %minute% %second% %postname% %post_id% %category% %author%). */
 char *post_permalink(arena *a, const char *pattern, const struct store_post *post);

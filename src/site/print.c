@@ -1,4 +1,5 @@
 /* print.c: Print Friendly, PDF & Email: PERMALINK/print/, PERMALINK/pdf/ and PERMALINK/email/. */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -83,6 +84,17 @@ void site_print(struct handler_context *context, const struct http_request *req,
     buf_free(&error);
 }
 
+/* The PDF's file name: the slug, with anything but letters, digits, '.', '_', '-' and '%' (a
+ * slug's own percent-encoding) as '-', so that it can sit between quotes in a header. */
+static const char *file_name(arena *a, const struct store_post *post)
+{
+    char *name = arena_strdup(a, *post->slug ? post->slug : "article");
+    for (char *p = name; *p; p++)
+        if (!isalnum((unsigned char)*p) && !strchr("._-%", *p))
+            *p = '-';
+    return name;
+}
+
 void site_pdf(struct handler_context *context, const struct http_request *req,
               struct http_response *res)
 {
@@ -107,7 +119,7 @@ void site_pdf(struct handler_context *context, const struct http_request *req,
     buf_free(&error);
     res->content_type = "application/pdf";
     res->content_disposition =
-        arena_printf(req->arena, "inline; filename=\"%s.pdf\"", view.post.slug);
+        arena_printf(req->arena, "inline; filename=\"%s.pdf\"", file_name(req->arena, &view.post));
     site_cacheable(context, req, res, view.post.id);
 }
 
