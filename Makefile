@@ -50,14 +50,12 @@ soak: deps build
 	  /usr/bin/python3 -m pytest -q -p no:cacheprovider $(CURDIR)/tests/e2e/test_crash.py
 
 # libFuzzer targets (clang, ASan + UBSan), each run FUZZ_SECONDS on a copy of its seed corpus
-# (fuzz/README.md). FUZZ_TARGETS="form route" picks some (names as in fuzz/corpus/). Not part
-# of `make test`.
+# (fuzz/README.md). FUZZ_TARGETS="form route" picks some (names as in fuzz/corpus/). `make test`
+# runs every target 15 s (its ctest entry `fuzz`), in the same build directory.
 FUZZ_BUILD ?= $(BUILD)/fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS ?=
 
 .PHONY: fuzz
 fuzz:
-	@CC=clang cmake -S . -B $(FUZZ_BUILD) -DGAZETTE_FUZZ=ON >/dev/null
-	@cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzz_targets
-	@fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@JOBS=$(JOBS) fuzz/build-and-run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)

@@ -1,8 +1,9 @@
-/* arena_checked.c: util/arena.h for the fuzz targets, one malloc per block, so that
- * AddressSanitizer sees a read or write past any arena block (util/arena.c carves blocks out of
- * 16 KB chunks, where an overflow lands in the neighbouring block unnoticed). Linked into every
- * target ahead of libgazette_core.a, whose arena.o is then never pulled in; should arena.h gain
- * a function, the link fails with a duplicate symbol rather than silently mixing the two. */
+/* arena_checked.c: util/arena.c for the fuzz build (GAZETTE_FUZZ, which defines
+ * GAZETTE_ARENA_CHECKED, so that arena.h's inline allocation calls arena_take here): one malloc
+ * per block, of exactly the size asked for, so that AddressSanitizer sees a read or write past
+ * any arena block (util/arena.c carves blocks out of 16 KB chunks, where an overflow lands in
+ * the neighbouring block unnoticed). It takes arena.c's place in gazette_core, so should arena.h
+ * gain a function, the fuzz build fails to link rather than mixing the two. */
 #include "util/arena.h"
 
 #include <stdarg.h>
@@ -16,12 +17,13 @@ struct arena_chunk {
     void *block;              /* exactly the size asked for (1 byte for 0), owned here */
 };
 
-void *arena_alloc(arena *a, size_t size)
+/* Not zeroed, as in arena.c: ASan fills a new block (its first 4 KB) with 0xbe, so a caller
+ * that reads bytes it never wrote sees garbage here too. */
+void *arena_take(arena *a, size_t size)
 {
     void *block = NULL;
     if (posix_memalign(&block, 16, size ? size : 1) != 0)
         abort();
-    memset(block, 0, size ? size : 1);
     struct arena_chunk *c = malloc(sizeof(*c));
     if (!c)
         abort();
@@ -33,7 +35,7 @@ void *arena_alloc(arena *a, size_t size)
 
 char *arena_strndup(arena *a, const char *s, size_t len)
 {
-    char *p = arena_alloc(a, len + 1);
+    char *p = arena_take(a, len + 1);
     if (len)
         memcpy(p, s, len);
     p[len] = '\0';
@@ -58,7 +60,7 @@ char *arena_printf(arena *a, const char *fmt, ...)
     va_end(ap);
     if (n < 0)
         return arena_strdup(a, "");
-    char *p = arena_alloc(a, (size_t)n + 1);
+    char *p = arena_take(a, (size_t)n + 1);
     va_start(ap, fmt);
     vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
@@ -74,5 +76,5 @@ void arena_free(arena *a)
         free(c);
         c = next;
     }
-    a->head = NULL;
+    *a = (arena){0};
 }
