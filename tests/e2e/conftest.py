@@ -295,6 +295,18 @@ def eventually(fetch, ok, timeout=CROSS_PROCESS, poll=0.02):
         time.sleep(poll)
 
 
+def serve_at_site_url(srv):
+    """Sets site.url to the running server's own address, as a real site's is its public one
+    (absolute links are made from site.url only, never from the Host header), and waits until
+    the server makes its links from it. Returns the URL."""
+    url = f"http://127.0.0.1:{srv.port}"
+    srv.g.run("set", "site.url", url)
+    r = eventually(lambda: srv.get("/robots.txt"),
+                   lambda r: f"Sitemap: {url}/sitemap.xml" in r.text, timeout=3.0)
+    assert f"Sitemap: {url}/sitemap.xml" in r.text, r.text
+    return url
+
+
 def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))

@@ -414,8 +414,13 @@ def test_login_sets_session_cookie(adm):
     assert set_cookie(r2)[0] != value, "two sign-ins got the same session token"
 
 
-def test_login_behind_https_proxy_sets_secure(adm):
-    r = admin_login(adm.srv, "boss", password_of("boss"), headers={"X-Forwarded-Proto": "https"})
+def test_login_behind_https_proxy_sets_secure(gazette_bin, tmp_path, new_db, start_server):
+    g = Gazette(gazette_bin, new_db(tmp_path / "proxied.db"))
+    g.run("init")
+    g.add_user("boss", "admin", password_of("boss"))
+    g.run("set", "http.trusted_proxies", "127.0.0.1 ::1")  # read at start
+    srv = start_server(g)
+    r = admin_login(srv, "boss", password_of("boss"), headers={"X-Forwarded-Proto": "https"})
     assert r.status == 303
     value, attrs = set_cookie(r)
     assert "secure" in attrs, r.header_all("Set-Cookie")

@@ -706,8 +706,8 @@ def test_read_only_database_answers_503(gazette_bin, tmp_path, start_server, db_
         log = log_since(srv, log_at)
         assert re.search(r"storing a comment on post \d+: .*(I/O|read-?only)", log), \
             f"the log does not name the failure:\n{log}"
-        for n in range(3):  # each a cache miss: read from the store
-            r = srv.get(f"{path}?read={n}")
+        for n in range(3):  # each a cache miss (replytocom is read, so in the key): from the store
+            r = srv.get(f"{path}?replytocom={900 + n}")
             assert r.status == 200 and r.header("x-gazette-cache") == "miss", r
             assert kept in r.text and lost not in r.text
         assert srv.get("/").status == 200

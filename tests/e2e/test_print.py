@@ -335,8 +335,9 @@ def get_ok(srv, path, ctype):
     return r
 
 
-def absolute(srv, path):
-    return f"http://127.0.0.1:{srv.port}{path}"
+def absolute(g, path):
+    """`path` under the site's site.url (an import sets it to the export's address)."""
+    return g.out("get", "site.url").strip() + path
 
 
 # ---------------------------------------------------------------------------------------------
@@ -362,7 +363,7 @@ def test_print_page_structure(seeded, seed):
     g, srv, row, article_words = seeded
     r = get_ok(srv, row["path"] + "print/", "text/html")
     doc = r.tree()
-    permalink = absolute(srv, row["path"])
+    permalink = absolute(g, row["path"])
 
     # self-contained: styles inline, nothing external, not indexed, canonical = the article
     assert doc.find_all("style"), "no <style> element"

@@ -26,7 +26,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import SOURCE, Gazette, Server, eventually
+from conftest import SOURCE, Gazette, Server, eventually, serve_at_site_url
 
 GEN = os.path.join(SOURCE, "tests", "gen", "site_wxr.py")
 BROWSER = os.path.join(SOURCE, "tests", "browser")
@@ -179,7 +179,7 @@ def reader(store, module_db, gazette_bin, tmp_path_factory, seed_wxr, generated)
     d = tmp_path_factory.mktemp(f"reader-{store}")
     g = new_site(gazette_bin, module_db(d / "reader.db"), seed_wxr, generated[0])
     srv = Server(g, str(d)).start()
-    srv.base = f"http://127.0.0.1:{srv.port}"
+    srv.base = serve_at_site_url(srv)
     yield srv
     if srv.proc is not None:
         srv.stop()
@@ -695,7 +695,7 @@ def test_sitemap_index_over_1000_urls(gazette_bin, tmp_path, new_db, start_serve
     assert summary["public_count"] > SITEMAP_MAX
     g = new_site(gazette_bin, new_db(tmp_path / "big.db"), wxr)
     srv = start_server(g)
-    base = f"http://127.0.0.1:{srv.port}"
+    base = serve_at_site_url(srv)
     locs, tag = sitemap_urls(srv, base)
     assert tag == f"{SM}sitemapindex"
     paths = [urllib.parse.urlsplit(u).path for u in locs]
