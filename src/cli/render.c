@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "mail/outbox.h"
 #include "model/article.h"
 #include "model/post.h"
 #include "model/settings.h"
@@ -65,6 +66,7 @@ int cli_render(const struct cli_globals *globals, int argc, char **argv)
         cli_fail("%s", store_error(s));
         goto out;
     }
+    view.email_link = mail_configured(s, &a); /* as the server's article page */
     struct site_view site = {settings_get(s, &a, "site.title"),
                              settings_get(s, &a, "site.description"),
                              settings_get(s, &a, "site.url")};

@@ -1,6 +1,7 @@
 /* mime.c: RFC 5322 headers (RFC 2047 words, folding) and a quoted-printable multipart body. */
 #include "mail/mime.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,6 +74,21 @@ bool mail_address_valid(const char *address)
             return false;
     }
     return mail_domain_valid(at + 1, len - local_len - 1);
+}
+
+char *mail_address_normalize(arena *a, const char *address)
+{
+    const char *start = address ? address : "";
+    while (isspace((unsigned char)*start))
+        start++;
+    size_t len = strlen(start);
+    while (len && isspace((unsigned char)start[len - 1]))
+        len--;
+    char *out = arena_strndup(a, start, len);
+    for (char *p = out; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p - 'A' + 'a');
+    return out;
 }
 
 static void mail_sodium_ready(void)

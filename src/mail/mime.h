@@ -42,4 +42,11 @@ char *mail_message_id(arena *a, const char *domain);
  * NULL is not valid. */
 bool mail_address_valid(const char *address);
 
+/* `address` as the outbox counts and sends it, in `a`: white space trimmed from both ends and
+ * ASCII letters lower-cased in the whole address. The domain is case-insensitive anyway; the
+ * local part is treated so too (as every common mail server does) because the hourly limit per
+ * recipient must not be escaped by writing Victim@ and VICTIM@. Other bytes are kept, so the
+ * result still goes through mail_address_valid. NULL gives "". */
+char *mail_address_normalize(arena *a, const char *address);
+
 #endif

@@ -12,44 +12,63 @@
 #define GIVE_UP_SECONDS 86400   /* temporary failures are retried for a day */
 #define MAX_BACKOFF_SECONDS 3600
 
+bool mail_configured(store *s, arena *a)
+{
+    const char *url = settings_get(s, a, "site.url");
+    bool absolute =
+        (strncmp(url, "http://", 7) == 0 && url[7]) || (strncmp(url, "https://", 8) == 0 && url[8]);
+    return *settings_get(s, a, "mail.smtp_url") &&
+           mail_address_valid(settings_get(s, a, "mail.from")) && absolute;
+}
+
+/* The limits' check and the insert, as one store_write (it may run twice: see store_write_fn). */
+struct enqueue_write {
+    const struct store_mail *mail;
+    long long since;         /* the hour counted */
+    long long per_client;    /* mail.limit_per_ip_hour; 0 = no limit */
+    long long per_recipient; /* mail.limit_per_recipient_hour; 0 = no limit */
+    enum { WITHIN_LIMITS, CLIENT_LIMITED, RECIPIENT_LIMITED } verdict;
+    long long id; /* the new message's, when queued */
+};
+
+static int enqueue_transaction(store *tx, void *arg)
+{
+    struct enqueue_write *w = arg;
+    const struct store_mail *m = w->mail;
+    long long by_client, by_recipient;
+    w->verdict = WITHIN_LIMITS;
+    if (store_mail_lock_limits(tx) != STORE_OK ||
+        store_mail_recent(tx, m->client_ip, m->recipient, w->since, &by_client, &by_recipient) !=
+            STORE_OK)
+        return STORE_ERROR;
+    if (w->per_client > 0 && by_client >= w->per_client)
+        w->verdict = CLIENT_LIMITED;
+    else if (w->per_recipient > 0 && by_recipient >= w->per_recipient)
+        w->verdict = RECIPIENT_LIMITED;
+    if (w->verdict != WITHIN_LIMITS)
+        return STORE_OK; /* nothing written */
+    return store_mail_insert(tx, m, &w->id);
+}
+
 enum outbox_outcome outbox_enqueue(store *s, arena *a, const struct outbox_request *request,
                                    long long *id, buf *error)
 {
-    const char *smtp_url = settings_get(s, a, "mail.smtp_url");
-    const char *from = settings_get(s, a, "mail.from");
-    if (!*smtp_url || !mail_address_valid(from)) {
+    if (!mail_configured(s, a)) {
         buf_puts(error, "This site is not set up to send email.");
         return OUTBOX_NOT_CONFIGURED;
     }
-    long long per_client = settings_get_int(s, a, "mail.limit_per_ip_hour");
-    long long per_recipient = settings_get_int(s, a, "mail.limit_per_recipient_hour");
-    long long by_client, by_recipient;
-    if (store_mail_recent(s, request->client_ip, request->recipient, request->now - 3600,
-                          &by_client, &by_recipient) != STORE_OK) {
-        buf_printf(error, "%s", store_error(s));
+    const char *recipient = mail_address_normalize(a, request->recipient);
+    if (!mail_address_valid(recipient)) {
+        buf_puts(error, "The recipient is not one valid email address.");
         return OUTBOX_FAILED;
     }
-    if (per_client > 0 && by_client >= per_client) { /* 0: no limit */
-        buf_printf(error,
-                   "You have reached this site's limit of %lld articles an hour from one address. "
-                   "Please try again later.",
-                   per_client);
-        return OUTBOX_LIMITED;
-    }
-    if (per_recipient > 0 && by_recipient >= per_recipient) {
-        buf_puts(error, "That address has been sent enough articles from this site for one hour. "
-                        "Please try again later.");
-        return OUTBOX_LIMITED;
-    }
+    const char *from = settings_get(s, a, "mail.from");
     const char *domain = strchr(from, '@') + 1;
-    const char *site_title = settings_get(s, a, "site.title");
     struct mail_message m = {
-        .from_name = *request->sender_name
-                         ? arena_printf(a, "%s via %s", request->sender_name, site_title)
-                         : site_title,
+        .from_name = settings_get(s, a, "site.title"), /* the site, never the visitor */
         .from_address = from,
         .reply_to = request->reply_to,
-        .to = request->recipient,
+        .to = recipient,
         .subject = request->subject,
         .text_body = request->text_body,
         .html_body = request->html_body,
@@ -62,17 +81,36 @@ enum outbox_outcome outbox_enqueue(store *s, arena *a, const struct outbox_reque
         .post_id = request->post_id,
         .created_at = request->now,
         .sender = from,
-        .recipient = request->recipient,
+        .recipient = recipient,
         .client_ip = request->client_ip,
         .message = buf_cstr(&message),
         .next_attempt_at = request->now,
     };
-    int rc = store_mail_insert(s, &mail, id);
+    struct enqueue_write w = {
+        .mail = &mail,
+        .since = request->now - 3600,
+        .per_client = settings_get_int(s, a, "mail.limit_per_ip_hour"),
+        .per_recipient = settings_get_int(s, a, "mail.limit_per_recipient_hour"),
+    };
+    int rc = store_write(s, enqueue_transaction, &w);
     buf_free(&message);
     if (rc != STORE_OK) {
         buf_printf(error, "%s", store_error(s));
         return OUTBOX_FAILED;
     }
+    if (w.verdict == CLIENT_LIMITED) {
+        buf_printf(error,
+                   "You have reached this site's limit of %lld articles an hour from one address. "
+                   "Please try again later.",
+                   w.per_client);
+        return OUTBOX_LIMITED;
+    }
+    if (w.verdict == RECIPIENT_LIMITED) {
+        buf_puts(error, "That address has been sent enough articles from this site for one hour. "
+                        "Please try again later.");
+        return OUTBOX_LIMITED;
+    }
+    *id = w.id;
     return OUTBOX_QUEUED;
 }
 

@@ -33,6 +33,7 @@ struct article_view {
     struct store_post previous, next; /* neighbours in date order (id 0 when none; posts only) */
     const char *moderator_csrf;       /* a signed-in moderator's token: the page shows moderation
                                          controls (never cached); NULL for readers */
+    bool email_link; /* show the Email link (mail_configured; set by the caller, false here) */
 };
 
 /* Loads terms and the comment thread of `post` (copied into the view). `held_id`, when

@@ -153,58 +153,31 @@ static void reject(struct comment_result *out, enum comment_rejection rejection,
     out->message = message;
 }
 
-/* The checks of the form itself, before its content: the honeypot and the signed time stamp.
- * Also chooses the stamp a form shown again carries. False when the comment is refused, or
+/* The checks of the form itself, before its content (model/spam: the honeypot and the signed
+ * time stamp), and the stamp a form shown again carries. False when the comment is refused, or
  * when the store failed (COMMENT_FAILED). */
 static bool form_genuine(store *s, arena *a, const struct comment_input *in,
                          struct comment_result *out)
 {
-    out->honeypot = strcmp(settings_get(s, a, "comments.honeypot"), "true") == 0;
-    long long min_seconds = settings_get_int(s, a, "comments.min_seconds");
-    long long age = 0;
-    enum spam_stamp_result stamp = SPAM_STAMP_OK;
-    if (min_seconds > 0) {
-        stamp = spam_stamp_check(s, a, in->stamp, in->now, min_seconds, &age);
-        /* a genuine stamp goes back in the form (it will soon be old enough); else a new one */
-        out->stamp = stamp == SPAM_STAMP_FORGED ? spam_stamp_make(s, a, in->now) : in->stamp;
-        if (!*out->stamp) {
-            /* no key to sign with: the database is away, which says nothing of the reader */
-            out->outcome = COMMENT_FAILED;
-            out->failure = arena_strdup(a, store_error(s));
-            out->stamp = in->stamp;
-            log_error("checking a comment form's time stamp: %s", out->failure);
-            return false;
-        }
-    }
-    if (out->honeypot && in->honeypot && *in->honeypot) {
-        reject(out, COMMENT_REJECTED_HONEYPOT, "the field hidden from people was filled in",
-               "Your comment was not accepted: a field that people leave empty (it is hidden; "
-               "some browsers fill it in by themselves) had something in it. Your comment is "
-               "below; please send it again.");
+    static const enum comment_rejection rejections[] = {
+        [SPAM_FORM_HONEYPOT] = COMMENT_REJECTED_HONEYPOT,
+        [SPAM_FORM_FORGED] = COMMENT_REJECTED_FORM,
+        [SPAM_FORM_TOO_FAST] = COMMENT_REJECTED_TOO_FAST,
+    };
+    struct spam_form_check check;
+    spam_form_check(s, a, "comment", in->honeypot, in->stamp, in->now, &check);
+    out->honeypot = check.honeypot;
+    out->stamp = check.stamp;
+    if (check.verdict == SPAM_FORM_GENUINE)
+        return true;
+    if (check.verdict == SPAM_FORM_FAILED) {
+        out->outcome = COMMENT_FAILED;
+        out->failure = arena_strdup(a, store_error(s));
+        log_error("checking a comment form's time stamp: %s", out->failure);
         return false;
     }
-    if (stamp == SPAM_STAMP_FORGED) {
-        reject(out, COMMENT_REJECTED_FORM,
-               in->stamp && *in->stamp ? "the form's time stamp is not genuine"
-                                       : "the form had no time stamp",
-               "Your comment was not accepted: the form was not loaded from this site (or "
-               "from an old copy of the page). Your comment is below; wait a few seconds and "
-               "send it again.");
-        return false;
-    }
-    if (stamp == SPAM_STAMP_TOO_FAST) {
-        long long wait = min_seconds - age;
-        reject(out, COMMENT_REJECTED_TOO_FAST,
-               arena_printf(a, "sent %lld s after the form was made (comments.min_seconds = %lld)",
-                            age, min_seconds),
-               arena_printf(a,
-                            "Your comment was sent too quickly after the page was loaded, as "
-                            "programs do. Your comment is below: wait %lld second%s and send it "
-                            "again.",
-                            wait, wait == 1 ? "" : "s"));
-        return false;
-    }
-    return true;
+    reject(out, rejections[check.verdict], check.reason, check.message);
+    return false;
 }
 
 /* What the transaction of one comment needs and finds (comment_transaction). */

@@ -230,3 +230,53 @@ void spam_form_fields(store *s, arena *a, long long now, bool *honeypot, const c
     *honeypot = strcmp(settings_get(s, a, "comments.honeypot"), "true") == 0;
     *stamp = settings_get_int(s, a, "comments.min_seconds") > 0 ? spam_stamp_make(s, a, now) : NULL;
 }
+
+void spam_form_check(store *s, arena *a, const char *what, const char *honeypot, const char *stamp,
+                     long long now, struct spam_form_check *out)
+{
+    *out = (struct spam_form_check){.verdict = SPAM_FORM_GENUINE, .reason = "", .message = ""};
+    out->honeypot = strcmp(settings_get(s, a, "comments.honeypot"), "true") == 0;
+    long long min_seconds = settings_get_int(s, a, "comments.min_seconds");
+    long long age = 0;
+    enum spam_stamp_result result = SPAM_STAMP_OK;
+    if (min_seconds > 0) {
+        result = spam_stamp_check(s, a, stamp, now, min_seconds, &age);
+        out->stamp = result == SPAM_STAMP_FORGED ? spam_stamp_make(s, a, now) : stamp;
+        if (!*out->stamp) {
+            /* no key to sign with: the database is away, which says nothing of the sender */
+            out->verdict = SPAM_FORM_FAILED;
+            out->reason = "the site's key could not be read";
+            out->stamp = stamp;
+            return;
+        }
+    }
+    if (out->honeypot && honeypot && *honeypot) {
+        out->verdict = SPAM_FORM_HONEYPOT;
+        out->reason = "the field hidden from people was filled in";
+        out->message = arena_printf(a,
+                                    "Your %s was not accepted: a field that people leave empty "
+                                    "(it is hidden; some browsers fill it in by themselves) had "
+                                    "something in it. Your %s is below; please send it again.",
+                                    what, what);
+    } else if (result == SPAM_STAMP_FORGED) {
+        out->verdict = SPAM_FORM_FORGED;
+        out->reason =
+            stamp && *stamp ? "the form's time stamp is not genuine" : "the form had no time stamp";
+        out->message = arena_printf(a,
+                                    "Your %s was not accepted: the form was not loaded from this "
+                                    "site (or from an old copy of the page). Your %s is below; "
+                                    "wait a few seconds and send it again.",
+                                    what, what);
+    } else if (result == SPAM_STAMP_TOO_FAST) {
+        long long wait = min_seconds - age;
+        out->verdict = SPAM_FORM_TOO_FAST;
+        out->reason =
+            arena_printf(a, "sent %lld s after the form was made (comments.min_seconds = %lld)",
+                         age, min_seconds);
+        out->message = arena_printf(a,
+                                    "Your %s was sent too quickly after the page was loaded, as "
+                                    "programs do. Your %s is below: wait %lld second%s and send "
+                                    "it again.",
+                                    what, what, wait, wait == 1 ? "" : "s");
+    }
+}

@@ -87,4 +87,31 @@ enum spam_stamp_result spam_stamp_check(store *s, arena *a, const char *stamp, l
  * else NULL (then the page's bytes do not change with the time it was rendered). */
 void spam_form_fields(store *s, arena *a, long long now, bool *honeypot, const char **stamp);
 
+/* What spam_form_check found. */
+enum spam_form_verdict {
+    SPAM_FORM_GENUINE,  /* the honeypot empty and the stamp genuine and old enough (or off) */
+    SPAM_FORM_HONEYPOT, /* the field hidden from people was filled (comments.honeypot) */
+    SPAM_FORM_FORGED,   /* no genuine time stamp: the form was not loaded from this site */
+    SPAM_FORM_TOO_FAST, /* sent sooner than comments.min_seconds after the form was made */
+    SPAM_FORM_FAILED,   /* the site's key could not be read (the store): says nothing of them */
+};
+
+struct spam_form_check {
+    enum spam_form_verdict verdict;
+    const char *reason;  /* for the log ("the form had no time stamp"); "" when genuine */
+    const char *message; /* for the person, naming `what`; "" when genuine or failed */
+    const char *stamp;   /* the stamp a form shown again carries: the sender's when genuine (it
+                            will soon be old enough), else a fresh one; NULL when
+                            comments.min_seconds is 0 */
+    bool honeypot;       /* a form shown again has the honeypot field (comments.honeypot) */
+};
+
+/* The checks of a public form itself, before its content, with the settings of the comment
+ * form (comments.honeypot, comments.min_seconds): the honeypot field's value `honeypot` and
+ * the signed `stamp` the form sent back (either may be NULL when missing). `what` names the
+ * thing sent in the messages ("comment", "message"): each says the text is kept and what to do,
+ * for the form comes back with what the person typed. Strings in `a`. */
+void spam_form_check(store *s, arena *a, const char *what, const char *honeypot, const char *stamp,
+                     long long now, struct spam_form_check *out);
+
 #endif

@@ -307,6 +307,7 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
         add_comments(d, a, view);
         template_set_bool(d, "has_comments", view->comment_count > 0);
     }
+    template_set_bool(d, "email_link", view->email_link);
     template_set_bool(d, "comments_open", view->comments_open && !view->locked);
     template_set_bool(d, "comments_closed",
                       !view->comments_open && !view->locked && strcmp(post->type, "post") == 0);
@@ -317,6 +318,34 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
         template_set_bool(d, "post_comments_open", post->comments_open);
     }
     return template_render(theme, "article", d, out, error);
+}
+
+static bool unlinkable_break_after(const char *p)
+{
+    return strchr(".:/@", *p) && p[1] && p[1] != ' ' && p[1] != '\n' && p[1] != '\r';
+}
+
+/* `text` with a zero-width space (U+200B) after each '.', ':', '/' and '@' that has more text
+ * after it: mail programs make links of what looks like an address (https://…, www.…,
+ * name.example, a@b.example) even in plain HTML text, and a visitor's note must not become a
+ * link the site seems to send. People read the note the same; the page stays escaped text. */
+static const char *unlinkable(arena *a, const char *text)
+{
+    static const char zero_width_space[] = "\xe2\x80\x8b"; /* U+200B in UTF-8 */
+    size_t breaks = 0, len = strlen(text);
+    for (const char *p = text; *p; p++)
+        breaks += unlinkable_break_after(p);
+    char *out = arena_alloc(a, len + breaks * (sizeof(zero_width_space) - 1) + 1);
+    char *o = out;
+    for (const char *p = text; *p; p++) {
+        *o++ = *p;
+        if (unlinkable_break_after(p)) {
+            memcpy(o, zero_width_space, sizeof(zero_width_space) - 1);
+            o += sizeof(zero_width_space) - 1;
+        }
+    }
+    *o = '\0';
+    return out;
 }
 
 int render_print_page(const template_set *theme, arena *a, const struct site_view *site,
@@ -333,7 +362,7 @@ int render_print_page(const template_set *theme, arena *a, const struct site_vie
     template_set_bool(d, "images", options->images);
     template_set_bool(d, "show_comments", options->comments);
     template_set_str(d, "note_from", note_from);
-    template_set_str(d, "note", note);
+    template_set_str(d, "note", note ? unlinkable(a, note) : NULL);
     if (options->comments) {
         add_comments(d, a, view);
         template_set_bool(d, "has_comments", view->comment_count > 0);
@@ -355,6 +384,8 @@ int render_email_page(const template_set *theme, arena *a, const struct site_vie
     template_set_str(d, "form_email", form->email);
     template_set_str(d, "form_note", form->note);
     template_set_str(d, "notice", form->notice);
+    template_set_str(d, "form_stamp", form->stamp);
+    template_set_bool(d, "form_honeypot", form->honeypot);
     for (size_t i = 0; i < form->error_count; i++)
         template_set_str(template_add_item(d, "form_errors"), "message", form->errors[i]);
     return template_render(theme, "email", d, out, error);

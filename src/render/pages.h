@@ -54,7 +54,9 @@ struct print_options {
 
 /* The print-friendly page: one self-contained HTML page (styles inside) with the site name,
  * title, byline, absolute permalink, the article and, if asked, the comments. `note_from` and
- * `note`, when not NULL, head the page with who sent it (the email's HTML part). */
+ * `note`, when not NULL, head the page with who sent it (the email's HTML part): the name as a
+ * visitor's unchecked words, the note as quoted text that mail programs do not turn into links
+ * (a zero-width space after each '.', ':', '/' and '@' that is followed by more text). */
 int render_print_page(const template_set *theme, arena *a, const struct site_view *site,
                       const struct article_view *view, const struct print_options *options,
                       const char *note_from, const char *note, buf *out, buf *error);
@@ -70,6 +72,8 @@ struct email_form {
     const char *const *errors;
     size_t error_count;
     const char *notice; /* "Sent…", shown instead of the form's errors */
+    const char *stamp;  /* the signed time stamp (model/spam), NULL = none */
+    bool honeypot;      /* show the field people leave empty (comments.honeypot) */
 };
 int render_email_page(const template_set *theme, arena *a, const struct site_view *site,
                       const struct store_post *post, const struct email_form *form, buf *out,

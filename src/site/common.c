@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "http/form.h"
+#include "mail/outbox.h"
 #include "model/post.h"
 #include "model/secret.h"
 #include "model/settings.h"
@@ -76,6 +77,7 @@ void site_post_password(struct handler_context *context, const struct http_reque
 void site_render_article(struct handler_context *context, const struct http_request *req,
                          struct http_response *res, int status, struct article_view *view)
 {
+    view->email_link = mail_configured(context->store, req->arena);
     struct site_view site;
     site_view_load(context, req, &site);
     buf error = {0};

@@ -9,6 +9,7 @@
 #include "mail/sender.h"
 #include "model/article.h"
 #include "model/settings.h"
+#include "model/spam.h"
 #include "render/pdf.h"
 #include "site/common.h"
 #include "site/site.h"
@@ -139,17 +140,32 @@ static void show_email_form(struct handler_context *context, const struct http_r
     buf_free(&error);
 }
 
+/* PERMALINK/email/ exists only where mail_configured says the site sends mail (the article
+ * page shows the Email link on the same test). Answers the 404 itself when it does not. */
+static bool mail_offered(struct handler_context *context, const struct http_request *req,
+                         struct http_response *res)
+{
+    if (mail_configured(context->store, req->arena))
+        return true;
+    site_error(context, req, res, 404, "Not found",
+               "This site does not send articles by email. (Its administrator can turn it on by "
+               "setting mail.smtp_url, mail.from and site.url.)");
+    return false;
+}
+
 void site_email_form(struct handler_context *context, const struct http_request *req,
                      struct http_response *res)
 {
     struct article_view view;
-    if (!load_article(context, req, res, "email/", false, &view))
+    if (!load_article(context, req, res, "email/", false, &view) ||
+        !mail_offered(context, req, res))
         return;
     struct http_form query;
     http_form_parse(req->arena, strview_from_cstr(req->query), &query);
     struct email_form form = {0};
     if (http_form_get(&query, "sent"))
         form.notice = "Thank you: the article is on its way.";
+    spam_form_fields(context->store, req->arena, context->now, &form.honeypot, &form.stamp);
     show_email_form(context, req, res, 200, &view.post, &form);
 }
 
@@ -160,7 +176,7 @@ static const char *field(const struct http_form *form, const char *name)
 }
 
 /* A name on one line: runs of white space and control characters become one space, the ends
- * trimmed (it heads the message and the From line). */
+ * trimmed (it is quoted in one sentence of the message). */
 static const char *one_line(arena *a, const char *text)
 {
     size_t n = strlen(text);
@@ -180,13 +196,53 @@ static const char *one_line(arena *a, const char *text)
     return out;
 }
 
+/* site.url without a trailing '/': every link of an email starts with it, never with the
+ * request's Host (mail_offered made sure it is an absolute http(s) address). */
+static const char *email_base_url(struct handler_context *context, arena *a)
+{
+    const char *url = settings_get(context->store, a, "site.url");
+    size_t len = strlen(url);
+    while (len && url[len - 1] == '/')
+        len--;
+    return arena_strndup(a, url, len);
+}
+
+/* The text part: who sent it, as a visitor's unchecked words; their note quoted line by line,
+ * so that it cannot pass for the site's own text; the article's address and text. */
+static void email_text(const char *site_title, const char *name, const char *note, const char *url,
+                       struct article_view *view, buf *out)
+{
+    buf_printf(out,
+               "A visitor to %s who gave the name \"%s\" sent you this article. %s did not "
+               "check this name%s.\n",
+               site_title, name, site_title, *note ? " or their note" : "");
+    if (*note) {
+        buf_puts(out, "\nTheir note, as they typed it:\n\n");
+        for (const char *line = note; *line;) {
+            size_t len = strcspn(line, "\n");
+            size_t shown = len && line[len - 1] == '\r' ? len - 1 : len;
+            buf_printf(out, "> %.*s\n", (int)shown, line);
+            line += len + (line[len] == '\n');
+        }
+    }
+    buf_printf(out, "\n%s\n\n", url);
+    view->comments_open = true; /* no "Comments are closed." line in a letter */
+    render_article_text(view, out);
+}
+
 void site_email_send(struct handler_context *context, const struct http_request *req,
                      struct http_response *res)
 {
     arena *a = req->arena;
     struct article_view view;
-    if (!load_article(context, req, res, "email/", false, &view))
+    if (!load_article(context, req, res, "email/", false, &view) ||
+        !mail_offered(context, req, res))
         return;
+    if (!site_same_origin(req)) {
+        site_error(context, req, res, 403, "Forbidden",
+                   "This form was sent from another site, so it was not accepted.");
+        return;
+    }
     struct http_form posted;
     http_form_parse(a, req->body, &posted);
     struct email_form form = {.to = field(&posted, "to"),
@@ -195,12 +251,31 @@ void site_email_send(struct handler_context *context, const struct http_request 
                               .note = field(&posted, "note")};
     const char **error_list = arena_alloc(a, 4 * sizeof(*error_list));
     size_t n = 0;
-    if (!site_same_origin(req)) {
-        site_error(context, req, res, 403, "Forbidden",
-                   "This form was sent from another site, so it was not accepted.");
+    /* The comment form's defences (model/spam), with its settings and refusals. */
+    struct spam_form_check check;
+    spam_form_check(context->store, a, "message", http_form_get(&posted, SPAM_HONEYPOT_FIELD),
+                    http_form_get(&posted, SPAM_STAMP_FIELD), context->now, &check);
+    form.honeypot = check.honeypot;
+    form.stamp = check.stamp;
+    if (check.verdict == SPAM_FORM_FAILED) {
+        log_error("checking an email form's time stamp: %s", store_error(context->store));
+        error_list[0] = "The site cannot send the article just now. Please try again shortly.";
+        form.errors = error_list;
+        form.error_count = 1;
+        show_email_form(context, req, res, 503, &view.post, &form);
+        res->retry_after = 5;
         return;
     }
-    if (!mail_address_valid(form.to))
+    if (check.verdict != SPAM_FORM_GENUINE) {
+        log_info("email form refused from %s: %s", req->client_ip, check.reason);
+        error_list[0] = check.message;
+        form.errors = error_list;
+        form.error_count = 1;
+        show_email_form(context, req, res, 400, &view.post, &form);
+        return;
+    }
+    const char *to = mail_address_normalize(a, form.to); /* the form keeps what was typed */
+    if (!mail_address_valid(to))
         error_list[n++] = "Please enter one valid email address to send the article to.";
     const char *name = one_line(a, form.name); /* what is used; the form keeps what was typed */
     if (!*name || strlen(name) > NAME_MAX_BYTES || !utf8_valid(name, strlen(name)))
@@ -215,8 +290,10 @@ void site_email_send(struct handler_context *context, const struct http_request 
         show_email_form(context, req, res, 400, &view.post, &form);
         return;
     }
+    /* The site as the email shows it: its links from site.url only. */
     struct site_view site;
     site_view_load(context, req, &site);
+    site.url = email_base_url(context, a);
     struct print_options options = {.comments = false, .images = true, .size = "normal"};
     buf html = {0}, text = {0}, error = {0};
     if (render_print_page(context->theme, a, &site, &view, &options, name,
@@ -225,16 +302,11 @@ void site_email_send(struct handler_context *context, const struct http_request 
         site_error(context, req, res, 500, "Internal error", "The email could not be made.");
         goto out;
     }
-    buf_printf(&text, "%s sent you this article from %s.\n", name, site.title);
-    if (*form.note)
-        buf_printf(&text, "\n%s\n", form.note);
-    buf_printf(&text, "\n%s%s\n\n", site.url, view.post.path);
-    view.comments_open = true; /* no "Comments are closed." line in a letter */
-    render_article_text(&view, &text);
+    email_text(site.title, name, form.note, arena_printf(a, "%s%s", site.url, view.post.path),
+               &view, &text);
     struct outbox_request request = {
         .post_id = view.post.id,
-        .recipient = form.to,
-        .sender_name = name,
+        .recipient = to,
         .reply_to = form.email,
         .subject = view.post.title,
         .text_body = buf_cstr(&text),
@@ -256,7 +328,12 @@ void site_email_send(struct handler_context *context, const struct http_request 
                         : arena_strdup(a, buf_cstr(&error));
     form.errors = error_list;
     form.error_count = 1;
-    show_email_form(context, req, res, outcome == OUTBOX_LIMITED ? 429 : 503, &view.post, &form);
+    static const int status_of[] = {
+        [OUTBOX_NOT_CONFIGURED] = 404, /* unset since mail_offered: as if it never was */
+        [OUTBOX_LIMITED] = 429,
+        [OUTBOX_FAILED] = 503,
+    };
+    show_email_form(context, req, res, status_of[outcome], &view.post, &form);
 out:
     buf_free(&html);
     buf_free(&text);

@@ -122,6 +122,7 @@
     X(clear, (store * s), (s), -1)                                                                 \
     X(defer_constraints, (store * s), (s), 0)                                                      \
     X(mail_insert, (store * s, const struct store_mail *mail, long long *id), (s, mail, id), 0)    \
+    X(mail_lock_limits, (store * s), (s), 0)                                                       \
     X(mail_claim, (store * s, long long id, long long now, bool *claimed), (s, id, now, claimed),  \
       0)                                                                                           \
     X(mail_finish,                                                                                 \

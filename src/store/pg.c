@@ -75,6 +75,7 @@ enum statement_id {
     PG_MAIL_LIST,
     PG_MAIL_GET,
     PG_MAIL_RECENT,
+    PG_MAIL_LOCK_LIMITS,
     PG_USER_GET,
     PG_USER_UPDATE,
     PG_SESSION_INSERT,
@@ -261,6 +262,10 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
     [PG_MAIL_RECENT] = "SELECT (SELECT count(*) FROM outbox WHERE client_ip = $1"
                        " AND created_at >= $3), (SELECT count(*) FROM outbox"
                        " WHERE recipient = $2 AND created_at >= $3)",
+    /* One key for both hourly limits (per client address, per recipient): sends are few, and
+     * a single key cannot deadlock, where two per-send keys taken by a batch of group commit
+     * could (batches on two nodes locking the same keys in opposite orders). */
+    [PG_MAIL_LOCK_LIMITS] = "SELECT pg_advisory_xact_lock(7413571)",
     [PG_USER_GET] = "SELECT id, login, display_name, email, role, disabled, password_hash"
                     " FROM users WHERE id = $1",
     [PG_USER_UPDATE] = "UPDATE users SET display_name = $2, email = $3, role = $4,"
@@ -1699,6 +1704,15 @@ static int pg_mail_get(store *s, arena *a, long long id, struct store_mail *out)
     struct params p = {0};
     param_int(&p, id);
     return find_one(s, PG_MAIL_GET, &p, a, read_mail, out);
+}
+
+/* READ COMMITTED (the default) gives each statement a fresh snapshot: once this lock is
+ * held, store_mail_recent sees every message queued by the lock's earlier holders, which
+ * committed before releasing it (an xact lock is released at COMMIT or ROLLBACK). Cheaper than
+ * SERIALIZABLE, which would make the losing sends fail and retry. */
+static int pg_mail_lock_limits(store *s)
+{
+    return run(s, PG_MAIL_LOCK_LIMITS, NULL);
 }
 
 static int pg_mail_recent(store *s, const char *client_ip, const char *recipient, long long since,

@@ -369,6 +369,12 @@ int store_mail_requeue(store *s, long long id, long long now);
 int store_mail_list(store *s, arena *a, struct store_mail **mails,
                     size_t *count); /* newest first */
 int store_mail_get(store *s, arena *a, long long id, struct store_mail *out);
+/* Makes the open transaction the only one between here and its end that counts and queues
+ * limited mail (outbox_enqueue), on every connection, process and node: the count it then
+ * reads cannot go stale before its insert commits. Call it inside a transaction (store_write),
+ * before store_mail_recent. SQLite: nothing to do, its write transactions (BEGIN IMMEDIATE)
+ * already run one at a time; PostgreSQL: a transaction-scoped advisory lock. */
+int store_mail_lock_limits(store *s);
 /* Messages created since `since` for this client address and for this recipient. */
 int store_mail_recent(store *s, const char *client_ip, const char *recipient, long long since,
                       long long *by_client, long long *by_recipient);

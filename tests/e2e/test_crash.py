@@ -505,6 +505,7 @@ def test_sigkill_while_mail_is_sent(site, tmp_path, start_server, db_of, store, 
     g = site
     g.run("set", "mail.smtp_url", f"smtp://127.0.0.1:{sink.port}")
     g.run("set", "mail.from", MAIL_FROM)
+    g.run("set", "site.url", "https://crash.example.org")  # mail needs it for its links
     g.run("set", "mail.limit_per_ip_hour", "0")
     g.run("set", "mail.limit_per_recipient_hour", "0")
     _, path = g.new_post(tmp_path, "Mailed while crashing", status="publish",

@@ -1,8 +1,12 @@
 # test_email.py: "Print Friendly, PDF & Email", the email half: the form, every refusal (bad
-# input 400, mail not set up 503, cross-origin 403, hourly limits 429) keeping what was typed,
-# and delivery through the durable outbox to a real SMTP server (tests/unit/smtp_sink.py on
-# Debian's python3-aiosmtpd): headers, both MIME parts, header injection, the SMTP server down
-# and back, and a SIGKILLed server whose queued messages are all delivered once after restart.
+# input 400, cross-origin 403, hourly limits 429) keeping what was typed, mail not set up (no
+# Email link, 404), and delivery through the durable outbox to a real SMTP server
+# (tests/unit/smtp_sink.py on Debian's python3-aiosmtpd): headers, both MIME parts, header
+# injection, the SMTP server down and back, and a SIGKILLed server whose queued messages are
+# all delivered once after restart. Against phishing relays: From names the site only, the
+# visitor's name and note are marked as theirs and make no links, the limits count normalised
+# addresses and hold under parallel sends, and the form has the comment form's spam defences.
+import concurrent.futures
 import email
 import email.header
 import email.utils
@@ -10,6 +14,7 @@ import os
 import re
 import select
 import subprocess
+import threading
 import time
 
 import pytest
@@ -20,6 +25,8 @@ SINK = os.path.join(SOURCE, "tests", "unit", "smtp_sink.py")
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-aiosmtpd
 FROM = "news@ledger.example.org"
 SITE_TITLE = "Evening Ledger"
+SITE_URL = "https://ledger.example.org"  # site.url: where an email's links point
+ZWSP = "\u200b"  # what the HTML part puts after '.', ':', '/', '@' in a note: no autolinks
 SENDER_POLL = 2.0  # the server's sender thread looks at the outbox this often
 DELIVERY = 8.0     # seconds allowed for a message to reach the sink
 
@@ -117,10 +124,13 @@ def parts(msg):
 
 
 def mail_site(g, smtp_url=None, **settings):
+    """The site's title and, with smtp_url, everything mail needs: mail.smtp_url, mail.from and
+    site.url (email links are made from it only)."""
     g.run("set", "site.title", SITE_TITLE)
     if smtp_url:
         g.run("set", "mail.smtp_url", smtp_url)
         g.run("set", "mail.from", FROM)
+        g.run("set", "site.url", SITE_URL)
     for k, v in settings.items():
         g.run("set", k.replace("__", "."), str(v))
     return g
@@ -174,7 +184,7 @@ def assert_sent(r, path):
 
 
 def test_email_form(site, tmp_path, start_server):
-    mail_site(site)
+    mail_site(site, f"smtp://127.0.0.1:{dead_port()}")
     _, path = own_post(site, tmp_path)
     srv = start_server(site)
     r = srv.get(path + "email/")
@@ -210,6 +220,9 @@ CASES = {
     "missing-name": (dict(name=""), r"name"),
     "blank-name": (dict(name="   "), r"name"),
     "invalid-sender-email": (dict(email="me@@example"), r"email|address"),
+    "sender-email-with-newline": (dict(email="ada@example.org\r\nBcc: c@example.net"),
+                                  r"email|address"),
+    "sender-email-with-lf": (dict(email="ada@example.org\nX-Injected: 1"), r"email|address"),
     "note-too-long": (dict(note="n" * 501), r"note|long|500|characters|bytes"),
     "invalid-utf8": (dict(note=b"caf\xe9 \xff"), r"utf-?8|encoding|character|text|note"),
 }
@@ -251,22 +264,48 @@ def test_note_of_500_bytes_is_accepted(site, tmp_path, start_server, smtp_sink):
     assert r.status == 400
 
 
-def test_not_configured_is_503(site, tmp_path, start_server):
-    mail_site(site)  # no mail.smtp_url, no mail.from
+def email_links(srv, path):
+    """The Email links of the article page's Print Friendly bar."""
+    doc = srv.get(path).tree()
+    (bar,) = [n for n in doc.find_all("nav") if "Print Friendly, PDF & Email" in n.text]
+    return [a for a in bar.find_all("a") if a.get("href", "").endswith("email/")]
+
+
+def assert_no_email_here(srv, path):
+    """No Email link on the article page, and PERMALINK/email/ is 404 with a reason, both
+    ways, nothing queued."""
+    assert email_links(srv, path) == []
+    for r in (srv.get(path + "email/"), send(srv, path, note="Kept words.")):
+        assert r.status == 404, (r, r.text[:500])
+        assert re.search(r"does not send articles by email", r.tree().text, re.I), r.text[:800]
+        assert r.tree().find("form", id="emailform") is None
+
+
+def test_not_configured_has_no_link_and_is_404(site, tmp_path, start_server):
+    mail_site(site)  # no mail.smtp_url, no mail.from, no site.url
     _, path = own_post(site, tmp_path)
     srv = start_server(site)
-    r = send(srv, path, note="Kept words.", email="ada@example.org")
-    assert r.status == 503, (r, r.text[:500])
-    doc = r.tree()
-    assert re.search(r"not set up to send (e-?mail|mail)", doc.text, re.I), doc.text[:500]
-    assert form_values(doc) == dict(to="reader@example.net", name="Ada Quill",
-                                    email="ada@example.org", note="Kept words.")
-    assert queue(site) == []
-    # mail.from alone is not enough either
+    assert srv.get(path + "print/").status == 200  # the rest of the bar is there
+    assert_no_email_here(srv, path)
+    # mail.smtp_url and mail.from without site.url are not enough: the links would have to
+    # come from the Host header
+    site.run("set", "mail.smtp_url", f"smtp://127.0.0.1:{dead_port()}")
     site.run("set", "mail.from", FROM)
-    r = eventually(lambda: send(srv, path), lambda resp: resp.status != 303)
-    assert r.status == 503
+    eventually(lambda: srv.get(path + "email/"), lambda r: r.status == 404)
+    assert_no_email_here(srv, path)
+    assert 'email/"' not in site.out("render", "html", path)
+    # nor are site.url and mail.from without mail.smtp_url
+    site.run("set", "site.url", SITE_URL)
+    site.run("set", "mail.smtp_url", "")
+    time.sleep(SENDER_POLL)
+    assert_no_email_here(srv, path)
     assert queue(site) == []
+    # all three: the link appears (the cached page too) and the form answers
+    site.run("set", "mail.smtp_url", f"smtp://127.0.0.1:{dead_port()}")
+    links = eventually(lambda: email_links(srv, path), lambda got: len(got) == 1)
+    assert [a.get("href") for a in links] == [path + "email/"], links
+    assert srv.get(path + "email/").status == 200
+    assert 'href="' + path + 'email/"' in site.out("render", "html", path)
 
 
 def test_cross_origin_post_is_403(site, tmp_path, start_server, smtp_sink):
@@ -363,8 +402,7 @@ def test_article_arrives_with_headers_and_both_parts(seeded_site, start_server, 
     assert m["rcpt"] == ["friend@example.net"]
     # headers
     name, addr = email.utils.parseaddr(decoded(msg, "From"))
-    assert (name, addr) == (f"Zoë Ångström-Lindqvist via {SITE_TITLE}", FROM)
-    assert re.search(r"=\?utf-8\?[bq]\?", msg["From"], re.I), "non-ASCII From not encoded"
+    assert (name, addr) == (SITE_TITLE, FROM)
     assert email.utils.parseaddr(msg["Reply-To"]) == ("", "zoe@example.org")
     assert email.utils.getaddresses(msg.get_all("To")) == [("", "friend@example.net")]
     assert decoded(msg, "Subject") == title
@@ -387,20 +425,24 @@ def test_article_arrives_with_headers_and_both_parts(seeded_site, start_server, 
     got = parts(msg)
     text, html = got["text/plain"], got["text/html"]
     flat = " ".join(text.split())
-    intro = flat.index(f"Zoë Ångström-Lindqvist sent you this article from {SITE_TITLE}.")
-    assert " ".join(note.split()) in flat
-    assert intro < flat.index(" ".join(note.split()))
+    intro = flat.index(f'A visitor to {SITE_TITLE} who gave the name "Zoë Ångström-Lindqvist" '
+                       f'sent you this article.')
+    quoted = [ln[2:] for ln in text.splitlines() if ln.startswith("> ")]
+    assert quoted == note.split("\n"), text[:800]
+    first_line = " ".join(note.split("\n")[0].split())
+    assert intro < flat.index(first_line)
     article = g.out("render", "text", row["id"])
     lines = article.splitlines()
     end = next(i for i, ln in enumerate(lines) if ln.strip() == "Print Friendly, PDF & Email")
     article_flat = " ".join("\n".join(lines[1:end]).split())
     assert article_flat in flat, "the text part is not the article's text rendering"
-    assert flat.index(" ".join(note.split())) < flat.index(article_flat)
+    assert flat.index(first_line) < flat.index(article_flat)
 
     doc = parse_html(html)
     assert doc.one("h1").text == title
     notes = [n for n in doc.find_all(cls="note")]
-    assert notes and " ".join(note.split()) in notes[0].text, "no note block in the html part"
+    assert notes and " ".join(note.split()) in notes[0].text.replace(ZWSP, ""), \
+        "no note block in the html part"
     assert "Zoë Ångström-Lindqvist" in notes[0].text
     main = doc.one("main", cls="entry-content")
     assert len(main.find_all("h2")) == 4
@@ -424,7 +466,7 @@ def test_no_reply_to_without_sender_email(site, tmp_path, start_server, smtp_sin
     (m,) = sink.wait_for(1)
     msg = m["msg"]
     assert msg["Reply-To"] is None
-    assert email.utils.parseaddr(decoded(msg, "From")) == (f"Plain Name via {SITE_TITLE}", FROM)
+    assert email.utils.parseaddr(decoded(msg, "From")) == (SITE_TITLE, FROM)
     assert decoded(msg, "Subject") == "Tidewater notes"
     text = parts(msg)["text/plain"]
     assert "By dawn the gulls had returned to the quay." in " ".join(text.split())
@@ -470,7 +512,7 @@ def test_note_is_plain_text(site, tmp_path, start_server, smtp_sink):
     assert note in got["text/plain"]
     doc = parse_html(got["text/html"])
     block = doc.find_all(cls="note")[0]
-    assert note in block.text
+    assert note in block.text.replace(ZWSP, "")
     assert block.find("b") is None and block.find("a") is None
     assert doc.find("script") is None
 
@@ -558,3 +600,185 @@ def test_sigkill_right_after_posting(site, tmp_path, start_server, smtp_sink):
         assert m["rcpt"] == ["durable@example.net"]
         time.sleep(SENDER_POLL + 0.5)
         assert len(sink.messages()) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# Not a phishing relay
+
+
+def all_headers(msg):
+    """[(name, decoded value)] of every header of the message and of its parts."""
+    out = []
+    for part in msg.walk():
+        for k, v in part.items():
+            out.append((k, str(email.header.make_header(email.header.decode_header(v)))))
+    return out
+
+
+def test_from_is_the_site_and_the_name_is_marked_as_the_visitors(site, tmp_path, start_server,
+                                                                  smtp_sink):
+    sink = smtp_sink()
+    mail_site(site, f"smtp://127.0.0.1:{sink.port}")
+    _, path = own_post(site, tmp_path)
+    srv = start_server(site)
+    assert_sent(send(srv, path, to="victim@example.net", name="Security Team",
+                     email="ada@example.org", note="Please read."), path)
+    (m,) = sink.wait_for(1)
+    msg = m["msg"]
+    assert email.utils.parseaddr(decoded(msg, "From")) == (SITE_TITLE, FROM)
+    assert decoded(msg, "Subject") == "Tidewater notes"
+    assert email.utils.parseaddr(msg["Reply-To"]) == ("", "ada@example.org")
+    leaked = [(k, v) for k, v in all_headers(msg) if re.search(r"security|team", v, re.I)]
+    assert leaked == [], "the visitor's name is in a header"
+    said = (f'A visitor to {SITE_TITLE} who gave the name "Security Team" sent you this '
+            f'article. {SITE_TITLE} did not check this name or their note.')
+    text = parts(msg)["text/plain"]
+    assert text.startswith(said), text[:300]
+    html = parse_html(parts(msg)["text/html"])
+    block = " ".join(html.find_all(cls="note")[0].text.split())
+    assert (f"A visitor to {SITE_TITLE} who gave the name “Security Team” sent you this "
+            f"article. {SITE_TITLE} did not check this name or their note.") in block, block
+
+
+def test_note_links_are_not_clickable(site, tmp_path, start_server, smtp_sink):
+    sink = smtp_sink()
+    mail_site(site, f"smtp://127.0.0.1:{sink.port}")
+    _, path = own_post(site, tmp_path)
+    srv = start_server(site)
+    note = ("Your account is locked: https://evil.example/login?u=1\n"
+            "or www.evil.example, or write to help@evil.example.\n"
+            "Thanks. ftp://files.evil.example")
+    assert_sent(send(srv, path, note=note), path)
+    (m,) = sink.wait_for(1)
+    got = parts(m["msg"])
+    # HTML: plain escaped text, no <a>, and nothing a mail program would make a link of
+    doc = parse_html(got["text/html"])
+    block = doc.find_all(cls="note")[0]
+    assert block.find("a") is None
+    assert not [a for a in doc.find_all("a") if "evil" in a.get("href", "")]
+    assert " ".join(note.split()) in " ".join(block.text.replace(ZWSP, "").split())
+    linkish = re.findall(r"[a-z]+://|[a-z0-9-]\.[a-z0-9]|@[a-z0-9]", block.text, re.I)
+    assert linkish == [], (linkish, block.text)
+    # text: the note quoted line by line under a heading, never as the site's own lines
+    lines = got["text/plain"].splitlines()
+    start = lines.index("Their note, as they typed it:")
+    assert lines[start + 1] == ""
+    assert lines[start + 2:start + 5] == ["> " + ln for ln in note.split("\n")]
+    assert not [ln for ln in lines if "evil" in ln and not ln.startswith("> ")]
+
+
+def test_email_links_come_from_site_url_only(site, tmp_path, start_server, smtp_sink):
+    sink = smtp_sink()
+    mail_site(site, f"smtp://127.0.0.1:{sink.port}")
+    site.run("set", "site.url", SITE_URL + "/")  # a trailing slash is not doubled
+    _, path = own_post(site, tmp_path)
+    srv = start_server(site)
+    assert_sent(send(srv, path, headers={"Host": "evil.example"}), path)
+    (m,) = sink.wait_for(1)
+    assert b"evil.example" not in m["raw"]
+    got = parts(m["msg"])
+    urls = re.findall(r"https?://\S+", got["text/plain"])
+    assert urls and all(u.startswith(SITE_URL + "/") and "//" not in u[8:] for u in urls), urls
+    assert SITE_URL + path in urls
+    hrefs = [a.get("href") for a in parse_html(got["text/html"]).find_all("a")]
+    assert SITE_URL + path in hrefs
+    assert all(h.startswith(SITE_URL + "/") and "//" not in h[8:] for h in hrefs), hrefs
+
+
+VARIANTS = ["victim@example.net", "Victim@example.net", "VICTIM@EXAMPLE.NET", "victim@Example.Net",
+            " victim@example.net ", "vIcTiM@example.NET", "victiM@exAmple.net"]
+
+
+def test_limit_per_recipient_counts_case_variants(site, tmp_path, start_server):
+    mail_site(site, f"smtp://127.0.0.1:{dead_port()}", mail__limit_per_ip_hour=0,
+              mail__limit_per_recipient_hour=3)
+    _, path = own_post(site, tmp_path)
+    srv = start_server(site)
+    statuses = [send(srv, path, to=to).status for to in VARIANTS for _ in range(3)]
+    assert statuses.count(303) == 3 and statuses.count(429) == 18, statuses
+    assert [q["recipient"] for q in queue(site)] == ["victim@example.net"] * 3
+
+
+def parallel_sends(srv, path, recipients):
+    """POSTs the form once per recipient, all at the same moment (threads behind a barrier);
+    returns the statuses."""
+    barrier = threading.Barrier(len(recipients))
+
+    def one(to):
+        barrier.wait()
+        return send(srv, path, to=to).status
+
+    with concurrent.futures.ThreadPoolExecutor(len(recipients)) as pool:
+        return list(pool.map(one, recipients))
+
+
+def test_parallel_sends_queue_exactly_the_client_limit(site, tmp_path, start_server):
+    mail_site(site, f"smtp://127.0.0.1:{dead_port()}", mail__limit_per_ip_hour=10,
+              mail__limit_per_recipient_hour=0)
+    _, path = own_post(site, tmp_path)
+    srv = start_server(site, threads=8)
+    statuses = parallel_sends(srv, path, [f"p{k}@example.net" for k in range(40)])
+    assert sorted(statuses) == [303] * 10 + [429] * 30, statuses
+    assert len(queue(site)) == 10
+
+
+def test_parallel_sends_queue_exactly_the_recipient_limit(site, tmp_path, start_server):
+    mail_site(site, f"smtp://127.0.0.1:{dead_port()}", mail__limit_per_ip_hour=0,
+              mail__limit_per_recipient_hour=3)
+    _, path = own_post(site, tmp_path)
+    srv = start_server(site, threads=8)
+    statuses = parallel_sends(srv, path, [VARIANTS[k % len(VARIANTS)] for k in range(40)])
+    assert sorted(statuses) == [303] * 3 + [429] * 37, statuses
+    assert [q["recipient"] for q in queue(site)] == ["victim@example.net"] * 3
+
+
+STAMP = re.compile(r"\d+\.[0-9a-f]{32}")
+
+
+def email_form_fields(doc):
+    """The email form's hidden and honeypot fields: {name: value}."""
+    form = doc.one("form", id="emailform")
+    return {i.get("name"): i.get("value", "") for i in form.find_all("input")
+            if i.get("name") not in ("to", "name", "email")}
+
+
+def test_email_form_has_the_comment_forms_spam_defences(site, tmp_path, start_server):
+    mail_site(site, f"smtp://127.0.0.1:{dead_port()}", comments__min_seconds=1,
+              comments__honeypot="true")
+    _, path = own_post(site, tmp_path)
+    srv = start_server(site)
+    doc = srv.get(path + "email/").tree()
+    hidden = email_form_fields(doc)
+    assert hidden.get("subject") == "", "no honeypot field"
+    trap = doc.one("form", id="emailform").one("input", name="subject")
+    assert trap.get("tabindex") == "-1"
+    assert doc.one("p", cls="comment-form-subject").get("aria-hidden") == "true"
+    assert STAMP.fullmatch(hidden.get("comment_stamp", "")), hidden
+    typed = dict(to="reader@example.net", name="Ada Quill", email="ada@example.org",
+                 note="Worth a look.")
+
+    def refused(r, said):
+        assert r.status == 400, (r, r.text[:800])
+        doc = r.tree()
+        assert re.search(said, doc.text, re.I), doc.text[:800]
+        assert form_values(doc) == typed
+        assert email_form_fields(doc).get("subject", "") == ""
+        return email_form_fields(doc)
+
+    # no stamp: not loaded from this site
+    again = refused(send(srv, path, **typed), r"not loaded from this site")
+    assert STAMP.fullmatch(again["comment_stamp"])
+    # a forged one
+    refused(send(srv, path, comment_stamp="1.0123456789abcdef0123456789abcdef", **typed),
+            r"not loaded from this site")
+    # the genuine stamp at once: too quick, and the form keeps that stamp
+    stamp = hidden["comment_stamp"]
+    again = refused(send(srv, path, comment_stamp=stamp, **typed), r"too quickly")
+    assert again["comment_stamp"] == stamp
+    time.sleep(1.2)
+    # the honeypot filled
+    refused(send(srv, path, comment_stamp=stamp, subject="x", **typed), r"leave empty")
+    assert queue(site) == []
+    # a person: a genuine stamp old enough and the hidden field empty
+    assert_sent(send(srv, path, comment_stamp=stamp, subject="", **typed), path)
+    assert len(queue(site)) == 1

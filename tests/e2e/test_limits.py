@@ -301,6 +301,7 @@ def test_password_form_body_at_4kib_and_over(site, tmp_path, start_server):
 def test_email_form_body_at_8kib_and_over(site, tmp_path, start_server):
     site.run("set", "mail.smtp_url", f"smtp://127.0.0.1:{free_port()}")  # nothing listens:
     site.run("set", "mail.from", "news@limits.example.org")             # the mail is queued
+    site.run("set", "site.url", "https://limits.example.org")          # (needed for mail)
     path = open_post(site, tmp_path)
     srv = start_server(site)
     fields = [("to", "friend@example.net"), ("name", "Ada Quill"), ("email", ""), ("note", "")]

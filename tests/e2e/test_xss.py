@@ -658,6 +658,7 @@ def corpus(gazette_bin, tmp_path_factory, module_db):
     for k, v in {"comments.moderation": "none", "comments.max_links": "0",
                  "site.posts_per_page": "100", "feed.items": "200",
                  "mail.smtp_url": f"smtp://127.0.0.1:{smtp.port}", "mail.from": "news@example.org",
+                 "site.url": "https://xss.example.org",
                  "mail.limit_per_ip_hour": "100000",
                  "mail.limit_per_recipient_hour": "100000"}.items():
         g.run("set", k, v)

@@ -785,6 +785,33 @@ static void test_address_valid(void **state)
     buf_free(&b);
 }
 
+/* What the outbox counts and sends: trimmed and lower-cased, so that case variants of one
+ * address share its hourly limit; other bytes kept for mail_address_valid to judge. */
+static void test_address_normalize(void **state)
+{
+    (void)state;
+    arena a = {0};
+    static const struct {
+        const char *in, *out;
+    } cases[] = {
+        {"victim@example.net", "victim@example.net"},
+        {"Victim@Example.NET", "victim@example.net"},
+        {"VICTIM@EXAMPLE.NET", "victim@example.net"},
+        {"  victim@example.net\t\r\n", "victim@example.net"},
+        {" First.Last+Tag@Sub.Example.org ", "first.last+tag@sub.example.org"},
+        {"a@b.co\r\nBcc: X@Y.Z", "a@b.co\r\nbcc: x@y.z"},
+        {"Üser@example.com", "Üser@example.com"},
+        {"   ", ""},
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+        assert_string_equal(mail_address_normalize(&a, cases[i].in), cases[i].out);
+    assert_string_equal(mail_address_normalize(&a, NULL), "");
+    assert_false(mail_address_valid(mail_address_normalize(&a, "a@b.co\r\nBcc: x@y.z")));
+    assert_true(mail_address_valid(mail_address_normalize(&a, " Reader@Example.COM ")));
+    arena_free(&a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -798,6 +825,7 @@ int main(void)
         cmocka_unit_test(test_boundaries_differ),
         cmocka_unit_test(test_message_id),
         cmocka_unit_test(test_address_valid),
+        cmocka_unit_test(test_address_normalize),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
