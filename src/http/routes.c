@@ -14,13 +14,14 @@
 /* method, match, pattern, handler, role, on loop, cached, body limit */
 static const struct route routes[] = {
     {"GET", ROUTE_EXACT, "/healthz", site_healthz, USER_NOBODY, true, false, 0},
-    {"GET", ROUTE_EXACT, "/metrics", site_metrics, USER_NOBODY, true, false, 0},
+    /* admins or metrics.allow: the handler reads the setting, so on a worker */
+    {"GET", ROUTE_EXACT, "/metrics", site_metrics, USER_NOBODY, false, false, 0},
     /* administration, before the reader routes whose suffixes its paths could end with;
      * the role column is the authorization table */
     {"GET", ROUTE_EXACT, "/admin", admin_home_redirect, USER_NOBODY, false, false, 0},
     {"GET", ROUTE_EXACT, "/admin/login", auth_login_form, USER_NOBODY, false, false, 0},
     {"POST", ROUTE_EXACT, "/admin/login", auth_login, USER_NOBODY, false, false, FORM_MAX},
-    {"GET", ROUTE_EXACT, "/admin/logout", auth_logout, USER_NOBODY, false, false, 0},
+    {"GET", ROUTE_EXACT, "/admin/logout", auth_logout_form, USER_AUTHOR, false, false, 0},
     {"POST", ROUTE_EXACT, "/admin/logout", auth_logout, USER_AUTHOR, false, false, FORM_MAX},
     {"GET", ROUTE_EXACT, "/admin/", admin_dashboard, USER_AUTHOR, false, false, 0},
     {"GET", ROUTE_EXACT, "/admin/posts", admin_posts, USER_AUTHOR, false, false, 0},
