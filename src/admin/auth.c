@@ -146,16 +146,25 @@ void auth_login(struct handler_context *context, const struct http_request *req,
     long long by_ip = 0, by_login = 0;
     long long ip_limit = settings_get_int(s, a, "admin.login_limit_ip");
     long long login_limit = settings_get_int(s, a, "admin.login_limit_account");
-    if (store_login_failures(s, req->client_ip, login, context->now - FAILURE_WINDOW, &by_ip,
+    /* The attempt is recorded before it is counted, each its own transaction: parallel
+     * attempts then each count the others, and at most the limit of them check a password. A
+     * wrong password leaves its row; a right one clears the login's rows below. */
+    if (store_login_failure_add(s, req->client_ip, login, context->now) != STORE_OK ||
+        store_login_failures(s, req->client_ip, login, context->now - FAILURE_WINDOW, &by_ip,
                              &by_login) != STORE_OK) {
+        log_error("recording a sign-in attempt: %s", store_error(s));
         show_login(context, req, res, 503, login, next,
-                   "The site cannot read its database right now; try again in a minute.");
+                   "The site cannot use its database right now; try again in a minute.");
         return;
     }
-    if ((ip_limit && by_ip >= ip_limit) || (login_limit && by_login >= login_limit)) {
+    bool login_limited = login_limit && by_login > login_limit;
+    if (login_limited || (ip_limit && by_ip > ip_limit)) {
+        /* refused unchecked, so not a failure: the lock ends a window after the last one */
+        if (store_login_failure_remove(s, req->client_ip, login, context->now) != STORE_OK)
+            log_error("forgetting a refused sign-in attempt: %s", store_error(s));
         res->retry_after = FAILURE_WINDOW;
         show_login(context, req, res, 429, login, next,
-                   by_login >= login_limit && login_limit
+                   login_limited
                        ? "Too many failed sign-ins for this account. Wait 15 minutes and try "
                          "again, or ask an admin to set a new password."
                        : "Too many failed sign-ins from your address. Wait 15 minutes and try "
@@ -170,8 +179,6 @@ void auth_login(struct handler_context *context, const struct http_request *req,
         return;
     }
     if (rc != STORE_OK || user.disabled || !user_password_ok(&user, password)) {
-        if (store_login_failure_add(s, req->client_ip, login, context->now) != STORE_OK)
-            log_error("recording a failed sign-in: %s", store_error(s));
         show_login(context, req, res, 401, login, next,
                    "Wrong login or password (or the account is disabled).");
         return;
@@ -199,6 +206,13 @@ void auth_login(struct handler_context *context, const struct http_request *req,
                                                   "SameSite=Lax%s",
                                       token, hours * 3600, req->https ? "; Secure" : ""));
     http_redirect(res, 303, safe_next(next));
+}
+
+void auth_logout_form(struct handler_context *context, const struct http_request *req,
+                      struct http_response *res)
+{
+    admin_render(context, req, res, 200, "admin_logout",
+                 admin_page_data(context, req, "Sign out?"));
 }
 
 void auth_logout(struct handler_context *context, const struct http_request *req,

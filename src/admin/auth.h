@@ -17,11 +17,15 @@
 bool auth_authorize(struct handler_context *context, const struct http_request *req,
                     struct http_response *res, enum user_role need);
 
-/* GET/POST /admin/login and GET/POST /admin/logout. */
+/* GET/POST /admin/login; GET /admin/logout asks "Sign out?" with a form, whose POST (with the
+ * session's CSRF token, as every admin form) signs out: a link or an image elsewhere must not
+ * end a session. */
 void auth_login_form(struct handler_context *context, const struct http_request *req,
                      struct http_response *res);
 void auth_login(struct handler_context *context, const struct http_request *req,
                 struct http_response *res);
+void auth_logout_form(struct handler_context *context, const struct http_request *req,
+                      struct http_response *res);
 void auth_logout(struct handler_context *context, const struct http_request *req,
                  struct http_response *res);
 

@@ -18,11 +18,8 @@ static const struct route routes[] = {
      .pattern = "/healthz",
      .handler = site_healthz,
      .on_loop = true},
-    {.method = "GET",
-     .match = ROUTE_EXACT,
-     .pattern = "/metrics",
-     .handler = site_metrics,
-     .on_loop = true},
+    /* admins or metrics.allow: the handler reads the setting, so on a worker */
+    {.method = "GET", .match = ROUTE_EXACT, .pattern = "/metrics", .handler = site_metrics},
     /* administration, before the reader routes whose suffixes its paths could end with; the
      * role field is the authorization table */
     {.method = "GET", .match = ROUTE_EXACT, .pattern = "/admin", .handler = admin_home_redirect},
@@ -32,7 +29,11 @@ static const struct route routes[] = {
      .pattern = "/admin/login",
      .handler = auth_login,
      .max_body = FORM_MAX},
-    {.method = "GET", .match = ROUTE_EXACT, .pattern = "/admin/logout", .handler = auth_logout},
+    {.method = "GET",
+     .match = ROUTE_EXACT,
+     .pattern = "/admin/logout",
+     .handler = auth_logout_form,
+     .role = USER_AUTHOR},
     {.method = "POST",
      .match = ROUTE_EXACT,
      .pattern = "/admin/logout",

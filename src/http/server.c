@@ -208,10 +208,36 @@ static bool accepts(h2o_req_t *req, const char *encoding)
         if (!(name == want && strncasecmp(item.ptr, encoding, want) == 0) &&
             !(name == 1 && item.ptr[0] == '*'))
             continue;
-        const char *q = memchr(item.ptr, '=', item.len); /* ";q=0", ";q=0.0" refuse */
-        if (q && q > item.ptr + name && strtod(q + 1, NULL) <= 0)
-            return false;
-        return true;
+        /* its parameters: ";q=0", ";q=0.000" refuse. The value is read inside the item (the
+         * header is not NUL-terminated): q is at most 1 with three decimals, so it is zero
+         * exactly when no digit of it is another than 0. */
+        bool refused = false;
+        for (size_t p = name; p < item.len;) {
+            while (p < item.len && (item.ptr[p] == ';' || item.ptr[p] == ' '))
+                p++;
+            size_t key = p;
+            while (p < item.len && item.ptr[p] != '=' && item.ptr[p] != ';' && item.ptr[p] != ' ')
+                p++;
+            bool is_q = p - key == 1 && (item.ptr[key] == 'q' || item.ptr[key] == 'Q');
+            while (p < item.len && item.ptr[p] == ' ')
+                p++;
+            if (p >= item.len || item.ptr[p] != '=')
+                continue;
+            p++;
+            while (p < item.len && item.ptr[p] == ' ')
+                p++;
+            bool positive = false;
+            for (; p < item.len && item.ptr[p] != ';'; p++)
+                if (item.ptr[p] >= '1' && item.ptr[p] <= '9')
+                    positive = true;
+                else if (item.ptr[p] != '0' && item.ptr[p] != '.' && item.ptr[p] != ' ')
+                    break; /* not a number: a q the client did not mean as a weight */
+            if (is_q)
+                refused = !positive;
+            while (p < item.len && item.ptr[p] != ';')
+                p++;
+        }
+        return !refused;
     }
     return false;
 }

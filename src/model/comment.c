@@ -5,6 +5,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include "model/post.h"
 #include "model/secret.h"
@@ -189,6 +190,7 @@ struct comment_write {
     enum spam_verdict verdict;
     const char *spam_reason;
     const char *moderation; /* comments.moderation */
+    const char *account;    /* the account whose email it gives, when not signed in as it */
     long long per_ip;       /* comments.per_ip_10min */
     bool over_rate_limit;   /* nothing was stored: `recent` comments came from its address */
     long long recent;
@@ -196,7 +198,7 @@ struct comment_write {
 
 /* The comment's transaction (store_write, maybe beside other requests' comments): the
  * checks that must see the committed comments (the address's rate, an earlier approved
- * comment from the email), then the insert. */
+ * comment with the same name and email), then the insert. */
 static int comment_transaction(store *tx, void *arg)
 {
     struct comment_write *w = arg;
@@ -211,11 +213,17 @@ static int comment_transaction(store *tx, void *arg)
             return STORE_OK; /* nothing written */
         }
     }
+    /* as WordPress's check_comment(): an approved comment with this name and this email, since
+     * anyone may type the email of a known commenter */
     bool known = false;
-    if (w->verdict == SPAM_PASS && strcmp(w->moderation, "first-time") == 0 &&
-        store_comment_email_approved(tx, c->email, &known) != STORE_OK)
+    if (!w->account && w->verdict == SPAM_PASS && strcmp(w->moderation, "first-time") == 0 &&
+        store_comment_author_approved(tx, c->author, c->email, &known) != STORE_OK)
         return STORE_ERROR;
-    if (w->verdict == SPAM_HOLD) {
+    if (w->account) {
+        c->status = "pending";
+        c->held_by = arena_printf(w->a, "the email of account %s; sign in to comment as %s",
+                                  w->account, w->account);
+    } else if (w->verdict == SPAM_HOLD) {
         c->status = "pending";
         c->held_by = w->spam_reason; /* says more than a moderation rule that may also apply */
     } else if (strcmp(w->moderation, "none") == 0 ||
@@ -225,7 +233,7 @@ static int comment_transaction(store *tx, void *arg)
     } else {
         c->status = "pending";
         c->held_by = strcmp(w->moderation, "all") == 0 ? "comments.moderation = all"
-                                                       : "first comment from this email";
+                                                       : "first comment from this name and email";
     }
     return comment_insert_placed(tx, w->a, c, &w->out->id);
 }
@@ -334,8 +342,20 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         .created_at = in->now,
     };
 
+    /* An account's email is held whatever the moderation rule unless that account posts it
+     * (signed in): knowing an editor's address must not be enough to speak as them. */
+    const char *account = NULL;
+    if (!(in->user && strcasecmp(in->user->email, email) == 0)) {
+        struct store_user owner;
+        int rc = store_user_find_email(s, a, email, &owner);
+        if (rc == STORE_ERROR)
+            goto store_failed;
+        if (rc == STORE_OK)
+            account = owner.login;
+    }
     struct comment_write w = {
         .a = a,
+        .account = account,
         .in = in,
         .out = out,
         .c = &c,

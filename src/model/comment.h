@@ -23,6 +23,7 @@ struct comment_input {
     long long now;        /* Unix seconds */
     const char *honeypot; /* the form field people leave empty (SPAM_HONEYPOT_FIELD) */
     const char *stamp;    /* the form's signed time stamp (SPAM_STAMP_FIELD), NULL when missing */
+    const struct store_user *user; /* the signed-in user sending it (a session), or NULL */
 };
 
 enum comment_outcome {
@@ -65,7 +66,9 @@ struct comment_result {
 /* Validates `in` against `post` and the settings, applies the spam rules (model/spam: honeypot,
  * form time stamp, block words, per-address limit refuse it; hold words and too many links
  * hold it), renders the Markdown, decides moderation, and stores the comment in one
- * transaction. Never leaves a half-written comment. */
+ * transaction. An email of an account is held unless in->user is that account; first-time
+ * moderation approves a name and email that have an approved comment. Never leaves a
+ * half-written comment. */
 void comment_submit(store *s, arena *a, const struct store_post *post,
                     const struct comment_input *in, struct comment_result *out);
 

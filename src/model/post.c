@@ -2,6 +2,7 @@
 #include "model/post.h"
 
 #include <ctype.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include "model/settings.h"
 #include "render/markdown.h"
 #include "render/text.h"
+#include "util/log.h"
 
 int post_resolve(store *s, arena *a, const char *reference, struct store_post *out)
 {
@@ -535,4 +537,38 @@ failed:
     buf_printf(error, "%s", store_error(s));
     store_rollback(s);
     return STORE_ERROR;
+}
+
+/* Hashes of both texts compared in constant time: a plain compare would stop at the first
+ * difference, and one of unequal lengths would tell the length. */
+static bool password_equal(const char *given, const char *password)
+{
+    unsigned char a[crypto_generichash_BYTES], b[crypto_generichash_BYTES];
+    crypto_generichash(a, sizeof(a), (const unsigned char *)given, strlen(given), NULL, 0);
+    crypto_generichash(b, sizeof(b), (const unsigned char *)password, strlen(password), NULL, 0);
+    return sodium_memcmp(a, b, sizeof(a)) == 0;
+}
+
+enum post_password_result post_password_try(store *s, arena *a, const struct store_post *post,
+                                            const char *ip, const char *given, long long now)
+{
+    long long limit = settings_get_int(s, a, "posts.password_limit_ip");
+    if (limit > 0) {
+        long long tries = 0;
+        if (store_post_password_failure_add(s, ip, post->id, now) != STORE_OK ||
+            store_post_password_failures(s, ip, post->id, now - POST_PASSWORD_WINDOW, &tries) !=
+                STORE_OK)
+            return POST_PASSWORD_FAILED;
+        if (tries > limit) {
+            /* not compared, so not counted: the limit ends a window after the last real try */
+            if (store_post_password_failure_remove(s, ip, post->id, now) != STORE_OK)
+                log_error("forgetting a refused post password try: %s", store_error(s));
+            return POST_PASSWORD_LIMITED;
+        }
+    }
+    if (!given || !password_equal(given, post->password))
+        return POST_PASSWORD_WRONG;
+    if (limit > 0 && store_post_password_failure_remove(s, ip, post->id, now) != STORE_OK)
+        log_error("forgetting a right post password try: %s", store_error(s));
+    return POST_PASSWORD_RIGHT;
 }

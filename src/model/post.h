@@ -18,6 +18,23 @@ bool post_is_public(const struct store_post *post);
 /* Comments may be posted now: the post's own switch, and comments.close_after_days. */
 bool post_comments_open(store *s, arena *a, const struct store_post *post, long long now);
 
+/* A reader's try at the password of a protected post (post_password_try). */
+enum post_password_result {
+    POST_PASSWORD_RIGHT,
+    POST_PASSWORD_WRONG,
+    POST_PASSWORD_LIMITED, /* posts.password_limit_ip tries in POST_PASSWORD_WINDOW: not compared */
+    POST_PASSWORD_FAILED,  /* the store failed: message in store_error() */
+};
+
+#define POST_PASSWORD_WINDOW (10 * 60) /* seconds over which wrong tries count */
+
+/* Checks `given` against the password of `post` for the reader at `ip`. The try is recorded
+ * before it is compared and the tries counted after (a wrong one stays recorded), so parallel
+ * tries cannot pass the limit together. The compare takes the same time whatever the texts
+ * and their lengths. */
+enum post_password_result post_password_try(store *s, arena *a, const struct store_post *post,
+                                            const char *ip, const char *given, long long now);
+
 /* A URL slug from a title: lower-case ASCII letters and digits, others folded to '-',
  * Latin accents dropped, at most 200 bytes; "post" when nothing is left. */
 char *post_slugify(arena *a, const char *title);

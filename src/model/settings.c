@@ -26,7 +26,8 @@ const struct setting_spec settings_table[] = {
      "%post_id%)"},
     {"site.posts_per_page", "10", "int:1:100", "posts on the front page and archives"},
     {"comments.moderation", "first-time", "all|first-time|none",
-     "hold every new comment, only a first comment from an email, or none"},
+     "hold every new comment, only a first comment from a name and email (both must match an "
+     "approved comment), or none; an account's email is held unless that account is signed in"},
     {"comments.close_after_days", "0", "int:0:100000",
      "close comments on posts older than this many days (0 = never)"},
     {"comments.max_depth", "6", "int:1:20", "deepest reply level; deeper replies attach higher"},
@@ -51,6 +52,12 @@ const struct setting_spec settings_table[] = {
      "failed sign-ins for one login in 15 minutes before it is locked for the rest (0: none)"},
     {"admin.login_limit_ip", "20", "int:0:100000",
      "failed sign-ins from one address in 15 minutes before it is refused (0: none)"},
+    {"posts.password_limit_ip", "10", "int:0:100000",
+     "wrong passwords one client address may try on one protected post in 10 minutes; more "
+     "answer 429 (0: no limit)"},
+    {"metrics.allow", "127.0.0.1 ::1", "text",
+     "client addresses (space- or comma-separated) that may read /metrics without signing in; "
+     "signed-in admins always may"},
     {"http.threads", "0", "int:0:256", "event-loop threads (0 = one per core)"},
     {"http.workers", "0", "int:0:256", "worker threads for store and rendering (0 = 4 per core)"},
     {"http.timeout_s", "10", "int:1:3600", "header deadline and keep-alive idle timeout"},

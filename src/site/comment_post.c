@@ -157,6 +157,15 @@ void site_comment_post(struct handler_context *context, const struct http_reques
                    "There is no article at this address to comment on.");
         return;
     }
+    if (*post.password && !site_post_unlocked(context, req, &post)) {
+        /* its comments are as hidden as its text: a reader who has not unlocked it has not
+         * read it */
+        site_error(context, req, res, 403, "Unlock this post first",
+                   "Unlock this post first: it is protected by a password. Enter the password "
+                   "on the post's page, then send your comment.");
+        return;
+    }
+    in.user = context->user;
     struct comment_result result;
     comment_submit(context->store, a, &post, &in, &result);
     if (result.outcome != COMMENT_CLOSED) {

@@ -48,6 +48,11 @@ bool site_post_unlocked(struct handler_context *context, const struct http_reque
 void site_post_password(struct handler_context *context, const struct http_request *req,
                         struct http_response *res)
 {
+    if (!site_same_origin(req)) {
+        site_error(context, req, res, 403, "Forbidden",
+                   "This password form was sent from another site, so it was not accepted.");
+        return;
+    }
     size_t len = strlen(req->path) - strlen("password");
     struct store_post post;
     int rc = site_find_public_post(context, req->arena, req->path, len, &post);
@@ -61,9 +66,25 @@ void site_post_password(struct handler_context *context, const struct http_reque
     struct http_form form;
     http_form_parse(req->arena, req->body, &form);
     const char *given = http_form_get(&form, "post_password");
-    if (!given || strcmp(given, post.password) != 0) {
+    enum post_password_result tried =
+        post_password_try(context->store, req->arena, &post, req->client_ip, given, context->now);
+    switch (tried) {
+    case POST_PASSWORD_RIGHT:
+        break;
+    case POST_PASSWORD_WRONG:
         site_error(context, req, res, 403, "Wrong password",
                    "That password is not right for this post. Go back and try again.");
+        return;
+    case POST_PASSWORD_LIMITED:
+        site_error(context, req, res, 429, "Too many tries",
+                   "Too many wrong passwords for this post came from your address. Wait 10 "
+                   "minutes and try again.");
+        res->retry_after = POST_PASSWORD_WINDOW;
+        return;
+    case POST_PASSWORD_FAILED:
+        log_error("checking a post password: %s", store_error(context->store));
+        site_error(context, req, res, 503, "Service unavailable",
+                   "The site cannot use its database right now; try again in a minute.");
         return;
     }
     const char *mac = secret_mac(context->store, req->arena, unlock_message(req->arena, &post));

@@ -39,7 +39,7 @@ void site_email_send(struct handler_context *context, const struct http_request 
 void site_healthz(struct handler_context *context, const struct http_request *req,
                   struct http_response *res); /* GET /healthz, answered on the loop */
 void site_metrics(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res); /* GET /metrics, answered on the loop */
+                  struct http_response *res); /* GET /metrics: admins, metrics.allow */
 
 /* An HTML error page with `status`; falls back to plain text if the theme fails. */
 void site_error(struct handler_context *context, const struct http_request *req,

@@ -1,8 +1,13 @@
-/* status.c: /healthz and /metrics, answered on the event loop without touching the store. */
+/* status.c: /healthz, answered on the event loop without touching the store, and /metrics,
+ * for admins and the addresses of metrics.allow. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cache/page_cache.h"
 #include "http/conn_limit.h"
+#include "model/settings.h"
+#include "model/user.h"
+#include "site/common.h"
 #include "site/site.h"
 
 void site_healthz(struct handler_context *context, const struct http_request *req,
@@ -14,12 +19,35 @@ void site_healthz(struct handler_context *context, const struct http_request *re
     buf_puts(&res->body, "ok\n");
 }
 
+/* Whether `address` is one of `list` (addresses separated by spaces, commas or lines). */
+static bool address_listed(const char *list, const char *address)
+{
+    size_t n = strlen(address);
+    for (const char *p = list; *p;) {
+        p += strspn(p, " ,\t\r\n");
+        size_t len = strcspn(p, " ,\t\r\n");
+        if (len == n && n && memcmp(p, address, n) == 0)
+            return true;
+        p += len;
+    }
+    return false;
+}
+
 /* Prometheus text format: the page cache's counters and size, and the connections counted
- * against http.max_conns_per_ip. */
+ * against http.max_conns_per_ip. They tell how busy the site is and what addresses it limits:
+ * for signed-in admins and the scraper's addresses (metrics.allow), not for everyone. */
 void site_metrics(struct handler_context *context, const struct http_request *req,
                   struct http_response *res)
 {
-    (void)context, (void)req;
+    if (user_role_of(context->user) < USER_ADMIN &&
+        !address_listed(settings_get(context->store, req->arena, "metrics.allow"),
+                        req->client_ip)) {
+        site_error(context, req, res, 403, "Forbidden",
+                   "The metrics are for admins (sign in at /admin/login) and for the addresses "
+                   "listed in the setting metrics.allow; yours is not one of them.");
+        res->cache_control = "no-store";
+        return;
+    }
     struct page_cache_stats st;
     page_cache_stats(&st);
     res->content_type = "text/plain; version=0.0.4; charset=utf-8";

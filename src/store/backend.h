@@ -63,8 +63,14 @@
       (store * s, arena * a, const struct store_comment_filter *filter,                            \
        struct store_comment **comments, size_t *count),                                            \
       (s, a, filter, comments, count))                                                             \
-    X(comment_email_approved, (store * s, const char *email, bool *has_approved),                  \
-      (s, email, has_approved))                                                                    \
+    X(comment_author_approved,                                                                     \
+      (store * s, const char *author, const char *email, bool *has_approved),                      \
+      (s, author, email, has_approved))                                                            \
+    X(user_find_email, (store * s, arena * a, const char *email, struct store_user *out),          \
+      (s, a, email, out))                                                                          \
+    X(post_password_failures,                                                                      \
+      (store * s, const char *ip, long long post_id, long long since, long long *count),           \
+      (s, ip, post_id, since, count))                                                              \
     X(counts, (store * s, struct store_counts * counts), (s, counts))                              \
     X(user_get, (store * s, arena * a, long long id, struct store_user *out), (s, a, id, out))     \
     X(session_find,                                                                                \
@@ -139,6 +145,12 @@
     X(login_failure_add, (store * s, const char *ip, const char *login, long long at),             \
       (s, ip, login, at), 0)                                                                       \
     X(login_failures_clear, (store * s, const char *login), (s, login), 0)                         \
+    X(login_failure_remove, (store * s, const char *ip, const char *login, long long at),          \
+      (s, ip, login, at), 0)                                                                       \
+    X(post_password_failure_add, (store * s, const char *ip, long long post_id, long long at),     \
+      (s, ip, post_id, at), 0)                                                                     \
+    X(post_password_failure_remove, (store * s, const char *ip, long long post_id, long long at),  \
+      (s, ip, post_id, at), 0)                                                                     \
     X(audit_insert, (store * s, const struct store_audit *entry), (s, entry), 0)                   \
     X(post_update, (store * s, const struct store_post *post), (s, post), -1)                      \
     X(post_term_clear, (store * s, long long post_id), (s, post_id), post_id)                      \

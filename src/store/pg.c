@@ -62,7 +62,8 @@ enum statement_id {
     PG_COMMENT_SET_STATUS,
     PG_COMMENT_THREAD,
     PG_COMMENT_LIST,
-    PG_COMMENT_EMAIL_APPROVED,
+    PG_COMMENT_AUTHOR_APPROVED,
+    PG_USER_FIND_EMAIL,
     PG_COUNTS,
     PG_CLEAR,
     PG_DEFER_CONSTRAINTS,
@@ -86,6 +87,10 @@ enum statement_id {
     PG_LOGIN_FAILURE_ADD,
     PG_LOGIN_FAILURES,
     PG_LOGIN_FAILURES_CLEAR,
+    PG_LOGIN_FAILURE_REMOVE,
+    PG_POST_PASSWORD_FAILURE_ADD,
+    PG_POST_PASSWORD_FAILURES,
+    PG_POST_PASSWORD_FAILURE_REMOVE,
     PG_AUDIT_INSERT,
     PG_AUDIT_LIST,
     PG_POST_UPDATE,
@@ -234,13 +239,18 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                         " AND ($6::bigint = 0 OR post_id IN (SELECT id FROM posts"
                         " WHERE author_id = $6::bigint))"
                         " ORDER BY created_at DESC, id DESC LIMIT $3::bigint OFFSET $7::bigint",
-    [PG_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = $1"
-                                  " AND status = 'approved' LIMIT 1",
+    /* lower(email) and the status as the index comments_approved_author has them */
+    [PG_COMMENT_AUTHOR_APPROVED] = "SELECT 1 FROM comments WHERE lower(email) = lower($2)"
+                                   " AND author = $1 AND status = 'approved' LIMIT 1",
+    [PG_USER_FIND_EMAIL] = "SELECT id, login, display_name, email, role, disabled, password_hash"
+                           " FROM users WHERE email <> '' AND lower(email) = lower($1)"
+                           " ORDER BY id LIMIT 1",
     [PG_COUNTS] = "SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM users),"
                   " (SELECT count(*) FROM terms), (SELECT count(*) FROM posts),"
                   " (SELECT count(*) FROM post_terms), (SELECT count(*) FROM comments)",
     /* every table that references another truncated one must be named too */
-    [PG_CLEAR] = "TRUNCATE sessions, login_failures, audit_log, post_revisions, comment_edits,"
+    [PG_CLEAR] = "TRUNCATE sessions, login_failures, post_password_failures, audit_log, "
+                 "post_revisions, comment_edits,"
                  " outbox, comment_counts, comments, post_terms, posts, terms, users, settings",
     [PG_DEFER_CONSTRAINTS] = "SET CONSTRAINTS ALL DEFERRED",
     [PG_MAIL_INSERT] = "INSERT INTO outbox (post_id, created_at, status, sender, recipient,"
@@ -282,6 +292,16 @@ static const char *const statement_sql[PG_STATEMENT_COUNT] = {
                           " AND at >= $3), (SELECT count(*) FROM login_failures"
                           " WHERE login = $2 AND at >= $3)",
     [PG_LOGIN_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE login = $1",
+    [PG_LOGIN_FAILURE_REMOVE] = "DELETE FROM login_failures WHERE id = (SELECT id FROM"
+                                " login_failures WHERE ip = $1 AND login = $2 AND at = $3"
+                                " LIMIT 1)",
+    [PG_POST_PASSWORD_FAILURE_ADD] = "INSERT INTO post_password_failures (ip, post_id, at)"
+                                     " VALUES ($1, $2, $3)",
+    [PG_POST_PASSWORD_FAILURES] = "SELECT count(*) FROM post_password_failures"
+                                  " WHERE ip = $1 AND post_id = $2 AND at >= $3",
+    [PG_POST_PASSWORD_FAILURE_REMOVE] = "DELETE FROM post_password_failures WHERE id = (SELECT id"
+                                        " FROM post_password_failures WHERE ip = $1"
+                                        " AND post_id = $2 AND at = $3 LIMIT 1)",
     [PG_AUDIT_INSERT] = "INSERT INTO audit_log (user_id, at, action, target, detail)"
                         " VALUES (nullif($1::bigint, 0), $2, $3, $4, $5)",
     [PG_AUDIT_LIST] = "SELECT " AUDIT_COLUMNS "ORDER BY l.at DESC, l.id DESC"
@@ -774,6 +794,13 @@ static int pg_user_find_login(store *s, arena *a, const char *login, struct stor
     struct params p = {0};
     param_text(&p, login);
     return find_one(s, PG_USER_FIND_LOGIN, &p, a, read_user, out);
+}
+
+static int pg_user_find_email(store *s, arena *a, const char *email, struct store_user *out)
+{
+    struct params p = {0};
+    param_text(&p, email);
+    return find_one(s, PG_USER_FIND_EMAIL, &p, a, read_user, out);
 }
 
 static int pg_user_list(store *s, arena *a, struct store_user **users, size_t *count)
@@ -1318,11 +1345,13 @@ static int pg_comment_list(store *s, arena *a, const struct store_comment_filter
                    count);
 }
 
-static int pg_comment_email_approved(store *s, const char *email, bool *has_approved)
+static int pg_comment_author_approved(store *s, const char *author, const char *email,
+                                      bool *has_approved)
 {
     struct params p = {0};
+    param_text(&p, author);
     param_text(&p, email);
-    int rc = find_one(s, PG_COMMENT_EMAIL_APPROVED, &p, NULL, NULL, NULL);
+    int rc = find_one(s, PG_COMMENT_AUTHOR_APPROVED, &p, NULL, NULL, NULL);
     if (rc == STORE_ERROR)
         return rc;
     *has_approved = rc == STORE_OK;
@@ -1557,6 +1586,49 @@ static int pg_login_failures_clear(store *s, const char *login)
     struct params p = {0};
     param_text(&p, login);
     return run(s, PG_LOGIN_FAILURES_CLEAR, &p);
+}
+
+static int pg_login_failure_remove(store *s, const char *ip, const char *login, long long at)
+{
+    struct params p = {0};
+    param_text(&p, ip);
+    param_text(&p, login);
+    param_int(&p, at);
+    return run(s, PG_LOGIN_FAILURE_REMOVE, &p);
+}
+
+static int pg_post_password_failure_add(store *s, const char *ip, long long post_id, long long at)
+{
+    struct params p = {0};
+    param_text(&p, ip);
+    param_int(&p, post_id);
+    param_int(&p, at);
+    return run(s, PG_POST_PASSWORD_FAILURE_ADD, &p);
+}
+
+static int pg_post_password_failures(store *s, const char *ip, long long post_id, long long since,
+                                     long long *count)
+{
+    struct params p = {0};
+    param_text(&p, ip);
+    param_int(&p, post_id);
+    param_int(&p, since);
+    PGresult *r = execute(s, PG_POST_PASSWORD_FAILURES, &p);
+    if (!r)
+        return STORE_ERROR;
+    *count = number(r, 0, 0);
+    PQclear(r);
+    return STORE_OK;
+}
+
+static int pg_post_password_failure_remove(store *s, const char *ip, long long post_id,
+                                           long long at)
+{
+    struct params p = {0};
+    param_text(&p, ip);
+    param_int(&p, post_id);
+    param_int(&p, at);
+    return run(s, PG_POST_PASSWORD_FAILURE_REMOVE, &p);
 }
 
 static void read_audit(PGresult *r, int row, arena *a, void *record)

@@ -208,6 +208,15 @@ const char *const pg_migrations[] = {
     "  END IF;"
     "  RETURN NULL; END $$;"
     "ALTER TABLE posts DROP COLUMN approved_comments;",
+
+    /* 8: the security review's limits (see sqlite_migrations.c, 7). */
+    "CREATE SEQUENCE post_password_failures_id_seq;"
+    "CREATE TABLE post_password_failures ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('post_password_failures_id_seq'),"
+    "  ip text NOT NULL, post_id bigint NOT NULL, at bigint NOT NULL);"
+    "CREATE INDEX post_password_failures_by_ip ON post_password_failures (ip, post_id, at);"
+    "CREATE INDEX comments_approved_author ON comments (lower(email), author)"
+    "  WHERE status = 'approved';",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

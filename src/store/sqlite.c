@@ -53,7 +53,8 @@ enum statement_id {
     SQL_COMMENT_THREAD,
     SQL_COMMENT_THREAD_ANY,
     SQL_COMMENT_LIST,
-    SQL_COMMENT_EMAIL_APPROVED,
+    SQL_COMMENT_AUTHOR_APPROVED,
+    SQL_USER_FIND_EMAIL,
     SQL_SETTING_LIST,
     SQL_USER_LIST,
     SQL_TERM_LIST,
@@ -89,6 +90,10 @@ enum statement_id {
     SQL_LOGIN_FAILURE_ADD,
     SQL_LOGIN_FAILURES,
     SQL_LOGIN_FAILURES_CLEAR,
+    SQL_LOGIN_FAILURE_REMOVE,
+    SQL_POST_PASSWORD_FAILURE_ADD,
+    SQL_POST_PASSWORD_FAILURES,
+    SQL_POST_PASSWORD_FAILURE_REMOVE,
     SQL_AUDIT_INSERT,
     SQL_AUDIT_LIST,
     SQL_POST_UPDATE,
@@ -106,6 +111,7 @@ enum statement_id {
     SQL_COMMENT_EDIT_LIST,
     SQL_CLEAR_SESSIONS,
     SQL_CLEAR_LOGIN_FAILURES,
+    SQL_CLEAR_POST_PASSWORD_FAILURES,
     SQL_CLEAR_AUDIT_LOG,
     SQL_CLEAR_POST_REVISIONS,
     SQL_CLEAR_COMMENT_EDITS,
@@ -220,8 +226,12 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
         " AND password = ''))"
         " AND (?6 = 0 OR post_id IN (SELECT id FROM posts WHERE author_id = ?6))"
         " ORDER BY created_at DESC, id DESC LIMIT ?3 OFFSET ?7",
-    [SQL_COMMENT_EMAIL_APPROVED] = "SELECT 1 FROM comments WHERE email = ?1"
-                                   " AND status = 'approved' LIMIT 1",
+    /* lower(email) and the status as the index comments_approved_author has them */
+    [SQL_COMMENT_AUTHOR_APPROVED] = "SELECT 1 FROM comments WHERE lower(email) = lower(?2)"
+                                    " AND author = ?1 AND status = 'approved' LIMIT 1",
+    [SQL_USER_FIND_EMAIL] = "SELECT id, login, display_name, email, role, disabled, password_hash"
+                            " FROM users WHERE email <> '' AND lower(email) = lower(?1)"
+                            " ORDER BY id LIMIT 1",
     [SQL_SETTING_LIST] = "SELECT key, value FROM settings ORDER BY key",
     [SQL_USER_LIST] = "SELECT id, login, display_name, email, role, disabled, password_hash"
                       " FROM users ORDER BY id",
@@ -276,6 +286,16 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
                            " AND at >= ?3), (SELECT count(*) FROM login_failures"
                            " WHERE login = ?2 AND at >= ?3)",
     [SQL_LOGIN_FAILURES_CLEAR] = "DELETE FROM login_failures WHERE login = ?1",
+    [SQL_LOGIN_FAILURE_REMOVE] = "DELETE FROM login_failures WHERE id = (SELECT id FROM"
+                                 " login_failures WHERE ip = ?1 AND login = ?2 AND at = ?3"
+                                 " LIMIT 1)",
+    [SQL_POST_PASSWORD_FAILURE_ADD] = "INSERT INTO post_password_failures (ip, post_id, at)"
+                                      " VALUES (?1, ?2, ?3)",
+    [SQL_POST_PASSWORD_FAILURES] = "SELECT count(*) FROM post_password_failures"
+                                   " WHERE ip = ?1 AND post_id = ?2 AND at >= ?3",
+    [SQL_POST_PASSWORD_FAILURE_REMOVE] = "DELETE FROM post_password_failures WHERE id = (SELECT id"
+                                         " FROM post_password_failures WHERE ip = ?1"
+                                         " AND post_id = ?2 AND at = ?3 LIMIT 1)",
     [SQL_AUDIT_INSERT] = "INSERT INTO audit_log (user_id, at, action, target, detail)"
                          " VALUES (nullif(?1, 0), ?2, ?3, ?4, ?5)",
     [SQL_AUDIT_LIST] = "SELECT " AUDIT_COLUMNS "ORDER BY l.at DESC, l.id DESC LIMIT ?1 OFFSET ?2",
@@ -315,6 +335,7 @@ static const char *const statement_sql[SQL_STATEMENT_COUNT] = {
                               " ORDER BY e.edited_at DESC, e.id DESC",
     [SQL_CLEAR_SESSIONS] = "DELETE FROM sessions",
     [SQL_CLEAR_LOGIN_FAILURES] = "DELETE FROM login_failures",
+    [SQL_CLEAR_POST_PASSWORD_FAILURES] = "DELETE FROM post_password_failures",
     [SQL_CLEAR_AUDIT_LOG] = "DELETE FROM audit_log",
     [SQL_CLEAR_POST_REVISIONS] = "DELETE FROM post_revisions",
     [SQL_CLEAR_COMMENT_EDITS] = "DELETE FROM comment_edits",
@@ -661,6 +682,19 @@ static int sqlite_user_find_login(store *s, arena *a, const char *login, struct 
         return STORE_ERROR;
     bind_text(st, 1, login);
     int rc = step_one(s, st, "find user");
+    if (rc == STORE_OK)
+        read_user(st, a, out);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sqlite_user_find_email(store *s, arena *a, const char *email, struct store_user *out)
+{
+    sqlite3_stmt *st = statement(s, SQL_USER_FIND_EMAIL);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, email);
+    int rc = step_one(s, st, "find user by email");
     if (rc == STORE_OK)
         read_user(st, a, out);
     sqlite3_reset(st);
@@ -1246,12 +1280,14 @@ static int sqlite_comment_list(store *s, arena *a, const struct store_comment_fi
                    "list comments");
 }
 
-static int sqlite_comment_email_approved(store *s, const char *email, bool *has_approved)
+static int sqlite_comment_author_approved(store *s, const char *author, const char *email,
+                                          bool *has_approved)
 {
-    sqlite3_stmt *st = statement(s, SQL_COMMENT_EMAIL_APPROVED);
+    sqlite3_stmt *st = statement(s, SQL_COMMENT_AUTHOR_APPROVED);
     if (!st)
         return STORE_ERROR;
-    bind_text(st, 1, email);
+    bind_text(st, 1, author);
+    bind_text(st, 2, email);
     int rc = step_one(s, st, "find approved comment");
     sqlite3_reset(st);
     if (rc == STORE_ERROR)
@@ -1519,6 +1555,57 @@ static int sqlite_login_failures_clear(store *s, const char *login)
     return run(s, st, "clear failed logins");
 }
 
+static int sqlite_login_failure_remove(store *s, const char *ip, const char *login, long long at)
+{
+    sqlite3_stmt *st = statement(s, SQL_LOGIN_FAILURE_REMOVE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, ip);
+    bind_text(st, 2, login);
+    sqlite3_bind_int64(st, 3, at);
+    return run(s, st, "remove failed login");
+}
+
+static int sqlite_post_password_failure_add(store *s, const char *ip, long long post_id,
+                                            long long at)
+{
+    sqlite3_stmt *st = statement(s, SQL_POST_PASSWORD_FAILURE_ADD);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, ip);
+    sqlite3_bind_int64(st, 2, post_id);
+    sqlite3_bind_int64(st, 3, at);
+    return run(s, st, "note wrong post password");
+}
+
+static int sqlite_post_password_failures(store *s, const char *ip, long long post_id,
+                                         long long since, long long *count)
+{
+    sqlite3_stmt *st = statement(s, SQL_POST_PASSWORD_FAILURES);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, ip);
+    sqlite3_bind_int64(st, 2, post_id);
+    sqlite3_bind_int64(st, 3, since);
+    int rc = step_one(s, st, "count wrong post passwords");
+    if (rc == STORE_OK)
+        *count = sqlite3_column_int64(st, 0);
+    sqlite3_reset(st);
+    return rc;
+}
+
+static int sqlite_post_password_failure_remove(store *s, const char *ip, long long post_id,
+                                               long long at)
+{
+    sqlite3_stmt *st = statement(s, SQL_POST_PASSWORD_FAILURE_REMOVE);
+    if (!st)
+        return STORE_ERROR;
+    bind_text(st, 1, ip);
+    sqlite3_bind_int64(st, 2, post_id);
+    sqlite3_bind_int64(st, 3, at);
+    return run(s, st, "remove wrong post password");
+}
+
 static void read_audit(sqlite3_stmt *st, arena *a, void *record)
 {
     struct store_audit *e = record;
@@ -1620,10 +1707,11 @@ static int sqlite_clear(store *s)
 {
     /* referencing tables before those they reference */
     static const enum statement_id order[] = {
-        SQL_CLEAR_SESSIONS,       SQL_CLEAR_LOGIN_FAILURES, SQL_CLEAR_AUDIT_LOG,
-        SQL_CLEAR_POST_REVISIONS, SQL_CLEAR_COMMENT_EDITS,  SQL_CLEAR_OUTBOX,
-        SQL_CLEAR_COMMENTS,       SQL_CLEAR_POST_TERMS,     SQL_CLEAR_POSTS,
-        SQL_CLEAR_TERMS,          SQL_CLEAR_USERS,          SQL_CLEAR_SETTINGS};
+        SQL_CLEAR_SESSIONS,  SQL_CLEAR_LOGIN_FAILURES, SQL_CLEAR_POST_PASSWORD_FAILURES,
+        SQL_CLEAR_AUDIT_LOG, SQL_CLEAR_POST_REVISIONS, SQL_CLEAR_COMMENT_EDITS,
+        SQL_CLEAR_OUTBOX,    SQL_CLEAR_COMMENTS,       SQL_CLEAR_POST_TERMS,
+        SQL_CLEAR_POSTS,     SQL_CLEAR_TERMS,          SQL_CLEAR_USERS,
+        SQL_CLEAR_SETTINGS};
     for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
         sqlite3_stmt *st = statement(s, order[i]);
         if (!st || run(s, st, "clear") != STORE_OK)

@@ -158,6 +158,16 @@ const char *const sqlite_migrations[] = {
     "CREATE INDEX comment_edits_comment ON comment_edits (comment_id, edited_at DESC, id DESC);"
     "CREATE INDEX comments_by_ip ON comments (ip, created_at);"
     "CREATE INDEX comments_parent ON comments (parent_id);",
+
+    /* 7: the security review's limits. Wrong passwords of protected posts, one row per try
+     * (posts.password_tries), kept apart from failed sign-ins so that they do not lock an
+     * address out of the administration. comments_approved_author serves the first-time rule,
+     * which matches name and email (any case) of an approved comment. */
+    "CREATE TABLE post_password_failures ("
+    "  id INTEGER PRIMARY KEY, ip TEXT NOT NULL, post_id INTEGER NOT NULL, at INTEGER NOT NULL);"
+    "CREATE INDEX post_password_failures_by_ip ON post_password_failures (ip, post_id, at);"
+    "CREATE INDEX comments_approved_author ON comments (lower(email), author)"
+    "  WHERE status = 'approved';",
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

@@ -234,6 +234,9 @@ int store_user_insert(store *s, const struct store_user *user, long long *id);
 int store_user_find_login(store *s, arena *a, const char *login, struct store_user *out);
 int store_user_list(store *s, arena *a, struct store_user **users, size_t *count);
 int store_user_get(store *s, arena *a, long long id, struct store_user *out);
+/* The account (enabled or not; the lowest id when several) whose email is `email`, compared
+ * without regard to ASCII case; STORE_NOT_FOUND when none. */
+int store_user_find_email(store *s, arena *a, const char *email, struct store_user *out);
 /* Writes display_name, email, role, disabled and password_hash of the user `user->id`. */
 int store_user_update(store *s, const struct store_user *user);
 
@@ -246,12 +249,25 @@ int store_session_delete(store *s, const char *token_hash);
 int store_session_delete_user(store *s, long long user_id); /* every session of a user */
 int store_session_purge(store *s, long long now);           /* expired sessions */
 
-/* Failed logins, for rate limits: one row per failure. */
+/* Failed logins, for rate limits: one row per failure. A sign-in records its attempt before it
+ * checks the password and counts after (each call its own transaction, so outside one): then
+ * parallel attempts each see the others, and no more than the limit get a password check. */
 int store_login_failure_add(store *s, const char *ip, const char *login, long long at);
+/* Removes one row with these values (an attempt refused before its check), if any. */
+int store_login_failure_remove(store *s, const char *ip, const char *login, long long at);
 /* Failures since `since` from this address and for this login. */
 int store_login_failures(store *s, const char *ip, const char *login, long long since,
                          long long *by_ip, long long *by_login);
 int store_login_failures_clear(store *s, const char *login); /* after a good login */
+
+/* Wrong passwords of password-protected posts, for their limit (posts.password_tries): one row
+ * per try, recorded before the password is compared, as the failed sign-ins above. */
+int store_post_password_failure_add(store *s, const char *ip, long long post_id, long long at);
+/* Tries from this address at this post since `since`. */
+int store_post_password_failures(store *s, const char *ip, long long post_id, long long since,
+                                 long long *count);
+/* Removes one row with these values (a try refused before its compare, or a right one). */
+int store_post_password_failure_remove(store *s, const char *ip, long long post_id, long long at);
 
 /* The audit log: newest first. */
 int store_audit_insert(store *s, const struct store_audit *entry);
@@ -339,7 +355,10 @@ int store_comment_thread(store *s, arena *a, long long post_id, const char *stat
 /* Newest first. */
 int store_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
                        struct store_comment **comments, size_t *count);
-int store_comment_email_approved(store *s, const char *email, bool *has_approved);
+/* Whether an approved comment has this author name (exactly) and email (without regard to
+ * ASCII case): the comments.moderation = first-time rule, as WordPress's check_comment(). */
+int store_comment_author_approved(store *s, const char *author, const char *email,
+                                  bool *has_approved);
 /* How many comments (any status) were made from `ip` since `since`. */
 int store_comment_count_ip(store *s, const char *ip, long long since, long long *count);
 /* Per status, of type "comment"; post_author_id 0 = all posts, else only that user's. */

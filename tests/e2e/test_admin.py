@@ -530,10 +530,16 @@ def test_unknown_session_token_is_like_none(adm):
     assert r.status == 403, r
 
 
-def test_logout_by_get(adm):
+def test_logout_by_get_only_asks(adm):
     s = adm.fresh_session("editor")
     assert s.signed_in()
     r = s.get("/admin/logout")
+    assert r.status == 200, r
+    assert set_cookie(r) is None, "GET /admin/logout touched the session cookie"
+    assert s.signed_in(), "GET /admin/logout ended the session"
+    form = r.tree().one("form", cls="admin-logout")
+    assert action_path(form) == "/admin/logout" and form.get("method").lower() == "post"
+    r = s.post("/admin/logout", csrf=form.one("input", name="csrf").get("value"))
     assert r.status == 303, r
     got = set_cookie(r)
     assert got is not None, "logout did not clear the cookie"
@@ -619,6 +625,7 @@ ROUTES = [
     ("POST", "/admin/posts/{own}/trash", "author", lambda r: {}),
     ("POST", "/admin/posts/{own}/untrash", "author", lambda r: {}),
     ("GET", "/admin/comments", "author", None),
+    ("GET", "/admin/logout", "author", None),
     ("POST", "/admin/logout", "author", lambda r: {}),
     ("POST", "/admin/comments", "editor", lambda r: [("action", "approve"), ("id", "{c}")]),
     ("GET", "/admin/comments/{c}/edit", "editor", None),
@@ -676,7 +683,7 @@ def test_route_roles(adm, mx, route):
                 problems.append(f"{cell}, expected 200")
             elif r.status >= 500:
                 problems.append(f"{cell}, a server error")
-            elif template == "/admin/logout" and client.signed_in():
+            elif template == "/admin/logout" and method == "POST" and client.signed_in():
                 problems.append(f"{cell}, but the session still works")
         elif role == "anonymous" and method == "GET":
             if not (r.status == 303 and r.location_path() == login_redirect_for(path)):
@@ -1138,7 +1145,7 @@ def test_queue_tabs_counts_and_details(fresh, tmp_path):
     assert entry is not None
     text = words(entry)
     for want in ("Queue details post", "Replying Reader", "reply@example.com", "127.0.0.1",
-                 "A held reply.", "first comment from this email"):
+                 "A held reply.", "first comment from this name and email"):
         assert want in text, (want, text)
     assert "The parent comment" in text, "the reply's entry does not quote its parent"
     today = datetime.datetime.now(datetime.timezone.utc).date()

@@ -448,10 +448,10 @@ def test_moderation_all_and_awaiting_notice(site, tmp_path, start_server):
 def test_moderation_first_time(site, tmp_path, start_server):
     pid, path = make_open_post(site, tmp_path, moderation="first-time")
     c = Commenter(start_server(site), path)
-    first, _ = c.held(email="known@example.com")
+    first, _ = c.held(author="Known Reader", email="known@example.com")
     assert c.page().find("li", id=f"comment-{first}") is None
     site.run("comment", "approve", first)
-    second = c.approved(email="known@example.com")
+    second = c.approved(author="Known Reader", email="known@example.com")
     assert c.page().find("li", id=f"comment-{second}") is not None
     third, _ = c.held(email="unknown@example.com")
     statuses = {int(r["id"]): r["status"] for r in site.comments()}

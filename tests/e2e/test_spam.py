@@ -286,7 +286,7 @@ def test_first_time_moderation_says_why(defended):
     _, fields, _ = page_form(srv, path)
     cid = held_id(send(srv, path, fields)[0], path)
     (row,) = g.comments("--status", "pending")
-    assert (row["id"], row["held_by"]) == (cid, "first comment from this email")
+    assert (row["id"], row["held_by"]) == (cid, "first comment from this name and email")
 
 
 # ---------------------------------------------------------------------------------------------

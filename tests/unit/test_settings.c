@@ -46,6 +46,8 @@ static const char *const all_keys[] = {
     "comments.max_links",
     "comments.hold_words",
     "comments.block_words",
+    "posts.password_limit_ip",
+    "metrics.allow",
     "http.threads",
     "http.workers",
     "http.timeout_s",

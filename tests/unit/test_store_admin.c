@@ -294,6 +294,64 @@ static void test_login_failures(void **state)
     assert_int_equal(by_login, 0);
 }
 
+/* Removing one refused attempt leaves the others; post password tries count per address and
+ * post. */
+static void test_attempt_rows(void **state)
+{
+    struct fixture *f = *state;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(store_login_failure_add(f->s, "192.0.2.1", "root", NOW), STORE_OK);
+    assert_int_equal(store_login_failure_remove(f->s, "192.0.2.1", "root", NOW), STORE_OK);
+    assert_int_equal(store_login_failure_remove(f->s, "192.0.2.1", "root", NOW - 1), STORE_OK);
+    long long by_ip = -1, by_login = -1;
+    assert_int_equal(store_login_failures(f->s, "192.0.2.1", "root", 0, &by_ip, &by_login),
+                     STORE_OK);
+    assert_int_equal(by_login, 2);
+
+    assert_int_equal(store_post_password_failure_add(f->s, "192.0.2.1", 7, NOW - HOUR), STORE_OK);
+    assert_int_equal(store_post_password_failure_add(f->s, "192.0.2.1", 7, NOW), STORE_OK);
+    assert_int_equal(store_post_password_failure_add(f->s, "192.0.2.1", 7, NOW), STORE_OK);
+    assert_int_equal(store_post_password_failure_add(f->s, "192.0.2.1", 8, NOW), STORE_OK);
+    assert_int_equal(store_post_password_failure_add(f->s, "192.0.2.2", 7, NOW), STORE_OK);
+    long long count = -1;
+    assert_int_equal(store_post_password_failures(f->s, "192.0.2.1", 7, NOW - 600, &count),
+                     STORE_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(store_post_password_failure_remove(f->s, "192.0.2.1", 7, NOW), STORE_OK);
+    assert_int_equal(store_post_password_failures(f->s, "192.0.2.1", 7, 0, &count), STORE_OK);
+    assert_int_equal(count, 2);
+    /* failed sign-ins are another table: the address's tries at posts are not among them */
+    assert_int_equal(store_login_failures(f->s, "192.0.2.1", "root", 0, &by_ip, &by_login),
+                     STORE_OK);
+    assert_int_equal(by_ip, 2);
+}
+
+/* The first-time rule's lookup: name exactly and email in any case, approved only; and the
+ * account of an email. */
+static void test_comment_author_and_account_email(void **state)
+{
+    struct fixture *f = *state;
+    insert_comment(f, f->admin_post, 0, "approved", "comment", "198.51.100.1", NOW);
+    insert_comment(f, f->admin_post, 0, "pending", "comment", "198.51.100.1", NOW);
+    bool known = false;
+    assert_int_equal(store_comment_author_approved(f->s, "Reader", "READER@example.org", &known),
+                     STORE_OK);
+    assert_true(known);
+    assert_int_equal(store_comment_author_approved(f->s, "reader", "reader@example.org", &known),
+                     STORE_OK);
+    assert_false(known);
+    assert_int_equal(store_comment_author_approved(f->s, "Reader", "other@example.org", &known),
+                     STORE_OK);
+    assert_false(known);
+
+    struct store_user user;
+    assert_int_equal(store_user_find_email(f->s, &f->a, "Writer@Example.ORG", &user), STORE_OK);
+    assert_string_equal(user.login, "writer");
+    assert_int_equal(store_user_find_email(f->s, &f->a, "nobody@example.org", &user),
+                     STORE_NOT_FOUND);
+    assert_int_equal(store_user_find_email(f->s, &f->a, "", &user), STORE_NOT_FOUND);
+}
+
 /* --- the audit log --- */
 
 static void test_audit_log(void **state)
@@ -981,6 +1039,8 @@ static void test_connection_lost_in_transaction(void **state)
         cmocka_unit_test_setup_teardown(test_session_disabled_user, setup, teardown),              \
         cmocka_unit_test_setup_teardown(test_session_delete_and_purge, setup, teardown),           \
         cmocka_unit_test_setup_teardown(test_login_failures, setup, teardown),                     \
+        cmocka_unit_test_setup_teardown(test_attempt_rows, setup, teardown),                       \
+        cmocka_unit_test_setup_teardown(test_comment_author_and_account_email, setup, teardown),   \
         cmocka_unit_test_setup_teardown(test_audit_log, setup, teardown),                          \
         cmocka_unit_test_setup_teardown(test_post_update, setup, teardown),                        \
         cmocka_unit_test_setup_teardown(test_post_term_clear, setup, teardown),                    \
