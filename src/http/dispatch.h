@@ -60,6 +60,10 @@ void http_run(struct handler_context *context, const struct http_plan *plan,
  * `site_url` (may be "" or NULL: then paths only), with no control character. */
 bool http_location_safe(const char *location, const char *site_url);
 
+/* Whether `address` is one of `list` (addresses separated by spaces, commas or lines), as
+ * http.trusted_proxies and metrics.allow are written. */
+bool http_address_listed(const char *list, const char *address);
+
 /* Whether a header value holds no CR, LF or NUL (NULL is safe: no header). */
 bool http_header_value_safe(const char *value);
 

@@ -506,20 +506,6 @@ static const char *header_copy_named(arena *a, h2o_req_t *req, const char *name)
     return arena_strndup(a, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
 }
 
-/* Whether `host` is one of the space- or comma-separated addresses of `list`. */
-static bool listed(const char *list, const char *host)
-{
-    size_t n = strlen(host);
-    for (const char *p = list; *p;) {
-        p += strspn(p, " ,");
-        size_t len = strcspn(p, " ,");
-        if (len == n && memcmp(p, host, n) == 0)
-            return true;
-        p += len;
-    }
-    return false;
-}
-
 /* The reader's address, and whether the request came through a trusted proxy: the peer's
  * address, or, when the peer is one of http.trusted_proxies, the last address of
  * X-Forwarded-For (the one that proxy added; earlier ones are the client's to invent). */
@@ -533,7 +519,7 @@ static const char *client_address(arena *a, h2o_req_t *req, bool *via_trusted_pr
     if (n == SIZE_MAX)
         return "";
     host[n] = '\0';
-    if (!*server.trusted_proxies || !listed(server.trusted_proxies, host))
+    if (!http_address_listed(server.trusted_proxies, host))
         return arena_strndup(a, host, n);
     *via_trusted_proxy = true;
     ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-for"), -1);
@@ -761,7 +747,7 @@ static void on_accept(h2o_socket_t *listener, const char *error)
     size_t n = h2o_socket_getnumerichost((struct sockaddr *)&address, len, host);
     if (n != SIZE_MAX) {
         host[n] = '\0';
-        if (!(*server.trusted_proxies && listed(server.trusted_proxies, host))) {
+        if (!http_address_listed(server.trusted_proxies, host)) {
             if (!conn_limit_enter(host)) {
                 static const char answer[] =
                     "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain; "

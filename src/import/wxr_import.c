@@ -268,6 +268,15 @@ static const char *item_path(struct import_state *st, const struct wxr_item *ite
         size_t n = strlen(link);
         const char *path = link[n - 1] == '/' ? arena_strdup(&st->arena, link)
                                               : arena_printf(&st->arena, "%s/", link);
+        /* "https://site//greek/x/": WordPress writes an empty segment for a page whose parent
+         * has none; the page itself answers at /greek/x/, and "//" must never start a path */
+        const char *single = post_path_single_slashes(&st->arena, path);
+        if (strcmp(single, path) != 0 && !post_path_problem(single)) {
+            warn(st, item->line,
+                 arena_printf(&st->arena, "the <link> path %s had \"//\"; the post is at %s", path,
+                              single));
+            return single;
+        }
         const char *problem = post_path_problem(path);
         if (!problem)
             return path;

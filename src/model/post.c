@@ -106,6 +106,17 @@ const char *post_path_problem(const char *path)
     return NULL;
 }
 
+const char *post_path_single_slashes(arena *a, const char *path)
+{
+    char *out = arena_strdup(a, path);
+    size_t len = 0;
+    for (const char *p = path; *p; p++)
+        if (!(*p == '/' && len && out[len - 1] == '/'))
+            out[len++] = *p;
+    out[len] = '\0';
+    return out;
+}
+
 bool post_is_public(const struct store_post *post)
 {
     return strcmp(post->status, "publish") == 0;

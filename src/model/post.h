@@ -49,6 +49,9 @@ const char *post_slug_problem(const char *slug);
  * not; so it can never redirect off the site or split a header. */
 const char *post_path_problem(const char *path);
 
+/* `path` with every run of '/' made one (in `a`). */
+const char *post_path_single_slashes(arena *a, const char *path);
+
 /* The permalink path for a post from a WordPress pattern (%year% %monthnum% %day% %hour%
  * %minute% %second% %postname% %post_id% %category% %author%). */
 char *post_permalink(arena *a, const char *pattern, const struct store_post *post);

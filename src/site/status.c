@@ -8,6 +8,7 @@
 #include "model/settings.h"
 #include "model/user.h"
 #include "site/common.h"
+#include "http/dispatch.h"
 #include "site/site.h"
 
 void site_healthz(struct handler_context *context, const struct http_request *req,
@@ -19,20 +20,6 @@ void site_healthz(struct handler_context *context, const struct http_request *re
     buf_puts(&res->body, "ok\n");
 }
 
-/* Whether `address` is one of `list` (addresses separated by spaces, commas or lines). */
-static bool address_listed(const char *list, const char *address)
-{
-    size_t n = strlen(address);
-    for (const char *p = list; *p;) {
-        p += strspn(p, " ,\t\r\n");
-        size_t len = strcspn(p, " ,\t\r\n");
-        if (len == n && n && memcmp(p, address, n) == 0)
-            return true;
-        p += len;
-    }
-    return false;
-}
-
 /* Prometheus text format: the page cache's counters and size, and the connections counted
  * against http.max_conns_per_ip. They tell how busy the site is and what addresses it limits:
  * for signed-in admins and the scraper's addresses (metrics.allow), not for everyone. */
@@ -40,8 +27,8 @@ void site_metrics(struct handler_context *context, const struct http_request *re
                   struct http_response *res)
 {
     if (user_role_of(context->user) < USER_ADMIN &&
-        !address_listed(settings_get(context->store, req->arena, "metrics.allow"),
-                        req->client_ip)) {
+        !http_address_listed(settings_get(context->store, req->arena, "metrics.allow"),
+                             req->client_ip)) {
         site_error(context, req, res, 403, "Forbidden",
                    "The metrics are for admins (sign in at /admin/login) and for the addresses "
                    "listed in the setting metrics.allow; yours is not one of them.");

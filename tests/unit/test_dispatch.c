@@ -156,6 +156,11 @@ static void test_path_and_slug_problems(void **state)
     assert_null(post_path_problem("/a/.../b/")); /* three dots are a name */
     assert_null(post_path_problem("/a/..b/"));
 
+    arena a = {0};
+    assert_string_equal(post_path_single_slashes(&a, "//greek/x//y/"), "/greek/x/y/");
+    assert_string_equal(post_path_single_slashes(&a, "/a/"), "/a/");
+    arena_free(&a);
+
     assert_null(post_slug_problem("hello-world"));
     assert_null(post_slug_problem("%d8%a7%d9%84"));
     const char *bad_slugs[] = {"", ".", "..", "%2e", "a/b", "a%2fb", "a\\b", "a\nb", "a?b", "a#b"};
