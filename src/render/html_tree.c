@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "render/html_depth.h"
 #include "util/alloc.h"
 
 static void *tree_alloc(void *userdata, size_t size)
@@ -29,7 +30,18 @@ GumboOptions html_tree_options(void)
 GumboOutput *html_tree_parse(const char *html, size_t len)
 {
     GumboOptions options = html_tree_options();
-    return gumbo_parse_with_options(&options, html, len);
+    GumboOutput *output;
+    buf bounded = {0};
+
+    /* Stored HTML went through the sanitizer, but posts stored before it bounded depth may
+     * nest deeper; the PDF and text walks are linear only in a bounded tree. */
+    if (render_html_bound_depth(html, len, HTML_DEPTH_DOCUMENT, &bounded)) {
+        html = buf_cstr(&bounded);
+        len = bounded.len;
+    }
+    output = gumbo_parse_with_options(&options, html, len);
+    buf_free(&bounded);
+    return output;
 }
 
 void html_tree_free(GumboOutput *output)

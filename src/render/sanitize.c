@@ -1,5 +1,6 @@
 /* sanitize.c: untrusted HTML to allow-listed HTML (gumbo parses, our own serializer writes). */
 #include "render/sanitize.h"
+#include "render/html_depth.h"
 #include "render/html_tree.h"
 
 #include <gumbo.h>
@@ -529,12 +530,24 @@ void render_sanitize_html(const char *html, size_t len, enum sanitize_profile pr
 {
     GumboOptions options = html_tree_options();
     GumboOutput *output;
+    buf bounded = {0};
 
+    if (html == NULL) {
+        html = "";
+        len = 0;
+    }
+    /* Every untrusted HTML (editor, preview, Markdown output, import, comments) comes through
+     * here: bound its nesting before gumbo, whose cost grows with depth times tags. */
+    if (render_html_bound_depth(html, len, HTML_DEPTH_FRAGMENT, &bounded)) {
+        html = buf_cstr(&bounded);
+        len = bounded.len;
+    }
     /* Parse as the content of a <div>, as the fragment will be placed in the page; the
      * children of the result's root <html> element are the fragment's nodes. */
     options.fragment_context = GUMBO_TAG_DIV;
     options.fragment_namespace = GUMBO_NAMESPACE_HTML;
-    output = gumbo_parse_with_options(&options, html ? html : "", html ? len : 0);
+    output = gumbo_parse_with_options(&options, html, len);
     sanitize_serialize(output->root, profile, out);
     gumbo_destroy_output(&options, output);
+    buf_free(&bounded);
 }

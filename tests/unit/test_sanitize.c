@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/html_depth.h"
 #include "render/sanitize.h"
 #include "util/buf.h"
 
@@ -499,21 +500,127 @@ static void test_invalid_utf8(void **state)
 }
 
 /* Hostile nesting must not exhaust the stack: the serializer walks without recursion. */
+/* Deepest nesting in sanitizer output (clean tags only: "<x", "</x", void br/hr/img). */
+static int output_depth(const char *html)
+{
+    int depth = 0, deepest = 0;
+    for (const char *p = html; (p = strchr(p, '<')) != NULL; p++) {
+        if (p[1] == '/')
+            depth--;
+        else if (strncmp(p, "<br", 3) != 0 && strncmp(p, "<hr", 3) != 0 &&
+                 strncmp(p, "<img", 4) != 0 && ++depth > deepest)
+            deepest = depth;
+    }
+    return deepest;
+}
+
+/* `open` repeated n times, then `middle`, then `close` n times. */
+static void repeat_nested(buf *html, const char *open, const char *middle, const char *close, int n)
+{
+    for (int i = 0; i < n; i++)
+        buf_puts(html, open);
+    buf_puts(html, middle);
+    for (int i = 0; i < n; i++)
+        buf_puts(html, close);
+}
+
 static void test_deep_nesting(void **state)
 {
     buf html = {0};
     char *out;
     (void)state;
-    for (int i = 0; i < 5000; i++)
-        buf_puts(&html, "<span>");
-    buf_puts(&html, "deep");
+    /* The review's inputs: 60k nested divs (a PDF took 6 s), 80k unclosed (preview, 9 s). */
+    repeat_nested(&html, "<div>", "middle", "</div>", 60000);
+    out = sanitize_n(html.ptr, html.len, SANITIZE_ARTICLE);
+    assert_int_equal(output_depth(out), RENDER_HTML_DEPTH_LIMIT);
+    assert_non_null(strstr(out, ">middle<"));
+    free(out);
+    buf_reset(&html);
+    repeat_nested(&html, "<div>", "end", "", 80000);
+    out = sanitize_n(html.ptr, html.len, SANITIZE_ARTICLE);
+    assert_int_equal(output_depth(out), RENDER_HTML_DEPTH_LIMIT);
+    free(out);
+    buf_reset(&html);
+    repeat_nested(&html, "<span>", "deep", "", 5000);
     out = sanitize_n(html.ptr, html.len, SANITIZE_COMMENT);
     assert_string_equal(out, "deep");
     free(out);
-    out = sanitize_n(html.ptr, html.len, SANITIZE_ARTICLE);
-    assert_int_equal(strlen(out), 5000 * strlen("<span></span>") + 4);
-    free(out);
     buf_free(&html);
+}
+
+/* Ordinary HTML, however sloppy, is far from the limit: the bound leaves it byte for byte. */
+static void test_depth_bound_leaves_ordinary_html(void **state)
+{
+    static const char *const ordinary[] = {
+        "<p>One<p>Two<p>Three <b>bold <i>both</b> italic</i>",
+        "<ul><li>a<li>b<li>c</ul><ol><li><ol><li>nested</ol></ol><dl><dt>t<dd>d<dt>t2</dl>",
+        "<table><tr><td>1<td>2<tr><td>3<td>4</table><table><thead><tr><th>h<tbody><tr><td>x"
+        "</table>",
+        "<!-- wp:paragraph --><p>Gutenberg</p><!-- /wp:paragraph --><script>if (a<b) "
+        "document.write('<div><div>')</script><style>p>a{}</style><textarea></div></textarea>",
+    };
+    buf html = {0};
+    (void)state;
+    for (size_t i = 0; i < sizeof ordinary / sizeof ordinary[0]; i++) {
+        buf out = {0};
+        assert_false(
+            render_html_bound_depth(ordinary[i], strlen(ordinary[i]), HTML_DEPTH_FRAGMENT, &out));
+        assert_false(
+            render_html_bound_depth(ordinary[i], strlen(ordinary[i]), HTML_DEPTH_DOCUMENT, &out));
+        assert_int_equal(out.len, 0);
+        buf_free(&out);
+    }
+    /* Inside svg, select and template the bound drops start tags; the sanitizer drops those
+     * elements whole anyway, so its output is what it was. */
+    assert_sanitizes_to("<svg viewBox=\"0 0 1 1\"><title>icon</title><path d=\"M0\"/></svg>"
+                        "<p>after</p><select><option>a<option>b</select><p>more</p>"
+                        "<template><div>t</div></template><p>end</p>",
+                        SANITIZE_ARTICLE, "<p>after</p><p>more</p><p>end</p>");
+    /* Exactly at the limit: untouched. One more: only that start tag and its end go. */
+    repeat_nested(&html, "<div>", "x", "</div>", RENDER_HTML_DEPTH_LIMIT);
+    buf out = {0};
+    assert_false(render_html_bound_depth(html.ptr, html.len, HTML_DEPTH_FRAGMENT, &out));
+    buf_reset(&html);
+    repeat_nested(&html, "<blockquote>", "x", "</blockquote>", RENDER_HTML_DEPTH_LIMIT + 1);
+    assert_true(render_html_bound_depth(html.ptr, html.len, HTML_DEPTH_FRAGMENT, &out));
+    assert_int_equal(out.len, html.len - strlen("<blockquote></blockquote>") + 2 * strlen("<!>"));
+    buf_free(&out);
+    buf_free(&html);
+}
+
+/* Ways around a naive count, each repeated to nest 20,000 deep: the bound must hold. */
+static void test_depth_bound_tricks(void **state)
+{
+    static const struct {
+        const char *open, *close; /* repeated around "x" */
+    } tricks[] = {
+        {"<div></span>", ""},              /* end tags of nothing open */
+        {"<li><ol></li>", ""},             /* </li> out of list-item scope */
+        {"<div><table><td></div>", ""},    /* </div> beyond a cell */
+        {"<b><div></b>", ""},              /* the adoption agency */
+        {"<form><div></form>", ""},        /* </form> leaves its content open */
+        {"<div><select></div>", ""},       /* end tags ignored in a select */
+        {"<div><svg></div><g>", ""},       /* leaving SVG where the model might not */
+        {"<p><b></p>", ""},                /* formatting reopened in each block */
+        {"<x-a><svg></x-b><d/>", ""},      /* gumbo closes any unknown tag with any other */
+        {"<<t>x<script>", "</script>"},    /* a dropped tag joining '<' and text */
+        {"<span></><svg></svg>", ""},      /* gumbo misreads the end tag after "</>" */
+        {"<template><col><textarea>", ""}, /* a template stuck in column group mode */
+        {"<table><caption><div></caption>", ""},
+        {"<nobr><noscript><r><nobr>", ""},
+        {"<span>", "</span>"},
+    };
+    (void)state;
+    for (size_t i = 0; i < sizeof tricks / sizeof tricks[0]; i++) {
+        buf html = {0};
+        repeat_nested(&html, tricks[i].open, "x", tricks[i].close, 20000);
+        char *out = sanitize_n(html.ptr, html.len, SANITIZE_ARTICLE);
+        /* tables add implied tbody/tr elements, counted by the bound but not by this depth */
+        if (output_depth(out) > 2 * RENDER_HTML_DEPTH_LIMIT)
+            fail_msg("%s: output nests %d deep", tricks[i].open, output_depth(out));
+        free(out);
+        buf_free(&html);
+    }
 }
 
 int main(void)
@@ -530,6 +637,8 @@ int main(void)
         cmocka_unit_test(test_utf8),
         cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_depth_bound_leaves_ordinary_html),
+        cmocka_unit_test(test_depth_bound_tricks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "render/html_depth.h"
 #include "render/text.h"
 
 /* Renders an exact-size heap copy of `html` (no NUL after it, so an over-read shows under
@@ -205,6 +206,32 @@ static void test_random_input_keeps_the_shape(void **state)
     }
 }
 
+/* Stored posts from before the sanitizer bounded nesting may be 60,000 quotes deep: the text
+ * (like the PDF) is made from a tree bounded to RENDER_HTML_DEPTH_LIMIT, so the one line of
+ * text carries that many quote marks, not 60,000 (and the walk stays linear). */
+static void test_deep_stored_html(void **state)
+{
+    (void)state;
+    buf html = {0}, out = {0};
+    for (int i = 0; i < 60000; i++)
+        buf_puts(&html, "<blockquote>");
+    buf_puts(&html, "x");
+    for (int i = 0; i < 60000; i++)
+        buf_puts(&html, "</blockquote>");
+    struct text_options options = {0, ">", 0};
+    render_html_to_text(html.ptr, html.len, &options, &out);
+    const char *x = strchr(buf_cstr(&out), 'x');
+    assert_non_null(x);
+    size_t quotes = 0;
+    while (x > out.ptr && x[-1] == '>') {
+        x--;
+        quotes++;
+    }
+    assert_int_equal(quotes, RENDER_HTML_DEPTH_LIMIT);
+    buf_free(&out);
+    buf_free(&html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -218,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_empty_input),
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_random_input_keeps_the_shape),
+        cmocka_unit_test(test_deep_stored_html),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
