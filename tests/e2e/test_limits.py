@@ -1,10 +1,11 @@
-# test_limits.py: the resource limits of README's "Limits" table, each at the limit (accepted)
+# test_limits.py: the resource limits of docs/security.md's table, each at the limit (accepted)
 # and just over it (a clear 4xx, or the connection closed where the table says so), and after
 # every refusal the server unaffected (/healthz and an article page answer 200 on a new
 # connection): request line and header bytes and count (h2o's), the request body of each route
 # class and http.max_body_kb above them all, form fields, comment size, reply nesting, Markdown
 # nesting, connections per client address (and trusted proxies), the header deadline and the
-# keep-alive idle timeout. The settings' defaults are checked against gazette.1 and README.
+# keep-alive idle timeout. The settings' defaults are checked against gazette.1 and
+# docs/security.md.
 #
 # Limits do not depend on the store: SQLite only.
 import os
@@ -32,7 +33,7 @@ PASSWORD = "a long sign-in secret 7"
 # bound is generous, yet below the default 10 s, so a setting not applied fails
 DEADLINE_BOUND = 8
 
-# the settings of the table: key -> default (gazette get on a new site, gazette.1, README)
+# the settings of the table: key -> default (gazette get on a new site, gazette.1, docs/security.md)
 LIMIT_SETTINGS = {
     "http.max_body_kb": "1024",
     "comments.max_kb": "64",
@@ -178,15 +179,15 @@ def connect(port):
 
 def test_limit_settings_defaults_documented_and_checked(site):
     man = open(os.path.join(SOURCE, "docs", "gazette.1"), encoding="utf-8").read()
-    readme = open(os.path.join(SOURCE, "README.md"), encoding="utf-8").read()
-    table = readme[readme.index("**Limits**"):]
-    table = table[:table.index("\n- **")]
+    security = open(os.path.join(SOURCE, "docs", "security.md"), encoding="utf-8").read()
+    table = security[security.index("## Limits and their settings"):]
+    table = table[:table.index("\n## ")]
     for key, default in LIMIT_SETTINGS.items():
         assert site.out("get", key).strip() == default, key
         assert re.search(rf"\.B {re.escape(key)}\\fR \({default}\)", man), (
             f"gazette.1 does not document {key} ({default})")
         assert re.search(rf"`{re.escape(key)}` \({default}\b", table), (
-            f"README's Limits table does not give {key} ({default})")
+            f"docs/security.md's limits table does not give {key} ({default})")
         for bad in OUT_OF_RANGE[key]:
             p = site.run("set", key, bad, expect=None)
             assert p.returncode == 2 and key in p.stderr, (key, bad, p.returncode, p.stderr)
