@@ -19,7 +19,7 @@
 
 #include "admin/auth.h"
 #include "fuzz.h"
-#include "http/request.h"
+#include "web/request.h"
 #include "http/dispatch.h"
 #include "model/comment.h"
 #include "model/post.h"

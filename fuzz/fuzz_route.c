@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "http/form.h"
+#include "web/form.h"
 #include "http/routes.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "admin/auth.h"
-#include "http/form.h"
+#include "web/form.h"
 #include "model/settings.h"
 #include "site/site.h"
 #include "util/log.h"
@@ -142,19 +142,6 @@ size_t http_cache_key(const struct route *route, strview path, strview query, ch
         len += 1 + kept;
     }
     return len;
-}
-
-bool http_address_listed(const char *list, const char *address)
-{
-    size_t n = strlen(address);
-    for (const char *p = list; *p;) {
-        p += strspn(p, " ,\t\r\n");
-        size_t len = strcspn(p, " ,\t\r\n");
-        if (len == n && n && memcmp(p, address, n) == 0)
-            return true;
-        p += len;
-    }
-    return false;
 }
 
 bool http_header_value_safe(const char *value)

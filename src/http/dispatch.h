@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "http/request.h"
+#include "web/request.h"
 #include "http/routes.h"
 #include "util/buf.h"
 
@@ -59,10 +59,6 @@ void http_run(struct handler_context *context, const struct http_plan *plan,
 /* Whether `location` is a path of this site ("/x", not "//host" or "/\host") or starts with
  * `site_url` (may be "" or NULL: then paths only), with no control character. */
 bool http_location_safe(const char *location, const char *site_url);
-
-/* Whether `address` is one of `list` (addresses separated by spaces, commas or lines), as
- * http.trusted_proxies and metrics.allow are written. */
-bool http_address_listed(const char *list, const char *address);
 
 /* Whether a header value holds no CR, LF or NUL (NULL is safe: no header). */
 bool http_header_value_safe(const char *value);

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "http/request.h"
+#include "web/request.h"
 #include "model/user.h"
 #include "util/buf.h"
 

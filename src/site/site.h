@@ -2,7 +2,7 @@
 #ifndef GAZETTE_SITE_SITE_H
 #define GAZETTE_SITE_SITE_H
 
-#include "http/request.h"
+#include "web/request.h"
 
 /* The cookie prefix of an unlocked password-protected post (gz_postpass_ID): a reader with one
  * sees pages made for them (http/dispatch.c). */
