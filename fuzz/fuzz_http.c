@@ -1,5 +1,5 @@
 /* fuzz_http.c: the request path in-process, as a worker runs it: raw request bytes parsed by
- * picohttpparser (the parser inside h2o), then the server's own dispatch (http/dispatch.h: the
+ * picohttpparser (the parser inside h2o), then the server's own dispatch (app/dispatch.h: the
  * route table, the early refusals, the cache rule, the one authorization check, the handler and
  * the response checks), on a real SQLite store with demo content and signed-in
  * sessions, and the default theme. Checks the response, not only crashes: a valid status, a
@@ -20,7 +20,7 @@
 #include "admin/auth.h"
 #include "fuzz.h"
 #include "web/request.h"
-#include "http/dispatch.h"
+#include "app/dispatch.h"
 #include "model/comment.h"
 #include "model/post.h"
 #include "model/secret.h"
@@ -329,7 +329,7 @@ static void check_response(const char *method, const char *path, const struct ht
     FUZZ_CHECK(res->body.len <= BODY_LIMIT, "%s %s: a %zu-byte body", method, path, res->body.len);
     FUZZ_CHECK(!res->body.ptr || res->body.ptr[res->body.len] == '\0', "body not terminated");
     check_header("Location", res->location);
-    FUZZ_CHECK(!res->location || http_location_safe(res->location, ""),
+    FUZZ_CHECK(!res->location || app_location_safe(res->location, ""),
                "%s %s: a redirect off the site: \"%s\"", method, path, res->location);
     check_header("Content-Type", res->content_type);
     check_header("Cache-Control", res->cache_control);
@@ -369,8 +369,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *cookie = header_value(&a, headers, header_count, "cookie");
 
     /* what the loop thread does before handing the request to a worker: the server's own plan */
-    struct http_plan plan;
-    http_plan_request(method, path, query, strview_from_cstr(cookie), body.len > 0, body, &plan);
+    struct app_plan plan;
+    app_plan_request(method, path, query, strview_from_cstr(cookie), body.len > 0, body, &plan);
     if (plan.refusal) { /* 405, 413, 400: answered on the loop, no handler */
         arena_free(&a);
         buf_free(&raw);
@@ -380,7 +380,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .arena = &a,
         .method = arena_view_dup(&a, method),
         .path = arena_view_dup(&a, path),
-        .query = http_handler_query(&a, &plan, query),
+        .query = app_handler_query(&a, &plan, query),
         .body = {arena_strndup(&a, body.ptr, body.len), body.len},
         .host = header_value(&a, headers, header_count, "host"),
         .origin = header_value(&a, headers, header_count, "origin"),
@@ -392,9 +392,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .https = false,
     };
     struct http_response res = {0};
-    struct handler_context context = {plan.route->on_loop ? NULL : site.store, site.theme,
-                                      FUZZ_NOW, NULL, NULL};
-    http_run(&context, &plan, &req, &res);
+    struct handler_context context = {plan.route->on_loop ? NULL : site.store, site.theme, FUZZ_NOW,
+                                      NULL, NULL};
+    app_run(&context, &plan, &req, &res);
     check_response(req.method, req.path, &res);
     FUZZ_CHECK(!res.cacheable || (plan.shared && !context.user),
                "%s %s: a response made for one reader may enter the shared cache", req.method,

@@ -24,10 +24,10 @@
 #include "cache/compress.h"
 #include "cache/page_cache.h"
 #include "web/conn_limit.h"
-#include "http/dispatch.h"
+#include "app/dispatch.h"
 #include "web/address.h"
 #include "web/form.h"
-#include "http/routes.h"
+#include "app/routes.h"
 #include "mail/sender.h"
 #include "model/secret.h"
 #include "model/settings.h"
@@ -65,15 +65,15 @@ struct validators {
 struct job {
     h2o_multithread_message_t message; /* link for the return trip */
     struct loop_thread *owner;
-    h2o_req_t *req;        /* NULL when the client went away meanwhile */
-    struct job_ref *ref;   /* in req's pool; tells the job when req is freed */
-    struct http_plan plan; /* its route, and whether it is shared (http/dispatch.h) */
-    arena arena;           /* the request's arena: request copy, handler data */
+    h2o_req_t *req;       /* NULL when the client went away meanwhile */
+    struct job_ref *ref;  /* in req's pool; tells the job when req is freed */
+    struct app_plan plan; /* its route, and whether it is shared (app/dispatch.h) */
+    arena arena;          /* the request's arena: request copy, handler data */
     struct http_request request;
     struct http_response response;
     buf gzip, brotli;             /* encoded variants of a cacheable body, made by the worker */
     struct validators validators; /* of a cacheable body */
-    strview cache_key;            /* of a shared request (http_cache_key), in the arena */
+    strview cache_key;            /* of a shared request (app_cache_key), in the arena */
     uint64_t cache_generation;    /* read before the handler touched the store */
     struct job *next;             /* worker queue link */
 };
@@ -437,7 +437,7 @@ static void *worker_main(void *arg)
             break;         /* stopping and the queue is empty */
         settings_forget(); /* each request reads the settings as they are now */
         struct handler_context context = {s, server.theme, (long long)time(NULL), NULL, NULL};
-        http_run(&context, &job->plan, &job->request, &job->response);
+        app_run(&context, &job->plan, &job->request, &job->response);
         fill_cache(job);
         h2o_multithread_send_message(&job->owner->receiver, &job->message);
     }
@@ -622,14 +622,14 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     if (cookie >= 0)
         cookies = (strview){req->headers.entries[cookie].value.base,
                             req->headers.entries[cookie].value.len};
-    struct http_plan plan;
-    http_plan_request(method, path, query, cookies, req->entity.base != NULL,
-                      (strview){req->entity.base, req->entity.len}, &plan);
+    struct app_plan plan;
+    app_plan_request(method, path, query, cookies, req->entity.base != NULL,
+                     (strview){req->entity.base, req->entity.len}, &plan);
     char *key_bytes = NULL;
     strview key = {NULL, 0};
     if (plan.shared) {
         key_bytes = h2o_mem_alloc_pool(&req->pool, path.len + 1 + query.len);
-        key = (strview){key_bytes, http_cache_key(plan.route, path, query, key_bytes)};
+        key = (strview){key_bytes, app_cache_key(plan.route, path, query, key_bytes)};
         if (serve_cached(req, key))
             return 0;
     }
@@ -645,7 +645,7 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     r->arena = a;
     r->method = arena_view_dup(a, method);
     r->path = arena_view_dup(a, path);
-    r->query = http_handler_query(a, &plan, query); /* no more than its cache key holds */
+    r->query = app_handler_query(a, &plan, query); /* no more than its cache key holds */
     job->cache_key = (strview){arena_strndup(a, key.ptr ? key.ptr : "", key.len), key.len};
     job->cache_generation = page_cache_generation();
     job->plan = plan;
@@ -669,7 +669,7 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
 
     if (plan.route->on_loop) {
         struct handler_context context = {NULL, server.theme, (long long)time(NULL), NULL, NULL};
-        http_run(&context, &job->plan, r, &job->response);
+        app_run(&context, &job->plan, r, &job->response);
         send_response(req, &job->response, false, NULL, (strview){NULL, 0}, (strview){NULL, 0},
                       false);
         job_free(job);
@@ -971,6 +971,8 @@ int http_serve(const struct http_server_options *o, buf *error)
     mallopt(M_ARENA_MAX, 2);
 #endif
 
+    if (app_routes_check(error) != 0)
+        goto out;
     server.db_location = o->db_location;
     server.trusted_proxies = o->trusted_proxies ? o->trusted_proxies : "";
     conn_limit_init(o->max_conns_per_ip);

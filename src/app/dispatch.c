@@ -1,6 +1,6 @@
 /* dispatch.c: the route, the early refusals, the cache rule and the response checks of every
  * request (see dispatch.h). */
-#include "http/dispatch.h"
+#include "app/dispatch.h"
 
 #include <string.h>
 
@@ -57,11 +57,11 @@ static bool has_personal_cookie(strview cookie)
     return view_contains(cookie, AUTH_COOKIE "=") || view_contains(cookie, SITE_UNLOCK_COOKIE);
 }
 
-void http_plan_request(strview method, strview path, strview query, strview cookie, bool has_body,
-                       strview body, struct http_plan *plan)
+void app_plan_request(strview method, strview path, strview query, strview cookie, bool has_body,
+                      strview body, struct app_plan *plan)
 {
-    *plan = (struct http_plan){0};
-    const struct route *route = http_route_find(method, path);
+    *plan = (struct app_plan){0};
+    const struct route *route = app_route_find(method, path);
     if (!route) {
         plan->refusal = 405;
         plan->refusal_text = "This address does not take that method.";
@@ -100,7 +100,7 @@ static bool find_parameter(strview name, strview field, void *data)
     return false; /* the first one, as http_form_get */
 }
 
-size_t http_shared_query(const struct route *route, strview query, char *out)
+size_t app_shared_query(const struct route *route, strview query, char *out)
 {
     size_t len = 0;
     if (!route->query || !query.len)
@@ -123,20 +123,20 @@ size_t http_shared_query(const struct route *route, strview query, char *out)
     return len;
 }
 
-const char *http_handler_query(arena *a, const struct http_plan *plan, strview query)
+const char *app_handler_query(arena *a, const struct app_plan *plan, strview query)
 {
     if (!plan->shared)
         return arena_view_dup(a, query);
     char *kept = arena_alloc(a, query.len + 1);
-    kept[http_shared_query(plan->route, query, kept)] = '\0';
+    kept[app_shared_query(plan->route, query, kept)] = '\0';
     return kept;
 }
 
-size_t http_cache_key(const struct route *route, strview path, strview query, char *out)
+size_t app_cache_key(const struct route *route, strview path, strview query, char *out)
 {
     memcpy(out, path.ptr, path.len);
     size_t len = path.len;
-    size_t kept = http_shared_query(route, query, out + len + 1);
+    size_t kept = app_shared_query(route, query, out + len + 1);
     if (kept) {
         out[len] = '?';
         len += 1 + kept;
@@ -144,7 +144,7 @@ size_t http_cache_key(const struct route *route, strview path, strview query, ch
     return len;
 }
 
-bool http_header_value_safe(const char *value)
+bool app_header_value_safe(const char *value)
 {
     if (!value)
         return true;
@@ -154,9 +154,9 @@ bool http_header_value_safe(const char *value)
     return true;
 }
 
-bool http_location_safe(const char *location, const char *site_url)
+bool app_location_safe(const char *location, const char *site_url)
 {
-    if (!location || !http_header_value_safe(location))
+    if (!location || !app_header_value_safe(location))
         return false;
     if (location[0] == '/')
         return location[1] != '/' && location[1] != '\\';
@@ -168,16 +168,16 @@ bool http_location_safe(const char *location, const char *site_url)
 /* The response's first header value that must not be sent, by name; NULL when all are fine. */
 static const char *unsafe_header(const struct http_response *res)
 {
-    if (!http_header_value_safe(res->content_type))
+    if (!app_header_value_safe(res->content_type))
         return "Content-Type";
-    if (!http_header_value_safe(res->location))
+    if (!app_header_value_safe(res->location))
         return "Location";
-    if (!http_header_value_safe(res->cache_control))
+    if (!app_header_value_safe(res->cache_control))
         return "Cache-Control";
-    if (!http_header_value_safe(res->content_disposition))
+    if (!app_header_value_safe(res->content_disposition))
         return "Content-Disposition";
     for (size_t i = 0; i < res->set_cookie_count; i++)
-        if (!http_header_value_safe(res->set_cookie[i]))
+        if (!app_header_value_safe(res->set_cookie[i]))
             return "Set-Cookie";
     return NULL;
 }
@@ -192,8 +192,8 @@ static void internal_error(struct http_response *res)
     buf_puts(&res->body, "This response could not be sent safely; the error is logged.\n");
 }
 
-void http_run(struct handler_context *context, const struct http_plan *plan,
-              const struct http_request *req, struct http_response *res)
+void app_run(struct handler_context *context, const struct app_plan *plan,
+             const struct http_request *req, struct http_response *res)
 {
     if (!context->store) /* on the loop: no store, no session; such routes need no role */
         plan->route->handler(context, req, res);
@@ -216,7 +216,7 @@ void http_run(struct handler_context *context, const struct http_plan *plan,
         const char *site_url = "";
         if (res->location[0] != '/' && context->store)
             site_url = settings_get(context->store, req->arena, "site.url");
-        if (!http_location_safe(res->location, site_url)) {
+        if (!app_location_safe(res->location, site_url)) {
             log_error("%s %s: refused to redirect off this site", req->method, req->path);
             internal_error(res);
         }
