@@ -3,8 +3,11 @@
 #include "app/dispatch.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "admin/auth.h"
+#include "cache/compress.h"
+#include "cache/page_cache.h"
 #include "web/form.h"
 #include "model/settings.h"
 #include "site/site.h"
@@ -192,8 +195,9 @@ static void internal_error(struct http_response *res)
     buf_puts(&res->body, "This response could not be sent safely; the error is logged.\n");
 }
 
-void app_run(struct handler_context *context, const struct app_plan *plan,
-             const struct http_request *req, struct http_response *res)
+/* The authorization check, the handler and the response rules (dispatch.h: app_dispatch). */
+static void run_handler(struct handler_context *context, const struct app_plan *plan,
+                        const struct http_request *req, struct http_response *res)
 {
     if (!context->store) /* on the loop: no store, no session; such routes need no role */
         plan->route->handler(context, req, res);
@@ -221,4 +225,83 @@ void app_run(struct handler_context *context, const struct app_plan *plan,
             internal_error(res);
         }
     }
+}
+
+/* A copy of `view` in `a`; "" for an absent one. */
+static const char *view_copy(arena *a, strview view)
+{
+    return view.ptr ? arena_strndup(a, view.ptr, view.len) : "";
+}
+
+void app_job_init(struct app_job *job, const struct app_plan *plan,
+                  const struct app_incoming *incoming, strview cache_key)
+{
+    struct http_request *r = &job->request;
+    arena *a = &job->arena;
+    job->plan = *plan;
+    r->arena = a;
+    r->method = arena_view_dup(a, incoming->method);
+    r->path = arena_view_dup(a, incoming->path);
+    r->query = app_handler_query(a, plan, incoming->query); /* no more than its cache key */
+    job->cache_key = (strview){view_copy(a, cache_key), cache_key.len};
+    job->cache_generation = page_cache_generation();
+    if (incoming->has_body)
+        r->body = (strview){view_copy(a, incoming->body), incoming->body.len};
+    else
+        r->body = (strview){"", 0};
+    r->host = view_copy(a, incoming->host);
+    r->origin = view_copy(a, incoming->origin);
+    r->referer = view_copy(a, incoming->referer);
+    r->cookie = view_copy(a, incoming->cookie);
+    r->content_type = view_copy(a, incoming->content_type);
+    r->user_agent = view_copy(a, incoming->user_agent);
+    r->client_ip = view_copy(a, incoming->client_ip);
+    r->https = incoming->https;
+}
+
+/* A cacheable page goes into the cache with its encoded variants, made once here. */
+static void fill_cache(struct app_job *job)
+{
+    const struct http_response *res = &job->response;
+    if (!res->cacheable || !job->plan.shared || (res->status != 0 && res->status != 200))
+        return;
+    const char *type = res->content_type ? res->content_type : "text/html; charset=utf-8";
+    strview body = {res->body.ptr, res->body.len};
+    job->validators = (struct app_validators){page_cache_hash(body), (long long)time(NULL)};
+    if (!page_cache_enabled())
+        return; /* the variants would be made for nobody */
+    if (compress_worth_it(type)) {
+        compress_gzip(body, &job->gzip);
+        compress_brotli(body, &job->brotli);
+    }
+    struct cached_page page = {200,
+                               type,
+                               res->cache_control ? res->cache_control : "no-cache",
+                               res->content_disposition,
+                               body,
+                               {job->gzip.ptr, job->gzip.len},
+                               {job->brotli.ptr, job->brotli.len},
+                               job->validators.hash,
+                               job->validators.made_at};
+    page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, &page);
+}
+
+void app_dispatch(struct app_job *job, store *store, const template_set *theme, long long now)
+{
+    if (job->plan.route->on_loop)
+        store = NULL; /* on the loop: no store, no session; such routes need no role */
+    else
+        settings_forget(); /* each request reads the settings as they are now */
+    struct handler_context context = {store, theme, now, NULL, NULL};
+    run_handler(&context, &job->plan, &job->request, &job->response);
+    job->signed_in = context.user != NULL;
+    fill_cache(job);
+}
+
+void app_job_release(struct app_job *job)
+{
+    buf_free(&job->response.body);
+    buf_free(&job->gzip);
+    buf_free(&job->brotli);
+    arena_free(&job->arena);
 }
