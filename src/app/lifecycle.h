@@ -17,12 +17,9 @@
 struct app_options {
     const char *db_location; /* each worker, and each of our threads, opens its own store here */
     const char *theme_dir;   /* templates */
-    int workers;             /* worker threads; 0: app_default_workers for this machine */
+    int workers;             /* worker threads; 0: four per core */
     size_t cache_bytes;      /* page cache bound; 0: no page cache */
 };
-
-/* Worker threads for `cores` when http.workers and --workers say nothing. */
-int app_default_workers(int cores);
 
 /* Checks the route table, loads the theme, opens every store connection (so a bad database
  * fails now, not on a reader's request), makes sure the site's secret exists, and sets up the

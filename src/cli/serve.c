@@ -33,7 +33,7 @@ int cli_serve(const struct cli_globals *globals, int argc, char **argv)
     struct app_options app = {
         .db_location = globals->db,
         .theme_dir = cli_theme_dir(),
-        .workers = workers > 0 ? workers : app_default_workers((int)cores),
+        .workers = workers > 0 ? workers : 0, /* 0: the app's default for this machine */
         .cache_bytes = (size_t)settings_get_int(s, &a, "cache.max_mb") << 20,
     };
     struct http_server_options options = {
