@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "admin/page.h"
-#include "http/form.h"
+#include "web/form.h"
 #include "model/settings.h"
 #include "site/common.h"
 #include "util/log.h"

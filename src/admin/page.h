@@ -3,8 +3,8 @@
 #ifndef GAZETTE_ADMIN_PAGE_H
 #define GAZETTE_ADMIN_PAGE_H
 
-#include "http/form.h"
-#include "http/request.h"
+#include "web/form.h"
+#include "web/request.h"
 #include "render/template.h"
 
 /* Data for an admin page titled `title`: site title, the user and role flags, the CSRF token,

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "http/form.h"
+#include "web/form.h"
 #include "mail/outbox.h"
 #include "model/post.h"
 #include "model/secret.h"

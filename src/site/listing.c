@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/form.h"
+#include "web/form.h"
 #include "model/post.h"
 #include "model/search.h"
 #include "model/settings.h"

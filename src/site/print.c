@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/form.h"
+#include "web/form.h"
 #include "mail/mime.h"
 #include "mail/outbox.h"
 #include "mail/sender.h"

@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "cache/page_cache.h"
-#include "http/conn_limit.h"
+#include "web/address.h"
+#include "web/conn_limit.h"
 #include "model/settings.h"
 #include "model/user.h"
 #include "site/common.h"
-#include "http/dispatch.h"
 #include "site/site.h"
 
 void site_healthz(struct handler_context *context, const struct http_request *req,
