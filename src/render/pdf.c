@@ -1,6 +1,6 @@
 /* pdf.c: an article as a PDF: gumbo walk into styled blocks, pango layout, pagination, cairo. */
 #include "render/pdf.h"
-#include "render/html_tree.h"
+#include "markup/html_tree.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>

@@ -1,5 +1,5 @@
 /* markdown.c: Markdown to safe HTML: cmark-gfm in safe mode, then our sanitizer. */
-#include "render/markdown.h"
+#include "markup/markdown.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/sanitize.h"
+#include "markup/sanitize.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 

@@ -1,7 +1,7 @@
 /* sanitize.c: untrusted HTML to allow-listed HTML (gumbo parses, our own serializer writes). */
-#include "render/sanitize.h"
-#include "render/html_depth.h"
-#include "render/html_tree.h"
+#include "markup/sanitize.h"
+#include "markup/html_depth.h"
+#include "markup/html_tree.h"
 
 #include <gumbo.h>
 #include <stdbool.h>

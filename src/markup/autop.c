@@ -1,5 +1,5 @@
 /* autop.c: WordPress's wpautop() as a pipeline of byte-level passes, one per regex of the PHP. */
-#include "render/autop.h"
+#include "markup/autop.h"
 
 #include <stdbool.h>
 #include <stdio.h>
