@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "markup/escape.h"
+
 static void set_site(template_data *d, const struct site_view *site)
 {
     template_set_str(d, "site_title", site->title);
@@ -391,33 +393,22 @@ int render_email_page(const template_set *theme, arena *a, const struct site_vie
     return template_render(theme, "email", d, out, error);
 }
 
-/* A search snippet: the text escaped, the store's \x01…\x02 markers as <mark>…</mark>. */
+/* A search snippet: the text escaped, the store's \x01…\x02 markers as <mark>…</mark>. The
+ * text escapes " too, as it always has (harmless between tags). */
 static const char *snippet_html(arena *a, const char *snippet)
 {
     buf out = {0};
-    for (const char *p = snippet; *p; p++) {
-        switch (*p) {
-        case '\x01':
+    for (const char *p = snippet; *p;) {
+        size_t text_len = strcspn(p, "\x01\x02");
+        escape_html(p, text_len, ESCAPE_QUOTES_DOUBLE, &out);
+        p += text_len;
+        if (*p == '\x01')
             buf_puts(&out, "<mark>");
-            break;
-        case '\x02':
+        else if (*p == '\x02')
             buf_puts(&out, "</mark>");
+        else
             break;
-        case '&':
-            buf_puts(&out, "&amp;");
-            break;
-        case '<':
-            buf_puts(&out, "&lt;");
-            break;
-        case '>':
-            buf_puts(&out, "&gt;");
-            break;
-        case '"':
-            buf_puts(&out, "&quot;");
-            break;
-        default:
-            buf_putc(&out, *p);
-        }
+        p++;
     }
     const char *html = arena_strndup(a, buf_cstr(&out), out.len);
     buf_free(&out);
