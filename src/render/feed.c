@@ -184,9 +184,8 @@ void render_atom(const struct feed_channel *channel, const struct feed_item *ite
 {
     buf_puts(out, FEED_XML_DECLARATION);
     buf_puts(out, "<feed xmlns=\"" FEED_NS_ATOM "\"");
-    if (!feed_empty(channel->language)) {
+    if (!feed_empty(channel->language))
         feed_put_escaped(out, " xml:lang=\"", channel->language, "\"");
-    }
     buf_puts(out, ">\n");
     feed_put_element(out, "  ", "id", channel->id);
     feed_put_element(out, "  ", "title", channel->title);
