@@ -185,6 +185,18 @@ static void add_comments(template_data *root, arena *a, const struct article_vie
     }
 }
 
+/* What every reader's form carries besides its fields: where it posts, the spam time stamp and
+ * honeypot (model/spam) and the errors of the last try. */
+static void set_form_common(template_data *d, const char *action, const char *stamp, bool honeypot,
+                            const char *const *errors, size_t error_count)
+{
+    template_set_str(d, "form_action", action);
+    template_set_str(d, "form_stamp", stamp);
+    template_set_bool(d, "form_honeypot", honeypot);
+    for (size_t i = 0; i < error_count; i++)
+        template_set_str(template_add_item(d, "form_errors"), "message", errors[i]);
+}
+
 static void set_comment_form(template_data *d, const char *action, const struct comment_form *f)
 {
     template_set_str(d, "form_author", f->author);
@@ -193,11 +205,7 @@ static void set_comment_form(template_data *d, const char *action, const struct 
     template_set_str(d, "form_comment", f->comment);
     template_set_int(d, "form_parent", f->parent_id);
     template_set_bool(d, "form_remember", f->remember);
-    template_set_str(d, "form_stamp", f->stamp);
-    template_set_bool(d, "form_honeypot", f->honeypot);
-    template_set_str(d, "form_action", action);
-    for (size_t i = 0; i < f->error_count; i++)
-        template_set_str(template_add_item(d, "form_errors"), "message", f->errors[i]);
+    set_form_common(d, action, f->stamp, f->honeypot, f->errors, f->error_count);
 }
 
 /* The permalink as an absolute URL when the site's address is known. */
@@ -380,16 +388,13 @@ int render_email_page(const template_set *theme, arena *a, const struct site_vie
     set_site(d, site);
     template_set_str(d, "page_title", arena_printf(a, "Email: %s", post->title));
     set_post_summary(d, a, post);
-    template_set_str(d, "form_action", arena_printf(a, "%semail/", post->path));
     template_set_str(d, "form_to", form->to);
     template_set_str(d, "form_name", form->name);
     template_set_str(d, "form_email", form->email);
     template_set_str(d, "form_note", form->note);
     template_set_str(d, "notice", form->notice);
-    template_set_str(d, "form_stamp", form->stamp);
-    template_set_bool(d, "form_honeypot", form->honeypot);
-    for (size_t i = 0; i < form->error_count; i++)
-        template_set_str(template_add_item(d, "form_errors"), "message", form->errors[i]);
+    set_form_common(d, arena_printf(a, "%semail/", post->path), form->stamp, form->honeypot,
+                    form->errors, form->error_count);
     return template_render(theme, "email", d, out, error);
 }
 
