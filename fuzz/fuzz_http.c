@@ -26,7 +26,7 @@
 #include "model/secret.h"
 #include "model/settings.h"
 #include "model/spam.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 #include "render/template.h"
 #include "store/store.h"
 

@@ -6,7 +6,7 @@
 
 #include "model/settings.h"
 #include "model/user.h"
-#include "render/text.h"
+#include "markup/text.h"
 #include "util/log.h"
 
 /* Notices a redirect may ask for: a fixed list, so a link cannot make the admin say anything. */

@@ -7,7 +7,7 @@
 #include "admin/page.h"
 #include "model/post.h"
 #include "model/user.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 #include "render/pages.h"
 
 #define POSTS_PER_PAGE 20

@@ -7,7 +7,7 @@
 #include "model/comment.h"
 #include "model/post.h"
 #include "model/settings.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 
 static const char welcome_markdown[] =
     "This is a new gazette site. Posts are written in Markdown and read like a good paper: "

@@ -9,9 +9,9 @@
 #include "model/comment.h"
 #include "model/post.h"
 #include "model/settings.h"
-#include "render/autop.h"
-#include "render/sanitize.h"
-#include "render/text.h"
+#include "markup/autop.h"
+#include "markup/sanitize.h"
+#include "markup/text.h"
 #include "util/alloc.h"
 #include "util/work_pool.h"
 

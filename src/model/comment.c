@@ -11,7 +11,7 @@
 #include "model/secret.h"
 #include "model/settings.h"
 #include "model/spam.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 #include "util/log.h"
 #include "util/utf8.h"
 

@@ -5,7 +5,7 @@
 
 #include "model/comment.h"
 #include "model/settings.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 
 static const char *const names[] = {"approve", "unapprove", "spam", "trash", "delete"};
 static const char *const statuses[] = {"approved", "pending", "spam", "trash", NULL};

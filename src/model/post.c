@@ -9,8 +9,8 @@
 #include <time.h>
 
 #include "model/settings.h"
-#include "render/markdown.h"
-#include "render/text.h"
+#include "markup/markdown.h"
+#include "markup/text.h"
 #include "util/log.h"
 
 int post_resolve(store *s, arena *a, const char *reference, struct store_post *out)
