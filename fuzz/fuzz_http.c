@@ -137,7 +137,7 @@ static void populate(void)
                                               {"mail.from", "site@example.invalid"}};
     for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
         buf error = {0};
-        FUZZ_CHECK(settings_set(site.store, settings[i][0], settings[i][1], &error) == 0,
+        FUZZ_CHECK(settings_set_named(site.store, settings[i][0], settings[i][1], &error) == 0,
                    "set-up: %s: %s", settings[i][0], buf_cstr(&error));
         buf_free(&error);
     }
@@ -392,8 +392,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         .https = false,
     };
     struct http_response res = {0};
-    struct handler_context context = {plan.route->on_loop ? NULL : site.store, site.theme,
-                                      FUZZ_NOW, NULL, NULL};
+    struct handler_context context = {plan.route->on_loop ? NULL : site.store, site.theme, FUZZ_NOW,
+                                      NULL, NULL};
     http_run(&context, &plan, &req, &res);
     check_response(req.method, req.path, &res);
     FUZZ_CHECK(!res.cacheable || (plan.shared && !context.user),

@@ -144,8 +144,8 @@ void auth_login(struct handler_context *context, const struct http_request *req,
     store *s = context->store;
     arena *a = req->arena;
     long long by_ip = 0, by_login = 0;
-    long long ip_limit = settings_get_int(s, a, "admin.login_limit_ip");
-    long long login_limit = settings_get_int(s, a, "admin.login_limit_account");
+    long long ip_limit = settings_get_int(s, a, SETTING_ADMIN_LOGIN_LIMIT_IP);
+    long long login_limit = settings_get_int(s, a, SETTING_ADMIN_LOGIN_LIMIT_ACCOUNT);
     /* The attempt is recorded before it is counted, each its own transaction: parallel
      * attempts then each count the others, and at most the limit of them check a password. A
      * wrong password leaves its row; a right one clears the login's rows below. */
@@ -184,7 +184,7 @@ void auth_login(struct handler_context *context, const struct http_request *req,
         return;
     }
     const char *token = random_hex(a, 32);
-    long long hours = settings_get_int(s, a, "admin.session_hours");
+    long long hours = settings_get_int(s, a, SETTING_ADMIN_SESSION_HOURS);
     struct store_session session = {.token_hash = token_hash(a, token),
                                     .user_id = user.id,
                                     .csrf = random_hex(a, 16),

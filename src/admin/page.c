@@ -41,7 +41,7 @@ template_data *admin_page_data(struct handler_context *context, const struct htt
 {
     arena *a = req->arena;
     template_data *d = template_data_new(a);
-    template_set_str(d, "site_title", settings_get(context->store, a, "site.title"));
+    template_set_str(d, "site_title", settings_get(context->store, a, SETTING_SITE_TITLE));
     template_set_str(d, "page_title", title);
     enum user_role role = user_role_of(context->user);
     if (context->user) {

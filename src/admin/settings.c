@@ -13,9 +13,9 @@ static const char *const groups[][2] = {
     {"cache.", "Cache"}, {"http.", "HTTP (applies when the server restarts)"},
 };
 
-static bool secret_key(const char *key)
+static bool secret_key(const char *name)
 {
-    return strcmp(key, "mail.password") == 0;
+    return strcmp(name, settings_table[SETTING_MAIL_PASSWORD].key) == 0;
 }
 
 static void show(struct handler_context *context, const struct http_request *req,
@@ -34,7 +34,7 @@ static void show(struct handler_context *context, const struct http_request *req
             template_data *item = template_add_item(group, "settings");
             const char *value = sent ? http_form_get(sent, spec->key) : NULL;
             if (!value)
-                value = settings_get(context->store, a, spec->key);
+                value = settings_get(context->store, a, settings_key_of(spec));
             template_set_str(item, "key", spec->key);
             template_set_str(item, "help", spec->help);
             template_set_str(item, "default", spec->default_value);
@@ -103,10 +103,10 @@ ADMIN_HANDLER(admin_settings_save)
         const char *key = form.fields[i].name, *value = form.fields[i].value;
         if (strcmp(key, "csrf") == 0 || (secret_key(key) && !*value))
             continue;
-        const char *old = settings_get(s, req->arena, key);
-        if (old && strcmp(old, value) == 0)
+        const struct setting_spec *spec = settings_find(key); /* known: checked above */
+        if (strcmp(settings_get(s, req->arena, settings_key_of(spec)), value) == 0)
             continue;
-        rc = settings_set(s, key, value, &errors) == 0 ? STORE_OK : STORE_ERROR;
+        rc = settings_set(s, settings_key_of(spec), value, &errors) == 0 ? STORE_OK : STORE_ERROR;
         buf_printf(&changed, "%s%s", changed.len ? ", " : "", key);
     }
     if (rc == STORE_OK && changed.len)

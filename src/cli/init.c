@@ -106,7 +106,7 @@ int cli_init(const struct cli_globals *globals, int argc, char **argv)
     int rc = CLI_OK;
     arena a = {0};
     buf error = {0};
-    int set = url ? settings_set(s, "site.url", url, &error) : 0;
+    int set = url ? settings_set(s, SETTING_SITE_URL, url, &error) : 0;
     if (set == -2)
         rc = cli_usage("init", "--url: %s", buf_cstr(&error));
     else if (set != 0)

@@ -56,7 +56,7 @@ static const char *render_comment(arena *a, const char *text)
 
 static int check_text(store *s, arena *a, const char *text, buf *error)
 {
-    long long max = settings_get_int(s, a, "comments.max_kb") * 1024;
+    long long max = settings_get_int(s, a, SETTING_COMMENTS_MAX_KB) * 1024;
     if (!text || !*text) {
         buf_printf(error, "The comment is empty.");
         return -1;
@@ -112,7 +112,7 @@ int moderation_reply(store *s, arena *a, long long parent_id, const struct store
 {
     if (check_text(s, a, text, error) != 0)
         return MODERATION_INVALID;
-    long long max_depth = settings_get_int(s, a, "comments.max_depth");
+    long long max_depth = settings_get_int(s, a, SETTING_COMMENTS_MAX_DEPTH);
     if (store_begin(s) != STORE_OK)
         return failed(s, error);
     struct store_comment parent;

@@ -126,7 +126,7 @@ bool post_comments_open(store *s, arena *a, const struct store_post *post, long 
 {
     if (!post->comments_open || !post_is_public(post))
         return false;
-    long long days = settings_get_int(s, a, "comments.close_after_days");
+    long long days = settings_get_int(s, a, SETTING_COMMENTS_CLOSE_AFTER_DAYS);
     return days == 0 || now - post->published_at < days * 86400;
 }
 
@@ -446,7 +446,7 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
     post.body_html = arena_strndup(a, buf_cstr(&html), html.len);
     post.body_text = post_plain_text(a, post.body_html);
     buf_free(&html);
-    const char *pattern = settings_get(s, a, "site.permalink");
+    const char *pattern = settings_get(s, a, SETTING_SITE_PERMALINK);
     if (strstr(pattern, "%post_id%")) {
         buf_printf(error, "site.permalink with %%post_id%% is not supported yet");
         return STORE_ERROR;
@@ -563,7 +563,7 @@ static bool password_equal(const char *given, const char *password)
 enum post_password_result post_password_try(store *s, arena *a, const struct store_post *post,
                                             const char *ip, const char *given, long long now)
 {
-    long long limit = settings_get_int(s, a, "posts.password_limit_ip");
+    long long limit = settings_get_int(s, a, SETTING_POSTS_PASSWORD_LIMIT_IP);
     if (limit > 0) {
         long long tries = 0;
         if (store_post_password_failure_add(s, ip, post->id, now) != STORE_OK ||
