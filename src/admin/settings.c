@@ -77,46 +77,28 @@ ADMIN_HANDLER(admin_settings_save)
 {
     struct http_form form;
     admin_form(req, &form);
-    /* every field is checked before anything is written: all or nothing */
-    buf errors = {0};
+    struct setting_assignment *assignments =
+        arena_alloc(req->arena, (form.count + 1) * sizeof(*assignments));
+    size_t count = 0;
     for (size_t i = 0; i < form.count; i++) {
-        const char *key = form.fields[i].name;
-        if (strcmp(key, "csrf") == 0)
-            continue;
-        if (secret_key(key) && !*form.fields[i].value)
-            continue; /* an empty password field keeps the password */
-        buf error = {0};
-        if (settings_check(key, form.fields[i].value, &error) != 0)
-            buf_printf(&errors, "%s%s.", errors.len ? " " : "", buf_cstr(&error));
-        buf_free(&error);
-    }
-    if (errors.len) {
-        show(context, req, res, 422, &form,
-             arena_printf(req->arena, "Nothing was saved. %s", buf_cstr(&errors)));
-        buf_free(&errors);
-        return;
-    }
-    store *s = context->store;
-    int rc = store_begin(s);
-    buf changed = {0};
-    for (size_t i = 0; rc == STORE_OK && i < form.count; i++) {
         const char *key = form.fields[i].name, *value = form.fields[i].value;
         if (strcmp(key, "csrf") == 0 || (secret_key(key) && !*value))
-            continue;
-        const struct setting_spec *spec = settings_find(key); /* known: checked above */
-        if (strcmp(settings_get(s, req->arena, settings_key_of(spec)), value) == 0)
-            continue;
-        rc = settings_set(s, settings_key_of(spec), value, &errors) == 0 ? STORE_OK : STORE_ERROR;
-        buf_printf(&changed, "%s%s", changed.len ? ", " : "", key);
+            continue; /* an empty password field keeps the password */
+        assignments[count++] = (struct setting_assignment){key, value};
     }
-    if (rc == STORE_OK && changed.len)
-        admin_audit(context, "settings.change", "settings", buf_cstr(&changed));
-    if (rc != STORE_OK || store_commit(s) != STORE_OK) {
-        store_rollback(s);
+    struct store_audit audit = {.user_id = context->user ? context->user->id : 0,
+                                .at = context->now,
+                                .action = "settings.change",
+                                .target = "settings"};
+    buf errors = {0};
+    int rc = settings_save(context->store, req->arena, assignments, count, audit, &errors);
+    if (rc == -2)
+        show(context, req, res, 422, &form,
+             arena_printf(req->arena, "Nothing was saved. %s", buf_cstr(&errors)));
+    else if (rc != 0)
         admin_error(context, req, res, 503, "Not saved",
                     "The site cannot write to its database right now; nothing was saved.");
-    } else
+    else
         admin_redirect_done(req, res, "/admin/settings", "saved");
     buf_free(&errors);
-    buf_free(&changed);
 }

@@ -252,3 +252,36 @@ int settings_set(store *s, enum setting_key key, const char *value, buf *error)
     assert(key >= 0 && key < SETTING_COUNT);
     return settings_set_named(s, settings_table[key].key, value, error);
 }
+
+int settings_save(store *s, arena *a, const struct setting_assignment *assignments, size_t count,
+                  struct store_audit audit, buf *error)
+{
+    for (size_t i = 0; i < count; i++) {
+        buf problem = {0};
+        if (settings_check(assignments[i].name, assignments[i].value, &problem) != 0)
+            buf_printf(error, "%s%s.", error->len ? " " : "", buf_cstr(&problem));
+        buf_free(&problem);
+    }
+    if (error->len)
+        return -2;
+    int rc = store_begin(s);
+    buf changed = {0};
+    for (size_t i = 0; rc == STORE_OK && i < count; i++) {
+        enum setting_key key = settings_key_of(settings_find(assignments[i].name));
+        if (strcmp(settings_get(s, a, key), assignments[i].value) == 0)
+            continue;
+        rc = settings_set(s, key, assignments[i].value, error) == 0 ? STORE_OK : STORE_ERROR;
+        buf_printf(&changed, "%s%s", changed.len ? ", " : "", assignments[i].name);
+    }
+    if (rc == STORE_OK && changed.len) {
+        audit.detail = buf_cstr(&changed);
+        if (store_audit_insert(s, &audit) != STORE_OK)
+            log_error("audit log: %s: %s", audit.action, store_error(s));
+    }
+    if (rc != STORE_OK || store_commit(s) != STORE_OK) {
+        store_rollback(s);
+        rc = STORE_ERROR;
+    }
+    buf_free(&changed);
+    return rc == STORE_OK ? 0 : -1;
+}
