@@ -27,21 +27,21 @@ static bool load_own_post(struct handler_context *context, const struct http_req
                           struct http_response *res, struct store_post *post)
 {
     long long id = admin_path_id(req, "/admin/posts/");
-    int rc = id ? store_post_get(context->store, req->arena, id, post) : STORE_NOT_FOUND;
-    if (rc == STORE_ERROR) {
-        db_error(context, req, res);
-        return false;
-    }
-    if (rc == STORE_NOT_FOUND) {
+    switch (post_get_editable(context->store, req->arena, id, context->user, post)) {
+    case MODEL_OK:
+        return true;
+    case MODEL_NOT_FOUND:
         admin_error(context, req, res, 404, "No such post", "There is no post with this number.");
         return false;
-    }
-    if (!user_may_edit_post(context->user, post)) {
+    case MODEL_NOT_ALLOWED:
         admin_error(context, req, res, 403, "Not allowed",
                     "Authors may edit only their own posts.");
         return false;
+    case MODEL_STORE_ERROR:
+        break;
     }
-    return true;
+    db_error(context, req, res);
+    return false;
 }
 
 ADMIN_HANDLER(admin_posts)
@@ -312,13 +312,13 @@ ADMIN_HANDLER(admin_post_trash)
     if (!load_own_post(context, req, res, &post))
         return;
     bool trash = strstr(req->path, "/untrash") == NULL;
-    const char *status = trash ? "trash" : "draft"; /* restored posts come back as drafts */
-    if (store_post_set_status(context->store, post.id, status) != STORE_OK) {
+    struct store_audit audit =
+        admin_audit_entry(context, trash ? "post.trash" : "post.untrash",
+                          arena_printf(req->arena, "post %lld", post.id), post.title);
+    if (post_set_trashed(context->store, post.id, trash, &audit) != MODEL_OK) {
         db_error(context, req, res);
         return;
     }
-    admin_audit(context, trash ? "post.trash" : "post.untrash",
-                arena_printf(req->arena, "post %lld", post.id), post.title);
     admin_redirect_done(req, res, arena_printf(req->arena, "/admin/posts/%lld", post.id),
                         trash ? "trashed" : "restored");
 }
@@ -337,12 +337,13 @@ ADMIN_HANDLER(admin_post_comments_open)
         return;
     }
     bool opening = strcmp(open, "1") == 0;
-    if (store_post_set_comments_open(context->store, post.id, opening) != STORE_OK) {
+    struct store_audit audit =
+        admin_audit_entry(context, opening ? "post.comments_open" : "post.comments_close",
+                          arena_printf(req->arena, "post %lld", post.id), post.title);
+    if (post_set_comments_open(context->store, post.id, opening, &audit) != MODEL_OK) {
         db_error(context, req, res);
         return;
     }
-    admin_audit(context, opening ? "post.comments_open" : "post.comments_close",
-                arena_printf(req->arena, "post %lld", post.id), post.title);
     const char *back = http_form_get(&form, "back");
     admin_redirect_done(req, res,
                         back && strcmp(back, "article") == 0

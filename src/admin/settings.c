@@ -86,12 +86,9 @@ ADMIN_HANDLER(admin_settings_save)
             continue; /* an empty password field keeps the password */
         assignments[count++] = (struct setting_assignment){key, value};
     }
-    struct store_audit audit = {.user_id = context->user ? context->user->id : 0,
-                                .at = context->now,
-                                .action = "settings.change",
-                                .target = "settings"};
+    struct store_audit audit = admin_audit_entry(context, "settings.change", "settings", NULL);
     buf errors = {0};
-    int rc = settings_save(context->store, req->arena, assignments, count, audit, &errors);
+    int rc = settings_save(context->store, req->arena, assignments, count, &audit, &errors);
     if (rc == -2)
         show(context, req, res, 422, &form,
              arena_printf(req->arena, "Nothing was saved. %s", buf_cstr(&errors)));

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/audit.h"
 #include "model/settings.h"
+#include "model/user.h"
 #include "render/markdown.h"
 #include "render/text.h"
 #include "util/log.h"
@@ -582,4 +584,42 @@ enum post_password_result post_password_try(store *s, arena *a, const struct sto
     if (limit > 0 && store_post_password_failure_remove(s, ip, post->id, now) != STORE_OK)
         log_error("forgetting a right post password try: %s", store_error(s));
     return POST_PASSWORD_RIGHT;
+}
+
+enum model_result post_get_editable(store *s, arena *a, long long id, const struct store_user *user,
+                                    struct store_post *out)
+{
+    int rc = id > 0 ? store_post_get(s, a, id, out) : STORE_NOT_FOUND;
+    if (rc != STORE_OK)
+        return rc == STORE_NOT_FOUND ? MODEL_NOT_FOUND : MODEL_STORE_ERROR;
+    return user_may_edit_post(user, out) ? MODEL_OK : MODEL_NOT_ALLOWED;
+}
+
+/* Ends a one-write action: its audit entry joins the write's transaction. */
+static enum model_result commit_audited(store *s, int write_rc, const struct store_audit *audit)
+{
+    if (write_rc == STORE_OK)
+        audit_record(s, audit);
+    if (write_rc != STORE_OK || store_commit(s) != STORE_OK) {
+        store_rollback(s);
+        return MODEL_STORE_ERROR;
+    }
+    return MODEL_OK;
+}
+
+enum model_result post_set_trashed(store *s, long long id, bool trashed,
+                                   const struct store_audit *audit)
+{
+    if (store_begin(s) != STORE_OK)
+        return MODEL_STORE_ERROR;
+    /* restored posts come back as drafts */
+    return commit_audited(s, store_post_set_status(s, id, trashed ? "trash" : "draft"), audit);
+}
+
+enum model_result post_set_comments_open(store *s, long long id, bool open,
+                                         const struct store_audit *audit)
+{
+    if (store_begin(s) != STORE_OK)
+        return MODEL_STORE_ERROR;
+    return commit_audited(s, store_post_set_comments_open(s, id, open), audit);
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "model/result.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -83,6 +84,21 @@ struct post_draft {
  * `error`. */
 int post_save(store *s, arena *a, const struct post_draft *draft, long long now, long long *id,
               const char **field, buf *error);
+
+/* Post `id` for `user` to edit: MODEL_OK with it in `out` (strings in `a`), MODEL_NOT_FOUND,
+ * MODEL_NOT_ALLOWED (user_may_edit_post says no) or MODEL_STORE_ERROR. */
+enum model_result post_get_editable(store *s, arena *a, long long id, const struct store_user *user,
+                                    struct store_post *out);
+
+/* Moves post `id` to the trash, or (`trashed` false) out of it as a draft, and records `audit`,
+ * in one transaction: MODEL_OK or MODEL_STORE_ERROR. */
+enum model_result post_set_trashed(store *s, long long id, bool trashed,
+                                   const struct store_audit *audit);
+
+/* Opens or closes the comments of post `id` and records `audit`, in one transaction: MODEL_OK or
+ * MODEL_STORE_ERROR. */
+enum model_result post_set_comments_open(store *s, long long id, bool open,
+                                         const struct store_audit *audit);
 
 /* The names of a post's terms of `taxonomy` as a comma list ("" when none, NULL on a store
  * error), as post_draft takes them. */

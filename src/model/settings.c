@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/audit.h"
 #include "util/alloc.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -254,7 +255,7 @@ int settings_set(store *s, enum setting_key key, const char *value, buf *error)
 }
 
 int settings_save(store *s, arena *a, const struct setting_assignment *assignments, size_t count,
-                  struct store_audit audit, buf *error)
+                  const struct store_audit *audit, buf *error)
 {
     for (size_t i = 0; i < count; i++) {
         buf problem = {0};
@@ -274,9 +275,9 @@ int settings_save(store *s, arena *a, const struct setting_assignment *assignmen
         buf_printf(&changed, "%s%s", changed.len ? ", " : "", assignments[i].name);
     }
     if (rc == STORE_OK && changed.len) {
-        audit.detail = buf_cstr(&changed);
-        if (store_audit_insert(s, &audit) != STORE_OK)
-            log_error("audit log: %s: %s", audit.action, store_error(s));
+        struct store_audit entry = *audit;
+        entry.detail = buf_cstr(&changed);
+        audit_record(s, &entry);
     }
     if (rc != STORE_OK || store_commit(s) != STORE_OK) {
         store_rollback(s);

@@ -71,10 +71,10 @@ struct setting_assignment {
 /* Saves a whole form of settings: every assignment is checked first, and when one is refused
  * nothing is stored and -2 returns with each problem ("KEY takes ...") in `error`. Otherwise one
  * transaction stores the values that differ from the current ones and, when any did, `audit`
- * with the changed keys as its detail (a failed audit write is logged, as admin_audit does).
+ * with the changed keys as its detail (audit_record).
  * Returns 0 or -1 on a store error. */
 int settings_save(store *s, arena *a, const struct setting_assignment *assignments, size_t count,
-                  struct store_audit audit, buf *error);
+                  const struct store_audit *audit, buf *error);
 
 /* Presets the setting called `name` for this process (from gazette.ini): used when the store
  * has no value. Validated like settings_set_named; returns 0 or -2 with a message. Call before
