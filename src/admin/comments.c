@@ -292,8 +292,7 @@ ADMIN_HANDLER(admin_comment_update)
                                    .now = context->now};
     buf error = {0};
     int rc = moderation_edit(context->store, req->arena, c.id, &edit, &error);
-    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(req->arena, &error);
     if (rc != STORE_OK) {
         c.author = edit.author ? edit.author : "";
         c.email = edit.email ? edit.email : "";
@@ -320,8 +319,7 @@ ADMIN_HANDLER(admin_comment_reply)
     buf error = {0};
     int rc = moderation_reply(context->store, req->arena, parent_id, context->user,
                               http_form_get(&form, "comment"), context->now, &id, &error);
-    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(req->arena, &error);
     if (rc != STORE_OK) {
         admin_error(context, req, res,
                     rc == MODERATION_INVALID ? 422

@@ -274,8 +274,7 @@ ADMIN_HANDLER(admin_post_save)
             render_sanitize_html(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
         else
             render_markdown(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
-        const char *preview = arena_strndup(a, buf_cstr(&html), html.len);
-        buf_free(&html);
+        const char *preview = arena_take_buf(a, &html);
         show_editor(context, req, res, 200, &post, &draft, date, NULL, NULL,
                     *preview ? preview : "<p>(empty)</p>");
         return;
@@ -284,8 +283,7 @@ ADMIN_HANDLER(admin_post_save)
     const char *field;
     buf error = {0};
     int rc = post_save(context->store, a, &draft, context->now, &id, &field, &error);
-    const char *message = arena_strndup(a, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(a, &error);
     if (rc == POST_INVALID) {
         show_editor(context, req, res, 422, &post, &draft, date, message, field, NULL);
         return;
@@ -420,8 +418,7 @@ ADMIN_HANDLER(admin_post_restore)
     const char *field;
     buf error = {0};
     rc = post_save(context->store, a, &draft, context->now, &id, &field, &error);
-    const char *message = arena_strndup(a, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(a, &error);
     if (rc != STORE_OK) {
         admin_error(context, req, res, rc == POST_INVALID ? 422 : 503, "Not restored", message);
         return;

@@ -66,13 +66,12 @@ static int add_demo(store *s, arena *a)
             .parent_id = d->parent ? ids[d->parent - 1] : 0,
             .author = d->author,
             .email = arena_printf(a, "%s@example.invalid", d->author),
-            .body_html = arena_strndup(a, buf_cstr(&html), html.len),
+            .body_html = arena_take_buf(a, &html),
             .body_source = d->text,
             .status = "approved",
             .type = "comment",
             .created_at = now - 3000 + 300 * (long long)i,
         };
-        buf_free(&html);
         if (comment_insert_placed(s, a, &c, &ids[i]) != STORE_OK)
             goto failed;
     }

@@ -303,8 +303,7 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
 
     buf html = {0};
     render_markdown(text, in->text_len, SANITIZE_COMMENT, &html);
-    const char *body_html = arena_strndup(a, buf_cstr(&html), html.len);
-    buf_free(&html);
+    const char *body_html = arena_take_buf(a, &html);
 
     struct spam_rules rules = {
         .max_links = settings_get_int(s, a, SETTING_COMMENTS_MAX_LINKS),

@@ -49,8 +49,7 @@ static const char *render_comment(arena *a, const char *text)
 {
     buf html = {0};
     render_markdown(text, strlen(text), SANITIZE_COMMENT, &html);
-    const char *out = arena_strndup(a, buf_cstr(&html), html.len);
-    buf_free(&html);
+    const char *out = arena_take_buf(a, &html);
     return out;
 }
 

@@ -247,17 +247,14 @@ char *post_permalink(arena *a, const char *pattern, const struct store_post *pos
     }
     if (out.ptr[out.len - 1] != '/')
         buf_putc(&out, '/');
-    char *path = arena_strndup(a, out.ptr, out.len);
-    buf_free(&out);
-    return path;
+    return arena_take_buf(a, &out);
 }
 
 const char *post_plain_text(arena *a, const char *html)
 {
     buf text = {0};
     render_html_to_text(html, strlen(html), NULL, &text);
-    const char *plain = arena_strndup(a, buf_cstr(&text), text.len);
-    buf_free(&text);
+    const char *plain = arena_take_buf(a, &text);
     return plain;
 }
 
@@ -282,8 +279,7 @@ int post_term_path(store *s, arena *a, const struct store_term *term, const char
     buf_puts(&out, "/category/");
     while (depth--)
         buf_printf(&out, "%s/", slugs[depth]);
-    *path = arena_strndup(a, buf_cstr(&out), out.len);
-    buf_free(&out);
+    *path = arena_take_buf(a, &out);
     return STORE_OK;
 }
 
@@ -346,8 +342,7 @@ const char *post_term_names(store *s, arena *a, long long post_id, const char *t
     for (size_t i = 0; i < count; i++)
         if (strcmp(terms[i].taxonomy, taxonomy) == 0)
             buf_printf(&names, "%s%s", names.len ? ", " : "", terms[i].name);
-    const char *out = arena_strndup(a, buf_cstr(&names), names.len);
-    buf_free(&names);
+    const char *out = arena_take_buf(a, &names);
     return out;
 }
 
@@ -445,9 +440,8 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
         post.body_source = ""; /* the HTML is the post's only form (imported posts) */
     } else
         render_markdown(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);
-    post.body_html = arena_strndup(a, buf_cstr(&html), html.len);
+    post.body_html = arena_take_buf(a, &html);
     post.body_text = post_plain_text(a, post.body_html);
-    buf_free(&html);
     const char *pattern = settings_get(s, a, SETTING_SITE_PERMALINK);
     if (strstr(pattern, "%post_id%")) {
         buf_printf(error, "site.permalink with %%post_id%% is not supported yet");
