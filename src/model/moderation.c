@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "model/audit.h"
 #include "model/comment.h"
 #include "model/settings.h"
 #include "render/markdown.h"
@@ -42,6 +43,28 @@ int moderation_apply(store *s, long long id, enum moderation_action action, buf 
         buf_printf(error, "%s", store_error(s));
     if (rc == STORE_NOT_FOUND)
         buf_printf(error, "There is no comment %lld.", id);
+    return rc;
+}
+
+int moderation_apply_all(store *s, arena *a, const long long *ids, size_t count,
+                         enum moderation_action action, const struct store_audit *audit, buf *error)
+{
+    if (store_begin(s) != STORE_OK)
+        return failed(s, error);
+    int rc = STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < count; i++) {
+        rc = moderation_apply(s, ids[i], action, error);
+        if (rc != STORE_OK)
+            break;
+        struct store_audit entry = *audit;
+        entry.action = arena_printf(a, "comment.%s", moderation_action_name(action));
+        entry.target = arena_printf(a, "comment %lld", ids[i]);
+        audit_record(s, &entry);
+    }
+    if (rc == STORE_OK && store_commit(s) != STORE_OK)
+        return failed(s, error);
+    if (rc != STORE_OK)
+        store_rollback(s);
     return rc;
 }
 
