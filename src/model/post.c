@@ -589,10 +589,10 @@ enum model_result post_get_editable(store *s, arena *a, long long id, const stru
     return user_may_edit_post(user, out) ? MODEL_OK : MODEL_NOT_ALLOWED;
 }
 
-/* Ends a one-write action: its audit entry joins the write's transaction. */
+/* Ends a one-write action: its audit entry (if any) joins the write's transaction. */
 static enum model_result commit_audited(store *s, int write_rc, const struct store_audit *audit)
 {
-    if (write_rc == STORE_OK)
+    if (write_rc == STORE_OK && audit)
         audit_record(s, audit);
     if (write_rc != STORE_OK || store_commit(s) != STORE_OK) {
         store_rollback(s);
@@ -616,4 +616,13 @@ enum model_result post_set_comments_open(store *s, long long id, bool open,
     if (store_begin(s) != STORE_OK)
         return MODEL_STORE_ERROR;
     return commit_audited(s, store_post_set_comments_open(s, id, open), audit);
+}
+
+enum model_result post_publish(store *s, const struct store_post *post, long long now,
+                               bool *scheduled)
+{
+    *scheduled = post->published_at > now;
+    return store_post_set_status(s, post->id, *scheduled ? "future" : "publish") == STORE_OK
+               ? MODEL_OK
+               : MODEL_STORE_ERROR;
 }

@@ -90,13 +90,18 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
 enum model_result post_get_editable(store *s, arena *a, long long id, const struct store_user *user,
                                     struct store_post *out);
 
-/* Moves post `id` to the trash, or (`trashed` false) out of it as a draft, and records `audit`,
- * in one transaction: MODEL_OK or MODEL_STORE_ERROR. */
+/* Publishes `post`, or schedules it (status future, *scheduled true) when its date is after
+ * `now`: the server publishes it then. MODEL_OK or MODEL_STORE_ERROR. */
+enum model_result post_publish(store *s, const struct store_post *post, long long now,
+                               bool *scheduled);
+
+/* Moves post `id` to the trash, or (`trashed` false) out of it as a draft, and records `audit`
+ * (NULL: none, the CLI), in one transaction: MODEL_OK or MODEL_STORE_ERROR. */
 enum model_result post_set_trashed(store *s, long long id, bool trashed,
                                    const struct store_audit *audit);
 
-/* Opens or closes the comments of post `id` and records `audit`, in one transaction: MODEL_OK or
- * MODEL_STORE_ERROR. */
+/* Opens or closes the comments of post `id` and records `audit` (NULL: none), in one
+ * transaction: MODEL_OK or MODEL_STORE_ERROR. */
 enum model_result post_set_comments_open(store *s, long long id, bool open,
                                          const struct store_audit *audit);
 
