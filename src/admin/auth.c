@@ -103,6 +103,25 @@ void auth_login_form(struct handler_context *context, const struct http_request 
     show_login(context, req, res, 200, "", next, NULL);
 }
 
+/* Each refused sign-in: its status and what the form says. */
+static const struct sign_in_refusal {
+    int status;          /* 429 also sends Retry-After */
+    const char *message; /* shown above the form */
+} sign_in_refusals[] = {
+    [USER_SIGN_IN_WRONG] = {401, "Wrong login or password (or the account is disabled)."},
+    [USER_SIGN_IN_ACCOUNT_LOCKED] = {429, "Too many failed sign-ins for this account. Wait 15 "
+                                          "minutes and try again, or ask an admin to set a new "
+                                          "password."},
+    [USER_SIGN_IN_ADDRESS_LOCKED] = {429, "Too many failed sign-ins from your address. Wait 15 "
+                                          "minutes and try again."},
+    [USER_SIGN_IN_NOT_RECORDED] = {503, "The site cannot use its database right now; try again "
+                                        "in a minute."},
+    [USER_SIGN_IN_NOT_READ] = {503, "The site cannot read its database right now; try again in "
+                                    "a minute."},
+    [USER_SIGN_IN_NOT_WRITTEN] = {503, "The site cannot write to its database right now; try "
+                                       "again in a minute."},
+};
+
 void auth_login(struct handler_context *context, const struct http_request *req,
                 struct http_response *res)
 {
@@ -122,36 +141,13 @@ void auth_login(struct handler_context *context, const struct http_request *req,
     }
     arena *a = req->arena;
     struct user_session session;
-    switch (
-        user_sign_in(context->store, a, login, password, req->client_ip, context->now, &session)) {
-    case USER_SIGNED_IN:
-        break;
-    case USER_SIGN_IN_ACCOUNT_LOCKED:
-        res->retry_after = USER_SIGN_IN_WINDOW;
-        show_login(context, req, res, 429, login, next,
-                   "Too many failed sign-ins for this account. Wait 15 minutes and try again, or "
-                   "ask an admin to set a new password.");
-        return;
-    case USER_SIGN_IN_ADDRESS_LOCKED:
-        res->retry_after = USER_SIGN_IN_WINDOW;
-        show_login(context, req, res, 429, login, next,
-                   "Too many failed sign-ins from your address. Wait 15 minutes and try again.");
-        return;
-    case USER_SIGN_IN_WRONG:
-        show_login(context, req, res, 401, login, next,
-                   "Wrong login or password (or the account is disabled).");
-        return;
-    case USER_SIGN_IN_NOT_RECORDED:
-        show_login(context, req, res, 503, login, next,
-                   "The site cannot use its database right now; try again in a minute.");
-        return;
-    case USER_SIGN_IN_NOT_READ:
-        show_login(context, req, res, 503, login, next,
-                   "The site cannot read its database right now; try again in a minute.");
-        return;
-    case USER_SIGN_IN_NOT_WRITTEN:
-        show_login(context, req, res, 503, login, next,
-                   "The site cannot write to its database right now; try again in a minute.");
+    enum user_sign_in_result result =
+        user_sign_in(context->store, a, login, password, req->client_ip, context->now, &session);
+    if (result != USER_SIGNED_IN) {
+        const struct sign_in_refusal *refusal = &sign_in_refusals[result];
+        if (refusal->status == 429)
+            res->retry_after = USER_SIGN_IN_WINDOW;
+        show_login(context, req, res, refusal->status, login, next, refusal->message);
         return;
     }
     struct store_user *signed_in = arena_alloc(a, sizeof(*signed_in));
