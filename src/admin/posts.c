@@ -389,41 +389,28 @@ ADMIN_HANDLER(admin_post_restore)
     struct http_form form;
     admin_form(req, &form);
     const char *revision_text = http_form_get(&form, "revision");
-    struct store_revision revision;
-    int rc = revision_text ? store_revision_get(context->store, a, atoll(revision_text), &revision)
-                           : STORE_NOT_FOUND;
-    if (rc == STORE_ERROR) {
+    long long revision_id = revision_text ? atoll(revision_text) : 0;
+    buf error = {0};
+    enum post_restore_result rc = post_restore_revision(context->store, a, &post, revision_id,
+                                                        context->user->id, context->now, &error);
+    const char *message = arena_take_buf(a, &error);
+    switch (rc) {
+    case POST_RESTORED:
+        break;
+    case POST_RESTORE_UNREADABLE:
         db_error(context, req, res);
         return;
-    }
-    if (rc == STORE_NOT_FOUND || revision.post_id != post.id) {
+    case POST_RESTORE_NO_REVISION:
         admin_error(context, req, res, 404, "No such revision",
                     "This post has no revision with that number.");
         return;
-    }
-    bool html = !*revision.body_source;
-    struct post_draft draft = {
-        .id = post.id,
-        .title = revision.title,
-        .slug = revision.slug,
-        .excerpt = revision.excerpt,
-        .markdown = html ? revision.body_html : revision.body_source,
-        .html = html,
-        .categories = post_term_names(context->store, a, post.id, "category"),
-        .tags = post_term_names(context->store, a, post.id, "post_tag"),
-        .editor_id = context->user->id,
-        .comments_open = post.comments_open,
-    };
-    long long id;
-    const char *field;
-    buf error = {0};
-    rc = post_save(context->store, a, &draft, context->now, &id, &field, &error);
-    const char *message = arena_take_buf(a, &error);
-    if (rc != STORE_OK) {
-        admin_error(context, req, res, rc == POST_INVALID ? 422 : 503, "Not restored", message);
+    case POST_RESTORE_INVALID:
+    case POST_RESTORE_NOT_SAVED:
+        admin_error(context, req, res, rc == POST_RESTORE_INVALID ? 422 : 503, "Not restored",
+                    message);
         return;
     }
     admin_audit(context, "post.restore", arena_printf(a, "post %lld", post.id),
-                arena_printf(a, "revision %lld", revision.id));
+                arena_printf(a, "revision %lld", revision_id));
     admin_redirect_done(req, res, arena_printf(a, "/admin/posts/%lld", post.id), "restored");
 }

@@ -626,3 +626,34 @@ enum model_result post_publish(store *s, const struct store_post *post, long lon
                ? MODEL_OK
                : MODEL_STORE_ERROR;
 }
+
+enum post_restore_result post_restore_revision(store *s, arena *a, const struct store_post *post,
+                                               long long revision_id, long long editor_id,
+                                               long long now, buf *error)
+{
+    struct store_revision revision;
+    int rc = revision_id > 0 ? store_revision_get(s, a, revision_id, &revision) : STORE_NOT_FOUND;
+    if (rc == STORE_ERROR)
+        return POST_RESTORE_UNREADABLE;
+    if (rc != STORE_OK || revision.post_id != post->id)
+        return POST_RESTORE_NO_REVISION;
+    bool html = !*revision.body_source;
+    struct post_draft draft = {
+        .id = post->id,
+        .title = revision.title,
+        .slug = revision.slug,
+        .excerpt = revision.excerpt,
+        .markdown = html ? revision.body_html : revision.body_source,
+        .html = html,
+        .categories = post_term_names(s, a, post->id, "category"),
+        .tags = post_term_names(s, a, post->id, "post_tag"),
+        .editor_id = editor_id,
+        .comments_open = post->comments_open,
+    };
+    long long id;
+    const char *field;
+    rc = post_save(s, a, &draft, now, &id, &field, error);
+    return rc == STORE_OK       ? POST_RESTORED
+           : rc == POST_INVALID ? POST_RESTORE_INVALID
+                                : POST_RESTORE_NOT_SAVED;
+}

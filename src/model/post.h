@@ -90,6 +90,21 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
 enum model_result post_get_editable(store *s, arena *a, long long id, const struct store_user *user,
                                     struct store_post *out);
 
+/* What became of a restored revision (post_restore_revision). */
+enum post_restore_result {
+    POST_RESTORED,
+    POST_RESTORE_NO_REVISION, /* the post has no revision of that number */
+    POST_RESTORE_UNREADABLE,  /* the store failed reading the revision */
+    POST_RESTORE_INVALID,     /* post_save refused it (POST_INVALID): message in `error` */
+    POST_RESTORE_NOT_SAVED,   /* post_save failed otherwise: message in `error` */
+};
+
+/* Makes revision `revision_id` of `post` its current text again (title, slug, excerpt, text; its
+ * terms and comment setting stay), through post_save with `editor_id` as who saves. */
+enum post_restore_result post_restore_revision(store *s, arena *a, const struct store_post *post,
+                                               long long revision_id, long long editor_id,
+                                               long long now, buf *error);
+
 /* Publishes `post`, or schedules it (status future, *scheduled true) when its date is after
  * `now`: the server publishes it then. MODEL_OK or MODEL_STORE_ERROR. */
 enum model_result post_publish(store *s, const struct store_post *post, long long now,
