@@ -87,8 +87,6 @@ failed:
 
 int cli_init(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("init", argc, argv))
-        return CLI_OK;
     bool demo = false;
     const char *url = NULL;
     for (int i = 1; i < argc; i++) {

@@ -201,10 +201,6 @@ out:
 
 int cli_post(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("post", argc, argv))
-        return CLI_OK;
-    if (argc < 2)
-        return cli_usage("post", "expected a subcommand");
     const char *action = argv[1];
     bool takes_one = strcmp(action, "show") == 0 || strcmp(action, "new") == 0 ||
                      strcmp(action, "publish") == 0 || strcmp(action, "close") == 0 ||

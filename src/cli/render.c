@@ -26,10 +26,6 @@ static int write_output(const char *path, const buf *content)
 
 int cli_render(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("render", argc, argv))
-        return CLI_OK;
-    if (argc < 3)
-        return cli_usage("render", "expected a format and a POST");
     const char *format = argv[1], *reference = argv[2], *out_path = NULL, *paper = NULL;
     struct print_options options = {.comments = false, .images = true, .size = "normal"};
     if (strcmp(format, "text") != 0 && strcmp(format, "html") != 0 &&

@@ -18,8 +18,6 @@ static int count_argument(const char *text)
 
 int cli_serve(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("serve", argc, argv))
-        return CLI_OK;
     store *s = cli_open_store(globals);
     if (!s)
         return CLI_FAILED;

@@ -6,8 +6,6 @@
 
 int cli_set(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("set", argc, argv))
-        return CLI_OK;
     if (argc != 3)
         return cli_usage("set", "expected a KEY and a VALUE");
     buf error = {0};
@@ -31,8 +29,6 @@ out:
 
 int cli_get(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("get", argc, argv))
-        return CLI_OK;
     if (argc != 2)
         return cli_usage("get", "expected a KEY");
     const struct setting_spec *spec = settings_find(argv[1]);
