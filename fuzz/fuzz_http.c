@@ -137,7 +137,7 @@ static void populate(void)
                                               {"mail.from", "site@example.invalid"}};
     for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
         buf error = {0};
-        FUZZ_CHECK(settings_set(site.store, settings[i][0], settings[i][1], &error) == 0,
+        FUZZ_CHECK(settings_set_named(site.store, settings[i][0], settings[i][1], &error) == 0,
                    "set-up: %s: %s", settings[i][0], buf_cstr(&error));
         buf_free(&error);
     }

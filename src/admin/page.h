@@ -23,6 +23,10 @@ void admin_error(struct handler_context *context, const struct http_request *req
 /* The number after `prefix` in the path (/admin/posts/12/… → 12), or 0. */
 long long admin_path_id(const struct http_request *req, const char *prefix);
 
+/* An audit entry by context->user now, for a model action that writes it in its transaction. */
+struct store_audit admin_audit_entry(const struct handler_context *context, const char *action,
+                                     const char *target, const char *detail);
+
 /* Records an action in the audit log (who is context->user); failures are logged only. */
 void admin_audit(struct handler_context *context, const char *action, const char *target,
                  const char *detail);

@@ -219,7 +219,7 @@ static void run_handler(struct handler_context *context, const struct app_plan *
     if (res->location) {
         const char *site_url = "";
         if (res->location[0] != '/' && context->store)
-            site_url = settings_get(context->store, req->arena, "site.url");
+            site_url = settings_get(context->store, req->arena, SETTING_SITE_URL);
         if (!app_location_safe(res->location, site_url)) {
             log_error("%s %s: refused to redirect off this site", req->method, req->path);
             internal_error(res);

@@ -20,33 +20,31 @@ static int count_argument(const char *text)
 
 int cli_serve(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("serve", argc, argv))
-        return CLI_OK;
     store *s = cli_open_store(globals);
     if (!s)
         return CLI_FAILED;
     arena a = {0};
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     cores = cores > 0 ? cores : 1;
-    int loops = (int)settings_get_int(s, &a, "http.threads");
-    int workers = (int)settings_get_int(s, &a, "http.workers");
+    int loops = (int)settings_get_int(s, &a, SETTING_HTTP_THREADS);
+    int workers = (int)settings_get_int(s, &a, SETTING_HTTP_WORKERS);
     struct app_options app = {
         .db_location = globals->db,
         .theme_dir = cli_theme_dir(),
         .workers = workers > 0 ? workers : 0, /* 0: the app's default for this machine */
-        .cache_bytes = (size_t)settings_get_int(s, &a, "cache.max_mb") << 20,
+        .cache_bytes = (size_t)settings_get_int(s, &a, SETTING_CACHE_MAX_MB) << 20,
     };
     struct http_server_options options = {
         .listen = "127.0.0.1:8080",
         .assets_dir = app.theme_dir,
         .access_log = "-",
         .loops = loops > 0 ? loops : (int)cores,
-        .timeout_s = (int)settings_get_int(s, &a, "http.timeout_s"),
-        .max_body = (size_t)settings_get_int(s, &a, "http.max_body_kb") * 1024,
-        .trusted_proxies = settings_get(s, &a, "http.trusted_proxies"),
-        .max_conns_per_ip = (int)settings_get_int(s, &a, "http.max_conns_per_ip"),
+        .timeout_s = (int)settings_get_int(s, &a, SETTING_HTTP_TIMEOUT_S),
+        .max_body = (size_t)settings_get_int(s, &a, SETTING_HTTP_MAX_BODY_KB) * 1024,
+        .trusted_proxies = settings_get(s, &a, SETTING_HTTP_TRUSTED_PROXIES),
+        .max_conns_per_ip = (int)settings_get_int(s, &a, SETTING_HTTP_MAX_CONNS_PER_IP),
     };
-    if (!*settings_get(s, &a, "site.url"))
+    if (!*settings_get(s, &a, SETTING_SITE_URL))
         log_info("warning: site.url is not set, so pages link relatively and feeds, the sitemap "
                  "and robots.txt have no absolute links (gazette never takes them from a "
                  "request's Host header); set it: gazette set site.url https://example.org");
