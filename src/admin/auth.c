@@ -6,7 +6,6 @@
 
 #include "admin/page.h"
 #include "web/form.h"
-#include "model/settings.h"
 #include "site/common.h"
 
 static void load_session(struct handler_context *context, const struct http_request *req)
