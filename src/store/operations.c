@@ -7,38 +7,55 @@
 
 /* --- running a statement --- */
 
-/* Makes `id` the current statement of `s`; its parameters are NULL until bound. */
-static int start(store *s, enum statement_id id)
+/* One parameter of a statement. An operation lists its parameters in the order the statement
+ * numbers them (?1, ?2, …) with PARAMETERS(…), which gives the list and its length. */
+struct parameter {
+    enum { PARAMETER_INTEGER, PARAMETER_TEXT, PARAMETER_BOOLEAN } type;
+    long long number; /* an integer, or a boolean's 0 or 1 */
+    const char *text; /* NULL binds NULL; not copied: it must outlive the statement */
+};
+#define INTEGER(value)                                                                             \
+    {                                                                                              \
+        .type = PARAMETER_INTEGER, .number = (value)                                               \
+    }
+#define TEXT(value)                                                                                \
+    {                                                                                              \
+        .type = PARAMETER_TEXT, .text = (value)                                                    \
+    }
+#define TEXT_OR_EMPTY(value) TEXT((value) ? (value) : "") /* a text the record may leave NULL */
+#define BOOLEAN(value)                                                                             \
+    {                                                                                              \
+        .type = PARAMETER_BOOLEAN, .number = (value)                                               \
+    }
+/* A LIMIT: 0 or less is none, a count no table reaches (both engines take it). */
+#define LIMIT(value) INTEGER((value) > 0 ? (long long)(value) : LLONG_MAX)
+#define PARAMETERS(...)                                                                            \
+    (const struct parameter[]){__VA_ARGS__},                                                       \
+        sizeof((const struct parameter[]){__VA_ARGS__}) / sizeof(struct parameter)
+#define NO_PARAMETERS NULL, 0
+
+/* Makes `id` the current statement of `s` with `parameters` bound: STORE_OK, or STORE_ERROR
+ * when it cannot be prepared or the list's length is not the statement's. */
+static int start(store *s, enum statement_id id, const struct parameter *parameters, size_t count)
 {
     s->statement = id;
-    return s->engine->prepare(s, id);
-}
-
-static void bind_int(store *s, int index, long long value)
-{
-    s->engine->bind_int(s, index, value);
-}
-
-static void bind_text(store *s, int index, const char *text)
-{
-    s->engine->bind_text(s, index, text);
-}
-
-/* A text the record may leave NULL, stored as "". */
-static void bind_text_or_empty(store *s, int index, const char *text)
-{
-    s->engine->bind_text(s, index, text ? text : "");
-}
-
-static void bind_bool(store *s, int index, bool value)
-{
-    s->engine->bind_bool(s, index, value);
-}
-
-/* A LIMIT: limit <= 0 is none (a count no table reaches: both engines take it). */
-static void bind_limit(store *s, int index, long long limit)
-{
-    s->engine->bind_int(s, index, limit > 0 ? limit : LLONG_MAX);
+    if (s->engine->prepare(s, id) != STORE_OK)
+        return STORE_ERROR;
+    if (count != (size_t)store_statements[id].parameters) {
+        s->engine->reset(s);
+        return store_fail(s, "%s: %zu parameters given, %d declared", store_statements[id].name,
+                          count, store_statements[id].parameters);
+    }
+    for (size_t i = 0; i < count; i++) {
+        const struct parameter *p = &parameters[i];
+        if (p->type == PARAMETER_INTEGER)
+            s->engine->bind_int(s, (int)i + 1, p->number);
+        else if (p->type == PARAMETER_TEXT)
+            s->engine->bind_text(s, (int)i + 1, p->text);
+        else
+            s->engine->bind_bool(s, (int)i + 1, p->number != 0);
+    }
+    return STORE_OK;
 }
 
 /* Runs the current statement to its end (rows it returns are dropped) and ends it; `changed`,
@@ -56,19 +73,30 @@ static int run_typed(store *s, long long *changed)
                                          : STORE_ERROR;
 }
 
-static int run(store *s)
+/* Runs a write: STORE_OK or STORE_ERROR. */
+static int run(store *s, enum statement_id id, const struct parameter *parameters, size_t count)
 {
-    int rc = run_typed(s, NULL);
-    return rc == STORE_CONFLICT ? STORE_ERROR : rc;
+    if (start(s, id, parameters, count) != STORE_OK)
+        return STORE_ERROR;
+    return run_typed(s, NULL) == STORE_OK ? STORE_OK : STORE_ERROR;
+}
+
+/* Runs a write that counts what it changed into *changed (STORE_OK or STORE_ERROR). */
+static int run_counted(store *s, long long *changed, enum statement_id id,
+                       const struct parameter *parameters, size_t count)
+{
+    *changed = 0;
+    if (start(s, id, parameters, count) != STORE_OK)
+        return STORE_ERROR;
+    return run_typed(s, changed) == STORE_OK ? STORE_OK : STORE_ERROR;
 }
 
 /* A write of one row found by its key: STORE_NOT_FOUND when it changed none. */
-static int run_changing(store *s)
+static int run_changing(store *s, enum statement_id id, const struct parameter *parameters,
+                        size_t count)
 {
-    long long changed = 0;
-    int rc = run_typed(s, &changed);
-    if (rc == STORE_CONFLICT)
-        return STORE_ERROR;
+    long long changed;
+    int rc = run_counted(s, &changed, id, parameters, count);
     return rc == STORE_OK && changed == 0 ? STORE_NOT_FOUND : rc;
 }
 
@@ -77,7 +105,7 @@ static int run_statement(store *s, enum statement_id id)
 {
     if (!*statement_text(id, s->engine->postgres))
         return STORE_OK;
-    return start(s, id) == STORE_OK ? run(s) : STORE_ERROR;
+    return run(s, id, NO_PARAMETERS);
 }
 
 /* Reads the columns of the current row in order, as the statement lists them. */
@@ -116,10 +144,13 @@ static bool read_whole(store *s, struct row *r)
     return false;
 }
 
-/* Steps a statement expected to return at most one row and reads it with `read` (NULL: only
+/* Runs a statement expected to return at most one row and reads it with `read` (NULL: only
  * whether there is one): STORE_OK, STORE_NOT_FOUND or STORE_ERROR. */
-static int read_one(store *s, arena *a, row_reader read, void *record)
+static int find(store *s, arena *a, row_reader read, void *record, enum statement_id id,
+                const struct parameter *parameters, size_t count)
 {
+    if (start(s, id, parameters, count) != STORE_OK)
+        return STORE_ERROR;
     enum store_step step = s->engine->step(s);
     int rc = step == STORE_STEP_ROW    ? STORE_OK
              : step == STORE_STEP_DONE ? STORE_NOT_FOUND
@@ -134,20 +165,24 @@ static int read_one(store *s, arena *a, row_reader read, void *record)
     return rc;
 }
 
-/* Whether the current statement returns a row. */
-static int exists(store *s, bool *found)
+/* Whether the statement returns a row. */
+static int exists(store *s, bool *found, enum statement_id id, const struct parameter *parameters,
+                  size_t count)
 {
-    int rc = read_one(s, NULL, NULL, NULL);
+    int rc = find(s, NULL, NULL, NULL, id, parameters, count);
     if (rc == STORE_ERROR)
         return rc;
     *found = rc == STORE_OK;
     return STORE_OK;
 }
 
-/* Reads every row of the current statement into an arena array, `read` filling one record. */
+/* Reads every row of the statement into an arena array, `read` filling one record. */
 static int collect(store *s, arena *a, size_t record_size, row_reader read, void **records,
-                   size_t *count)
+                   size_t *count, enum statement_id id, const struct parameter *parameters,
+                   size_t parameter_count)
 {
+    if (start(s, id, parameters, parameter_count) != STORE_OK)
+        return STORE_ERROR;
     size_t capacity = 0, n = 0;
     char *array = NULL;
     enum store_step step;
@@ -178,11 +213,15 @@ static int collect(store *s, arena *a, size_t record_size, row_reader read, void
     *count = n;
     return STORE_OK;
 }
+#define COLLECT(records, read) sizeof(**(records)), read, (void **)(records)
 
-/* Runs an insert (which returns the new row's id) and, when the caller gave the id, moves the
+/* Runs an insert, which returns the new row's id, and, when the caller gave the id, moves the
  * engine's sequence past it with `bump`. */
-static int insert(store *s, long long *id, long long given_id, enum statement_id bump)
+static int insert(store *s, long long *id, long long given_id, enum statement_id bump,
+                  enum statement_id statement, const struct parameter *parameters, size_t count)
 {
+    if (start(s, statement, parameters, count) != STORE_OK)
+        return STORE_ERROR;
     enum store_step step = s->engine->step(s);
     long long new_id = step == STORE_STEP_ROW ? s->engine->column_int(s, 0) : 0;
     while (step == STORE_STEP_ROW)
@@ -196,8 +235,11 @@ static int insert(store *s, long long *id, long long given_id, enum statement_id
 }
 
 /* Runs a statement of one row of counts, read into `counts` in order. */
-static int read_counts(store *s, long long *counts, int count)
+static int read_counts(store *s, long long *counts, int count, enum statement_id id,
+                       const struct parameter *parameters, size_t parameter_count)
 {
+    if (start(s, id, parameters, parameter_count) != STORE_OK)
+        return STORE_ERROR;
     enum store_step step = s->engine->step(s);
     if (step == STORE_STEP_ROW) {
         struct row r = {s, NULL, 0};
@@ -207,9 +249,8 @@ static int read_counts(store *s, long long *counts, int count)
     s->engine->reset(s);
     if (step == STORE_STEP_ROW)
         return STORE_OK;
-    return step == STORE_STEP_DONE
-               ? store_fail(s, "%s: no row", store_statements[s->statement].name)
-               : STORE_ERROR;
+    return step == STORE_STEP_DONE ? store_fail(s, "%s: no row", store_statements[id].name)
+                                   : STORE_ERROR;
 }
 
 /* --- the records: one reader each --- */
@@ -405,99 +446,6 @@ static void read_mail(struct row *r, void *record)
     m->last_error = next_text(r);
 }
 
-/* --- shapes most operations take --- */
-
-/* The one row of `id` found by an integer key, read by `read`. */
-static int find_by_int(store *s, arena *a, enum statement_id id, long long key, row_reader read,
-                       void *out)
-{
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, key);
-    return read_one(s, a, read, out);
-}
-
-static int find_by_text(store *s, arena *a, enum statement_id id, const char *key, row_reader read,
-                        void *out)
-{
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, key);
-    return read_one(s, a, read, out);
-}
-
-/* Every row of `id`, which takes no parameters. */
-static int list_all(store *s, arena *a, enum statement_id id, size_t record_size, row_reader read,
-                    void **records, size_t *count)
-{
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    return collect(s, a, record_size, read, records, count);
-}
-
-/* Every row of `id` for an integer key. */
-static int list_by_int(store *s, arena *a, enum statement_id id, long long key, size_t record_size,
-                       row_reader read, void **records, size_t *count)
-{
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, key);
-    return collect(s, a, record_size, read, records, count);
-}
-
-static int key_exists(store *s, enum statement_id id, long long key, bool *found)
-{
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, key);
-    return exists(s, found);
-}
-
-/* A write of `id` with one integer parameter. */
-static int run_by_int(store *s, enum statement_id id, long long key)
-{
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, key);
-    return run(s);
-}
-
-static int run_by_text(store *s, enum statement_id id, const char *key)
-{
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, key);
-    return run(s);
-}
-
-/* An update of row `key` setting one text (or, when text is NULL, one boolean). */
-static int update_by_id(store *s, enum statement_id id, long long key, const char *text, bool flag)
-{
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, key);
-    if (text)
-        bind_text(s, 2, text);
-    else
-        bind_bool(s, 2, flag);
-    return run_changing(s);
-}
-
-/* The (ip, key, at) rows of failed logins and wrong post passwords. */
-static int run_attempt(store *s, enum statement_id id, const char *ip, const char *login,
-                       long long post_id, long long at)
-{
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, ip);
-    if (login)
-        bind_text(s, 2, login);
-    else
-        bind_int(s, 2, post_id);
-    bind_int(s, 3, at);
-    return run(s);
-}
-
 /* --- settings, users, terms --- */
 
 static void read_text(struct row *r, void *record)
@@ -507,222 +455,169 @@ static void read_text(struct row *r, void *record)
 
 int operation_setting_get(store *s, arena *a, const char *key, const char **value)
 {
-    return find_by_text(s, a, STATEMENT_SETTING_GET, key, read_text, value);
+    return find(s, a, read_text, value, STATEMENT_SETTING_GET, PARAMETERS(TEXT(key)));
 }
 
 int operation_setting_set(store *s, const char *key, const char *value)
 {
-    if (start(s, STATEMENT_SETTING_SET) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, key);
-    bind_text(s, 2, value);
-    return run(s);
+    return run(s, STATEMENT_SETTING_SET, PARAMETERS(TEXT(key), TEXT(value)));
 }
 
 int operation_setting_list(store *s, arena *a, struct store_setting **settings, size_t *count)
 {
-    return list_all(s, a, STATEMENT_SETTING_LIST, sizeof(**settings), read_setting,
-                    (void **)settings, count);
+    return collect(s, a, COLLECT(settings, read_setting), count, STATEMENT_SETTING_LIST,
+                   NO_PARAMETERS);
 }
 
 int operation_user_insert(store *s, const struct store_user *user, long long *id)
 {
-    if (start(s, STATEMENT_USER_INSERT) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, user->id);
-    bind_text(s, 2, user->login);
-    bind_text(s, 3, user->display_name);
-    bind_text_or_empty(s, 4, user->email);
-    bind_text(s, 5, user->role);
-    bind_bool(s, 6, user->disabled);
-    bind_text_or_empty(s, 7, user->password_hash);
-    return insert(s, id, user->id, STATEMENT_USER_BUMP_ID);
+    return insert(s, id, user->id, STATEMENT_USER_BUMP_ID, STATEMENT_USER_INSERT,
+                  PARAMETERS(INTEGER(user->id), TEXT(user->login), TEXT(user->display_name),
+                             TEXT_OR_EMPTY(user->email), TEXT(user->role), BOOLEAN(user->disabled),
+                             TEXT_OR_EMPTY(user->password_hash)));
 }
 
 int operation_user_find_login(store *s, arena *a, const char *login, struct store_user *out)
 {
-    return find_by_text(s, a, STATEMENT_USER_FIND_LOGIN, login, read_user, out);
+    return find(s, a, read_user, out, STATEMENT_USER_FIND_LOGIN, PARAMETERS(TEXT(login)));
 }
 
 int operation_user_find_email(store *s, arena *a, const char *email, struct store_user *out)
 {
-    return find_by_text(s, a, STATEMENT_USER_FIND_EMAIL, email, read_user, out);
+    return find(s, a, read_user, out, STATEMENT_USER_FIND_EMAIL, PARAMETERS(TEXT(email)));
 }
 
 int operation_user_get(store *s, arena *a, long long id, struct store_user *out)
 {
-    return find_by_int(s, a, STATEMENT_USER_GET, id, read_user, out);
+    return find(s, a, read_user, out, STATEMENT_USER_GET, PARAMETERS(INTEGER(id)));
 }
 
 int operation_user_list(store *s, arena *a, struct store_user **users, size_t *count)
 {
-    return list_all(s, a, STATEMENT_USER_LIST, sizeof(**users), read_user, (void **)users, count);
+    return collect(s, a, COLLECT(users, read_user), count, STATEMENT_USER_LIST, NO_PARAMETERS);
 }
 
 int operation_user_update(store *s, const struct store_user *user)
 {
-    if (start(s, STATEMENT_USER_UPDATE) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, user->id);
-    bind_text(s, 2, user->display_name);
-    bind_text_or_empty(s, 3, user->email);
-    bind_text(s, 4, user->role);
-    bind_bool(s, 5, user->disabled);
-    bind_text_or_empty(s, 6, user->password_hash);
-    return run_changing(s);
+    return run_changing(s, STATEMENT_USER_UPDATE,
+                        PARAMETERS(INTEGER(user->id), TEXT(user->display_name),
+                                   TEXT_OR_EMPTY(user->email), TEXT(user->role),
+                                   BOOLEAN(user->disabled), TEXT_OR_EMPTY(user->password_hash)));
 }
 
 int operation_term_insert(store *s, const struct store_term *term, long long *id)
 {
-    if (start(s, STATEMENT_TERM_INSERT) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, term->id);
-    bind_text(s, 2, term->taxonomy);
-    bind_text(s, 3, term->slug);
-    bind_text(s, 4, term->name);
-    bind_text_or_empty(s, 5, term->description);
-    bind_int(s, 6, term->parent_id);
-    return insert(s, id, term->id, STATEMENT_TERM_BUMP_ID);
+    return insert(s, id, term->id, STATEMENT_TERM_BUMP_ID, STATEMENT_TERM_INSERT,
+                  PARAMETERS(INTEGER(term->id), TEXT(term->taxonomy), TEXT(term->slug),
+                             TEXT(term->name), TEXT_OR_EMPTY(term->description),
+                             INTEGER(term->parent_id)));
 }
 
 int operation_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
                         struct store_term *out)
 {
-    if (start(s, STATEMENT_TERM_FIND) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, taxonomy);
-    bind_text(s, 2, slug);
-    return read_one(s, a, read_term, out);
+    return find(s, a, read_term, out, STATEMENT_TERM_FIND, PARAMETERS(TEXT(taxonomy), TEXT(slug)));
 }
 
 int operation_term_get(store *s, arena *a, long long id, struct store_term *out)
 {
-    return find_by_int(s, a, STATEMENT_TERM_GET, id, read_term, out);
+    return find(s, a, read_term, out, STATEMENT_TERM_GET, PARAMETERS(INTEGER(id)));
 }
 
 int operation_term_list(store *s, arena *a, struct store_term **terms, size_t *count)
 {
-    return list_all(s, a, STATEMENT_TERM_LIST, sizeof(**terms), read_term, (void **)terms, count);
+    return collect(s, a, COLLECT(terms, read_term), count, STATEMENT_TERM_LIST, NO_PARAMETERS);
 }
 
 int operation_post_term_add(store *s, long long post_id, long long term_id)
 {
-    if (start(s, STATEMENT_POST_TERM_ADD) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, post_id);
-    bind_int(s, 2, term_id);
-    return run(s);
+    return run(s, STATEMENT_POST_TERM_ADD, PARAMETERS(INTEGER(post_id), INTEGER(term_id)));
 }
 
 int operation_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
                          size_t *count)
 {
-    return list_by_int(s, a, STATEMENT_POST_TERMS, post_id, sizeof(**terms), read_term,
-                       (void **)terms, count);
+    return collect(s, a, COLLECT(terms, read_term), count, STATEMENT_POST_TERMS,
+                   PARAMETERS(INTEGER(post_id)));
 }
 
 int operation_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count)
 {
-    return list_all(s, a, STATEMENT_POST_TERM_LIST, sizeof(**links), read_post_term, (void **)links,
-                    count);
+    return collect(s, a, COLLECT(links, read_post_term), count, STATEMENT_POST_TERM_LIST,
+                   NO_PARAMETERS);
 }
 
 int operation_post_term_clear(store *s, long long post_id)
 {
-    return run_by_int(s, STATEMENT_POST_TERM_CLEAR, post_id);
+    return run(s, STATEMENT_POST_TERM_CLEAR, PARAMETERS(INTEGER(post_id)));
 }
 
 /* --- posts --- */
 
-/* Binds the fields POST_INSERT and POST_UPDATE share, from ?first on: status, slug, path,
- * title, excerpt, body_html, body_source, password. */
-static void bind_post_texts(store *s, int first, const struct store_post *post)
-{
-    bind_text(s, first, post->status);
-    bind_text(s, first + 1, post->slug);
-    bind_text(s, first + 2, post->path);
-    bind_text(s, first + 3, post->title);
-    bind_text_or_empty(s, first + 4, post->excerpt);
-    bind_text(s, first + 5, post->body_html);
-    bind_text_or_empty(s, first + 6, post->body_source);
-    bind_text_or_empty(s, first + 7, post->password);
-}
+/* The fields POST_INSERT (?4-?11) and POST_UPDATE (?2-?9) share. */
+#define POST_TEXTS(post)                                                                           \
+    TEXT(post->status), TEXT(post->slug), TEXT(post->path), TEXT(post->title),                     \
+        TEXT_OR_EMPTY(post->excerpt), TEXT(post->body_html), TEXT_OR_EMPTY(post->body_source),     \
+        TEXT_OR_EMPTY(post->password)
 
 int operation_post_insert(store *s, const struct store_post *post, long long *id)
 {
-    if (start(s, STATEMENT_POST_INSERT) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, post->id);
-    bind_int(s, 2, post->wp_id);
-    bind_text(s, 3, post->type);
-    bind_post_texts(s, 4, post); /* ?4-?11 */
-    bind_text_or_empty(s, 12, post->guid);
-    bind_int(s, 13, post->author_id);
-    bind_int(s, 14, post->published_at);
-    bind_int(s, 15, post->modified_at);
-    bind_bool(s, 16, post->comments_open);
-    bind_bool(s, 17, post->sticky);
-    bind_text_or_empty(s, 18, post->body_text);
-    return insert(s, id, post->id, STATEMENT_POST_BUMP_ID);
+    return insert(s, id, post->id, STATEMENT_POST_BUMP_ID, STATEMENT_POST_INSERT,
+                  PARAMETERS(INTEGER(post->id), INTEGER(post->wp_id), TEXT(post->type),
+                             POST_TEXTS(post), TEXT_OR_EMPTY(post->guid), INTEGER(post->author_id),
+                             INTEGER(post->published_at), INTEGER(post->modified_at),
+                             BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
+                             TEXT_OR_EMPTY(post->body_text)));
 }
 
 int operation_post_update(store *s, const struct store_post *post)
 {
-    if (start(s, STATEMENT_POST_UPDATE) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, post->id);
-    bind_post_texts(s, 2, post); /* ?2-?9 */
-    bind_int(s, 10, post->author_id);
-    bind_int(s, 11, post->published_at);
-    bind_int(s, 12, post->modified_at);
-    bind_bool(s, 13, post->comments_open);
-    bind_bool(s, 14, post->sticky);
-    bind_text_or_empty(s, 15, post->body_text);
-    return run_changing(s);
+    return run_changing(s, STATEMENT_POST_UPDATE,
+                        PARAMETERS(INTEGER(post->id), POST_TEXTS(post), INTEGER(post->author_id),
+                                   INTEGER(post->published_at), INTEGER(post->modified_at),
+                                   BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
+                                   TEXT_OR_EMPTY(post->body_text)));
 }
 
 int operation_post_get(store *s, arena *a, long long id, struct store_post *out)
 {
-    return find_by_int(s, a, STATEMENT_POST_GET, id, read_post, out);
+    return find(s, a, read_post, out, STATEMENT_POST_GET, PARAMETERS(INTEGER(id)));
 }
 
 int operation_post_find_path(store *s, arena *a, const char *path, struct store_post *out)
 {
-    return find_by_text(s, a, STATEMENT_POST_FIND_PATH, path, read_post, out);
+    return find(s, a, read_post, out, STATEMENT_POST_FIND_PATH, PARAMETERS(TEXT(path)));
 }
 
 int operation_post_find_slug(store *s, arena *a, const char *slug, struct store_post *out)
 {
-    return find_by_text(s, a, STATEMENT_POST_FIND_SLUG, slug, read_post, out);
+    return find(s, a, read_post, out, STATEMENT_POST_FIND_SLUG, PARAMETERS(TEXT(slug)));
 }
 
 int operation_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post *out)
 {
-    return find_by_int(s, a, STATEMENT_POST_FIND_WP_ID, wp_id, read_post, out);
+    return find(s, a, read_post, out, STATEMENT_POST_FIND_WP_ID, PARAMETERS(INTEGER(wp_id)));
 }
 
 int operation_post_id_taken(store *s, long long id, bool *taken)
 {
-    return key_exists(s, STATEMENT_POST_ID_TAKEN, id, taken);
+    return exists(s, taken, STATEMENT_POST_ID_TAKEN, PARAMETERS(INTEGER(id)));
 }
 
 int operation_post_set_status(store *s, long long id, const char *status)
 {
-    return update_by_id(s, STATEMENT_POST_SET_STATUS, id, status, false);
+    return run_changing(s, STATEMENT_POST_SET_STATUS, PARAMETERS(INTEGER(id), TEXT(status)));
 }
 
 int operation_post_set_comments_open(store *s, long long id, bool open)
 {
-    return update_by_id(s, STATEMENT_POST_SET_COMMENTS_OPEN, id, NULL, open);
+    return run_changing(s, STATEMENT_POST_SET_COMMENTS_OPEN,
+                        PARAMETERS(INTEGER(id), BOOLEAN(open)));
 }
 
 int operation_post_publish_due(store *s, long long now, long long *published)
 {
-    *published = 0;
-    if (start(s, STATEMENT_POST_PUBLISH_DUE) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, now);
-    return run_typed(s, published) == STORE_OK ? STORE_OK : STORE_ERROR;
+    return run_counted(s, published, STATEMENT_POST_PUBLISH_DUE, PARAMETERS(INTEGER(now)));
 }
 
 /* A filter only the admin uses (a title substring, modified order), which the listings
@@ -740,61 +635,40 @@ static const char *title_filter(const struct store_post_filter *filter)
 int operation_post_list(store *s, arena *a, const struct store_post_filter *filter,
                         struct store_post **posts, size_t *count)
 {
-    bool public_listing = filter->type && filter->status && !admin_listing(filter);
-    enum statement_id id = !public_listing                 ? STATEMENT_POST_LIST
-                           : store_filter_is_front(filter) ? STATEMENT_POST_LIST_FRONT
-                                                           : STATEMENT_POST_LIST_PUBLIC;
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, filter->type);
-    bind_text(s, 2, filter->status);
-    if (id == STATEMENT_POST_LIST_FRONT) {
-        bind_limit(s, 3, filter->limit);
-        bind_int(s, 4, filter->offset);
-    } else if (id == STATEMENT_POST_LIST_PUBLIC) {
-        bind_int(s, 3, filter->term_id);
-        bind_int(s, 4, filter->author_id);
-        bind_int(s, 5, filter->from);
-        bind_int(s, 6, filter->until ? filter->until : LLONG_MAX);
-        bind_limit(s, 7, filter->limit);
-        bind_int(s, 8, filter->offset);
-    } else {
-        bind_bool(s, 3, false); /* only the front page puts sticky posts first */
-        bind_limit(s, 4, filter->limit);
-        bind_int(s, 5, filter->offset);
-        bind_int(s, 6, filter->term_id);
-        bind_int(s, 7, filter->author_id);
-        bind_int(s, 8, filter->from);
-        bind_int(s, 9, filter->until);
-        bind_text(s, 10, title_filter(filter));
-        bind_bool(s, 11, filter->by_modified);
-    }
-    return collect(s, a, sizeof(**posts), read_post, (void **)posts, count);
+    const struct store_post_filter *f = filter;
+    if (!f->type || !f->status || admin_listing(f))
+        return collect(s, a, COLLECT(posts, read_post), count, STATEMENT_POST_LIST,
+                       PARAMETERS(TEXT(f->type), TEXT(f->status),
+                                  BOOLEAN(false), /* only the front page puts sticky first */
+                                  LIMIT(f->limit), INTEGER(f->offset), INTEGER(f->term_id),
+                                  INTEGER(f->author_id), INTEGER(f->from), INTEGER(f->until),
+                                  TEXT(title_filter(f)), BOOLEAN(f->by_modified)));
+    if (store_filter_is_front(f))
+        return collect(
+            s, a, COLLECT(posts, read_post), count, STATEMENT_POST_LIST_FRONT,
+            PARAMETERS(TEXT(f->type), TEXT(f->status), LIMIT(f->limit), INTEGER(f->offset)));
+    return collect(s, a, COLLECT(posts, read_post), count, STATEMENT_POST_LIST_PUBLIC,
+                   PARAMETERS(TEXT(f->type), TEXT(f->status), INTEGER(f->term_id),
+                              INTEGER(f->author_id), INTEGER(f->from),
+                              INTEGER(f->until ? f->until : LLONG_MAX), LIMIT(f->limit),
+                              INTEGER(f->offset)));
 }
 
-int operation_post_count(store *s, const struct store_post_filter *filter, long long *count)
+int operation_post_count(store *s, const struct store_post_filter *f, long long *count)
 {
-    if (start(s, STATEMENT_POST_COUNT) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, filter->type);
-    bind_text(s, 2, filter->status);
-    bind_int(s, 3, filter->term_id);
-    bind_int(s, 4, filter->author_id);
-    bind_int(s, 5, filter->from);
-    bind_int(s, 6, filter->until);
-    bind_text(s, 7, title_filter(filter));
-    return read_counts(s, count, 1);
+    return read_counts(s, count, 1, STATEMENT_POST_COUNT,
+                       PARAMETERS(TEXT(f->type), TEXT(f->status), INTEGER(f->term_id),
+                                  INTEGER(f->author_id), INTEGER(f->from), INTEGER(f->until),
+                                  TEXT(title_filter(f))));
 }
 
 static int adjacent(store *s, arena *a, enum statement_id id, const struct store_post *post,
                     struct store_post *out)
 {
     memset(out, 0, sizeof(*out));
-    if (start(s, id) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, post->published_at);
-    bind_int(s, 2, post->id);
-    return read_one(s, a, read_post, out) == STORE_ERROR ? STORE_ERROR : STORE_OK;
+    int rc =
+        find(s, a, read_post, out, id, PARAMETERS(INTEGER(post->published_at), INTEGER(post->id)));
+    return rc == STORE_ERROR ? STORE_ERROR : STORE_OK;
 }
 
 int operation_post_adjacent(store *s, arena *a, const struct store_post *post,
@@ -811,340 +685,252 @@ int operation_search(store *s, arena *a, const struct store_search_group *groups
 {
     const char *query = s->engine->search_query(a, groups, group_count);
     *total = 0;
-    if (start(s, STATEMENT_SEARCH_COUNT) != STORE_OK)
+    if (read_counts(s, total, 1, STATEMENT_SEARCH_COUNT, PARAMETERS(TEXT(query))) != STORE_OK)
         return STORE_ERROR;
-    bind_text(s, 1, query);
-    if (read_counts(s, total, 1) != STORE_OK)
-        return STORE_ERROR;
-    if (start(s, STATEMENT_SEARCH) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, query);
-    bind_int(s, 2, limit);
-    bind_int(s, 3, offset);
-    return collect(s, a, sizeof(**hits), read_search_hit, (void **)hits, count);
+    return collect(s, a, COLLECT(hits, read_search_hit), count, STATEMENT_SEARCH,
+                   PARAMETERS(TEXT(query), INTEGER(limit), INTEGER(offset)));
 }
 
 /* --- comments --- */
 
-/* Binds ?1-?17 of COMMENT_INSERT and COMMENT_ADD: ?1 the id, ?17 the path (COMMENT_ADD: the
+/* ?1-?17 of COMMENT_INSERT and COMMENT_ADD: ?1 the id, ?17 the path (COMMENT_ADD: the
  * parent's, to which it appends the comment's own segment). */
-static void bind_comment(store *s, const struct store_comment *c, long long id, const char *path)
-{
-    bind_int(s, 1, id);
-    bind_int(s, 2, c->post_id);
-    bind_int(s, 3, c->parent_id);
-    bind_int(s, 4, c->wp_id);
-    bind_int(s, 5, c->depth);
-    bind_text(s, 6, c->author);
-    bind_text(s, 7, c->email);
-    bind_text_or_empty(s, 8, c->url);
-    bind_text_or_empty(s, 9, c->ip);
-    bind_text_or_empty(s, 10, c->user_agent);
-    bind_text(s, 11, c->body_html);
-    bind_text_or_empty(s, 12, c->body_source);
-    bind_text(s, 13, c->status);
-    bind_text(s, 14, c->type ? c->type : "comment");
-    bind_text_or_empty(s, 15, c->held_by);
-    bind_int(s, 16, c->created_at);
-    bind_text_or_empty(s, 17, path);
-}
+#define COMMENT_PARAMETERS(c, id, path)                                                            \
+    PARAMETERS(INTEGER(id), INTEGER(c->post_id), INTEGER(c->parent_id), INTEGER(c->wp_id),         \
+               INTEGER(c->depth), TEXT(c->author), TEXT(c->email), TEXT_OR_EMPTY(c->url),          \
+               TEXT_OR_EMPTY(c->ip), TEXT_OR_EMPTY(c->user_agent), TEXT(c->body_html),             \
+               TEXT_OR_EMPTY(c->body_source), TEXT(c->status),                                     \
+               TEXT(c->type ? c->type : "comment"), TEXT_OR_EMPTY(c->held_by),                     \
+               INTEGER(c->created_at), TEXT_OR_EMPTY(path))
 
 int operation_comment_insert(store *s, const struct store_comment *c, long long *id)
 {
-    if (start(s, STATEMENT_COMMENT_INSERT) != STORE_OK)
-        return STORE_ERROR;
-    bind_comment(s, c, c->id, c->path);
-    return insert(s, id, c->id, STATEMENT_COMMENT_BUMP_ID);
+    return insert(s, id, c->id, STATEMENT_COMMENT_BUMP_ID, STATEMENT_COMMENT_INSERT,
+                  COMMENT_PARAMETERS(c, c->id, c->path));
 }
 
 int operation_comment_add(store *s, const struct store_comment *c, const char *parent_path,
                           long long *id)
 {
-    if (start(s, STATEMENT_COMMENT_ADD) != STORE_OK)
-        return STORE_ERROR;
-    bind_comment(s, c, 0, parent_path);
-    return insert(s, id, 0, STATEMENT_COMMENT_BUMP_ID);
+    return insert(s, id, 0, STATEMENT_COMMENT_BUMP_ID, STATEMENT_COMMENT_ADD,
+                  COMMENT_PARAMETERS(c, 0, parent_path));
 }
 
 int operation_comment_get(store *s, arena *a, long long id, struct store_comment *out)
 {
-    return find_by_int(s, a, STATEMENT_COMMENT_GET, id, read_comment, out);
+    return find(s, a, read_comment, out, STATEMENT_COMMENT_GET, PARAMETERS(INTEGER(id)));
 }
 
 int operation_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp_id,
                                  struct store_comment *out)
 {
-    if (start(s, STATEMENT_COMMENT_FIND_WP_ID) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, post_id);
-    bind_int(s, 2, wp_id);
-    return read_one(s, a, read_comment, out);
+    return find(s, a, read_comment, out, STATEMENT_COMMENT_FIND_WP_ID,
+                PARAMETERS(INTEGER(post_id), INTEGER(wp_id)));
 }
 
 int operation_comment_id_taken(store *s, long long id, bool *taken)
 {
-    return key_exists(s, STATEMENT_COMMENT_ID_TAKEN, id, taken);
+    return exists(s, taken, STATEMENT_COMMENT_ID_TAKEN, PARAMETERS(INTEGER(id)));
 }
 
 int operation_comment_has_replies(store *s, long long id, bool *has_replies)
 {
-    return key_exists(s, STATEMENT_COMMENT_HAS_REPLIES, id, has_replies);
+    return exists(s, has_replies, STATEMENT_COMMENT_HAS_REPLIES, PARAMETERS(INTEGER(id)));
 }
 
 int operation_comment_set_status(store *s, long long id, const char *status)
 {
-    return update_by_id(s, STATEMENT_COMMENT_SET_STATUS, id, status, false);
+    return run_changing(s, STATEMENT_COMMENT_SET_STATUS, PARAMETERS(INTEGER(id), TEXT(status)));
 }
 
 int operation_comment_thread(store *s, arena *a, long long post_id, const char *status,
                              struct store_comment **comments, size_t *count)
 {
-    if (start(s, status ? STATEMENT_COMMENT_THREAD : STATEMENT_COMMENT_THREAD_ANY) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, post_id);
-    if (status)
-        bind_text(s, 2, status);
-    return collect(s, a, sizeof(**comments), read_shown_comment, (void **)comments, count);
+    if (!status)
+        return collect(s, a, COLLECT(comments, read_shown_comment), count,
+                       STATEMENT_COMMENT_THREAD_ANY, PARAMETERS(INTEGER(post_id)));
+    return collect(s, a, COLLECT(comments, read_shown_comment), count, STATEMENT_COMMENT_THREAD,
+                   PARAMETERS(INTEGER(post_id), TEXT(status)));
 }
 
-int operation_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
+int operation_comment_list(store *s, arena *a, const struct store_comment_filter *f,
                            struct store_comment **comments, size_t *count)
 {
-    if (start(s, STATEMENT_COMMENT_LIST) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, filter->status);
-    bind_int(s, 2, filter->post_id);
-    bind_limit(s, 3, filter->limit);
-    bind_text(s, 4, filter->type);
-    bind_bool(s, 5, filter->public_posts);
-    bind_int(s, 6, filter->post_author_id);
-    bind_int(s, 7, filter->offset);
-    return collect(s, a, sizeof(**comments), read_comment, (void **)comments, count);
+    return collect(s, a, COLLECT(comments, read_comment), count, STATEMENT_COMMENT_LIST,
+                   PARAMETERS(TEXT(f->status), INTEGER(f->post_id), LIMIT(f->limit), TEXT(f->type),
+                              BOOLEAN(f->public_posts), INTEGER(f->post_author_id),
+                              INTEGER(f->offset)));
 }
 
 int operation_comment_author_approved(store *s, const char *author, const char *email,
                                       bool *has_approved)
 {
-    if (start(s, STATEMENT_COMMENT_AUTHOR_APPROVED) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, author);
-    bind_text(s, 2, email);
-    return exists(s, has_approved);
+    return exists(s, has_approved, STATEMENT_COMMENT_AUTHOR_APPROVED,
+                  PARAMETERS(TEXT(author), TEXT(email)));
 }
 
 int operation_comment_count_ip(store *s, const char *ip, long long since, long long *count)
 {
-    if (start(s, STATEMENT_COMMENT_COUNT_IP) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, ip);
-    bind_int(s, 2, since);
-    return read_counts(s, count, 1);
+    return read_counts(s, count, 1, STATEMENT_COMMENT_COUNT_IP,
+                       PARAMETERS(TEXT(ip), INTEGER(since)));
 }
 
 int operation_comment_counts(store *s, long long post_author_id, struct store_comment_counts *out)
 {
-    long long counts[4];
-    if (start(s, STATEMENT_COMMENT_COUNTS) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, post_author_id);
-    int rc = read_counts(s, counts, 4);
+    long long n[4];
+    int rc = read_counts(s, n, 4, STATEMENT_COMMENT_COUNTS, PARAMETERS(INTEGER(post_author_id)));
     if (rc == STORE_OK)
-        *out = (struct store_comment_counts){counts[0], counts[1], counts[2], counts[3]};
+        *out = (struct store_comment_counts){n[0], n[1], n[2], n[3]};
     return rc;
 }
 
 int operation_comment_update(store *s, const struct store_comment *c)
 {
-    if (start(s, STATEMENT_COMMENT_UPDATE) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, c->id);
-    bind_text(s, 2, c->author);
-    bind_text(s, 3, c->email);
-    bind_text_or_empty(s, 4, c->url);
-    bind_text_or_empty(s, 5, c->body_source);
-    bind_text(s, 6, c->body_html);
-    return run_changing(s);
+    return run_changing(s, STATEMENT_COMMENT_UPDATE,
+                        PARAMETERS(INTEGER(c->id), TEXT(c->author), TEXT(c->email),
+                                   TEXT_OR_EMPTY(c->url), TEXT_OR_EMPTY(c->body_source),
+                                   TEXT(c->body_html)));
 }
 
 int operation_comment_delete(store *s, long long id)
 {
-    if (start(s, STATEMENT_COMMENT_DELETE) != STORE_OK)
+    if (start(s, STATEMENT_COMMENT_DELETE, PARAMETERS(INTEGER(id))) != STORE_OK)
         return STORE_ERROR;
-    bind_int(s, 1, id);
     long long deleted = 0;
-    int rc = run_typed(s, &deleted);
-    if (rc == STORE_OK && deleted == 0)
-        return STORE_NOT_FOUND;
-    return rc;
+    int rc = run_typed(s, &deleted); /* STORE_CONFLICT: its replies' foreign key refused it */
+    return rc == STORE_OK && deleted == 0 ? STORE_NOT_FOUND : rc;
 }
 
 int operation_comment_edit_insert(store *s, const struct store_comment_edit *e)
 {
-    if (start(s, STATEMENT_COMMENT_EDIT_INSERT) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, e->comment_id);
-    bind_int(s, 2, e->user_id);
-    bind_int(s, 3, e->edited_at);
-    bind_text(s, 4, e->author);
-    bind_text(s, 5, e->email);
-    bind_text_or_empty(s, 6, e->url);
-    bind_text_or_empty(s, 7, e->body_source);
-    bind_text(s, 8, e->body_html);
-    return run(s);
+    return run(s, STATEMENT_COMMENT_EDIT_INSERT,
+               PARAMETERS(INTEGER(e->comment_id), INTEGER(e->user_id), INTEGER(e->edited_at),
+                          TEXT(e->author), TEXT(e->email), TEXT_OR_EMPTY(e->url),
+                          TEXT_OR_EMPTY(e->body_source), TEXT(e->body_html)));
 }
 
 int operation_comment_edit_list(store *s, arena *a, long long comment_id,
                                 struct store_comment_edit **edits, size_t *count)
 {
-    return list_by_int(s, a, STATEMENT_COMMENT_EDIT_LIST, comment_id, sizeof(**edits),
-                       read_comment_edit, (void **)edits, count);
+    return collect(s, a, COLLECT(edits, read_comment_edit), count, STATEMENT_COMMENT_EDIT_LIST,
+                   PARAMETERS(INTEGER(comment_id)));
 }
 
 /* --- post revisions --- */
 
 int operation_revision_insert(store *s, const struct store_revision *v, int keep)
 {
-    if (start(s, STATEMENT_REVISION_INSERT) != STORE_OK)
+    if (run(s, STATEMENT_REVISION_INSERT,
+            PARAMETERS(INTEGER(v->post_id), INTEGER(v->user_id), INTEGER(v->saved_at),
+                       TEXT(v->title), TEXT(v->slug), TEXT_OR_EMPTY(v->excerpt),
+                       TEXT_OR_EMPTY(v->body_source), TEXT(v->body_html))) != STORE_OK)
         return STORE_ERROR;
-    bind_int(s, 1, v->post_id);
-    bind_int(s, 2, v->user_id);
-    bind_int(s, 3, v->saved_at);
-    bind_text(s, 4, v->title);
-    bind_text(s, 5, v->slug);
-    bind_text_or_empty(s, 6, v->excerpt);
-    bind_text_or_empty(s, 7, v->body_source);
-    bind_text(s, 8, v->body_html);
-    if (run(s) != STORE_OK || start(s, STATEMENT_REVISION_TRIM) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, v->post_id);
-    bind_limit(s, 2, keep); /* keep 0: all */
-    return run(s);
+    /* keep 0: all */
+    return run(s, STATEMENT_REVISION_TRIM, PARAMETERS(INTEGER(v->post_id), LIMIT(keep)));
 }
 
 int operation_revision_list(store *s, arena *a, long long post_id,
                             struct store_revision **revisions, size_t *count)
 {
-    return list_by_int(s, a, STATEMENT_REVISION_LIST, post_id, sizeof(**revisions), read_revision,
-                       (void **)revisions, count);
+    return collect(s, a, COLLECT(revisions, read_revision), count, STATEMENT_REVISION_LIST,
+                   PARAMETERS(INTEGER(post_id)));
 }
 
 int operation_revision_get(store *s, arena *a, long long id, struct store_revision *out)
 {
-    return find_by_int(s, a, STATEMENT_REVISION_GET, id, read_revision, out);
+    return find(s, a, read_revision, out, STATEMENT_REVISION_GET, PARAMETERS(INTEGER(id)));
 }
 
 /* --- sessions, failed logins, the audit log --- */
 
 int operation_session_insert(store *s, const struct store_session *session)
 {
-    if (start(s, STATEMENT_SESSION_INSERT) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, session->token_hash);
-    bind_int(s, 2, session->user_id);
-    bind_text(s, 3, session->csrf);
-    bind_int(s, 4, session->created_at);
-    bind_int(s, 5, session->expires_at);
-    return run(s);
+    return run(s, STATEMENT_SESSION_INSERT,
+               PARAMETERS(TEXT(session->token_hash), INTEGER(session->user_id), TEXT(session->csrf),
+                          INTEGER(session->created_at), INTEGER(session->expires_at)));
 }
 
 int operation_session_find(store *s, arena *a, const char *token_hash, long long now,
                            struct store_session *out, struct store_user *user)
 {
-    if (start(s, STATEMENT_SESSION_FIND) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, token_hash);
-    bind_int(s, 2, now);
     struct session_with_user both = {out, user};
-    return read_one(s, a, read_session, &both);
+    return find(s, a, read_session, &both, STATEMENT_SESSION_FIND,
+                PARAMETERS(TEXT(token_hash), INTEGER(now)));
 }
 
 int operation_session_delete(store *s, const char *token_hash)
 {
-    return run_by_text(s, STATEMENT_SESSION_DELETE, token_hash);
+    return run(s, STATEMENT_SESSION_DELETE, PARAMETERS(TEXT(token_hash)));
 }
 
 int operation_session_delete_user(store *s, long long user_id)
 {
-    return run_by_int(s, STATEMENT_SESSION_DELETE_USER, user_id);
+    return run(s, STATEMENT_SESSION_DELETE_USER, PARAMETERS(INTEGER(user_id)));
 }
 
 int operation_session_purge(store *s, long long now)
 {
-    return run_by_int(s, STATEMENT_SESSION_PURGE, now);
+    return run(s, STATEMENT_SESSION_PURGE, PARAMETERS(INTEGER(now)));
 }
 
 int operation_login_failure_add(store *s, const char *ip, const char *login, long long at)
 {
-    return run_attempt(s, STATEMENT_LOGIN_FAILURE_ADD, ip, login, 0, at);
+    return run(s, STATEMENT_LOGIN_FAILURE_ADD, PARAMETERS(TEXT(ip), TEXT(login), INTEGER(at)));
 }
 
 int operation_login_failure_remove(store *s, const char *ip, const char *login, long long at)
 {
-    return run_attempt(s, STATEMENT_LOGIN_FAILURE_REMOVE, ip, login, 0, at);
+    return run(s, STATEMENT_LOGIN_FAILURE_REMOVE, PARAMETERS(TEXT(ip), TEXT(login), INTEGER(at)));
 }
 
 int operation_login_failures(store *s, const char *ip, const char *login, long long since,
                              long long *by_ip, long long *by_login)
 {
-    long long counts[2];
-    if (start(s, STATEMENT_LOGIN_FAILURES) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, ip);
-    bind_text(s, 2, login);
-    bind_int(s, 3, since);
-    int rc = read_counts(s, counts, 2);
+    long long n[2];
+    int rc = read_counts(s, n, 2, STATEMENT_LOGIN_FAILURES,
+                         PARAMETERS(TEXT(ip), TEXT(login), INTEGER(since)));
     if (rc == STORE_OK)
-        *by_ip = counts[0], *by_login = counts[1];
+        *by_ip = n[0], *by_login = n[1];
     return rc;
 }
 
 int operation_login_failures_clear(store *s, const char *login)
 {
-    return run_by_text(s, STATEMENT_LOGIN_FAILURES_CLEAR, login);
+    return run(s, STATEMENT_LOGIN_FAILURES_CLEAR, PARAMETERS(TEXT(login)));
 }
 
 int operation_post_password_failure_add(store *s, const char *ip, long long post_id, long long at)
 {
-    return run_attempt(s, STATEMENT_POST_PASSWORD_FAILURE_ADD, ip, NULL, post_id, at);
+    return run(s, STATEMENT_POST_PASSWORD_FAILURE_ADD,
+               PARAMETERS(TEXT(ip), INTEGER(post_id), INTEGER(at)));
 }
 
 int operation_post_password_failure_remove(store *s, const char *ip, long long post_id,
                                            long long at)
 {
-    return run_attempt(s, STATEMENT_POST_PASSWORD_FAILURE_REMOVE, ip, NULL, post_id, at);
+    return run(s, STATEMENT_POST_PASSWORD_FAILURE_REMOVE,
+               PARAMETERS(TEXT(ip), INTEGER(post_id), INTEGER(at)));
 }
 
 int operation_post_password_failures(store *s, const char *ip, long long post_id, long long since,
                                      long long *count)
 {
-    if (start(s, STATEMENT_POST_PASSWORD_FAILURES) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, ip);
-    bind_int(s, 2, post_id);
-    bind_int(s, 3, since);
-    return read_counts(s, count, 1);
+    return read_counts(s, count, 1, STATEMENT_POST_PASSWORD_FAILURES,
+                       PARAMETERS(TEXT(ip), INTEGER(post_id), INTEGER(since)));
 }
 
 int operation_audit_insert(store *s, const struct store_audit *entry)
 {
-    if (start(s, STATEMENT_AUDIT_INSERT) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, entry->user_id);
-    bind_int(s, 2, entry->at);
-    bind_text(s, 3, entry->action);
-    bind_text(s, 4, entry->target);
-    bind_text_or_empty(s, 5, entry->detail);
-    return run(s);
+    return run(s, STATEMENT_AUDIT_INSERT,
+               PARAMETERS(INTEGER(entry->user_id), INTEGER(entry->at), TEXT(entry->action),
+                          TEXT(entry->target), TEXT_OR_EMPTY(entry->detail)));
 }
 
 int operation_audit_list(store *s, arena *a, int limit, int offset, struct store_audit **entries,
                          size_t *count)
 {
-    if (start(s, STATEMENT_AUDIT_LIST) != STORE_OK)
-        return STORE_ERROR;
-    bind_limit(s, 1, limit);
-    bind_int(s, 2, offset);
-    return collect(s, a, sizeof(**entries), read_audit, (void **)entries, count);
+    return collect(s, a, COLLECT(entries, read_audit), count, STATEMENT_AUDIT_LIST,
+                   PARAMETERS(LIMIT(limit), INTEGER(offset)));
 }
 
 /* --- whole-site operations (gazette copy) --- */
@@ -1152,9 +938,7 @@ int operation_audit_list(store *s, arena *a, int limit, int offset, struct store
 int operation_counts(store *s, struct store_counts *counts)
 {
     long long n[6];
-    if (start(s, STATEMENT_COUNTS) != STORE_OK)
-        return STORE_ERROR;
-    int rc = read_counts(s, n, 6);
+    int rc = read_counts(s, n, 6, STATEMENT_COUNTS, NO_PARAMETERS);
     if (rc == STORE_OK)
         *counts = (struct store_counts){n[0], n[1], n[2], n[3], n[4], n[5]};
     return rc;
@@ -1192,37 +976,23 @@ int operation_defer_constraints(store *s)
 
 int operation_mail_insert(store *s, const struct store_mail *m, long long *id)
 {
-    if (start(s, STATEMENT_MAIL_INSERT) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, m->post_id);
-    bind_int(s, 2, m->created_at);
-    bind_text(s, 3, m->sender);
-    bind_text(s, 4, m->recipient);
-    bind_text_or_empty(s, 5, m->client_ip);
-    bind_text(s, 6, m->message);
-    bind_int(s, 7, m->next_attempt_at);
-    return insert(s, id, 0, STATEMENT_MAIL_INSERT);
+    return insert(s, id, 0, STATEMENT_MAIL_INSERT, STATEMENT_MAIL_INSERT,
+                  PARAMETERS(INTEGER(m->post_id), INTEGER(m->created_at), TEXT(m->sender),
+                             TEXT(m->recipient), TEXT_OR_EMPTY(m->client_ip), TEXT(m->message),
+                             INTEGER(m->next_attempt_at)));
 }
 
 int operation_mail_due(store *s, arena *a, long long now, int limit, struct store_mail **mails,
                        size_t *count)
 {
-    if (start(s, STATEMENT_MAIL_DUE) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, now);
-    bind_int(s, 2, limit);
-    return collect(s, a, sizeof(**mails), read_mail, (void **)mails, count);
+    return collect(s, a, COLLECT(mails, read_mail), count, STATEMENT_MAIL_DUE,
+                   PARAMETERS(INTEGER(now), INTEGER(limit)));
 }
 
 int operation_mail_claim(store *s, long long id, long long now, bool *claimed)
 {
-    long long changed = 0;
-    *claimed = false;
-    if (start(s, STATEMENT_MAIL_CLAIM) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, id);
-    bind_int(s, 2, now);
-    int rc = run_typed(s, &changed) == STORE_OK ? STORE_OK : STORE_ERROR;
+    long long changed;
+    int rc = run_counted(s, &changed, STATEMENT_MAIL_CLAIM, PARAMETERS(INTEGER(id), INTEGER(now)));
     *claimed = rc == STORE_OK && changed == 1;
     return rc;
 }
@@ -1230,39 +1000,29 @@ int operation_mail_claim(store *s, long long id, long long now, bool *claimed)
 int operation_mail_finish(store *s, long long id, const char *status, int attempts,
                           long long next_attempt_at, long long sent_at, const char *last_error)
 {
-    if (start(s, STATEMENT_MAIL_FINISH) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, id);
-    bind_text(s, 2, status);
-    bind_int(s, 3, attempts);
-    bind_int(s, 4, next_attempt_at);
-    bind_int(s, 5, sent_at);
-    bind_text_or_empty(s, 6, last_error);
-    return run(s);
+    return run(s, STATEMENT_MAIL_FINISH,
+               PARAMETERS(INTEGER(id), TEXT(status), INTEGER(attempts), INTEGER(next_attempt_at),
+                          INTEGER(sent_at), TEXT_OR_EMPTY(last_error)));
 }
 
 int operation_mail_release(store *s, long long before)
 {
-    return run_by_int(s, STATEMENT_MAIL_RELEASE, before);
+    return run(s, STATEMENT_MAIL_RELEASE, PARAMETERS(INTEGER(before)));
 }
 
 int operation_mail_requeue(store *s, long long id, long long now)
 {
-    if (start(s, STATEMENT_MAIL_REQUEUE) != STORE_OK)
-        return STORE_ERROR;
-    bind_int(s, 1, id);
-    bind_int(s, 2, now);
-    return run_changing(s);
+    return run_changing(s, STATEMENT_MAIL_REQUEUE, PARAMETERS(INTEGER(id), INTEGER(now)));
 }
 
 int operation_mail_list(store *s, arena *a, struct store_mail **mails, size_t *count)
 {
-    return list_all(s, a, STATEMENT_MAIL_LIST, sizeof(**mails), read_mail, (void **)mails, count);
+    return collect(s, a, COLLECT(mails, read_mail), count, STATEMENT_MAIL_LIST, NO_PARAMETERS);
 }
 
 int operation_mail_get(store *s, arena *a, long long id, struct store_mail *out)
 {
-    return find_by_int(s, a, STATEMENT_MAIL_GET, id, read_mail, out);
+    return find(s, a, read_mail, out, STATEMENT_MAIL_GET, PARAMETERS(INTEGER(id)));
 }
 
 /* PostgreSQL: READ COMMITTED (the default) gives each statement a fresh snapshot: once this
@@ -1278,15 +1038,11 @@ int operation_mail_lock_limits(store *s)
 int operation_mail_recent(store *s, const char *client_ip, const char *recipient, long long since,
                           long long *by_client, long long *by_recipient)
 {
-    long long counts[2];
-    if (start(s, STATEMENT_MAIL_RECENT) != STORE_OK)
-        return STORE_ERROR;
-    bind_text(s, 1, client_ip);
-    bind_text(s, 2, recipient);
-    bind_int(s, 3, since);
-    int rc = read_counts(s, counts, 2);
+    long long n[2];
+    int rc = read_counts(s, n, 2, STATEMENT_MAIL_RECENT,
+                         PARAMETERS(TEXT(client_ip), TEXT(recipient), INTEGER(since)));
     if (rc == STORE_OK)
-        *by_client = counts[0], *by_recipient = counts[1];
+        *by_client = n[0], *by_recipient = n[1];
     return rc;
 }
 
@@ -1298,7 +1054,8 @@ int store_check_statements(store *s)
             return store_fail(s, "%s: no text for %s", store_statements[id].name, s->engine->name);
         if (!*text)
             continue;
-        if (start(s, (enum statement_id)id) != STORE_OK)
+        s->statement = (enum statement_id)id;
+        if (s->engine->prepare(s, (enum statement_id)id) != STORE_OK)
             return STORE_ERROR;
         s->engine->reset(s);
     }
