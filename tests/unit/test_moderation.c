@@ -420,5 +420,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_reply_invalid_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_reply_max_depth, setup, teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return temp_store_run_tests(tests);
 }
