@@ -41,8 +41,6 @@ struct pg_store {
 
 /* Whether the database was last seen unreachable: the log says so once per outage, not once
  * per request, from whichever thread noticed first. */
-/* Whether the database was last seen unreachable: the log says so once per outage, not once
- * per request, from whichever thread noticed first. */
 static atomic_int database_unreachable;
 /* Counts the outages survived: a connection that failed in an earlier epoch retries at once. */
 static atomic_int reachable_epoch;
@@ -116,16 +114,13 @@ static PGresult *pipeline_result(PGconn *conn)
     return first;
 }
 
-/* BEGIN and the transaction's first statement in one round trip. Returns the statement's
- * result (PGRES_PIPELINE_ABORTED when BEGIN failed), or NULL when the connection failed. */
-
 /* The name a statement is prepared under on each connection. */
 static void statement_name(char name[16], int id)
 {
     snprintf(name, 16, "g%d", id);
 }
 
-/* The text of statement `id` as PostgreSQL takes it: ?N becomes $N outside string literals. */
+/* `sql` as PostgreSQL takes it: ?N becomes $N outside string literals. */
 static void dollar_parameters(buf *out, const char *sql)
 {
     bool quoted = false;
