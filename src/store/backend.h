@@ -193,7 +193,9 @@ struct store_engine {
     /* rows the current result holds when the engine knows them after the first step, else 0 */
     size_t (*row_count)(store *s);
     long long (*changes)(store *s); /* rows the finished write changed */
-    void (*reset)(store *s);        /* ends the current statement; safe when none is */
+    /* the id of the row a finished insert that .returns_id made (before reset) */
+    long long (*insert_id)(store *s);
+    void (*reset)(store *s); /* ends the current statement; safe when none is */
     /* the full-text query for the groups, in the engine's syntax, allocated in `a` */
     const char *(*search_query)(arena *a, const struct store_search_group *groups, size_t count);
     int (*begin)(store *s);

@@ -215,17 +215,17 @@ static int collect(store *s, arena *a, size_t record_size, row_reader read, void
 }
 #define COLLECT(records, read) sizeof(**(records)), read, (void **)(records)
 
-/* Runs an insert, which returns the new row's id, and, when the caller gave the id, moves the
- * engine's sequence past it with `bump`. */
+/* Runs an insert (.returns_id) and, when the caller gave the id, moves the engine's sequence
+ * past it with `bump`. */
 static int insert(store *s, long long *id, long long given_id, enum statement_id bump,
                   enum statement_id statement, const struct parameter *parameters, size_t count)
 {
     if (start(s, statement, parameters, count) != STORE_OK)
         return STORE_ERROR;
-    enum store_step step = s->engine->step(s);
-    long long new_id = step == STORE_STEP_ROW ? s->engine->column_int(s, 0) : 0;
-    while (step == STORE_STEP_ROW)
-        step = s->engine->step(s);
+    enum store_step step;
+    while ((step = s->engine->step(s)) == STORE_STEP_ROW)
+        ;
+    long long new_id = step == STORE_STEP_DONE ? s->engine->insert_id(s) : 0;
     s->engine->reset(s);
     if (step != STORE_STEP_DONE)
         return STORE_ERROR;

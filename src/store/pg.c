@@ -142,6 +142,9 @@ static int prepare_once(store *s, int id, const char *sql, const struct statemen
     statement_name(name, id);
     buf text = {0};
     dollar_parameters(&text, sql);
+    bool returns_id = declared && declared->returns_id;
+    if (returns_id)
+        buf_puts(&text, " RETURNING id"); /* the id SQLite's connection gives */
     PGresult *r = PQprepare(q->conn, name, buf_cstr(&text), 0, NULL);
     buf_free(&text);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -153,9 +156,11 @@ static int prepare_once(store *s, int id, const char *sql, const struct statemen
         ok = PQresultStatus(r) == PGRES_COMMAND_OK;
         if (!ok)
             store_fail(s, "describe %s: %s", declared->name, PQerrorMessage(q->conn));
-        else if (PQnparams(r) != declared->parameters || PQnfields(r) != declared->columns) {
+        else if (PQnparams(r) != declared->parameters ||
+                 PQnfields(r) != declared->columns + returns_id) {
             store_fail(s, "%s: %d parameters and %d columns, declared %d and %d", declared->name,
-                       PQnparams(r), PQnfields(r), declared->parameters, declared->columns);
+                       PQnparams(r), PQnfields(r), declared->parameters,
+                       declared->columns + returns_id);
             ok = false;
         }
         PQclear(r);
@@ -230,6 +235,14 @@ static int run_own(store *s, enum own_statement id, const char *sql)
 }
 
 /* --- the primitives (backend.h) --- */
+
+/* The one row of an insert's RETURNING id (prepare_once adds it). */
+static long long pg_insert_id(store *s)
+{
+    struct pg_store *q = PQ(s);
+    return q->result && PQntuples(q->result) > 0 ? strtoll(PQgetvalue(q->result, 0, 0), NULL, 10)
+                                                 : 0;
+}
 
 static void pg_reset(store *s)
 {
@@ -513,6 +526,7 @@ static const struct store_engine pg_engine = {
     PG_PRIMITIVE(column_bool),
     PG_PRIMITIVE(row_count),
     PG_PRIMITIVE(changes),
+    PG_PRIMITIVE(insert_id),
     PG_PRIMITIVE(reset),
     .search_query = tsquery,
     PG_PRIMITIVE(begin),

@@ -179,6 +179,11 @@ static long long sqlite_changes(store *s)
     return sqlite3_changes(DB(s));
 }
 
+static long long sqlite_insert_id(store *s)
+{
+    return sqlite3_last_insert_rowid(DB(s));
+}
+
 static void sqlite_reset(store *s)
 {
     if (Q(s)->current)
@@ -450,6 +455,7 @@ static const struct store_engine sqlite_engine = {
     SQLITE_PRIMITIVE(column_bool),
     SQLITE_PRIMITIVE(row_count),
     SQLITE_PRIMITIVE(changes),
+    SQLITE_PRIMITIVE(insert_id),
     SQLITE_PRIMITIVE(reset),
     .search_query = fts5_query,
     SQLITE_PRIMITIVE(begin),

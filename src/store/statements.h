@@ -10,8 +10,8 @@
  * parameter PostgreSQL cannot type from its context is written CAST(?N AS BIGINT/TEXT/BOOLEAN),
  * which SQLite accepts too. Where the engines truly differ (full-text search, the approved
  * comment count, ids of inserts, sequences, TRUNCATE) an entry gives .sqlite and .pg texts
- * instead of .sql; NOTHING says the engine has nothing to run. An insert returns its row's id
- * as its one column (RETURNING id).
+ * instead of .sql; NOTHING says the engine has nothing to run. An insert that gives the caller
+ * its row's id says .returns_id (SQLite reads it from the connection, pg.c adds RETURNING id).
  *
  * Each backend checks the declared counts against the prepared statement (and the readers in
  * operations.c read exactly `columns` columns), so a miscount fails when the statement is first
@@ -127,13 +127,11 @@
       .sql = "INSERT INTO settings (key, value) VALUES (?1, ?2)"                                   \
              " ON CONFLICT (key) DO UPDATE SET value = excluded.value")                            \
     X(SETTING_LIST, 0, 2, .sql = "SELECT key, value FROM settings ORDER BY key")                   \
-    X(USER_INSERT, 7, 1,                                                                           \
+    X(USER_INSERT, 7, 0, .returns_id = true,                                                       \
       .sqlite = "INSERT INTO users (id, login, display_name, email, role, disabled,"               \
-                " password_hash) VALUES (" SQLITE_NEW_ID("?1") ", ?2, ?3, ?4, ?5, ?6, ?7)"         \
-                                                               " RETURNING id",                    \
+                " password_hash) VALUES (" SQLITE_NEW_ID("?1") ", ?2, ?3, ?4, ?5, ?6, ?7)",        \
       .pg = "INSERT INTO users (id, login, display_name, email, role, disabled,"                   \
-            " password_hash) VALUES (" PG_NEW_ID("?1", "users") ", ?2, ?3, ?4, ?5, ?6, ?7)"        \
-                                                                " RETURNING id")                   \
+            " password_hash) VALUES (" PG_NEW_ID("?1", "users") ", ?2, ?3, ?4, ?5, ?6, ?7)")       \
     X(USER_BUMP_ID, 0, 1, PG_BUMP_ID("users"))                                                     \
     X(USER_FIND_LOGIN, 1, 7, .sql = "SELECT " USER_COLUMNS "WHERE u.login = ?1")                   \
     X(USER_FIND_EMAIL, 1, 7,                                                                       \
@@ -144,12 +142,12 @@
     X(USER_UPDATE, 6, 0,                                                                           \
       .sql = "UPDATE users SET display_name = ?2, email = ?3, role = ?4, disabled = ?5,"           \
              " password_hash = ?6 WHERE id = ?1")                                                  \
-    X(TERM_INSERT, 6, 1,                                                                           \
+    X(TERM_INSERT, 6, 0, .returns_id = true,                                                       \
       .sqlite = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id)"             \
-                " VALUES (" SQLITE_NEW_ID("?1") ", ?2, ?3, ?4, ?5, nullif(?6, 0)) RETURNING id",   \
+                " VALUES (" SQLITE_NEW_ID("?1") ", ?2, ?3, ?4, ?5, nullif(?6, 0))",                \
       .pg = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id)"                 \
             " VALUES (" PG_NEW_ID("?1", "terms") ", ?2, ?3, ?4, ?5,"                               \
-                                                 " nullif(CAST(?6 AS BIGINT), 0)) RETURNING id")   \
+                                                 " nullif(CAST(?6 AS BIGINT), 0))")                \
     X(TERM_BUMP_ID, 0, 1, PG_BUMP_ID("terms"))                                                     \
     X(TERM_FIND, 2, 6, .sql = "SELECT " TERM_COLUMNS "WHERE t.taxonomy = ?1 AND t.slug = ?2")      \
     X(TERM_GET, 1, 6, .sql = "SELECT " TERM_COLUMNS "WHERE t.id = ?1")                             \
@@ -162,14 +160,14 @@
     X(POST_TERM_LIST, 0, 2,                                                                        \
       .sql = "SELECT post_id, term_id FROM post_terms ORDER BY post_id, term_id")                  \
     X(POST_TERM_CLEAR, 1, 0, .sql = "DELETE FROM post_terms WHERE post_id = ?1")                   \
-    X(POST_INSERT, 18, 1,                                                                          \
+    X(POST_INSERT, 18, 0, .returns_id = true,                                                      \
       .sqlite = "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt,"          \
                 " body_html, body_source, password, guid, author_id, published_at, modified_at,"   \
                 " comments_open, sticky, body_text) VALUES (" SQLITE_NEW_ID(                       \
                     "?1") ","                                                                      \
                           " nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "            \
                           "nullif(?13, 0), ?14,"                                                   \
-                          " ?15, ?16, ?17, ?18) RETURNING id",                                     \
+                          " ?15, ?16, ?17, ?18)",                                                  \
       .pg = "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt,"              \
             " body_html, body_source, password, guid, author_id, published_at, modified_at,"       \
             " comments_open, sticky, body_text) VALUES (" PG_NEW_ID(                               \
@@ -177,7 +175,7 @@
                 "posts") ","                                                                       \
                          " nullif(CAST(?2 AS BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "  \
                          "?12,"                                                                    \
-                         " nullif(CAST(?13 AS BIGINT), 0), ?14, ?15, ?16, ?17, ?18) RETURNING id") \
+                         " nullif(CAST(?13 AS BIGINT), 0), ?14, ?15, ?16, ?17, ?18)")              \
     X(POST_BUMP_ID, 0, 1, PG_BUMP_ID("posts"))                                                     \
     X(POST_GET, 1, 21, POST_SELECT("", "WHERE p.id = ?1"))                                         \
     X(POST_FIND_PATH, 1, 21, POST_SELECT("", "WHERE p.path = ?1"))                                 \
@@ -252,31 +250,30 @@
                 " WHERE posts_fts MATCH ?1 AND p.status = 'publish' AND p.password = ''",          \
       .pg = "SELECT count(*) FROM posts p WHERE p.search @@ to_tsquery('gazette', ?1)"             \
             " AND p.status = 'publish' AND p.password = ''")                                       \
-    X(COMMENT_INSERT, 17, 1,                                                                       \
+    X(COMMENT_INSERT, 17, 0, .returns_id = true,                                                   \
       .sqlite = COMMENT_INTO "VALUES (" SQLITE_NEW_ID(                                             \
           "?1") ", ?2, nullif(?3, 0), nullif(?4, 0),"                                              \
-                " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"                     \
-                " RETURNING id",                                                                   \
+                " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",                    \
       .pg = COMMENT_INTO "VALUES (" PG_NEW_ID(                                                     \
           "?1",                                                                                    \
           "comments") ", ?2,"                                                                      \
                       " nullif(CAST(?3 AS BIGINT), 0), nullif(CAST(?4 AS BIGINT), 0), ?5, ?6,"     \
-                      " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) RETURNING id")         \
+                      " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")                      \
     X(COMMENT_BUMP_ID, 0, 1, PG_BUMP_ID("comments"))                                               \
     /* The path goes in with the row: no second write (store.h). ?1 is 0; SQLite's next id is      \
      * the one it picks for an INTEGER PRIMARY KEY (the largest plus one). */                      \
-    X(COMMENT_ADD, 17, 1,                                                                          \
+    X(COMMENT_ADD, 17, 0, .returns_id = true,                                                      \
       .sqlite = COMMENT_INTO "SELECT n.id, ?2, nullif(?3, 0), nullif(?4, 0), ?5, ?6, ?7, ?8, ?9,"  \
                              " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17 || printf('%08x%08x',"       \
                              " max(?16, 0) & 4294967295, n.id & 4294967295)"                       \
                              " FROM (SELECT coalesce(max(id), 0) + 1 AS id"                        \
-                             " FROM comments) n RETURNING id",                                     \
+                             " FROM comments) n",                                                  \
       .pg = COMMENT_INTO "SELECT n.id, ?2, nullif(CAST(?3 AS BIGINT), 0),"                         \
                          " nullif(CAST(?4 AS BIGINT), 0), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13," \
                          " ?14, ?15, ?16, ?17"                                                     \
                          " || lpad(to_hex(greatest(CAST(?16 AS BIGINT), 0) & 4294967295), 8, '0')" \
                          " || lpad(to_hex(n.id & 4294967295), 8, '0')"                             \
-                         " FROM (SELECT " PG_NEW_ID("?1", "comments") " AS id) n RETURNING id")    \
+                         " FROM (SELECT " PG_NEW_ID("?1", "comments") " AS id) n")                 \
     X(COMMENT_GET, 1, 17, .sql = "SELECT " COMMENT_COLUMNS "WHERE id = ?1")                        \
     X(COMMENT_FIND_WP_ID, 2, 17,                                                                   \
       .sql = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND wp_id = ?2")                        \
@@ -372,10 +369,10 @@
              " VALUES (nullif(CAST(?1 AS BIGINT), 0), ?2, ?3, ?4, ?5)")                            \
     X(AUDIT_LIST, 2, 7,                                                                            \
       .sql = "SELECT " AUDIT_COLUMNS "ORDER BY l.at DESC, l.id DESC LIMIT ?1 OFFSET ?2")           \
-    X(MAIL_INSERT, 7, 1,                                                                           \
+    X(MAIL_INSERT, 7, 0, .returns_id = true,                                                       \
       .sql = "INSERT INTO outbox (post_id, created_at, status, sender, recipient, client_ip,"      \
              " message, attempts, next_attempt_at) VALUES (nullif(CAST(?1 AS BIGINT), 0), ?2,"     \
-             " 'queued', ?3, ?4, ?5, ?6, 0, ?7) RETURNING id")                                     \
+             " 'queued', ?3, ?4, ?5, ?6, 0, ?7)")                                                  \
     X(MAIL_DUE, 2, 13,                                                                             \
       .sql = "SELECT " MAIL_COLUMNS "WHERE status = 'queued' AND next_attempt_at <= ?1"            \
              " ORDER BY next_attempt_at, id LIMIT ?2")                                             \
@@ -436,6 +433,7 @@ struct statement {
     const char *name;        /* "POST_GET", for messages */
     int parameters;          /* ?1 … ?parameters, each used */
     int columns;             /* of each row it returns */
+    bool returns_id;         /* an insert whose new row's id the caller gets (insert_id) */
     const char *sql;         /* the text for both engines, or NULL: */
     const char *sqlite, *pg; /* each engine's own text (NOTHING: none to run) */
 };
