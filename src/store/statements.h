@@ -49,6 +49,10 @@
 #define COMMENT_SHOWN_COLUMNS                                                                      \
     "id, post_id, coalesce(parent_id, 0), depth, author, url, body_html, status, created_at"       \
     " FROM comments "
+#define POST_INTO                                                                                  \
+    "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt, body_html,"           \
+    " body_source, password, guid, author_id, published_at, modified_at, comments_open, sticky,"   \
+    " body_text) "
 #define COMMENT_INTO                                                                               \
     "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"          \
     " user_agent, body_html, body_source, status, type, held_by, created_at, path) "
@@ -76,11 +80,10 @@
     " e.body_source, e.body_html, coalesce(u.login, '')"                                           \
     " FROM comment_edits e LEFT JOIN users u ON u.id = e.user_id "
 
-/* An insert's id: SQLite picks the next for NULL; PostgreSQL's NULL would not take the
- * column's default, so it draws from the sequence itself. */
-#define SQLITE_NEW_ID(parameter) "nullif(" parameter ", 0)"
-#define PG_NEW_ID(parameter, table)                                                                \
-    "coalesce(nullif(CAST(" parameter " AS BIGINT), 0), nextval('" table "_id_seq'))"
+/* An insert's id, ?1: SQLite picks the next for NULL; PostgreSQL's NULL would not take the
+ * column's default, so it draws from the table's sequence itself. */
+#define SQLITE_NEW_ID "nullif(?1, 0)"
+#define PG_NEW_ID(table) "coalesce(nullif(CAST(?1 AS BIGINT), 0), nextval('" table "_id_seq'))"
 /* After an insert with the caller's id (import, copy), PostgreSQL's sequence moves past it. */
 #define PG_BUMP_ID(table)                                                                          \
     .sqlite = NOTHING,                                                                             \
@@ -129,9 +132,9 @@
     X(SETTING_LIST, 0, 2, .sql = "SELECT key, value FROM settings ORDER BY key")                   \
     X(USER_INSERT, 7, 0, .returns_id = true,                                                       \
       .sqlite = "INSERT INTO users (id, login, display_name, email, role, disabled,"               \
-                " password_hash) VALUES (" SQLITE_NEW_ID("?1") ", ?2, ?3, ?4, ?5, ?6, ?7)",        \
+                " password_hash) VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, ?6, ?7)",              \
       .pg = "INSERT INTO users (id, login, display_name, email, role, disabled,"                   \
-            " password_hash) VALUES (" PG_NEW_ID("?1", "users") ", ?2, ?3, ?4, ?5, ?6, ?7)")       \
+            " password_hash) VALUES (" PG_NEW_ID("users") ", ?2, ?3, ?4, ?5, ?6, ?7)")             \
     X(USER_BUMP_ID, 0, 1, PG_BUMP_ID("users"))                                                     \
     X(USER_FIND_LOGIN, 1, 7, .sql = "SELECT " USER_COLUMNS "WHERE u.login = ?1")                   \
     X(USER_FIND_EMAIL, 1, 7,                                                                       \
@@ -144,10 +147,10 @@
              " password_hash = ?6 WHERE id = ?1")                                                  \
     X(TERM_INSERT, 6, 0, .returns_id = true,                                                       \
       .sqlite = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id)"             \
-                " VALUES (" SQLITE_NEW_ID("?1") ", ?2, ?3, ?4, ?5, nullif(?6, 0))",                \
+                " VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, nullif(?6, 0))",                      \
       .pg = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id)"                 \
-            " VALUES (" PG_NEW_ID("?1", "terms") ", ?2, ?3, ?4, ?5,"                               \
-                                                 " nullif(CAST(?6 AS BIGINT), 0))")                \
+            " VALUES (" PG_NEW_ID("terms") ", ?2, ?3, ?4, ?5,"                                     \
+                                           " nullif(CAST(?6 AS BIGINT), 0))")                      \
     X(TERM_BUMP_ID, 0, 1, PG_BUMP_ID("terms"))                                                     \
     X(TERM_FIND, 2, 6, .sql = "SELECT " TERM_COLUMNS "WHERE t.taxonomy = ?1 AND t.slug = ?2")      \
     X(TERM_GET, 1, 6, .sql = "SELECT " TERM_COLUMNS "WHERE t.id = ?1")                             \
@@ -161,21 +164,12 @@
       .sql = "SELECT post_id, term_id FROM post_terms ORDER BY post_id, term_id")                  \
     X(POST_TERM_CLEAR, 1, 0, .sql = "DELETE FROM post_terms WHERE post_id = ?1")                   \
     X(POST_INSERT, 18, 0, .returns_id = true,                                                      \
-      .sqlite = "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt,"          \
-                " body_html, body_source, password, guid, author_id, published_at, modified_at,"   \
-                " comments_open, sticky, body_text) VALUES (" SQLITE_NEW_ID(                       \
-                    "?1") ","                                                                      \
-                          " nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, "            \
-                          "nullif(?13, 0), ?14,"                                                   \
-                          " ?15, ?16, ?17, ?18)",                                                  \
-      .pg = "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt,"              \
-            " body_html, body_source, password, guid, author_id, published_at, modified_at,"       \
-            " comments_open, sticky, body_text) VALUES (" PG_NEW_ID(                               \
-                "?1",                                                                              \
-                "posts") ","                                                                       \
-                         " nullif(CAST(?2 AS BIGINT), 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, "  \
-                         "?12,"                                                                    \
-                         " nullif(CAST(?13 AS BIGINT), 0), ?14, ?15, ?16, ?17, ?18)")              \
+      .sqlite = POST_INTO "VALUES (" SQLITE_NEW_ID ", nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"  \
+                          " ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18)",              \
+      .pg = POST_INTO "VALUES (" PG_NEW_ID(                                                        \
+          "posts") ", nullif(CAST(?2 AS BIGINT), 0), ?3, ?4,"                                      \
+                   " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, nullif(CAST(?13 AS BIGINT), 0), ?14,"      \
+                   " ?15, ?16, ?17, ?18)")                                                         \
     X(POST_BUMP_ID, 0, 1, PG_BUMP_ID("posts"))                                                     \
     X(POST_GET, 1, 21, POST_SELECT("", "WHERE p.id = ?1"))                                         \
     X(POST_FIND_PATH, 1, 21, POST_SELECT("", "WHERE p.path = ?1"))                                 \
@@ -251,14 +245,12 @@
       .pg = "SELECT count(*) FROM posts p WHERE p.search @@ to_tsquery('gazette', ?1)"             \
             " AND p.status = 'publish' AND p.password = ''")                                       \
     X(COMMENT_INSERT, 17, 0, .returns_id = true,                                                   \
-      .sqlite = COMMENT_INTO "VALUES (" SQLITE_NEW_ID(                                             \
-          "?1") ", ?2, nullif(?3, 0), nullif(?4, 0),"                                              \
-                " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",                    \
+      .sqlite = COMMENT_INTO "VALUES (" SQLITE_NEW_ID ", ?2, nullif(?3, 0), nullif(?4, 0), ?5,"    \
+                             " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",           \
       .pg = COMMENT_INTO "VALUES (" PG_NEW_ID(                                                     \
-          "?1",                                                                                    \
-          "comments") ", ?2,"                                                                      \
-                      " nullif(CAST(?3 AS BIGINT), 0), nullif(CAST(?4 AS BIGINT), 0), ?5, ?6,"     \
-                      " ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)")                      \
+          "comments") ", ?2, nullif(CAST(?3 AS BIGINT), 0),"                                       \
+                      " nullif(CAST(?4 AS BIGINT), 0), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13,"    \
+                      " ?14, ?15, ?16, ?17)")                                                      \
     X(COMMENT_BUMP_ID, 0, 1, PG_BUMP_ID("comments"))                                               \
     /* The path goes in with the row: no second write (store.h). ?1 is 0; SQLite's next id is      \
      * the one it picks for an INTEGER PRIMARY KEY (the largest plus one). */                      \
@@ -273,7 +265,7 @@
                          " ?14, ?15, ?16, ?17"                                                     \
                          " || lpad(to_hex(greatest(CAST(?16 AS BIGINT), 0) & 4294967295), 8, '0')" \
                          " || lpad(to_hex(n.id & 4294967295), 8, '0')"                             \
-                         " FROM (SELECT " PG_NEW_ID("?1", "comments") " AS id) n")                 \
+                         " FROM (SELECT " PG_NEW_ID("comments") " AS id) n")                       \
     X(COMMENT_GET, 1, 17, .sql = "SELECT " COMMENT_COLUMNS "WHERE id = ?1")                        \
     X(COMMENT_FIND_WP_ID, 2, 17,                                                                   \
       .sql = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND wp_id = ?2")                        \
