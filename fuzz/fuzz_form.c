@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "http/form.h"
+#include "web/form.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,13 +1,13 @@
-/* fuzz_html.c: imported and legacy HTML (render/autop.h, render/sanitize.h) as the WXR
- * importer treats it, and the text renderer (render/text.h) on what comes out: no crash, the
+/* fuzz_html.c: imported and legacy HTML (markup/autop.h, markup/sanitize.h) as the WXR
+ * importer treats it, and the text renderer (markup/text.h) on what comes out: no crash, the
  * sanitizer's output is what html_check.h accepts, and the text ends as documented. */
 #include <stdint.h>
 
 #include "fuzz.h"
 #include "html_check.h"
-#include "render/autop.h"
-#include "render/sanitize.h"
-#include "render/text.h"
+#include "markup/autop.h"
+#include "markup/sanitize.h"
+#include "markup/text.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

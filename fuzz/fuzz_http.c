@@ -1,8 +1,9 @@
 /* fuzz_http.c: the request path in-process, as a worker runs it: raw request bytes parsed by
- * picohttpparser (the parser inside h2o), then the server's own dispatch (http/dispatch.h: the
- * route table, the early refusals, the cache rule, the one authorization check, the handler and
- * the response checks), on a real SQLite store with demo content and signed-in
- * sessions, and the default theme. Checks the response, not only crashes: a valid status, a
+ * picohttpparser (the parser inside h2o), then the server's own dispatch (app/dispatch.h:
+ * app_plan_request, app_job_init and app_dispatch: the route table, the early refusals, the
+ * cache rule, the request copy, the one authorization check, the handler and the response
+ * checks), on a real SQLite store with demo content and signed-in sessions, and the default
+ * theme. Checks the response, not only crashes: a valid status, a
  * bounded body, and no CR/LF/NUL in any header value a handler sets (response splitting).
  *
  * In the input, @ADMIN@ and @AUTHOR@ become the session tokens of an admin and an author,
@@ -17,16 +18,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "admin/auth.h"
 #include "fuzz.h"
-#include "http/request.h"
-#include "http/dispatch.h"
+#include "web/request.h"
+#include "app/dispatch.h"
 #include "model/comment.h"
 #include "model/post.h"
 #include "model/secret.h"
 #include "model/settings.h"
 #include "model/spam.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 #include "render/template.h"
 #include "store/store.h"
 
@@ -137,7 +137,7 @@ static void populate(void)
                                               {"mail.from", "site@example.invalid"}};
     for (size_t i = 0; i < sizeof(settings) / sizeof(settings[0]); i++) {
         buf error = {0};
-        FUZZ_CHECK(settings_set(site.store, settings[i][0], settings[i][1], &error) == 0,
+        FUZZ_CHECK(settings_set_named(site.store, settings[i][0], settings[i][1], &error) == 0,
                    "set-up: %s: %s", settings[i][0], buf_cstr(&error));
         buf_free(&error);
     }
@@ -301,14 +301,14 @@ static void expand(const uint8_t *data, size_t size, buf *out)
     buf_append(out, data + run, size - run);
 }
 
-static const char *header_value(arena *a, const struct phr_header *headers, size_t count,
-                                const char *name)
+/* The first header named `name`, or {NULL, 0}. */
+static strview header_value(const struct phr_header *headers, size_t count, const char *name)
 {
     for (size_t i = 0; i < count; i++)
         if (headers[i].name_len == strlen(name) &&
             strncasecmp(headers[i].name, name, headers[i].name_len) == 0)
-            return arena_strndup(a, headers[i].value, headers[i].value_len);
-    return "";
+            return (strview){headers[i].value, headers[i].value_len};
+    return (strview){NULL, 0};
 }
 
 /* A header value the server would send as it is. */
@@ -329,7 +329,7 @@ static void check_response(const char *method, const char *path, const struct ht
     FUZZ_CHECK(res->body.len <= BODY_LIMIT, "%s %s: a %zu-byte body", method, path, res->body.len);
     FUZZ_CHECK(!res->body.ptr || res->body.ptr[res->body.len] == '\0', "body not terminated");
     check_header("Location", res->location);
-    FUZZ_CHECK(!res->location || http_location_safe(res->location, ""),
+    FUZZ_CHECK(!res->location || app_location_safe(res->location, ""),
                "%s %s: a redirect off the site: \"%s\"", method, path, res->location);
     check_header("Content-Type", res->content_type);
     check_header("Cache-Control", res->cache_control);
@@ -365,46 +365,46 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     strview query = {"", 0};
     if (question)
         query = (strview){question + 1, target_len - (size_t)(question - target_ptr) - 1};
-    arena a = {0};
-    const char *cookie = header_value(&a, headers, header_count, "cookie");
+    strview cookie = header_value(headers, header_count, "cookie");
 
     /* what the loop thread does before handing the request to a worker: the server's own plan */
-    struct http_plan plan;
-    http_plan_request(method, path, query, strview_from_cstr(cookie), body.len > 0, body, &plan);
+    struct app_plan plan;
+    app_plan_request(method, path, query, cookie.ptr ? cookie : (strview){"", 0}, body.len > 0,
+                     body, &plan);
     if (plan.refusal) { /* 405, 413, 400: answered on the loop, no handler */
-        arena_free(&a);
         buf_free(&raw);
         return 0;
     }
-    struct http_request req = {
-        .arena = &a,
-        .method = arena_view_dup(&a, method),
-        .path = arena_view_dup(&a, path),
-        .query = http_handler_query(&a, &plan, query),
-        .body = {arena_strndup(&a, body.ptr, body.len), body.len},
-        .host = header_value(&a, headers, header_count, "host"),
-        .origin = header_value(&a, headers, header_count, "origin"),
-        .referer = header_value(&a, headers, header_count, "referer"),
+    struct app_incoming incoming = {
+        .method = method,
+        .path = path,
+        .query = query,
+        .body = body,
+        .has_body = body.len > 0,
+        .host = header_value(headers, header_count, "host"),
+        .origin = header_value(headers, header_count, "origin"),
+        .referer = header_value(headers, header_count, "referer"),
         .cookie = cookie,
-        .content_type = header_value(&a, headers, header_count, "content-type"),
-        .user_agent = header_value(&a, headers, header_count, "user-agent"),
-        .client_ip = "192.0.2.7", /* not a trusted proxy: X-Forwarded-Proto is not believed */
+        .content_type = header_value(headers, header_count, "content-type"),
+        .user_agent = header_value(headers, header_count, "user-agent"),
+        .client_ip = STRVIEW_LIT("192.0.2.7"), /* not a trusted proxy: no X-Forwarded-Proto */
         .https = false,
     };
-    struct http_response res = {0};
-    struct handler_context context = {plan.route->on_loop ? NULL : site.store, site.theme,
-                                      FUZZ_NOW, NULL, NULL};
-    http_run(&context, &plan, &req, &res);
-    check_response(req.method, req.path, &res);
-    FUZZ_CHECK(!res.cacheable || (plan.shared && !context.user),
-               "%s %s: a response made for one reader may enter the shared cache", req.method,
-               req.path);
+    /* then what the worker does (the page cache is off here: nothing is kept) */
+    struct app_job job = {0};
+    app_job_init(&job, &plan, &incoming, (strview){NULL, 0});
+    app_dispatch(&job, site.store, site.theme, FUZZ_NOW);
+    const struct http_request *req = &job.request;
+    const struct http_response *res = &job.response;
+    check_response(req->method, req->path, res);
+    FUZZ_CHECK(!res->cacheable || (plan.shared && !job.signed_in),
+               "%s %s: a response made for one reader may enter the shared cache", req->method,
+               req->path);
     if (site.verbose)
-        dprintf(fuzz_report_fd, "%s %s -> %d (%zu bytes%s%s)\n", req.method, req.path,
-                res.status ? res.status : 200, res.body.len, res.location ? ", to " : "",
-                res.location ? res.location : "");
-    buf_free(&res.body);
-    arena_free(&a);
+        dprintf(fuzz_report_fd, "%s %s -> %d (%zu bytes%s%s)\n", req->method, req->path,
+                res->status ? res->status : 200, res->body.len, res->location ? ", to " : "",
+                res->location ? res->location : "");
+    app_job_release(&job);
     buf_free(&raw);
 
     /* a request that wrote (a comment, a sign-in, a failed one) is undone for the next */

@@ -1,10 +1,10 @@
-/* fuzz_markdown.c: Markdown of readers and authors (render/markdown.h: cmark-gfm, then the
+/* fuzz_markdown.c: Markdown of readers and authors (markup/markdown.h: cmark-gfm, then the
  * sanitizer) on any input: no crash, and the HTML out is what html_check.h accepts. */
 #include <stdint.h>
 
 #include "fuzz.h"
 #include "html_check.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -1,12 +1,12 @@
-/* fuzz_route.c: the route matcher (http/routes.h) on any method and path: the route found
+/* fuzz_route.c: the route matcher (app/routes.h) on any method and path: the route found
  * fits them, every GET finds one, and nothing under /admin/ reaches a reader's page. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "fuzz.h"
-#include "http/form.h"
-#include "http/routes.h"
+#include "web/form.h"
+#include "app/routes.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -88,13 +88,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *question = memchr(target_ptr, '?', target_len);
     strview path = {target_ptr, question ? (size_t)(question - target_ptr) : target_len};
 
-    const struct route *r = http_route_find(method, path);
+    const struct route *r = app_route_find(method, path);
     check_route(method, path, r);
-    FUZZ_CHECK(http_route_find(method, path) == r, "not deterministic");
+    FUZZ_CHECK(app_route_find(method, path) == r, "not deterministic");
 
     /* The same path as GET and POST, as a client may send either. */
-    check_route(STRVIEW_LIT("GET"), path, http_route_find(STRVIEW_LIT("GET"), path));
-    check_route(STRVIEW_LIT("POST"), path, http_route_find(STRVIEW_LIT("POST"), path));
+    check_route(STRVIEW_LIT("GET"), path, app_route_find(STRVIEW_LIT("GET"), path));
+    check_route(STRVIEW_LIT("POST"), path, app_route_find(STRVIEW_LIT("POST"), path));
 
     arena a = {0};
     const char *decoded = http_path_decode(&a, path.ptr, path.len);

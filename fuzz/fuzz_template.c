@@ -10,7 +10,7 @@
 
 #include "fuzz.h"
 #include "html_check.h"
-#include "render/sanitize.h"
+#include "markup/sanitize.h"
 #include "render/template.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

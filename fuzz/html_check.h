@@ -1,4 +1,4 @@
-/* html_check.h: the oracle for sanitizer output (render/sanitize.h), written apart from
+/* html_check.h: the oracle for sanitizer output (markup/sanitize.h), written apart from
  * sanitize.c: the exact shape our serializer writes, only allow-listed elements and attributes
  * for the profile, balanced tags, and no link or image URL with a scheme other than http,
  * https or mailto as a browser would read it. Header-only, for fuzz_html.c and
@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "render/sanitize.h"
+#include "markup/sanitize.h"
 
 #define HTML_CHECK_MAX_ATTRIBUTES 16 /* a kept element has at most a handful */
 #define HTML_CHECK_MAX_DEPTH 100000  /* open elements tracked; deeper nesting fails the check */

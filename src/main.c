@@ -74,7 +74,7 @@ int main(int argc, char **argv)
         globals.db = "gazette.db";
     for (const struct cli_command *c = cli_commands; c->name; c++)
         if (strcmp(c->name, argv[i]) == 0)
-            return c->run(&globals, argc - i, argv + i);
+            return cli_run_command(c, &globals, argc - i, argv + i);
     fprintf(stderr, "gazette: unknown command '%s'\n", argv[i]);
     cli_print_help(stderr);
     return CLI_USAGE;

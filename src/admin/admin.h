@@ -3,7 +3,7 @@
 #ifndef GAZETTE_ADMIN_ADMIN_H
 #define GAZETTE_ADMIN_ADMIN_H
 
-#include "http/request.h"
+#include "web/request.h"
 
 #define ADMIN_HANDLER(name)                                                                        \
     void name(struct handler_context *context, const struct http_request *req,                     \

@@ -5,39 +5,19 @@
 #include <string.h>
 
 #include "admin/page.h"
-#include "http/form.h"
+#include "web/form.h"
 #include "model/settings.h"
 #include "site/common.h"
-#include "util/log.h"
-
-#define FAILURE_WINDOW (15 * 60) /* seconds over which failed sign-ins count */
-
-/* Hex SHA-256 of a session token: the store never holds a token that would sign someone in. */
-static const char *token_hash(arena *a, const char *token)
-{
-    unsigned char digest[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
-    char *hex = arena_alloc(a, 2 * sizeof(digest) + 1);
-    return sodium_bin2hex(hex, 2 * sizeof(digest) + 1, digest, sizeof(digest));
-}
-
-static const char *random_hex(arena *a, size_t bytes)
-{
-    unsigned char raw[32];
-    randombytes_buf(raw, bytes);
-    char *hex = arena_alloc(a, 2 * bytes + 1);
-    return sodium_bin2hex(hex, 2 * bytes + 1, raw, bytes);
-}
 
 static void load_session(struct handler_context *context, const struct http_request *req)
 {
     const char *token = http_cookie_get(req->arena, req->cookie, AUTH_COOKIE);
-    if (!token || strlen(token) != 64)
+    if (!token)
         return;
     struct store_session session;
     struct store_user *user = arena_alloc(req->arena, sizeof(*user));
-    if (store_session_find(context->store, req->arena, token_hash(req->arena, token), context->now,
-                           &session, user) == STORE_OK) {
+    if (user_session_find(context->store, req->arena, token, context->now, &session, user) ==
+        STORE_OK) {
         context->user = user;
         context->csrf = session.csrf;
     }
@@ -124,6 +104,25 @@ void auth_login_form(struct handler_context *context, const struct http_request 
     show_login(context, req, res, 200, "", next, NULL);
 }
 
+/* Each refused sign-in: its status and what the form says. */
+static const struct sign_in_refusal {
+    int status;          /* 429 also sends Retry-After */
+    const char *message; /* shown above the form */
+} sign_in_refusals[] = {
+    [USER_SIGN_IN_WRONG] = {401, "Wrong login or password (or the account is disabled)."},
+    [USER_SIGN_IN_ACCOUNT_LOCKED] = {429, "Too many failed sign-ins for this account. Wait 15 "
+                                          "minutes and try again, or ask an admin to set a new "
+                                          "password."},
+    [USER_SIGN_IN_ADDRESS_LOCKED] = {429, "Too many failed sign-ins from your address. Wait 15 "
+                                          "minutes and try again."},
+    [USER_SIGN_IN_NOT_RECORDED] = {503, "The site cannot use its database right now; try again "
+                                        "in a minute."},
+    [USER_SIGN_IN_NOT_READ] = {503, "The site cannot read its database right now; try again in "
+                                    "a minute."},
+    [USER_SIGN_IN_NOT_WRITTEN] = {503, "The site cannot write to its database right now; try "
+                                       "again in a minute."},
+};
+
 void auth_login(struct handler_context *context, const struct http_request *req,
                 struct http_response *res)
 {
@@ -141,70 +140,26 @@ void auth_login(struct handler_context *context, const struct http_request *req,
                    next, "Enter your login and your password.");
         return;
     }
-    store *s = context->store;
     arena *a = req->arena;
-    long long by_ip = 0, by_login = 0;
-    long long ip_limit = settings_get_int(s, a, "admin.login_limit_ip");
-    long long login_limit = settings_get_int(s, a, "admin.login_limit_account");
-    /* The attempt is recorded before it is counted, each its own transaction: parallel
-     * attempts then each count the others, and at most the limit of them check a password. A
-     * wrong password leaves its row; a right one clears the login's rows below. */
-    if (store_login_failure_add(s, req->client_ip, login, context->now) != STORE_OK ||
-        store_login_failures(s, req->client_ip, login, context->now - FAILURE_WINDOW, &by_ip,
-                             &by_login) != STORE_OK) {
-        log_error("recording a sign-in attempt: %s", store_error(s));
-        show_login(context, req, res, 503, login, next,
-                   "The site cannot use its database right now; try again in a minute.");
-        return;
-    }
-    bool login_limited = login_limit && by_login > login_limit;
-    if (login_limited || (ip_limit && by_ip > ip_limit)) {
-        /* refused unchecked, so not a failure: the lock ends a window after the last one */
-        if (store_login_failure_remove(s, req->client_ip, login, context->now) != STORE_OK)
-            log_error("forgetting a refused sign-in attempt: %s", store_error(s));
-        res->retry_after = FAILURE_WINDOW;
-        show_login(context, req, res, 429, login, next,
-                   login_limited
-                       ? "Too many failed sign-ins for this account. Wait 15 minutes and try "
-                         "again, or ask an admin to set a new password."
-                       : "Too many failed sign-ins from your address. Wait 15 minutes and try "
-                         "again.");
-        return;
-    }
-    struct store_user user;
-    int rc = store_user_find_login(s, a, login, &user);
-    if (rc == STORE_ERROR) {
-        show_login(context, req, res, 503, login, next,
-                   "The site cannot read its database right now; try again in a minute.");
-        return;
-    }
-    if (rc != STORE_OK || user.disabled || !user_password_ok(&user, password)) {
-        show_login(context, req, res, 401, login, next,
-                   "Wrong login or password (or the account is disabled).");
-        return;
-    }
-    const char *token = random_hex(a, 32);
-    long long hours = settings_get_int(s, a, "admin.session_hours");
-    struct store_session session = {.token_hash = token_hash(a, token),
-                                    .user_id = user.id,
-                                    .csrf = random_hex(a, 16),
-                                    .created_at = context->now,
-                                    .expires_at = context->now + hours * 3600};
-    if (store_session_purge(s, context->now) != STORE_OK ||
-        store_session_insert(s, &session) != STORE_OK ||
-        store_login_failures_clear(s, login) != STORE_OK) {
-        show_login(context, req, res, 503, login, next,
-                   "The site cannot write to its database right now; try again in a minute.");
+    struct user_session session;
+    enum user_sign_in_result result =
+        user_sign_in(context->store, a, login, password, req->client_ip, context->now, &session);
+    if (result != USER_SIGNED_IN) {
+        const struct sign_in_refusal *refusal = &sign_in_refusals[result];
+        if (refusal->status == 429)
+            res->retry_after = USER_SIGN_IN_WINDOW;
+        show_login(context, req, res, refusal->status, login, next, refusal->message);
         return;
     }
     struct store_user *signed_in = arena_alloc(a, sizeof(*signed_in));
-    *signed_in = user;
+    *signed_in = session.user;
     context->user = signed_in;
-    admin_audit(context, "login", arena_printf(a, "user %s", user.login), req->client_ip);
-    http_add_cookie(res, arena_printf(a,
-                                      AUTH_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; "
-                                                  "SameSite=Lax%s",
-                                      token, hours * 3600, req->https ? "; Secure" : ""));
+    admin_audit(context, "login", arena_printf(a, "user %s", session.user.login), req->client_ip);
+    http_add_cookie(res,
+                    arena_printf(a,
+                                 AUTH_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; "
+                                             "SameSite=Lax%s",
+                                 session.token, session.max_age, req->https ? "; Secure" : ""));
     http_redirect(res, 303, safe_next(next));
 }
 
@@ -220,7 +175,7 @@ void auth_logout(struct handler_context *context, const struct http_request *req
 {
     const char *token = http_cookie_get(req->arena, req->cookie, AUTH_COOKIE);
     if (token && context->user) {
-        if (store_session_delete(context->store, token_hash(req->arena, token)) != STORE_OK) {
+        if (user_sign_out(context->store, req->arena, token) != STORE_OK) {
             admin_error(context, req, res, 503, "Not signed out",
                         "The site cannot write to its database right now; try again.");
             return;

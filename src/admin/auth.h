@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "http/request.h"
+#include "web/request.h"
 #include "model/user.h"
 
 #define AUTH_COOKIE "gz_session"

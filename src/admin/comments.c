@@ -150,7 +150,8 @@ ADMIN_HANDLER(admin_comment_action)
     struct http_form form;
     admin_form(req, &form);
     buf error = {0};
-    int rc = moderation_apply(context->store, id, action, &error);
+    struct store_audit audit = admin_audit_entry(context, NULL, NULL, "");
+    int rc = moderation_apply_all(context->store, req->arena, &id, 1, action, &audit, &error);
     const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
     buf_free(&error);
     if (rc != STORE_OK) {
@@ -161,8 +162,6 @@ ADMIN_HANDLER(admin_comment_action)
                     "Nothing changed", message);
         return;
     }
-    admin_audit(context, arena_printf(req->arena, "comment.%s", name),
-                arena_printf(req->arena, "comment %lld", id), "");
     admin_redirect_done(req, res, back_to(req, &form, context->store), done_code(action));
 }
 
@@ -195,25 +194,13 @@ ADMIN_HANDLER(admin_comments_bulk)
         admin_error(context, req, res, 400, "Nothing selected", "Tick the comments to change.");
         return;
     }
-    /* all or nothing: one transaction */
     store *s = context->store;
     buf error = {0};
-    int rc = store_begin(s) == STORE_OK ? STORE_OK : STORE_ERROR;
-    for (size_t i = 0; rc == STORE_OK && i < count; i++) {
-        rc = moderation_apply(s, ids[i], action, &error);
-        if (rc == STORE_OK)
-            admin_audit(context,
-                        arena_printf(req->arena, "comment.%s", moderation_action_name(action)),
-                        arena_printf(req->arena, "comment %lld", ids[i]), "bulk");
-    }
-    if (rc == STORE_OK && store_commit(s) != STORE_OK) {
-        rc = STORE_ERROR;
-        buf_printf(&error, "%s", store_error(s));
-    }
+    struct store_audit audit = admin_audit_entry(context, NULL, NULL, "bulk");
+    int rc = moderation_apply_all(s, req->arena, ids, count, action, &audit, &error);
     const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
     buf_free(&error);
     if (rc != STORE_OK) {
-        store_rollback(s);
         admin_error(context, req, res,
                     rc == STORE_NOT_FOUND          ? 404
                     : rc == MODERATION_HAS_REPLIES ? 409
@@ -290,8 +277,7 @@ ADMIN_HANDLER(admin_comment_update)
                                    .now = context->now};
     buf error = {0};
     int rc = moderation_edit(context->store, req->arena, c.id, &edit, &error);
-    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(req->arena, &error);
     if (rc != STORE_OK) {
         c.author = edit.author ? edit.author : "";
         c.email = edit.email ? edit.email : "";
@@ -318,8 +304,7 @@ ADMIN_HANDLER(admin_comment_reply)
     buf error = {0};
     int rc = moderation_reply(context->store, req->arena, parent_id, context->user,
                               http_form_get(&form, "comment"), context->now, &id, &error);
-    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(req->arena, &error);
     if (rc != STORE_OK) {
         admin_error(context, req, res,
                     rc == MODERATION_INVALID ? 422

@@ -4,9 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/audit.h"
 #include "model/settings.h"
 #include "model/user.h"
-#include "render/text.h"
+#include "markup/text.h"
 #include "util/log.h"
 
 /* Notices a redirect may ask for: a fixed list, so a link cannot make the admin say anything. */
@@ -41,7 +42,7 @@ template_data *admin_page_data(struct handler_context *context, const struct htt
 {
     arena *a = req->arena;
     template_data *d = template_data_new(a);
-    template_set_str(d, "site_title", settings_get(context->store, a, "site.title"));
+    template_set_str(d, "site_title", settings_get(context->store, a, SETTING_SITE_TITLE));
     template_set_str(d, "page_title", title);
     enum user_role role = user_role_of(context->user);
     if (context->user) {
@@ -98,16 +99,21 @@ long long admin_path_id(const struct http_request *req, const char *prefix)
     return id > 0 && (*end == '/' || *end == '\0') ? id : 0;
 }
 
-void admin_audit(struct handler_context *context, const char *action, const char *target,
-                 const char *detail)
+struct store_audit admin_audit_entry(const struct handler_context *context, const char *action,
+                                     const char *target, const char *detail)
 {
-    struct store_audit entry = {.user_id = context->user ? context->user->id : 0,
+    return (struct store_audit){.user_id = context->user ? context->user->id : 0,
                                 .at = context->now,
                                 .action = action,
                                 .target = target,
                                 .detail = detail ? detail : ""};
-    if (store_audit_insert(context->store, &entry) != STORE_OK)
-        log_error("audit log: %s: %s", action, store_error(context->store));
+}
+
+void admin_audit(struct handler_context *context, const char *action, const char *target,
+                 const char *detail)
+{
+    struct store_audit entry = admin_audit_entry(context, action, target, detail);
+    audit_record(context->store, &entry);
 }
 
 void admin_redirect_done(const struct http_request *req, struct http_response *res,

@@ -3,8 +3,8 @@
 #ifndef GAZETTE_ADMIN_PAGE_H
 #define GAZETTE_ADMIN_PAGE_H
 
-#include "http/form.h"
-#include "http/request.h"
+#include "web/form.h"
+#include "web/request.h"
 #include "render/template.h"
 
 /* Data for an admin page titled `title`: site title, the user and role flags, the CSRF token,
@@ -22,6 +22,10 @@ void admin_error(struct handler_context *context, const struct http_request *req
 
 /* The number after `prefix` in the path (/admin/posts/12/… → 12), or 0. */
 long long admin_path_id(const struct http_request *req, const char *prefix);
+
+/* An audit entry by context->user now, for a model action that writes it in its transaction. */
+struct store_audit admin_audit_entry(const struct handler_context *context, const char *action,
+                                     const char *target, const char *detail);
 
 /* Records an action in the audit log (who is context->user); failures are logged only. */
 void admin_audit(struct handler_context *context, const char *action, const char *target,

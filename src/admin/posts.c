@@ -7,7 +7,7 @@
 #include "admin/page.h"
 #include "model/post.h"
 #include "model/user.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 #include "render/pages.h"
 
 #define POSTS_PER_PAGE 20
@@ -27,21 +27,21 @@ static bool load_own_post(struct handler_context *context, const struct http_req
                           struct http_response *res, struct store_post *post)
 {
     long long id = admin_path_id(req, "/admin/posts/");
-    int rc = id ? store_post_get(context->store, req->arena, id, post) : STORE_NOT_FOUND;
-    if (rc == STORE_ERROR) {
-        db_error(context, req, res);
-        return false;
-    }
-    if (rc == STORE_NOT_FOUND) {
+    switch (post_get_editable(context->store, req->arena, id, context->user, post)) {
+    case MODEL_OK:
+        return true;
+    case MODEL_NOT_FOUND:
         admin_error(context, req, res, 404, "No such post", "There is no post with this number.");
         return false;
-    }
-    if (!user_may_edit_post(context->user, post)) {
+    case MODEL_NOT_ALLOWED:
         admin_error(context, req, res, 403, "Not allowed",
                     "Authors may edit only their own posts.");
         return false;
+    case MODEL_STORE_ERROR:
+        break;
     }
-    return true;
+    db_error(context, req, res);
+    return false;
 }
 
 ADMIN_HANDLER(admin_posts)
@@ -274,8 +274,7 @@ ADMIN_HANDLER(admin_post_save)
             render_sanitize_html(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
         else
             render_markdown(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
-        const char *preview = arena_strndup(a, buf_cstr(&html), html.len);
-        buf_free(&html);
+        const char *preview = arena_take_buf(a, &html);
         show_editor(context, req, res, 200, &post, &draft, date, NULL, NULL,
                     *preview ? preview : "<p>(empty)</p>");
         return;
@@ -284,8 +283,7 @@ ADMIN_HANDLER(admin_post_save)
     const char *field;
     buf error = {0};
     int rc = post_save(context->store, a, &draft, context->now, &id, &field, &error);
-    const char *message = arena_strndup(a, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(a, &error);
     if (rc == POST_INVALID) {
         show_editor(context, req, res, 422, &post, &draft, date, message, field, NULL);
         return;
@@ -312,13 +310,13 @@ ADMIN_HANDLER(admin_post_trash)
     if (!load_own_post(context, req, res, &post))
         return;
     bool trash = strstr(req->path, "/untrash") == NULL;
-    const char *status = trash ? "trash" : "draft"; /* restored posts come back as drafts */
-    if (store_post_set_status(context->store, post.id, status) != STORE_OK) {
+    struct store_audit audit =
+        admin_audit_entry(context, trash ? "post.trash" : "post.untrash",
+                          arena_printf(req->arena, "post %lld", post.id), post.title);
+    if (post_set_trashed(context->store, post.id, trash, &audit) != MODEL_OK) {
         db_error(context, req, res);
         return;
     }
-    admin_audit(context, trash ? "post.trash" : "post.untrash",
-                arena_printf(req->arena, "post %lld", post.id), post.title);
     admin_redirect_done(req, res, arena_printf(req->arena, "/admin/posts/%lld", post.id),
                         trash ? "trashed" : "restored");
 }
@@ -337,12 +335,13 @@ ADMIN_HANDLER(admin_post_comments_open)
         return;
     }
     bool opening = strcmp(open, "1") == 0;
-    if (store_post_set_comments_open(context->store, post.id, opening) != STORE_OK) {
+    struct store_audit audit =
+        admin_audit_entry(context, opening ? "post.comments_open" : "post.comments_close",
+                          arena_printf(req->arena, "post %lld", post.id), post.title);
+    if (post_set_comments_open(context->store, post.id, opening, &audit) != MODEL_OK) {
         db_error(context, req, res);
         return;
     }
-    admin_audit(context, opening ? "post.comments_open" : "post.comments_close",
-                arena_printf(req->arena, "post %lld", post.id), post.title);
     const char *back = http_form_get(&form, "back");
     admin_redirect_done(req, res,
                         back && strcmp(back, "article") == 0
@@ -390,42 +389,28 @@ ADMIN_HANDLER(admin_post_restore)
     struct http_form form;
     admin_form(req, &form);
     const char *revision_text = http_form_get(&form, "revision");
-    struct store_revision revision;
-    int rc = revision_text ? store_revision_get(context->store, a, atoll(revision_text), &revision)
-                           : STORE_NOT_FOUND;
-    if (rc == STORE_ERROR) {
+    long long revision_id = revision_text ? atoll(revision_text) : 0;
+    buf error = {0};
+    enum post_restore_result rc = post_restore_revision(context->store, a, &post, revision_id,
+                                                        context->user->id, context->now, &error);
+    const char *message = arena_take_buf(a, &error);
+    switch (rc) {
+    case POST_RESTORED:
+        break;
+    case POST_RESTORE_UNREADABLE:
         db_error(context, req, res);
         return;
-    }
-    if (rc == STORE_NOT_FOUND || revision.post_id != post.id) {
+    case POST_RESTORE_NO_REVISION:
         admin_error(context, req, res, 404, "No such revision",
                     "This post has no revision with that number.");
         return;
-    }
-    bool html = !*revision.body_source;
-    struct post_draft draft = {
-        .id = post.id,
-        .title = revision.title,
-        .slug = revision.slug,
-        .excerpt = revision.excerpt,
-        .markdown = html ? revision.body_html : revision.body_source,
-        .html = html,
-        .categories = post_term_names(context->store, a, post.id, "category"),
-        .tags = post_term_names(context->store, a, post.id, "post_tag"),
-        .editor_id = context->user->id,
-        .comments_open = post.comments_open,
-    };
-    long long id;
-    const char *field;
-    buf error = {0};
-    rc = post_save(context->store, a, &draft, context->now, &id, &field, &error);
-    const char *message = arena_strndup(a, buf_cstr(&error), error.len);
-    buf_free(&error);
-    if (rc != STORE_OK) {
-        admin_error(context, req, res, rc == POST_INVALID ? 422 : 503, "Not restored", message);
+    case POST_RESTORE_INVALID:
+    case POST_RESTORE_NOT_SAVED:
+        admin_error(context, req, res, rc == POST_RESTORE_INVALID ? 422 : 503, "Not restored",
+                    message);
         return;
     }
     admin_audit(context, "post.restore", arena_printf(a, "post %lld", post.id),
-                arena_printf(a, "revision %lld", revision.id));
+                arena_printf(a, "revision %lld", revision_id));
     admin_redirect_done(req, res, arena_printf(a, "/admin/posts/%lld", post.id), "restored");
 }

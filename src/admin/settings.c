@@ -13,9 +13,9 @@ static const char *const groups[][2] = {
     {"cache.", "Cache"}, {"http.", "HTTP (applies when the server restarts)"},
 };
 
-static bool secret_key(const char *key)
+static bool secret_key(const char *name)
 {
-    return strcmp(key, "mail.password") == 0;
+    return strcmp(name, settings_table[SETTING_MAIL_PASSWORD].key) == 0;
 }
 
 static void show(struct handler_context *context, const struct http_request *req,
@@ -34,7 +34,7 @@ static void show(struct handler_context *context, const struct http_request *req
             template_data *item = template_add_item(group, "settings");
             const char *value = sent ? http_form_get(sent, spec->key) : NULL;
             if (!value)
-                value = settings_get(context->store, a, spec->key);
+                value = settings_get(context->store, a, settings_key_of(spec));
             template_set_str(item, "key", spec->key);
             template_set_str(item, "help", spec->help);
             template_set_str(item, "default", spec->default_value);
@@ -77,46 +77,25 @@ ADMIN_HANDLER(admin_settings_save)
 {
     struct http_form form;
     admin_form(req, &form);
-    /* every field is checked before anything is written: all or nothing */
-    buf errors = {0};
+    struct setting_assignment *assignments =
+        arena_alloc(req->arena, (form.count + 1) * sizeof(*assignments));
+    size_t count = 0;
     for (size_t i = 0; i < form.count; i++) {
-        const char *key = form.fields[i].name;
-        if (strcmp(key, "csrf") == 0)
-            continue;
-        if (secret_key(key) && !*form.fields[i].value)
-            continue; /* an empty password field keeps the password */
-        buf error = {0};
-        if (settings_check(key, form.fields[i].value, &error) != 0)
-            buf_printf(&errors, "%s%s.", errors.len ? " " : "", buf_cstr(&error));
-        buf_free(&error);
-    }
-    if (errors.len) {
-        show(context, req, res, 422, &form,
-             arena_printf(req->arena, "Nothing was saved. %s", buf_cstr(&errors)));
-        buf_free(&errors);
-        return;
-    }
-    store *s = context->store;
-    int rc = store_begin(s);
-    buf changed = {0};
-    for (size_t i = 0; rc == STORE_OK && i < form.count; i++) {
         const char *key = form.fields[i].name, *value = form.fields[i].value;
         if (strcmp(key, "csrf") == 0 || (secret_key(key) && !*value))
-            continue;
-        const char *old = settings_get(s, req->arena, key);
-        if (old && strcmp(old, value) == 0)
-            continue;
-        rc = settings_set(s, key, value, &errors) == 0 ? STORE_OK : STORE_ERROR;
-        buf_printf(&changed, "%s%s", changed.len ? ", " : "", key);
+            continue; /* an empty password field keeps the password */
+        assignments[count++] = (struct setting_assignment){key, value};
     }
-    if (rc == STORE_OK && changed.len)
-        admin_audit(context, "settings.change", "settings", buf_cstr(&changed));
-    if (rc != STORE_OK || store_commit(s) != STORE_OK) {
-        store_rollback(s);
+    struct store_audit audit = admin_audit_entry(context, "settings.change", "settings", NULL);
+    buf errors = {0};
+    int rc = settings_save(context->store, req->arena, assignments, count, &audit, &errors);
+    if (rc == -2)
+        show(context, req, res, 422, &form,
+             arena_printf(req->arena, "Nothing was saved. %s", buf_cstr(&errors)));
+    else if (rc != 0)
         admin_error(context, req, res, 503, "Not saved",
                     "The site cannot write to its database right now; nothing was saved.");
-    } else
+    else
         admin_redirect_done(req, res, "/admin/settings", "saved");
     buf_free(&errors);
-    buf_free(&changed);
 }

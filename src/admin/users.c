@@ -66,8 +66,7 @@ ADMIN_HANDLER(admin_users_save)
         show_users(context, req, res, 400, "The action must be add, passwd or disable.");
         return;
     }
-    const char *message = arena_strndup(a, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(a, &error);
     if (rc != STORE_OK) {
         show_users(context, req, res, rc == STORE_NOT_FOUND ? 404 : 422,
                    arena_printf(a, "Nothing changed: %s.", message));

@@ -23,9 +23,16 @@ struct cli_command {
     cli_run run;
     const char *usage;   /* lines after "gazette [GLOBAL OPTIONS] " */
     const char *summary; /* one line for --help */
+    int min_args;        /* arguments after the command's name it needs at least … */
+    const char *missing; /* … and the usage error when they are fewer */
 };
 
 extern const struct cli_command cli_commands[]; /* ends with a NULL name */
+
+/* Runs `command` (argv[0] is its name): answers --help and too few arguments for it, so that
+ * each command's run parses only what is its own. Returns an exit status (CLI_*). */
+int cli_run_command(const struct cli_command *command, const struct cli_globals *globals, int argc,
+                    char **argv);
 
 int cli_init(const struct cli_globals *globals, int argc, char **argv);
 int cli_serve(const struct cli_globals *globals, int argc, char **argv);
@@ -46,8 +53,6 @@ store *cli_open_store(const struct cli_globals *globals);
 int cli_usage(const char *name, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints "gazette: message" to stderr; returns CLI_FAILED. */
 int cli_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Whether argv holds -h or --help (then prints the command's usage to stdout). */
-bool cli_wants_help(const char *name, int argc, char **argv);
 /* Prints the whole help (command table) to `out`. */
 void cli_print_help(FILE *out);
 

@@ -60,10 +60,6 @@ static int list(store *s, arena *a, int argc, char **argv)
 
 int cli_comment(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("comment", argc, argv))
-        return CLI_OK;
-    if (argc < 2)
-        return cli_usage("comment", "expected a subcommand");
     const char *action = argv[1];
     static const char *const actions[][2] = {
         {"approve", "approved"}, {"spam", "spam"}, {"trash", "trash"}, {"unapprove", "pending"}};

@@ -8,37 +8,65 @@
 #include "model/secret.h"
 
 const struct cli_command cli_commands[] = {
-    {"init", cli_init, "init [--demo] [--url URL]",
-     "create the site's database (with --demo, a welcome post and threaded demo comments; "
-     "--url sets site.url, the public address all absolute links are made from)"},
-    {"serve", cli_serve,
-     "serve [--listen ADDR:PORT] [--threads N] [--workers N] [--access-log FILE|-|off]",
-     "serve the site over HTTP (default 127.0.0.1:8080)"},
-    {"import", cli_import, "import wxr FILE",
-     "import a WordPress export (WXR 1.0-1.2); sets site.url to the export's address if unset"},
-    {"render", cli_render,
-     "render text|html|print|pdf POST [--out FILE] [--comments] [--paper a4|letter]",
-     "an article as plain text, its HTML page, its print page or a PDF"},
-    {"post", cli_post,
-     "post list | show POST | new FILE.md | edit POST FILE.md | publish POST | trash POST | "
-     "untrash POST | close POST | open POST",
-     "list, show, create, edit and change posts (POST: id, slug or permalink)"},
-    {"comment", cli_comment,
-     "comment list [--status pending|approved|spam|trash] [--post POST] | approve ID | "
-     "unapprove ID | spam ID | trash ID",
-     "list and moderate comments"},
-    {"user", cli_user,
-     "user add LOGIN --role admin|editor|author [--password-stdin] | list | "
-     "passwd LOGIN [--password-stdin] | disable LOGIN",
-     "manage accounts (a password is read from a terminal or, with --password-stdin, a pipe)"},
-    {"mail", cli_mail, "mail queue | retry ID",
-     "list the mail outbox (id, status, created, recipient, attempts, next try, last error); "
-     "requeue a message"},
-    {"copy", cli_copy, "copy --from FILE|URI --to FILE|URI [--replace]",
-     "copy a whole site between stores (SQLite file, postgresql:// URI), verified by counts"},
-    {"set", cli_set, "set KEY VALUE", "change a setting (see gazette.1 for the keys)"},
-    {"get", cli_get, "get KEY", "print a setting's value"},
-    {NULL, NULL, NULL, NULL},
+    {.name = "init",
+     .run = cli_init,
+     .usage = "init [--demo] [--url URL]",
+     .summary = "create the site's database (with --demo, a welcome post and threaded demo "
+                "comments; --url sets site.url, the public address all absolute links are made "
+                "from)"},
+    {.name = "serve",
+     .run = cli_serve,
+     .usage = "serve [--listen ADDR:PORT] [--threads N] [--workers N] [--access-log FILE|-|off]",
+     .summary = "serve the site over HTTP (default 127.0.0.1:8080)"},
+    {.name = "import",
+     .run = cli_import,
+     .usage = "import wxr FILE",
+     .summary = "import a WordPress export (WXR 1.0-1.2); sets site.url to the export's address "
+                "if unset"},
+    {.name = "render",
+     .run = cli_render,
+     .usage = "render text|html|print|pdf POST [--out FILE] [--comments] [--paper a4|letter]",
+     .summary = "an article as plain text, its HTML page, its print page or a PDF",
+     .min_args = 2,
+     .missing = "expected a format and a POST"},
+    {.name = "post",
+     .run = cli_post,
+     .usage = "post list | show POST | new FILE.md | edit POST FILE.md | publish POST | "
+              "trash POST | untrash POST | close POST | open POST",
+     .summary = "list, show, create, edit and change posts (POST: id, slug or permalink)",
+     .min_args = 1,
+     .missing = "expected a subcommand"},
+    {.name = "comment",
+     .run = cli_comment,
+     .usage = "comment list [--status pending|approved|spam|trash] [--post POST] | approve ID | "
+              "unapprove ID | spam ID | trash ID",
+     .summary = "list and moderate comments",
+     .min_args = 1,
+     .missing = "expected a subcommand"},
+    {.name = "user",
+     .run = cli_user,
+     .usage = "user add LOGIN --role admin|editor|author [--password-stdin] | list | "
+              "passwd LOGIN [--password-stdin] | disable LOGIN",
+     .summary = "manage accounts (a password is read from a terminal or, with --password-stdin, "
+                "a pipe)",
+     .min_args = 1,
+     .missing = "expected a subcommand"},
+    {.name = "mail",
+     .run = cli_mail,
+     .usage = "mail queue | retry ID",
+     .summary = "list the mail outbox (id, status, created, recipient, attempts, next try, last "
+                "error); requeue a message"},
+    {.name = "copy",
+     .run = cli_copy,
+     .usage = "copy --from FILE|URI --to FILE|URI [--replace]",
+     .summary = "copy a whole site between stores (SQLite file, postgresql:// URI), verified by "
+                "counts"},
+    {.name = "set",
+     .run = cli_set,
+     .usage = "set KEY VALUE",
+     .summary = "change a setting (see gazette.1 for the keys)"},
+    {.name = "get", .run = cli_get, .usage = "get KEY", .summary = "print a setting's value"},
+    {.name = NULL},
 };
 
 static const struct cli_command *find_command(const char *name)
@@ -63,6 +91,28 @@ void cli_print_help(FILE *out)
     fputs("\nexit status: 0 success, 1 runtime error, 2 usage error.\n", out);
 }
 
+/* Whether argv holds -h or --help (then prints the command's usage to stdout). */
+static bool cli_wants_help(const char *name, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            const struct cli_command *c = find_command(name);
+            printf("usage: gazette %s\n  %s\n", c->usage, c->summary);
+            return true;
+        }
+    return false;
+}
+
+int cli_run_command(const struct cli_command *command, const struct cli_globals *globals, int argc,
+                    char **argv)
+{
+    if (cli_wants_help(command->name, argc, argv))
+        return CLI_OK;
+    if (argc - 1 < command->min_args)
+        return cli_usage(command->name, "%s", command->missing);
+    return command->run(globals, argc, argv);
+}
+
 int cli_usage(const char *name, const char *fmt, ...)
 {
     va_list ap;
@@ -84,17 +134,6 @@ int cli_fail(const char *fmt, ...)
     va_end(ap);
     fputc('\n', stderr);
     return CLI_FAILED;
-}
-
-bool cli_wants_help(const char *name, int argc, char **argv)
-{
-    for (int i = 1; i < argc; i++)
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            const struct cli_command *c = find_command(name);
-            printf("usage: gazette %s\n  %s\n", c->usage, c->summary);
-            return true;
-        }
-    return false;
 }
 
 store *cli_open_store(const struct cli_globals *globals)

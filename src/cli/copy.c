@@ -64,8 +64,6 @@ static void print_counts(const char *label, const struct store_counts *c)
 int cli_copy(const struct cli_globals *globals, int argc, char **argv)
 {
     (void)globals;
-    if (cli_wants_help("copy", argc, argv))
-        return CLI_OK;
     const char *from_location = NULL, *to_location = NULL;
     bool replace = false;
     for (int i = 1; i < argc; i++) {

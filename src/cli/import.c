@@ -8,8 +8,6 @@
 
 int cli_import(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("import", argc, argv))
-        return CLI_OK;
     if (argc != 3 || strcmp(argv[1], "wxr") != 0)
         return cli_usage("import", "expected 'wxr FILE'");
     store *s = cli_open_store(globals);

@@ -7,7 +7,7 @@
 #include "model/comment.h"
 #include "model/post.h"
 #include "model/settings.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 
 static const char welcome_markdown[] =
     "This is a new gazette site. Posts are written in Markdown and read like a good paper: "
@@ -66,13 +66,12 @@ static int add_demo(store *s, arena *a)
             .parent_id = d->parent ? ids[d->parent - 1] : 0,
             .author = d->author,
             .email = arena_printf(a, "%s@example.invalid", d->author),
-            .body_html = arena_strndup(a, buf_cstr(&html), html.len),
+            .body_html = arena_take_buf(a, &html),
             .body_source = d->text,
             .status = "approved",
             .type = "comment",
             .created_at = now - 3000 + 300 * (long long)i,
         };
-        buf_free(&html);
         if (comment_insert_placed(s, a, &c, &ids[i]) != STORE_OK)
             goto failed;
     }
@@ -88,8 +87,6 @@ failed:
 
 int cli_init(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("init", argc, argv))
-        return CLI_OK;
     bool demo = false;
     const char *url = NULL;
     for (int i = 1; i < argc; i++) {
@@ -106,7 +103,7 @@ int cli_init(const struct cli_globals *globals, int argc, char **argv)
     int rc = CLI_OK;
     arena a = {0};
     buf error = {0};
-    int set = url ? settings_set(s, "site.url", url, &error) : 0;
+    int set = url ? settings_set(s, SETTING_SITE_URL, url, &error) : 0;
     if (set == -2)
         rc = cli_usage("init", "--url: %s", buf_cstr(&error));
     else if (set != 0)

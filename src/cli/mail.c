@@ -9,8 +9,6 @@
 
 int cli_mail(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("mail", argc, argv))
-        return CLI_OK;
     bool queue = argc == 2 && strcmp(argv[1], "queue") == 0;
     bool retry = argc == 3 && strcmp(argv[1], "retry") == 0;
     char *end = NULL;

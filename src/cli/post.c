@@ -51,23 +51,27 @@ static int change(store *s, arena *a, const char *action, const char *reference)
     struct store_post p;
     if (find(s, a, reference, &p) != CLI_OK)
         return CLI_FAILED;
-    /* action, the status it sets (NULL: comments), what is printed */
-    static const char *const changes[][3] = {{"publish", "publish", "published"},
-                                             {"trash", "trash", "moved to the trash"},
-                                             {"untrash", "draft", "restored as a draft"},
-                                             {"open", NULL, "comments open"},
-                                             {"close", NULL, "comments closed"}};
+    /* action, what is printed */
+    static const char *const changes[][2] = {{"publish", "published"},
+                                             {"trash", "moved to the trash"},
+                                             {"untrash", "restored as a draft"},
+                                             {"open", "comments open"},
+                                             {"close", "comments closed"}};
     size_t i = 0;
     while (strcmp(changes[i][0], action) != 0)
         i++;
-    const char *status = changes[i][1], *said = changes[i][2];
-    if (status && strcmp(status, "publish") == 0 && p.published_at > (long long)time(NULL)) {
-        status = "future"; /* its date is still to come: the server publishes it then */
-        said = arena_printf(a, "scheduled for %s", render_date_iso(a, p.published_at));
-    }
-    int rc = status ? store_post_set_status(s, p.id, status)
-                    : store_post_set_comments_open(s, p.id, strcmp(action, "open") == 0);
-    if (rc != STORE_OK)
+    const char *said = changes[i][1];
+    enum model_result rc;
+    if (strcmp(action, "publish") == 0) {
+        bool scheduled;
+        rc = post_publish(s, &p, (long long)time(NULL), &scheduled);
+        if (scheduled)
+            said = arena_printf(a, "scheduled for %s", render_date_iso(a, p.published_at));
+    } else if (strcmp(action, "trash") == 0 || strcmp(action, "untrash") == 0)
+        rc = post_set_trashed(s, p.id, strcmp(action, "trash") == 0, NULL);
+    else
+        rc = post_set_comments_open(s, p.id, strcmp(action, "open") == 0, NULL);
+    if (rc != MODEL_OK)
         return cli_fail("%s", store_error(s));
     printf("post %lld: %s\n", p.id, said);
     return CLI_OK;
@@ -197,10 +201,6 @@ out:
 
 int cli_post(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("post", argc, argv))
-        return CLI_OK;
-    if (argc < 2)
-        return cli_usage("post", "expected a subcommand");
     const char *action = argv[1];
     bool takes_one = strcmp(action, "show") == 0 || strcmp(action, "new") == 0 ||
                      strcmp(action, "publish") == 0 || strcmp(action, "close") == 0 ||

@@ -26,10 +26,6 @@ static int write_output(const char *path, const buf *content)
 
 int cli_render(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("render", argc, argv))
-        return CLI_OK;
-    if (argc < 3)
-        return cli_usage("render", "expected a format and a POST");
     const char *format = argv[1], *reference = argv[2], *out_path = NULL, *paper = NULL;
     struct print_options options = {.comments = false, .images = true, .size = "normal"};
     if (strcmp(format, "text") != 0 && strcmp(format, "html") != 0 &&
@@ -67,15 +63,16 @@ int cli_render(const struct cli_globals *globals, int argc, char **argv)
         goto out;
     }
     view.email_link = mail_configured(s, &a); /* as the server's article page */
-    struct site_view site = {settings_get(s, &a, "site.title"),
-                             settings_get(s, &a, "site.description"),
-                             settings_get(s, &a, "site.url")};
+    struct site_view site = {settings_get(s, &a, SETTING_SITE_TITLE),
+                             settings_get(s, &a, SETTING_SITE_DESCRIPTION),
+                             settings_get(s, &a, SETTING_SITE_URL)};
     int made = 0;
     if (strcmp(format, "text") == 0)
         render_article_text(&view, &out);
     else if (strcmp(format, "pdf") == 0) {
         made = render_article_pdf(&a, &site, &view, &options,
-                                  paper ? paper : settings_get(s, &a, "print.paper"), &out, &error);
+                                  paper ? paper : settings_get(s, &a, SETTING_PRINT_PAPER), &out,
+                                  &error);
         render_pdf_release();
     } else if (!(theme = template_load_dir(cli_theme_dir(), &error)))
         made = -1;

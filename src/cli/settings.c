@@ -6,8 +6,6 @@
 
 int cli_set(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("set", argc, argv))
-        return CLI_OK;
     if (argc != 3)
         return cli_usage("set", "expected a KEY and a VALUE");
     buf error = {0};
@@ -21,7 +19,7 @@ int cli_set(const struct cli_globals *globals, int argc, char **argv)
         rc = CLI_FAILED;
         goto out;
     }
-    if (settings_set(s, argv[1], argv[2], &error) != 0)
+    if (settings_set_named(s, argv[1], argv[2], &error) != 0)
         rc = cli_fail("%s: %s", globals->db, buf_cstr(&error));
     store_close(s);
 out:
@@ -31,11 +29,10 @@ out:
 
 int cli_get(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("get", argc, argv))
-        return CLI_OK;
     if (argc != 2)
         return cli_usage("get", "expected a KEY");
-    if (!settings_find(argv[1])) {
+    const struct setting_spec *spec = settings_find(argv[1]);
+    if (!spec) {
         buf error = {0};
         settings_describe_valid(argv[1], &error);
         int rc = cli_usage("get", "%s", buf_cstr(&error));
@@ -46,7 +43,7 @@ int cli_get(const struct cli_globals *globals, int argc, char **argv)
     if (!s)
         return CLI_FAILED;
     arena a = {0};
-    printf("%s\n", settings_get(s, &a, argv[1]));
+    printf("%s\n", settings_get(s, &a, settings_key_of(spec)));
     arena_free(&a);
     store_close(s);
     return CLI_OK;

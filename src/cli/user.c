@@ -69,10 +69,6 @@ static int list(store *s, arena *a)
 
 int cli_user(const struct cli_globals *globals, int argc, char **argv)
 {
-    if (cli_wants_help("user", argc, argv))
-        return CLI_OK;
-    if (argc < 2)
-        return cli_usage("user", "expected a subcommand");
     const char *action = argv[1];
     const char *login = NULL, *role_name = NULL;
     bool from_stdin = false;

@@ -1,5 +1,7 @@
-/* server.c: h2o glue: listening sockets, one event loop per thread, the worker pool, and
- * sending what handlers answer. The only file that knows h2o. */
+/* server.c: the h2o adapter: listening sockets, one event loop per thread, turning an h2o
+ * request into a job (app/dispatch.h) and the job's response back into h2o's, the page cache's
+ * hits and the theme's assets answered on the loop, and connections refused over
+ * http.max_conns_per_ip. The only file that knows h2o. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -7,12 +9,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <h2o.h>
-#include <malloc.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,20 +19,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "admin/auth.h"
-#include "cache/compress.h"
+#include "app/dispatch.h"
+#include "app/lifecycle.h"
+#include "app/workers.h"
 #include "cache/page_cache.h"
-#include "http/conn_limit.h"
-#include "http/dispatch.h"
-#include "http/form.h"
-#include "http/routes.h"
-#include "mail/sender.h"
-#include "model/secret.h"
-#include "model/settings.h"
-#include "render/pdf.h"
-#include "render/template.h"
-#include "site/site.h"
-#include "store/store.h"
+#include "web/address.h"
+#include "web/conn_limit.h"
 #include "util/alloc.h"
 #include "util/log.h"
 
@@ -53,28 +44,14 @@ struct loop_thread {
 
 struct job_ref;
 
-/* What a client's conditional request is checked against. */
-struct validators {
-    uint64_t hash;     /* of the identity body */
-    long long made_at; /* Unix seconds */
-};
-
 /* A request handed to a worker. Owned by the loop thread that made it, except while a worker
  * runs it; `req` is touched only on the loop thread. */
 struct job {
+    struct app_job work;               /* the request and its response, without h2o */
     h2o_multithread_message_t message; /* link for the return trip */
     struct loop_thread *owner;
-    h2o_req_t *req;        /* NULL when the client went away meanwhile */
-    struct job_ref *ref;   /* in req's pool; tells the job when req is freed */
-    struct http_plan plan; /* its route, and whether it is shared (http/dispatch.h) */
-    arena arena;           /* the request's arena: request copy, handler data */
-    struct http_request request;
-    struct http_response response;
-    buf gzip, brotli;             /* encoded variants of a cacheable body, made by the worker */
-    struct validators validators; /* of a cacheable body */
-    strview cache_key;            /* of a shared request (http_cache_key), in the arena */
-    uint64_t cache_generation;    /* read before the handler touched the store */
-    struct job *next;             /* worker queue link */
+    h2o_req_t *req;      /* NULL when the client went away meanwhile */
+    struct job_ref *ref; /* in req's pool; tells the job when req is freed */
 };
 
 struct job_ref {
@@ -90,35 +67,13 @@ struct static_asset {
 /* Process-wide server state, set up before the threads start and read-only after. */
 static struct {
     h2o_globalconf_t config;
-    template_set *theme;
     struct static_asset assets[16];
     size_t asset_count;
-    const char *db_location;
+    const char *listen;          /* see http_server_options */
     const char *trusted_proxies; /* see http_server_options */
     struct loop_thread *loops;
     int loop_count;
 } server;
-
-/* Each server connection's own SQLite page cache, KiB: the OS caches the file for all. With
- * eight workers, 512 rather than 1,024 took 4-5 MB off the server's RSS after every page of a
- * 10,000-post site once, for the same CPU time (and the same for a 1,000-comment thread). */
-#define STORE_CACHE_KIB 512
-
-/* The worker queue. */
-static struct {
-    pthread_mutex_t lock;
-    pthread_cond_t ready;
-    struct job *head, *tail;
-    bool stopping;
-} work = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, NULL, NULL, false};
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop_signal(int signal_number)
-{
-    (void)signal_number;
-    stop_requested = 1;
-}
 
 static const char *reason_phrase(int status)
 {
@@ -349,7 +304,7 @@ static void release_sent_bytes(void *data)
 /* `cache_route`: the request was one the cache could have answered, and it did not. `kept`: as
  * for send_body, for the body and both variants. */
 static void send_response(h2o_req_t *req, const struct http_response *res, bool cache_route,
-                          const struct validators *validators, strview gzip, strview brotli,
+                          const struct app_validators *validators, strview gzip, strview brotli,
                           bool kept)
 {
     req->res.status = res->status ? res->status : 200;
@@ -382,79 +337,15 @@ static void send_response(h2o_req_t *req, const struct http_response *res, bool 
 
 static void job_free(struct job *job)
 {
-    buf_free(&job->response.body);
-    buf_free(&job->gzip);
-    buf_free(&job->brotli);
-    arena_free(&job->arena);
+    app_job_release(&job->work);
     free(job);
 }
 
-/* --- workers --- */
-
-/* A cacheable page goes into the cache with its encoded variants, made once here. */
-static void fill_cache(struct job *job)
+/* On the worker that ran it: back to the loop that owns the request. */
+static void on_job_done(struct app_job *work)
 {
-    const struct http_response *res = &job->response;
-    if (!res->cacheable || !job->plan.shared || (res->status != 0 && res->status != 200))
-        return;
-    const char *type = res->content_type ? res->content_type : "text/html; charset=utf-8";
-    strview body = {res->body.ptr, res->body.len};
-    job->validators = (struct validators){page_cache_hash(body), (long long)time(NULL)};
-    if (!page_cache_enabled())
-        return; /* the variants would be made for nobody */
-    if (compress_worth_it(type)) {
-        compress_gzip(body, &job->gzip);
-        compress_brotli(body, &job->brotli);
-    }
-    struct cached_page page = {200,
-                               type,
-                               res->cache_control ? res->cache_control : "no-cache",
-                               res->content_disposition,
-                               body,
-                               {job->gzip.ptr, job->gzip.len},
-                               {job->brotli.ptr, job->brotli.len},
-                               job->validators.hash,
-                               job->validators.made_at};
-    page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, &page);
-}
-
-static void *worker_main(void *arg)
-{
-    store *s = arg;
-    for (;;) {
-        pthread_mutex_lock(&work.lock);
-        while (!work.head && !work.stopping)
-            pthread_cond_wait(&work.ready, &work.lock);
-        struct job *job = work.head;
-        if (job) {
-            work.head = job->next;
-            if (!work.head)
-                work.tail = NULL;
-        }
-        pthread_mutex_unlock(&work.lock);
-        if (!job)
-            break;         /* stopping and the queue is empty */
-        settings_forget(); /* each request reads the settings as they are now */
-        struct handler_context context = {s, server.theme, (long long)time(NULL), NULL, NULL};
-        http_run(&context, &job->plan, &job->request, &job->response);
-        fill_cache(job);
-        h2o_multithread_send_message(&job->owner->receiver, &job->message);
-    }
-    settings_forget();
-    store_close(s);
-    return NULL;
-}
-
-static void queue_job(struct job *job)
-{
-    pthread_mutex_lock(&work.lock);
-    if (work.tail)
-        work.tail->next = job;
-    else
-        work.head = job;
-    work.tail = job;
-    pthread_cond_signal(&work.ready);
-    pthread_mutex_unlock(&work.lock);
+    struct job *job = H2O_STRUCT_FROM_MEMBER(struct job, work, work);
+    h2o_multithread_send_message(&job->owner->receiver, &job->message);
 }
 
 /* --- the loop side --- */
@@ -475,52 +366,54 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
         h2o_linklist_unlink(&message->link);
         struct job *job = H2O_STRUCT_FROM_MEMBER(struct job, message, message);
         if (job->req) {
+            struct app_job *w = &job->work;
             job->ref->job = NULL;
             struct sent_bytes *sent =
                 h2o_mem_alloc_shared(&job->req->pool, sizeof(*sent), release_sent_bytes);
-            *sent = (struct sent_bytes){job->response.body, job->gzip, job->brotli};
-            send_response(job->req, &job->response, job->plan.shared,
-                          job->validators.made_at ? &job->validators : NULL,
-                          (strview){job->gzip.ptr, job->gzip.len},
-                          (strview){job->brotli.ptr, job->brotli.len}, true);
-            job->response.body = job->gzip = job->brotli = (buf){0}; /* `sent` owns them now */
+            *sent = (struct sent_bytes){w->response.body, w->gzip, w->brotli};
+            send_response(job->req, &w->response, w->plan.shared,
+                          w->validators.made_at ? &w->validators : NULL,
+                          (strview){w->gzip.ptr, w->gzip.len},
+                          (strview){w->brotli.ptr, w->brotli.len}, true);
+            w->response.body = w->gzip = w->brotli = (buf){0}; /* `sent` owns them now */
         }
         lt->in_flight--;
         job_free(job);
     }
 }
 
-static const char *header_copy(arena *a, h2o_req_t *req, const h2o_token_t *token)
+/* A header's value, or {NULL, 0} when the request has none. */
+static strview header_view(h2o_req_t *req, const h2o_token_t *token)
 {
     ssize_t i = h2o_find_header(&req->headers, token, -1);
     if (i < 0)
-        return "";
-    return arena_strndup(a, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
+        return (strview){NULL, 0};
+    return (strview){req->headers.entries[i].value.base, req->headers.entries[i].value.len};
 }
 
-static const char *header_copy_named(arena *a, h2o_req_t *req, const char *name)
+static strview header_view_named(h2o_req_t *req, const char *name)
 {
     ssize_t i = h2o_find_header_by_str(&req->headers, name, strlen(name), -1);
     if (i < 0)
-        return "";
-    return arena_strndup(a, req->headers.entries[i].value.base, req->headers.entries[i].value.len);
+        return (strview){NULL, 0};
+    return (strview){req->headers.entries[i].value.base, req->headers.entries[i].value.len};
 }
 
 /* The reader's address, and whether the request came through a trusted proxy: the peer's
  * address, or, when the peer is one of http.trusted_proxies, the last address of
  * X-Forwarded-For (the one that proxy added; earlier ones are the client's to invent). */
-static const char *client_address(arena *a, h2o_req_t *req, bool *via_trusted_proxy)
+/* Written to `host`; "" when the peer's address cannot be read. */
+static strview client_address(h2o_req_t *req, char host[NI_MAXHOST], bool *via_trusted_proxy)
 {
     *via_trusted_proxy = false;
     struct sockaddr_storage address;
     socklen_t len = req->conn->callbacks->get_peername(req->conn, (struct sockaddr *)&address);
-    char host[NI_MAXHOST];
     size_t n = h2o_socket_getnumerichost((struct sockaddr *)&address, len, host);
     if (n == SIZE_MAX)
-        return "";
+        return (strview){"", 0};
     host[n] = '\0';
     if (!http_address_listed(server.trusted_proxies, host))
-        return arena_strndup(a, host, n);
+        return (strview){host, n};
     *via_trusted_proxy = true;
     ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-for"), -1);
     if (i >= 0) {
@@ -528,7 +421,7 @@ static const char *client_address(arena *a, h2o_req_t *req, bool *via_trusted_pr
         size_t start = v.len;
         while (start > 0 && v.base[start - 1] != ',')
             start--;
-        char forwarded[INET6_ADDRSTRLEN + 1];
+        char forwarded[INET6_ADDRSTRLEN + 1]; /* fits in host, which it replaces */
         size_t end = v.len;
         while (start < end && v.base[start] == ' ')
             start++;
@@ -539,11 +432,13 @@ static const char *client_address(arena *a, h2o_req_t *req, bool *via_trusted_pr
             memcpy(forwarded, v.base + start, end - start);
             forwarded[end - start] = '\0';
             if (inet_pton(AF_INET, forwarded, parsed) == 1 ||
-                inet_pton(AF_INET6, forwarded, parsed) == 1)
-                return arena_strdup(a, forwarded);
+                inet_pton(AF_INET6, forwarded, parsed) == 1) {
+                memcpy(host, forwarded, end - start + 1);
+                return (strview){host, end - start};
+            }
         }
     }
-    return arena_strndup(a, host, n);
+    return (strview){host, n};
 }
 
 static bool serve_asset(h2o_req_t *req, strview path)
@@ -621,14 +516,14 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     if (cookie >= 0)
         cookies = (strview){req->headers.entries[cookie].value.base,
                             req->headers.entries[cookie].value.len};
-    struct http_plan plan;
-    http_plan_request(method, path, query, cookies, req->entity.base != NULL,
-                      (strview){req->entity.base, req->entity.len}, &plan);
+    struct app_plan plan;
+    app_plan_request(method, path, query, cookies, req->entity.base != NULL,
+                     (strview){req->entity.base, req->entity.len}, &plan);
     char *key_bytes = NULL;
     strview key = {NULL, 0};
     if (plan.shared) {
         key_bytes = h2o_mem_alloc_pool(&req->pool, path.len + 1 + query.len);
-        key = (strview){key_bytes, http_cache_key(plan.route, path, query, key_bytes)};
+        key = (strview){key_bytes, app_cache_key(plan.route, path, query, key_bytes)};
         if (serve_cached(req, key))
             return 0;
     }
@@ -637,39 +532,34 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
         return 0;
     }
 
-    struct job *job = xcalloc(1, sizeof(*job));
-    job->owner = lt;
-    struct http_request *r = &job->request;
-    arena *a = &job->arena;
-    r->arena = a;
-    r->method = arena_view_dup(a, method);
-    r->path = arena_view_dup(a, path);
-    r->query = http_handler_query(a, &plan, query); /* no more than its cache key holds */
-    job->cache_key = (strview){arena_strndup(a, key.ptr ? key.ptr : "", key.len), key.len};
-    job->cache_generation = page_cache_generation();
-    job->plan = plan;
-    if (req->entity.base)
-        r->body = (strview){arena_strndup(a, req->entity.base, req->entity.len), req->entity.len};
-    else
-        r->body = (strview){"", 0};
-    r->host = arena_strndup(a, req->authority.base, req->authority.len); /* h2o keeps Host here */
-    r->origin = header_copy_named(a, req, "origin");
-    r->referer = header_copy(a, req, H2O_TOKEN_REFERER);
-    r->cookie = header_copy(a, req, H2O_TOKEN_COOKIE);
-    r->content_type = header_copy(a, req, H2O_TOKEN_CONTENT_TYPE);
-    r->user_agent = header_copy(a, req, H2O_TOKEN_USER_AGENT);
+    struct app_incoming incoming = {
+        .method = method,
+        .path = path,
+        .query = query,
+        .body = {req->entity.base, req->entity.len},
+        .has_body = req->entity.base != NULL,
+        .host = {req->authority.base, req->authority.len}, /* h2o keeps Host here */
+        .origin = header_view_named(req, "origin"),
+        .referer = header_view(req, H2O_TOKEN_REFERER),
+        .cookie = header_view(req, H2O_TOKEN_COOKIE),
+        .content_type = header_view(req, H2O_TOKEN_CONTENT_TYPE),
+        .user_agent = header_view(req, H2O_TOKEN_USER_AGENT),
+    };
+    char client[NI_MAXHOST];
     bool via_trusted_proxy;
-    r->client_ip = client_address(a, req, &via_trusted_proxy);
+    incoming.client_ip = client_address(req, client, &via_trusted_proxy);
     /* only a trusted proxy says how the client came: anyone else could claim https */
     ssize_t proto = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-proto"), -1);
-    r->https = via_trusted_proxy && proto >= 0 &&
-               h2o_lcstris(req->headers.entries[proto].value.base,
-                           req->headers.entries[proto].value.len, H2O_STRLIT("https"));
+    incoming.https = via_trusted_proxy && proto >= 0 &&
+                     h2o_lcstris(req->headers.entries[proto].value.base,
+                                 req->headers.entries[proto].value.len, H2O_STRLIT("https"));
+    struct job *job = xcalloc(1, sizeof(*job));
+    job->owner = lt;
+    app_job_init(&job->work, &plan, &incoming, key);
 
     if (plan.route->on_loop) {
-        struct handler_context context = {NULL, server.theme, (long long)time(NULL), NULL, NULL};
-        http_run(&context, &job->plan, r, &job->response);
-        send_response(req, &job->response, false, NULL, (strview){NULL, 0}, (strview){NULL, 0},
+        app_dispatch(&job->work, NULL, app_theme(), (long long)time(NULL));
+        send_response(req, &job->work.response, false, NULL, (strview){NULL, 0}, (strview){NULL, 0},
                       false);
         job_free(job);
         return 0;
@@ -677,8 +567,9 @@ static int on_request(h2o_handler_t *handler, h2o_req_t *req)
     job->req = req;
     job->ref = h2o_mem_alloc_shared(&req->pool, sizeof(*job->ref), on_request_disposed);
     job->ref->job = job;
+    job->work.done = on_job_done;
     lt->in_flight++;
-    queue_job(job);
+    app_job_submit(&job->work);
     return 0;
 }
 
@@ -783,8 +674,8 @@ static void *loop_main(void *arg)
     lt->listener->data = lt;
     h2o_socket_read_start(lt->listener, on_accept);
 
-    while (!stop_requested || lt->in_flight > 0) {
-        if (stop_requested && lt->listener) {
+    while (!app_stop_requested() || lt->in_flight > 0) {
+        if (app_stop_requested() && lt->listener) {
             h2o_socket_read_stop(lt->listener);
             h2o_socket_close(lt->listener);
             lt->listener = NULL;
@@ -804,58 +695,6 @@ static void *loop_main(void *arg)
         h2o_socket_read_stop(lt->listener);
         h2o_socket_close(lt->listener);
     }
-    return NULL;
-}
-
-static atomic_bool watch_subscribed;
-
-static void on_store_changed(void *context, long long post_id)
-{
-    (void)context;
-    page_cache_invalidate(post_id);
-    atomic_store(&watch_subscribed, true);
-}
-
-/* Pages cached before the watch is subscribed would be dropped by its first call (or, worse,
- * miss a change made meanwhile), so the loops start once it is, or after a few seconds when
- * the database is unreachable at start: then cached pages are dropped at the first connect. */
-static void wait_for_watch(void)
-{
-    for (int i = 0; i < 300 && !atomic_load(&watch_subscribed) && !stop_requested; i++) {
-        struct timespec pause = {0, 10 * 1000 * 1000};
-        nanosleep(&pause, NULL);
-    }
-}
-
-/* Timed chores, every two seconds on their own store connection: scheduled posts whose time
- * has come are published (every node may try: the update is idempotent), and expired sessions
- * are deleted now and then. */
-static void *chores_main(void *arg)
-{
-    store *s = arg;
-    for (long long round = 0; !stop_requested; round++) {
-        long long now = (long long)time(NULL), published = 0;
-        if (store_post_publish_due(s, now, &published) != STORE_OK)
-            log_error("publishing scheduled posts: %s", store_error(s));
-        else if (published > 0)
-            log_info("published %lld scheduled post%s", published, published == 1 ? "" : "s");
-        if (round % 300 == 0 && store_session_purge(s, now) != STORE_OK)
-            log_error("deleting expired sessions: %s", store_error(s));
-        for (int i = 0; i < 20 && !stop_requested; i++) {
-            struct timespec pause = {0, 100 * 1000 * 1000};
-            nanosleep(&pause, NULL);
-        }
-    }
-    store_close(s);
-    return NULL;
-}
-
-/* Watches the store for changes made by other processes or nodes. */
-static void *watcher_main(void *arg)
-{
-    store *s = arg;
-    store_watch(s, on_store_changed, NULL, &stop_requested);
-    store_close(s);
     return NULL;
 }
 
@@ -955,53 +794,13 @@ static int load_assets(const char *dir, buf *error)
     return 0;
 }
 
-int http_serve(const struct http_server_options *o, buf *error)
+int http_listen(const struct http_server_options *o, buf *error)
 {
-    int rc = -1;
-    int workers_started = 0, loops_started = 0;
-    store **stores = NULL, *watch_store = NULL, *chores_store = NULL;
-    pthread_t watcher, chores;
-    bool watching = false, choring = false, group_committing = false;
-    pthread_t *worker_threads = NULL;
-    signal(SIGPIPE, SIG_IGN); /* a client resetting mid-response must not kill the process */
-#ifdef __GLIBC__
-    /* glibc gives each thread its own heap, which keeps what a big page freed: two heaps
-     * shared by all threads hold the server's memory to what it uses (issue 7: RSS) */
-    mallopt(M_ARENA_MAX, 2);
-#endif
-
-    server.db_location = o->db_location;
+    server.listen = o->listen;
     server.trusted_proxies = o->trusted_proxies ? o->trusted_proxies : "";
     conn_limit_init(o->max_conns_per_ip);
-    server.theme = template_load_dir(o->theme_dir, error);
-    if (!server.theme || load_assets(o->theme_dir, error) != 0)
-        goto out;
-
-    /* Every worker's store is opened before serving, so a bad database fails at start. */
-    stores = xcalloc((size_t)o->workers, sizeof(*stores));
-    for (int i = 0; i < o->workers; i++) {
-        stores[i] = store_open(o->db_location, error);
-        if (!stores[i])
-            goto out;
-        store_limit_memory(stores[i], STORE_CACHE_KIB);
-    }
-    if (secret_ensure(stores[0]) != STORE_OK) {
-        buf_printf(error, "%s", store_error(stores[0]));
-        goto out;
-    }
-    chores_store = store_open(o->db_location, error);
-    if (!chores_store)
-        goto out;
-    store_limit_memory(chores_store, STORE_CACHE_KIB);
-    watch_store = store_open(o->db_location, error);
-    if (!watch_store)
-        goto out;
-    store_limit_memory(watch_store, STORE_CACHE_KIB);
-    page_cache_init(o->cache_bytes);
-    store_on_change(on_store_changed, NULL);
-    if (store_group_commit_start(o->db_location, error) != 0)
-        goto out;
-    group_committing = true;
+    if (load_assets(o->assets_dir, error) != 0)
+        return -1;
 
     h2o_config_init(&server.config);
     server.config.server_name = h2o_iovec_init(H2O_STRLIT("gazette"));
@@ -1019,70 +818,33 @@ int http_serve(const struct http_server_options *o, buf *error)
             H2O_LOGCONF_ESCAPE_APACHE);
         if (!log) {
             buf_printf(error, "cannot open the access log %s", o->access_log);
-            goto out;
+            return -1;
         }
         h2o_access_log_register(pathconf, log);
     }
 
-    server.loop_count = o->loops;
-    server.loops = xcalloc((size_t)o->loops, sizeof(*server.loops));
-    for (int i = 0; i < o->loops; i++) {
+    server.loop_count = o->loops > 0 ? o->loops : 1;
+    server.loops = xcalloc((size_t)server.loop_count, sizeof(*server.loops));
+    for (int i = 0; i < server.loop_count; i++) {
         server.loops[i].listen_fd = open_listener(o->listen, error);
         if (server.loops[i].listen_fd < 0)
-            goto out;
+            return -1;
     }
+    return 0;
+}
 
-    struct sigaction stop = {.sa_handler = on_stop_signal};
-    sigemptyset(&stop.sa_mask);
-    sigaction(SIGTERM, &stop, NULL);
-    sigaction(SIGINT, &stop, NULL);
-
-    render_pdf_prepare(); /* fonts loaded now, not on a reader's first PDF */
-    worker_threads = xcalloc((size_t)o->workers, sizeof(*worker_threads));
-    for (; workers_started < o->workers; workers_started++)
-        pthread_create(&worker_threads[workers_started], NULL, worker_main,
-                       stores[workers_started]);
-    if (mail_sender_start(o->db_location, &stop_requested, error) != 0)
-        goto out;
-    pthread_create(&watcher, NULL, watcher_main, watch_store);
-    watching = true;
-    pthread_create(&chores, NULL, chores_main, chores_store);
-    choring = true;
-    wait_for_watch();
-    for (; loops_started < o->loops; loops_started++)
-        pthread_create(&server.loops[loops_started].thread, NULL, loop_main,
-                       &server.loops[loops_started]);
-    log_info("serving http://%s/ (%d loop threads, %d workers, database %s)", o->listen, o->loops,
-             o->workers, o->db_location);
-    rc = 0;
-out:
-    for (int i = 0; i < loops_started; i++)
+void http_serve(void)
+{
+    for (int i = 0; i < server.loop_count; i++)
+        pthread_create(&server.loops[i].thread, NULL, loop_main, &server.loops[i]);
+    const struct app_options *app = app_options();
+    log_info("serving http://%s/ (%d loop threads, %d workers, database %s)", server.listen,
+             server.loop_count, app->workers, app->db_location);
+    for (int i = 0; i < server.loop_count; i++)
         pthread_join(server.loops[i].thread, NULL);
-    pthread_mutex_lock(&work.lock);
-    work.stopping = true;
-    pthread_cond_broadcast(&work.ready);
-    pthread_mutex_unlock(&work.lock);
-    for (int i = 0; i < workers_started; i++)
-        pthread_join(worker_threads[i], NULL);
-    if (group_committing)
-        store_group_commit_stop(); /* after the workers: none is left waiting for it */
-    render_pdf_release();
-    for (int i = workers_started; stores && i < o->workers; i++)
-        store_close(stores[i]); /* workers close their own */
-    mail_sender_stop();
-    if (watching)
-        pthread_join(watcher, NULL); /* it has seen stop_requested and closes its store */
-    else
-        store_close(watch_store);
-    if (choring)
-        pthread_join(chores, NULL);
-    else
-        store_close(chores_store);
-    page_cache_free();
+}
+
+void http_close(void)
+{
     conn_limit_free();
-    free(stores);
-    free(worker_threads);
-    if (rc == 0)
-        log_info("stopped");
-    return rc;
 }

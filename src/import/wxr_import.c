@@ -9,9 +9,9 @@
 #include "model/comment.h"
 #include "model/post.h"
 #include "model/settings.h"
-#include "render/autop.h"
-#include "render/sanitize.h"
-#include "render/text.h"
+#include "markup/autop.h"
+#include "markup/sanitize.h"
+#include "markup/text.h"
 #include "util/alloc.h"
 #include "util/work_pool.h"
 
@@ -162,12 +162,12 @@ static int on_site(void *context, const struct wxr_site *site)
 {
     struct import_state *st = context;
     st->base_url = xstrdup(*site->base_blog_url ? site->base_blog_url : site->link);
-    if (!*st->base_url || *settings_get(st->store, &st->arena, "site.url"))
+    if (!*st->base_url || *settings_get(st->store, &st->arena, SETTING_SITE_URL))
         return 0;
     buf error = {0};
-    int rc = settings_set(st->store, "site.url", st->base_url, &error);
+    int rc = settings_set(st->store, SETTING_SITE_URL, st->base_url, &error);
     if (rc == 0)
-        buf_puts(&st->summary->site_url, settings_get(st->store, &st->arena, "site.url"));
+        buf_puts(&st->summary->site_url, settings_get(st->store, &st->arena, SETTING_SITE_URL));
     else if (rc == -2)
         warn(st, 0,
              arena_printf(&st->arena, "the export's address was not taken as site.url: %s",
@@ -263,7 +263,7 @@ static const char *item_path(struct import_state *st, const struct wxr_item *ite
         if (!link)
             link = "";
     }
-    const char *pattern = settings_get(st->store, &st->arena, "site.permalink");
+    const char *pattern = settings_get(st->store, &st->arena, SETTING_SITE_PERMALINK);
     if (*link == '/' && !strchr(link, '?') && !strchr(link, '#') && strlen(link) > 1) {
         size_t n = strlen(link);
         const char *path = link[n - 1] == '/' ? arena_strdup(&st->arena, link)

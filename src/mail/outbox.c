@@ -14,11 +14,11 @@
 
 bool mail_configured(store *s, arena *a)
 {
-    const char *url = settings_get(s, a, "site.url");
+    const char *url = settings_get(s, a, SETTING_SITE_URL);
     bool absolute =
         (strncmp(url, "http://", 7) == 0 && url[7]) || (strncmp(url, "https://", 8) == 0 && url[8]);
-    return *settings_get(s, a, "mail.smtp_url") &&
-           mail_address_valid(settings_get(s, a, "mail.from")) && absolute;
+    return *settings_get(s, a, SETTING_MAIL_SMTP_URL) &&
+           mail_address_valid(settings_get(s, a, SETTING_MAIL_FROM)) && absolute;
 }
 
 /* The limits' check and the insert, as one store_write (it may run twice: see store_write_fn). */
@@ -62,10 +62,10 @@ enum outbox_outcome outbox_enqueue(store *s, arena *a, const struct outbox_reque
         buf_puts(error, "The recipient is not one valid email address.");
         return OUTBOX_FAILED;
     }
-    const char *from = settings_get(s, a, "mail.from");
+    const char *from = settings_get(s, a, SETTING_MAIL_FROM);
     const char *domain = strchr(from, '@') + 1;
     struct mail_message m = {
-        .from_name = settings_get(s, a, "site.title"), /* the site, never the visitor */
+        .from_name = settings_get(s, a, SETTING_SITE_TITLE), /* the site, never the visitor */
         .from_address = from,
         .reply_to = request->reply_to,
         .to = recipient,
@@ -89,8 +89,8 @@ enum outbox_outcome outbox_enqueue(store *s, arena *a, const struct outbox_reque
     struct enqueue_write w = {
         .mail = &mail,
         .since = request->now - 3600,
-        .per_client = settings_get_int(s, a, "mail.limit_per_ip_hour"),
-        .per_recipient = settings_get_int(s, a, "mail.limit_per_recipient_hour"),
+        .per_client = settings_get_int(s, a, SETTING_MAIL_LIMIT_PER_IP_HOUR),
+        .per_recipient = settings_get_int(s, a, SETTING_MAIL_LIMIT_PER_RECIPIENT_HOUR),
     };
     int rc = store_write(s, enqueue_transaction, &w);
     buf_free(&message);
@@ -129,9 +129,9 @@ int outbox_deliver(store *s, long long now)
     if (store_mail_release(s, now - CLAIM_STALE_SECONDS) != STORE_OK)
         goto out;
     struct smtp_config config = {
-        .url = settings_get(s, &a, "mail.smtp_url"),
-        .user = settings_get(s, &a, "mail.user"),
-        .password = settings_get(s, &a, "mail.password"),
+        .url = settings_get(s, &a, SETTING_MAIL_SMTP_URL),
+        .user = settings_get(s, &a, SETTING_MAIL_USER),
+        .password = settings_get(s, &a, SETTING_MAIL_PASSWORD),
         .timeout_s = 30,
     };
     if (!*config.url)

@@ -11,7 +11,7 @@
 #include "model/secret.h"
 #include "model/settings.h"
 #include "model/spam.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
@@ -253,7 +253,7 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
     bool url_ok;
     const char *url = normalized_url(a, trimmed(a, in->url), &url_ok);
     const char *text = in->text ? in->text : "";
-    size_t max_text = (size_t)settings_get_int(s, a, "comments.max_kb") * 1024;
+    size_t max_text = (size_t)settings_get_int(s, a, SETTING_COMMENTS_MAX_KB) * 1024;
 
     if (!utf8_valid(author, strlen(author)) || !utf8_valid(email, strlen(email)) ||
         !utf8_valid(url, strlen(url)) || !utf8_valid(text, in->text_len))
@@ -297,19 +297,18 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
     }
     bool top_level = in->parent_id == 0;
     if (in->parent_id &&
-        comment_reply_parent(s, a, &parent, (int)settings_get_int(s, a, "comments.max_depth"),
+        comment_reply_parent(s, a, &parent, (int)settings_get_int(s, a, SETTING_COMMENTS_MAX_DEPTH),
                              &top_level) != STORE_OK)
         goto store_failed;
 
     buf html = {0};
     render_markdown(text, in->text_len, SANITIZE_COMMENT, &html);
-    const char *body_html = arena_strndup(a, buf_cstr(&html), html.len);
-    buf_free(&html);
+    const char *body_html = arena_take_buf(a, &html);
 
     struct spam_rules rules = {
-        .max_links = settings_get_int(s, a, "comments.max_links"),
-        .hold_words = settings_get(s, a, "comments.hold_words"),
-        .block_words = settings_get(s, a, "comments.block_words"),
+        .max_links = settings_get_int(s, a, SETTING_COMMENTS_MAX_LINKS),
+        .hold_words = settings_get(s, a, SETTING_COMMENTS_HOLD_WORDS),
+        .block_words = settings_get(s, a, SETTING_COMMENTS_BLOCK_WORDS),
     };
     struct spam_comment judged = {
         .author = author,
@@ -361,8 +360,8 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         .c = &c,
         .verdict = verdict,
         .spam_reason = spam_reason,
-        .moderation = settings_get(s, a, "comments.moderation"),
-        .per_ip = settings_get_int(s, a, "comments.per_ip_10min"),
+        .moderation = settings_get(s, a, SETTING_COMMENTS_MODERATION),
+        .per_ip = settings_get_int(s, a, SETTING_COMMENTS_PER_IP_10MIN),
     };
     if (store_write(s, comment_transaction, &w) != STORE_OK)
         goto store_failed;

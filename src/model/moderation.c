@@ -3,9 +3,10 @@
 
 #include <string.h>
 
+#include "model/audit.h"
 #include "model/comment.h"
 #include "model/settings.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 
 static const char *const names[] = {"approve", "unapprove", "spam", "trash", "delete"};
 static const char *const statuses[] = {"approved", "pending", "spam", "trash", NULL};
@@ -66,18 +67,54 @@ int moderation_apply(store *s, long long id, enum moderation_action action, buf 
     return rc;
 }
 
+int moderation_apply_all(store *s, arena *a, const long long *ids, size_t count,
+                         enum moderation_action action, const struct store_audit *audit, buf *error)
+{
+    if (store_begin(s) != STORE_OK)
+        return failed(s, error);
+    int rc = STORE_OK;
+    for (size_t i = 0; rc == STORE_OK && i < count; i++) {
+        rc = moderation_apply(s, ids[i], action, error);
+        if (rc != STORE_OK)
+            break;
+        struct store_audit entry = *audit;
+        entry.action = arena_printf(a, "comment.%s", moderation_action_name(action));
+        entry.target = arena_printf(a, "comment %lld", ids[i]);
+        audit_record(s, &entry);
+    }
+    if (rc == STORE_OK && store_commit(s) != STORE_OK)
+        return failed(s, error);
+    if (rc != STORE_OK)
+        store_rollback(s);
+    return rc;
+}
+
+/* Opens a transaction and reads comment `id` in it. STORE_OK with the transaction open; else
+ * the transaction is closed, and STORE_NOT_FOUND or STORE_ERROR returns with a message. */
+static int begin_with_comment(store *s, arena *a, long long id, struct store_comment *c, buf *error)
+{
+    if (store_begin(s) != STORE_OK)
+        return failed(s, error);
+    int rc = store_comment_get(s, a, id, c);
+    if (rc == STORE_NOT_FOUND) {
+        store_rollback(s);
+        buf_printf(error, "There is no comment %lld.", id);
+        return rc;
+    }
+    return rc == STORE_OK ? STORE_OK : failed(s, error);
+}
+
 static const char *render_comment(arena *a, const char *text)
 {
     buf html = {0};
     render_markdown(text, strlen(text), SANITIZE_COMMENT, &html);
-    const char *out = arena_strndup(a, buf_cstr(&html), html.len);
-    buf_free(&html);
+    const char *out = arena_take_buf(a, &html);
     return out;
 }
 
 static int check_text(store *s, arena *a, const char *text, buf *error)
 {
-    long long max = settings_get_int(s, a, "comments.max_kb") * 1024;
+    long long max = settings_get_int(s, a, SETTING_COMMENTS_MAX_KB) * 1024;
     if (!text || !*text) {
         buf_printf(error, "The comment is empty.");
         return -1;
@@ -98,17 +135,10 @@ int moderation_edit(store *s, arena *a, long long id, const struct moderation_ed
         buf_printf(error, "The author's name must have 1 to 245 bytes.");
         return MODERATION_INVALID;
     }
-    if (store_begin(s) != STORE_OK)
-        return failed(s, error);
     struct store_comment c;
-    int rc = store_comment_get(s, a, id, &c);
-    if (rc == STORE_NOT_FOUND) {
-        store_rollback(s);
-        buf_printf(error, "There is no comment %lld.", id);
-        return rc;
-    }
+    int rc = begin_with_comment(s, a, id, &c, error);
     if (rc != STORE_OK)
-        return failed(s, error);
+        return rc;
     struct store_comment_edit before = {.comment_id = id,
                                         .user_id = edit->editor_id,
                                         .edited_at = edit->now,
@@ -133,17 +163,12 @@ int moderation_reply(store *s, arena *a, long long parent_id, const struct store
 {
     if (check_text(s, a, text, error) != 0)
         return MODERATION_INVALID;
-    long long max_depth = settings_get_int(s, a, "comments.max_depth");
-    if (store_begin(s) != STORE_OK)
-        return failed(s, error);
+    long long max_depth = settings_get_int(s, a, SETTING_COMMENTS_MAX_DEPTH);
     struct store_comment parent;
-    int rc = store_comment_get(s, a, parent_id, &parent);
-    if (rc == STORE_NOT_FOUND) {
-        store_rollback(s);
-        buf_printf(error, "There is no comment %lld.", parent_id);
+    int rc = begin_with_comment(s, a, parent_id, &parent, error);
+    if (rc != STORE_OK)
         return rc;
-    }
-    if (rc != STORE_OK || store_comment_set_status(s, parent_id, "approved") != STORE_OK)
+    if (store_comment_set_status(s, parent_id, "approved") != STORE_OK)
         return failed(s, error);
     struct store_comment attach = parent;
     bool top_level;

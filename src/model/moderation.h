@@ -27,6 +27,14 @@ const char *moderation_action_name(enum moderation_action action);
  * (a delete of a comment that has replies) or STORE_ERROR with a message in `error`. */
 int moderation_apply(store *s, long long id, enum moderation_action action, buf *error);
 
+/* A moderator's action on comments `ids` (one or a bulk selection), all or nothing in one
+ * transaction, with an audit entry for each ("comment.ACTION", "comment ID"; who, when and the
+ * detail from `audit`). Returns like moderation_apply for the first that fails; nothing is
+ * changed then. */
+int moderation_apply_all(store *s, arena *a, const long long *ids, size_t count,
+                         enum moderation_action action, const struct store_audit *audit,
+                         buf *error);
+
 /* Replaces a comment's author, email, URL and text (Markdown), keeping the previous version
  * in its history (by `editor_id`). Returns STORE_OK, STORE_NOT_FOUND, MODERATION_INVALID or
  * STORE_ERROR, with a message in `error`. */

@@ -8,9 +8,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/audit.h"
 #include "model/settings.h"
-#include "render/markdown.h"
-#include "render/text.h"
+#include "markup/markdown.h"
+#include "markup/text.h"
+#include "model/user.h"
 #include "util/log.h"
 
 int post_resolve(store *s, arena *a, const char *reference, struct store_post *out)
@@ -126,7 +128,7 @@ bool post_comments_open(store *s, arena *a, const struct store_post *post, long 
 {
     if (!post->comments_open || !post_is_public(post))
         return false;
-    long long days = settings_get_int(s, a, "comments.close_after_days");
+    long long days = settings_get_int(s, a, SETTING_COMMENTS_CLOSE_AFTER_DAYS);
     return days == 0 || now - post->published_at < days * 86400;
 }
 
@@ -245,17 +247,14 @@ char *post_permalink(arena *a, const char *pattern, const struct store_post *pos
     }
     if (out.ptr[out.len - 1] != '/')
         buf_putc(&out, '/');
-    char *path = arena_strndup(a, out.ptr, out.len);
-    buf_free(&out);
-    return path;
+    return arena_take_buf(a, &out);
 }
 
 const char *post_plain_text(arena *a, const char *html)
 {
     buf text = {0};
     render_html_to_text(html, strlen(html), NULL, &text);
-    const char *plain = arena_strndup(a, buf_cstr(&text), text.len);
-    buf_free(&text);
+    const char *plain = arena_take_buf(a, &text);
     return plain;
 }
 
@@ -280,8 +279,7 @@ int post_term_path(store *s, arena *a, const struct store_term *term, const char
     buf_puts(&out, "/category/");
     while (depth--)
         buf_printf(&out, "%s/", slugs[depth]);
-    *path = arena_strndup(a, buf_cstr(&out), out.len);
-    buf_free(&out);
+    *path = arena_take_buf(a, &out);
     return STORE_OK;
 }
 
@@ -344,8 +342,7 @@ const char *post_term_names(store *s, arena *a, long long post_id, const char *t
     for (size_t i = 0; i < count; i++)
         if (strcmp(terms[i].taxonomy, taxonomy) == 0)
             buf_printf(&names, "%s%s", names.len ? ", " : "", terms[i].name);
-    const char *out = arena_strndup(a, buf_cstr(&names), names.len);
-    buf_free(&names);
+    const char *out = arena_take_buf(a, &names);
     return out;
 }
 
@@ -443,10 +440,9 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
         post.body_source = ""; /* the HTML is the post's only form (imported posts) */
     } else
         render_markdown(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);
-    post.body_html = arena_strndup(a, buf_cstr(&html), html.len);
+    post.body_html = arena_take_buf(a, &html);
     post.body_text = post_plain_text(a, post.body_html);
-    buf_free(&html);
-    const char *pattern = settings_get(s, a, "site.permalink");
+    const char *pattern = settings_get(s, a, SETTING_SITE_PERMALINK);
     if (strstr(pattern, "%post_id%")) {
         buf_printf(error, "site.permalink with %%post_id%% is not supported yet");
         return STORE_ERROR;
@@ -563,7 +559,7 @@ static bool password_equal(const char *given, const char *password)
 enum post_password_result post_password_try(store *s, arena *a, const struct store_post *post,
                                             const char *ip, const char *given, long long now)
 {
-    long long limit = settings_get_int(s, a, "posts.password_limit_ip");
+    long long limit = settings_get_int(s, a, SETTING_POSTS_PASSWORD_LIMIT_IP);
     if (limit > 0) {
         long long tries = 0;
         if (store_post_password_failure_add(s, ip, post->id, now) != STORE_OK ||
@@ -582,4 +578,82 @@ enum post_password_result post_password_try(store *s, arena *a, const struct sto
     if (limit > 0 && store_post_password_failure_remove(s, ip, post->id, now) != STORE_OK)
         log_error("forgetting a right post password try: %s", store_error(s));
     return POST_PASSWORD_RIGHT;
+}
+
+enum model_result post_get_editable(store *s, arena *a, long long id, const struct store_user *user,
+                                    struct store_post *out)
+{
+    int rc = id > 0 ? store_post_get(s, a, id, out) : STORE_NOT_FOUND;
+    if (rc != STORE_OK)
+        return rc == STORE_NOT_FOUND ? MODEL_NOT_FOUND : MODEL_STORE_ERROR;
+    return user_may_edit_post(user, out) ? MODEL_OK : MODEL_NOT_ALLOWED;
+}
+
+/* Ends a one-write action: its audit entry (if any) joins the write's transaction. */
+static enum model_result commit_audited(store *s, int write_rc, const struct store_audit *audit)
+{
+    if (write_rc == STORE_OK && audit)
+        audit_record(s, audit);
+    if (write_rc != STORE_OK || store_commit(s) != STORE_OK) {
+        store_rollback(s);
+        return MODEL_STORE_ERROR;
+    }
+    return MODEL_OK;
+}
+
+enum model_result post_set_trashed(store *s, long long id, bool trashed,
+                                   const struct store_audit *audit)
+{
+    if (store_begin(s) != STORE_OK)
+        return MODEL_STORE_ERROR;
+    /* restored posts come back as drafts */
+    return commit_audited(s, store_post_set_status(s, id, trashed ? "trash" : "draft"), audit);
+}
+
+enum model_result post_set_comments_open(store *s, long long id, bool open,
+                                         const struct store_audit *audit)
+{
+    if (store_begin(s) != STORE_OK)
+        return MODEL_STORE_ERROR;
+    return commit_audited(s, store_post_set_comments_open(s, id, open), audit);
+}
+
+enum model_result post_publish(store *s, const struct store_post *post, long long now,
+                               bool *scheduled)
+{
+    *scheduled = post->published_at > now;
+    return store_post_set_status(s, post->id, *scheduled ? "future" : "publish") == STORE_OK
+               ? MODEL_OK
+               : MODEL_STORE_ERROR;
+}
+
+enum post_restore_result post_restore_revision(store *s, arena *a, const struct store_post *post,
+                                               long long revision_id, long long editor_id,
+                                               long long now, buf *error)
+{
+    struct store_revision revision;
+    int rc = revision_id > 0 ? store_revision_get(s, a, revision_id, &revision) : STORE_NOT_FOUND;
+    if (rc == STORE_ERROR)
+        return POST_RESTORE_UNREADABLE;
+    if (rc != STORE_OK || revision.post_id != post->id)
+        return POST_RESTORE_NO_REVISION;
+    bool html = !*revision.body_source;
+    struct post_draft draft = {
+        .id = post->id,
+        .title = revision.title,
+        .slug = revision.slug,
+        .excerpt = revision.excerpt,
+        .markdown = html ? revision.body_html : revision.body_source,
+        .html = html,
+        .categories = post_term_names(s, a, post->id, "category"),
+        .tags = post_term_names(s, a, post->id, "post_tag"),
+        .editor_id = editor_id,
+        .comments_open = post->comments_open,
+    };
+    long long id;
+    const char *field;
+    rc = post_save(s, a, &draft, now, &id, &field, error);
+    return rc == STORE_OK       ? POST_RESTORED
+           : rc == POST_INVALID ? POST_RESTORE_INVALID
+                                : POST_RESTORE_NOT_SAVED;
 }

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 
+#include "model/result.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -83,6 +84,41 @@ struct post_draft {
  * `error`. */
 int post_save(store *s, arena *a, const struct post_draft *draft, long long now, long long *id,
               const char **field, buf *error);
+
+/* Post `id` for `user` to edit: MODEL_OK with it in `out` (strings in `a`), MODEL_NOT_FOUND,
+ * MODEL_NOT_ALLOWED (user_may_edit_post says no) or MODEL_STORE_ERROR. */
+enum model_result post_get_editable(store *s, arena *a, long long id, const struct store_user *user,
+                                    struct store_post *out);
+
+/* What became of a restored revision (post_restore_revision). */
+enum post_restore_result {
+    POST_RESTORED,
+    POST_RESTORE_NO_REVISION, /* the post has no revision of that number */
+    POST_RESTORE_UNREADABLE,  /* the store failed reading the revision */
+    POST_RESTORE_INVALID,     /* post_save refused it (POST_INVALID): message in `error` */
+    POST_RESTORE_NOT_SAVED,   /* post_save failed otherwise: message in `error` */
+};
+
+/* Makes revision `revision_id` of `post` its current text again (title, slug, excerpt, text; its
+ * terms and comment setting stay), through post_save with `editor_id` as who saves. */
+enum post_restore_result post_restore_revision(store *s, arena *a, const struct store_post *post,
+                                               long long revision_id, long long editor_id,
+                                               long long now, buf *error);
+
+/* Publishes `post`, or schedules it (status future, *scheduled true) when its date is after
+ * `now`: the server publishes it then. MODEL_OK or MODEL_STORE_ERROR. */
+enum model_result post_publish(store *s, const struct store_post *post, long long now,
+                               bool *scheduled);
+
+/* Moves post `id` to the trash, or (`trashed` false) out of it as a draft, and records `audit`
+ * (NULL: none, the CLI), in one transaction: MODEL_OK or MODEL_STORE_ERROR. */
+enum model_result post_set_trashed(store *s, long long id, bool trashed,
+                                   const struct store_audit *audit);
+
+/* Opens or closes the comments of post `id` and records `audit` (NULL: none), in one
+ * transaction: MODEL_OK or MODEL_STORE_ERROR. */
+enum model_result post_set_comments_open(store *s, long long id, bool open,
+                                         const struct store_audit *audit);
 
 /* The names of a post's terms of `taxonomy` as a comma list ("" when none, NULL on a store
  * error), as post_draft takes them. */

@@ -1,6 +1,7 @@
 /* settings.c: the settings table (the one list of keys, defaults and rules) and access to it. */
 #include "model/settings.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "model/audit.h"
 #include "util/alloc.h"
 #include "util/log.h"
 #include "util/utf8.h"
@@ -15,87 +17,22 @@
 #define TEXT_MAX 1000   /* bytes of a "text" value */
 #define LINES_MAX 10000 /* bytes of a "lines" value (word lists) */
 
-const struct setting_spec settings_table[] = {
-    {"site.title", "gazette", "text", "the site's name, shown on every page"},
-    {"site.description", "", "text", "a line under the site's name"},
-    {"site.url", "", "url",
-     "the public base URL, e.g. https://example.org: the only source of absolute links (feeds, "
-     "sitemaps, canonical links, emails); until it is set, pages link relatively"},
-    {"site.permalink", "/%year%/%monthnum%/%day%/%postname%/", "text",
-     "permalink pattern of new posts (WordPress tags %year% %monthnum% %day% %postname% "
-     "%post_id%)"},
-    {"site.posts_per_page", "10", "int:1:100", "posts on the front page and archives"},
-    {"comments.moderation", "first-time", "all|first-time|none",
-     "hold every new comment, only a first comment from a name and email (both must match an "
-     "approved comment), or none; an account's email is held unless that account is signed in"},
-    {"comments.close_after_days", "0", "int:0:100000",
-     "close comments on posts older than this many days (0 = never)"},
-    {"comments.max_depth", "6", "int:1:20", "deepest reply level; deeper replies attach higher"},
-    {"comments.max_kb", "64", "int:1:1024", "largest comment accepted, in KiB"},
-    {"comments.honeypot", "true", "true|false",
-     "the form has a field hidden from people; a comment that fills it is refused"},
-    {"comments.min_seconds", "3", "int:0:3600",
-     "refuse a comment sent sooner than this after its form was made (a signed time in the "
-     "form; a cached page's form is as old as the page); 0 = off, no time in forms"},
-    {"comments.per_ip_10min", "10", "int:0:100000",
-     "comments one client address may post in 10 minutes; more answer 429 (0 = no limit)"},
-    {"comments.max_links", "2", "int:0:1000",
-     "hold a comment with more links than this for moderation (0 = no limit)"},
-    {"comments.hold_words", "", "lines",
-     "hold a comment whose text, name, email, website or IP address contains one of these "
-     "(one a line or comma-separated; case-insensitive)"},
-    {"comments.block_words", "", "lines",
-     "refuse a comment whose text, name, email, website or IP address contains one of these "
-     "(one a line or comma-separated; case-insensitive)"},
-    {"admin.session_hours", "48", "int:1:8760", "how long a sign-in lasts, in hours"},
-    {"admin.login_limit_account", "5", "int:0:100000",
-     "failed sign-ins for one login in 15 minutes before it is locked for the rest (0: none)"},
-    {"admin.login_limit_ip", "20", "int:0:100000",
-     "failed sign-ins from one address in 15 minutes before it is refused (0: none)"},
-    {"posts.password_limit_ip", "10", "int:0:100000",
-     "wrong passwords one client address may try on one protected post in 10 minutes; more "
-     "answer 429 (0: no limit)"},
-    {"metrics.allow", "127.0.0.1 ::1", "text",
-     "client addresses (space- or comma-separated) that may read /metrics without signing in; "
-     "signed-in admins always may"},
-    {"http.threads", "0", "int:0:256", "event-loop threads (0 = one per core)"},
-    {"http.workers", "0", "int:0:256", "worker threads for store and rendering (0 = 4 per core)"},
-    {"http.timeout_s", "10", "int:1:3600", "header deadline and keep-alive idle timeout"},
-    {"http.max_conns_per_ip", "128", "int:0:100000",
-     "connections one address may hold open (more are answered 429 and closed); proxies in "
-     "http.trusted_proxies are not limited; 0: no limit"},
-    {"http.trusted_proxies", "", "text",
-     "addresses of proxies whose X-Forwarded-For names the reader (e.g. \"127.0.0.1 ::1\" behind "
-     "a local nginx); empty: the connection's address is the reader's"},
-    {"http.max_body_kb", "1024", "int:1:1048576", "largest request body accepted, in KiB"},
-    {"cache.max_mb", "16", "int:0:65536",
-     "memory for the page cache (finished pages with their gzip and brotli variants), in MiB;"
-     " 0 turns the cache off"},
-    {"print.paper", "a4", "a4|letter", "paper size of PDFs and print pages"},
-    {"feed.items", "20", "int:1:200", "entries in each feed"},
-    {"feed.full_text", "true", "true|false", "feeds carry whole articles (false: excerpts)"},
-    {"cache.control_pages", "no-cache", "text",
-     "Cache-Control of pages (no-cache: browsers revalidate with the ETag, cheaply)"},
-    {"cache.control_feeds", "public, max-age=300", "text", "Cache-Control of feeds and sitemaps"},
-    {"mail.smtp_url", "", "text",
-     "SMTP server for mail, e.g. smtp://127.0.0.1:25 or smtps://mail.example.org (empty: no mail)"},
-    {"mail.from", "", "text", "sender address of the site's mail, e.g. news@example.org"},
-    {"mail.user", "", "text", "SMTP user name (empty: no login)"},
-    {"mail.password", "", "text", "SMTP password"},
-    {"mail.limit_per_ip_hour", "10", "int:0:100000",
-     "articles one client address may email in an hour (0: none)"},
-    {"mail.limit_per_recipient_hour", "3", "int:0:100000",
-     "articles one recipient may be sent in an hour (0: none)"},
-    {NULL, NULL, NULL, NULL},
+/* The rows of settings_table.h, at the index of their enum setting_key. */
+const struct setting_spec settings_table[SETTING_COUNT + 1] = {
+#define SETTING_ROW(name, key, default_value, valid, help)                                         \
+    [SETTING_##name] = {key, default_value, valid, help},
+    SETTINGS_TABLE(SETTING_ROW)
+#undef SETTING_ROW
+        [SETTING_COUNT] = {NULL, NULL, NULL, NULL},
 };
 
 /* Values from the config file, parallel to settings_table; written only before threads start. */
-static const char *presets[sizeof(settings_table) / sizeof(settings_table[0])];
+static const char *presets[SETTING_COUNT];
 
-const struct setting_spec *settings_find(const char *key)
+const struct setting_spec *settings_find(const char *name)
 {
     for (const struct setting_spec *spec = settings_table; spec->key; spec++)
-        if (strcmp(spec->key, key) == 0)
+        if (strcmp(spec->key, name) == 0)
             return spec;
     return NULL;
 }
@@ -151,23 +88,27 @@ static int stored_value(store *s, const char *key, const char **value)
     return STORE_NOT_FOUND;
 }
 
-const char *settings_get(store *s, arena *a, const char *key)
+const char *settings_get(store *s, arena *a, enum setting_key key)
 {
-    const struct setting_spec *spec = settings_find(key);
-    if (!spec)
-        return NULL;
+    assert(key >= 0 && key < SETTING_COUNT);
+    const struct setting_spec *spec = &settings_table[key];
     const char *value = NULL;
-    if (stored_value(s, key, &value) == STORE_OK)
+    if (stored_value(s, spec->key, &value) == STORE_OK)
         return arena_strdup(a, value);
     /* a store error (the database unreachable) is logged by the store, once */
-    const char *preset = presets[spec - settings_table];
-    return preset ? preset : spec->default_value;
+    return presets[key] ? presets[key] : spec->default_value;
 }
 
-long long settings_get_int(store *s, arena *a, const char *key)
+long long settings_get_int(store *s, arena *a, enum setting_key key)
 {
-    const char *value = settings_get(s, a, key);
-    return value ? strtoll(value, NULL, 10) : 0;
+    assert(strncmp(settings_table[key].valid, "int:", 4) == 0);
+    return strtoll(settings_get(s, a, key), NULL, 10);
+}
+
+bool settings_get_bool(store *s, arena *a, enum setting_key key)
+{
+    assert(strcmp(settings_table[key].valid, "true|false") == 0);
+    return strcmp(settings_get(s, a, key), "true") == 0;
 }
 
 /* True when `value` is one of the '|'-separated words of `choices`. */
@@ -226,39 +167,39 @@ static bool is_valid(const struct setting_spec *spec, const char *value)
     return is_choice(spec->valid, value);
 }
 
-void settings_describe_valid(const char *key, buf *error)
+void settings_describe_valid(const char *name, buf *error)
 {
-    const struct setting_spec *spec = settings_find(key);
+    const struct setting_spec *spec = settings_find(name);
     if (!spec) {
-        buf_printf(error, "unknown setting '%s'; valid keys:", key);
+        buf_printf(error, "unknown setting '%s'; valid keys:", name);
         for (spec = settings_table; spec->key; spec++)
             buf_printf(error, " %s", spec->key);
         return;
     }
     long long min, max;
     if (sscanf(spec->valid, "int:%lld:%lld", &min, &max) == 2)
-        buf_printf(error, "%s takes a whole number from %lld to %lld", key, min, max);
+        buf_printf(error, "%s takes a whole number from %lld to %lld", name, min, max);
     else if (strcmp(spec->valid, "text") == 0)
-        buf_printf(error, "%s takes one line of text (UTF-8) of at most %d bytes", key, TEXT_MAX);
+        buf_printf(error, "%s takes one line of text (UTF-8) of at most %d bytes", name, TEXT_MAX);
     else if (strcmp(spec->valid, "url") == 0)
         buf_printf(error,
                    "%s takes an http:// or https:// address without a trailing '/', query or "
                    "spaces, e.g. https://example.org or https://example.org/blog (or \"\")",
-                   key);
+                   name);
     else if (strcmp(spec->valid, "lines") == 0)
         buf_printf(error,
                    "%s takes a list of at most %d bytes of UTF-8: one entry a line, or "
                    "entries separated by commas",
-                   key, LINES_MAX);
+                   name, LINES_MAX);
     else
-        buf_printf(error, "%s takes one of: %s", key, spec->valid);
+        buf_printf(error, "%s takes one of: %s", name, spec->valid);
 }
 
 /* A URL setting's value without its trailing '/'s ("https://example.org/" is meant as
  * "https://example.org"), in `room`; other values as they are. */
-static const char *normalised(const char *key, const char *value, char *room, size_t size)
+static const char *normalised(const char *name, const char *value, char *room, size_t size)
 {
-    const struct setting_spec *spec = settings_find(key);
+    const struct setting_spec *spec = settings_find(name);
     size_t n = strlen(value);
     if (!spec || strcmp(spec->valid, "url") != 0 || n >= size)
         return value;
@@ -269,40 +210,79 @@ static const char *normalised(const char *key, const char *value, char *room, si
     return room;
 }
 
-int settings_check(const char *key, const char *value, buf *error)
+int settings_check(const char *name, const char *value, buf *error)
 {
     char room[TEXT_MAX + 1];
-    value = normalised(key, value, room, sizeof(room));
-    const struct setting_spec *spec = settings_find(key);
+    value = normalised(name, value, room, sizeof(room));
+    const struct setting_spec *spec = settings_find(name);
     if (!spec || !is_valid(spec, value)) {
-        settings_describe_valid(key, error);
+        settings_describe_valid(name, error);
         return -2;
     }
     return 0;
 }
 
-int settings_preset(const char *key, const char *value, buf *error)
+int settings_preset(const char *name, const char *value, buf *error)
 {
     char room[TEXT_MAX + 1];
-    value = normalised(key, value, room, sizeof(room));
-    if (settings_check(key, value, error) != 0)
+    value = normalised(name, value, room, sizeof(room));
+    if (settings_check(name, value, error) != 0)
         return -2;
-    const struct setting_spec *spec = settings_find(key);
-    free((char *)presets[spec - settings_table]);
-    presets[spec - settings_table] = xstrdup(value); /* lives as long as the process */
+    enum setting_key key = settings_key_of(settings_find(name));
+    free((char *)presets[key]);
+    presets[key] = xstrdup(value); /* lives as long as the process */
     return 0;
 }
 
-int settings_set(store *s, const char *key, const char *value, buf *error)
+int settings_set_named(store *s, const char *name, const char *value, buf *error)
 {
     char room[TEXT_MAX + 1];
-    value = normalised(key, value, room, sizeof(room));
-    if (settings_check(key, value, error) != 0)
+    value = normalised(name, value, room, sizeof(room));
+    if (settings_check(name, value, error) != 0)
         return -2;
     settings_forget();
-    if (store_setting_set(s, key, value) != STORE_OK) {
+    if (store_setting_set(s, name, value) != STORE_OK) {
         buf_printf(error, "%s", store_error(s));
         return -1;
     }
     return 0;
+}
+
+int settings_set(store *s, enum setting_key key, const char *value, buf *error)
+{
+    assert(key >= 0 && key < SETTING_COUNT);
+    return settings_set_named(s, settings_table[key].key, value, error);
+}
+
+int settings_save(store *s, arena *a, const struct setting_assignment *assignments, size_t count,
+                  const struct store_audit *audit, buf *error)
+{
+    for (size_t i = 0; i < count; i++) {
+        buf problem = {0};
+        if (settings_check(assignments[i].name, assignments[i].value, &problem) != 0)
+            buf_printf(error, "%s%s.", error->len ? " " : "", buf_cstr(&problem));
+        buf_free(&problem);
+    }
+    if (error->len)
+        return -2;
+    int rc = store_begin(s);
+    buf changed = {0};
+    for (size_t i = 0; rc == STORE_OK && i < count; i++) {
+        enum setting_key key = settings_key_of(settings_find(assignments[i].name));
+        if (strcmp(settings_get(s, a, key), assignments[i].value) == 0)
+            continue;
+        rc = settings_set(s, key, assignments[i].value, error) == 0 ? STORE_OK : STORE_ERROR;
+        buf_printf(&changed, "%s%s", changed.len ? ", " : "", assignments[i].name);
+    }
+    if (rc == STORE_OK && changed.len) {
+        struct store_audit entry = *audit;
+        entry.detail = buf_cstr(&changed);
+        audit_record(s, &entry);
+    }
+    if (rc != STORE_OK || store_commit(s) != STORE_OK) {
+        store_rollback(s);
+        rc = STORE_ERROR;
+    }
+    buf_free(&changed);
+    return rc == STORE_OK ? 0 : -1;
 }

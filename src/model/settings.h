@@ -5,44 +5,83 @@
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "model/settings_table.h"
+
+/* Every setting, named in code; an unknown name is a compile error. */
+enum setting_key {
+#define SETTING_ENUM_ITEM(name, key, default_value, valid, help) SETTING_##name,
+    SETTINGS_TABLE(SETTING_ENUM_ITEM)
+#undef SETTING_ENUM_ITEM
+        SETTING_COUNT
+};
 
 struct setting_spec {
-    const char *key;           /* e.g. "comments.moderation" */
+    const char *key;           /* e.g. "comments.moderation": what a person types */
     const char *default_value; /* used when the store has none */
     const char *valid;         /* "a|b|c", "int:MIN:MAX", "text" (1000 bytes), "lines" (10000) */
     const char *help;          /* one line for --help and the man page */
 };
 
-extern const struct setting_spec settings_table[];
+/* Indexed by enum setting_key, in the order of settings_table.h; ends with a row of NULLs. */
+extern const struct setting_spec settings_table[SETTING_COUNT + 1];
 
-const struct setting_spec *settings_find(const char *key); /* NULL for an unknown key */
+/* For keys typed by a person (the CLI, the admin form, gazette.ini): the setting called `name`,
+ * or NULL for an unknown name (settings_describe_valid says what is valid). */
+const struct setting_spec *settings_find(const char *name);
 
-/* The stored value of `key`, or its default; for an unknown key NULL. Store errors fall back
- * to the default (a page still renders), and are logged. Result lives in `a`. The stored
- * settings are read all at once and kept per thread for at most a second: a server worker
- * calls settings_forget at the start of each request, so a request sees one state. */
-const char *settings_get(store *s, arena *a, const char *key);
-long long settings_get_int(store *s, arena *a, const char *key);
+/* The enum of a row of settings_table (from settings_find or a walk of the table). */
+static inline enum setting_key settings_key_of(const struct setting_spec *spec)
+{
+    return (enum setting_key)(spec - settings_table);
+}
+
+/* The stored value of `key`, or its preset, or its default; never NULL. Store errors fall back
+ * to the default (a page still renders), and are logged. Result lives in `a` (or is static).
+ * The stored settings are read all at once and kept per thread for at most a second: a server
+ * worker calls settings_forget at the start of each request, so a request sees one state. */
+const char *settings_get(store *s, arena *a, enum setting_key key);
+/* The same as a number, for a setting whose rule is "int:MIN:MAX" (asserted). */
+long long settings_get_int(store *s, arena *a, enum setting_key key);
+/* The same as a truth, for a setting whose rule is "true|false" (asserted). */
+bool settings_get_bool(store *s, arena *a, enum setting_key key);
 
 /* Drops this thread's snapshot of the settings (frees it: call before a thread ends). */
 void settings_forget(void);
 
-/* Checks `value` against the key's rule: 0, or -2 with a message listing what is valid. */
-int settings_check(const char *key, const char *value, buf *error);
+/* Checks `value` against the rule of the setting called `name` (typed by a person): 0, or -2
+ * with a message in `error` listing the valid keys (unknown name) or values. */
+int settings_check(const char *name, const char *value, buf *error);
 
 /* Checks `value` against the key's rule and stores it. Returns 0; -2 with a message listing
- * the valid keys or values in `error` for an unknown key or invalid value; -1 on a store error. */
-int settings_set(store *s, const char *key, const char *value, buf *error);
+ * the valid values in `error` for an invalid value; -1 on a store error (its message). */
+int settings_set(store *s, enum setting_key key, const char *value, buf *error);
+/* settings_set for a name typed by a person: also -2 with the valid keys for an unknown name. */
+int settings_set_named(store *s, const char *name, const char *value, buf *error);
 
 /* Whether `value` can be site.url: "" or http(s)://HOST[/PATH], one line, no trailing '/', no
  * query, fragment, space or quote (it is written before paths in links and headers). */
 bool settings_url_valid(const char *value);
 
-/* Presets `key` for this process (from gazette.ini): used when the store has no value.
- * Validated like settings_set; returns 0 or -2 with a message. Call before threads start. */
-int settings_preset(const char *key, const char *value, buf *error);
+/* One value a person gave for the setting called `name` (the admin form). */
+struct setting_assignment {
+    const char *name;
+    const char *value;
+};
 
-/* Writes "unknown setting …; valid keys: …" or the valid values of `key` into `error`. */
-void settings_describe_valid(const char *key, buf *error);
+/* Saves a whole form of settings: every assignment is checked first, and when one is refused
+ * nothing is stored and -2 returns with each problem ("KEY takes ...") in `error`. Otherwise one
+ * transaction stores the values that differ from the current ones and, when any did, `audit`
+ * with the changed keys as its detail (audit_record).
+ * Returns 0 or -1 on a store error. */
+int settings_save(store *s, arena *a, const struct setting_assignment *assignments, size_t count,
+                  const struct store_audit *audit, buf *error);
+
+/* Presets the setting called `name` for this process (from gazette.ini): used when the store
+ * has no value. Validated like settings_set_named; returns 0 or -2 with a message. Call before
+ * threads start. */
+int settings_preset(const char *name, const char *value, buf *error);
+
+/* Writes "unknown setting …; valid keys: …" or the valid values of `name` into `error`. */
+void settings_describe_valid(const char *name, buf *error);
 
 #endif

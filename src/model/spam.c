@@ -227,16 +227,17 @@ enum spam_stamp_result spam_stamp_check(store *s, arena *a, const char *stamp, l
 
 void spam_form_fields(store *s, arena *a, long long now, bool *honeypot, const char **stamp)
 {
-    *honeypot = strcmp(settings_get(s, a, "comments.honeypot"), "true") == 0;
-    *stamp = settings_get_int(s, a, "comments.min_seconds") > 0 ? spam_stamp_make(s, a, now) : NULL;
+    *honeypot = settings_get_bool(s, a, SETTING_COMMENTS_HONEYPOT);
+    *stamp = settings_get_int(s, a, SETTING_COMMENTS_MIN_SECONDS) > 0 ? spam_stamp_make(s, a, now)
+                                                                      : NULL;
 }
 
 void spam_form_check(store *s, arena *a, const char *what, const char *honeypot, const char *stamp,
                      long long now, struct spam_form_check *out)
 {
     *out = (struct spam_form_check){.verdict = SPAM_FORM_GENUINE, .reason = "", .message = ""};
-    out->honeypot = strcmp(settings_get(s, a, "comments.honeypot"), "true") == 0;
-    long long min_seconds = settings_get_int(s, a, "comments.min_seconds");
+    out->honeypot = settings_get_bool(s, a, SETTING_COMMENTS_HONEYPOT);
+    long long min_seconds = settings_get_int(s, a, SETTING_COMMENTS_MIN_SECONDS);
     long long age = 0;
     enum spam_stamp_result result = SPAM_STAMP_OK;
     if (min_seconds > 0) {

@@ -4,6 +4,9 @@
 #include <sodium.h>
 #include <string.h>
 
+#include "model/settings.h"
+#include "util/log.h"
+
 static const char *const role_names[] = {"", "author", "editor", "admin"};
 
 enum user_role user_role_parse(const char *name)
@@ -162,4 +165,97 @@ int user_set_password(store *s, arena *a, const char *login, const char *passwor
 int user_disable(store *s, arena *a, const char *login, buf *error)
 {
     return change_user(s, a, login, NULL, error);
+}
+
+/* Hex SHA-256 of a session token: the store never holds a token that would sign someone in. */
+static const char *token_hash(arena *a, const char *token)
+{
+    unsigned char digest[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(digest, (const unsigned char *)token, strlen(token));
+    char *hex = arena_alloc(a, 2 * sizeof(digest) + 1);
+    return sodium_bin2hex(hex, 2 * sizeof(digest) + 1, digest, sizeof(digest));
+}
+
+static const char *random_hex(arena *a, size_t bytes)
+{
+    unsigned char raw[32];
+    randombytes_buf(raw, bytes);
+    char *hex = arena_alloc(a, 2 * bytes + 1);
+    return sodium_bin2hex(hex, 2 * bytes + 1, raw, bytes);
+}
+
+/* The attempt is recorded before it is counted, and each is its own transaction, not one with
+ * the rest of the sign-in: parallel attempts then each see the others' rows, so at most the limit
+ * of them check a password (one transaction would hide them from each other until commit). A
+ * wrong password leaves its row; a refused attempt takes its row back; a right one clears the
+ * login's rows in the transaction that writes the session. tests/e2e/test_security_auth.py
+ * holds this order. */
+static enum user_sign_in_result record_attempt(store *s, arena *a, const char *login,
+                                               const char *ip, long long now)
+{
+    long long ip_limit = settings_get_int(s, a, SETTING_ADMIN_LOGIN_LIMIT_IP);
+    long long login_limit = settings_get_int(s, a, SETTING_ADMIN_LOGIN_LIMIT_ACCOUNT);
+    long long by_ip = 0, by_login = 0;
+    if (store_login_failure_add(s, ip, login, now) != STORE_OK ||
+        store_login_failures(s, ip, login, now - USER_SIGN_IN_WINDOW, &by_ip, &by_login) !=
+            STORE_OK) {
+        log_error("recording a sign-in attempt: %s", store_error(s));
+        return USER_SIGN_IN_NOT_RECORDED;
+    }
+    bool login_limited = login_limit && by_login > login_limit;
+    if (!login_limited && !(ip_limit && by_ip > ip_limit))
+        return USER_SIGNED_IN; /* may go on to check the password */
+    /* refused unchecked, so not a failure: the lock ends a window after the last one */
+    if (store_login_failure_remove(s, ip, login, now) != STORE_OK)
+        log_error("forgetting a refused sign-in attempt: %s", store_error(s));
+    return login_limited ? USER_SIGN_IN_ACCOUNT_LOCKED : USER_SIGN_IN_ADDRESS_LOCKED;
+}
+
+/* One transaction: expired sessions go, the new one comes, the login's failures are cleared. */
+static int write_session(store *s, const struct store_session *session, const char *login,
+                         long long now)
+{
+    if (store_begin(s) != STORE_OK)
+        return STORE_ERROR;
+    if (store_session_purge(s, now) != STORE_OK || store_session_insert(s, session) != STORE_OK ||
+        store_login_failures_clear(s, login) != STORE_OK || store_commit(s) != STORE_OK) {
+        store_rollback(s);
+        return STORE_ERROR;
+    }
+    return STORE_OK;
+}
+
+enum user_sign_in_result user_sign_in(store *s, arena *a, const char *login, const char *password,
+                                      const char *ip, long long now, struct user_session *out)
+{
+    enum user_sign_in_result recorded = record_attempt(s, a, login, ip, now);
+    if (recorded != USER_SIGNED_IN)
+        return recorded;
+    int rc = store_user_find_login(s, a, login, &out->user);
+    if (rc == STORE_ERROR)
+        return USER_SIGN_IN_NOT_READ;
+    if (rc != STORE_OK || out->user.disabled || !user_password_ok(&out->user, password))
+        return USER_SIGN_IN_WRONG;
+    out->token = random_hex(a, USER_SESSION_TOKEN_HEX / 2);
+    out->max_age = settings_get_int(s, a, SETTING_ADMIN_SESSION_HOURS) * 3600;
+    struct store_session session = {.token_hash = token_hash(a, out->token),
+                                    .user_id = out->user.id,
+                                    .csrf = random_hex(a, 16),
+                                    .created_at = now,
+                                    .expires_at = now + out->max_age};
+    return write_session(s, &session, login, now) == STORE_OK ? USER_SIGNED_IN
+                                                              : USER_SIGN_IN_NOT_WRITTEN;
+}
+
+int user_session_find(store *s, arena *a, const char *token, long long now,
+                      struct store_session *session, struct store_user *user)
+{
+    if (strlen(token) != USER_SESSION_TOKEN_HEX)
+        return STORE_NOT_FOUND;
+    return store_session_find(s, a, token_hash(a, token), now, session, user);
+}
+
+int user_sign_out(store *s, arena *a, const char *token)
+{
+    return store_session_delete(s, token_hash(a, token));
 }

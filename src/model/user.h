@@ -51,4 +51,39 @@ int user_set_password(store *s, arena *a, const char *login, const char *passwor
 /* Disables an account and signs out its sessions. */
 int user_disable(store *s, arena *a, const char *login, buf *error);
 
+#define USER_SIGN_IN_WINDOW (15 * 60) /* seconds over which failed sign-ins count */
+#define USER_SESSION_TOKEN_HEX 64     /* hex digits of a session token (the cookie's value) */
+
+/* What became of a sign-in (user_sign_in). */
+enum user_sign_in_result {
+    USER_SIGNED_IN,
+    USER_SIGN_IN_WRONG,          /* unknown login, disabled account or wrong password */
+    USER_SIGN_IN_ACCOUNT_LOCKED, /* admin.login_limit_account failures: not checked */
+    USER_SIGN_IN_ADDRESS_LOCKED, /* admin.login_limit_ip failures: not checked */
+    USER_SIGN_IN_NOT_RECORDED,   /* the store failed recording or counting the attempt */
+    USER_SIGN_IN_NOT_READ,       /* the store failed reading the account */
+    USER_SIGN_IN_NOT_WRITTEN,    /* the store failed writing the session: nothing written */
+};
+
+/* A new session of a signed-in user; strings live in the caller's arena. */
+struct user_session {
+    struct store_user user; /* who signed in */
+    const char *token;      /* for the cookie: the store keeps only its SHA-256 */
+    long long max_age;      /* seconds the session lasts (admin.session_hours) */
+};
+
+/* Signs `login` in with `password` from `ip` at `now`, within the failure limits of
+ * admin.login_limit_*; on USER_SIGNED_IN fills `out`. A store error recording the attempt is
+ * logged; the others are left to the caller (store_error). */
+enum user_sign_in_result user_sign_in(store *s, arena *a, const char *login, const char *password,
+                                      const char *ip, long long now, struct user_session *out);
+
+/* The user and CSRF token of the session whose cookie value is `token`, not expired at `now`:
+ * STORE_OK (both live in `a`), STORE_NOT_FOUND, or STORE_ERROR. */
+int user_session_find(store *s, arena *a, const char *token, long long now,
+                      struct store_session *session, struct store_user *user);
+
+/* Ends the session whose cookie value is `token`: STORE_OK or STORE_ERROR. */
+int user_sign_out(store *s, arena *a, const char *token);
+
 #endif

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "render/pages.h"
-#include "render/text.h"
+#include "markup/text.h"
 
 void render_article_text(const struct article_view *view, buf *out)
 {

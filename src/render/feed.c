@@ -6,8 +6,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "markup/escape.h"
 #include "util/buf.h"
-#include "util/utf8.h"
 
 #define FEED_XML_DECLARATION "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 #define FEED_NS_ATOM "http://www.w3.org/2005/Atom"
@@ -59,63 +59,27 @@ static bool feed_empty(const char *s)
     return s == NULL || s[0] == '\0';
 }
 
-void render_xml_escape(const char *text, buf *out)
+/* escape_xml for the borrowed strings of a feed, where NULL counts as "". */
+static void feed_escape(const char *text, buf *out)
 {
-    if (text == NULL)
-        return;
-    const unsigned char *s = (const unsigned char *)text;
-    size_t len = strlen(text);
-    size_t run = 0; /* start of the pending run of bytes that pass through unchanged */
-    size_t i = 0;
-    while (s[i] != '\0') {
-        unsigned char c = s[i];
-        const char *replacement = NULL;
-        size_t width = 1;
-        bool keep = false;
-        if (c >= 0x80) {
-            width = utf8_sequence_length(text + i, len - i);
-            /* U+FFFE and U+FFFF are well-formed UTF-8 but outside XML 1.0's Char production. */
-            keep = width != 0 && !(c == 0xEF && s[i + 1] == 0xBF && s[i + 2] >= 0xBE);
-            if (width == 0)
-                width = 1; /* drop the lead byte; stray continuation bytes drop one by one */
-        } else if (c == '&')
-            replacement = "&amp;";
-        else if (c == '<')
-            replacement = "&lt;";
-        else if (c == '>') /* always, so that "]]>" can never appear in character data */
-            replacement = "&gt;";
-        else if (c == '"')
-            replacement = "&quot;";
-        else if (c == '\'')
-            replacement = "&#39;";
-        else if (c == '\r') /* a raw CR would be turned into LF by every parser */
-            replacement = "&#13;";
-        else
-            keep = c >= 0x20 || c == '\t' || c == '\n';
-        if (keep) {
-            i += width;
-            continue;
-        }
-        buf_append(out, s + run, i - run);
-        if (replacement)
-            buf_puts(out, replacement);
-        i += width;
-        run = i;
-    }
-    buf_append(out, s + run, i - run);
+    if (text)
+        escape_xml(text, strlen(text), out);
+}
+
+/* `before`, `text` escaped, then `after`: an element's or attribute's value with its markup. */
+static void feed_put_escaped(buf *out, const char *before, const char *text, const char *after)
+{
+    buf_puts(out, before);
+    feed_escape(text, out);
+    buf_puts(out, after);
 }
 
 /* <name>escaped text</name>, on its own indented line. */
 static void feed_put_element(buf *out, const char *indent, const char *name, const char *text)
 {
-    buf_puts(out, indent);
-    buf_putc(out, '<');
-    buf_puts(out, name);
-    buf_putc(out, '>');
-    render_xml_escape(text, out);
-    buf_puts(out, "</");
-    buf_puts(out, name);
-    buf_puts(out, ">\n");
+    buf_printf(out, "%s<%s>", indent, name);
+    feed_escape(text, out);
+    buf_printf(out, "</%s>\n", name);
 }
 
 static void feed_put_rfc822_element(buf *out, const char *indent, const char *name,
@@ -143,9 +107,7 @@ static void feed_put_rss_item(const struct feed_item *item, bool full_text, buf 
         feed_put_element(out, "      ", "dc:creator", item->author);
     feed_put_rfc822_element(out, "      ", "pubDate", item->published);
     /* Not a permalink: guids outlive URL changes, and readers must not fetch them. */
-    buf_puts(out, "      <guid isPermaLink=\"false\">");
-    render_xml_escape(item->guid, out);
-    buf_puts(out, "</guid>\n");
+    feed_put_escaped(out, "      <guid isPermaLink=\"false\">", item->guid, "</guid>\n");
     for (size_t i = 0; i < item->category_count; i++)
         if (!feed_empty(item->categories[i]))
             feed_put_element(out, "      ", "category", item->categories[i]);
@@ -157,7 +119,7 @@ static void feed_put_rss_item(const struct feed_item *item, bool full_text, buf 
      * escaped as HTML first: a "<script>" typed in an excerpt reaches them as text. */
     if (item->summary) {
         buf html = {0};
-        render_xml_escape(item->summary, &html); /* & < > " ': the HTML text escapes too */
+        feed_escape(item->summary, &html); /* & < > " ': the HTML text escapes too */
         feed_put_element(out, "      ", "description", buf_cstr(&html));
         buf_free(&html);
     }
@@ -179,9 +141,8 @@ void render_rss(const struct feed_channel *channel, const struct feed_item *item
     if (!feed_empty(channel->language))
         feed_put_element(out, "    ", "language", channel->language);
     feed_put_rfc822_element(out, "    ", "lastBuildDate", channel->updated);
-    buf_puts(out, "    <atom:link href=\"");
-    render_xml_escape(channel->self_url, out);
-    buf_puts(out, "\" rel=\"self\" type=\"application/rss+xml\"/>\n");
+    feed_put_escaped(out, "    <atom:link href=\"", channel->self_url,
+                     "\" rel=\"self\" type=\"application/rss+xml\"/>\n");
     for (size_t i = 0; i < count; i++)
         feed_put_rss_item(&items[i], full_text, out);
     buf_puts(out, "  </channel>\n</rss>\n");
@@ -193,9 +154,8 @@ static void feed_put_atom_entry(const struct feed_channel *channel, const struct
     buf_puts(out, "  <entry>\n");
     feed_put_element(out, "    ", "id", item->guid);
     feed_put_element(out, "    ", "title", item->title);
-    buf_puts(out, "    <link rel=\"alternate\" type=\"text/html\" href=\"");
-    render_xml_escape(item->link, out);
-    buf_puts(out, "\"/>\n");
+    feed_put_escaped(out, "    <link rel=\"alternate\" type=\"text/html\" href=\"", item->link,
+                     "\"/>\n");
     /* RFC 4287 4.1.2: an entry needs an author when the feed has none; the site stands in for
      * an anonymous one. */
     buf_puts(out, "    <author>\n");
@@ -209,18 +169,12 @@ static void feed_put_atom_entry(const struct feed_channel *channel, const struct
     for (size_t i = 0; i < item->category_count; i++) {
         if (feed_empty(item->categories[i]))
             continue;
-        buf_puts(out, "    <category term=\"");
-        render_xml_escape(item->categories[i], out);
-        buf_puts(out, "\"/>\n");
+        feed_put_escaped(out, "    <category term=\"", item->categories[i], "\"/>\n");
     }
     if (full_text && item->content_html) {
-        buf_puts(out, "    <content type=\"html\">");
-        render_xml_escape(item->content_html, out);
-        buf_puts(out, "</content>\n");
+        feed_put_escaped(out, "    <content type=\"html\">", item->content_html, "</content>\n");
     } else if (item->summary) {
-        buf_puts(out, "    <summary type=\"text\">");
-        render_xml_escape(item->summary, out);
-        buf_puts(out, "</summary>\n");
+        feed_put_escaped(out, "    <summary type=\"text\">", item->summary, "</summary>\n");
     }
     buf_puts(out, "  </entry>\n");
 }
@@ -230,22 +184,18 @@ void render_atom(const struct feed_channel *channel, const struct feed_item *ite
 {
     buf_puts(out, FEED_XML_DECLARATION);
     buf_puts(out, "<feed xmlns=\"" FEED_NS_ATOM "\"");
-    if (!feed_empty(channel->language)) {
-        buf_puts(out, " xml:lang=\"");
-        render_xml_escape(channel->language, out);
-        buf_putc(out, '"');
-    }
+    if (!feed_empty(channel->language))
+        feed_put_escaped(out, " xml:lang=\"", channel->language, "\"");
     buf_puts(out, ">\n");
     feed_put_element(out, "  ", "id", channel->id);
     feed_put_element(out, "  ", "title", channel->title);
     if (!feed_empty(channel->description))
         feed_put_element(out, "  ", "subtitle", channel->description);
     feed_put_rfc3339_element(out, "  ", "updated", channel->updated);
-    buf_puts(out, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"");
-    render_xml_escape(channel->self_url, out);
-    buf_puts(out, "\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"");
-    render_xml_escape(channel->link, out);
-    buf_puts(out, "\"/>\n");
+    feed_put_escaped(out, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"",
+                     channel->self_url, "\"/>\n");
+    feed_put_escaped(out, "  <link rel=\"alternate\" type=\"text/html\" href=\"", channel->link,
+                     "\"/>\n");
     for (size_t i = 0; i < count; i++)
         feed_put_atom_entry(channel, &items[i], full_text, out);
     buf_puts(out, "</feed>\n");

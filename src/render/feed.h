@@ -50,8 +50,4 @@ struct sitemap_url {
 void render_sitemap(const struct sitemap_url *urls, size_t count, buf *out);
 void render_sitemap_index(const struct sitemap_url *sitemaps, size_t count, buf *out);
 
-/* Appends `text` escaped for XML character data or a quoted attribute (& < > " '); bytes
- * that XML 1.0 forbids (most C0 controls, U+FFFE/U+FFFF, invalid UTF-8) are dropped. */
-void render_xml_escape(const char *text, buf *out);
-
 #endif

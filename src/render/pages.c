@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "markup/escape.h"
+
 static void set_site(template_data *d, const struct site_view *site)
 {
     template_set_str(d, "site_title", site->title);
@@ -183,6 +185,18 @@ static void add_comments(template_data *root, arena *a, const struct article_vie
     }
 }
 
+/* What every reader's form carries besides its fields: where it posts, the spam time stamp and
+ * honeypot (model/spam) and the errors of the last try. */
+static void set_form_common(template_data *d, const char *action, const char *stamp, bool honeypot,
+                            const char *const *errors, size_t error_count)
+{
+    template_set_str(d, "form_action", action);
+    template_set_str(d, "form_stamp", stamp);
+    template_set_bool(d, "form_honeypot", honeypot);
+    for (size_t i = 0; i < error_count; i++)
+        template_set_str(template_add_item(d, "form_errors"), "message", errors[i]);
+}
+
 static void set_comment_form(template_data *d, const char *action, const struct comment_form *f)
 {
     template_set_str(d, "form_author", f->author);
@@ -191,11 +205,7 @@ static void set_comment_form(template_data *d, const char *action, const struct 
     template_set_str(d, "form_comment", f->comment);
     template_set_int(d, "form_parent", f->parent_id);
     template_set_bool(d, "form_remember", f->remember);
-    template_set_str(d, "form_stamp", f->stamp);
-    template_set_bool(d, "form_honeypot", f->honeypot);
-    template_set_str(d, "form_action", action);
-    for (size_t i = 0; i < f->error_count; i++)
-        template_set_str(template_add_item(d, "form_errors"), "message", f->errors[i]);
+    set_form_common(d, action, f->stamp, f->honeypot, f->errors, f->error_count);
 }
 
 /* The permalink as an absolute URL when the site's address is known. */
@@ -378,46 +388,32 @@ int render_email_page(const template_set *theme, arena *a, const struct site_vie
     set_site(d, site);
     template_set_str(d, "page_title", arena_printf(a, "Email: %s", post->title));
     set_post_summary(d, a, post);
-    template_set_str(d, "form_action", arena_printf(a, "%semail/", post->path));
     template_set_str(d, "form_to", form->to);
     template_set_str(d, "form_name", form->name);
     template_set_str(d, "form_email", form->email);
     template_set_str(d, "form_note", form->note);
     template_set_str(d, "notice", form->notice);
-    template_set_str(d, "form_stamp", form->stamp);
-    template_set_bool(d, "form_honeypot", form->honeypot);
-    for (size_t i = 0; i < form->error_count; i++)
-        template_set_str(template_add_item(d, "form_errors"), "message", form->errors[i]);
+    set_form_common(d, arena_printf(a, "%semail/", post->path), form->stamp, form->honeypot,
+                    form->errors, form->error_count);
     return template_render(theme, "email", d, out, error);
 }
 
-/* A search snippet: the text escaped, the store's \x01…\x02 markers as <mark>…</mark>. */
+/* A search snippet: the text escaped, the store's \x01…\x02 markers as <mark>…</mark>. The
+ * text escapes " too, as it always has (harmless between tags). */
 static const char *snippet_html(arena *a, const char *snippet)
 {
     buf out = {0};
-    for (const char *p = snippet; *p; p++) {
-        switch (*p) {
-        case '\x01':
+    for (const char *p = snippet; *p;) {
+        size_t text_len = strcspn(p, "\x01\x02");
+        escape_html(p, text_len, ESCAPE_QUOTES_DOUBLE, &out);
+        p += text_len;
+        if (*p == '\x01')
             buf_puts(&out, "<mark>");
-            break;
-        case '\x02':
+        else if (*p == '\x02')
             buf_puts(&out, "</mark>");
+        else
             break;
-        case '&':
-            buf_puts(&out, "&amp;");
-            break;
-        case '<':
-            buf_puts(&out, "&lt;");
-            break;
-        case '>':
-            buf_puts(&out, "&gt;");
-            break;
-        case '"':
-            buf_puts(&out, "&quot;");
-            break;
-        default:
-            buf_putc(&out, *p);
-        }
+        p++;
     }
     const char *html = arena_strndup(a, buf_cstr(&out), out.len);
     buf_free(&out);

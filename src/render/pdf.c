@@ -1,6 +1,6 @@
 /* pdf.c: an article as a PDF: gumbo walk into styled blocks, pango layout, pagination, cairo. */
 #include "render/pdf.h"
-#include "render/html_tree.h"
+#include "markup/html_tree.h"
 
 #include <cairo-pdf.h>
 #include <cairo.h>
@@ -289,6 +289,17 @@ enum pdf_role {
     PDF_ROLE_STRIKE,    /* s, del, strike */
     PDF_ROLE_UNDERLINE, /* u, ins */
     PDF_ROLE_SMALL,     /* small */
+    PDF_ROLE_COUNT,     /* not a role: how many there are */
+};
+
+/* Roles whose content joins the paragraph as a span (a text style, a link, a table cell):
+ * entering one does not end the paragraph, and leaving it applies its style (pdf_span_apply).
+ * Every other role is a block. */
+static const bool pdf_role_is_span[PDF_ROLE_COUNT] = {
+    [PDF_ROLE_INLINE] = true, [PDF_ROLE_EMPHASIS] = true,    [PDF_ROLE_STRONG] = true,
+    [PDF_ROLE_CODE] = true,   [PDF_ROLE_SUPERSCRIPT] = true, [PDF_ROLE_SUBSCRIPT] = true,
+    [PDF_ROLE_STRIKE] = true, [PDF_ROLE_UNDERLINE] = true,   [PDF_ROLE_SMALL] = true,
+    [PDF_ROLE_LINK] = true,   [PDF_ROLE_CELL] = true,        [PDF_ROLE_HEAD_CELL] = true,
 };
 
 static const unsigned char pdf_role_of[GUMBO_TAG_LAST] = {
@@ -717,19 +728,6 @@ static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
         }
         pdf_push(b, role);
         return true;
-    case PDF_ROLE_INLINE:
-    case PDF_ROLE_EMPHASIS:
-    case PDF_ROLE_STRONG:
-    case PDF_ROLE_CODE:
-    case PDF_ROLE_SUPERSCRIPT:
-    case PDF_ROLE_SUBSCRIPT:
-    case PDF_ROLE_STRIKE:
-    case PDF_ROLE_UNDERLINE:
-    case PDF_ROLE_SMALL: {
-        pdf_settle_space(b);
-        pdf_push(b, role);
-        return true;
-    }
     case PDF_ROLE_LINK: {
         pdf_settle_space(b);
         struct pdf_frame *frame = pdf_push(b, role);
@@ -739,6 +737,11 @@ static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
         return true;
     }
     default:
+        if (pdf_role_is_span[role]) { /* a text style */
+            pdf_settle_space(b);
+            pdf_push(b, role);
+            return true;
+        }
         break;
     }
 
@@ -820,24 +823,10 @@ static void pdf_leave(struct pdf_builder *b, const GumboNode *node)
     if (b->depth == 0)
         return;
     struct pdf_frame frame = b->frames[b->depth - 1];
-    switch (frame.role) {
-    case PDF_ROLE_INLINE:
-    case PDF_ROLE_EMPHASIS:
-    case PDF_ROLE_STRONG:
-    case PDF_ROLE_CODE:
-    case PDF_ROLE_SUPERSCRIPT:
-    case PDF_ROLE_SUBSCRIPT:
-    case PDF_ROLE_STRIKE:
-    case PDF_ROLE_UNDERLINE:
-    case PDF_ROLE_SMALL:
-    case PDF_ROLE_LINK:
-    case PDF_ROLE_CELL:
-    case PDF_ROLE_HEAD_CELL:
+    if (pdf_role_is_span[frame.role]) {
         pdf_span_apply(b, &frame, (unsigned)b->para.len);
         b->depth--;
         return;
-    default:
-        break;
     }
     pdf_flush(b);
     b->depth--;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "markup/escape.h"
 #include "util/alloc.h"
 
 /* A partial may include partials this many levels deep (a threaded comment tree is the deep
@@ -513,153 +514,21 @@ bool template_exists(const template_set *set, const char *name)
     return find_template(set, strview_from_cstr(name)) != NULL;
 }
 
-/* ---- escaping ---- */
-
-/* HTML text and quoted attribute values escape the same five bytes. */
-static const char *const html_escapes[256] = {
-    ['&'] = "&amp;", ['<'] = "&lt;", ['>'] = "&gt;", ['"'] = "&quot;", ['\''] = "&#39;",
-};
-
-static void write_html_escaped(buf *out, strview v)
-{
-    size_t run = 0;
-    for (size_t i = 0; i < v.len; i++) {
-        const char *rep = html_escapes[(unsigned char)v.ptr[i]];
-        if (!rep)
-            continue;
-        buf_append(out, v.ptr + run, i - run);
-        buf_puts(out, rep);
-        run = i + 1;
-    }
-    buf_append(out, v.ptr + run, v.len - run);
-}
-
-static const char *const url_safe_schemes[] = {"http", "https", "mailto"};
-
-/* Decides on the scheme the way a browser would see it: browsers drop tabs and newlines
- * anywhere and ignore case, so " JaVa\tscript:" must be caught as "javascript". Anything
- * before a ':' that comes ahead of any '/', '?' or '#' is a scheme; no such ':' means a
- * relative URL, which is safe. */
-static bool url_scheme_allowed(strview url)
-{
-    char scheme[8];
-    size_t n = 0;
-    bool too_long = false;
-    for (size_t i = 0; i < url.len; i++) {
-        unsigned char c = (unsigned char)url.ptr[i];
-        if (c <= 0x20 || c == 0x7F)
-            continue;
-        if (c == '/' || c == '?' || c == '#')
-            return true;
-        if (c == ':') {
-            if (too_long)
-                return false;
-            for (size_t k = 0; k < sizeof(url_safe_schemes) / sizeof(url_safe_schemes[0]); k++)
-                if (strlen(url_safe_schemes[k]) == n && memcmp(url_safe_schemes[k], scheme, n) == 0)
-                    return true;
-            return false;
-        }
-        if (n < sizeof(scheme))
-            scheme[n++] = (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-        else
-            too_long = true;
-    }
-    return true;
-}
-
-static bool url_needs_percent(unsigned char c)
-{
-    return c < 0x21 || c == 0x7F || c == '"' || c == '\'' || c == '<' || c == '>' || c == '`';
-}
-
-static void write_url_escaped(buf *out, strview v)
-{
-    static const char hex[] = "0123456789ABCDEF";
-    while (v.len && (unsigned char)v.ptr[0] <= 0x20) {
-        v.ptr++;
-        v.len--;
-    }
-    while (v.len && (unsigned char)v.ptr[v.len - 1] <= 0x20)
-        v.len--;
-    if (!url_scheme_allowed(v)) {
-        buf_putc(out, '#');
-        return;
-    }
-    for (size_t i = 0; i < v.len; i++) {
-        unsigned char c = (unsigned char)v.ptr[i];
-        if (url_needs_percent(c)) {
-            char enc[3] = {'%', hex[c >> 4], hex[c & 15]};
-            buf_append(out, enc, 3);
-        } else if (c == '&') {
-            buf_puts(out, "&amp;"); /* the only attribute-special byte left after encoding */
-        } else {
-            buf_putc(out, (char)c);
-        }
-    }
-}
-
-static void write_json_string(buf *out, strview v)
-{
-    static const char hex[] = "0123456789abcdef";
-    buf_putc(out, '"');
-    for (size_t i = 0; i < v.len; i++) {
-        unsigned char c = (unsigned char)v.ptr[i];
-        switch (c) {
-        case '"':
-            buf_puts(out, "\\\"");
-            continue;
-        case '\\':
-            buf_puts(out, "\\\\");
-            continue;
-        case '\n':
-            buf_puts(out, "\\n");
-            continue;
-        case '\r':
-            buf_puts(out, "\\r");
-            continue;
-        case '\t':
-            buf_puts(out, "\\t");
-            continue;
-        /* <, > and & would let the value end the <script> or start a comment/CDATA */
-        case '<':
-            buf_puts(out, "\\u003c");
-            continue;
-        case '>':
-            buf_puts(out, "\\u003e");
-            continue;
-        case '&':
-            buf_puts(out, "\\u0026");
-            continue;
-        default:
-            break;
-        }
-        if (c < 0x20) {
-            char enc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            buf_append(out, enc, 6);
-        } else if (c == 0xE2 && i + 2 < v.len && (unsigned char)v.ptr[i + 1] == 0x80 &&
-                   ((unsigned char)v.ptr[i + 2] == 0xA8 || (unsigned char)v.ptr[i + 2] == 0xA9)) {
-            /* U+2028/U+2029 end a line in older JavaScript and break the literal */
-            buf_puts(out, (unsigned char)v.ptr[i + 2] == 0xA8 ? "\\u2028" : "\\u2029");
-            i += 2;
-        } else {
-            buf_putc(out, (char)c);
-        }
-    }
-    buf_putc(out, '"');
-}
+/* ---- escaping (markup/escape.h: one escaper for the whole program) ---- */
 
 static void write_escaped(buf *out, strview v, output_filter filter)
 {
     switch (filter) {
     case FILTER_TEXT:
     case FILTER_ATTR:
-        write_html_escaped(out, v);
+        /* both quotes: a template cannot see how the theme quotes the attribute */
+        escape_html(v.ptr, v.len, ESCAPE_QUOTES_BOTH, out);
         break;
     case FILTER_URL:
-        write_url_escaped(out, v);
+        escape_url_attribute(v.ptr, v.len, out);
         break;
     case FILTER_JSON:
-        write_json_string(out, v);
+        escape_json_string(v.ptr, v.len, out);
         break;
     }
 }

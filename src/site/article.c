@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/form.h"
+#include "web/form.h"
 #include "model/article.h"
 #include "model/comment.h"
 #include "model/spam.h"
@@ -56,7 +56,7 @@ void site_article(struct handler_context *context, const struct http_request *re
     view.form.parent_id = reply_to ? atoll(reply_to) : 0;
     if (view.comments_open)
         spam_form_fields(context->store, a, context->now, &view.form.honeypot, &view.form.stamp);
-    if (user_may_moderate(context->user)) /* never cached: http/dispatch.c */
+    if (user_may_moderate(context->user)) /* never cached: app/dispatch.c */
         view.moderator_csrf = context->csrf;
     site_render_article(context, req, res, 200, &view);
     /* what a held comment's author or an unlocked reader sees is theirs alone */

@@ -2,7 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/form.h"
+#include "web/form.h"
 #include "model/article.h"
 #include "model/comment.h"
 #include "model/spam.h"

@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-#include "http/form.h"
+#include "web/form.h"
 #include "mail/outbox.h"
 #include "model/post.h"
 #include "model/secret.h"
@@ -15,10 +15,10 @@ void site_view_load(struct handler_context *context, const struct http_request *
                     struct site_view *site)
 {
     arena *a = req->arena;
-    site->title = settings_get(context->store, a, "site.title");
-    site->description = settings_get(context->store, a, "site.description");
+    site->title = settings_get(context->store, a, SETTING_SITE_TITLE);
+    site->description = settings_get(context->store, a, SETTING_SITE_DESCRIPTION);
     /* never the Host header: anyone may send any (docs/security.md); "" makes links relative */
-    site->url = settings_get(context->store, a, "site.url");
+    site->url = settings_get(context->store, a, SETTING_SITE_URL);
 }
 
 int site_find_public_post(struct handler_context *context, arena *a, const char *path,
@@ -139,7 +139,7 @@ void site_cacheable(struct handler_context *context, const struct http_request *
     res->cacheable = true;
     res->cache_post_id = post_id;
     if (!res->cache_control)
-        res->cache_control = settings_get(context->store, req->arena, "cache.control_pages");
+        res->cache_control = settings_get(context->store, req->arena, SETTING_CACHE_CONTROL_PAGES);
 }
 
 bool site_same_origin(const struct http_request *req)

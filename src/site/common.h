@@ -2,7 +2,7 @@
 #ifndef GAZETTE_SITE_COMMON_H
 #define GAZETTE_SITE_COMMON_H
 
-#include "http/request.h"
+#include "web/request.h"
 #include "render/pages.h"
 
 /* Site-wide values; the URL is site.url, "" when unset (links are then relative). */

@@ -16,7 +16,7 @@
  * any); "" while it is unset, so links are relative until then (`serve` warns). */
 static const char *base_url(struct handler_context *context, const struct http_request *req)
 {
-    return settings_get(context->store, req->arena, "site.url");
+    return settings_get(context->store, req->arena, SETTING_SITE_URL);
 }
 
 static const char *excerpt_of(arena *a, const struct store_post *post)
@@ -94,12 +94,12 @@ void site_feed(struct handler_context *context, const struct http_request *req,
                                 ? FEED_ARCHIVE
                                 : FEED_POST_COMMENTS;
     const char *base = base_url(context, req);
-    int limit = (int)settings_get_int(context->store, a, "feed.items");
-    bool full_text = strcmp(settings_get(context->store, a, "feed.full_text"), "true") == 0;
-    const char *site_title = settings_get(context->store, a, "site.title");
+    int limit = (int)settings_get_int(context->store, a, SETTING_FEED_ITEMS);
+    bool full_text = settings_get_bool(context->store, a, SETTING_FEED_FULL_TEXT);
+    const char *site_title = settings_get(context->store, a, SETTING_SITE_TITLE);
     struct feed_channel channel = {
         .title = site_title,
-        .description = settings_get(context->store, a, "site.description"),
+        .description = settings_get(context->store, a, SETTING_SITE_DESCRIPTION),
         .link = arena_printf(a, "%s%s", base, scope == FEED_SITE_COMMENTS ? "/" : page),
         .self_url = arena_printf(a, "%s%s", base, req->path),
         .language = "en",
@@ -184,7 +184,7 @@ void site_feed(struct handler_context *context, const struct http_request *req,
         render_rss(&channel, items, count, full_text, &res->body);
     res->content_type =
         atom ? "application/atom+xml; charset=utf-8" : "application/rss+xml; charset=utf-8";
-    res->cache_control = settings_get(context->store, a, "cache.control_feeds");
+    res->cache_control = settings_get(context->store, a, SETTING_CACHE_CONTROL_FEEDS);
     site_cacheable(context, req, res, post_id);
 }
 
@@ -232,7 +232,7 @@ void site_sitemap(struct handler_context *context, const struct http_request *re
         render_sitemap(urls, n, &res->body);
     }
     res->content_type = "application/xml; charset=utf-8";
-    res->cache_control = settings_get(context->store, a, "cache.control_feeds");
+    res->cache_control = settings_get(context->store, a, SETTING_CACHE_CONTROL_FEEDS);
     site_cacheable(context, req, res, 0);
 }
 
@@ -244,6 +244,6 @@ void site_robots(struct handler_context *context, const struct http_request *req
     const char *base = base_url(context, req);
     if (*base) /* the Sitemap line must be absolute: none until site.url is set */
         buf_printf(&res->body, "\nSitemap: %s/sitemap.xml\n", base);
-    res->cache_control = settings_get(context->store, req->arena, "cache.control_feeds");
+    res->cache_control = settings_get(context->store, req->arena, SETTING_CACHE_CONTROL_FEEDS);
     site_cacheable(context, req, res, 0);
 }

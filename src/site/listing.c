@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "http/form.h"
+#include "web/form.h"
 #include "model/post.h"
 #include "model/search.h"
 #include "model/settings.h"
@@ -70,7 +70,7 @@ static void list_posts(struct handler_context *context, const struct http_reques
                        struct http_response *res, struct store_post_filter filter,
                        struct listing_view *view)
 {
-    int per_page = (int)settings_get_int(context->store, req->arena, "site.posts_per_page");
+    int per_page = (int)settings_get_int(context->store, req->arena, SETTING_SITE_POSTS_PER_PAGE);
     filter.type = "post";
     filter.status = "publish";
     filter.limit = per_page + 1;
@@ -118,7 +118,7 @@ static void search(struct handler_context *context, const struct http_request *r
         render_listing(context, req, res, &view);
         return;
     }
-    int per_page = (int)settings_get_int(context->store, a, "site.posts_per_page");
+    int per_page = (int)settings_get_int(context->store, a, SETTING_SITE_POSTS_PER_PAGE);
     struct store_search_hit *hits;
     size_t count;
     if (store_search(context->store, a, groups, (size_t)group_count, per_page,

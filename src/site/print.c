@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/form.h"
+#include "web/form.h"
 #include "mail/mime.h"
 #include "mail/outbox.h"
 #include "mail/sender.h"
@@ -107,7 +107,7 @@ void site_pdf(struct handler_context *context, const struct http_request *req,
         return;
     const char *paper = http_form_get(&query, "paper");
     if (!paper || (strcmp(paper, "a4") != 0 && strcmp(paper, "letter") != 0))
-        paper = settings_get(context->store, req->arena, "print.paper");
+        paper = settings_get(context->store, req->arena, SETTING_PRINT_PAPER);
     struct site_view site;
     site_view_load(context, req, &site);
     buf error = {0};
@@ -200,7 +200,7 @@ static const char *one_line(arena *a, const char *text)
  * request's Host (mail_offered made sure it is an absolute http(s) address). */
 static const char *email_base_url(struct handler_context *context, arena *a)
 {
-    const char *url = settings_get(context->store, a, "site.url");
+    const char *url = settings_get(context->store, a, SETTING_SITE_URL);
     size_t len = strlen(url);
     while (len && url[len - 1] == '/')
         len--;

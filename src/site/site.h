@@ -2,10 +2,10 @@
 #ifndef GAZETTE_SITE_SITE_H
 #define GAZETTE_SITE_SITE_H
 
-#include "http/request.h"
+#include "web/request.h"
 
 /* The cookie prefix of an unlocked password-protected post (gz_postpass_ID): a reader with one
- * sees pages made for them (http/dispatch.c). */
+ * sees pages made for them (app/dispatch.c). */
 #define SITE_UNLOCK_COOKIE "gz_postpass_"
 
 /* Each follows http_handler: reads `req`, fills `res`, never fails (errors become pages). */

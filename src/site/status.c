@@ -4,11 +4,11 @@
 #include <string.h>
 
 #include "cache/page_cache.h"
-#include "http/conn_limit.h"
+#include "web/address.h"
+#include "web/conn_limit.h"
 #include "model/settings.h"
 #include "model/user.h"
 #include "site/common.h"
-#include "http/dispatch.h"
 #include "site/site.h"
 
 void site_healthz(struct handler_context *context, const struct http_request *req,
@@ -27,7 +27,7 @@ void site_metrics(struct handler_context *context, const struct http_request *re
                   struct http_response *res)
 {
     if (user_role_of(context->user) < USER_ADMIN &&
-        !http_address_listed(settings_get(context->store, req->arena, "metrics.allow"),
+        !http_address_listed(settings_get(context->store, req->arena, SETTING_METRICS_ALLOW),
                              req->client_ip)) {
         site_error(context, req, res, 403, "Forbidden",
                    "The metrics are for admins (sign in at /admin/login) and for the addresses "

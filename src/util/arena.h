@@ -50,4 +50,15 @@ char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf,
 char *arena_view_dup(arena *a, strview v); /* NUL-terminated copy */
 void arena_free(arena *a);                 /* releases all; the arena is empty again */
 
+/* The one way a buffer's content comes into an arena: a NUL-terminated copy in `a` ("" for an
+ * empty buffer), and `b` is freed (empty, reusable). For what is built with buf_* (which must
+ * grow) but lives as long as the arena. Inline, so that it serves arena.c and the fuzz build's
+ * fuzz/arena_checked.c alike. */
+static inline char *arena_take_buf(arena *a, buf *b)
+{
+    char *copy = arena_strndup(a, b->ptr, b->len);
+    buf_free(b);
+    return copy;
+}
+
 #endif

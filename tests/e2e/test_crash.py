@@ -427,6 +427,14 @@ def test_import_killed_half_way(gazette_bin, tmp_path, new_db, db_of, store, big
         after = db.fingerprint()
         changed = {t: (before.get(t), after.get(t)) for t in set(before) | set(after)
                    if before.get(t) != after.get(t)}
+        if changed and all(after[t][0] == twin_fp[t][0] for t in COUNTED):
+            # killed after its commit, before the process exited: the whole import is there,
+            # which is all-or-nothing too; go on from a fresh site
+            finished += 1
+            g = import_site(Gazette(gazette_bin, new_db(tmp_path / f"site{rnd}.db")), tmp_path)
+            db = db_of(g)
+            before = db.fingerprint()
+            continue
         assert not changed, f"a killed import changed the database ({where}): {changed}"
         assert not db.integrity(), (where, db.integrity())
         posts = g.posts()  # and the command line opens it as usual

@@ -207,7 +207,7 @@ URL_ATTRS = {"href", "src", "action", "formaction", "srcset", "xlink:href", "dat
              "manifest", "icon", "classid", "archive", "code", "profile", "to", "values", "from"}
 ACTIVE = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "portal",
           "bgsound", "layer", "ilayer", "isindex", "import", "xml", "param"}
-# What render/sanitize.c may write (article and comment profiles together), and what the HTML
+# What markup/sanitize.c may write (article and comment profiles together), and what the HTML
 # parser adds around a fragment.
 SANITIZER_TAGS = set("""p br hr h1 h2 h3 h4 h5 h6 blockquote q cite ul ol li dl dt dd pre code
     em strong b i u s del ins sub sup small mark abbr span div a img figure figcaption table

@@ -141,11 +141,11 @@ static inline int temp_fixture_teardown(void **state)
     return 0;
 }
 
-/* A setting that must be accepted. */
+/* A setting, by name, that must be accepted. */
 static inline void temp_store_set(store *s, const char *key, const char *value)
 {
     buf error = {0};
-    if (settings_set(s, key, value, &error) != 0)
+    if (settings_set_named(s, key, value, &error) != 0)
         fail_msg("settings_set %s: %s", key, buf_cstr(&error));
     buf_free(&error);
 }

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/autop.h"
+#include "markup/autop.h"
 
 /* Runs render_autop on an exact-size heap copy of `html` (no NUL after it, so that an
  * over-read shows under AddressSanitizer) and compares with `expected`. */

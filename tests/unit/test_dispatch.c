@@ -1,5 +1,5 @@
 /* test_dispatch.c: unit tests of the request plan (personal, shared, refusals), the cache key
- * and the handler's query, the header and redirect checks (http/dispatch.h), and the path and
+ * and the handler's query, the header and redirect checks (app/dispatch.h), and the path and
  * slug checks imported data passes (model/post.h). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,25 +12,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/dispatch.h"
+#include "app/dispatch.h"
 #include "model/post.h"
 #include "util/arena.h"
 
-static struct http_plan plan_of(const char *method, const char *target, const char *cookie)
+static struct app_plan plan_of(const char *method, const char *target, const char *cookie)
 {
     const char *question = strchr(target, '?');
     strview path = {target, question ? (size_t)(question - target) : strlen(target)};
     strview query = strview_from_cstr(question ? question + 1 : "");
-    struct http_plan plan;
-    http_plan_request(strview_from_cstr(method), path, query, strview_from_cstr(cookie), false,
-                      (strview){"", 0}, &plan);
+    struct app_plan plan;
+    app_plan_request(strview_from_cstr(method), path, query, strview_from_cstr(cookie), false,
+                     (strview){"", 0}, &plan);
     return plan;
 }
 
 static void test_plan_personal_requests_are_not_shared(void **state)
 {
     (void)state;
-    struct http_plan p = plan_of("GET", "/2024/05/01/a/", "");
+    struct app_plan p = plan_of("GET", "/2024/05/01/a/", "");
     assert_true(p.shared);
     assert_false(p.personal);
     assert_int_equal(p.refusal, 0);
@@ -59,32 +59,32 @@ static void test_plan_personal_requests_are_not_shared(void **state)
 static void test_plan_refusals(void **state)
 {
     (void)state;
-    struct http_plan p = plan_of("DELETE", "/", "");
+    struct app_plan p = plan_of("DELETE", "/", "");
     assert_int_equal(p.refusal, 405);
     assert_null(p.route);
-    struct http_plan q;
-    http_plan_request(STRVIEW_LIT("GET"), STRVIEW_LIT("/"), STRVIEW_LIT(""), STRVIEW_LIT(""), true,
-                      STRVIEW_LIT("x=1"), &q);
+    struct app_plan q;
+    app_plan_request(STRVIEW_LIT("GET"), STRVIEW_LIT("/"), STRVIEW_LIT(""), STRVIEW_LIT(""), true,
+                     STRVIEW_LIT("x=1"), &q);
     assert_int_equal(q.refusal, 413); /* a GET takes no body */
     assert_non_null(q.route);
     char fields[600];
     size_t n = 0;
     for (int i = 0; i < 257; i++)
         fields[n++] = '&';
-    http_plan_request(STRVIEW_LIT("POST"), STRVIEW_LIT("/2024/05/01/a/comments"), STRVIEW_LIT(""),
-                      STRVIEW_LIT(""), true, (strview){fields, n}, &q);
+    app_plan_request(STRVIEW_LIT("POST"), STRVIEW_LIT("/2024/05/01/a/comments"), STRVIEW_LIT(""),
+                     STRVIEW_LIT(""), true, (strview){fields, n}, &q);
     assert_int_equal(q.refusal, 400);
 }
 
 /* The cache key of GET `target`, in `out`. */
 static const char *key_of(const char *target, char *out)
 {
-    struct http_plan p = plan_of("GET", target, "");
+    struct app_plan p = plan_of("GET", target, "");
     assert_true(p.shared);
     const char *question = strchr(target, '?');
     strview path = {target, question ? (size_t)(question - target) : strlen(target)};
     strview query = strview_from_cstr(question ? question + 1 : "");
-    out[http_cache_key(p.route, path, query, out)] = '\0';
+    out[app_cache_key(p.route, path, query, out)] = '\0';
     return out;
 }
 
@@ -106,36 +106,49 @@ static void test_cache_key_holds_only_declared_parameters(void **state)
     assert_string_equal(key_of("/?ss=1&s", key), "/?s");
 
     arena a = {0};
-    struct http_plan p = plan_of("GET", "/?x=1&s=boats", "");
-    assert_string_equal(http_handler_query(&a, &p, STRVIEW_LIT("x=1&s=boats")), "s=boats");
+    struct app_plan p = plan_of("GET", "/?x=1&s=boats", "");
+    assert_string_equal(app_handler_query(&a, &p, STRVIEW_LIT("x=1&s=boats")), "s=boats");
     p = plan_of("GET", "/?x=1", "gz_session=1"); /* personal: the handler sees everything */
-    assert_string_equal(http_handler_query(&a, &p, STRVIEW_LIT("x=1")), "x=1");
+    assert_string_equal(app_handler_query(&a, &p, STRVIEW_LIT("x=1")), "x=1");
     arena_free(&a);
 }
 
 static void test_header_values_and_locations(void **state)
 {
     (void)state;
-    assert_true(http_header_value_safe(NULL));
-    assert_true(http_header_value_safe("text/html; charset=utf-8"));
-    assert_true(http_header_value_safe("a\tb"));
-    assert_false(http_header_value_safe("/a\r\nSet-Cookie: x=1"));
-    assert_false(http_header_value_safe("/a\n"));
-    assert_false(http_header_value_safe("/a\x7f"));
+    assert_true(app_header_value_safe(NULL));
+    assert_true(app_header_value_safe("text/html; charset=utf-8"));
+    assert_true(app_header_value_safe("a\tb"));
+    assert_false(app_header_value_safe("/a\r\nSet-Cookie: x=1"));
+    assert_false(app_header_value_safe("/a\n"));
+    assert_false(app_header_value_safe("/a\x7f"));
 
-    assert_true(http_location_safe("/", ""));
-    assert_true(http_location_safe("/2024/05/01/a/#comment-3", NULL));
-    assert_false(http_location_safe("//evil.example/", ""));
-    assert_false(http_location_safe("/\\evil.example/", ""));
-    assert_false(http_location_safe("https://evil.example/", ""));
-    assert_false(http_location_safe("", ""));
-    assert_false(http_location_safe("/a\r\nb", ""));
-    assert_true(http_location_safe("https://news.example.org/a/", "https://news.example.org"));
-    assert_true(http_location_safe("https://news.example.org", "https://news.example.org"));
+    assert_true(app_location_safe("/", ""));
+    assert_true(app_location_safe("/2024/05/01/a/#comment-3", NULL));
+    assert_false(app_location_safe("//evil.example/", ""));
+    assert_false(app_location_safe("/\\evil.example/", ""));
+    assert_false(app_location_safe("https://evil.example/", ""));
+    assert_false(app_location_safe("", ""));
+    assert_false(app_location_safe("/a\r\nb", ""));
+    assert_true(app_location_safe("https://news.example.org/a/", "https://news.example.org"));
+    assert_true(app_location_safe("https://news.example.org", "https://news.example.org"));
     assert_false(
-        http_location_safe("https://news.example.org.evil.example/", "https://news.example.org"));
+        app_location_safe("https://news.example.org.evil.example/", "https://news.example.org"));
     assert_false(
-        http_location_safe("https://news.example.org@evil.example/", "https://news.example.org"));
+        app_location_safe("https://news.example.org@evil.example/", "https://news.example.org"));
+}
+
+static void test_route_table_keeps_its_rules(void **state)
+{
+    (void)state;
+    buf error = {0};
+    assert_int_equal(app_routes_check(&error), 0);
+    assert_int_equal(error.len, 0);
+    buf_free(&error);
+    assert_int_equal(app_route_find(STRVIEW_LIT("POST"), STRVIEW_LIT("/admin/settings"))->csrf,
+                     ROUTE_CSRF_TOKEN);
+    assert_int_equal(app_route_find(STRVIEW_LIT("POST"), STRVIEW_LIT("/a/comments"))->csrf,
+                     ROUTE_CSRF_ORIGIN);
 }
 
 static void test_path_and_slug_problems(void **state)
@@ -181,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_plan_refusals),
         cmocka_unit_test(test_cache_key_holds_only_declared_parameters),
         cmocka_unit_test(test_header_values_and_locations),
+        cmocka_unit_test(test_route_table_keeps_its_rules),
         cmocka_unit_test(test_path_and_slug_problems),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
 
+#include "markup/escape.h"
 #include "render/feed.h"
 
 #define XML_DECLARATION "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -114,7 +115,7 @@ static void check_count(xmlDocPtr doc, const char *expr, int expected)
 static void check_escape(const char *text, const char *expected)
 {
     buf out = {0};
-    render_xml_escape(text, &out);
+    escape_xml(text, strlen(text), &out);
     assert_string_equal(buf_cstr(&out), expected);
     buf_free(&out);
 }
@@ -187,11 +188,11 @@ static void test_xml_escape_exact(void **state)
     check_escape("\xc2\x80\xdf\xbf\xe0\xa0\x80\xf0\x90\x80\x80\xf4\x8f\xbf\xbf",
                  "\xc2\x80\xdf\xbf\xe0\xa0\x80\xf0\x90\x80\x80\xf4\x8f\xbf\xbf");
 
-    /* NULL is "", and the escaper appends rather than replacing */
+    /* NULL (with length 0) is "", and the escaper appends rather than replacing */
     buf out = {0};
     buf_puts(&out, "keep:");
-    render_xml_escape(NULL, &out);
-    render_xml_escape("<", &out);
+    escape_xml(NULL, 0, &out);
+    escape_xml("<", 1, &out);
     assert_string_equal(buf_cstr(&out), "keep:&lt;");
     buf_free(&out);
 }

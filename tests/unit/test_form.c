@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "http/form.h"
+#include "web/form.h"
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/utf8.h"

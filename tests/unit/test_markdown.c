@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/markdown.h"
+#include "markup/markdown.h"
 #include "util/buf.h"
 
 /* Renders `src`; the caller frees the result with free(). */

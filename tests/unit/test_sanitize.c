@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/html_depth.h"
-#include "render/sanitize.h"
+#include "markup/html_depth.h"
+#include "markup/sanitize.h"
 #include "util/buf.h"
 
 /* Sanitizes `len` bytes of `html`; the caller frees the result with free(). */

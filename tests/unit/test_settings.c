@@ -95,44 +95,48 @@ static void test_table_is_complete(void **state)
 static void test_defaults(void **state)
 {
     struct temp_fixture *f = *state;
-    assert_string_equal(settings_get(f->s, &f->a, "site.title"), "gazette");
-    assert_string_equal(settings_get(f->s, &f->a, "site.description"), "");
-    assert_string_equal(settings_get(f->s, &f->a, "site.permalink"),
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_TITLE), "gazette");
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_DESCRIPTION), "");
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_PERMALINK),
                         "/%year%/%monthnum%/%day%/%postname%/");
-    assert_string_equal(settings_get(f->s, &f->a, "comments.moderation"), "first-time");
-    assert_int_equal(settings_get_int(f->s, &f->a, "site.posts_per_page"), 10);
-    assert_int_equal(settings_get_int(f->s, &f->a, "comments.close_after_days"), 0);
-    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_depth"), 6);
-    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_kb"), 64);
-    assert_int_equal(settings_get_int(f->s, &f->a, "http.max_body_kb"), 1024);
-    assert_null(settings_get(f->s, &f->a, "no.such.key"));
-    assert_int_equal(settings_get_int(f->s, &f->a, "no.such.key"), 0);
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_COMMENTS_MODERATION), "first-time");
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_SITE_POSTS_PER_PAGE), 10);
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_COMMENTS_CLOSE_AFTER_DAYS), 0);
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_COMMENTS_MAX_DEPTH), 6);
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_COMMENTS_MAX_KB), 64);
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_HTTP_MAX_BODY_KB), 1024);
+    /* an unknown key no longer compiles; by name it is not found, and each name's row is its
+     * enum's */
+    assert_null(settings_find("no.such.key"));
+    assert_ptr_equal(settings_find("comments.max_kb"), &settings_table[SETTING_COMMENTS_MAX_KB]);
 }
 
 static void test_set_get_round_trip(void **state)
 {
     struct temp_fixture *f = *state;
     buf error = {0};
-    assert_int_equal(settings_set(f->s, "site.title", "My Blog \xE2\x80\x94 notes", &error), 0);
-    assert_int_equal(settings_set(f->s, "comments.moderation", "none", &error), 0);
-    assert_int_equal(settings_set(f->s, "comments.max_depth", "1", &error), 0);
-    assert_int_equal(settings_set(f->s, "comments.max_kb", "1024", &error), 0);
-    assert_int_equal(settings_set(f->s, "site.description", "", &error), 0);
+    assert_int_equal(settings_set(f->s, SETTING_SITE_TITLE, "My Blog \xE2\x80\x94 notes", &error),
+                     0);
+    assert_int_equal(settings_set(f->s, SETTING_COMMENTS_MODERATION, "none", &error), 0);
+    assert_int_equal(settings_set(f->s, SETTING_COMMENTS_MAX_DEPTH, "1", &error), 0);
+    assert_int_equal(settings_set(f->s, SETTING_COMMENTS_MAX_KB, "1024", &error), 0);
+    assert_int_equal(settings_set(f->s, SETTING_SITE_DESCRIPTION, "", &error), 0);
     assert_int_equal(error.len, 0);
-    assert_string_equal(settings_get(f->s, &f->a, "site.title"), "My Blog \xE2\x80\x94 notes");
-    assert_string_equal(settings_get(f->s, &f->a, "comments.moderation"), "none");
-    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_depth"), 1);
-    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_kb"), 1024);
-    assert_string_equal(settings_get(f->s, &f->a, "site.description"), "");
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_TITLE),
+                        "My Blog \xE2\x80\x94 notes");
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_COMMENTS_MODERATION), "none");
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_COMMENTS_MAX_DEPTH), 1);
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_COMMENTS_MAX_KB), 1024);
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_DESCRIPTION), "");
     /* a second set replaces the value */
-    assert_int_equal(settings_set(f->s, "comments.moderation", "all", &error), 0);
-    assert_string_equal(settings_get(f->s, &f->a, "comments.moderation"), "all");
+    assert_int_equal(settings_set(f->s, SETTING_COMMENTS_MODERATION, "all", &error), 0);
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_COMMENTS_MODERATION), "all");
     /* the value is in the store itself, under its key */
     const char *raw = NULL;
     assert_int_equal(store_setting_get(f->s, &f->a, "comments.moderation", &raw), STORE_OK);
     assert_string_equal(raw, "all");
     /* the other settings keep their defaults */
-    assert_int_equal(settings_get_int(f->s, &f->a, "site.posts_per_page"), 10);
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_SITE_POSTS_PER_PAGE), 10);
     buf_free(&error);
 }
 
@@ -142,7 +146,7 @@ static void test_invalid_choice_refused(void **state)
     const char *bad[] = {"sometimes", "", "None", "all ", "first", "all|none"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         buf error = {0};
-        assert_int_equal(settings_set(f->s, "comments.moderation", bad[i], &error), -2);
+        assert_int_equal(settings_set(f->s, SETTING_COMMENTS_MODERATION, bad[i], &error), -2);
         assert_string_equal(buf_cstr(&error),
                             "comments.moderation takes one of: all|first-time|none");
         buf_free(&error);
@@ -150,7 +154,7 @@ static void test_invalid_choice_refused(void **state)
     /* nothing was stored */
     const char *raw = NULL;
     assert_int_equal(store_setting_get(f->s, &f->a, "comments.moderation", &raw), STORE_NOT_FOUND);
-    assert_string_equal(settings_get(f->s, &f->a, "comments.moderation"), "first-time");
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_COMMENTS_MODERATION), "first-time");
     /* each valid choice is accepted */
     const char *good[] = {"all", "first-time", "none"};
     for (size_t i = 0; i < 3; i++) {
@@ -166,12 +170,12 @@ static void test_invalid_int_refused(void **state)
     const char *bad[] = {"0", "21", "-1", "", "abc", "3x", "3.5", "99999999999999999999"};
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         buf error = {0};
-        assert_int_equal(settings_set(f->s, "comments.max_depth", bad[i], &error), -2);
+        assert_int_equal(settings_set(f->s, SETTING_COMMENTS_MAX_DEPTH, bad[i], &error), -2);
         assert_string_equal(buf_cstr(&error),
                             "comments.max_depth takes a whole number from 1 to 20");
         buf_free(&error);
     }
-    assert_int_equal(settings_get_int(f->s, &f->a, "comments.max_depth"), 6);
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_COMMENTS_MAX_DEPTH), 6);
     buf error = {0};
     assert_int_equal(settings_check("comments.max_depth", "1", &error), 0);
     assert_int_equal(settings_check("comments.max_depth", "20", &error), 0);
@@ -194,18 +198,18 @@ static void test_text_limit(void **state)
     memset(long_text, 'x', sizeof(long_text) - 1);
     long_text[1001] = '\0'; /* 1001 bytes */
     buf error = {0};
-    assert_int_equal(settings_set(f->s, "site.title", long_text, &error), -2);
+    assert_int_equal(settings_set(f->s, SETTING_SITE_TITLE, long_text, &error), -2);
     assert_string_equal(buf_cstr(&error),
                         "site.title takes one line of text (UTF-8) of at most 1000 bytes");
-    assert_string_equal(settings_get(f->s, &f->a, "site.title"), "gazette");
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_TITLE), "gazette");
     buf_reset(&error); /* one line: a line break could end a header a setting reaches */
     assert_int_equal(
-        settings_set(f->s, "cache.control_pages", "no-cache\r\nSet-Cookie: x=1", &error), -2);
-    assert_string_equal(settings_get(f->s, &f->a, "cache.control_pages"), "no-cache");
+        settings_set(f->s, SETTING_CACHE_CONTROL_PAGES, "no-cache\r\nSet-Cookie: x=1", &error), -2);
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_CACHE_CONTROL_PAGES), "no-cache");
     buf_reset(&error);
     long_text[1000] = '\0'; /* 1000 bytes: the limit itself */
-    assert_int_equal(settings_set(f->s, "site.title", long_text, &error), 0);
-    assert_int_equal(strlen(settings_get(f->s, &f->a, "site.title")), 1000);
+    assert_int_equal(settings_set(f->s, SETTING_SITE_TITLE, long_text, &error), 0);
+    assert_int_equal(strlen(settings_get(f->s, &f->a, SETTING_SITE_TITLE)), 1000);
     buf_free(&error);
 }
 
@@ -213,7 +217,7 @@ static void test_unknown_key_lists_keys(void **state)
 {
     struct temp_fixture *f = *state;
     buf error = {0};
-    assert_int_equal(settings_set(f->s, "comments.nope", "1", &error), -2);
+    assert_int_equal(settings_set_named(f->s, "comments.nope", "1", &error), -2);
     const char *message = buf_cstr(&error);
     const char *prefix = "unknown setting 'comments.nope'; valid keys:";
     assert_memory_equal(message, prefix, strlen(prefix));
@@ -253,19 +257,19 @@ static void test_presets(void **state)
     assert_int_equal(settings_preset("http.nope", "1", &error), -2);
     assert_memory_equal(buf_cstr(&error), "unknown setting 'http.nope'", 27);
     buf_reset(&error);
-    assert_int_equal(settings_get_int(f->s, &f->a, "http.timeout_s"), 10);
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_HTTP_TIMEOUT_S), 10);
 
     /* a preset is used when the store has no value */
     assert_int_equal(settings_preset("http.timeout_s", "30", &error), 0);
     assert_int_equal(settings_preset("site.url", "https://example.org", &error), 0);
     assert_int_equal(error.len, 0);
-    assert_int_equal(settings_get_int(f->s, &f->a, "http.timeout_s"), 30);
-    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.org");
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_HTTP_TIMEOUT_S), 30);
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_URL), "https://example.org");
 
     /* a stored value wins over the preset */
-    assert_int_equal(settings_set(f->s, "http.timeout_s", "45", &error), 0);
-    assert_int_equal(settings_get_int(f->s, &f->a, "http.timeout_s"), 45);
-    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.org");
+    assert_int_equal(settings_set(f->s, SETTING_HTTP_TIMEOUT_S, "45", &error), 0);
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_HTTP_TIMEOUT_S), 45);
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_URL), "https://example.org");
     buf_free(&error);
 }
 
@@ -273,11 +277,11 @@ static void test_presets(void **state)
 static void test_preset_in_fresh_store(void **state)
 {
     struct temp_fixture *f = *state;
-    assert_int_equal(settings_get_int(f->s, &f->a, "http.timeout_s"), 30);
-    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.org");
+    assert_int_equal(settings_get_int(f->s, &f->a, SETTING_HTTP_TIMEOUT_S), 30);
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_URL), "https://example.org");
     buf error = {0};
-    assert_int_equal(settings_set(f->s, "site.url", "", &error), 0); /* stored "" wins too */
-    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "");
+    assert_int_equal(settings_set(f->s, SETTING_SITE_URL, "", &error), 0); /* stored "" wins too */
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_URL), "");
     buf_free(&error);
 }
 
@@ -286,7 +290,7 @@ static void test_preset_twice(void **state)
     struct temp_fixture *f = *state;
     buf error = {0};
     assert_int_equal(settings_preset("site.url", "https://example.net", &error), 0);
-    assert_string_equal(settings_get(f->s, &f->a, "site.url"), "https://example.net");
+    assert_string_equal(settings_get(f->s, &f->a, SETTING_SITE_URL), "https://example.net");
     buf_free(&error);
 }
 

@@ -19,7 +19,7 @@
 #include "model/secret.h"
 #include "model/settings.h"
 #include "model/spam.h"
-#include "render/markdown.h"
+#include "markup/markdown.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"

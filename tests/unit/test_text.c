@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/html_depth.h"
-#include "render/text.h"
+#include "markup/html_depth.h"
+#include "markup/text.h"
 
 /* Renders an exact-size heap copy of `html` (no NUL after it, so an over-read shows under
  * AddressSanitizer) and compares with `expected`. */

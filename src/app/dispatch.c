@@ -1,11 +1,14 @@
 /* dispatch.c: the route, the early refusals, the cache rule and the response checks of every
  * request (see dispatch.h). */
-#include "http/dispatch.h"
+#include "app/dispatch.h"
 
 #include <string.h>
+#include <time.h>
 
 #include "admin/auth.h"
-#include "http/form.h"
+#include "cache/compress.h"
+#include "cache/page_cache.h"
+#include "web/form.h"
 #include "model/settings.h"
 #include "site/site.h"
 #include "util/log.h"
@@ -57,11 +60,11 @@ static bool has_personal_cookie(strview cookie)
     return view_contains(cookie, AUTH_COOKIE "=") || view_contains(cookie, SITE_UNLOCK_COOKIE);
 }
 
-void http_plan_request(strview method, strview path, strview query, strview cookie, bool has_body,
-                       strview body, struct http_plan *plan)
+void app_plan_request(strview method, strview path, strview query, strview cookie, bool has_body,
+                      strview body, struct app_plan *plan)
 {
-    *plan = (struct http_plan){0};
-    const struct route *route = http_route_find(method, path);
+    *plan = (struct app_plan){0};
+    const struct route *route = app_route_find(method, path);
     if (!route) {
         plan->refusal = 405;
         plan->refusal_text = "This address does not take that method.";
@@ -100,7 +103,7 @@ static bool find_parameter(strview name, strview field, void *data)
     return false; /* the first one, as http_form_get */
 }
 
-size_t http_shared_query(const struct route *route, strview query, char *out)
+size_t app_shared_query(const struct route *route, strview query, char *out)
 {
     size_t len = 0;
     if (!route->query || !query.len)
@@ -123,20 +126,20 @@ size_t http_shared_query(const struct route *route, strview query, char *out)
     return len;
 }
 
-const char *http_handler_query(arena *a, const struct http_plan *plan, strview query)
+const char *app_handler_query(arena *a, const struct app_plan *plan, strview query)
 {
     if (!plan->shared)
         return arena_view_dup(a, query);
     char *kept = arena_alloc(a, query.len + 1);
-    kept[http_shared_query(plan->route, query, kept)] = '\0';
+    kept[app_shared_query(plan->route, query, kept)] = '\0';
     return kept;
 }
 
-size_t http_cache_key(const struct route *route, strview path, strview query, char *out)
+size_t app_cache_key(const struct route *route, strview path, strview query, char *out)
 {
     memcpy(out, path.ptr, path.len);
     size_t len = path.len;
-    size_t kept = http_shared_query(route, query, out + len + 1);
+    size_t kept = app_shared_query(route, query, out + len + 1);
     if (kept) {
         out[len] = '?';
         len += 1 + kept;
@@ -144,20 +147,7 @@ size_t http_cache_key(const struct route *route, strview path, strview query, ch
     return len;
 }
 
-bool http_address_listed(const char *list, const char *address)
-{
-    size_t n = strlen(address);
-    for (const char *p = list; *p;) {
-        p += strspn(p, " ,\t\r\n");
-        size_t len = strcspn(p, " ,\t\r\n");
-        if (len == n && n && memcmp(p, address, n) == 0)
-            return true;
-        p += len;
-    }
-    return false;
-}
-
-bool http_header_value_safe(const char *value)
+bool app_header_value_safe(const char *value)
 {
     if (!value)
         return true;
@@ -167,9 +157,9 @@ bool http_header_value_safe(const char *value)
     return true;
 }
 
-bool http_location_safe(const char *location, const char *site_url)
+bool app_location_safe(const char *location, const char *site_url)
 {
-    if (!location || !http_header_value_safe(location))
+    if (!location || !app_header_value_safe(location))
         return false;
     if (location[0] == '/')
         return location[1] != '/' && location[1] != '\\';
@@ -181,16 +171,16 @@ bool http_location_safe(const char *location, const char *site_url)
 /* The response's first header value that must not be sent, by name; NULL when all are fine. */
 static const char *unsafe_header(const struct http_response *res)
 {
-    if (!http_header_value_safe(res->content_type))
+    if (!app_header_value_safe(res->content_type))
         return "Content-Type";
-    if (!http_header_value_safe(res->location))
+    if (!app_header_value_safe(res->location))
         return "Location";
-    if (!http_header_value_safe(res->cache_control))
+    if (!app_header_value_safe(res->cache_control))
         return "Cache-Control";
-    if (!http_header_value_safe(res->content_disposition))
+    if (!app_header_value_safe(res->content_disposition))
         return "Content-Disposition";
     for (size_t i = 0; i < res->set_cookie_count; i++)
-        if (!http_header_value_safe(res->set_cookie[i]))
+        if (!app_header_value_safe(res->set_cookie[i]))
             return "Set-Cookie";
     return NULL;
 }
@@ -205,8 +195,9 @@ static void internal_error(struct http_response *res)
     buf_puts(&res->body, "This response could not be sent safely; the error is logged.\n");
 }
 
-void http_run(struct handler_context *context, const struct http_plan *plan,
-              const struct http_request *req, struct http_response *res)
+/* The authorization check, the handler and the response rules (dispatch.h: app_dispatch). */
+static void run_handler(struct handler_context *context, const struct app_plan *plan,
+                        const struct http_request *req, struct http_response *res)
 {
     if (!context->store) /* on the loop: no store, no session; such routes need no role */
         plan->route->handler(context, req, res);
@@ -228,10 +219,89 @@ void http_run(struct handler_context *context, const struct http_plan *plan,
     if (res->location) {
         const char *site_url = "";
         if (res->location[0] != '/' && context->store)
-            site_url = settings_get(context->store, req->arena, "site.url");
-        if (!http_location_safe(res->location, site_url)) {
+            site_url = settings_get(context->store, req->arena, SETTING_SITE_URL);
+        if (!app_location_safe(res->location, site_url)) {
             log_error("%s %s: refused to redirect off this site", req->method, req->path);
             internal_error(res);
         }
     }
+}
+
+/* A copy of `view` in `a`; "" for an absent one. */
+static const char *view_copy(arena *a, strview view)
+{
+    return view.ptr ? arena_strndup(a, view.ptr, view.len) : "";
+}
+
+void app_job_init(struct app_job *job, const struct app_plan *plan,
+                  const struct app_incoming *incoming, strview cache_key)
+{
+    struct http_request *r = &job->request;
+    arena *a = &job->arena;
+    job->plan = *plan;
+    r->arena = a;
+    r->method = arena_view_dup(a, incoming->method);
+    r->path = arena_view_dup(a, incoming->path);
+    r->query = app_handler_query(a, plan, incoming->query); /* no more than its cache key */
+    job->cache_key = (strview){view_copy(a, cache_key), cache_key.len};
+    job->cache_generation = page_cache_generation();
+    if (incoming->has_body)
+        r->body = (strview){view_copy(a, incoming->body), incoming->body.len};
+    else
+        r->body = (strview){"", 0};
+    r->host = view_copy(a, incoming->host);
+    r->origin = view_copy(a, incoming->origin);
+    r->referer = view_copy(a, incoming->referer);
+    r->cookie = view_copy(a, incoming->cookie);
+    r->content_type = view_copy(a, incoming->content_type);
+    r->user_agent = view_copy(a, incoming->user_agent);
+    r->client_ip = view_copy(a, incoming->client_ip);
+    r->https = incoming->https;
+}
+
+/* A cacheable page goes into the cache with its encoded variants, made once here. */
+static void fill_cache(struct app_job *job)
+{
+    const struct http_response *res = &job->response;
+    if (!res->cacheable || !job->plan.shared || (res->status != 0 && res->status != 200))
+        return;
+    const char *type = res->content_type ? res->content_type : "text/html; charset=utf-8";
+    strview body = {res->body.ptr, res->body.len};
+    job->validators = (struct app_validators){page_cache_hash(body), (long long)time(NULL)};
+    if (!page_cache_enabled())
+        return; /* the variants would be made for nobody */
+    if (compress_worth_it(type)) {
+        compress_gzip(body, &job->gzip);
+        compress_brotli(body, &job->brotli);
+    }
+    struct cached_page page = {200,
+                               type,
+                               res->cache_control ? res->cache_control : "no-cache",
+                               res->content_disposition,
+                               body,
+                               {job->gzip.ptr, job->gzip.len},
+                               {job->brotli.ptr, job->brotli.len},
+                               job->validators.hash,
+                               job->validators.made_at};
+    page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, &page);
+}
+
+void app_dispatch(struct app_job *job, store *store, const template_set *theme, long long now)
+{
+    if (job->plan.route->on_loop)
+        store = NULL; /* on the loop: no store, no session; such routes need no role */
+    else
+        settings_forget(); /* each request reads the settings as they are now */
+    struct handler_context context = {store, theme, now, NULL, NULL};
+    run_handler(&context, &job->plan, &job->request, &job->response);
+    job->signed_in = context.user != NULL;
+    fill_cache(job);
+}
+
+void app_job_release(struct app_job *job)
+{
+    buf_free(&job->response.body);
+    buf_free(&job->gzip);
+    buf_free(&job->brotli);
+    arena_free(&job->arena);
 }

@@ -1,6 +1,6 @@
 /* sanitize.h: untrusted HTML in, allow-listed HTML out (gumbo parse + our serializer). */
-#ifndef GAZETTE_RENDER_SANITIZE_H
-#define GAZETTE_RENDER_SANITIZE_H
+#ifndef GAZETTE_MARKUP_SANITIZE_H
+#define GAZETTE_MARKUP_SANITIZE_H
 
 #include <stddef.h>
 

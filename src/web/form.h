@@ -1,6 +1,6 @@
 /* form.h: application/x-www-form-urlencoded bodies, query strings and Cookie headers. */
-#ifndef GAZETTE_HTTP_FORM_H
-#define GAZETTE_HTTP_FORM_H
+#ifndef GAZETTE_WEB_FORM_H
+#define GAZETTE_WEB_FORM_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* routes.c: the route table and its matcher. */
-#include "http/routes.h"
+#include "app/routes.h"
 
 #include <string.h>
 
@@ -11,7 +11,8 @@
 #define FORM_MAX (16 * 1024)           /* a small admin form (bulk actions: ~200 ids) */
 #define POST_MAX (4 * 1024 * 1024)     /* a post being edited, or the settings page */
 
-/* Unset fields are the safe defaults: no role needed, on a worker, never cached, no body. */
+/* Unset fields are the safe defaults: no role needed, on a worker, never cached, no body. A POST
+ * names its forgery rule (.csrf); app_routes_check refuses one that does not. */
 static const struct route routes[] = {
     {.method = "GET",
      .match = ROUTE_EXACT,
@@ -28,6 +29,7 @@ static const struct route routes[] = {
      .match = ROUTE_EXACT,
      .pattern = "/admin/login",
      .handler = auth_login,
+     .csrf = ROUTE_CSRF_ORIGIN,
      .max_body = FORM_MAX},
     {.method = "GET",
      .match = ROUTE_EXACT,
@@ -39,6 +41,7 @@ static const struct route routes[] = {
      .pattern = "/admin/logout",
      .handler = auth_logout,
      .role = USER_AUTHOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "GET",
      .match = ROUTE_EXACT,
@@ -60,6 +63,7 @@ static const struct route routes[] = {
      .pattern = "/admin/posts/new",
      .handler = admin_post_save,
      .role = USER_AUTHOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = POST_MAX},
     {.method = "GET",
      .match = ROUTE_IDS,
@@ -71,24 +75,28 @@ static const struct route routes[] = {
      .pattern = "/admin/posts/*",
      .handler = admin_post_save,
      .role = USER_AUTHOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = POST_MAX},
     {.method = "POST",
      .match = ROUTE_IDS,
      .pattern = "/admin/posts/*/trash",
      .handler = admin_post_trash,
      .role = USER_AUTHOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "POST",
      .match = ROUTE_IDS,
      .pattern = "/admin/posts/*/untrash",
      .handler = admin_post_trash,
      .role = USER_AUTHOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "POST",
      .match = ROUTE_IDS,
      .pattern = "/admin/posts/*/comments",
      .handler = admin_post_comments_open,
      .role = USER_EDITOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "GET",
      .match = ROUTE_IDS,
@@ -100,6 +108,7 @@ static const struct route routes[] = {
      .pattern = "/admin/posts/*/restore",
      .handler = admin_post_restore,
      .role = USER_AUTHOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "GET",
      .match = ROUTE_EXACT,
@@ -111,6 +120,7 @@ static const struct route routes[] = {
      .pattern = "/admin/comments",
      .handler = admin_comments_bulk,
      .role = USER_EDITOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "GET",
      .match = ROUTE_IDS,
@@ -122,42 +132,49 @@ static const struct route routes[] = {
      .pattern = "/admin/comments/*/edit",
      .handler = admin_comment_update,
      .role = USER_EDITOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = COMMENT_BODY_MAX},
     {.method = "POST",
      .match = ROUTE_IDS,
      .pattern = "/admin/comments/*/reply",
      .handler = admin_comment_reply,
      .role = USER_EDITOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = COMMENT_BODY_MAX},
     {.method = "POST",
      .match = ROUTE_IDS,
      .pattern = "/admin/comments/*/approve",
      .handler = admin_comment_action,
      .role = USER_EDITOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "POST",
      .match = ROUTE_IDS,
      .pattern = "/admin/comments/*/unapprove",
      .handler = admin_comment_action,
      .role = USER_EDITOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "POST",
      .match = ROUTE_IDS,
      .pattern = "/admin/comments/*/spam",
      .handler = admin_comment_action,
      .role = USER_EDITOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "POST",
      .match = ROUTE_IDS,
      .pattern = "/admin/comments/*/trash",
      .handler = admin_comment_action,
      .role = USER_EDITOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "POST",
      .match = ROUTE_IDS,
      .pattern = "/admin/comments/*/delete",
      .handler = admin_comment_action,
      .role = USER_EDITOR,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "GET",
      .match = ROUTE_EXACT,
@@ -169,6 +186,7 @@ static const struct route routes[] = {
      .pattern = "/admin/settings",
      .handler = admin_settings_save,
      .role = USER_ADMIN,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = POST_MAX},
     {.method = "GET",
      .match = ROUTE_EXACT,
@@ -180,6 +198,7 @@ static const struct route routes[] = {
      .pattern = "/admin/users",
      .handler = admin_users_save,
      .role = USER_ADMIN,
+     .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
     {.method = "GET",
      .match = ROUTE_EXACT,
@@ -244,11 +263,13 @@ static const struct route routes[] = {
      .match = ROUTE_SUFFIX,
      .pattern = "/comments",
      .handler = site_comment_post,
+     .csrf = ROUTE_CSRF_ORIGIN,
      .max_body = COMMENT_BODY_MAX},
     {.method = "POST",
      .match = ROUTE_SUFFIX,
      .pattern = "/password",
      .handler = site_post_password,
+     .csrf = ROUTE_CSRF_ORIGIN,
      .max_body = 4096},
     {.method = "GET",
      .match = ROUTE_SUFFIX,
@@ -267,6 +288,7 @@ static const struct route routes[] = {
      .match = ROUTE_SUFFIX,
      .pattern = "/email/",
      .handler = site_email_send,
+     .csrf = ROUTE_CSRF_ORIGIN,
      .max_body = 8192},
     {.method = "GET",
      .match = ROUTE_ANY,
@@ -311,7 +333,7 @@ static bool path_fits(const struct route *r, strview path)
     return false;
 }
 
-const struct route *http_route_find(strview method, strview path)
+const struct route *app_route_find(strview method, strview path)
 {
     if (strview_equal_cstr(method, "HEAD"))
         method = STRVIEW_LIT("GET");
@@ -319,4 +341,28 @@ const struct route *http_route_find(strview method, strview path)
         if (strview_equal_cstr(method, routes[i].method) && path_fits(&routes[i], path))
             return &routes[i];
     return NULL;
+}
+
+int app_routes_check(buf *error)
+{
+    for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+        const struct route *r = &routes[i];
+        const char *problem = NULL;
+        bool is_post = strcmp(r->method, "POST") == 0;
+        if (is_post && r->csrf == ROUTE_CSRF_NONE)
+            problem = "a POST without a forgery rule (.csrf)";
+        else if (!is_post && r->csrf != ROUTE_CSRF_NONE)
+            problem = "a forgery rule on a method that changes nothing";
+        else if (r->csrf == ROUTE_CSRF_TOKEN && r->role == USER_NOBODY)
+            problem = "a CSRF token rule without a role (no session holds the token)";
+        else if (!is_post && r->max_body)
+            problem = "a body limit on a method without a body";
+        else if (r->cached && is_post)
+            problem = "a cached POST";
+        if (problem) {
+            buf_printf(error, "route %s %s: %s", r->method, r->pattern, problem);
+            return -1;
+        }
+    }
+    return 0;
 }

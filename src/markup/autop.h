@@ -1,6 +1,6 @@
 /* autop.h: WordPress's wpautop for imported content stored without paragraph tags. */
-#ifndef GAZETTE_RENDER_AUTOP_H
-#define GAZETTE_RENDER_AUTOP_H
+#ifndef GAZETTE_MARKUP_AUTOP_H
+#define GAZETTE_MARKUP_AUTOP_H
 
 #include <stddef.h>
 

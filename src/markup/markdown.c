@@ -1,5 +1,5 @@
 /* markdown.c: Markdown to safe HTML: cmark-gfm in safe mode, then our sanitizer. */
-#include "render/markdown.h"
+#include "markup/markdown.h"
 
 #include <cmark-gfm-core-extensions.h>
 #include <cmark-gfm.h>
@@ -8,7 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "render/sanitize.h"
+#include "markup/escape.h"
+#include "markup/sanitize.h"
 #include "util/alloc.h"
 #include "util/buf.h"
 
@@ -69,29 +70,9 @@ static bool markdown_too_deep(cmark_node *document)
 static char *markdown_as_typed(const char *src, size_t len)
 {
     buf html = {0};
-    size_t run = 0;
 
     buf_puts(&html, "<pre>");
-    for (size_t at = 0; at < len; at++) {
-        const char *entity;
-        switch (src[at]) {
-        case '&':
-            entity = "&amp;";
-            break;
-        case '<':
-            entity = "&lt;";
-            break;
-        case '>':
-            entity = "&gt;";
-            break;
-        default:
-            continue;
-        }
-        buf_append(&html, src + run, at - run);
-        buf_puts(&html, entity);
-        run = at + 1;
-    }
-    buf_append(&html, src + run, len - run);
+    escape_html(src, len, ESCAPE_QUOTES_NONE, &html);
     buf_puts(&html, "</pre>\n");
     return buf_detach(&html);
 }

@@ -1,7 +1,7 @@
 /* conn_limit.h: open connections per client address (http.max_conns_per_ip), so that one
  * address cannot hold every connection the server has. Thread-safe: every loop shares it. */
-#ifndef GAZETTE_HTTP_CONN_LIMIT_H
-#define GAZETTE_HTTP_CONN_LIMIT_H
+#ifndef GAZETTE_WEB_CONN_LIMIT_H
+#define GAZETTE_WEB_CONN_LIMIT_H
 
 #include <stdbool.h>
 

@@ -1,5 +1,5 @@
 /* autop.c: WordPress's wpautop() as a pipeline of byte-level passes, one per regex of the PHP. */
-#include "render/autop.h"
+#include "markup/autop.h"
 
 #include <stdbool.h>
 #include <stdio.h>
@@ -606,8 +606,10 @@ static void autop_close_before_container(strview in, buf *out)
     }
 }
 
-/* `<p>\s*(</?BLOCK[^>]*>)\s*</p>` -> `$1`: a block tag alone in a paragraph is unwrapped. */
-static void autop_unwrap_lone_block(strview in, buf *out)
+/* `<p>\s*(</?BLOCK[^>]*>)` -> `$1`, or with `lone` only `<p>\s*(</?BLOCK[^>]*>)\s*</p>` ->
+ * `$1`: the paragraph tag before a block tag goes (with its end tag, when the block tag is
+ * alone in the paragraph). */
+static void autop_drop_p_around_block(strview in, bool lone, buf *out)
 {
     struct autop_scan sc = {.s = in};
     size_t i = 0;
@@ -615,17 +617,25 @@ static void autop_unwrap_lone_block(strview in, buf *out)
         if (autop_has(in, i, "<p>")) {
             size_t j = autop_skip_space(in, i + 3);
             size_t tag = autop_loose_block_len(&sc, j);
-            if (tag) {
-                size_t k = autop_skip_space(in, j + tag);
-                if (autop_has(in, k, "</p>")) {
-                    buf_append(out, in.ptr + j, tag);
-                    i = k + 4;
-                    continue;
-                }
+            size_t end = j + tag; /* where the match ends; 0: no match */
+            if (tag && lone) {
+                size_t k = autop_skip_space(in, end);
+                end = autop_has(in, k, "</p>") ? k + 4 : 0;
+            }
+            if (tag && end) {
+                buf_append(out, in.ptr + j, tag);
+                i = end;
+                continue;
             }
         }
         buf_putc(out, in.ptr[i++]);
     }
+}
+
+/* A block tag alone in a paragraph is unwrapped. */
+static void autop_unwrap_lone_block(strview in, buf *out)
+{
+    autop_drop_p_around_block(in, true, out);
 }
 
 /* `<p>(<li.+?)</p>` -> `$1` ('.' stops at a newline). */
@@ -672,23 +682,10 @@ static void autop_move_p_into_blockquote(strview in, buf *out)
     }
 }
 
-/* `<p>\s*(</?BLOCK[^>]*>)` -> `$1`. */
+/* A paragraph tag before a block tag goes. */
 static void autop_drop_p_before_block(strview in, buf *out)
 {
-    struct autop_scan sc = {.s = in};
-    size_t i = 0;
-    while (i < in.len) {
-        if (autop_has(in, i, "<p>")) {
-            size_t j = autop_skip_space(in, i + 3);
-            size_t tag = autop_loose_block_len(&sc, j);
-            if (tag) {
-                buf_append(out, in.ptr + j, tag);
-                i = j + tag;
-                continue;
-            }
-        }
-        buf_putc(out, in.ptr[i++]);
-    }
+    autop_drop_p_around_block(in, false, out);
 }
 
 /* `(</?NAMES[^>]*>)\s*FOLLOWER` -> `$1`, for the passes that eat what follows a block tag. */

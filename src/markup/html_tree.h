@@ -1,7 +1,7 @@
 /* html_tree.h: parsing HTML with gumbo and walking the tree, shared by the renderers that read
  * stored HTML (text, PDF). */
-#ifndef GAZETTE_RENDER_HTML_TREE_H
-#define GAZETTE_RENDER_HTML_TREE_H
+#ifndef GAZETTE_MARKUP_HTML_TREE_H
+#define GAZETTE_MARKUP_HTML_TREE_H
 
 #include <gumbo.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* text.h: stored (sanitized) HTML to plain text, for `render text`, emails and feeds. */
-#ifndef GAZETTE_RENDER_TEXT_H
-#define GAZETTE_RENDER_TEXT_H
+#ifndef GAZETTE_MARKUP_TEXT_H
+#define GAZETTE_MARKUP_TEXT_H
 
 #include <stddef.h>
 

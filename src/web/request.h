@@ -1,6 +1,6 @@
 /* request.h: what a handler sees of a request and fills in for its response (no h2o types). */
-#ifndef GAZETTE_HTTP_REQUEST_H
-#define GAZETTE_HTTP_REQUEST_H
+#ifndef GAZETTE_WEB_REQUEST_H
+#define GAZETTE_WEB_REQUEST_H
 
 #include <stdbool.h>
 #include <stddef.h>

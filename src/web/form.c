@@ -1,5 +1,5 @@
 /* form.c: decoding of form bodies, query strings and cookies. */
-#include "http/form.h"
+#include "web/form.h"
 
 #include <string.h>
 

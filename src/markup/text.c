@@ -1,6 +1,6 @@
 /* text.c: HTML to plain text (paragraphs, quotes, lists, wrapping) by walking gumbo's tree. */
-#include "render/text.h"
-#include "render/html_tree.h"
+#include "markup/text.h"
+#include "markup/html_tree.h"
 
 #include <gumbo.h>
 #include <stdbool.h>

@@ -1,6 +1,6 @@
 /* html_depth.h: bounds the nesting depth of untrusted HTML before gumbo parses it. */
-#ifndef GAZETTE_RENDER_HTML_DEPTH_H
-#define GAZETTE_RENDER_HTML_DEPTH_H
+#ifndef GAZETTE_MARKUP_HTML_DEPTH_H
+#define GAZETTE_MARKUP_HTML_DEPTH_H
 
 #include <stdbool.h>
 #include <stddef.h>

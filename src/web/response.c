@@ -1,5 +1,5 @@
 /* response.c: helpers handlers use to fill a response. */
-#include "http/request.h"
+#include "web/request.h"
 
 void http_redirect(struct http_response *res, int status, const char *location)
 {

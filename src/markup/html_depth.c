@@ -7,7 +7,7 @@
  * attacker could nest past the limit: where HTML's tree rules are subtle (misnested
  * formatting, foster parenting, furthest blocks) it pops less than gumbo and so counts more.
  * Ordinary HTML nests far below the limit, so counting a little more never touches it. */
-#include "render/html_depth.h"
+#include "markup/html_depth.h"
 
 #include <gumbo.h>
 #include <pthread.h>

@@ -1,9 +1,9 @@
 /* html_tree.c: gumbo options, parse and an iterative walk. */
-#include "render/html_tree.h"
+#include "markup/html_tree.h"
 
 #include <stdlib.h>
 
-#include "render/html_depth.h"
+#include "markup/html_depth.h"
 #include "util/alloc.h"
 
 static void *tree_alloc(void *userdata, size_t size)

@@ -1,7 +1,8 @@
 /* sanitize.c: untrusted HTML to allow-listed HTML (gumbo parses, our own serializer writes). */
-#include "render/sanitize.h"
-#include "render/html_depth.h"
-#include "render/html_tree.h"
+#include "markup/sanitize.h"
+#include "markup/escape.h"
+#include "markup/html_depth.h"
+#include "markup/html_tree.h"
 
 #include <gumbo.h>
 #include <stdbool.h>
@@ -341,63 +342,6 @@ static const struct attribute_rule *sanitize_find_attribute(GumboTag tag, const 
     return NULL;
 }
 
-/* Text context: the three characters that could start markup or a reference. */
-static void sanitize_escape_text(buf *out, const char *text)
-{
-    const char *run = text;
-    const char *p = text;
-    for (; *p; p++) {
-        const char *entity;
-        switch (*p) {
-        case '&':
-            entity = "&amp;";
-            break;
-        case '<':
-            entity = "&lt;";
-            break;
-        case '>':
-            entity = "&gt;";
-            break;
-        default:
-            continue;
-        }
-        buf_append(out, run, (size_t)(p - run));
-        buf_puts(out, entity);
-        run = p + 1;
-    }
-    buf_append(out, run, (size_t)(p - run));
-}
-
-/* Double-quoted attribute context: as text, plus the quote that would end the value. */
-static void sanitize_escape_attribute(buf *out, const char *value)
-{
-    const char *run = value;
-    const char *p = value;
-    for (; *p; p++) {
-        const char *entity;
-        switch (*p) {
-        case '&':
-            entity = "&amp;";
-            break;
-        case '<':
-            entity = "&lt;";
-            break;
-        case '>':
-            entity = "&gt;";
-            break;
-        case '"':
-            entity = "&quot;";
-            break;
-        default:
-            continue;
-        }
-        buf_append(out, run, (size_t)(p - run));
-        buf_puts(out, entity);
-        run = p + 1;
-    }
-    buf_append(out, run, (size_t)(p - run));
-}
-
 static bool sanitize_is_void(GumboTag tag)
 {
     return tag == GUMBO_TAG_BR || tag == GUMBO_TAG_HR || tag == GUMBO_TAG_IMG;
@@ -453,7 +397,7 @@ static void sanitize_open_tag(const GumboNode *node, enum sanitize_profile profi
         buf_putc(out, ' ');
         buf_puts(out, rule->name);
         buf_puts(out, "=\"");
-        sanitize_escape_attribute(out, attribute->value);
+        escape_html(attribute->value, strlen(attribute->value), ESCAPE_QUOTES_DOUBLE, out);
         buf_putc(out, '"');
     }
     /* Readers' links earn the site's reputation nothing (Google's guidance for UGC). */
@@ -511,7 +455,7 @@ static void sanitize_serialize(const GumboNode *root, enum sanitize_profile prof
     while (node != NULL) {
         enum node_action action = sanitize_classify(node, profile);
         if (action == NODE_TEXT) {
-            sanitize_escape_text(out, node->v.text.text);
+            escape_html(node->v.text.text, strlen(node->v.text.text), ESCAPE_QUOTES_NONE, out);
         } else if (action == NODE_KEEP || action == NODE_UNWRAP) {
             if (action == NODE_KEEP)
                 sanitize_open_tag(node, profile, out);

@@ -1,10 +1,10 @@
 /* markdown.h: reader and author Markdown to safe HTML (cmark-gfm, safe mode, GFM extensions). */
-#ifndef GAZETTE_RENDER_MARKDOWN_H
-#define GAZETTE_RENDER_MARKDOWN_H
+#ifndef GAZETTE_MARKUP_MARKDOWN_H
+#define GAZETTE_MARKUP_MARKDOWN_H
 
 #include <stddef.h>
 
-#include "render/sanitize.h"
+#include "markup/sanitize.h"
 #include "util/buf.h"
 
 /* Renders `src` (len bytes of UTF-8) with cmark-gfm in safe mode (raw HTML dropped, unsafe

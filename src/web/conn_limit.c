@@ -1,6 +1,6 @@
 /* conn_limit.c: a small chained hash table of open connections per address, under one lock
  * (taken twice per connection, not per request). */
-#include "http/conn_limit.h"
+#include "web/conn_limit.h"
 
 #include <pthread.h>
 #include <stdint.h>
