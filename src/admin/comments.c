@@ -155,11 +155,10 @@ ADMIN_HANDLER(admin_comment_action)
     const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
     buf_free(&error);
     if (rc != STORE_OK) {
-        bool has_replies = strstr(message, "has replies") != NULL;
         admin_error(context, req, res,
-                    rc == STORE_NOT_FOUND ? 404
-                    : has_replies         ? 409
-                                          : 503,
+                    rc == STORE_NOT_FOUND          ? 404
+                    : rc == MODERATION_HAS_REPLIES ? 409
+                                                   : 503,
                     "Nothing changed", message);
         return;
     }
@@ -202,11 +201,10 @@ ADMIN_HANDLER(admin_comments_bulk)
     const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
     buf_free(&error);
     if (rc != STORE_OK) {
-        bool has_replies = strstr(message, "has replies") != NULL;
         admin_error(context, req, res,
-                    rc == STORE_NOT_FOUND ? 404
-                    : has_replies         ? 409
-                                          : 503,
+                    rc == STORE_NOT_FOUND          ? 404
+                    : rc == MODERATION_HAS_REPLIES ? 409
+                                                   : 503,
                     "Nothing changed", message);
         return;
     }

@@ -31,14 +31,35 @@ static int failed(store *s, buf *error)
     return STORE_ERROR;
 }
 
+/* A comment with replies stays, whatever their status: deleting it would orphan them (the
+ * moderator trashes it instead). The store refuses it too (STORE_CONFLICT), should a reply
+ * come between the check and the delete. */
+static int delete_comment(store *s, long long id, buf *error)
+{
+    bool has_replies = false;
+    int rc = store_comment_has_replies(s, id, &has_replies);
+    if (rc == STORE_OK && !has_replies)
+        rc = store_comment_delete(s, id);
+    if (has_replies || rc == STORE_CONFLICT) {
+        buf_printf(error, "comment %lld has replies: trash it instead", id);
+        return MODERATION_HAS_REPLIES;
+    }
+    if (rc == STORE_ERROR)
+        buf_printf(error, "%s", store_error(s));
+    if (rc == STORE_NOT_FOUND)
+        buf_printf(error, "There is no comment %lld.", id);
+    return rc;
+}
+
 int moderation_apply(store *s, long long id, enum moderation_action action, buf *error)
 {
     if (action >= MODERATE_NONE) {
         buf_printf(error, "Not an action: approve, unapprove, spam, trash or delete.");
         return STORE_ERROR;
     }
-    int rc = action == MODERATE_DELETE ? store_comment_delete(s, id)
-                                       : store_comment_set_status(s, id, statuses[action]);
+    if (action == MODERATE_DELETE)
+        return delete_comment(s, id, error);
+    int rc = store_comment_set_status(s, id, statuses[action]);
     if (rc == STORE_ERROR)
         buf_printf(error, "%s", store_error(s));
     if (rc == STORE_NOT_FOUND)

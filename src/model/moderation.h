@@ -7,7 +7,8 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
-#define MODERATION_INVALID (-2) /* the moderator's input is not acceptable: see the message */
+#define MODERATION_INVALID (-2)     /* the moderator's input is not acceptable: see the message */
+#define MODERATION_HAS_REPLIES (-3) /* a comment with replies is not deleted: trash it instead */
 
 enum moderation_action {
     MODERATE_APPROVE,
@@ -22,8 +23,8 @@ enum moderation_action {
 enum moderation_action moderation_action_parse(const char *name);
 const char *moderation_action_name(enum moderation_action action);
 
-/* Applies `action` to comment `id`. Returns STORE_OK, STORE_NOT_FOUND, or STORE_ERROR with a
- * message in `error` (deleting a comment that has replies is refused: trash it instead). */
+/* Applies `action` to comment `id`. Returns STORE_OK, or STORE_NOT_FOUND, MODERATION_HAS_REPLIES
+ * (a delete of a comment that has replies) or STORE_ERROR with a message in `error`. */
 int moderation_apply(store *s, long long id, enum moderation_action action, buf *error);
 
 /* A moderator's action on comments `ids` (one or a bulk selection), all or nothing in one

@@ -1,8 +1,9 @@
-/* backend.h: what a storage backend (sqlite.c, pg.c) implements; store.c dispatches to it.
- * Only store/ includes this file. */
+/* backend.h: the store's operations, the primitives each engine (sqlite.c, pg.c) supplies to
+ * run them, and the connection they share. Only store/ (and its tests) include this file. */
 #ifndef GAZETTE_STORE_BACKEND_H
 #define GAZETTE_STORE_BACKEND_H
 
+#include "store/statements.h"
 #include "store/store.h"
 
 /* Every operation of store.h that returns a store result, as X(name, parameters, arguments).
@@ -55,6 +56,7 @@
       (store * s, arena * a, long long post_id, long long wp_id, struct store_comment *out),       \
       (s, a, post_id, wp_id, out))                                                                 \
     X(comment_id_taken, (store * s, long long id, bool *taken), (s, id, taken))                    \
+    X(comment_has_replies, (store * s, long long id, bool *has_replies), (s, id, has_replies))     \
     X(comment_thread,                                                                              \
       (store * s, arena * a, long long post_id, const char *status,                                \
        struct store_comment **comments, size_t *count),                                            \
@@ -163,12 +165,39 @@
     X(comment_delete, (store * s, long long id), (s, id), -1)                                      \
     X(comment_edit_insert, (store * s, const struct store_comment_edit *edit), (s, edit), 0)
 
-#define STORE_MEMBER(name, parameters, arguments, ...) int(*name) parameters;
+/* What each engine supplies: the primitives operations.c runs every operation with, and what
+ * is truly its own. A connection runs one statement at a time: prepare makes it current, the
+ * binds and steps act on it, and reset ends it. */
+enum store_step {
+    STORE_STEP_ROW,      /* a row is current: read its columns */
+    STORE_STEP_DONE,     /* no more rows */
+    STORE_STEP_ERROR,    /* failed: the message is on the store */
+    STORE_STEP_CONFLICT, /* a constraint refused the write: the message is on the store */
+};
 
-struct store_backend {
+struct store_engine {
     const char *name; /* "sqlite", "postgresql" */
-    STORE_READS(STORE_MEMBER)
-    STORE_WRITES(STORE_MEMBER)
+    bool postgres;    /* which texts of statements.h it runs */
+    /* Makes statement `id` current with every parameter NULL, preparing it on its first use on
+     * this connection and checking it against its declared counts. STORE_OK or STORE_ERROR. */
+    int (*prepare)(store *s, enum statement_id id);
+    void (*bind_int)(store *s, int index, long long value);
+    /* NULL binds SQL NULL; the text is not copied and must outlive the statement's steps */
+    void (*bind_text)(store *s, int index, const char *text);
+    void (*bind_bool)(store *s, int index, bool value);
+    enum store_step (*step)(store *s);
+    long long (*column_int)(store *s, int column);
+    /* an empty text is "" (no copy); else a copy in `a` */
+    const char *(*column_text)(store *s, arena *a, int column);
+    bool (*column_bool)(store *s, int column);
+    /* rows the current result holds when the engine knows them after the first step, else 0 */
+    size_t (*row_count)(store *s);
+    long long (*changes)(store *s); /* rows the finished write changed */
+    /* the id of the row a finished insert that .returns_id made (before reset) */
+    long long (*insert_id)(store *s);
+    void (*reset)(store *s); /* ends the current statement; safe when none is */
+    /* the full-text query for the groups, in the engine's syntax, allocated in `a` */
+    const char *(*search_query)(arena *a, const struct store_search_group *groups, size_t count);
     int (*begin)(store *s);
     int (*begin_bulk)(store *s); /* NULL: begin */
     int (*commit)(store *s);
@@ -182,15 +211,25 @@ struct store_backend {
                   volatile sig_atomic_t *stop);
 };
 
-/* The part of every backend's connection that store.c uses; each backend's struct starts
- * with it. */
+/* The part of every backend's connection that store.c and operations.c use; each backend's
+ * struct starts with it. */
 struct store {
-    const struct store_backend *backend;
+    const struct store_engine *engine;
     unsigned long long serial; /* store_serial */
     bool in_transaction;       /* between store_begin and store_commit/store_rollback */
     long long changed; /* pages the open transaction's writes change: 0 none, a post id, -1 all */
     buf error;         /* the last error message */
+    enum statement_id statement; /* the current statement (operations.c) */
 };
+
+/* Each operation of the lists above, written once in operations.c; store.c calls them. */
+#define STORE_OPERATION_DECLARATION(name, parameters, ...) int operation_##name parameters;
+STORE_READS(STORE_OPERATION_DECLARATION)
+STORE_WRITES(STORE_OPERATION_DECLARATION)
+
+/* Prepares every statement the engine of `s` runs, each checked against its declared counts
+ * (a test runs it on both engines). STORE_OK, or STORE_ERROR naming the first that failed. */
+int store_check_statements(store *s);
 
 store *sqlite_store_open(const char *path, buf *error);
 store *pg_store_open(const char *uri, buf *error);

@@ -1,4 +1,4 @@
-/* store.c: picks the backend for a location and dispatches every operation to it; tells the
+/* store.c: picks the engine for a location, runs every operation (operations.c) and tells the
  * change hook about committed writes. */
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -38,14 +38,14 @@ unsigned long long store_serial(const store *s)
 
 void store_limit_memory(store *s, int kib)
 {
-    if (s->backend->limit_memory)
-        s->backend->limit_memory(s, kib);
+    if (s->engine->limit_memory)
+        s->engine->limit_memory(s, kib);
 }
 
 void store_close(store *s)
 {
     if (s)
-        s->backend->close(s);
+        s->engine->close(s);
 }
 
 const char *store_error(const store *s)
@@ -55,7 +55,7 @@ const char *store_error(const store *s)
 
 const char *store_kind(const store *s)
 {
-    return s->backend->name;
+    return s->engine->name;
 }
 
 int store_fail(store *s, const char *fmt, ...)
@@ -95,12 +95,12 @@ static void changed(store *s, long long scope)
 #define DISPATCH_READ(name, parameters, arguments)                                                 \
     int store_##name parameters                                                                    \
     {                                                                                              \
-        return s->backend->name arguments;                                                         \
+        return operation_##name arguments;                                                         \
     }
 #define DISPATCH_WRITE(name, parameters, arguments, scope)                                         \
     int store_##name parameters                                                                    \
     {                                                                                              \
-        int rc = s->backend->name arguments;                                                       \
+        int rc = operation_##name arguments;                                                       \
         if (rc == STORE_OK)                                                                        \
             changed(s, scope);                                                                     \
         return rc;                                                                                 \
@@ -120,17 +120,17 @@ static int begin_with(store *s, int (*begin)(store *s))
 
 int store_begin(store *s)
 {
-    return begin_with(s, s->backend->begin);
+    return begin_with(s, s->engine->begin);
 }
 
 int store_begin_bulk(store *s)
 {
-    return begin_with(s, s->backend->begin_bulk ? s->backend->begin_bulk : s->backend->begin);
+    return begin_with(s, s->engine->begin_bulk ? s->engine->begin_bulk : s->engine->begin);
 }
 
 int store_commit(store *s)
 {
-    int rc = s->backend->commit(s);
+    int rc = s->engine->commit(s);
     long long scope = s->changed;
     s->in_transaction = false;
     s->changed = 0;
@@ -143,7 +143,7 @@ void store_rollback(store *s)
 {
     if (!s->in_transaction)
         return;
-    s->backend->rollback(s);
+    s->engine->rollback(s);
     s->in_transaction = false;
     s->changed = 0;
 }
@@ -151,7 +151,7 @@ void store_rollback(store *s)
 void store_watch(store *s, void (*on_change)(void *context, long long post_id), void *context,
                  volatile sig_atomic_t *stop)
 {
-    s->backend->watch(s, on_change, context, stop);
+    s->engine->watch(s, on_change, context, stop);
 }
 
 bool store_filter_is_front(const struct store_post_filter *filter)

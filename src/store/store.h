@@ -16,14 +16,15 @@
  * backend (PostgreSQL) implements the same functions.
  *
  * Every function returns STORE_OK, STORE_NOT_FOUND (a lookup found nothing), or STORE_ERROR
- * (the message is in store_error()). Writes outside store_begin/store_commit are each their
- * own transaction.
+ * (the message is in store_error()); STORE_CONFLICT only where its comment says so. Writes
+ * outside store_begin/store_commit are each their own transaction.
  */
 
 enum store_result {
     STORE_ERROR = -1,
     STORE_OK = 0,
     STORE_NOT_FOUND = 1,
+    STORE_CONFLICT = 2, /* the data refused the write (only where a function says so) */
 };
 
 typedef struct store store;
@@ -345,6 +346,8 @@ int store_comment_get(store *s, arena *a, long long id, struct store_comment *ou
 int store_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp_id,
                              struct store_comment *out);
 int store_comment_id_taken(store *s, long long id, bool *taken);
+/* Whether any comment answers comment `id` (model/moderation.c: such a comment stays). */
+int store_comment_has_replies(store *s, long long id, bool *has_replies);
 int store_comment_set_status(store *s, long long id, const char *status);
 /* All comments of a post of type "comment" with `status` (NULL = any), in path order: the
  * thread in display order, in one query, with what a page shows: id, post_id, parent_id, depth,
@@ -365,8 +368,8 @@ int store_comment_count_ip(store *s, const char *ip, long long since, long long 
 int store_comment_counts(store *s, long long post_author_id, struct store_comment_counts *out);
 /* Rewrites author, email, url, body_source and body_html of comment `c->id`. */
 int store_comment_update(store *s, const struct store_comment *c);
-/* Deletes a comment for good; STORE_NOT_FOUND when missing. A comment with replies is
- * refused (STORE_ERROR, "has replies"): trash it instead. */
+/* Deletes a comment for good; STORE_NOT_FOUND when missing. The replies of a comment refer
+ * to it: deleting one that has replies is refused with STORE_CONFLICT. */
 int store_comment_delete(store *s, long long id);
 int store_comment_edit_insert(store *s, const struct store_comment_edit *edit);
 int store_comment_edit_list(store *s, arena *a, long long comment_id,

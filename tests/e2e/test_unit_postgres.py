@@ -9,7 +9,19 @@ import pytest
 
 from conftest import BIN
 
-SUITES = ["test_store_admin", "test_group_commit"]
+# every unit suite that opens a store (tests/unit: temp_store_run_tests, or its own two groups)
+SUITES = [
+    "test_store_admin",
+    "test_group_commit",
+    "test_store_statements",
+    "test_comment",
+    "test_moderation",
+    "test_spam",
+    "test_post",
+    "test_user",
+    "test_settings",
+    "test_schedule",
+]
 
 
 @pytest.mark.parametrize("suite", SUITES)

@@ -908,5 +908,5 @@ int main(void)
         T(test_moderation_hash_other_site),
     };
 #undef T
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return temp_store_run_tests(tests);
 }

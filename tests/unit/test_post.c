@@ -516,5 +516,5 @@ int main(void)
         cmocka_unit_test(test_is_public),
         cmocka_unit_test_setup_teardown(test_comments_open, setup, temp_fixture_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return temp_store_run_tests(tests);
 }

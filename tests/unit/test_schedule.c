@@ -463,5 +463,5 @@ int main(void)
         cmocka_unit_test(test_parse_date_rejects),
         cmocka_unit_test(test_parse_date_rejects_trailing_text),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return temp_store_run_tests(tests);
 }

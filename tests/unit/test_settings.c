@@ -308,5 +308,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_preset_in_fresh_store, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_preset_twice, setup, temp_fixture_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return temp_store_run_tests(tests);
 }

@@ -612,5 +612,5 @@ int main(void)
         T(test_submit_rate_limit),
     };
 #undef T
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return temp_store_run_tests(tests);
 }

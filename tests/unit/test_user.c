@@ -476,5 +476,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_disable, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_login, setup, temp_fixture_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return temp_store_run_tests(tests);
 }
