@@ -144,6 +144,10 @@ int app_open(const struct app_options *options, buf *error)
     for (int i = 0; i < app.options.workers; i++)
         if (!(app.stores[i] = open_store(error)))
             return -1;
+    if (store_check_statements(app.stores[0]) != STORE_OK) {
+        buf_printf(error, "the store's self-check failed: %s", store_error(app.stores[0]));
+        return -1;
+    }
     if (secret_ensure(app.stores[0]) != STORE_OK) {
         buf_printf(error, "%s", store_error(app.stores[0]));
         return -1;

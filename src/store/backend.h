@@ -227,10 +227,6 @@ struct store {
 STORE_READS(STORE_OPERATION_DECLARATION)
 STORE_WRITES(STORE_OPERATION_DECLARATION)
 
-/* Prepares every statement the engine of `s` runs, each checked against its declared counts
- * (a test runs it on both engines). STORE_OK, or STORE_ERROR naming the first that failed. */
-int store_check_statements(store *s);
-
 store *sqlite_store_open(const char *path, buf *error);
 store *pg_store_open(const char *uri, buf *error);
 

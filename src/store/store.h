@@ -170,6 +170,11 @@ struct store_comment_filter {
  * Returns NULL with a message in `error`. */
 store *store_open(const char *location, buf *error);
 void store_close(store *s);
+/* The self-check `gazette serve` runs at start (and a unit test on both engines): prepares every
+ * statement the engine of `s` runs, each checked against the parameter and column counts it
+ * declares, so that a miscounted statement stops the start rather than a page. STORE_OK, or
+ * STORE_ERROR naming the first that failed. */
+int store_check_statements(store *s);
 /* A number no other connection opened by this process has (a cache of what one connection
  * read is keyed by it: a new connection may reuse a closed one's address). */
 unsigned long long store_serial(const store *s);
