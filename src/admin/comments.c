@@ -152,8 +152,7 @@ ADMIN_HANDLER(admin_comment_action)
     buf error = {0};
     struct store_audit audit = admin_audit_entry(context, NULL, NULL, "");
     int rc = moderation_apply_all(context->store, req->arena, &id, 1, action, &audit, &error);
-    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(req->arena, &error);
     if (rc != STORE_OK) {
         admin_error(context, req, res,
                     rc == STORE_NOT_FOUND          ? 404
@@ -198,8 +197,7 @@ ADMIN_HANDLER(admin_comments_bulk)
     buf error = {0};
     struct store_audit audit = admin_audit_entry(context, NULL, NULL, "bulk");
     int rc = moderation_apply_all(s, req->arena, ids, count, action, &audit, &error);
-    const char *message = arena_strndup(req->arena, buf_cstr(&error), error.len);
-    buf_free(&error);
+    const char *message = arena_take_buf(req->arena, &error);
     if (rc != STORE_OK) {
         admin_error(context, req, res,
                     rc == STORE_NOT_FOUND          ? 404

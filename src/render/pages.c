@@ -251,8 +251,7 @@ static const char *json_ld(arena *a, const struct site_view *site, const struct 
         else
             buf_putc(&out, *p);
     free(text);
-    const char *result = arena_strndup(a, buf_cstr(&out), out.len);
-    buf_free(&out);
+    const char *result = arena_take_buf(a, &out);
     return result;
 }
 
@@ -415,8 +414,7 @@ static const char *snippet_html(arena *a, const char *snippet)
             break;
         p++;
     }
-    const char *html = arena_strndup(a, buf_cstr(&out), out.len);
-    buf_free(&out);
+    const char *html = arena_take_buf(a, &out);
     return html;
 }
 
@@ -434,8 +432,7 @@ static const char *page_url(arena *a, const struct listing_view *view, int page)
         }
         if (page > 1)
             buf_printf(&q, "&paged=%d", page);
-        const char *url = arena_strndup(a, buf_cstr(&q), q.len);
-        buf_free(&q);
+        const char *url = arena_take_buf(a, &q);
         return url;
     }
     return page == 1 ? view->base_path : arena_printf(a, "%spage/%d/", view->base_path, page);

@@ -964,20 +964,20 @@ static void pdf_add_comments(struct pdf_doc *doc)
             buf_puts(&head, " — ");
             buf_puts(&head, date);
         }
+        size_t date_end = head.len;
         struct pdf_block *block = pdf_add_text_block(doc, PDF_STYLE_COMMENT_HEAD, indent,
-                                                     arena_strdup(&doc->arena, buf_cstr(&head)));
+                                                     arena_take_buf(&doc->arena, &head));
         if (*date) {
             block->attrs = pango_attr_list_new();
             PangoAttribute *weight = pango_attr_weight_new(PANGO_WEIGHT_NORMAL);
             weight->start_index = (guint)date_start;
-            weight->end_index = (guint)head.len;
+            weight->end_index = (guint)date_end;
             pango_attr_list_insert(block->attrs, weight);
             PangoAttribute *grey = pango_attr_foreground_new(0x6000, 0x6000, 0x6000);
             grey->start_index = (guint)date_start;
-            grey->end_index = (guint)head.len;
+            grey->end_index = (guint)date_end;
             pango_attr_list_insert(block->attrs, grey);
         }
-        buf_free(&head);
         size_t before = doc->block_count;
         pdf_add_html(doc, c->body_html, PDF_STYLE_COMMENT_BODY, indent);
         if (doc->block_count == before)

@@ -466,8 +466,7 @@ static const char *tsquery(arena *a, const struct store_search_group *groups, si
                        groups[i].prefix && w + 1 == groups[i].word_count ? ":*" : "");
         buf_putc(&q, ')');
     }
-    char *text = arena_strndup(a, buf_cstr(&q), q.len);
-    buf_free(&q);
+    char *text = arena_take_buf(a, &q);
     return text;
 }
 

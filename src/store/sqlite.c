@@ -382,8 +382,7 @@ static const char *fts5_query(arena *a, const struct store_search_group *groups,
             buf_printf(&q, "%s%s", w ? " " : "", groups[i].words[w]);
         buf_puts(&q, groups[i].prefix ? "\"*" : "\"");
     }
-    char *text = arena_strndup(a, buf_cstr(&q), q.len);
-    buf_free(&q);
+    char *text = arena_take_buf(a, &q);
     return text;
 }
 
