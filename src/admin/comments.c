@@ -5,7 +5,9 @@
 
 #include "admin/admin.h"
 #include "admin/page.h"
+#include "model/comment.h"
 #include "model/moderation.h"
+#include "model/post.h"
 #include "model/user.h"
 #include "render/pages.h"
 
@@ -52,16 +54,11 @@ ADMIN_HANDLER(admin_comments)
         page = 1;
     bool moderator = user_may_moderate(context->user);
     long long own = moderator ? 0 : context->user->id;
-    struct store_comment_filter filter = {.status = status,
-                                          .type = "comment",
-                                          .limit = COMMENTS_PER_PAGE,
-                                          .offset = (int)((page - 1) * COMMENTS_PER_PAGE),
-                                          .post_author_id = own};
     struct store_comment_counts counts;
     struct store_comment *comments;
     size_t count;
-    if (store_comment_counts(s, own, &counts) != STORE_OK ||
-        store_comment_list(s, a, &filter, &comments, &count) != STORE_OK) {
+    if (moderation_queue(s, a, status, own, page, COMMENTS_PER_PAGE, &counts, &comments, &count) !=
+        STORE_OK) {
         db_error(context, req, res);
         return;
     }
@@ -88,7 +85,7 @@ ADMIN_HANDLER(admin_comments)
         const struct store_comment *c = &comments[i];
         template_data *item = template_add_item(d, "comments");
         struct store_comment parent;
-        const struct store_post *post = admin_post_of(s, a, c->post_id, &last_post);
+        const struct store_post *post = post_get_remembered(s, a, c->post_id, &last_post);
         bool have_post = post != NULL;
         template_set_int(item, "id", c->id);
         template_set_int(item, "post_id", c->post_id);
@@ -102,7 +99,7 @@ ADMIN_HANDLER(admin_comments)
         template_set_str(item, "date_iso", render_date_iso(a, c->created_at));
         template_set_str(item, "held_by", c->held_by);
         template_set_html(item, "body", c->body_html); /* sanitized when stored */
-        if (c->parent_id && store_comment_get(s, a, c->parent_id, &parent) == STORE_OK) {
+        if (c->parent_id && comment_get(s, a, c->parent_id, &parent) == STORE_OK) {
             template_set_str(item, "parent_author", parent.author);
             template_set_str(item, "parent_excerpt", admin_excerpt(a, &parent, 140));
             template_set_int(item, "parent_id", parent.id);
@@ -129,7 +126,7 @@ static const char *back_to(const struct http_request *req, const struct http_for
     const char *back = http_form_get(form, "back");
     if (back && strncmp(back, "post:", 5) == 0) {
         struct store_post post;
-        if (store_post_get(s, req->arena, atoll(back + 5), &post) == STORE_OK)
+        if (post_get(s, req->arena, atoll(back + 5), &post) == STORE_OK)
             return arena_printf(req->arena, "%s#comments", post.path);
     }
     const char *status = queue_status(http_form_get(form, "status"));
@@ -216,7 +213,7 @@ static void show_edit(struct handler_context *context, const struct http_request
     arena *a = req->arena;
     struct store_comment_edit *edits = NULL;
     size_t count = 0;
-    if (store_comment_edit_list(context->store, a, c->id, &edits, &count) != STORE_OK)
+    if (moderation_edit_history(context->store, a, c->id, &edits, &count) != STORE_OK)
         count = 0;
     template_data *d = admin_page_data(context, req, "Edit a comment");
     template_set_int(d, "id", c->id);
@@ -242,7 +239,7 @@ static bool load_comment(struct handler_context *context, const struct http_requ
                          struct http_response *res, struct store_comment *c)
 {
     long long id = admin_path_id(req, "/admin/comments/");
-    int rc = store_comment_get(context->store, req->arena, id, c);
+    int rc = comment_get(context->store, req->arena, id, c);
     if (rc == STORE_OK)
         return true;
     if (rc == STORE_ERROR)

@@ -3,6 +3,8 @@
 
 #include "admin/admin.h"
 #include "admin/page.h"
+#include "model/dashboard.h"
+#include "model/post.h"
 #include "model/user.h"
 #include "render/pages.h"
 
@@ -24,26 +26,19 @@ ADMIN_HANDLER(admin_dashboard)
     arena *a = req->arena;
     bool moderator = user_may_moderate(context->user);
     long long own = moderator ? 0 : context->user->id; /* an author sees their own posts */
-    struct store_comment_counts counts;
-    struct store_post_filter post_filter = {
-        .type = "post", .author_id = own, .limit = 8, .by_modified = true};
-    struct store_comment_filter comment_filter = {
-        .type = "comment", .limit = 8, .post_author_id = own};
-    struct store_post *posts;
-    struct store_comment *comments;
-    size_t post_count, comment_count;
-    if (store_comment_counts(s, own, &counts) != STORE_OK ||
-        store_post_list(s, a, &post_filter, &posts, &post_count) != STORE_OK ||
-        store_comment_list(s, a, &comment_filter, &comments, &comment_count) != STORE_OK) {
+    struct dashboard board;
+    if (dashboard_load(s, a, own, &board) != STORE_OK) {
         admin_error(context, req, res, 503, "Database unavailable", store_error(s));
         return;
     }
+    const struct store_post *posts = board.posts;
+    const struct store_comment *comments = board.comments;
     template_data *d = admin_page_data(context, req, "Dashboard");
-    template_set_int(d, "pending", counts.pending);
-    template_set_int(d, "approved", counts.approved);
-    template_set_int(d, "spam", counts.spam);
-    template_set_int(d, "trash", counts.trash);
-    for (size_t i = 0; i < post_count; i++) {
+    template_set_int(d, "pending", board.counts.pending);
+    template_set_int(d, "approved", board.counts.approved);
+    template_set_int(d, "spam", board.counts.spam);
+    template_set_int(d, "trash", board.counts.trash);
+    for (size_t i = 0; i < board.post_count; i++) {
         template_data *item = template_add_item(d, "posts");
         template_set_int(item, "id", posts[i].id);
         template_set_str(item, "title", posts[i].title);
@@ -52,9 +47,9 @@ ADMIN_HANDLER(admin_dashboard)
         template_set_str(item, "modified_iso", render_date_iso(a, posts[i].modified_at));
     }
     struct store_post last_post = {0};
-    for (size_t i = 0; i < comment_count; i++) {
+    for (size_t i = 0; i < board.comment_count; i++) {
         template_data *item = template_add_item(d, "comments");
-        const struct store_post *post = admin_post_of(s, a, comments[i].post_id, &last_post);
+        const struct store_post *post = post_get_remembered(s, a, comments[i].post_id, &last_post);
         template_set_str(item, "author", comments[i].author);
         template_set_int(item, "post_id", comments[i].post_id);
         template_set_str(item, "post_title", post ? post->title : "");

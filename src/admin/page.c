@@ -156,14 +156,3 @@ const char *admin_excerpt(arena *a, const struct store_comment *c, size_t max)
         max--; /* not inside a character */
     return arena_printf(a, "%.*s…", (int)max, flat);
 }
-
-const struct store_post *admin_post_of(store *s, arena *a, long long id, struct store_post *last)
-{
-    if (last->id == id)
-        return last;
-    if (store_post_get(s, a, id, last) != STORE_OK) {
-        last->id = 0;
-        return NULL;
-    }
-    return last;
-}

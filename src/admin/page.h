@@ -38,11 +38,6 @@ void admin_redirect_done(const struct http_request *req, struct http_response *r
 /* The text of a comment on one line, at most `max` bytes (cut at a character, with "…"). */
 const char *admin_excerpt(arena *a, const struct store_comment *c, size_t max);
 
-/* The post `id`, remembered in *last between calls: a list of comments (the queue, the
- * dashboard) asks for the same post again and again, and need not ask the store. NULL when
- * the post cannot be read. */
-const struct store_post *admin_post_of(store *s, arena *a, long long id, struct store_post *last);
-
 /* The posted form (parsed once per call). */
 void admin_form(const struct http_request *req, struct http_form *form);
 

@@ -6,6 +6,7 @@
 #include "admin/admin.h"
 #include "admin/page.h"
 #include "model/post.h"
+#include "model/post_list.h"
 #include "model/user.h"
 #include "markup/markdown.h"
 #include "render/pages.h"
@@ -46,7 +47,6 @@ static bool load_own_post(struct handler_context *context, const struct http_req
 
 ADMIN_HANDLER(admin_posts)
 {
-    store *s = context->store;
     arena *a = req->arena;
     struct http_form query;
     http_form_parse(a, strview_from_cstr(req->query), &query);
@@ -58,10 +58,6 @@ ADMIN_HANDLER(admin_posts)
     long long page = page_text ? atoll(page_text) : 1;
     if (page < 1 || page > 100000)
         page = 1;
-    struct store_post_filter filter = {.type = "post",
-                                       .by_modified = true,
-                                       .limit = POSTS_PER_PAGE,
-                                       .offset = (int)((page - 1) * POSTS_PER_PAGE)};
     bool known = !status || !*status;
     for (size_t i = 0; !known && i < sizeof(statuses) / sizeof(statuses[0]); i++)
         known = strcmp(status, statuses[i]) == 0;
@@ -70,53 +66,42 @@ ADMIN_HANDLER(admin_posts)
                     "status must be publish, future, draft, pending, private or trash.");
         return;
     }
-    filter.status = status && *status ? status : NULL;
+    status = status && *status ? status : NULL;
     if (search && strlen(search) > 200)
         search = arena_strndup(a, search, 200);
-    filter.title_contains = search;
-    int rc = STORE_OK;
-    if (!user_may_moderate(context->user))
-        filter.author_id = context->user->id; /* authors list their own posts */
-    else if (author && *author) {
-        struct store_user user;
-        rc = store_user_find_login(s, a, author, &user);
-        filter.author_id = rc == STORE_OK ? user.id : -1;
-    }
-    if (rc != STORE_ERROR && category && *category) {
-        struct store_term term;
-        rc = store_term_find(s, a, "category", category, &term);
-        filter.term_id = rc == STORE_OK ? term.id : -1;
-    }
-    struct store_post *posts;
-    size_t count;
-    long long total;
-    struct store_user *users;
-    size_t user_count;
-    struct store_term *terms;
-    size_t term_count;
-    if (rc == STORE_ERROR || store_post_list(s, a, &filter, &posts, &count) != STORE_OK ||
-        store_post_count(s, &filter, &total) != STORE_OK ||
-        store_user_list(s, a, &users, &user_count) != STORE_OK ||
-        store_term_list(s, a, &terms, &term_count) != STORE_OK) {
+    struct post_list_query list_query = {
+        .status = status,
+        .author = author,
+        .category = category,
+        .title = search,
+        /* authors list their own posts */
+        .own = user_may_moderate(context->user) ? 0 : context->user->id,
+        .page = page,
+        .per_page = POSTS_PER_PAGE};
+    struct post_list list;
+    if (post_list_load(context->store, a, &list_query, &list) != STORE_OK) {
         db_error(context, req, res);
         return;
     }
+    const struct store_post *posts = list.posts;
+    const struct store_user *users = list.users;
+    const struct store_term *terms = list.terms;
+    long long total = list.total;
     template_data *d = admin_page_data(context, req, "Posts");
     template_set_str(d, "search", search);
     for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
         template_data *item = template_add_item(d, "statuses");
         template_set_str(item, "value", statuses[i]);
-        template_set_bool(item, "selected",
-                          filter.status && strcmp(filter.status, statuses[i]) == 0);
+        template_set_bool(item, "selected", status && strcmp(status, statuses[i]) == 0);
     }
     if (user_may_moderate(context->user))
-        for (size_t i = 0; i < user_count; i++) {
+        for (size_t i = 0; i < list.user_count; i++) {
             template_data *item = template_add_item(d, "authors");
             template_set_str(item, "value", users[i].login);
             template_set_str(item, "name", users[i].display_name);
             template_set_bool(item, "selected", author && strcmp(author, users[i].login) == 0);
         }
-    for (size_t i = 0; i < term_count; i++) {
+    for (size_t i = 0; i < list.term_count; i++) {
         if (strcmp(terms[i].taxonomy, "category") != 0)
             continue;
         template_data *item = template_add_item(d, "categories");
@@ -124,7 +109,7 @@ ADMIN_HANDLER(admin_posts)
         template_set_str(item, "name", terms[i].name);
         template_set_bool(item, "selected", category && strcmp(category, terms[i].slug) == 0);
     }
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < list.count; i++) {
         template_data *item = template_add_item(d, "posts");
         template_set_int(item, "id", posts[i].id);
         template_set_str(item, "title", *posts[i].title ? posts[i].title : "(no title)");
@@ -138,11 +123,10 @@ ADMIN_HANDLER(admin_posts)
     }
     template_set_int(d, "total", total);
     /* the other pages of the same list keep its filters */
-    const char *filters = arena_printf(a, "/admin/posts?status=%s&author=%s&category=%s&s=%s",
-                                       http_url_encode(a, filter.status ? filter.status : ""),
-                                       http_url_encode(a, author ? author : ""),
-                                       http_url_encode(a, category ? category : ""),
-                                       http_url_encode(a, search ? search : ""));
+    const char *filters = arena_printf(
+        a, "/admin/posts?status=%s&author=%s&category=%s&s=%s",
+        http_url_encode(a, status ? status : ""), http_url_encode(a, author ? author : ""),
+        http_url_encode(a, category ? category : ""), http_url_encode(a, search ? search : ""));
     if (page > 1)
         template_set_str(d, "previous_page", arena_printf(a, "%s&page=%lld", filters, page - 1));
     if (page * POSTS_PER_PAGE < total)
@@ -295,7 +279,7 @@ ADMIN_HANDLER(admin_post_save)
     }
     struct store_post saved;
     const char *done = "saved";
-    if (store_post_get(context->store, a, id, &saved) == STORE_OK)
+    if (post_get(context->store, a, id, &saved) == STORE_OK)
         done = strcmp(saved.status, "future") == 0    ? "scheduled"
                : strcmp(saved.status, "publish") == 0 ? "published"
                                                       : "saved";
@@ -358,7 +342,7 @@ ADMIN_HANDLER(admin_post_revisions)
     arena *a = req->arena;
     struct store_revision *revisions;
     size_t count;
-    if (store_revision_list(context->store, a, post.id, &revisions, &count) != STORE_OK) {
+    if (post_revisions(context->store, a, post.id, &revisions, &count) != STORE_OK) {
         db_error(context, req, res);
         return;
     }

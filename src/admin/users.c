@@ -4,6 +4,7 @@
 
 #include "admin/admin.h"
 #include "admin/page.h"
+#include "model/audit.h"
 #include "model/user.h"
 #include "render/pages.h"
 
@@ -14,7 +15,7 @@ static void show_users(struct handler_context *context, const struct http_reques
 {
     struct store_user *users;
     size_t count;
-    if (store_user_list(context->store, req->arena, &users, &count) != STORE_OK) {
+    if (user_list(context->store, req->arena, &users, &count) != STORE_OK) {
         admin_error(context, req, res, 503, "Database unavailable", store_error(context->store));
         return;
     }
@@ -88,8 +89,8 @@ ADMIN_HANDLER(admin_audit_log)
         page = 1;
     struct store_audit *entries;
     size_t count;
-    if (store_audit_list(context->store, a, AUDIT_PER_PAGE, (int)((page - 1) * AUDIT_PER_PAGE),
-                         &entries, &count) != STORE_OK) {
+    if (audit_list(context->store, a, AUDIT_PER_PAGE, (int)((page - 1) * AUDIT_PER_PAGE), &entries,
+                   &count) != STORE_OK) {
         admin_error(context, req, res, 503, "Database unavailable", store_error(context->store));
         return;
     }

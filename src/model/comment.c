@@ -433,3 +433,8 @@ bool comment_moderation_hash_ok(store *s, arena *a, long long id, const char *ha
 {
     return secret_mac_ok(s, a, arena_printf(a, "comment:%lld", id), hash);
 }
+
+int comment_get(store *s, arena *a, long long id, struct store_comment *out)
+{
+    return store_comment_get(s, a, id, out);
+}

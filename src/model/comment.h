@@ -100,4 +100,7 @@ int comment_reply_parent(store *s, arena *a, struct store_comment *parent, int m
 const char *comment_moderation_hash(store *s, arena *a, long long id);
 bool comment_moderation_hash_ok(store *s, arena *a, long long id, const char *hash);
 
+/* Comment `id`, whatever its status: a store result, strings in `a`. */
+int comment_get(store *s, arena *a, long long id, struct store_comment *out);
+
 #endif

@@ -193,3 +193,22 @@ int moderation_reply(store *s, arena *a, long long parent_id, const struct store
         return failed(s, error);
     return store_commit(s) == STORE_OK ? STORE_OK : failed(s, error);
 }
+
+int moderation_queue(store *s, arena *a, const char *status, long long own, long long page,
+                     int per_page, struct store_comment_counts *counts,
+                     struct store_comment **comments, size_t *count)
+{
+    struct store_comment_filter filter = {.status = status,
+                                          .type = "comment",
+                                          .limit = per_page,
+                                          .offset = (int)((page - 1) * per_page),
+                                          .post_author_id = own};
+    int rc = store_comment_counts(s, own, counts);
+    return rc != STORE_OK ? rc : store_comment_list(s, a, &filter, comments, count);
+}
+
+int moderation_edit_history(store *s, arena *a, long long id, struct store_comment_edit **edits,
+                            size_t *count)
+{
+    return store_comment_edit_list(s, a, id, edits, count);
+}

@@ -51,4 +51,16 @@ int moderation_edit(store *s, arena *a, long long id, const struct moderation_ed
 int moderation_reply(store *s, arena *a, long long parent_id, const struct store_user *user,
                      const char *text, long long now, long long *id, buf *error);
 
+/* A page of the moderation queue: the count of comments per status (every tab) and page `page`
+ * (from 1) of the comments with `status`, newest first, `per_page` a page; `own` non-zero: only
+ * comments on that author's posts. Two queries; a store result. */
+int moderation_queue(store *s, arena *a, const char *status, long long own, long long page,
+                     int per_page, struct store_comment_counts *counts,
+                     struct store_comment **comments, size_t *count);
+
+/* The earlier versions of comment `id` that moderation_edit kept, newest first: a store
+ * result. */
+int moderation_edit_history(store *s, arena *a, long long id, struct store_comment_edit **edits,
+                            size_t *count);
+
 #endif

@@ -657,3 +657,47 @@ enum post_restore_result post_restore_revision(store *s, arena *a, const struct 
            : rc == POST_INVALID ? POST_RESTORE_INVALID
                                 : POST_RESTORE_NOT_SAVED;
 }
+
+int post_get(store *s, arena *a, long long id, struct store_post *out)
+{
+    return store_post_get(s, a, id, out);
+}
+
+const struct store_post *post_get_remembered(store *s, arena *a, long long id,
+                                             struct store_post *last)
+{
+    if (last->id == id)
+        return last;
+    if (store_post_get(s, a, id, last) != STORE_OK) {
+        last->id = 0;
+        return NULL;
+    }
+    return last;
+}
+
+int post_find_number(store *s, arena *a, long long id, struct store_post *out)
+{
+    int rc = store_post_find_wp_id(s, a, id, out);
+    if (rc == STORE_NOT_FOUND)
+        rc = store_post_get(s, a, id, out);
+    return rc;
+}
+
+int post_find_public(store *s, arena *a, const char *path, struct store_post *out)
+{
+    int rc = store_post_find_path(s, a, path, out);
+    if (rc == STORE_OK && !post_is_public(out))
+        return STORE_NOT_FOUND;
+    return rc;
+}
+
+int post_terms(store *s, arena *a, long long id, struct store_term **terms, size_t *count)
+{
+    return store_post_terms(s, a, id, terms, count);
+}
+
+int post_revisions(store *s, arena *a, long long id, struct store_revision **revisions,
+                   size_t *count)
+{
+    return store_revision_list(s, a, id, revisions, count);
+}

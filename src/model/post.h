@@ -138,4 +138,29 @@ int post_term_path(store *s, arena *a, const struct store_term *term, const char
 int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug, const char *name,
                      long long parent_id, long long *id);
 
+/* Reading posts: each one query, a store result (STORE_OK, STORE_NOT_FOUND or STORE_ERROR);
+ * strings live in `a`. */
+
+/* Post `id`, whatever its status. */
+int post_get(store *s, arena *a, long long id, struct store_post *out);
+
+/* Post `id` as a list of comments asks for its posts again and again: remembered in *last
+ * between calls, so that only a change of post asks the store. NULL when it cannot be read. */
+const struct store_post *post_get_remembered(store *s, arena *a, long long id,
+                                             struct store_post *last);
+
+/* The post a /?p=ID link names: by its WordPress id first, then by ours. */
+int post_find_number(store *s, arena *a, long long id, struct store_post *out);
+
+/* The post at permalink `path` (decoded) if readers may see it (post_is_public), else
+ * STORE_NOT_FOUND. */
+int post_find_public(store *s, arena *a, const char *path, struct store_post *out);
+
+/* The terms of post `id`: categories then tags. */
+int post_terms(store *s, arena *a, long long id, struct store_term **terms, size_t *count);
+
+/* The kept revisions of post `id`, newest first. */
+int post_revisions(store *s, arena *a, long long id, struct store_revision **revisions,
+                   size_t *count);
+
 #endif

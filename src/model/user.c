@@ -259,3 +259,8 @@ int user_sign_out(store *s, arena *a, const char *token)
 {
     return store_session_delete(s, token_hash(a, token));
 }
+
+int user_list(store *s, arena *a, struct store_user **users, size_t *count)
+{
+    return store_user_list(s, a, users, count);
+}

@@ -86,4 +86,7 @@ int user_session_find(store *s, arena *a, const char *token, long long now,
 /* Ends the session whose cookie value is `token`: STORE_OK or STORE_ERROR. */
 int user_sign_out(store *s, arena *a, const char *token);
 
+/* Every account, for the admin's lists: a store result, strings in `a`. */
+int user_list(store *s, arena *a, struct store_user **users, size_t *count);
+
 #endif

@@ -25,10 +25,7 @@ int site_find_public_post(struct handler_context *context, arena *a, const char 
                           size_t path_len, struct store_post *post)
 {
     const char *clean = http_path_decode(a, path, path_len);
-    int rc = store_post_find_path(context->store, a, clean, post);
-    if (rc == STORE_OK && !post_is_public(post))
-        return STORE_NOT_FOUND;
-    return rc;
+    return post_find_public(context->store, a, clean, post);
 }
 
 static const char *unlock_message(arena *a, const struct store_post *post)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/listing.h"
 #include "model/post.h"
 #include "model/settings.h"
 #include "render/feed.h"
@@ -39,7 +40,7 @@ static void fill_post_item(struct handler_context *context, arena *a, const char
 {
     struct store_term *terms;
     size_t count = 0;
-    if (store_post_terms(context->store, a, post->id, &terms, &count) != STORE_OK)
+    if (post_terms(context->store, a, post->id, &terms, &count) != STORE_OK)
         count = 0;
     const char **names = arena_alloc(a, (count ? count : 1) * sizeof(*names));
     for (size_t i = 0; i < count; i++)
@@ -111,56 +112,41 @@ void site_feed(struct handler_context *context, const struct http_request *req,
     long long post_id = 0; /* the post whose comments this is, for the cache */
 
     if (scope == FEED_SITE || scope == FEED_ARCHIVE) {
-        struct store_post_filter filter = {.type = "post", .status = "publish", .limit = limit};
+        struct listing_archive archive = {0};
         if (scope == FEED_ARCHIVE) {
             const char *slug = page + strlen(page) - 1;
             while (slug > page && slug[-1] != '/')
                 slug--;
             slug = arena_strndup(a, slug, strlen(slug) - 1);
-            if (strncmp(page, "/author/", 8) == 0) {
-                struct store_user user = {0};
-                rc = store_user_find_login(context->store, a, slug, &user);
-                if (rc == STORE_OK) {
-                    filter.author_id = user.id;
-                    channel.title = arena_printf(a, "%s – %s", site_title, user.display_name);
-                }
-            } else {
-                struct store_term term = {0};
-                bool category = strncmp(page, "/category/", 10) == 0;
-                rc = store_term_find(context->store, a, category ? "category" : "post_tag", slug,
-                                     &term);
-                if (rc == STORE_OK) {
-                    filter.term_id = term.id;
-                    channel.title = arena_printf(a, "%s – %s", site_title, term.name);
-                }
-            }
+            rc = listing_archive_find(context->store, a, listing_archive_kind_of(page), slug,
+                                      &archive);
+            if (rc == STORE_OK)
+                channel.title = arena_printf(a, "%s – %s", site_title, archive.name);
         }
         struct store_post *posts;
         if (rc == STORE_OK)
-            rc = store_post_list(context->store, a, &filter, &posts, &count);
+            rc = listing_feed_posts(context->store, a, archive.scope, limit, &posts, &count);
         for (size_t i = 0; rc == STORE_OK && i < count; i++)
             fill_post_item(context, a, base, &posts[i], &items[i]);
     } else {
         struct store_post post;
-        struct store_comment_filter filter = {
-            .status = "approved", .type = "comment", .public_posts = true, .limit = limit};
         if (scope == FEED_POST_COMMENTS) {
             rc = site_find_public_post(context, a, page, strlen(page), &post);
             if (rc == STORE_OK && *post.password)
                 rc = STORE_NOT_FOUND; /* a protected post's comments are protected too */
-            filter.post_id = post_id = rc == STORE_OK ? post.id : 0;
+            post_id = rc == STORE_OK ? post.id : 0;
             if (rc == STORE_OK)
                 channel.title = arena_printf(a, "Comments on: %s", post.title);
         } else
             channel.title = arena_printf(a, "Comments for %s", site_title);
         struct store_comment *comments;
         if (rc == STORE_OK)
-            rc = store_comment_list(context->store, a, &filter, &comments, &count);
+            rc = listing_feed_comments(context->store, a, post_id, limit, &comments, &count);
         for (size_t i = 0; rc == STORE_OK && i < count; i++) {
             struct store_post *of = &post;
             if (scope == FEED_SITE_COMMENTS) {
                 of = arena_alloc(a, sizeof(*of));
-                rc = store_post_get(context->store, a, comments[i].post_id, of);
+                rc = post_get(context->store, a, comments[i].post_id, of);
             }
             if (rc == STORE_OK)
                 fill_comment_item(a, base, of, &comments[i], &items[i]);
@@ -193,10 +179,9 @@ void site_sitemap(struct handler_context *context, const struct http_request *re
 {
     arena *a = req->arena;
     const char *base = base_url(context, req);
-    struct store_post_filter filter = {.status = "publish"};
     struct store_post *posts;
     size_t count;
-    if (store_post_list(context->store, a, &filter, &posts, &count) != STORE_OK) {
+    if (listing_sitemap_posts(context->store, a, &posts, &count) != STORE_OK) {
         site_error(context, req, res, 503, "Service unavailable",
                    "The site cannot read its database right now.");
         return;

@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "web/form.h"
+#include "model/listing.h"
 #include "model/post.h"
 #include "model/search.h"
 #include "model/settings.h"
@@ -21,11 +22,8 @@ static void redirect_post_id(struct handler_context *context, const struct http_
     long long id = strtoll(id_text, &end, 10);
     struct store_post post;
     int rc = STORE_NOT_FOUND;
-    if (*id_text && !*end && id > 0) {
-        rc = store_post_find_wp_id(context->store, req->arena, id, &post);
-        if (rc == STORE_NOT_FOUND)
-            rc = store_post_get(context->store, req->arena, id, &post);
-    }
+    if (*id_text && !*end && id > 0)
+        rc = post_find_number(context->store, req->arena, id, &post);
     if (rc == STORE_OK && post_is_public(&post))
         http_redirect(res, 301, post.path);
     else if (rc == STORE_ERROR)
@@ -65,19 +63,17 @@ static void render_listing(struct handler_context *context, const struct http_re
     buf_free(&error);
 }
 
-/* Lists page `view->page` of the posts `filter` selects; 404 when the page is empty. */
+/* Lists page `view->page` of the published posts in `scope`; 404 when the page is empty. */
 static void list_posts(struct handler_context *context, const struct http_request *req,
-                       struct http_response *res, struct store_post_filter filter,
+                       struct http_response *res, struct listing_scope scope,
                        struct listing_view *view)
 {
     int per_page = (int)settings_get_int(context->store, req->arena, SETTING_SITE_POSTS_PER_PAGE);
-    filter.type = "post";
-    filter.status = "publish";
-    filter.limit = per_page + 1;
-    filter.offset = (view->page - 1) * per_page;
     struct store_post *posts;
     size_t count;
-    if (store_post_list(context->store, req->arena, &filter, &posts, &count) != STORE_OK) {
+    bool has_next;
+    if (listing_page(context->store, req->arena, scope, view->page, per_page, &posts, &count,
+                     &has_next) != STORE_OK) {
         site_error(context, req, res, 503, "Service unavailable",
                    "The site cannot read its database right now.");
         return;
@@ -88,8 +84,8 @@ static void list_posts(struct handler_context *context, const struct http_reques
         return;
     }
     view->posts = posts;
-    view->has_next = count > (size_t)per_page;
-    view->count = view->has_next ? (size_t)per_page : count;
+    view->has_next = has_next;
+    view->count = count;
     render_listing(context, req, res, view);
 }
 
@@ -119,20 +115,14 @@ static void search(struct handler_context *context, const struct http_request *r
         return;
     }
     int per_page = (int)settings_get_int(context->store, a, SETTING_SITE_POSTS_PER_PAGE);
-    struct store_search_hit *hits;
+    struct store_post *posts;
+    const char **snippets;
     size_t count;
-    if (store_search(context->store, a, groups, (size_t)group_count, per_page,
-                     (view.page - 1) * per_page, &hits, &count, &view.total) != STORE_OK) {
-        log_error("search: %s", store_error(context->store));
+    if (listing_search(context->store, a, groups, (size_t)group_count, view.page, per_page, &posts,
+                       &snippets, &count, &view.total) != STORE_OK) {
         site_error(context, req, res, 503, "Service unavailable",
                    "Search cannot reach the database right now.");
         return;
-    }
-    struct store_post *posts = arena_alloc(a, (count ? count : 1) * sizeof(*posts));
-    const char **snippets = arena_alloc(a, (count ? count : 1) * sizeof(*snippets));
-    for (size_t i = 0; i < count; i++) {
-        posts[i] = hits[i].post;
-        snippets[i] = hits[i].snippet;
     }
     view.posts = posts;
     view.snippets = snippets;
@@ -165,7 +155,7 @@ void site_front(struct handler_context *context, const struct http_request *req,
         site_error(context, req, res, 404, "Not found", "There is no such page.");
         return;
     }
-    list_posts(context, req, res, (struct store_post_filter){0}, &view);
+    list_posts(context, req, res, (struct listing_scope){0}, &view);
 }
 
 /* The last segment of "/category/parent/child/": nested categories keep their parents' path. */
@@ -189,31 +179,26 @@ void site_archive(struct handler_context *context, const struct http_request *re
     view.page = split_page(a, req->path, &base);
     view.base_path = base;
     view.feed_path = arena_printf(a, "%sfeed/", base);
-    struct store_post_filter filter = {0};
     const char *slug = last_segment(a, base);
-    int rc = view.page ? STORE_OK : STORE_NOT_FOUND;
-    if (rc == STORE_OK && strncmp(base, "/author/", 8) == 0) {
-        struct store_user user = {0};
-        rc = store_user_find_login(context->store, a, slug, &user);
-        filter.author_id = user.id;
-        if (rc == STORE_OK)
-            view.heading = arena_printf(a, "Posts by %s", user.display_name);
-    } else if (rc == STORE_OK) {
-        bool category = strncmp(base, "/category/", 10) == 0;
-        struct store_term term = {0};
-        rc = store_term_find(context->store, a, category ? "category" : "post_tag", slug, &term);
-        filter.term_id = term.id;
+    enum listing_archive_kind kind = listing_archive_kind_of(base);
+    struct listing_archive archive = {0};
+    int rc =
+        view.page ? listing_archive_find(context->store, a, kind, slug, &archive) : STORE_NOT_FOUND;
+    if (rc == STORE_OK && kind == LISTING_AUTHOR)
+        view.heading = arena_printf(a, "Posts by %s", archive.name);
+    else if (rc == STORE_OK) {
+        bool category = kind == LISTING_CATEGORY;
+        const struct store_term *term = &archive.term;
         const char *canonical;
-        if (rc == STORE_OK && category &&
-            (rc = post_term_path(context->store, a, &term, &canonical)) == STORE_OK &&
+        if (category && (rc = post_term_path(context->store, a, term, &canonical)) == STORE_OK &&
             strcmp(canonical, http_path_decode(a, base, strlen(base))) != 0) {
             /* a category lives under its parents: /category/parent/child/ */
             http_redirect(res, 301, canonical);
             return;
         }
         if (rc == STORE_OK) {
-            view.heading = arena_printf(a, "%s: %s", category ? "Category" : "Tag", term.name);
-            view.description = *term.description ? term.description : NULL;
+            view.heading = arena_printf(a, "%s: %s", category ? "Category" : "Tag", term->name);
+            view.description = *term->description ? term->description : NULL;
         }
     }
     if (rc == STORE_ERROR) {
@@ -225,7 +210,7 @@ void site_archive(struct handler_context *context, const struct http_request *re
         site_error(context, req, res, 404, "Not found", "There is no such archive.");
         return;
     }
-    list_posts(context, req, res, filter, &view);
+    list_posts(context, req, res, archive.scope, &view);
 }
 
 /* "/YYYY/", "/YYYY/MM/", "/YYYY/MM/DD/" (then maybe "page/N/"): the archive of that span.
@@ -262,13 +247,13 @@ bool site_date_archive(struct handler_context *context, const struct http_reques
         until.tm_mon++;
     else
         until.tm_mday++;
-    struct store_post_filter filter = {.from = (long long)timegm(&from),
-                                       .until = (long long)timegm(&until)};
+    struct listing_scope scope = {.from = (long long)timegm(&from),
+                                  .until = (long long)timegm(&until)};
     struct listing_view view = {.base_path = base, .page = page, .feed_path = NULL};
     view.heading =
         n == 1   ? arena_printf(a, "Posts of %d", parts[0])
         : n == 2 ? arena_printf(a, "Posts of %s %d", months[parts[1] - 1], parts[0])
                  : arena_printf(a, "Posts of %s %d, %d", months[parts[1] - 1], parts[2], parts[0]);
-    list_posts(context, req, res, filter, &view);
+    list_posts(context, req, res, scope, &view);
     return true;
 }
