@@ -157,13 +157,14 @@ static void populate(void)
     add_post(&a, "Work in progress", "draft", "Not yet.", true, 0);
     static const struct {
         int parent; /* index + 1 in this list, 0 for top level */
-        const char *author, *text, *status;
+        const char *author, *text;
+        enum comment_status status;
     } comments[] = {
-        {0, "Ada", "First!", "approved"},
-        {1, "Grace", "A reply with a [link](https://example.org/).", "approved"},
-        {2, "Ada", "> quoted\n\nA reply to the reply.", "approved"},
-        {0, "Linus", "Held for moderation.", "pending"},
-        {0, "Spammer", "Buy things at http://spam.example/", "spam"},
+        {0, "Ada", "First!", COMMENT_STATUS_APPROVED},
+        {1, "Grace", "A reply with a [link](https://example.org/).", COMMENT_STATUS_APPROVED},
+        {2, "Ada", "> quoted\n\nA reply to the reply.", COMMENT_STATUS_APPROVED},
+        {0, "Linus", "Held for moderation.", COMMENT_STATUS_PENDING},
+        {0, "Spammer", "Buy things at http://spam.example/", COMMENT_STATUS_SPAM},
     };
     long long ids[sizeof(comments) / sizeof(comments[0])];
     if (store_begin(site.store) != STORE_OK)
@@ -179,7 +180,7 @@ static void populate(void)
             .body_html = arena_strndup(&a, buf_cstr(&html), html.len),
             .body_source = comments[i].text,
             .status = comments[i].status,
-            .type = "comment",
+            .type = COMMENT_TYPE_COMMENT,
             .created_at = PUBLISHED + 600 * (long long)(i + 1),
         };
         buf_free(&html);

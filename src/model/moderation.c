@@ -9,7 +9,8 @@
 #include "markup/markdown.h"
 
 static const char *const names[] = {"approve", "unapprove", "spam", "trash", "delete"};
-static const char *const statuses[] = {"approved", "pending", "spam", "trash", NULL};
+static const enum comment_status statuses[] = {COMMENT_STATUS_APPROVED, COMMENT_STATUS_PENDING,
+                                               COMMENT_STATUS_SPAM, COMMENT_STATUS_TRASH};
 
 enum moderation_action moderation_action_parse(const char *name)
 {
@@ -168,7 +169,7 @@ int moderation_reply(store *s, arena *a, long long parent_id, const struct store
     int rc = begin_with_comment(s, a, parent_id, &parent, error);
     if (rc != STORE_OK)
         return rc;
-    if (store_comment_set_status(s, parent_id, "approved") != STORE_OK)
+    if (store_comment_set_status(s, parent_id, COMMENT_STATUS_APPROVED) != STORE_OK)
         return failed(s, error);
     struct store_comment attach = parent;
     bool top_level;
@@ -184,8 +185,8 @@ int moderation_reply(store *s, arena *a, long long parent_id, const struct store
         .user_agent = "",
         .body_source = text,
         .body_html = render_comment(a, text),
-        .status = "approved",
-        .type = "comment",
+        .status = COMMENT_STATUS_APPROVED,
+        .type = COMMENT_TYPE_COMMENT,
         .held_by = "",
         .created_at = now,
     };

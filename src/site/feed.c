@@ -111,7 +111,8 @@ void site_feed(struct handler_context *context, const struct http_request *req,
     long long post_id = 0; /* the post whose comments this is, for the cache */
 
     if (scope == FEED_SITE || scope == FEED_ARCHIVE) {
-        struct store_post_filter filter = {.type = "post", .status = "publish", .limit = limit};
+        struct store_post_filter filter = {
+            .type = POST_TYPE_POST, .status = POST_STATUS_PUBLISH, .limit = limit};
         if (scope == FEED_ARCHIVE) {
             const char *slug = page + strlen(page) - 1;
             while (slug > page && slug[-1] != '/')
@@ -142,8 +143,10 @@ void site_feed(struct handler_context *context, const struct http_request *req,
             fill_post_item(context, a, base, &posts[i], &items[i]);
     } else {
         struct store_post post;
-        struct store_comment_filter filter = {
-            .status = "approved", .type = "comment", .public_posts = true, .limit = limit};
+        struct store_comment_filter filter = {.status = COMMENT_STATUS_APPROVED,
+                                              .type = COMMENT_TYPE_COMMENT,
+                                              .public_posts = true,
+                                              .limit = limit};
         if (scope == FEED_POST_COMMENTS) {
             rc = site_find_public_post(context, a, page, strlen(page), &post);
             if (rc == STORE_OK && *post.password)
@@ -193,7 +196,7 @@ void site_sitemap(struct handler_context *context, const struct http_request *re
 {
     arena *a = req->arena;
     const char *base = base_url(context, req);
-    struct store_post_filter filter = {.status = "publish"};
+    struct store_post_filter filter = {.status = POST_STATUS_PUBLISH};
     struct store_post *posts;
     size_t count;
     if (store_post_list(context->store, a, &filter, &posts, &count) != STORE_OK) {

@@ -71,8 +71,8 @@ static void list_posts(struct handler_context *context, const struct http_reques
                        struct listing_view *view)
 {
     int per_page = (int)settings_get_int(context->store, req->arena, SETTING_SITE_POSTS_PER_PAGE);
-    filter.type = "post";
-    filter.status = "publish";
+    filter.type = POST_TYPE_POST;
+    filter.status = POST_STATUS_PUBLISH;
     filter.limit = per_page + 1;
     filter.offset = (view->page - 1) * per_page;
     struct store_post *posts;

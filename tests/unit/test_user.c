@@ -117,9 +117,9 @@ static void test_permissions(void **state)
         .id = 14, .login = "gone", .role = "editor", .disabled = true};
     const struct store_user disabled_author = {
         .id = 10, .login = "ann", .role = "author", .disabled = true};
-    const struct store_post by_ann = {.id = 1, .author_id = 10, .status = "publish"};
-    const struct store_post by_bob = {.id = 2, .author_id = 11, .status = "publish"};
-    const struct store_post orphan = {.id = 3, .author_id = 0, .status = "publish"};
+    const struct store_post by_ann = {.id = 1, .author_id = 10, .status = POST_STATUS_PUBLISH};
+    const struct store_post by_bob = {.id = 2, .author_id = 11, .status = POST_STATUS_PUBLISH};
+    const struct store_post orphan = {.id = 3, .author_id = 0, .status = POST_STATUS_PUBLISH};
 
     /* an author: own posts only */
     assert_true(user_may_edit_post(&author, &by_ann));
