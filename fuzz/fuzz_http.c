@@ -76,7 +76,8 @@ static void token_hash(const char *token, char hex[65])
     sodium_bin2hex(hex, 65, digest, sizeof(digest));
 }
 
-static long long add_user(const char *login, const char *role, const char *token, const char *csrf)
+static long long add_user(const char *login, enum user_role role, const char *token,
+                          const char *csrf)
 {
     /* a cheap hash: the login form may check it on every run */
     char hash[crypto_pwhash_STRBYTES];
@@ -145,8 +146,8 @@ static void populate(void)
     author_token = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2";
     admin_csrf = "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3";
     author_csrf = "d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4";
-    add_user("admin", "admin", admin_token, admin_csrf);
-    add_user("writer", "author", author_token, author_csrf);
+    add_user("admin", USER_ADMIN, admin_token, admin_csrf);
+    add_user("writer", USER_AUTHOR, author_token, author_csrf);
     long long welcome =
         add_post(&a, "Welcome to gazette", "publish",
                  "A first post with a footnote.[^1]\n\n## Writing\n\n> A quotation.\n\n"

@@ -196,7 +196,7 @@ static int on_author(void *context, const struct wxr_author *author)
                                .display_name =
                                    *author->display_name ? author->display_name : author->login,
                                .email = author->email,
-                               .role = "author",
+                               .role = USER_AUTHOR,
                                .disabled = true};
     if (store_user_insert(st->store, &user, NULL) != STORE_OK)
         return store_failed(st, author->line, "storing author");

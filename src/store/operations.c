@@ -144,6 +144,11 @@ NEXT_ENUM(comment_status)
 NEXT_ENUM(comment_type)
 NEXT_ENUM(mail_status)
 
+static enum user_role next_role(struct row *r)
+{
+    return user_role_parse(r->s->engine->column_peek(r->s, r->column++));
+}
+
 typedef void (*row_reader)(struct row *r, void *record);
 
 /* A reader that read other than the statement's columns is a mistake of this file: said on
@@ -283,7 +288,7 @@ static void read_user(struct row *r, void *record)
     out->login = next_text(r);
     out->display_name = next_text(r);
     out->email = next_text(r);
-    out->role = next_text(r);
+    out->role = next_role(r);
     out->disabled = next_bool(r);
     out->password_hash = next_text(r);
 }
@@ -487,8 +492,8 @@ int operation_user_insert(store *s, const struct store_user *user, long long *id
 {
     return insert(s, id, user->id, STATEMENT_USER_BUMP_ID, STATEMENT_USER_INSERT,
                   PARAMETERS(INTEGER(user->id), TEXT(user->login), TEXT(user->display_name),
-                             TEXT_OR_EMPTY(user->email), TEXT(user->role), BOOLEAN(user->disabled),
-                             TEXT_OR_EMPTY(user->password_hash)));
+                             TEXT_OR_EMPTY(user->email), TEXT(user_role_name(user->role)),
+                             BOOLEAN(user->disabled), TEXT_OR_EMPTY(user->password_hash)));
 }
 
 int operation_user_find_login(store *s, arena *a, const char *login, struct store_user *out)
@@ -515,7 +520,7 @@ int operation_user_update(store *s, const struct store_user *user)
 {
     return run_changing(s, STATEMENT_USER_UPDATE,
                         PARAMETERS(INTEGER(user->id), TEXT(user->display_name),
-                                   TEXT_OR_EMPTY(user->email), TEXT(user->role),
+                                   TEXT_OR_EMPTY(user->email), TEXT(user_role_name(user->role)),
                                    BOOLEAN(user->disabled), TEXT_OR_EMPTY(user->password_hash)));
 }
 

@@ -47,3 +47,15 @@ MAPPING(post_type, post_types)
 MAPPING(comment_status, comment_statuses)
 MAPPING(comment_type, comment_types)
 MAPPING(mail_status, mail_statuses)
+
+static const char *const role_names[] = {"", "author", "editor", "admin"};
+
+enum user_role user_role_parse(const char *name)
+{
+    return (enum user_role)index_of(role_names, COUNT(role_names), name);
+}
+
+const char *user_role_name(enum user_role role)
+{
+    return name_of(role_names, COUNT(role_names), (unsigned)role);
+}

@@ -59,6 +59,13 @@ enum comment_type {
     COMMENT_TYPE_PINGBACK,
     COMMENT_TYPE_TRACKBACK,
 };
+/* Roles in increasing power; a route names the least it needs. */
+enum user_role {
+    USER_NOBODY = 0, /* not signed in (and a stored role this version does not know) */
+    USER_AUTHOR,     /* own posts; sees comments on own posts */
+    USER_EDITOR,     /* all posts, moderation */
+    USER_ADMIN,      /* everything: settings, users, audit log */
+};
 enum mail_status {
     MAIL_STATUS_ANY = 0,
     MAIL_STATUS_QUEUED,
@@ -78,11 +85,14 @@ const char *comment_type_name(enum comment_type type);
 bool comment_type_parse(const char *text, enum comment_type *out);
 const char *mail_status_name(enum mail_status status);
 bool mail_status_parse(const char *text, enum mail_status *out);
+/* Roles: USER_NOBODY for NULL or an unknown name, whose name is "". */
+enum user_role user_role_parse(const char *name);
+const char *user_role_name(enum user_role role);
 
 struct store_user {
     long long id; /* an insert with id 0 lets the store choose */
     const char *login, *display_name, *email;
-    const char *role;          /* "admin", "editor", "author" */
+    enum user_role role;
     bool disabled;             /* imported authors are disabled until given a password */
     const char *password_hash; /* "" for none */
 };

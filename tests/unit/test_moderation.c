@@ -51,7 +51,7 @@ static int setup(void **state)
     f->user = (struct store_user){.login = "mod",
                                   .display_name = "Mo Derator",
                                   .email = "mod@example.org",
-                                  .role = "editor",
+                                  .role = USER_EDITOR,
                                   .password_hash = ""};
     assert_int_equal(store_user_insert(f->s, &f->user, &f->user.id), STORE_OK);
     *state = f;

@@ -35,7 +35,7 @@ struct fixture {
     long long admin_post, author_post; /* post ids */
 };
 
-static long long insert_user(struct fixture *f, const char *login, const char *role)
+static long long insert_user(struct fixture *f, const char *login, enum user_role role)
 {
     struct store_user user = {
         .login = login,
@@ -99,8 +99,8 @@ static long long insert_comment(struct fixture *f, long long post_id, long long 
 
 static void populate(struct fixture *f)
 {
-    f->admin = insert_user(f, "root", "admin");
-    f->author = insert_user(f, "writer", "author");
+    f->admin = insert_user(f, "root", USER_ADMIN);
+    f->author = insert_user(f, "writer", USER_AUTHOR);
     f->admin_post = insert_post(f, "first", "First words", POST_STATUS_PUBLISH, f->admin,
                                 NOW - 2 * DAY, "alpha bravo");
     f->author_post = insert_post(f, "second", "Second words", POST_STATUS_PUBLISH, f->author,
@@ -151,12 +151,12 @@ static void test_user_get_and_update(void **state)
     struct store_user user;
     assert_int_equal(store_user_get(f->s, &f->a, f->author, &user), STORE_OK);
     assert_string_equal(user.login, "writer");
-    assert_string_equal(user.role, "author");
+    assert_int_equal(user.role, USER_AUTHOR);
     assert_false(user.disabled);
 
     user.display_name = "Renamed";
     user.email = "new@example.org";
-    user.role = "editor";
+    user.role = USER_EDITOR;
     user.disabled = true;
     user.password_hash = "other";
     user.login = "ignored";
@@ -166,7 +166,7 @@ static void test_user_get_and_update(void **state)
     assert_string_equal(back.login, "writer"); /* the login is not written */
     assert_string_equal(back.display_name, "Renamed");
     assert_string_equal(back.email, "new@example.org");
-    assert_string_equal(back.role, "editor");
+    assert_int_equal(back.role, USER_EDITOR);
     assert_true(back.disabled);
     assert_string_equal(back.password_hash, "other");
 
@@ -211,7 +211,7 @@ static void test_session_find(void **state)
     assert_int_equal(session.expires_at, NOW + DAY);
     assert_int_equal(user.id, f->admin);
     assert_string_equal(user.login, "root");
-    assert_string_equal(user.role, "admin");
+    assert_int_equal(user.role, USER_ADMIN);
     assert_string_equal(user.password_hash, "hash");
 
     assert_int_equal(find_session(f, "bbbb", NOW), STORE_NOT_FOUND);
