@@ -368,7 +368,7 @@ int store_revision_insert(store *s, const struct store_revision *revision, int k
 int store_revision_list(store *s, arena *a, long long post_id, struct store_revision **revisions,
                         size_t *count);
 int store_revision_get(store *s, arena *a, long long id, struct store_revision *out);
-/* Newest first (sticky first when filter->type is "post" and status "publish"). */
+/* Newest first (sticky first for type POST_TYPE_POST and status POST_STATUS_PUBLISH). */
 int store_post_list(store *s, arena *a, const struct store_post_filter *filter,
                     struct store_post **posts, size_t *count);
 int store_post_count(store *s, const struct store_post_filter *filter, long long *count);
