@@ -76,7 +76,8 @@ static void token_hash(const char *token, char hex[65])
     sodium_bin2hex(hex, 65, digest, sizeof(digest));
 }
 
-static long long add_user(const char *login, const char *role, const char *token, const char *csrf)
+static long long add_user(const char *login, enum user_role role, const char *token,
+                          const char *csrf)
 {
     /* a cheap hash: the login form may check it on every run */
     char hash[crypto_pwhash_STRBYTES];
@@ -145,8 +146,8 @@ static void populate(void)
     author_token = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2";
     admin_csrf = "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3";
     author_csrf = "d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4d4";
-    add_user("admin", "admin", admin_token, admin_csrf);
-    add_user("writer", "author", author_token, author_csrf);
+    add_user("admin", USER_ADMIN, admin_token, admin_csrf);
+    add_user("writer", USER_AUTHOR, author_token, author_csrf);
     long long welcome =
         add_post(&a, "Welcome to gazette", "publish",
                  "A first post with a footnote.[^1]\n\n## Writing\n\n> A quotation.\n\n"
@@ -157,13 +158,14 @@ static void populate(void)
     add_post(&a, "Work in progress", "draft", "Not yet.", true, 0);
     static const struct {
         int parent; /* index + 1 in this list, 0 for top level */
-        const char *author, *text, *status;
+        const char *author, *text;
+        enum comment_status status;
     } comments[] = {
-        {0, "Ada", "First!", "approved"},
-        {1, "Grace", "A reply with a [link](https://example.org/).", "approved"},
-        {2, "Ada", "> quoted\n\nA reply to the reply.", "approved"},
-        {0, "Linus", "Held for moderation.", "pending"},
-        {0, "Spammer", "Buy things at http://spam.example/", "spam"},
+        {0, "Ada", "First!", COMMENT_STATUS_APPROVED},
+        {1, "Grace", "A reply with a [link](https://example.org/).", COMMENT_STATUS_APPROVED},
+        {2, "Ada", "> quoted\n\nA reply to the reply.", COMMENT_STATUS_APPROVED},
+        {0, "Linus", "Held for moderation.", COMMENT_STATUS_PENDING},
+        {0, "Spammer", "Buy things at http://spam.example/", COMMENT_STATUS_SPAM},
     };
     long long ids[sizeof(comments) / sizeof(comments[0])];
     if (store_begin(site.store) != STORE_OK)
@@ -179,7 +181,7 @@ static void populate(void)
             .body_html = arena_strndup(&a, buf_cstr(&html), html.len),
             .body_source = comments[i].text,
             .status = comments[i].status,
-            .type = "comment",
+            .type = COMMENT_TYPE_COMMENT,
             .created_at = PUBLISHED + 600 * (long long)(i + 1),
         };
         buf_free(&html);

@@ -57,7 +57,7 @@ bool auth_authorize(struct handler_context *context, const struct http_request *
     if (user_role_of(context->user) < need) {
         admin_error(context, req, res, 403, "Not allowed",
                     arena_printf(req->arena, "This page needs the %s role; you are %s.",
-                                 user_role_name(need), context->user->role));
+                                 user_role_name(need), user_role_name(context->user->role)));
         return false;
     }
     if (is_post && !csrf_ok(context, req)) {

@@ -14,18 +14,22 @@
 #define COMMENTS_PER_PAGE 50
 #define BULK_MAX 200
 
-static const char *const tabs[][2] = {
-    {"pending", "Pending"}, {"approved", "Approved"}, {"spam", "Spam"}, {"trash", "Trash"}};
+static const struct {
+    enum comment_status status;
+    const char *label;
+} tabs[] = {{COMMENT_STATUS_PENDING, "Pending"},
+            {COMMENT_STATUS_APPROVED, "Approved"},
+            {COMMENT_STATUS_SPAM, "Spam"},
+            {COMMENT_STATUS_TRASH, "Trash"}};
 
-/* ?status= of a queue page, "pending" when missing; NULL when not a status. */
-static const char *queue_status(const char *status)
+/* ?status= of a queue page, pending when missing; COMMENT_STATUS_ANY when not a status. */
+static enum comment_status queue_status(const char *text)
 {
-    if (!status || !*status)
-        return "pending";
-    for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++)
-        if (strcmp(status, tabs[i][0]) == 0)
-            return tabs[i][0];
-    return NULL;
+    enum comment_status status = COMMENT_STATUS_ANY;
+    if (!text || !*text)
+        return COMMENT_STATUS_PENDING;
+    comment_status_parse(text, &status);
+    return status;
 }
 
 static void db_error(struct handler_context *context, const struct http_request *req,
@@ -42,7 +46,8 @@ ADMIN_HANDLER(admin_comments)
     arena *a = req->arena;
     struct http_form query;
     http_form_parse(a, strview_from_cstr(req->query), &query);
-    const char *status = queue_status(http_form_get(&query, "status"));
+    enum comment_status status = queue_status(http_form_get(&query, "status"));
+    const char *status_name = comment_status_name(status);
     if (!status) {
         admin_error(context, req, res, 400, "Unknown status",
                     "status must be pending, approved, spam or trash.");
@@ -63,23 +68,24 @@ ADMIN_HANDLER(admin_comments)
         return;
     }
     template_data *d = admin_page_data(context, req, "Comments");
-    template_set_str(d, "status", status);
+    template_set_str(d, "status", status_name);
     template_set_bool(d, "moderator", moderator);
     long long totals[] = {counts.pending, counts.approved, counts.spam, counts.trash};
     for (size_t i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
         template_data *tab = template_add_item(d, "tabs");
-        template_set_str(tab, "value", tabs[i][0]);
-        template_set_str(tab, "label", tabs[i][1]);
+        template_set_str(tab, "value", comment_status_name(tabs[i].status));
+        template_set_str(tab, "label", tabs[i].label);
         template_set_int(tab, "count", totals[i]);
-        template_set_bool(tab, "current", strcmp(status, tabs[i][0]) == 0);
-        if (strcmp(status, tabs[i][0]) == 0 && page * COMMENTS_PER_PAGE < totals[i])
+        template_set_bool(tab, "current", status == tabs[i].status);
+        if (status == tabs[i].status && page * COMMENTS_PER_PAGE < totals[i])
             template_set_str(
                 d, "next_page",
-                arena_printf(a, "/admin/comments?status=%s&page=%lld", status, page + 1));
+                arena_printf(a, "/admin/comments?status=%s&page=%lld", status_name, page + 1));
     }
     if (page > 1)
-        template_set_str(d, "previous_page",
-                         arena_printf(a, "/admin/comments?status=%s&page=%lld", status, page - 1));
+        template_set_str(
+            d, "previous_page",
+            arena_printf(a, "/admin/comments?status=%s&page=%lld", status_name, page - 1));
     struct store_post last_post = {0};
     for (size_t i = 0; i < count; i++) {
         const struct store_comment *c = &comments[i];
@@ -105,12 +111,15 @@ ADMIN_HANDLER(admin_comments)
             template_set_int(item, "parent_id", parent.id);
         }
         for (int action = 0; moderator && action < MODERATE_NONE; action++) {
-            static const char *const shows_in[] = {"pending spam trash", "approved",
-                                                   "pending approved trash",
-                                                   "pending approved spam", "spam trash"};
+#define IN(status) (1u << COMMENT_STATUS_##status)
+            static const unsigned shows_in[] = {IN(PENDING) | IN(SPAM) | IN(TRASH), IN(APPROVED),
+                                                IN(PENDING) | IN(APPROVED) | IN(TRASH),
+                                                IN(PENDING) | IN(APPROVED) | IN(SPAM),
+                                                IN(SPAM) | IN(TRASH)};
+#undef IN
             static const char *const labels[] = {"Approve", "Unapprove", "Spam", "Trash",
                                                  "Delete forever"};
-            if (!strstr(shows_in[action], status))
+            if (!(shows_in[action] & (1u << status)))
                 continue;
             template_data *button = template_add_item(item, "actions");
             template_set_str(button, "action", moderation_action_name(action));
@@ -129,8 +138,9 @@ static const char *back_to(const struct http_request *req, const struct http_for
         if (post_get(s, req->arena, atoll(back + 5), &post) == STORE_OK)
             return arena_printf(req->arena, "%s#comments", post.path);
     }
-    const char *status = queue_status(http_form_get(form, "status"));
-    return arena_printf(req->arena, "/admin/comments?status=%s", status ? status : "pending");
+    enum comment_status status = queue_status(http_form_get(form, "status"));
+    return arena_printf(req->arena, "/admin/comments?status=%s",
+                        comment_status_name(status ? status : COMMENT_STATUS_PENDING));
 }
 
 static const char *done_code(enum moderation_action action)

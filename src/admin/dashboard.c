@@ -42,7 +42,7 @@ ADMIN_HANDLER(admin_dashboard)
         template_data *item = template_add_item(d, "posts");
         template_set_int(item, "id", posts[i].id);
         template_set_str(item, "title", posts[i].title);
-        template_set_str(item, "status", posts[i].status);
+        template_set_str(item, "status", post_status_name(posts[i].status));
         template_set_str(item, "modified", render_date_human(a, posts[i].modified_at));
         template_set_str(item, "modified_iso", render_date_iso(a, posts[i].modified_at));
     }
@@ -53,7 +53,7 @@ ADMIN_HANDLER(admin_dashboard)
         template_set_str(item, "author", comments[i].author);
         template_set_int(item, "post_id", comments[i].post_id);
         template_set_str(item, "post_title", post ? post->title : "");
-        template_set_str(item, "status", comments[i].status);
+        template_set_str(item, "status", comment_status_name(comments[i].status));
         template_set_str(item, "excerpt", admin_excerpt(a, &comments[i], 120));
     }
     admin_render(context, req, res, 200, "admin_dashboard", d);

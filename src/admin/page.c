@@ -48,7 +48,7 @@ template_data *admin_page_data(struct handler_context *context, const struct htt
     if (context->user) {
         template_set_str(d, "user_login", context->user->login);
         template_set_str(d, "user_name", context->user->display_name);
-        template_set_str(d, "user_role", context->user->role);
+        template_set_str(d, "user_role", user_role_name(context->user->role));
         template_set_str(d, "csrf", context->csrf);
     }
     template_set_bool(d, "signed_in", role >= USER_AUTHOR);

@@ -13,7 +13,9 @@
 
 #define POSTS_PER_PAGE 20
 
-static const char *const statuses[] = {"publish", "future", "draft", "pending", "private", "trash"};
+static const enum post_status statuses[] = {POST_STATUS_PUBLISH, POST_STATUS_FUTURE,
+                                            POST_STATUS_DRAFT,   POST_STATUS_PENDING,
+                                            POST_STATUS_PRIVATE, POST_STATUS_TRASH};
 
 static void db_error(struct handler_context *context, const struct http_request *req,
                      struct http_response *res)
@@ -58,19 +60,16 @@ ADMIN_HANDLER(admin_posts)
     long long page = page_text ? atoll(page_text) : 1;
     if (page < 1 || page > 100000)
         page = 1;
-    bool known = !status || !*status;
-    for (size_t i = 0; !known && i < sizeof(statuses) / sizeof(statuses[0]); i++)
-        known = strcmp(status, statuses[i]) == 0;
-    if (!known) {
+    enum post_status status_filter = POST_STATUS_ANY;
+    if (status && *status && !post_status_parse(status, &status_filter)) {
         admin_error(context, req, res, 400, "Unknown status",
                     "status must be publish, future, draft, pending, private or trash.");
         return;
     }
-    status = status && *status ? status : NULL;
     if (search && strlen(search) > 200)
         search = arena_strndup(a, search, 200);
     struct post_list_query list_query = {
-        .status = status,
+        .status = status_filter,
         .author = author,
         .category = category,
         .title = search,
@@ -91,8 +90,8 @@ ADMIN_HANDLER(admin_posts)
     template_set_str(d, "search", search);
     for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++) {
         template_data *item = template_add_item(d, "statuses");
-        template_set_str(item, "value", statuses[i]);
-        template_set_bool(item, "selected", status && strcmp(status, statuses[i]) == 0);
+        template_set_str(item, "value", post_status_name(statuses[i]));
+        template_set_bool(item, "selected", status_filter == statuses[i]);
     }
     if (user_may_moderate(context->user))
         for (size_t i = 0; i < list.user_count; i++) {
@@ -113,7 +112,7 @@ ADMIN_HANDLER(admin_posts)
         template_data *item = template_add_item(d, "posts");
         template_set_int(item, "id", posts[i].id);
         template_set_str(item, "title", *posts[i].title ? posts[i].title : "(no title)");
-        template_set_str(item, "status", posts[i].status);
+        template_set_str(item, "status", post_status_name(posts[i].status));
         template_set_str(item, "path", posts[i].path);
         template_set_bool(item, "public", post_is_public(&posts[i]));
         template_set_str(item, "author", posts[i].author_name ? posts[i].author_name : "");
@@ -125,8 +124,9 @@ ADMIN_HANDLER(admin_posts)
     /* the other pages of the same list keep its filters */
     const char *filters = arena_printf(
         a, "/admin/posts?status=%s&author=%s&category=%s&s=%s",
-        http_url_encode(a, status ? status : ""), http_url_encode(a, author ? author : ""),
-        http_url_encode(a, category ? category : ""), http_url_encode(a, search ? search : ""));
+        http_url_encode(a, status_filter ? post_status_name(status_filter) : ""),
+        http_url_encode(a, author ? author : ""), http_url_encode(a, category ? category : ""),
+        http_url_encode(a, search ? search : ""));
     if (page > 1)
         template_set_str(d, "previous_page", arena_printf(a, "%s&page=%lld", filters, page - 1));
     if (page * POSTS_PER_PAGE < total)
@@ -160,22 +160,28 @@ static void show_editor(struct handler_context *context, const struct http_reque
     template_set_html(d, "preview", preview_html);
     if (post->id) {
         template_set_str(d, "path", post->path);
-        template_set_str(d, "current_status", post->status);
+        template_set_str(d, "current_status", post_status_name(post->status));
         template_set_bool(d, "public", post_is_public(post));
-        template_set_bool(d, "trashed", strcmp(post->status, "trash") == 0);
+        template_set_bool(d, "trashed", post->status == POST_STATUS_TRASH);
     }
-    static const char *const choices[][2] = {{"draft", "Draft"},
-                                             {"pending", "Pending review"},
-                                             {"publish", "Published (or scheduled)"},
-                                             {"private", "Private"}};
-    const char *chosen = draft->status ? draft->status : "draft";
-    if (strcmp(chosen, "future") == 0)
-        chosen = "publish";
+    static const struct {
+        enum post_status status;
+        const char *label;
+    } choices[] = {{POST_STATUS_DRAFT, "Draft"},
+                   {POST_STATUS_PENDING, "Pending review"},
+                   {POST_STATUS_PUBLISH, "Published (or scheduled)"},
+                   {POST_STATUS_PRIVATE, "Private"}};
+    /* the draft's status is the form's text (none selected when it is not a status) */
+    enum post_status chosen = POST_STATUS_DRAFT;
+    if (draft->status && !post_status_parse(draft->status, &chosen))
+        chosen = POST_STATUS_ANY;
+    if (chosen == POST_STATUS_FUTURE)
+        chosen = POST_STATUS_PUBLISH;
     for (size_t i = 0; i < sizeof(choices) / sizeof(choices[0]); i++) {
         template_data *item = template_add_item(d, "statuses");
-        template_set_str(item, "value", choices[i][0]);
-        template_set_str(item, "label", choices[i][1]);
-        template_set_bool(item, "selected", strcmp(chosen, choices[i][0]) == 0);
+        template_set_str(item, "value", post_status_name(choices[i].status));
+        template_set_str(item, "label", choices[i].label);
+        template_set_bool(item, "selected", chosen == choices[i].status);
     }
     admin_render(context, req, res, status, "admin_post_edit", d);
 }
@@ -209,7 +215,7 @@ ADMIN_HANDLER(admin_post_edit)
         .title = post.title,
         .slug = post.slug,
         .excerpt = post.excerpt,
-        .status = post.status,
+        .status = post_status_name(post.status),
         .markdown = html ? post.body_html : post.body_source,
         .html = html,
         .categories = post_term_names(context->store, a, post.id, "category"),
@@ -280,9 +286,9 @@ ADMIN_HANDLER(admin_post_save)
     struct store_post saved;
     const char *done = "saved";
     if (post_get(context->store, a, id, &saved) == STORE_OK)
-        done = strcmp(saved.status, "future") == 0    ? "scheduled"
-               : strcmp(saved.status, "publish") == 0 ? "published"
-                                                      : "saved";
+        done = saved.status == POST_STATUS_FUTURE    ? "scheduled"
+               : saved.status == POST_STATUS_PUBLISH ? "published"
+                                                     : "saved";
     admin_audit(context, is_new ? "post.create" : "post.update", arena_printf(a, "post %lld", id),
                 draft.title);
     admin_redirect_done(req, res, arena_printf(a, "/admin/posts/%lld", id), done);

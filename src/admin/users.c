@@ -26,7 +26,7 @@ static void show_users(struct handler_context *context, const struct http_reques
         template_set_str(item, "login", users[i].login);
         template_set_str(item, "name", users[i].display_name);
         template_set_str(item, "email", users[i].email);
-        template_set_str(item, "role", users[i].role);
+        template_set_str(item, "role", user_role_name(users[i].role));
         template_set_bool(item, "disabled", users[i].disabled);
     }
     admin_render(context, req, res, status, "admin_users", d);

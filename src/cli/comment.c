@@ -7,12 +7,6 @@
 #include "model/post.h"
 #include "render/pages.h"
 
-static bool valid_status(const char *status)
-{
-    return strcmp(status, "pending") == 0 || strcmp(status, "approved") == 0 ||
-           strcmp(status, "spam") == 0 || strcmp(status, "trash") == 0;
-}
-
 /* The first line of a comment's text, at most 60 bytes, cut at a UTF-8 boundary. */
 static const char *excerpt(arena *a, const struct store_comment *c)
 {
@@ -31,8 +25,7 @@ static int list(store *s, arena *a, int argc, char **argv)
     struct store_comment_filter filter = {0};
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--status") == 0 && i + 1 < argc) {
-            filter.status = argv[++i];
-            if (!valid_status(filter.status))
+            if (!comment_status_parse(argv[++i], &filter.status))
                 return cli_usage("comment", "--status takes pending, approved, spam or trash");
         } else if (strcmp(argv[i], "--post") == 0 && i + 1 < argc) {
             struct store_post post;
@@ -51,9 +44,9 @@ static int list(store *s, arena *a, int argc, char **argv)
     for (size_t i = 0; i < count; i++) {
         const struct store_comment *c = &comments[i];
         /* a held comment's rule last (held_by), so the first seven columns stay as they were */
-        printf("%lld\t%s\t%lld\t%lld\t%s\t%s\t%s%s%s\n", c->id, c->status, c->post_id, c->parent_id,
-               render_date_iso(a, c->created_at), c->author, excerpt(a, c),
-               c->held_by && *c->held_by ? "\t" : "", c->held_by ? c->held_by : "");
+        printf("%lld\t%s\t%lld\t%lld\t%s\t%s\t%s%s%s\n", c->id, comment_status_name(c->status),
+               c->post_id, c->parent_id, render_date_iso(a, c->created_at), c->author,
+               excerpt(a, c), c->held_by && *c->held_by ? "\t" : "", c->held_by ? c->held_by : "");
     }
     return CLI_OK;
 }
@@ -61,12 +54,17 @@ static int list(store *s, arena *a, int argc, char **argv)
 int cli_comment(const struct cli_globals *globals, int argc, char **argv)
 {
     const char *action = argv[1];
-    static const char *const actions[][2] = {
-        {"approve", "approved"}, {"spam", "spam"}, {"trash", "trash"}, {"unapprove", "pending"}};
-    const char *status = NULL;
+    static const struct {
+        const char *action;
+        enum comment_status status;
+    } actions[] = {{"approve", COMMENT_STATUS_APPROVED},
+                   {"spam", COMMENT_STATUS_SPAM},
+                   {"trash", COMMENT_STATUS_TRASH},
+                   {"unapprove", COMMENT_STATUS_PENDING}};
+    enum comment_status status = COMMENT_STATUS_ANY;
     for (size_t i = 0; i < sizeof(actions) / sizeof(actions[0]); i++)
-        if (strcmp(action, actions[i][0]) == 0)
-            status = actions[i][1];
+        if (strcmp(action, actions[i].action) == 0)
+            status = actions[i].status;
     if (strcmp(action, "list") != 0 && !status)
         return cli_usage("comment", "unknown subcommand '%s'", action);
     char *end = NULL;
@@ -87,7 +85,7 @@ int cli_comment(const struct cli_globals *globals, int argc, char **argv)
         else if (changed != STORE_OK)
             rc = cli_fail("%s", store_error(s));
         else
-            printf("comment %lld: %s\n", id, status);
+            printf("comment %lld: %s\n", id, comment_status_name(status));
     }
     arena_free(&a);
     store_close(s);

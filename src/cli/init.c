@@ -68,8 +68,8 @@ static int add_demo(store *s, arena *a)
             .email = arena_printf(a, "%s@example.invalid", d->author),
             .body_html = arena_take_buf(a, &html),
             .body_source = d->text,
-            .status = "approved",
-            .type = "comment",
+            .status = COMMENT_STATUS_APPROVED,
+            .type = COMMENT_TYPE_COMMENT,
             .created_at = now - 3000 + 300 * (long long)i,
         };
         if (comment_insert_placed(s, a, &c, &ids[i]) != STORE_OK)

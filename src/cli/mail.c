@@ -29,9 +29,9 @@ int cli_mail(const struct cli_globals *globals, int argc, char **argv)
             rc = cli_fail("%s", store_error(s));
         for (size_t i = 0; rc == CLI_OK && i < count; i++) {
             const struct store_mail *m = &mails[i];
-            printf("%lld\t%s\t%s\t%s\t%d\t%s\t%s\n", m->id, m->status,
+            printf("%lld\t%s\t%s\t%s\t%d\t%s\t%s\n", m->id, mail_status_name(m->status),
                    render_date_iso(&a, m->created_at), m->recipient, m->attempts,
-                   strcmp(m->status, "queued") == 0 ? render_date_iso(&a, m->next_attempt_at) : "-",
+                   m->status == MAIL_STATUS_QUEUED ? render_date_iso(&a, m->next_attempt_at) : "-",
                    *m->last_error ? m->last_error : "-");
         }
     } else {

@@ -26,8 +26,9 @@ static int list(store *s, arena *a)
     if (store_post_list(s, a, &filter, &posts, &count) != STORE_OK)
         return cli_fail("%s", store_error(s));
     for (size_t i = 0; i < count; i++)
-        printf("%lld\t%s\t%s\t%s\t%s\t%s\n", posts[i].id, posts[i].type, posts[i].status,
-               render_date_iso(a, posts[i].published_at), posts[i].path, posts[i].title);
+        printf("%lld\t%s\t%s\t%s\t%s\t%s\n", posts[i].id, post_type_name(posts[i].type),
+               post_status_name(posts[i].status), render_date_iso(a, posts[i].published_at),
+               posts[i].path, posts[i].title);
     return CLI_OK;
 }
 
@@ -39,8 +40,8 @@ static int show(store *s, arena *a, const char *reference)
     printf("id: %lld\nwordpress id: %lld\ntype: %s\nstatus: %s\ntitle: %s\nslug: %s\n"
            "path: %s\nauthor: %s\ndate: %s\ncomments: %s (%lld approved)\nsticky: %s\n"
            "password: %s\n\n%s\n",
-           p.id, p.wp_id, p.type, p.status, p.title, p.slug, p.path,
-           *p.author_login ? p.author_login : "-", render_date_iso(a, p.published_at),
+           p.id, p.wp_id, post_type_name(p.type), post_status_name(p.status), p.title, p.slug,
+           p.path, *p.author_login ? p.author_login : "-", render_date_iso(a, p.published_at),
            p.comments_open ? "open" : "closed", p.approved_comments, p.sticky ? "yes" : "no",
            *p.password ? "yes" : "no", *p.body_source ? p.body_source : p.body_html);
     return CLI_OK;
@@ -134,7 +135,8 @@ static int save_file(store *s, arena *a, const char *path, long long post_id)
         else if (strcmp(field, "slug") == 0)
             draft.slug = value;
         else if (strcmp(field, "status") == 0) {
-            if (!strstr("|publish|draft|pending|private|future|", arena_printf(a, "|%s|", value))) {
+            enum post_status status;
+            if (!post_status_parse(value, &status) || status == POST_STATUS_TRASH) {
                 cli_fail("%s:%d: status: '%s' is not one of publish, draft, pending, private, "
                          "future",
                          path, line, value);
@@ -192,7 +194,7 @@ static int save_file(store *s, arena *a, const char *path, long long post_id)
     struct store_post saved;
     if (store_post_get(s, a, id, &saved) == STORE_OK)
         printf("%s post %lld at %s (%s)\n", draft.id ? "saved" : "created", id, saved.path,
-               saved.status);
+               post_status_name(saved.status));
     rc = CLI_OK;
 out:
     buf_free(&text);

@@ -62,7 +62,7 @@ static int list(store *s, arena *a)
     if (store_user_list(s, a, &users, &count) != STORE_OK)
         return cli_fail("%s", store_error(s));
     for (size_t i = 0; i < count; i++)
-        printf("%lld\t%s\t%s\t%s\t%s\n", users[i].id, users[i].login, users[i].role,
+        printf("%lld\t%s\t%s\t%s\t%s\n", users[i].id, users[i].login, user_role_name(users[i].role),
                users[i].disabled ? "disabled" : "enabled", users[i].display_name);
     return CLI_OK;
 }

@@ -196,7 +196,7 @@ static int on_author(void *context, const struct wxr_author *author)
                                .display_name =
                                    *author->display_name ? author->display_name : author->login,
                                .email = author->email,
-                               .role = "author",
+                               .role = USER_AUTHOR,
                                .disabled = true};
     if (store_user_insert(st->store, &user, NULL) != STORE_OK)
         return store_failed(st, author->line, "storing author");
@@ -289,34 +289,34 @@ static const char *item_path(struct import_state *st, const struct wxr_item *ite
     return post_permalink(&st->arena, pattern, post);
 }
 
-static const char *comment_status(const char *approved)
+/* <wp:comment_approved>, as the file has it */
+static enum comment_status comment_status(const char *approved)
 {
     if (strcmp(approved, "1") == 0)
-        return "approved";
+        return COMMENT_STATUS_APPROVED;
     if (strcmp(approved, "spam") == 0)
-        return "spam";
+        return COMMENT_STATUS_SPAM;
     if (strcmp(approved, "trash") == 0 || strcmp(approved, "post-trashed") == 0)
-        return "trash";
-    return "pending";
+        return COMMENT_STATUS_TRASH;
+    return COMMENT_STATUS_PENDING;
 }
 
-static int status_index(const char *status)
+/* summary->comments_by_status: approved, pending, spam, trash */
+static int status_index(enum comment_status status)
 {
-    static const char *const order[] = {"approved", "pending", "spam", "trash"};
-    for (int i = 0; i < 4; i++)
-        if (strcmp(order[i], status) == 0)
-            return i;
-    return 1;
+    return status >= COMMENT_STATUS_APPROVED && status <= COMMENT_STATUS_TRASH
+               ? (int)status - COMMENT_STATUS_APPROVED
+               : 1;
 }
 
 static int import_comment(struct import_state *st, long long post_id, const struct wxr_comment *wc,
                           buf *html, long long parent_id)
 {
-    const char *type = *wc->type ? wc->type : "comment";
-    if (strcmp(type, "comment") != 0 && strcmp(type, "pingback") != 0 &&
-        strcmp(type, "trackback") != 0) {
+    enum comment_type type = COMMENT_TYPE_COMMENT;
+    if (*wc->type && !comment_type_parse(wc->type, &type)) {
         skip(st, wc->line,
-             arena_printf(&st->arena, "comment %ld: type '%s' is not imported", wc->wp_id, type));
+             arena_printf(&st->arena, "comment %ld: type '%s' is not imported", wc->wp_id,
+                          wc->type));
         return 0;
     }
     bool taken = false;
@@ -340,7 +340,7 @@ static int import_comment(struct import_state *st, long long post_id, const stru
     long long id;
     if (comment_insert_placed(st->store, &st->arena, &c, &id) != STORE_OK)
         return store_failed(st, wc->line, "storing comment");
-    if (strcmp(type, "comment") == 0) {
+    if (type == COMMENT_TYPE_COMMENT) {
         st->summary->comments_new++;
         st->summary->comments_by_status[status_index(c.status)]++;
     } else
@@ -369,7 +369,7 @@ static int import_comments(struct import_state *st, long long post_id, const str
             if (rc == STORE_ERROR)
                 return store_failed(st, wc->line, "reading comment");
             if (rc == STORE_OK) {
-                if (strcmp(existing.type, "comment") == 0)
+                if (existing.type == COMMENT_TYPE_COMMENT)
                     st->summary->comments_present++;
                 else
                     st->summary->pingbacks_present++;
@@ -409,27 +409,21 @@ static int import_comments(struct import_state *st, long long post_id, const str
     return 0;
 }
 
-static bool known_status(const char *status)
-{
-    static const char *const statuses[] = {"publish", "draft",  "pending",
-                                           "private", "future", "trash"};
-    for (size_t i = 0; i < sizeof(statuses) / sizeof(statuses[0]); i++)
-        if (strcmp(statuses[i], status) == 0)
-            return true;
-    return false;
-}
-
 static int import_item(struct import_state *st, const struct wxr_item *item, struct item_prep *prep)
 {
     struct wxr_import_summary *sum = st->summary;
-    bool is_page = strcmp(item->post_type, "page") == 0;
-    if (!is_page && strcmp(item->post_type, "post") != 0) {
+    /* <wp:post_type> and <wp:status>, parsed here once */
+    enum post_type type = POST_TYPE_ANY;
+    enum post_status status = POST_STATUS_ANY;
+    post_type_parse(item->post_type, &type);
+    bool is_page = type == POST_TYPE_PAGE;
+    if (!is_page && type != POST_TYPE_POST) {
         skip(st, item->line,
              arena_printf(&st->arena, "item %ld: post type '%s' is not imported", item->wp_id,
                           item->post_type));
         return 0;
     }
-    if (!known_status(item->status)) {
+    if (!post_status_parse(item->status, &status)) {
         skip(st, item->line,
              arena_printf(&st->arena, "item %ld: status '%s' is not imported", item->wp_id,
                           item->status));
@@ -463,8 +457,8 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
     post = (struct store_post){
         .id = item->wp_id > 0 && !taken ? item->wp_id : 0,
         .wp_id = item->wp_id,
-        .type = is_page ? "page" : "post",
-        .status = item->status,
+        .type = type,
+        .status = status,
         .slug = *item->post_name
                     ? checked_slug(st, item->line, "<wp:post_name>", item->post_name, item->title)
                     : post_slugify(&st->arena, item->title),
@@ -518,8 +512,9 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
 /* Whether import_item writes `item` (and so wants it prepared): its skip rules. */
 static bool item_wanted(const struct wxr_item *item)
 {
-    return (strcmp(item->post_type, "post") == 0 || strcmp(item->post_type, "page") == 0) &&
-           known_status(item->status);
+    enum post_type type;
+    enum post_status status;
+    return post_type_parse(item->post_type, &type) && post_status_parse(item->status, &status);
 }
 
 /* Whether the post of `p` is in the store already, so that only its comments need preparing.

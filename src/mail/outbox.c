@@ -152,18 +152,18 @@ int outbox_deliver(store *s, long long now)
         enum smtp_outcome outcome = mail_smtp_send(&config, m->sender, m->recipient, m->message,
                                                    strlen(m->message), &error);
         int attempts = m->attempts + 1;
-        const char *status = "sent";
+        enum mail_status status = MAIL_STATUS_SENT;
         long long next = now, sent_at = 0;
         if (outcome == SMTP_SENT)
             sent_at = now;
         else if (outcome == SMTP_TEMPORARY && now - m->created_at < GIVE_UP_SECONDS) {
-            status = "queued";
+            status = MAIL_STATUS_QUEUED;
             next = now + backoff(attempts);
         } else
-            status = "failed";
+            status = MAIL_STATUS_FAILED;
         if (outcome != SMTP_SENT)
             log_error("mail %lld to %s: %s (%s)", m->id, m->recipient, buf_cstr(&error),
-                      strcmp(status, "queued") == 0 ? "will retry" : "given up");
+                      status == MAIL_STATUS_QUEUED ? "will retry" : "given up");
         if (store_mail_finish(s, m->id, status, attempts, next, sent_at, buf_cstr(&error)) !=
             STORE_OK)
             log_error("mail %lld: recording the attempt: %s", m->id, store_error(s));

@@ -130,8 +130,8 @@ static int parent_visible(store *s, arena *a, const struct store_comment *parent
 {
     struct store_comment c = *parent;
     for (;;) {
-        if (c.post_id != post_id || strcmp(c.status, "approved") != 0 ||
-            strcmp(c.type, "comment") != 0) {
+        if (c.post_id != post_id || c.status != COMMENT_STATUS_APPROVED ||
+            c.type != COMMENT_TYPE_COMMENT) {
             *visible = false;
             return STORE_OK;
         }
@@ -220,18 +220,18 @@ static int comment_transaction(store *tx, void *arg)
         store_comment_author_approved(tx, c->author, c->email, &known) != STORE_OK)
         return STORE_ERROR;
     if (w->account) {
-        c->status = "pending";
+        c->status = COMMENT_STATUS_PENDING;
         c->held_by = arena_printf(w->a, "the email of account %s; sign in to comment as %s",
                                   w->account, w->account);
     } else if (w->verdict == SPAM_HOLD) {
-        c->status = "pending";
+        c->status = COMMENT_STATUS_PENDING;
         c->held_by = w->spam_reason; /* says more than a moderation rule that may also apply */
     } else if (strcmp(w->moderation, "none") == 0 ||
                (strcmp(w->moderation, "first-time") == 0 && known)) {
-        c->status = "approved";
+        c->status = COMMENT_STATUS_APPROVED;
         c->held_by = NULL;
     } else {
-        c->status = "pending";
+        c->status = COMMENT_STATUS_PENDING;
         c->held_by = strcmp(w->moderation, "all") == 0 ? "comments.moderation = all"
                                                        : "first comment from this name and email";
     }
@@ -337,7 +337,7 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         .user_agent = in->user_agent,
         .body_html = body_html,
         .body_source = arena_strndup(a, text, in->text_len),
-        .type = "comment",
+        .type = COMMENT_TYPE_COMMENT,
         .created_at = in->now,
     };
 
@@ -378,7 +378,7 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         out->retry_after = SPAM_IP_WINDOW;
         return;
     }
-    out->outcome = strcmp(c.status, "approved") == 0 ? COMMENT_APPROVED : COMMENT_HELD;
+    out->outcome = c.status == COMMENT_STATUS_APPROVED ? COMMENT_APPROVED : COMMENT_HELD;
     out->reason = c.held_by;
     return;
 store_failed:
@@ -392,7 +392,8 @@ int comment_thread(store *s, arena *a, long long post_id, long long also_id,
 {
     struct store_comment *all;
     size_t n;
-    if (store_comment_thread(s, a, post_id, also_id ? NULL : "approved", &all, &n) != STORE_OK)
+    if (store_comment_thread(s, a, post_id, also_id ? COMMENT_STATUS_ANY : COMMENT_STATUS_APPROVED,
+                             &all, &n) != STORE_OK)
         return STORE_ERROR;
     struct comment_node *out = arena_alloc(a, (n ? n : 1) * sizeof(*out));
     /* The shown ancestors of the current comment, one per depth, with their reply counts. */
@@ -405,7 +406,7 @@ int comment_thread(store *s, arena *a, long long post_id, long long also_id,
     size_t shown = 0;
     for (size_t i = 0; i < n; i++) {
         const struct store_comment *c = &all[i];
-        if (strcmp(c->status, "approved") != 0 && c->id != also_id)
+        if (c->status != COMMENT_STATUS_APPROVED && c->id != also_id)
             continue;
         while (top > 0 && stack[top - 1].id != c->parent_id)
             top--;

@@ -4,9 +4,9 @@
 int dashboard_load(store *s, arena *a, long long own, struct dashboard *out)
 {
     struct store_post_filter post_filter = {
-        .type = "post", .author_id = own, .limit = DASHBOARD_ITEMS, .by_modified = true};
+        .type = POST_TYPE_POST, .author_id = own, .limit = DASHBOARD_ITEMS, .by_modified = true};
     struct store_comment_filter comment_filter = {
-        .type = "comment", .limit = DASHBOARD_ITEMS, .post_author_id = own};
+        .type = COMMENT_TYPE_COMMENT, .limit = DASHBOARD_ITEMS, .post_author_id = own};
     int rc = store_comment_counts(s, own, &out->counts);
     if (rc == STORE_OK)
         rc = store_post_list(s, a, &post_filter, &out->posts, &out->post_count);

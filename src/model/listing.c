@@ -33,8 +33,8 @@ int listing_archive_find(store *s, arena *a, enum listing_archive_kind kind, con
 /* The filter of the published posts in `scope`. */
 static struct store_post_filter published(struct listing_scope scope)
 {
-    return (struct store_post_filter){.type = "post",
-                                      .status = "publish",
+    return (struct store_post_filter){.type = POST_TYPE_POST,
+                                      .status = POST_STATUS_PUBLISH,
                                       .author_id = scope.author_id,
                                       .term_id = scope.term_id,
                                       .from = scope.from,
@@ -86,8 +86,8 @@ int listing_feed_posts(store *s, arena *a, struct listing_scope scope, int limit
 int listing_feed_comments(store *s, arena *a, long long post_id, int limit,
                           struct store_comment **comments, size_t *count)
 {
-    struct store_comment_filter filter = {.status = "approved",
-                                          .type = "comment",
+    struct store_comment_filter filter = {.status = COMMENT_STATUS_APPROVED,
+                                          .type = COMMENT_TYPE_COMMENT,
                                           .public_posts = true,
                                           .post_id = post_id,
                                           .limit = limit};
@@ -96,6 +96,6 @@ int listing_feed_comments(store *s, arena *a, long long post_id, int limit,
 
 int listing_sitemap_posts(store *s, arena *a, struct store_post **posts, size_t *count)
 {
-    struct store_post_filter filter = {.status = "publish"};
+    struct store_post_filter filter = {.status = POST_STATUS_PUBLISH};
     return store_post_list(s, a, &filter, posts, count);
 }

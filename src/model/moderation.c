@@ -9,7 +9,8 @@
 #include "markup/markdown.h"
 
 static const char *const names[] = {"approve", "unapprove", "spam", "trash", "delete"};
-static const char *const statuses[] = {"approved", "pending", "spam", "trash", NULL};
+static const enum comment_status statuses[] = {COMMENT_STATUS_APPROVED, COMMENT_STATUS_PENDING,
+                                               COMMENT_STATUS_SPAM, COMMENT_STATUS_TRASH};
 
 enum moderation_action moderation_action_parse(const char *name)
 {
@@ -168,7 +169,7 @@ int moderation_reply(store *s, arena *a, long long parent_id, const struct store
     int rc = begin_with_comment(s, a, parent_id, &parent, error);
     if (rc != STORE_OK)
         return rc;
-    if (store_comment_set_status(s, parent_id, "approved") != STORE_OK)
+    if (store_comment_set_status(s, parent_id, COMMENT_STATUS_APPROVED) != STORE_OK)
         return failed(s, error);
     struct store_comment attach = parent;
     bool top_level;
@@ -184,8 +185,8 @@ int moderation_reply(store *s, arena *a, long long parent_id, const struct store
         .user_agent = "",
         .body_source = text,
         .body_html = render_comment(a, text),
-        .status = "approved",
-        .type = "comment",
+        .status = COMMENT_STATUS_APPROVED,
+        .type = COMMENT_TYPE_COMMENT,
         .held_by = "",
         .created_at = now,
     };
@@ -194,12 +195,12 @@ int moderation_reply(store *s, arena *a, long long parent_id, const struct store
     return store_commit(s) == STORE_OK ? STORE_OK : failed(s, error);
 }
 
-int moderation_queue(store *s, arena *a, const char *status, long long own, long long page,
+int moderation_queue(store *s, arena *a, enum comment_status status, long long own, long long page,
                      int per_page, struct store_comment_counts *counts,
                      struct store_comment **comments, size_t *count)
 {
     struct store_comment_filter filter = {.status = status,
-                                          .type = "comment",
+                                          .type = COMMENT_TYPE_COMMENT,
                                           .limit = per_page,
                                           .offset = (int)((page - 1) * per_page),
                                           .post_author_id = own};

@@ -54,7 +54,7 @@ int moderation_reply(store *s, arena *a, long long parent_id, const struct store
 /* A page of the moderation queue: the count of comments per status (every tab) and page `page`
  * (from 1) of the comments with `status`, newest first, `per_page` a page; `own` non-zero: only
  * comments on that author's posts. Two queries; a store result. */
-int moderation_queue(store *s, arena *a, const char *status, long long own, long long page,
+int moderation_queue(store *s, arena *a, enum comment_status status, long long own, long long page,
                      int per_page, struct store_comment_counts *counts,
                      struct store_comment **comments, size_t *count);
 

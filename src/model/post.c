@@ -121,7 +121,7 @@ const char *post_path_single_slashes(arena *a, const char *path)
 
 bool post_is_public(const struct store_post *post)
 {
-    return strcmp(post->status, "publish") == 0;
+    return post->status == POST_STATUS_PUBLISH;
 }
 
 bool post_comments_open(store *s, arena *a, const struct store_post *post, long long now)
@@ -397,7 +397,8 @@ static int invalid(buf *error, const char **field, const char *name, const char 
 }
 
 /* Checks a draft; fills what a person may leave out. Returns 0 or POST_INVALID. */
-static int check_draft(const struct post_draft *draft, const char **field, buf *error)
+static int check_draft(const struct post_draft *draft, enum post_status *status, const char **field,
+                       buf *error)
 {
     if (!draft->title || !draft->title[strspn(draft->title, " \t\r\n")])
         return invalid(error, field, "title", "A post needs a title.");
@@ -407,11 +408,10 @@ static int check_draft(const struct post_draft *draft, const char **field, buf *
         return invalid(error, field, "excerpt", "The excerpt is too long (at most 4000 bytes).");
     if (draft->slug && strlen(draft->slug) > 200)
         return invalid(error, field, "slug", "The slug is too long (at most 200 bytes).");
-    static const char *const statuses[] = {"publish", "draft", "pending", "private", "future"};
-    bool known = !draft->status;
-    for (size_t i = 0; !known && i < sizeof(statuses) / sizeof(statuses[0]); i++)
-        known = strcmp(draft->status, statuses[i]) == 0;
-    if (!known)
+    /* the draft's status is text from a form or the command line: parsed here, once */
+    *status = POST_STATUS_ANY;
+    if (draft->status &&
+        (!post_status_parse(draft->status, status) || *status == POST_STATUS_TRASH))
         return invalid(error, field, "status",
                        "The status must be draft, pending, publish or private.");
     if (draft->published_at < 0)
@@ -424,10 +424,11 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
               const char **field, buf *error)
 {
     *field = NULL;
-    if (check_draft(draft, field, error) != 0)
+    enum post_status status;
+    if (check_draft(draft, &status, field, error) != 0)
         return POST_INVALID;
     struct store_post old = {0}, post = {
-                                     .type = "post",
+                                     .type = POST_TYPE_POST,
                                      .title = draft->title,
                                      .excerpt = draft->excerpt ? draft->excerpt : "",
                                      .comments_open = draft->comments_open,
@@ -488,11 +489,12 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
                                             : now;
     post.modified_at = draft->id ? now : post.published_at;
     /* publishing with a date still to come schedules the post, as WordPress does */
-    const char *status = draft->status ? draft->status : draft->id ? old.status : "draft";
-    if (strcmp(status, "publish") == 0 && post.published_at > now)
-        status = "future";
-    else if (strcmp(status, "future") == 0 && post.published_at <= now)
-        status = "publish";
+    if (!status)
+        status = draft->id ? old.status : POST_STATUS_DRAFT;
+    if (status == POST_STATUS_PUBLISH && post.published_at > now)
+        status = POST_STATUS_FUTURE;
+    else if (status == POST_STATUS_FUTURE && post.published_at <= now)
+        status = POST_STATUS_PUBLISH;
     post.status = status;
 
     /* A slug stays unique among posts by a numeric suffix, as WordPress does. */
@@ -607,7 +609,8 @@ enum model_result post_set_trashed(store *s, long long id, bool trashed,
     if (store_begin(s) != STORE_OK)
         return MODEL_STORE_ERROR;
     /* restored posts come back as drafts */
-    return commit_audited(s, store_post_set_status(s, id, trashed ? "trash" : "draft"), audit);
+    return commit_audited(
+        s, store_post_set_status(s, id, trashed ? POST_STATUS_TRASH : POST_STATUS_DRAFT), audit);
 }
 
 enum model_result post_set_comments_open(store *s, long long id, bool open,
@@ -622,7 +625,8 @@ enum model_result post_publish(store *s, const struct store_post *post, long lon
                                bool *scheduled)
 {
     *scheduled = post->published_at > now;
-    return store_post_set_status(s, post->id, *scheduled ? "future" : "publish") == STORE_OK
+    return store_post_set_status(s, post->id,
+                                 *scheduled ? POST_STATUS_FUTURE : POST_STATUS_PUBLISH) == STORE_OK
                ? MODEL_OK
                : MODEL_STORE_ERROR;
 }

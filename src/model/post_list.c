@@ -3,9 +3,8 @@
 
 int post_list_load(store *s, arena *a, const struct post_list_query *query, struct post_list *out)
 {
-    struct store_post_filter filter = {.type = "post",
-                                       .status =
-                                           query->status && *query->status ? query->status : NULL,
+    struct store_post_filter filter = {.type = POST_TYPE_POST,
+                                       .status = query->status,
                                        .title_contains = query->title,
                                        .by_modified = true,
                                        .limit = query->per_page,

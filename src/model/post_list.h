@@ -9,9 +9,9 @@
 #include "store/store.h"
 #include "util/arena.h"
 
-/* What the list asks for; NULL or "" narrows nothing. */
+/* What the list asks for; NULL, "" or POST_STATUS_ANY narrows nothing. */
 struct post_list_query {
-    const char *status;   /* a post status */
+    enum post_status status;
     const char *author;   /* an author's login (moderators; no such login: no posts) */
     const char *category; /* a category's slug (no such category: no posts) */
     const char *title;    /* words the title contains (any case) */

@@ -7,24 +7,9 @@
 #include "model/settings.h"
 #include "util/log.h"
 
-static const char *const role_names[] = {"", "author", "editor", "admin"};
-
-enum user_role user_role_parse(const char *name)
-{
-    for (int r = USER_AUTHOR; name && r <= USER_ADMIN; r++)
-        if (strcmp(name, role_names[r]) == 0)
-            return (enum user_role)r;
-    return USER_NOBODY;
-}
-
-const char *user_role_name(enum user_role role)
-{
-    return role_names[role];
-}
-
 enum user_role user_role_of(const struct store_user *user)
 {
-    return user && !user->disabled ? user_role_parse(user->role) : USER_NOBODY;
+    return user && !user->disabled ? user->role : USER_NOBODY;
 }
 
 bool user_may_edit_post(const struct store_user *user, const struct store_post *post)
@@ -110,7 +95,7 @@ int user_add(store *s, arena *a, const char *login, enum user_role role, const c
         return fail(s, error);
     if (rc == STORE_OK) {
         /* an imported author: keep its name and email, give it a role (and a password) */
-        user.role = user_role_name(role);
+        user.role = role;
         if (password) {
             user.password_hash = hash;
             user.disabled = false;
@@ -121,7 +106,7 @@ int user_add(store *s, arena *a, const char *login, enum user_role role, const c
         user = (struct store_user){.login = login,
                                    .display_name = login,
                                    .email = "",
-                                   .role = user_role_name(role),
+                                   .role = role,
                                    .password_hash = hash,
                                    .disabled = !password};
         long long id;

@@ -8,21 +8,11 @@
 #include "util/arena.h"
 #include "util/buf.h"
 
-/* Roles in increasing power; a route names the least it needs. */
-enum user_role {
-    USER_NOBODY = 0, /* not signed in */
-    USER_AUTHOR,     /* own posts; sees comments on own posts */
-    USER_EDITOR,     /* all posts, moderation */
-    USER_ADMIN,      /* everything: settings, users, audit log */
-};
+/* enum user_role, user_role_parse and user_role_name: store/store.h */
 
 #define USER_PASSWORD_MIN 10  /* bytes */
 #define USER_PASSWORD_MAX 512 /* bytes: argon2id hashes anything, but inputs have limits */
 #define USER_LOGIN_MAX 60
-
-/* USER_NOBODY for NULL or an unknown name. */
-enum user_role user_role_parse(const char *name);
-const char *user_role_name(enum user_role role);
 
 /* The role of a signed-in user (USER_NOBODY for NULL or a disabled account). */
 enum user_role user_role_of(const struct store_user *user);

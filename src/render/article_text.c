@@ -25,6 +25,6 @@ void render_article_text(const struct article_view *view, buf *out)
         render_html_to_text(node->comment->body_html, strlen(node->comment->body_html), &comment,
                             out);
     }
-    if (!view->comments_open && strcmp(post->type, "post") == 0)
+    if (!view->comments_open && post->type == POST_TYPE_POST)
         buf_puts(out, "\nComments are closed.\n");
 }

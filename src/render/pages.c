@@ -168,12 +168,12 @@ static void add_comments(template_data *root, arena *a, const struct article_vie
         template_set_bool(item, "has_replies",
                           i + 1 < view->comment_count && shown_depth(node + 1) > depth);
         template_set_bool(item, "can_reply",
-                          view->comments_open && strcmp(c->status, "approved") == 0);
+                          view->comments_open && c->status == COMMENT_STATUS_APPROVED);
         if (view->moderator_csrf)
             template_set_str(item, "mod_csrf", view->moderator_csrf);
         else
             template_set_bool(item, "mod_csrf", false);
-        template_set_bool(item, "held", strcmp(c->status, "approved") != 0);
+        template_set_bool(item, "held", c->status != COMMENT_STATUS_APPROVED);
         template_set_html(item, "content", c->body_html);
         template_set_str(item, "comment_date", render_date_human(a, c->created_at));
         template_set_str(item, "comment_date_iso", render_date_iso(a, c->created_at));
@@ -301,7 +301,7 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     set_site(d, site);
     template_set_str(d, "page_title", post->title);
     set_post_summary(d, a, post);
-    template_set_bool(d, "is_page", strcmp(post->type, "page") == 0);
+    template_set_bool(d, "is_page", post->type == POST_TYPE_PAGE);
     template_set_bool(d, "locked", view->locked);
     set_article_head(d, a, site, view);
     if (!view->locked) {
@@ -319,7 +319,7 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     template_set_bool(d, "email_link", view->email_link);
     template_set_bool(d, "comments_open", view->comments_open && !view->locked);
     template_set_bool(d, "comments_closed",
-                      !view->comments_open && !view->locked && strcmp(post->type, "post") == 0);
+                      !view->comments_open && !view->locked && post->type == POST_TYPE_POST);
     set_comment_form(d, arena_printf(a, "%scomments", post->path), &view->form);
     if (view->moderator_csrf) {
         template_set_str(d, "mod_csrf", view->moderator_csrf);

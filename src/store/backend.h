@@ -58,7 +58,7 @@
     X(comment_id_taken, (store * s, long long id, bool *taken), (s, id, taken))                    \
     X(comment_has_replies, (store * s, long long id, bool *has_replies), (s, id, has_replies))     \
     X(comment_thread,                                                                              \
-      (store * s, arena * a, long long post_id, const char *status,                                \
+      (store * s, arena * a, long long post_id, enum comment_status status,                        \
        struct store_comment **comments, size_t *count),                                            \
       (s, a, post_id, status, comments, count))                                                    \
     X(comment_list,                                                                                \
@@ -119,14 +119,15 @@
     X(post_term_add, (store * s, long long post_id, long long term_id), (s, post_id, term_id),     \
       post_id)                                                                                     \
     X(post_insert, (store * s, const struct store_post *post, long long *id), (s, post, id), *id)  \
-    X(post_set_status, (store * s, long long id, const char *status), (s, id, status), id)         \
+    X(post_set_status, (store * s, long long id, enum post_status status), (s, id, status), id)    \
     X(post_set_comments_open, (store * s, long long id, bool open), (s, id, open), id)             \
     X(comment_insert, (store * s, const struct store_comment *comment, long long *id),             \
       (s, comment, id), comment->post_id)                                                          \
     X(comment_add,                                                                                 \
       (store * s, const struct store_comment *comment, const char *parent_path, long long *id),    \
       (s, comment, parent_path, id), comment->post_id)                                             \
-    X(comment_set_status, (store * s, long long id, const char *status), (s, id, status), -1)      \
+    X(comment_set_status, (store * s, long long id, enum comment_status status), (s, id, status),  \
+      -1)                                                                                          \
     X(clear, (store * s), (s), -1)                                                                 \
     X(defer_constraints, (store * s), (s), 0)                                                      \
     X(mail_insert, (store * s, const struct store_mail *mail, long long *id), (s, mail, id), 0)    \
@@ -134,7 +135,7 @@
     X(mail_claim, (store * s, long long id, long long now, bool *claimed), (s, id, now, claimed),  \
       0)                                                                                           \
     X(mail_finish,                                                                                 \
-      (store * s, long long id, const char *status, int attempts, long long next_attempt_at,       \
+      (store * s, long long id, enum mail_status status, int attempts, long long next_attempt_at,  \
        long long sent_at, const char *last_error),                                                 \
       (s, id, status, attempts, next_attempt_at, sent_at, last_error), 0)                          \
     X(mail_release, (store * s, long long before), (s, before), 0)                                 \
@@ -189,6 +190,8 @@ struct store_engine {
     long long (*column_int)(store *s, int column);
     /* an empty text is "" (no copy); else a copy in `a` */
     const char *(*column_text)(store *s, arena *a, int column);
+    /* the text itself, not copied ("" for NULL), valid until the next step: a status to map */
+    const char *(*column_peek)(store *s, int column);
     bool (*column_bool)(store *s, int column);
     /* rows the current result holds when the engine knows them after the first step, else 0 */
     size_t (*row_count)(store *s);

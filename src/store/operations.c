@@ -130,6 +130,25 @@ static bool next_bool(struct row *r)
     return r->s->engine->column_bool(r->s, r->column++);
 }
 
+/* A status, type or role column: its text mapped to the enum, no copy (…_ANY when unknown). */
+#define NEXT_ENUM(type)                                                                            \
+    static enum type next_##type(struct row *r)                                                    \
+    {                                                                                              \
+        enum type value = 0;                                                                       \
+        type##_parse(r->s->engine->column_peek(r->s, r->column++), &value);                        \
+        return value;                                                                              \
+    }
+NEXT_ENUM(post_status)
+NEXT_ENUM(post_type)
+NEXT_ENUM(comment_status)
+NEXT_ENUM(comment_type)
+NEXT_ENUM(mail_status)
+
+static enum user_role next_role(struct row *r)
+{
+    return user_role_parse(r->s->engine->column_peek(r->s, r->column++));
+}
+
 typedef void (*row_reader)(struct row *r, void *record);
 
 /* A reader that read other than the statement's columns is a mistake of this file: said on
@@ -269,7 +288,7 @@ static void read_user(struct row *r, void *record)
     out->login = next_text(r);
     out->display_name = next_text(r);
     out->email = next_text(r);
-    out->role = next_text(r);
+    out->role = next_role(r);
     out->disabled = next_bool(r);
     out->password_hash = next_text(r);
 }
@@ -297,8 +316,8 @@ static void read_post(struct row *r, void *record)
     struct store_post *p = record;
     p->id = next_int(r);
     p->wp_id = next_int(r);
-    p->type = next_text(r);
-    p->status = next_text(r);
+    p->type = next_post_type(r);
+    p->status = next_post_status(r);
     p->slug = next_text(r);
     p->path = next_text(r);
     p->title = next_text(r);
@@ -341,8 +360,8 @@ static void read_comment(struct row *r, void *record)
     c->user_agent = next_text(r);
     c->body_html = next_text(r);
     c->body_source = next_text(r);
-    c->status = next_text(r);
-    c->type = next_text(r);
+    c->status = next_comment_status(r);
+    c->type = next_comment_type(r);
     c->held_by = next_text(r);
     c->created_at = next_int(r);
 }
@@ -356,7 +375,7 @@ static void read_shown_comment(struct row *r, void *record)
                                 .ip = "",
                                 .user_agent = "",
                                 .body_source = "",
-                                .type = "comment",
+                                .type = COMMENT_TYPE_COMMENT,
                                 .held_by = ""};
     c->id = next_int(r);
     c->post_id = next_int(r);
@@ -365,7 +384,7 @@ static void read_shown_comment(struct row *r, void *record)
     c->author = next_text(r);
     c->url = next_text(r);
     c->body_html = next_text(r);
-    c->status = next_text(r);
+    c->status = next_comment_status(r);
     c->created_at = next_int(r);
 }
 
@@ -434,7 +453,7 @@ static void read_mail(struct row *r, void *record)
     m->id = next_int(r);
     m->post_id = next_int(r);
     m->created_at = next_int(r);
-    m->status = next_text(r);
+    m->status = next_mail_status(r);
     m->sender = next_text(r);
     m->recipient = next_text(r);
     m->client_ip = next_text(r);
@@ -473,8 +492,8 @@ int operation_user_insert(store *s, const struct store_user *user, long long *id
 {
     return insert(s, id, user->id, STATEMENT_USER_BUMP_ID, STATEMENT_USER_INSERT,
                   PARAMETERS(INTEGER(user->id), TEXT(user->login), TEXT(user->display_name),
-                             TEXT_OR_EMPTY(user->email), TEXT(user->role), BOOLEAN(user->disabled),
-                             TEXT_OR_EMPTY(user->password_hash)));
+                             TEXT_OR_EMPTY(user->email), TEXT(user_role_name(user->role)),
+                             BOOLEAN(user->disabled), TEXT_OR_EMPTY(user->password_hash)));
 }
 
 int operation_user_find_login(store *s, arena *a, const char *login, struct store_user *out)
@@ -501,7 +520,7 @@ int operation_user_update(store *s, const struct store_user *user)
 {
     return run_changing(s, STATEMENT_USER_UPDATE,
                         PARAMETERS(INTEGER(user->id), TEXT(user->display_name),
-                                   TEXT_OR_EMPTY(user->email), TEXT(user->role),
+                                   TEXT_OR_EMPTY(user->email), TEXT(user_role_name(user->role)),
                                    BOOLEAN(user->disabled), TEXT_OR_EMPTY(user->password_hash)));
 }
 
@@ -556,15 +575,16 @@ int operation_post_term_clear(store *s, long long post_id)
 
 /* The fields POST_INSERT (?4-?11) and POST_UPDATE (?2-?9) share. */
 #define POST_TEXTS(post)                                                                           \
-    TEXT(post->status), TEXT(post->slug), TEXT(post->path), TEXT(post->title),                     \
+    TEXT(post_status_name(post->status)), TEXT(post->slug), TEXT(post->path), TEXT(post->title),   \
         TEXT_OR_EMPTY(post->excerpt), TEXT(post->body_html), TEXT_OR_EMPTY(post->body_source),     \
         TEXT_OR_EMPTY(post->password)
 
 int operation_post_insert(store *s, const struct store_post *post, long long *id)
 {
     return insert(s, id, post->id, STATEMENT_POST_BUMP_ID, STATEMENT_POST_INSERT,
-                  PARAMETERS(INTEGER(post->id), INTEGER(post->wp_id), TEXT(post->type),
-                             POST_TEXTS(post), TEXT_OR_EMPTY(post->guid), INTEGER(post->author_id),
+                  PARAMETERS(INTEGER(post->id), INTEGER(post->wp_id),
+                             TEXT(post_type_name(post->type)), POST_TEXTS(post),
+                             TEXT_OR_EMPTY(post->guid), INTEGER(post->author_id),
                              INTEGER(post->published_at), INTEGER(post->modified_at),
                              BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
                              TEXT_OR_EMPTY(post->body_text)));
@@ -604,9 +624,10 @@ int operation_post_id_taken(store *s, long long id, bool *taken)
     return exists(s, taken, STATEMENT_POST_ID_TAKEN, PARAMETERS(INTEGER(id)));
 }
 
-int operation_post_set_status(store *s, long long id, const char *status)
+int operation_post_set_status(store *s, long long id, enum post_status status)
 {
-    return run_changing(s, STATEMENT_POST_SET_STATUS, PARAMETERS(INTEGER(id), TEXT(status)));
+    return run_changing(s, STATEMENT_POST_SET_STATUS,
+                        PARAMETERS(INTEGER(id), TEXT(post_status_name(status))));
 }
 
 int operation_post_set_comments_open(store *s, long long id, bool open)
@@ -636,30 +657,29 @@ int operation_post_list(store *s, arena *a, const struct store_post_filter *filt
                         struct store_post **posts, size_t *count)
 {
     const struct store_post_filter *f = filter;
-    if (!f->type || !f->status || admin_listing(f))
+    const char *type = post_type_name(f->type), *status = post_status_name(f->status);
+    if (!type || !status || admin_listing(f))
         return collect(s, a, COLLECT(posts, read_post), count, STATEMENT_POST_LIST,
-                       PARAMETERS(TEXT(f->type), TEXT(f->status),
+                       PARAMETERS(TEXT(type), TEXT(status),
                                   BOOLEAN(false), /* only the front page puts sticky first */
                                   LIMIT(f->limit), INTEGER(f->offset), INTEGER(f->term_id),
                                   INTEGER(f->author_id), INTEGER(f->from), INTEGER(f->until),
                                   TEXT(title_filter(f)), BOOLEAN(f->by_modified)));
     if (store_filter_is_front(f))
-        return collect(
-            s, a, COLLECT(posts, read_post), count, STATEMENT_POST_LIST_FRONT,
-            PARAMETERS(TEXT(f->type), TEXT(f->status), LIMIT(f->limit), INTEGER(f->offset)));
+        return collect(s, a, COLLECT(posts, read_post), count, STATEMENT_POST_LIST_FRONT,
+                       PARAMETERS(TEXT(type), TEXT(status), LIMIT(f->limit), INTEGER(f->offset)));
     return collect(s, a, COLLECT(posts, read_post), count, STATEMENT_POST_LIST_PUBLIC,
-                   PARAMETERS(TEXT(f->type), TEXT(f->status), INTEGER(f->term_id),
-                              INTEGER(f->author_id), INTEGER(f->from),
-                              INTEGER(f->until ? f->until : LLONG_MAX), LIMIT(f->limit),
-                              INTEGER(f->offset)));
+                   PARAMETERS(TEXT(type), TEXT(status), INTEGER(f->term_id), INTEGER(f->author_id),
+                              INTEGER(f->from), INTEGER(f->until ? f->until : LLONG_MAX),
+                              LIMIT(f->limit), INTEGER(f->offset)));
 }
 
 int operation_post_count(store *s, const struct store_post_filter *f, long long *count)
 {
     return read_counts(s, count, 1, STATEMENT_POST_COUNT,
-                       PARAMETERS(TEXT(f->type), TEXT(f->status), INTEGER(f->term_id),
-                                  INTEGER(f->author_id), INTEGER(f->from), INTEGER(f->until),
-                                  TEXT(title_filter(f))));
+                       PARAMETERS(TEXT(post_type_name(f->type)), TEXT(post_status_name(f->status)),
+                                  INTEGER(f->term_id), INTEGER(f->author_id), INTEGER(f->from),
+                                  INTEGER(f->until), TEXT(title_filter(f))));
 }
 
 static int adjacent(store *s, arena *a, enum statement_id id, const struct store_post *post,
@@ -699,9 +719,9 @@ int operation_search(store *s, arena *a, const struct store_search_group *groups
     PARAMETERS(INTEGER(id), INTEGER(c->post_id), INTEGER(c->parent_id), INTEGER(c->wp_id),         \
                INTEGER(c->depth), TEXT(c->author), TEXT(c->email), TEXT_OR_EMPTY(c->url),          \
                TEXT_OR_EMPTY(c->ip), TEXT_OR_EMPTY(c->user_agent), TEXT(c->body_html),             \
-               TEXT_OR_EMPTY(c->body_source), TEXT(c->status),                                     \
-               TEXT(c->type ? c->type : "comment"), TEXT_OR_EMPTY(c->held_by),                     \
-               INTEGER(c->created_at), TEXT_OR_EMPTY(path))
+               TEXT_OR_EMPTY(c->body_source), TEXT(comment_status_name(c->status)),                \
+               TEXT(comment_type_name(c->type ? c->type : COMMENT_TYPE_COMMENT)),                  \
+               TEXT_OR_EMPTY(c->held_by), INTEGER(c->created_at), TEXT_OR_EMPTY(path))
 
 int operation_comment_insert(store *s, const struct store_comment *c, long long *id)
 {
@@ -738,26 +758,28 @@ int operation_comment_has_replies(store *s, long long id, bool *has_replies)
     return exists(s, has_replies, STATEMENT_COMMENT_HAS_REPLIES, PARAMETERS(INTEGER(id)));
 }
 
-int operation_comment_set_status(store *s, long long id, const char *status)
+int operation_comment_set_status(store *s, long long id, enum comment_status status)
 {
-    return run_changing(s, STATEMENT_COMMENT_SET_STATUS, PARAMETERS(INTEGER(id), TEXT(status)));
+    return run_changing(s, STATEMENT_COMMENT_SET_STATUS,
+                        PARAMETERS(INTEGER(id), TEXT(comment_status_name(status))));
 }
 
-int operation_comment_thread(store *s, arena *a, long long post_id, const char *status,
+int operation_comment_thread(store *s, arena *a, long long post_id, enum comment_status status,
                              struct store_comment **comments, size_t *count)
 {
     if (!status)
         return collect(s, a, COLLECT(comments, read_shown_comment), count,
                        STATEMENT_COMMENT_THREAD_ANY, PARAMETERS(INTEGER(post_id)));
     return collect(s, a, COLLECT(comments, read_shown_comment), count, STATEMENT_COMMENT_THREAD,
-                   PARAMETERS(INTEGER(post_id), TEXT(status)));
+                   PARAMETERS(INTEGER(post_id), TEXT(comment_status_name(status))));
 }
 
 int operation_comment_list(store *s, arena *a, const struct store_comment_filter *f,
                            struct store_comment **comments, size_t *count)
 {
     return collect(s, a, COLLECT(comments, read_comment), count, STATEMENT_COMMENT_LIST,
-                   PARAMETERS(TEXT(f->status), INTEGER(f->post_id), LIMIT(f->limit), TEXT(f->type),
+                   PARAMETERS(TEXT(comment_status_name(f->status)), INTEGER(f->post_id),
+                              LIMIT(f->limit), TEXT(comment_type_name(f->type)),
                               BOOLEAN(f->public_posts), INTEGER(f->post_author_id),
                               INTEGER(f->offset)));
 }
@@ -997,12 +1019,12 @@ int operation_mail_claim(store *s, long long id, long long now, bool *claimed)
     return rc;
 }
 
-int operation_mail_finish(store *s, long long id, const char *status, int attempts,
+int operation_mail_finish(store *s, long long id, enum mail_status status, int attempts,
                           long long next_attempt_at, long long sent_at, const char *last_error)
 {
     return run(s, STATEMENT_MAIL_FINISH,
-               PARAMETERS(INTEGER(id), TEXT(status), INTEGER(attempts), INTEGER(next_attempt_at),
-                          INTEGER(sent_at), TEXT_OR_EMPTY(last_error)));
+               PARAMETERS(INTEGER(id), TEXT(mail_status_name(status)), INTEGER(attempts),
+                          INTEGER(next_attempt_at), INTEGER(sent_at), TEXT_OR_EMPTY(last_error)));
 }
 
 int operation_mail_release(store *s, long long before)

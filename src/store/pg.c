@@ -307,6 +307,11 @@ static const char *pg_column_text(store *s, arena *a, int column)
     return len ? arena_strndup(a, PQgetvalue(q->result, q->row, column), len) : "";
 }
 
+static const char *pg_column_peek(store *s, int column)
+{
+    return PQgetvalue(PQ(s)->result, PQ(s)->row, column);
+}
+
 static bool pg_column_bool(store *s, int column)
 {
     return PQgetvalue(PQ(s)->result, PQ(s)->row, column)[0] == 't';
@@ -522,6 +527,7 @@ static const struct store_engine pg_engine = {
     PG_PRIMITIVE(step),
     PG_PRIMITIVE(column_int),
     PG_PRIMITIVE(column_text),
+    PG_PRIMITIVE(column_peek),
     PG_PRIMITIVE(column_bool),
     PG_PRIMITIVE(row_count),
     PG_PRIMITIVE(changes),

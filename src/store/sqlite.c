@@ -163,6 +163,12 @@ static const char *sqlite_column_text(store *s, arena *a, int column)
     return len ? arena_strndup(a, (const char *)text, len) : "";
 }
 
+static const char *sqlite_column_peek(store *s, int column)
+{
+    const unsigned char *text = sqlite3_column_text(Q(s)->current, column);
+    return text ? (const char *)text : "";
+}
+
 static bool sqlite_column_bool(store *s, int column)
 {
     return sqlite3_column_int(Q(s)->current, column) != 0;
@@ -451,6 +457,7 @@ static const struct store_engine sqlite_engine = {
     SQLITE_PRIMITIVE(step),
     SQLITE_PRIMITIVE(column_int),
     SQLITE_PRIMITIVE(column_text),
+    SQLITE_PRIMITIVE(column_peek),
     SQLITE_PRIMITIVE(column_bool),
     SQLITE_PRIMITIVE(row_count),
     SQLITE_PRIMITIVE(changes),

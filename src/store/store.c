@@ -156,8 +156,7 @@ void store_watch(store *s, void (*on_change)(void *context, long long post_id), 
 
 bool store_filter_is_front(const struct store_post_filter *filter)
 {
-    return filter->type && filter->status && strcmp(filter->type, "post") == 0 &&
-           strcmp(filter->status, "publish") == 0 && !filter->term_id && !filter->author_id &&
-           !filter->from && !filter->until && !filter->by_modified &&
-           !(filter->title_contains && filter->title_contains[0]);
+    return filter->type == POST_TYPE_POST && filter->status == POST_STATUS_PUBLISH &&
+           !filter->term_id && !filter->author_id && !filter->from && !filter->until &&
+           !filter->by_modified && !(filter->title_contains && filter->title_contains[0]);
 }

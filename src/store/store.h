@@ -29,10 +29,70 @@ enum store_result {
 
 typedef struct store store;
 
+/*
+ * The vocabulary of the data: statuses, types and roles as enums. The database keeps them as
+ * text (the schema is unchanged); the store's parameter binding and row readers map between
+ * the two (operations.c), and text from outside (CLI, forms, imports) is parsed once at the
+ * edge with the *_parse functions, which return false for an unknown name. The value 0 of
+ * each (…_ANY) means "any" in a filter and is never stored.
+ */
+enum post_status {
+    POST_STATUS_ANY = 0,
+    POST_STATUS_PUBLISH,
+    POST_STATUS_DRAFT,
+    POST_STATUS_PENDING,
+    POST_STATUS_PRIVATE,
+    POST_STATUS_FUTURE,
+    POST_STATUS_TRASH,
+};
+enum post_type { POST_TYPE_ANY = 0, POST_TYPE_POST, POST_TYPE_PAGE };
+enum comment_status {
+    COMMENT_STATUS_ANY = 0,
+    COMMENT_STATUS_APPROVED,
+    COMMENT_STATUS_PENDING,
+    COMMENT_STATUS_SPAM,
+    COMMENT_STATUS_TRASH,
+};
+enum comment_type {
+    COMMENT_TYPE_ANY = 0,
+    COMMENT_TYPE_COMMENT,
+    COMMENT_TYPE_PINGBACK,
+    COMMENT_TYPE_TRACKBACK,
+};
+/* Roles in increasing power; a route names the least it needs. */
+enum user_role {
+    USER_NOBODY = 0, /* not signed in (and a stored role this version does not know) */
+    USER_AUTHOR,     /* own posts; sees comments on own posts */
+    USER_EDITOR,     /* all posts, moderation */
+    USER_ADMIN,      /* everything: settings, users, audit log */
+};
+enum mail_status {
+    MAIL_STATUS_ANY = 0,
+    MAIL_STATUS_QUEUED,
+    MAIL_STATUS_SENDING,
+    MAIL_STATUS_SENT,
+    MAIL_STATUS_FAILED
+};
+
+/* The database text of each value (NULL for …_ANY), and the value of a text. */
+const char *post_status_name(enum post_status status);
+bool post_status_parse(const char *text, enum post_status *out);
+const char *post_type_name(enum post_type type);
+bool post_type_parse(const char *text, enum post_type *out);
+const char *comment_status_name(enum comment_status status);
+bool comment_status_parse(const char *text, enum comment_status *out);
+const char *comment_type_name(enum comment_type type);
+bool comment_type_parse(const char *text, enum comment_type *out);
+const char *mail_status_name(enum mail_status status);
+bool mail_status_parse(const char *text, enum mail_status *out);
+/* Roles: USER_NOBODY for NULL or an unknown name, whose name is "". */
+enum user_role user_role_parse(const char *name);
+const char *user_role_name(enum user_role role);
+
 struct store_user {
     long long id; /* an insert with id 0 lets the store choose */
     const char *login, *display_name, *email;
-    const char *role;          /* "admin", "editor", "author" */
+    enum user_role role;
     bool disabled;             /* imported authors are disabled until given a password */
     const char *password_hash; /* "" for none */
 };
@@ -46,9 +106,9 @@ struct store_term {
 
 struct store_post {
     long long id;
-    long long wp_id;         /* WordPress post ID (for /?p=), 0 when none */
-    const char *type;        /* "post" or "page" */
-    const char *status;      /* publish, draft, pending, private, future, trash */
+    long long wp_id; /* WordPress post ID (for /?p=), 0 when none */
+    enum post_type type;
+    enum post_status status;
     const char *slug, *path; /* path: the permalink path, "/…/" */
     const char *title, *excerpt;
     const char *body_html;   /* sanitized at write time */
@@ -72,10 +132,10 @@ struct store_comment {
     const char *author, *email, *url, *ip, *user_agent;
     const char *body_html;   /* sanitized at write time */
     const char *body_source; /* what the commenter typed (Markdown), "" if imported */
-    const char *status;      /* approved, pending, spam, trash */
-    const char *type;        /* comment, pingback, trackback */
-    const char *held_by;     /* the rule that held it, "" when none */
-    long long created_at;    /* Unix seconds, UTC */
+    enum comment_status status;
+    enum comment_type type; /* COMMENT_TYPE_ANY writes as a comment */
+    const char *held_by;    /* the rule that held it, "" when none */
+    long long created_at;   /* Unix seconds, UTC */
 };
 
 struct store_setting {
@@ -129,7 +189,7 @@ struct store_post_term {
 struct store_mail {
     long long id, post_id;
     long long created_at;
-    const char *status;    /* queued, sending, sent, failed */
+    enum mail_status status;
     const char *sender;    /* envelope sender address */
     const char *recipient; /* one address */
     const char *client_ip; /* who asked for it (rate limits) */
@@ -145,8 +205,8 @@ struct store_counts {
 };
 
 struct store_post_filter {
-    const char *type;           /* NULL = any */
-    const char *status;         /* NULL = any */
+    enum post_type type;        /* POST_TYPE_ANY = any */
+    enum post_status status;    /* POST_STATUS_ANY = any */
     long long term_id;          /* 0 = any; else posts in this term or its descendants */
     long long author_id;        /* 0 = any */
     long long from, until;      /* published_at in [from, until); 0 = open */
@@ -156,11 +216,11 @@ struct store_post_filter {
 };
 
 struct store_comment_filter {
-    const char *status; /* NULL = any */
-    const char *type;   /* "comment", "pingback", … NULL = any */
-    bool public_posts;  /* only comments on published posts without a password */
-    long long post_id;  /* 0 = any */
-    int limit;          /* 0 = no limit */
+    enum comment_status status; /* COMMENT_STATUS_ANY = any */
+    enum comment_type type;     /* COMMENT_TYPE_ANY = any */
+    bool public_posts;          /* only comments on published posts without a password */
+    long long post_id;          /* 0 = any */
+    int limit;                  /* 0 = no limit */
     int offset;
     long long post_author_id; /* 0 = any; else only comments on this user's posts */
 };
@@ -298,7 +358,7 @@ int store_post_find_path(store *s, arena *a, const char *path, struct store_post
 int store_post_find_slug(store *s, arena *a, const char *slug, struct store_post *out);
 int store_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post *out);
 int store_post_id_taken(store *s, long long id, bool *taken);
-int store_post_set_status(store *s, long long id, const char *status);
+int store_post_set_status(store *s, long long id, enum post_status status);
 int store_post_set_comments_open(store *s, long long id, bool open);
 /* Writes every field of `post` (found by post->id) but id, wp_id, guid and type. */
 int store_post_update(store *s, const struct store_post *post);
@@ -313,7 +373,7 @@ int store_revision_insert(store *s, const struct store_revision *revision, int k
 int store_revision_list(store *s, arena *a, long long post_id, struct store_revision **revisions,
                         size_t *count);
 int store_revision_get(store *s, arena *a, long long id, struct store_revision *out);
-/* Newest first (sticky first when filter->type is "post" and status "publish"). */
+/* Newest first (sticky first for type POST_TYPE_POST and status POST_STATUS_PUBLISH). */
 int store_post_list(store *s, arena *a, const struct store_post_filter *filter,
                     struct store_post **posts, size_t *count);
 int store_post_count(store *s, const struct store_post_filter *filter, long long *count);
@@ -353,12 +413,12 @@ int store_comment_find_wp_id(store *s, arena *a, long long post_id, long long wp
 int store_comment_id_taken(store *s, long long id, bool *taken);
 /* Whether any comment answers comment `id` (model/moderation.c: such a comment stays). */
 int store_comment_has_replies(store *s, long long id, bool *has_replies);
-int store_comment_set_status(store *s, long long id, const char *status);
-/* All comments of a post of type "comment" with `status` (NULL = any), in path order: the
- * thread in display order, in one query, with what a page shows: id, post_id, parent_id, depth,
+int store_comment_set_status(store *s, long long id, enum comment_status status);
+/* All comments of a post of type "comment" with `status` (COMMENT_STATUS_ANY = any), in path order:
+ * the thread in display order, in one query, with what a page shows: id, post_id, parent_id, depth,
  * author, url, body_html, status and created_at (type is "comment", wp_id 0, the other strings
  * ""). */
-int store_comment_thread(store *s, arena *a, long long post_id, const char *status,
+int store_comment_thread(store *s, arena *a, long long post_id, enum comment_status status,
                          struct store_comment **comments, size_t *count);
 /* Newest first. */
 int store_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
@@ -389,7 +449,7 @@ int store_mail_insert(store *s, const struct store_mail *mail, long long *id);
 int store_mail_due(store *s, arena *a, long long now, int limit, struct store_mail **mails,
                    size_t *count);
 int store_mail_claim(store *s, long long id, long long now, bool *claimed);
-int store_mail_finish(store *s, long long id, const char *status, int attempts,
+int store_mail_finish(store *s, long long id, enum mail_status status, int attempts,
                       long long next_attempt_at, long long sent_at, const char *last_error);
 int store_mail_release(store *s, long long before);
 int store_mail_requeue(store *s, long long id, long long now);

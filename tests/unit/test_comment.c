@@ -36,11 +36,11 @@ struct fixture {
     struct store_post post;     /* the published post, comments open, a day old */
 };
 
-static long long insert_post(struct fixture *f, const char *slug, const char *status,
+static long long insert_post(struct fixture *f, const char *slug, enum post_status status,
                              bool comments_open, long long published_at, struct store_post *out)
 {
     struct store_post post = {
-        .type = "post",
+        .type = POST_TYPE_POST,
         .status = status,
         .slug = slug,
         .path = arena_printf(&f->a, "/%s/", slug),
@@ -68,7 +68,7 @@ static int setup(void **state)
     /* the form's time stamp and the per-address limit are tested in test_spam.c */
     temp_store_set(f->s, "comments.min_seconds", "0");
     temp_store_set(f->s, "comments.per_ip_10min", "0");
-    insert_post(f, "open-post", "publish", true, NOW - DAY, &f->post);
+    insert_post(f, "open-post", POST_STATUS_PUBLISH, true, NOW - DAY, &f->post);
     *state = f;
     return 0;
 }
@@ -89,7 +89,8 @@ static void set(struct fixture *f, const char *key, const char *value)
 
 /* Places a comment with comment_insert_placed in its own transaction; returns its id. */
 static long long place_typed(struct fixture *f, long long post_id, long long parent_id,
-                             long long created_at, const char *status, const char *type)
+                             long long created_at, enum comment_status status,
+                             enum comment_type type)
 {
     struct store_comment c = {
         .post_id = post_id,
@@ -111,14 +112,15 @@ static long long place_typed(struct fixture *f, long long post_id, long long par
 }
 
 static long long place(struct fixture *f, long long parent_id, long long created_at,
-                       const char *status)
+                       enum comment_status status)
 {
-    return place_typed(f, f->post.id, parent_id, created_at, status, "comment");
+    return place_typed(f, f->post.id, parent_id, created_at, status, COMMENT_TYPE_COMMENT);
 }
 
 static size_t count_comments(struct fixture *f, long long post_id)
 {
-    struct store_comment_filter filter = {.status = NULL, .post_id = post_id, .limit = 0};
+    struct store_comment_filter filter = {
+        .status = COMMENT_STATUS_ANY, .post_id = post_id, .limit = 0};
     struct store_comment *list;
     size_t count;
     assert_int_equal(store_comment_list(f->s, &f->a, &filter, &list, &count), STORE_OK);
@@ -204,10 +206,10 @@ static void test_placed_paths_and_depths(void **state)
 {
     struct fixture *f = *state;
     /* a fresh database numbers comments from 1; T0 = 0x65000000 */
-    long long top = place(f, 0, T0, "approved");
-    long long reply = place(f, top, T0 + 0x10, "approved");
-    long long deeper = place(f, reply, T0 + 0x20, "pending");
-    long long second_top = place(f, 0, T0 + 0x1000, "approved");
+    long long top = place(f, 0, T0, COMMENT_STATUS_APPROVED);
+    long long reply = place(f, top, T0 + 0x10, COMMENT_STATUS_APPROVED);
+    long long deeper = place(f, reply, T0 + 0x20, COMMENT_STATUS_PENDING);
+    long long second_top = place(f, 0, T0 + 0x1000, COMMENT_STATUS_APPROVED);
     assert_int_equal(top, 1);
     assert_int_equal(reply, 2);
     assert_int_equal(deeper, 3);
@@ -225,7 +227,7 @@ static void test_placed_paths_and_depths(void **state)
     c = get_comment(f, deeper);
     assert_int_equal(c.depth, 3);
     assert_int_equal(c.parent_id, reply);
-    assert_string_equal(c.status, "pending");
+    assert_int_equal(c.status, COMMENT_STATUS_PENDING);
     assert_string_equal(c.path, "6500000000000001"
                                 "6500001000000002"
                                 "6500002000000003");
@@ -240,7 +242,7 @@ static void test_placed_paths_and_depths(void **state)
                                    .author = "X",
                                    .email = "x@example.org",
                                    .body_html = "",
-                                   .status = "approved",
+                                   .status = COMMENT_STATUS_APPROVED,
                                    .created_at = T0 + 0xff,
                                    .depth = 99,
                                    .path = "ignored"};
@@ -266,8 +268,8 @@ static void test_placed_paths_and_depths(void **state)
 static void test_placed_path_edges(void **state)
 {
     struct fixture *f = *state;
-    long long before_1970 = place(f, 0, -86400, "approved");
-    long long after_2106 = place(f, before_1970, (1LL << 32) + 0x10, "approved");
+    long long before_1970 = place(f, 0, -86400, COMMENT_STATUS_APPROVED);
+    long long after_2106 = place(f, before_1970, (1LL << 32) + 0x10, COMMENT_STATUS_APPROVED);
     assert_string_equal(get_comment(f, before_1970).path, "0000000000000001");
     assert_string_equal(get_comment(f, after_2106).path, "0000000000000001"
                                                          "0000001000000002");
@@ -281,7 +283,7 @@ static void test_placed_missing_parent(void **state)
                               .author = "X",
                               .email = "x@example.org",
                               .body_html = "",
-                              .status = "approved",
+                              .status = COMMENT_STATUS_APPROVED,
                               .created_at = T0};
     long long id = 0;
     assert_int_equal(store_begin(f->s), STORE_OK);
@@ -305,20 +307,21 @@ struct sample_thread {
 static struct sample_thread make_sample(struct fixture *f)
 {
     struct sample_thread t;
-    t.a = place(f, 0, T0 + 300, "approved");
-    t.b = place(f, 0, T0 + 100, "approved");
-    t.c = place(f, 0, T0 + 200, "approved");
-    t.a_late = place(f, t.a, T0 + 500, "approved");
-    t.a_early = place(f, t.a, T0 + 350, "approved");
-    t.a_early_reply = place(f, t.a_early, T0 + 600, "approved");
-    t.held = place(f, 0, T0 + 150, "pending");
-    t.held_reply = place(f, t.held, T0 + 160, "approved");
-    t.spam = place(f, 0, T0 + 250, "spam");
-    t.trash = place(f, 0, T0 + 260, "trash");
-    t.b1 = place(f, t.b, T0 + 170, "approved");
-    t.b1_held = place(f, t.b1, T0 + 175, "pending");
-    t.b2 = place(f, t.b, T0 + 180, "approved");
-    t.pingback = place_typed(f, f->post.id, 0, T0 + 120, "approved", "pingback");
+    t.a = place(f, 0, T0 + 300, COMMENT_STATUS_APPROVED);
+    t.b = place(f, 0, T0 + 100, COMMENT_STATUS_APPROVED);
+    t.c = place(f, 0, T0 + 200, COMMENT_STATUS_APPROVED);
+    t.a_late = place(f, t.a, T0 + 500, COMMENT_STATUS_APPROVED);
+    t.a_early = place(f, t.a, T0 + 350, COMMENT_STATUS_APPROVED);
+    t.a_early_reply = place(f, t.a_early, T0 + 600, COMMENT_STATUS_APPROVED);
+    t.held = place(f, 0, T0 + 150, COMMENT_STATUS_PENDING);
+    t.held_reply = place(f, t.held, T0 + 160, COMMENT_STATUS_APPROVED);
+    t.spam = place(f, 0, T0 + 250, COMMENT_STATUS_SPAM);
+    t.trash = place(f, 0, T0 + 260, COMMENT_STATUS_TRASH);
+    t.b1 = place(f, t.b, T0 + 170, COMMENT_STATUS_APPROVED);
+    t.b1_held = place(f, t.b1, T0 + 175, COMMENT_STATUS_PENDING);
+    t.b2 = place(f, t.b, T0 + 180, COMMENT_STATUS_APPROVED);
+    t.pingback =
+        place_typed(f, f->post.id, 0, T0 + 120, COMMENT_STATUS_APPROVED, COMMENT_TYPE_PINGBACK);
     return t;
 }
 
@@ -327,8 +330,9 @@ static void test_thread_numbering(void **state)
     struct fixture *f = *state;
     struct sample_thread t = make_sample(f);
     /* another post's comments stay out */
-    long long other_post = insert_post(f, "other", "publish", true, NOW, NULL);
-    long long elsewhere = place_typed(f, other_post, 0, T0 + 50, "approved", "comment");
+    long long other_post = insert_post(f, "other", POST_STATUS_PUBLISH, true, NOW, NULL);
+    long long elsewhere =
+        place_typed(f, other_post, 0, T0 + 50, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT);
 
     const struct expected_node expected[] = {
         {t.b, 1, 1},
@@ -349,7 +353,7 @@ static void test_thread_numbering(void **state)
     assert_int_equal(count, 8);
     assert_int_equal(nodes[6].comment->parent_id, t.a_early);
     assert_int_equal(nodes[6].comment->created_at, T0 + 600);
-    assert_string_equal(nodes[6].comment->status, "approved");
+    assert_int_equal(nodes[6].comment->status, COMMENT_STATUS_APPROVED);
     assert_int_equal(nodes[6].comment->depth, 3);
 
     /* the other post has its own thread */
@@ -402,19 +406,19 @@ static void test_thread_also_shows_held(void **state)
 static void test_thread_hidden_parent_hides_subtree(void **state)
 {
     struct fixture *f = *state;
-    long long top = place(f, 0, T0 + 10, "approved");
-    long long mid = place(f, top, T0 + 20, "approved");
-    long long leaf = place(f, mid, T0 + 30, "approved");
-    long long leaf2 = place(f, leaf, T0 + 40, "approved");
-    long long next = place(f, 0, T0 + 50, "approved");
-    assert_int_equal(store_comment_set_status(f->s, mid, "trash"), STORE_OK);
+    long long top = place(f, 0, T0 + 10, COMMENT_STATUS_APPROVED);
+    long long mid = place(f, top, T0 + 20, COMMENT_STATUS_APPROVED);
+    long long leaf = place(f, mid, T0 + 30, COMMENT_STATUS_APPROVED);
+    long long leaf2 = place(f, leaf, T0 + 40, COMMENT_STATUS_APPROVED);
+    long long next = place(f, 0, T0 + 50, COMMENT_STATUS_APPROVED);
+    assert_int_equal(store_comment_set_status(f->s, mid, COMMENT_STATUS_TRASH), STORE_OK);
     const struct expected_node expected[] = {{top, 1, 1}, {next, 2, 1}};
     check_thread(f, f->post.id, 0, expected, 2);
-    assert_int_equal(store_comment_set_status(f->s, mid, "approved"), STORE_OK);
+    assert_int_equal(store_comment_set_status(f->s, mid, COMMENT_STATUS_APPROVED), STORE_OK);
     const struct expected_node all[] = {
         {top, 1, 1}, {mid, 1, 2}, {leaf, 1, 3}, {leaf2, 1, 4}, {next, 2, 1}};
     check_thread(f, f->post.id, 0, all, 5);
-    assert_int_equal(store_comment_set_status(f->s, top, "spam"), STORE_OK);
+    assert_int_equal(store_comment_set_status(f->s, top, COMMENT_STATUS_SPAM), STORE_OK);
     const struct expected_node only_next[] = {{next, 1, 1}};
     check_thread(f, f->post.id, 0, only_next, 1);
 }
@@ -424,7 +428,7 @@ static void test_thread_empty(void **state)
     struct fixture *f = *state;
     check_thread(f, f->post.id, 0, NULL, 0);
     check_thread(f, f->post.id, 999, NULL, 0);
-    place(f, 0, T0, "pending");
+    place(f, 0, T0, COMMENT_STATUS_PENDING);
     check_thread(f, f->post.id, 0, NULL, 0);
 }
 
@@ -583,11 +587,12 @@ static void test_submit_several_errors(void **state)
 static void test_submit_bad_parent(void **state)
 {
     struct fixture *f = *state;
-    long long other_post = insert_post(f, "other", "publish", true, NOW - DAY, NULL);
-    long long elsewhere = place_typed(f, other_post, 0, T0, "approved", "comment");
-    long long pending = place(f, 0, T0 + 1, "pending");
-    long long spam = place(f, 0, T0 + 2, "spam");
-    long long trash = place(f, 0, T0 + 3, "trash");
+    long long other_post = insert_post(f, "other", POST_STATUS_PUBLISH, true, NOW - DAY, NULL);
+    long long elsewhere =
+        place_typed(f, other_post, 0, T0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT);
+    long long pending = place(f, 0, T0 + 1, COMMENT_STATUS_PENDING);
+    long long spam = place(f, 0, T0 + 2, COMMENT_STATUS_SPAM);
+    long long trash = place(f, 0, T0 + 3, COMMENT_STATUS_TRASH);
     size_t before = count_comments(f, 0);
     struct comment_input in = valid_input();
     in.parent_id = elsewhere;
@@ -604,7 +609,7 @@ static void test_submit_bad_parent(void **state)
 
     /* an approved parent on this post is fine */
     set(f, "comments.moderation", "none");
-    long long parent = place(f, 0, T0 + 4, "approved");
+    long long parent = place(f, 0, T0 + 4, COMMENT_STATUS_APPROVED);
     in.parent_id = parent;
     long long id = 0;
     assert_int_equal(submit(f, &in, &id), COMMENT_APPROVED);
@@ -619,8 +624,8 @@ static void test_submit_closed(void **state)
 {
     struct fixture *f = *state;
     struct store_post closed, draft;
-    insert_post(f, "closed", "publish", false, NOW - DAY, &closed);
-    insert_post(f, "draft", "draft", true, NOW - DAY, &draft);
+    insert_post(f, "closed", POST_STATUS_PUBLISH, false, NOW - DAY, &closed);
+    insert_post(f, "draft", POST_STATUS_DRAFT, true, NOW - DAY, &draft);
     set(f, "comments.moderation", "none");
     struct comment_input in = valid_input();
     struct comment_result out;
@@ -636,7 +641,7 @@ static void test_submit_close_after_days(void **state)
 {
     struct fixture *f = *state;
     struct store_post old;
-    insert_post(f, "old", "publish", true, NOW - 10 * DAY, &old);
+    insert_post(f, "old", POST_STATUS_PUBLISH, true, NOW - 10 * DAY, &old);
     set(f, "comments.moderation", "none");
     struct comment_input in = valid_input();
     struct comment_result out;
@@ -676,8 +681,8 @@ static void test_moderation_none(void **state)
     assert_int_equal(c.post_id, f->post.id);
     assert_int_equal(c.parent_id, 0);
     assert_int_equal(c.depth, 1);
-    assert_string_equal(c.status, "approved");
-    assert_string_equal(c.type, "comment");
+    assert_int_equal(c.status, COMMENT_STATUS_APPROVED);
+    assert_int_equal(c.type, COMMENT_TYPE_COMMENT);
     assert_string_equal(c.held_by, "");
     assert_string_equal(c.author, "Ann"); /* trimmed */
     assert_string_equal(c.email, "ann@example.org");
@@ -706,14 +711,14 @@ static void test_moderation_all(void **state)
 {
     struct fixture *f = *state;
     set(f, "comments.moderation", "all");
-    place(f, 0, T0, "approved"); /* even a known email is held */
+    place(f, 0, T0, COMMENT_STATUS_APPROVED); /* even a known email is held */
     struct comment_input in = valid_input();
     in.email = "placed@example.org";
     long long id = 0;
     assert_int_equal(submit(f, &in, &id), COMMENT_HELD);
     assert_true(id > 0);
     struct store_comment c = get_comment(f, id);
-    assert_string_equal(c.status, "pending");
+    assert_int_equal(c.status, COMMENT_STATUS_PENDING);
     assert_true(strlen(c.held_by) > 0);
     /* held: not in the thread, except for its author */
     struct comment_node *nodes;
@@ -734,18 +739,18 @@ static void test_moderation_first_time(void **state)
     long long first = 0, second = 0, other = 0, third = 0;
     assert_int_equal(submit(f, &in, &first), COMMENT_HELD);
     struct store_comment c = get_comment(f, first);
-    assert_string_equal(c.status, "pending");
+    assert_int_equal(c.status, COMMENT_STATUS_PENDING);
     assert_true(strlen(c.held_by) > 0);
     /* a held comment does not make the email known */
     in.now = NOW + 1;
     assert_int_equal(submit(f, &in, &second), COMMENT_HELD);
 
-    assert_int_equal(store_comment_set_status(f->s, first, "approved"), STORE_OK);
+    assert_int_equal(store_comment_set_status(f->s, first, COMMENT_STATUS_APPROVED), STORE_OK);
     in.now = NOW + 2;
     in.email = "  ann@example.org"; /* compared after trimming */
     assert_int_equal(submit(f, &in, &third), COMMENT_APPROVED);
     c = get_comment(f, third);
-    assert_string_equal(c.status, "approved");
+    assert_int_equal(c.status, COMMENT_STATUS_APPROVED);
     assert_string_equal(c.held_by, "");
 
     struct comment_input bob = valid_input();
@@ -831,7 +836,7 @@ static void test_depth_rule_max_depth_one(void **state)
 static void test_moderation_hash(void **state)
 {
     struct fixture *f = *state;
-    long long id = place(f, 0, T0, "pending");
+    long long id = place(f, 0, T0, COMMENT_STATUS_PENDING);
     const char *hash = comment_moderation_hash(f->s, &f->a, id);
     assert_int_equal(strlen(hash), 32); /* 128 bits in hex */
     for (const char *p = hash; *p; p++)
@@ -865,13 +870,13 @@ static void test_moderation_hash(void **state)
 static void test_moderation_hash_other_site(void **state)
 {
     struct fixture *f = *state;
-    long long id = place(f, 0, T0, "pending");
+    long long id = place(f, 0, T0, COMMENT_STATUS_PENDING);
     const char *hash = comment_moderation_hash(f->s, &f->a, id);
     struct fixture *g = NULL;
     void *other_state = NULL;
     setup(&other_state);
     g = other_state;
-    long long same_id = place(g, 0, T0, "pending");
+    long long same_id = place(g, 0, T0, COMMENT_STATUS_PENDING);
     assert_int_equal(same_id, id);
     assert_false(comment_moderation_hash_ok(g->s, &g->a, id, hash));
     assert_string_not_equal(comment_moderation_hash(g->s, &g->a, id), hash);

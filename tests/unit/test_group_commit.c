@@ -56,8 +56,8 @@ static void on_change(void *context, long long post_id)
 static long long insert_post(struct fixture *f, const char *slug)
 {
     struct store_post post = {
-        .type = "post",
-        .status = "publish",
+        .type = POST_TYPE_POST,
+        .status = POST_STATUS_PUBLISH,
         .slug = slug,
         .path = arena_printf(&f->a, "/%s/", slug),
         .title = slug,
@@ -143,8 +143,8 @@ static int write_comment(store *tx, void *arg)
         .email = "reader@example.org",
         .body_html = "<p>hello</p>",
         .body_source = "hello",
-        .status = "approved",
-        .type = "comment",
+        .status = COMMENT_STATUS_APPROVED,
+        .type = COMMENT_TYPE_COMMENT,
         .created_at = NOW,
     };
     if (store_comment_add(tx, &c, "", &w->id) != STORE_OK)
@@ -162,7 +162,9 @@ static size_t comments_by(struct fixture *f, long long post_id, const char *auth
 {
     struct store_comment *comments;
     size_t count = 0, n = 0;
-    assert_int_equal(store_comment_thread(f->s, &f->a, post_id, NULL, &comments, &count), STORE_OK);
+    assert_int_equal(
+        store_comment_thread(f->s, &f->a, post_id, COMMENT_STATUS_ANY, &comments, &count),
+        STORE_OK);
     for (size_t i = 0; i < count; i++)
         n += strcmp(comments[i].author, author) == 0;
     return n;

@@ -37,8 +37,8 @@ static int setup(void **state)
     assert_non_null(f);
     f->s = temp_store_open(f->dir, f->path, "moderation");
     struct store_post post = {
-        .type = "post",
-        .status = "publish",
+        .type = POST_TYPE_POST,
+        .status = POST_STATUS_PUBLISH,
         .slug = "talk",
         .path = "/2023/11/13/talk/",
         .title = "Talk",
@@ -51,7 +51,7 @@ static int setup(void **state)
     f->user = (struct store_user){.login = "mod",
                                   .display_name = "Mo Derator",
                                   .email = "mod@example.org",
-                                  .role = "editor",
+                                  .role = USER_EDITOR,
                                   .password_hash = ""};
     assert_int_equal(store_user_insert(f->s, &f->user, &f->user.id), STORE_OK);
     *state = f;
@@ -68,7 +68,7 @@ static int teardown(void **state)
 }
 
 /* Places a reader's comment (under `parent_id`, 0 for top level); returns its id. */
-static long long place(struct fixture *f, long long parent_id, const char *status,
+static long long place(struct fixture *f, long long parent_id, enum comment_status status,
                        long long created_at)
 {
     struct store_comment c = {
@@ -82,7 +82,7 @@ static long long place(struct fixture *f, long long parent_id, const char *statu
         .body_source = "old text",
         .body_html = "<p>old text</p>",
         .status = status,
-        .type = "comment",
+        .type = COMMENT_TYPE_COMMENT,
         .held_by = "",
         .created_at = created_at,
     };
@@ -139,23 +139,23 @@ static void test_action_names(void **state)
 static void test_apply_each_status(void **state)
 {
     struct fixture *f = *state;
-    long long id = place(f, 0, "pending", NOW);
-    long long other = place(f, 0, "pending", NOW + 1);
+    long long id = place(f, 0, COMMENT_STATUS_PENDING, NOW);
+    long long other = place(f, 0, COMMENT_STATUS_PENDING, NOW + 1);
     buf error = {0};
     const struct {
         enum moderation_action action;
-        const char *status;
+        enum comment_status status;
     } steps[] = {
-        {MODERATE_APPROVE, "approved"},  {MODERATE_SPAM, "spam"},
-        {MODERATE_UNAPPROVE, "pending"}, {MODERATE_TRASH, "trash"},
-        {MODERATE_APPROVE, "approved"},  {MODERATE_UNAPPROVE, "pending"},
+        {MODERATE_APPROVE, COMMENT_STATUS_APPROVED},  {MODERATE_SPAM, COMMENT_STATUS_SPAM},
+        {MODERATE_UNAPPROVE, COMMENT_STATUS_PENDING}, {MODERATE_TRASH, COMMENT_STATUS_TRASH},
+        {MODERATE_APPROVE, COMMENT_STATUS_APPROVED},  {MODERATE_UNAPPROVE, COMMENT_STATUS_PENDING},
     };
     for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
         assert_int_equal(moderation_apply(f->s, id, steps[i].action, &error), STORE_OK);
         assert_int_equal(error.len, 0);
-        assert_string_equal(get_comment(f, id).status, steps[i].status);
+        assert_int_equal(get_comment(f, id).status, steps[i].status);
     }
-    assert_string_equal(get_comment(f, other).status, "pending"); /* only the one named */
+    assert_int_equal(get_comment(f, other).status, COMMENT_STATUS_PENDING); /* only the one named */
     assert_int_equal(moderation_apply(f->s, id + 1000, MODERATE_APPROVE, &error), STORE_NOT_FOUND);
     assert_true(error.len > 0);
     buf_free(&error);
@@ -164,15 +164,15 @@ static void test_apply_each_status(void **state)
 static void test_delete_with_reply_refused(void **state)
 {
     struct fixture *f = *state;
-    long long parent = place(f, 0, "approved", NOW);
-    long long reply = place(f, parent, "approved", NOW + 1);
+    long long parent = place(f, 0, COMMENT_STATUS_APPROVED, NOW);
+    long long reply = place(f, parent, COMMENT_STATUS_APPROVED, NOW + 1);
     buf error = {0};
     assert_int_equal(moderation_apply(f->s, parent, MODERATE_DELETE, &error),
                      MODERATION_HAS_REPLIES);
     assert_non_null(strstr(buf_cstr(&error), "replies"));
     assert_int_equal(count_comments(f), 2);
     struct store_comment c = get_comment(f, parent);
-    assert_string_equal(c.status, "approved");
+    assert_int_equal(c.status, COMMENT_STATUS_APPROVED);
     assert_string_equal(c.body_source, "old text");
     assert_int_equal(get_comment(f, reply).parent_id, parent);
 
@@ -196,8 +196,9 @@ static void test_delete_with_reply_refused(void **state)
 static void test_delete_with_trashed_reply_refused(void **state)
 {
     struct fixture *f = *state;
-    long long parent = place(f, 0, "approved", NOW);
-    place(f, parent, "trash", NOW + 1); /* a reply in the trash still holds its parent */
+    long long parent = place(f, 0, COMMENT_STATUS_APPROVED, NOW);
+    place(f, parent, COMMENT_STATUS_TRASH,
+          NOW + 1); /* a reply in the trash still holds its parent */
     buf error = {0};
     assert_int_equal(moderation_apply(f->s, parent, MODERATE_DELETE, &error),
                      MODERATION_HAS_REPLIES);
@@ -211,7 +212,7 @@ static void test_delete_with_trashed_reply_refused(void **state)
 static void test_edit_keeps_history(void **state)
 {
     struct fixture *f = *state;
-    long long id = place(f, 0, "approved", NOW);
+    long long id = place(f, 0, COMMENT_STATUS_APPROVED, NOW);
     struct moderation_edit edit = {.author = "Reader, Fixed",
                                    .email = "fixed@example.org",
                                    .url = "",
@@ -228,7 +229,7 @@ static void test_edit_keeps_history(void **state)
     assert_string_equal(c.url, "");
     assert_string_equal(c.body_source, "*x*");
     assert_non_null(strstr(c.body_html, "<em>x</em>"));
-    assert_string_equal(c.status, "approved"); /* an edit does not moderate */
+    assert_int_equal(c.status, COMMENT_STATUS_APPROVED); /* an edit does not moderate */
     assert_int_equal(c.parent_id, 0);
     assert_int_equal(c.depth, 1);
 
@@ -265,7 +266,7 @@ static void test_edit_keeps_history(void **state)
 static void test_edit_invalid_changes_nothing(void **state)
 {
     struct fixture *f = *state;
-    long long id = place(f, 0, "pending", NOW);
+    long long id = place(f, 0, COMMENT_STATUS_PENDING, NOW);
     struct moderation_edit edit = {
         .author = "Someone", .text = "", .editor_id = f->user.id, .now = NOW + 60};
     buf error = {0};
@@ -285,7 +286,7 @@ static void test_edit_invalid_changes_nothing(void **state)
     assert_string_equal(c.author, "Reader");
     assert_string_equal(c.body_source, "old text");
     assert_string_equal(c.body_html, "<p>old text</p>");
-    assert_string_equal(c.status, "pending");
+    assert_int_equal(c.status, COMMENT_STATUS_PENDING);
     assert_int_equal(count_edits(f, id), 0);
 
     /* a missing comment */
@@ -302,7 +303,7 @@ static void test_edit_invalid_changes_nothing(void **state)
 static void test_reply_approves_parent(void **state)
 {
     struct fixture *f = *state;
-    long long parent = place(f, 0, "pending", NOW);
+    long long parent = place(f, 0, COMMENT_STATUS_PENDING, NOW);
     buf error = {0};
     long long id = 0;
     assert_int_equal(
@@ -311,9 +312,9 @@ static void test_reply_approves_parent(void **state)
     assert_int_equal(error.len, 0);
     assert_true(id > 0 && id != parent);
 
-    assert_string_equal(get_comment(f, parent).status, "approved");
+    assert_int_equal(get_comment(f, parent).status, COMMENT_STATUS_APPROVED);
     struct store_comment reply = get_comment(f, id);
-    assert_string_equal(reply.status, "approved");
+    assert_int_equal(reply.status, COMMENT_STATUS_APPROVED);
     assert_int_equal(reply.parent_id, parent);
     assert_int_equal(reply.depth, 2);
     assert_int_equal(reply.post_id, f->post_id);
@@ -321,7 +322,7 @@ static void test_reply_approves_parent(void **state)
     assert_string_equal(reply.email, "mod@example.org");
     assert_string_equal(reply.body_source, "Thanks, *noted*.");
     assert_non_null(strstr(reply.body_html, "<em>noted</em>"));
-    assert_string_equal(reply.type, "comment");
+    assert_int_equal(reply.type, COMMENT_TYPE_COMMENT);
     assert_int_equal(reply.created_at, NOW + 60);
     /* the reply's path continues its parent's */
     struct store_comment p = get_comment(f, parent);
@@ -340,7 +341,7 @@ static void test_reply_approves_parent(void **state)
 static void test_reply_no_display_name(void **state)
 {
     struct fixture *f = *state;
-    long long parent = place(f, 0, "approved", NOW);
+    long long parent = place(f, 0, COMMENT_STATUS_APPROVED, NOW);
     struct store_user bare = f->user;
     bare.display_name = "";
     buf error = {0};
@@ -354,13 +355,13 @@ static void test_reply_no_display_name(void **state)
 static void test_reply_invalid_changes_nothing(void **state)
 {
     struct fixture *f = *state;
-    long long parent = place(f, 0, "pending", NOW);
+    long long parent = place(f, 0, COMMENT_STATUS_PENDING, NOW);
     buf error = {0};
     long long id = 0;
     assert_int_equal(moderation_reply(f->s, &f->a, parent, &f->user, "", NOW + 1, &id, &error),
                      MODERATION_INVALID);
     assert_true(error.len > 0);
-    assert_string_equal(get_comment(f, parent).status, "pending");
+    assert_int_equal(get_comment(f, parent).status, COMMENT_STATUS_PENDING);
     assert_int_equal(count_comments(f), 1);
 
     buf_reset(&error);
@@ -376,8 +377,8 @@ static void test_reply_max_depth(void **state)
 {
     struct fixture *f = *state;
     temp_store_set(f->s, "comments.max_depth", "2");
-    long long top = place(f, 0, "approved", NOW);
-    long long second = place(f, top, "pending", NOW + 1);
+    long long top = place(f, 0, COMMENT_STATUS_APPROVED, NOW);
+    long long second = place(f, top, COMMENT_STATUS_PENDING, NOW + 1);
     assert_int_equal(get_comment(f, second).depth, 2);
 
     buf error = {0};
@@ -387,7 +388,7 @@ static void test_reply_max_depth(void **state)
     struct store_comment reply = get_comment(f, id);
     assert_int_equal(reply.depth, 2);       /* not 3 */
     assert_int_equal(reply.parent_id, top); /* beside `second`, under its parent */
-    assert_string_equal(get_comment(f, second).status, "approved"); /* the one answered */
+    assert_int_equal(get_comment(f, second).status, COMMENT_STATUS_APPROVED); /* the one answered */
 
     /* a reply to the top-level comment still nests under it */
     long long under = 0;

@@ -233,10 +233,10 @@ static void test_permalink_other_patterns(void **state)
 
 /* Inserts a published post with the given slug and path; returns its id. */
 static long long insert_post(struct temp_fixture *f, const char *slug, const char *path,
-                             const char *status)
+                             enum post_status status)
 {
     struct store_post post = {
-        .type = "post",
+        .type = POST_TYPE_POST,
         .status = status,
         .slug = slug,
         .path = path,
@@ -273,9 +273,9 @@ static void check_not_found(struct temp_fixture *f, const char *reference)
 static void test_resolve(void **state)
 {
     struct temp_fixture *f = *state;
-    long long other = insert_post(f, "other", "/2023/11/14/other/", "publish");
-    long long id = insert_post(f, "hello-world", "/2023/11/14/hello-world/", "publish");
-    long long page = insert_post(f, "about", "/about/", "publish");
+    long long other = insert_post(f, "other", "/2023/11/14/other/", POST_STATUS_PUBLISH);
+    long long id = insert_post(f, "hello-world", "/2023/11/14/hello-world/", POST_STATUS_PUBLISH);
+    long long page = insert_post(f, "about", "/about/", POST_STATUS_PUBLISH);
     char number[32];
     snprintf(number, sizeof(number), "%lld", id);
     check_resolves(f, number, id);
@@ -319,8 +319,8 @@ static void test_create(void **state)
 
     struct store_post post;
     assert_int_equal(store_post_get(f->s, &f->a, id, &post), STORE_OK);
-    assert_string_equal(post.type, "post");
-    assert_string_equal(post.status, "publish");
+    assert_int_equal(post.type, POST_TYPE_POST);
+    assert_int_equal(post.status, POST_STATUS_PUBLISH);
     assert_string_equal(post.title, "Hello World");
     assert_string_equal(post.slug, "hello-world");
     assert_string_equal(post.path, "/2023/11/14/hello-world/");
@@ -412,8 +412,8 @@ static void test_create_defaults_and_pattern(void **state)
     long long after = (long long)time(NULL);
     struct store_post post;
     assert_int_equal(store_post_get(f->s, &f->a, id, &post), STORE_OK);
-    assert_string_equal(post.status, "draft"); /* no status: a draft */
-    assert_string_equal(post.slug, "que-tal"); /* ¿Qué tal? */
+    assert_int_equal(post.status, POST_STATUS_DRAFT); /* no status: a draft */
+    assert_string_equal(post.slug, "que-tal");        /* ¿Qué tal? */
     assert_string_equal(post.path, "/que-tal/");
     assert_true(post.published_at >= before && post.published_at <= after); /* 0 = now */
     assert_false(post.comments_open);
@@ -454,11 +454,12 @@ static void test_create_failure_stores_nothing(void **state)
 static void test_is_public(void **state)
 {
     (void)state;
-    struct store_post post = {.type = "post", .status = "publish"};
+    struct store_post post = {.type = POST_TYPE_POST, .status = POST_STATUS_PUBLISH};
     assert_true(post_is_public(&post));
-    post.type = "page";
+    post.type = POST_TYPE_PAGE;
     assert_true(post_is_public(&post));
-    const char *hidden[] = {"draft", "pending", "private", "future", "trash"};
+    const enum post_status hidden[] = {POST_STATUS_DRAFT, POST_STATUS_PENDING, POST_STATUS_PRIVATE,
+                                       POST_STATUS_FUTURE, POST_STATUS_TRASH};
     for (size_t i = 0; i < sizeof(hidden) / sizeof(hidden[0]); i++) {
         post.status = hidden[i];
         assert_false(post_is_public(&post));
@@ -469,17 +470,19 @@ static void test_comments_open(void **state)
 {
     struct temp_fixture *f = *state;
     long long now = NOV_14_2023 + 10 * DAY;
-    struct store_post post = {
-        .type = "post", .status = "publish", .published_at = NOV_14_2023, .comments_open = true};
+    struct store_post post = {.type = POST_TYPE_POST,
+                              .status = POST_STATUS_PUBLISH,
+                              .published_at = NOV_14_2023,
+                              .comments_open = true};
     assert_true(post_comments_open(f->s, &f->a, &post, now)); /* close_after_days 0: never */
     post.comments_open = false;
     assert_false(post_comments_open(f->s, &f->a, &post, now));
     post.comments_open = true;
-    post.status = "draft";
+    post.status = POST_STATUS_DRAFT;
     assert_false(post_comments_open(f->s, &f->a, &post, now));
-    post.status = "private";
+    post.status = POST_STATUS_PRIVATE;
     assert_false(post_comments_open(f->s, &f->a, &post, now));
-    post.status = "publish";
+    post.status = POST_STATUS_PUBLISH;
 
     set(f, "comments.close_after_days", "10");
     assert_false(post_comments_open(f->s, &f->a, &post, now));    /* exactly 10 days old */

@@ -76,7 +76,7 @@ static void test_publish_in_future_is_scheduled(void **state)
         .title = "Later", .status = "publish", .markdown = "x", .published_at = NOW + HOUR};
     long long id = save(f, &draft, NOW);
     struct store_post post = get_post(f, id);
-    assert_string_equal(post.status, "future");
+    assert_int_equal(post.status, POST_STATUS_FUTURE);
     assert_int_equal(post.published_at, NOW + HOUR);
     assert_string_equal(post.path, "/2023/11/14/later/");
     assert_false(post_is_public(&post));
@@ -84,7 +84,7 @@ static void test_publish_in_future_is_scheduled(void **state)
     /* a second later than now, still the future */
     draft.title = "Just later";
     draft.published_at = NOW + 1;
-    assert_string_equal(get_post(f, save(f, &draft, NOW)).status, "future");
+    assert_int_equal(get_post(f, save(f, &draft, NOW)).status, POST_STATUS_FUTURE);
 }
 
 static void test_publish_in_past_is_published(void **state)
@@ -93,26 +93,26 @@ static void test_publish_in_past_is_published(void **state)
     struct post_draft draft = {
         .title = "Earlier", .status = "publish", .markdown = "x", .published_at = NOW - HOUR};
     struct store_post post = get_post(f, save(f, &draft, NOW));
-    assert_string_equal(post.status, "publish");
+    assert_int_equal(post.status, POST_STATUS_PUBLISH);
     assert_int_equal(post.published_at, NOW - HOUR);
     assert_true(post_is_public(&post));
 
     /* exactly now is not the future */
     draft.title = "Right now";
     draft.published_at = NOW;
-    assert_string_equal(get_post(f, save(f, &draft, NOW)).status, "publish");
+    assert_int_equal(get_post(f, save(f, &draft, NOW)).status, POST_STATUS_PUBLISH);
 
     /* status future with a date already passed publishes */
     draft.title = "Late schedule";
     draft.status = "future";
     draft.published_at = NOW - DAY;
-    assert_string_equal(get_post(f, save(f, &draft, NOW)).status, "publish");
+    assert_int_equal(get_post(f, save(f, &draft, NOW)).status, POST_STATUS_PUBLISH);
 
     /* a draft dated in the future stays a draft */
     draft.title = "Future draft";
     draft.status = "draft";
     draft.published_at = NOW + DAY;
-    assert_string_equal(get_post(f, save(f, &draft, NOW)).status, "draft");
+    assert_int_equal(get_post(f, save(f, &draft, NOW)).status, POST_STATUS_DRAFT);
 }
 
 static void test_edit_future_into_past(void **state)
@@ -121,13 +121,13 @@ static void test_edit_future_into_past(void **state)
     struct post_draft draft = {
         .title = "Moving", .status = "publish", .markdown = "x", .published_at = NOW + DAY};
     long long id = save(f, &draft, NOW);
-    assert_string_equal(get_post(f, id).status, "future");
+    assert_int_equal(get_post(f, id).status, POST_STATUS_FUTURE);
 
     /* edited without touching the date or status: still scheduled */
     struct post_draft edit = {.id = id, .title = "Moving (edited)", .markdown = "y"};
     assert_int_equal(save(f, &edit, NOW + 60), id);
     struct store_post post = get_post(f, id);
-    assert_string_equal(post.status, "future");
+    assert_int_equal(post.status, POST_STATUS_FUTURE);
     assert_int_equal(post.published_at, NOW + DAY);
     assert_int_equal(post.modified_at, NOW + 60);
 
@@ -135,7 +135,7 @@ static void test_edit_future_into_past(void **state)
     edit.published_at = NOW - HOUR;
     assert_int_equal(save(f, &edit, NOW + 120), id);
     post = get_post(f, id);
-    assert_string_equal(post.status, "publish");
+    assert_int_equal(post.status, POST_STATUS_PUBLISH);
     assert_int_equal(post.published_at, NOW - HOUR);
     assert_string_equal(post.path, "/2023/11/15/moving/"); /* the path is kept: slug unchanged */
 
@@ -143,7 +143,7 @@ static void test_edit_future_into_past(void **state)
     edit.status = "publish";
     edit.published_at = NOW + 2 * DAY;
     assert_int_equal(save(f, &edit, NOW + 180), id);
-    assert_string_equal(get_post(f, id).status, "future");
+    assert_int_equal(get_post(f, id).status, POST_STATUS_FUTURE);
 }
 
 static void test_publish_due(void **state)
@@ -174,23 +174,23 @@ static void test_publish_due(void **state)
 
     assert_int_equal(store_post_publish_due(f->s, NOW + 200, &published), STORE_OK);
     assert_int_equal(published, 2); /* NOW+100 and NOW+200 (due at their second) */
-    assert_string_equal(get_post(f, soon).status, "publish");
-    assert_string_equal(get_post(f, exactly).status, "publish");
-    assert_string_equal(get_post(f, later).status, "future");
-    assert_string_equal(get_post(f, drafted).status, "draft");
-    assert_string_equal(get_post(f, out).status, "publish");
+    assert_int_equal(get_post(f, soon).status, POST_STATUS_PUBLISH);
+    assert_int_equal(get_post(f, exactly).status, POST_STATUS_PUBLISH);
+    assert_int_equal(get_post(f, later).status, POST_STATUS_FUTURE);
+    assert_int_equal(get_post(f, drafted).status, POST_STATUS_DRAFT);
+    assert_int_equal(get_post(f, out).status, POST_STATUS_PUBLISH);
 
     published = -1;
     assert_int_equal(store_post_publish_due(f->s, NOW + 200, &published), STORE_OK);
     assert_int_equal(published, 0); /* twice publishes nothing more */
-    assert_string_equal(get_post(f, later).status, "future");
+    assert_int_equal(get_post(f, later).status, POST_STATUS_FUTURE);
 
     assert_int_equal(store_post_publish_due(f->s, NOW + 9999, &published), STORE_OK);
     assert_int_equal(published, 0);
     assert_int_equal(store_post_publish_due(f->s, NOW + 10000, &published), STORE_OK);
     assert_int_equal(published, 1);
-    assert_string_equal(get_post(f, later).status, "publish");
-    assert_string_equal(get_post(f, drafted).status, "draft");
+    assert_int_equal(get_post(f, later).status, POST_STATUS_PUBLISH);
+    assert_int_equal(get_post(f, drafted).status, POST_STATUS_DRAFT);
 }
 
 /* ---- validation ---- */
@@ -312,8 +312,8 @@ static void test_revisions_kept(void **state)
 static long long insert_imported(struct temp_fixture *f, const char *slug, const char *path)
 {
     struct store_post post = {
-        .type = "post",
-        .status = "publish",
+        .type = POST_TYPE_POST,
+        .status = POST_STATUS_PUBLISH,
         .slug = slug,
         .path = path,
         .title = "Imported",

@@ -261,8 +261,8 @@ static int setup(void **state)
     f->s = temp_store_open(f->dir, f->path, "spam");
     assert_int_equal(secret_ensure(f->s), STORE_OK);
     struct store_post post = {
-        .type = "post",
-        .status = "publish",
+        .type = POST_TYPE_POST,
+        .status = POST_STATUS_PUBLISH,
         .slug = "open",
         .path = "/open/",
         .title = "Open",
@@ -513,7 +513,7 @@ static void test_submit_content_rules(void **state)
     assert_int_equal(out.outcome, COMMENT_HELD);
     struct store_comment c;
     assert_int_equal(store_comment_get(f->s, &f->a, out.id, &c), STORE_OK);
-    assert_string_equal(c.status, "pending");
+    assert_int_equal(c.status, COMMENT_STATUS_PENDING);
     assert_string_equal(c.held_by, "3 links (more than comments.max_links = 2)");
 
     in = input(f, "Two: https://1.example https://2.example");

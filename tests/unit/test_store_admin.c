@@ -35,7 +35,7 @@ struct fixture {
     long long admin_post, author_post; /* post ids */
 };
 
-static long long insert_user(struct fixture *f, const char *login, const char *role)
+static long long insert_user(struct fixture *f, const char *login, enum user_role role)
 {
     struct store_user user = {
         .login = login,
@@ -51,11 +51,11 @@ static long long insert_user(struct fixture *f, const char *login, const char *r
 }
 
 static long long insert_post(struct fixture *f, const char *slug, const char *title,
-                             const char *status, long long author_id, long long published_at,
+                             enum post_status status, long long author_id, long long published_at,
                              const char *body_text)
 {
     struct store_post post = {
-        .type = "post",
+        .type = POST_TYPE_POST,
         .status = status,
         .slug = slug,
         .path = arena_printf(&f->a, "/%s/", slug),
@@ -75,7 +75,7 @@ static long long insert_post(struct fixture *f, const char *slug, const char *ti
 }
 
 static long long insert_comment(struct fixture *f, long long post_id, long long parent_id,
-                                const char *status, const char *type, const char *ip,
+                                enum comment_status status, enum comment_type type, const char *ip,
                                 long long created_at)
 {
     struct store_comment c = {
@@ -99,12 +99,12 @@ static long long insert_comment(struct fixture *f, long long post_id, long long 
 
 static void populate(struct fixture *f)
 {
-    f->admin = insert_user(f, "root", "admin");
-    f->author = insert_user(f, "writer", "author");
-    f->admin_post =
-        insert_post(f, "first", "First words", "publish", f->admin, NOW - 2 * DAY, "alpha bravo");
-    f->author_post =
-        insert_post(f, "second", "Second words", "publish", f->author, NOW - DAY, "charlie delta");
+    f->admin = insert_user(f, "root", USER_ADMIN);
+    f->author = insert_user(f, "writer", USER_AUTHOR);
+    f->admin_post = insert_post(f, "first", "First words", POST_STATUS_PUBLISH, f->admin,
+                                NOW - 2 * DAY, "alpha bravo");
+    f->author_post = insert_post(f, "second", "Second words", POST_STATUS_PUBLISH, f->author,
+                                 NOW - DAY, "charlie delta");
 }
 
 static int setup_sqlite(void **state)
@@ -151,12 +151,12 @@ static void test_user_get_and_update(void **state)
     struct store_user user;
     assert_int_equal(store_user_get(f->s, &f->a, f->author, &user), STORE_OK);
     assert_string_equal(user.login, "writer");
-    assert_string_equal(user.role, "author");
+    assert_int_equal(user.role, USER_AUTHOR);
     assert_false(user.disabled);
 
     user.display_name = "Renamed";
     user.email = "new@example.org";
-    user.role = "editor";
+    user.role = USER_EDITOR;
     user.disabled = true;
     user.password_hash = "other";
     user.login = "ignored";
@@ -166,7 +166,7 @@ static void test_user_get_and_update(void **state)
     assert_string_equal(back.login, "writer"); /* the login is not written */
     assert_string_equal(back.display_name, "Renamed");
     assert_string_equal(back.email, "new@example.org");
-    assert_string_equal(back.role, "editor");
+    assert_int_equal(back.role, USER_EDITOR);
     assert_true(back.disabled);
     assert_string_equal(back.password_hash, "other");
 
@@ -211,7 +211,7 @@ static void test_session_find(void **state)
     assert_int_equal(session.expires_at, NOW + DAY);
     assert_int_equal(user.id, f->admin);
     assert_string_equal(user.login, "root");
-    assert_string_equal(user.role, "admin");
+    assert_int_equal(user.role, USER_ADMIN);
     assert_string_equal(user.password_hash, "hash");
 
     assert_int_equal(find_session(f, "bbbb", NOW), STORE_NOT_FOUND);
@@ -331,8 +331,10 @@ static void test_attempt_rows(void **state)
 static void test_comment_author_and_account_email(void **state)
 {
     struct fixture *f = *state;
-    insert_comment(f, f->admin_post, 0, "approved", "comment", "198.51.100.1", NOW);
-    insert_comment(f, f->admin_post, 0, "pending", "comment", "198.51.100.1", NOW);
+    insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT,
+                   "198.51.100.1", NOW);
+    insert_comment(f, f->admin_post, 0, COMMENT_STATUS_PENDING, COMMENT_TYPE_COMMENT,
+                   "198.51.100.1", NOW);
     bool known = false;
     assert_int_equal(store_comment_author_approved(f->s, "Reader", "READER@example.org", &known),
                      STORE_OK);
@@ -416,7 +418,7 @@ static void test_post_update(void **state)
 
     struct store_post post;
     assert_int_equal(store_post_get(f->s, &f->a, f->admin_post, &post), STORE_OK);
-    post.status = "draft";
+    post.status = POST_STATUS_DRAFT;
     post.slug = "first-edited";
     post.path = "/first-edited/";
     post.title = "Edited headline";
@@ -430,14 +432,14 @@ static void test_post_update(void **state)
     post.modified_at = NOW;
     post.comments_open = false;
     post.sticky = true;
-    post.wp_id = 77;       /* not written */
-    post.guid = "changed"; /* not written */
-    post.type = "page";    /* not written */
+    post.wp_id = 77;            /* not written */
+    post.guid = "changed";      /* not written */
+    post.type = POST_TYPE_PAGE; /* not written */
     assert_int_equal(store_post_update(f->s, &post), STORE_OK);
 
     struct store_post back;
     assert_int_equal(store_post_get(f->s, &f->a, f->admin_post, &back), STORE_OK);
-    assert_string_equal(back.status, "draft");
+    assert_int_equal(back.status, POST_STATUS_DRAFT);
     assert_string_equal(back.slug, "first-edited");
     assert_string_equal(back.path, "/first-edited/");
     assert_string_equal(back.title, "Edited headline");
@@ -453,12 +455,12 @@ static void test_post_update(void **state)
     assert_true(back.sticky);
     assert_int_equal(back.wp_id, 0);
     assert_string_equal(back.guid, "urn:first");
-    assert_string_equal(back.type, "post");
+    assert_int_equal(back.type, POST_TYPE_POST);
     assert_int_equal(store_post_find_path(f->s, &f->a, "/first/", &back), STORE_NOT_FOUND);
 
     /* a draft is not searched; published again, the new words are found and the old not */
     assert_int_equal(search_count(f, "zulu"), 0);
-    post.status = "publish";
+    post.status = POST_STATUS_PUBLISH;
     assert_int_equal(store_post_update(f->s, &post), STORE_OK);
     assert_int_equal(search_count(f, "zulu"), 1);
     assert_int_equal(search_count(f, "yankee"), 1);
@@ -506,23 +508,24 @@ static void test_post_term_clear(void **state)
 static void test_post_publish_due(void **state)
 {
     struct fixture *f = *state;
-    long long due = insert_post(f, "due", "Due", "future", f->admin, NOW - 60, "x");
-    long long exact = insert_post(f, "exact", "Exact", "future", f->admin, NOW, "x");
-    long long later = insert_post(f, "later", "Later", "future", f->admin, NOW + 60, "x");
-    long long draft = insert_post(f, "old-draft", "Draft", "draft", f->admin, NOW - DAY, "x");
+    long long due = insert_post(f, "due", "Due", POST_STATUS_FUTURE, f->admin, NOW - 60, "x");
+    long long exact = insert_post(f, "exact", "Exact", POST_STATUS_FUTURE, f->admin, NOW, "x");
+    long long later = insert_post(f, "later", "Later", POST_STATUS_FUTURE, f->admin, NOW + 60, "x");
+    long long draft =
+        insert_post(f, "old-draft", "Draft", POST_STATUS_DRAFT, f->admin, NOW - DAY, "x");
 
     long long published = -1;
     assert_int_equal(store_post_publish_due(f->s, NOW, &published), STORE_OK);
     assert_int_equal(published, 2);
     struct store_post post;
     assert_int_equal(store_post_get(f->s, &f->a, due, &post), STORE_OK);
-    assert_string_equal(post.status, "publish");
+    assert_int_equal(post.status, POST_STATUS_PUBLISH);
     assert_int_equal(store_post_get(f->s, &f->a, exact, &post), STORE_OK);
-    assert_string_equal(post.status, "publish");
+    assert_int_equal(post.status, POST_STATUS_PUBLISH);
     assert_int_equal(store_post_get(f->s, &f->a, later, &post), STORE_OK);
-    assert_string_equal(post.status, "future");
+    assert_int_equal(post.status, POST_STATUS_FUTURE);
     assert_int_equal(store_post_get(f->s, &f->a, draft, &post), STORE_OK);
-    assert_string_equal(post.status, "draft");
+    assert_int_equal(post.status, POST_STATUS_DRAFT);
 
     assert_int_equal(store_post_publish_due(f->s, NOW, &published), STORE_OK);
     assert_int_equal(published, 0);
@@ -533,11 +536,13 @@ static void test_post_publish_due(void **state)
 static void test_post_list_admin_filters(void **state)
 {
     struct fixture *f = *state;
-    insert_post(f, "pct", "Growth of 100% in a year", "draft", f->admin, NOW - 3 * DAY, "x");
-    insert_post(f, "pct2", "Growth of 100 percent", "publish", f->author, NOW - 4 * DAY, "x");
-    insert_post(f, "under", "snake_case names", "publish", f->admin, NOW - 5 * DAY, "x");
-    insert_post(f, "under2", "snakeXcase names", "publish", f->admin, NOW - 6 * DAY, "x");
-    insert_post(f, "slash", "back\\slash", "publish", f->admin, NOW - 7 * DAY, "x");
+    insert_post(f, "pct", "Growth of 100% in a year", POST_STATUS_DRAFT, f->admin, NOW - 3 * DAY,
+                "x");
+    insert_post(f, "pct2", "Growth of 100 percent", POST_STATUS_PUBLISH, f->author, NOW - 4 * DAY,
+                "x");
+    insert_post(f, "under", "snake_case names", POST_STATUS_PUBLISH, f->admin, NOW - 5 * DAY, "x");
+    insert_post(f, "under2", "snakeXcase names", POST_STATUS_PUBLISH, f->admin, NOW - 6 * DAY, "x");
+    insert_post(f, "slash", "back\\slash", POST_STATUS_PUBLISH, f->admin, NOW - 7 * DAY, "x");
 
     struct store_post *posts;
     size_t count;
@@ -565,8 +570,8 @@ static void test_post_list_admin_filters(void **state)
     assert_int_equal(store_post_count(f->s, &filter, &total), STORE_OK);
     assert_int_equal(total, 2);
     /* with the other filters, on the listing readers see too */
-    filter.type = "post";
-    filter.status = "publish";
+    filter.type = POST_TYPE_POST;
+    filter.status = POST_STATUS_PUBLISH;
     assert_int_equal(store_post_list(f->s, &f->a, &filter, &posts, &count), STORE_OK);
     assert_int_equal(count, 1);
     assert_string_equal(posts[0].slug, "pct2");
@@ -587,7 +592,8 @@ static void test_post_list_admin_filters(void **state)
 static void test_post_list_by_modified(void **state)
 {
     struct fixture *f = *state;
-    long long sticky = insert_post(f, "sticky", "Sticky", "publish", f->admin, NOW - 9 * DAY, "x");
+    long long sticky =
+        insert_post(f, "sticky", "Sticky", POST_STATUS_PUBLISH, f->admin, NOW - 9 * DAY, "x");
     struct store_post post;
     assert_int_equal(store_post_get(f->s, &f->a, sticky, &post), STORE_OK);
     post.sticky = true;
@@ -600,13 +606,14 @@ static void test_post_list_by_modified(void **state)
 
     struct store_post *posts;
     size_t count;
-    struct store_post_filter front = {.type = "post", .status = "publish"};
+    struct store_post_filter front = {.type = POST_TYPE_POST, .status = POST_STATUS_PUBLISH};
     assert_int_equal(store_post_list(f->s, &f->a, &front, &posts, &count), STORE_OK);
     assert_int_equal(count, 3);
     assert_int_equal(posts[0].id, sticky); /* the front page: sticky first */
     assert_int_equal(posts[1].id, f->author_post);
 
-    struct store_post_filter admin = {.type = "post", .status = "publish", .by_modified = true};
+    struct store_post_filter admin = {
+        .type = POST_TYPE_POST, .status = POST_STATUS_PUBLISH, .by_modified = true};
     assert_int_equal(store_post_list(f->s, &f->a, &admin, &posts, &count), STORE_OK);
     assert_int_equal(count, 3);
     assert_int_equal(posts[0].id, f->admin_post);
@@ -691,10 +698,14 @@ static void test_revisions(void **state)
 static void test_comment_count_ip(void **state)
 {
     struct fixture *f = *state;
-    insert_comment(f, f->admin_post, 0, "approved", "comment", "198.51.100.1", NOW - 2 * HOUR);
-    insert_comment(f, f->admin_post, 0, "spam", "comment", "198.51.100.1", NOW - 60);
-    insert_comment(f, f->author_post, 0, "pending", "pingback", "198.51.100.1", NOW - 30);
-    insert_comment(f, f->author_post, 0, "approved", "comment", "198.51.100.2", NOW - 30);
+    insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT,
+                   "198.51.100.1", NOW - 2 * HOUR);
+    insert_comment(f, f->admin_post, 0, COMMENT_STATUS_SPAM, COMMENT_TYPE_COMMENT, "198.51.100.1",
+                   NOW - 60);
+    insert_comment(f, f->author_post, 0, COMMENT_STATUS_PENDING, COMMENT_TYPE_PINGBACK,
+                   "198.51.100.1", NOW - 30);
+    insert_comment(f, f->author_post, 0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT,
+                   "198.51.100.2", NOW - 30);
     long long count = -1;
     assert_int_equal(store_comment_count_ip(f->s, "198.51.100.1", NOW - HOUR, &count), STORE_OK);
     assert_int_equal(count, 2);
@@ -711,9 +722,10 @@ static void test_comment_count_ip(void **state)
 static void test_comment_thread_fields(void **state)
 {
     struct fixture *f = *state;
-    long long top =
-        insert_comment(f, f->admin_post, 0, "approved", "comment", "198.51.100.7", NOW - 60);
-    insert_comment(f, f->admin_post, 0, "approved", "pingback", "", NOW - 50); /* not a comment */
+    long long top = insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED,
+                                   COMMENT_TYPE_COMMENT, "198.51.100.7", NOW - 60);
+    insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_PINGBACK, "",
+                   NOW - 50); /* not a comment */
     struct store_comment parent;
     assert_int_equal(store_comment_get(f->s, &f->a, top, &parent), STORE_OK);
     struct store_comment reply = {
@@ -727,8 +739,8 @@ static void test_comment_thread_fields(void **state)
         .user_agent = "Test/1.0",
         .body_html = "<p>yes</p>",
         .body_source = "yes",
-        .status = "pending",
-        .type = "comment",
+        .status = COMMENT_STATUS_PENDING,
+        .type = COMMENT_TYPE_COMMENT,
         .held_by = "first comment",
         .created_at = NOW - 30,
     };
@@ -737,13 +749,14 @@ static void test_comment_thread_fields(void **state)
 
     struct store_comment *comments;
     size_t count = 0;
-    assert_int_equal(store_comment_thread(f->s, &f->a, f->admin_post, NULL, &comments, &count),
-                     STORE_OK);
+    assert_int_equal(
+        store_comment_thread(f->s, &f->a, f->admin_post, COMMENT_STATUS_ANY, &comments, &count),
+        STORE_OK);
     assert_int_equal(count, 2);
     assert_int_equal(comments[0].id, top);
     assert_int_equal(comments[0].parent_id, 0);
     assert_int_equal(comments[0].depth, 1);
-    assert_string_equal(comments[0].status, "approved");
+    assert_int_equal(comments[0].status, COMMENT_STATUS_APPROVED);
     const struct store_comment *r = &comments[1];
     assert_int_equal(r->id, reply_id);
     assert_int_equal(r->post_id, f->admin_post);
@@ -752,8 +765,8 @@ static void test_comment_thread_fields(void **state)
     assert_string_equal(r->author, "Replier");
     assert_string_equal(r->url, "https://example.org/replier");
     assert_string_equal(r->body_html, "<p>yes</p>");
-    assert_string_equal(r->status, "pending");
-    assert_string_equal(r->type, "comment");
+    assert_int_equal(r->status, COMMENT_STATUS_PENDING);
+    assert_int_equal(r->type, COMMENT_TYPE_COMMENT);
     assert_int_equal(r->created_at, NOW - 30);
     assert_string_equal(r->email, "");
     assert_string_equal(r->ip, "");
@@ -761,8 +774,9 @@ static void test_comment_thread_fields(void **state)
     assert_string_equal(r->body_source, "");
     assert_string_equal(r->held_by, "");
 
-    assert_int_equal(
-        store_comment_thread(f->s, &f->a, f->admin_post, "approved", &comments, &count), STORE_OK);
+    assert_int_equal(store_comment_thread(f->s, &f->a, f->admin_post, COMMENT_STATUS_APPROVED,
+                                          &comments, &count),
+                     STORE_OK);
     assert_int_equal(count, 1);
     assert_int_equal(comments[0].id, top);
 }
@@ -774,14 +788,16 @@ static void test_comment_counts(void **state)
     assert_int_equal(store_comment_counts(f->s, 0, &counts), STORE_OK);
     assert_int_equal(counts.pending + counts.approved + counts.spam + counts.trash, 0);
 
-    insert_comment(f, f->admin_post, 0, "pending", "comment", "", NOW);
-    insert_comment(f, f->admin_post, 0, "pending", "comment", "", NOW);
-    insert_comment(f, f->admin_post, 0, "approved", "comment", "", NOW);
-    insert_comment(f, f->admin_post, 0, "pending", "pingback", "", NOW); /* not a comment */
-    insert_comment(f, f->author_post, 0, "pending", "comment", "", NOW);
-    insert_comment(f, f->author_post, 0, "spam", "comment", "", NOW);
-    insert_comment(f, f->author_post, 0, "trash", "comment", "", NOW);
-    insert_comment(f, f->author_post, 0, "trash", "trackback", "", NOW); /* not a comment */
+    insert_comment(f, f->admin_post, 0, COMMENT_STATUS_PENDING, COMMENT_TYPE_COMMENT, "", NOW);
+    insert_comment(f, f->admin_post, 0, COMMENT_STATUS_PENDING, COMMENT_TYPE_COMMENT, "", NOW);
+    insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT, "", NOW);
+    insert_comment(f, f->admin_post, 0, COMMENT_STATUS_PENDING, COMMENT_TYPE_PINGBACK, "",
+                   NOW); /* not a comment */
+    insert_comment(f, f->author_post, 0, COMMENT_STATUS_PENDING, COMMENT_TYPE_COMMENT, "", NOW);
+    insert_comment(f, f->author_post, 0, COMMENT_STATUS_SPAM, COMMENT_TYPE_COMMENT, "", NOW);
+    insert_comment(f, f->author_post, 0, COMMENT_STATUS_TRASH, COMMENT_TYPE_COMMENT, "", NOW);
+    insert_comment(f, f->author_post, 0, COMMENT_STATUS_TRASH, COMMENT_TYPE_TRACKBACK, "",
+                   NOW); /* not a comment */
 
     assert_int_equal(store_comment_counts(f->s, 0, &counts), STORE_OK);
     assert_int_equal(counts.pending, 3);
@@ -807,8 +823,8 @@ static void test_comment_list_filters(void **state)
     struct fixture *f = *state;
     long long ids[5];
     for (int i = 0; i < 5; i++)
-        ids[i] = insert_comment(f, i < 3 ? f->admin_post : f->author_post, 0, "pending", "comment",
-                                "", NOW + i);
+        ids[i] = insert_comment(f, i < 3 ? f->admin_post : f->author_post, 0,
+                                COMMENT_STATUS_PENDING, COMMENT_TYPE_COMMENT, "", NOW + i);
     struct store_comment *comments;
     size_t count;
     struct store_comment_filter filter = {.limit = 2, .offset = 1};
@@ -832,7 +848,8 @@ static void test_comment_list_filters(void **state)
 static void test_comment_update(void **state)
 {
     struct fixture *f = *state;
-    long long id = insert_comment(f, f->admin_post, 0, "approved", "comment", "192.0.2.5", NOW);
+    long long id = insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED,
+                                  COMMENT_TYPE_COMMENT, "192.0.2.5", NOW);
     struct store_comment c;
     assert_int_equal(store_comment_get(f->s, &f->a, id, &c), STORE_OK);
     c.author = "Edited";
@@ -840,8 +857,8 @@ static void test_comment_update(void **state)
     c.url = "https://example.org/";
     c.body_source = "*fixed*";
     c.body_html = "<p><em>fixed</em></p>";
-    c.status = "spam"; /* not written */
-    c.ip = "0.0.0.0";  /* not written */
+    c.status = COMMENT_STATUS_SPAM; /* not written */
+    c.ip = "0.0.0.0";               /* not written */
     assert_int_equal(store_comment_update(f->s, &c), STORE_OK);
     struct store_comment back;
     assert_int_equal(store_comment_get(f->s, &f->a, id, &back), STORE_OK);
@@ -850,7 +867,7 @@ static void test_comment_update(void **state)
     assert_string_equal(back.url, "https://example.org/");
     assert_string_equal(back.body_source, "*fixed*");
     assert_string_equal(back.body_html, "<p><em>fixed</em></p>");
-    assert_string_equal(back.status, "approved");
+    assert_int_equal(back.status, COMMENT_STATUS_APPROVED);
     assert_string_equal(back.ip, "192.0.2.5");
 
     c.url = NULL;
@@ -865,8 +882,10 @@ static void test_comment_update(void **state)
 static void test_comment_delete(void **state)
 {
     struct fixture *f = *state;
-    long long parent = insert_comment(f, f->admin_post, 0, "approved", "comment", "", NOW);
-    long long reply = insert_comment(f, f->admin_post, parent, "approved", "comment", "", NOW + 1);
+    long long parent =
+        insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT, "", NOW);
+    long long reply = insert_comment(f, f->admin_post, parent, COMMENT_STATUS_APPROVED,
+                                     COMMENT_TYPE_COMMENT, "", NOW + 1);
     struct store_post post;
     assert_int_equal(store_post_get(f->s, &f->a, f->admin_post, &post), STORE_OK);
     assert_int_equal(post.approved_comments, 2);
@@ -904,8 +923,10 @@ static void test_comment_delete(void **state)
 static void test_comment_edits(void **state)
 {
     struct fixture *f = *state;
-    long long id = insert_comment(f, f->admin_post, 0, "approved", "comment", "", NOW);
-    long long other = insert_comment(f, f->admin_post, 0, "approved", "comment", "", NOW);
+    long long id =
+        insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT, "", NOW);
+    long long other =
+        insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT, "", NOW);
     for (int i = 1; i <= 3; i++) {
         struct store_comment_edit edit = {
             .comment_id = i == 3 ? other : id,
@@ -955,7 +976,8 @@ static void test_clear_with_admin_rows(void **state)
                                .slug = "first",
                                .body_html = "<p></p>"};
     assert_int_equal(store_revision_insert(f->s, &r, 5), STORE_OK);
-    long long id = insert_comment(f, f->admin_post, 0, "approved", "comment", "", NOW);
+    long long id =
+        insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED, COMMENT_TYPE_COMMENT, "", NOW);
     struct store_comment_edit edit = {.comment_id = id,
                                       .user_id = f->admin,
                                       .edited_at = NOW,
@@ -1000,8 +1022,8 @@ static void test_connection_lost_in_transaction(void **state)
                               .author = "Reader",
                               .email = "reader@example.org",
                               .body_html = "<p>lost</p>",
-                              .status = "approved",
-                              .type = "comment",
+                              .status = COMMENT_STATUS_APPROVED,
+                              .type = COMMENT_TYPE_COMMENT,
                               .created_at = NOW};
     long long id = 0;
     assert_int_equal(store_begin(f->s), STORE_OK);
@@ -1023,14 +1045,16 @@ static void test_connection_lost_in_transaction(void **state)
 
     struct store_comment *comments;
     size_t count = 99;
-    assert_int_equal(store_comment_thread(f->s, &f->a, f->admin_post, NULL, &comments, &count),
-                     STORE_OK);
+    assert_int_equal(
+        store_comment_thread(f->s, &f->a, f->admin_post, COMMENT_STATUS_ANY, &comments, &count),
+        STORE_OK);
     assert_int_equal(count, 0);
     assert_int_equal(store_begin(f->s), STORE_OK);
     assert_int_equal(store_comment_insert(f->s, &c, &id), STORE_OK);
     assert_int_equal(store_commit(f->s), STORE_OK);
-    assert_int_equal(store_comment_thread(f->s, &f->a, f->admin_post, NULL, &comments, &count),
-                     STORE_OK);
+    assert_int_equal(
+        store_comment_thread(f->s, &f->a, f->admin_post, COMMENT_STATUS_ANY, &comments, &count),
+        STORE_OK);
     assert_int_equal(count, 1);
 }
 

@@ -92,15 +92,15 @@ static void test_role_of(void **state)
 {
     (void)state;
     assert_int_equal(user_role_of(NULL), USER_NOBODY);
-    struct store_user user = {.id = 1, .login = "ed", .role = "editor"};
+    struct store_user user = {.id = 1, .login = "ed", .role = USER_EDITOR};
     assert_int_equal(user_role_of(&user), USER_EDITOR);
     user.disabled = true;
     assert_int_equal(user_role_of(&user), USER_NOBODY);
-    struct store_user admin = {.id = 2, .login = "root", .role = "admin"};
+    struct store_user admin = {.id = 2, .login = "root", .role = USER_ADMIN};
     assert_int_equal(user_role_of(&admin), USER_ADMIN);
     admin.disabled = true;
     assert_int_equal(user_role_of(&admin), USER_NOBODY);
-    struct store_user odd = {.id = 3, .login = "odd", .role = "subscriber"};
+    struct store_user odd = {.id = 3, .login = "odd", .role = USER_NOBODY};
     assert_int_equal(user_role_of(&odd), USER_NOBODY);
 }
 
@@ -109,17 +109,17 @@ static void test_role_of(void **state)
 static void test_permissions(void **state)
 {
     (void)state;
-    const struct store_user author = {.id = 10, .login = "ann", .role = "author"};
-    const struct store_user other_author = {.id = 11, .login = "bob", .role = "author"};
-    const struct store_user editor = {.id = 12, .login = "eve", .role = "editor"};
-    const struct store_user admin = {.id = 13, .login = "root", .role = "admin"};
+    const struct store_user author = {.id = 10, .login = "ann", .role = USER_AUTHOR};
+    const struct store_user other_author = {.id = 11, .login = "bob", .role = USER_AUTHOR};
+    const struct store_user editor = {.id = 12, .login = "eve", .role = USER_EDITOR};
+    const struct store_user admin = {.id = 13, .login = "root", .role = USER_ADMIN};
     const struct store_user disabled_editor = {
-        .id = 14, .login = "gone", .role = "editor", .disabled = true};
+        .id = 14, .login = "gone", .role = USER_EDITOR, .disabled = true};
     const struct store_user disabled_author = {
-        .id = 10, .login = "ann", .role = "author", .disabled = true};
-    const struct store_post by_ann = {.id = 1, .author_id = 10, .status = "publish"};
-    const struct store_post by_bob = {.id = 2, .author_id = 11, .status = "publish"};
-    const struct store_post orphan = {.id = 3, .author_id = 0, .status = "publish"};
+        .id = 10, .login = "ann", .role = USER_AUTHOR, .disabled = true};
+    const struct store_post by_ann = {.id = 1, .author_id = 10, .status = POST_STATUS_PUBLISH};
+    const struct store_post by_bob = {.id = 2, .author_id = 11, .status = POST_STATUS_PUBLISH};
+    const struct store_post orphan = {.id = 3, .author_id = 0, .status = POST_STATUS_PUBLISH};
 
     /* an author: own posts only */
     assert_true(user_may_edit_post(&author, &by_ann));
@@ -168,14 +168,14 @@ static void test_password_hash_and_verify(void **state)
     assert_true(strncmp(hash, "$argon2id$", 10) == 0);
     assert_null(strstr(hash, PASSWORD_MIN)); /* not the password itself */
 
-    struct store_user user = {.id = 1, .login = "ann", .role = "author", .password_hash = hash};
+    struct store_user user = {.id = 1, .login = "ann", .role = USER_AUTHOR, .password_hash = hash};
     assert_true(user_password_ok(&user, PASSWORD_MIN));
     assert_false(user_password_ok(&user, "0123456788"));
     assert_false(user_password_ok(&user, "01234567890")); /* a byte more */
     assert_false(user_password_ok(&user, ""));
 
     /* no hash: nothing signs in */
-    struct store_user none = {.id = 2, .login = "bob", .role = "author", .password_hash = ""};
+    struct store_user none = {.id = 2, .login = "bob", .role = USER_AUTHOR, .password_hash = ""};
     assert_false(user_password_ok(&none, ""));
     assert_false(user_password_ok(&none, PASSWORD_MIN));
     none.password_hash = NULL;
@@ -204,7 +204,7 @@ static void test_password_limits(void **state)
     /* a password too long never matches (and is never hashed to find out) */
     struct store_user user = {.id = 1,
                               .login = "ann",
-                              .role = "author",
+                              .role = USER_AUTHOR,
                               .password_hash = "$argon2id$v=19$m=65536,t=2,p=1$x$y"};
     assert_false(user_password_ok(&user, long_password));
     buf_free(&error);
@@ -254,7 +254,7 @@ static void test_add_without_password(void **state)
     assert_int_equal(error.len, 0);
     struct store_user user = find_user(f, "ann");
     assert_true(user.id > 0);
-    assert_string_equal(user.role, "author");
+    assert_int_equal(user.role, USER_AUTHOR);
     assert_string_equal(user.display_name, "ann"); /* the login until someone names it */
     assert_true(user.disabled);
     assert_string_equal(user.password_hash, "");
@@ -271,7 +271,7 @@ static void test_add_with_password(void **state)
                      STORE_OK);
     assert_int_equal(error.len, 0);
     struct store_user user = find_user(f, "eve");
-    assert_string_equal(user.role, "editor");
+    assert_int_equal(user.role, USER_EDITOR);
     assert_false(user.disabled);
     assert_int_equal(user_role_of(&user), USER_EDITOR);
     assert_true(user_password_ok(&user, PASSWORD));
@@ -305,7 +305,7 @@ static void test_add_existing_imported(void **state)
     struct store_user imported = {.login = "jdoe",
                                   .display_name = "Jane Doe",
                                   .email = "jane@example.org",
-                                  .role = "author",
+                                  .role = USER_AUTHOR,
                                   .disabled = true,
                                   .password_hash = ""};
     long long id = 0;
@@ -316,7 +316,7 @@ static void test_add_existing_imported(void **state)
     assert_int_equal(user_add(f->s, &f->a, "jdoe", USER_EDITOR, NULL, &error), STORE_OK);
     struct store_user user = find_user(f, "jdoe");
     assert_int_equal(user.id, id);
-    assert_string_equal(user.role, "editor");
+    assert_int_equal(user.role, USER_EDITOR);
     assert_true(user.disabled);
     assert_string_equal(user.display_name, "Jane Doe");
 
@@ -328,7 +328,7 @@ static void test_add_existing_imported(void **state)
     assert_int_equal(user.id, id); /* the same account, not a second one */
     assert_string_equal(user.display_name, "Jane Doe");
     assert_string_equal(user.email, "jane@example.org");
-    assert_string_equal(user.role, "admin");
+    assert_int_equal(user.role, USER_ADMIN);
     assert_false(user.disabled);
     assert_int_equal(user_role_of(&user), USER_ADMIN);
     assert_true(user_password_ok(&user, PASSWORD));
@@ -392,10 +392,16 @@ static void test_set_password(void **state)
 static void test_disable_keeps_other_sessions(void **state)
 {
     struct temp_fixture *f = *state;
-    struct store_user ann = {
-        .login = "ann", .display_name = "Ann", .email = "", .role = "author", .password_hash = "x"};
-    struct store_user bob = {
-        .login = "bob", .display_name = "Bob", .email = "", .role = "editor", .password_hash = "x"};
+    struct store_user ann = {.login = "ann",
+                             .display_name = "Ann",
+                             .email = "",
+                             .role = USER_AUTHOR,
+                             .password_hash = "x"};
+    struct store_user bob = {.login = "bob",
+                             .display_name = "Bob",
+                             .email = "",
+                             .role = USER_EDITOR,
+                             .password_hash = "x"};
     long long ann_id, bob_id;
     assert_int_equal(store_user_insert(f->s, &ann, &ann_id), STORE_OK);
     assert_int_equal(store_user_insert(f->s, &bob, &bob_id), STORE_OK);
@@ -421,7 +427,7 @@ static void test_disable(void **state)
     assert_int_equal(error.len, 0);
     user = find_user(f, "eve");
     assert_true(user.disabled);
-    assert_string_equal(user.role, "editor"); /* the role stays for when it comes back */
+    assert_int_equal(user.role, USER_EDITOR); /* the role stays for when it comes back */
     assert_int_equal(user_role_of(&user), USER_NOBODY);
     assert_false(user_may_moderate(&user));
     assert_int_equal(find_session(f, "e1"), STORE_NOT_FOUND);
