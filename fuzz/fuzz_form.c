@@ -1,5 +1,5 @@
 /* fuzz_form.c: form bodies, query strings, Cookie headers and URL paths (http/form.h): no
- * crash, and decoding undoes http_url_encode for every NUL-free string. */
+ * crash, and decoding undoes web_url_encode for every NUL-free string. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -29,7 +29,7 @@ static bool is_upper_hex(unsigned char c)
     return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
 }
 
-/* http_url_encode's output: unreserved characters and %XX, and nothing else. */
+/* web_url_encode's output: unreserved characters and %XX, and nothing else. */
 static void check_encoded(const char *value, const char *encoded)
 {
     size_t in = 0;
@@ -47,34 +47,34 @@ static void check_encoded(const char *value, const char *encoded)
 }
 
 /* The form as parsed: NUL-terminated, value_len right, lookups find the first of a name. */
-static void check_form(const struct http_form *form)
+static void check_form(const struct web_form *form)
 {
-    FUZZ_CHECK(form->count <= HTTP_FORM_MAX_FIELDS, "%zu fields", form->count);
+    FUZZ_CHECK(form->count <= WEB_FORM_MAX_FIELDS, "%zu fields", form->count);
     for (size_t i = 0; i < form->count; i++) {
-        const struct http_field *f = &form->fields[i];
+        const struct web_field *f = &form->fields[i];
         FUZZ_CHECK(f->name && f->value, "field %zu has a NULL string", i);
         FUZZ_CHECK(strlen(f->value) == f->value_len, "value_len %zu for a %zu-byte value",
                    f->value_len, strlen(f->value));
-        const struct http_field *first = http_form_field(form, f->name);
+        const struct web_field *first = web_form_field(form, f->name);
         FUZZ_CHECK(first && first <= f && strcmp(first->name, f->name) == 0,
                    "lookup of \"%s\" misses", f->name);
-        FUZZ_CHECK(http_form_get(form, f->name) == first->value, "get and field differ");
+        FUZZ_CHECK(web_form_get(form, f->name) == first->value, "get and field differ");
     }
 }
 
 /* Encoding every field and parsing again gives the same fields. */
-static void check_form_round_trip(arena *a, const struct http_form *form)
+static void check_form_round_trip(arena *a, const struct web_form *form)
 {
     buf body = {0};
     for (size_t i = 0; i < form->count; i++) {
         if (i)
             buf_putc(&body, '&');
-        buf_puts(&body, http_url_encode(a, form->fields[i].name));
+        buf_puts(&body, web_url_encode(a, form->fields[i].name));
         buf_putc(&body, '=');
-        buf_puts(&body, http_url_encode(a, form->fields[i].value));
+        buf_puts(&body, web_url_encode(a, form->fields[i].value));
     }
-    struct http_form again;
-    http_form_parse(a, (strview){body.ptr, body.len}, &again);
+    struct web_form again;
+    web_form_parse(a, (strview){body.ptr, body.len}, &again);
     size_t expected = form->count;
     /* "=" alone (empty name and value) is a field when parsed, and encodes back to "=". */
     FUZZ_CHECK(again.count == expected, "%zu fields came back as %zu from \"%s\"", expected,
@@ -91,8 +91,8 @@ static void check_form_round_trip(arena *a, const struct http_form *form)
 static void check_cookie_round_trip(arena *a, const char *name, const char *value)
 {
     const char *header = arena_printf(a, "theme=dark; %s_x=no; %s=%s; %s=second", name, name,
-                                      http_url_encode(a, value), name);
-    const char *got = http_cookie_get(a, header, name);
+                                      web_url_encode(a, value), name);
+    const char *got = web_cookie_get(a, header, name);
     FUZZ_CHECK(got && strcmp(got, value) == 0, "cookie %s=\"%s\" read back as \"%s\"", name, value,
                got ? got : "(null)");
 }
@@ -100,10 +100,10 @@ static void check_cookie_round_trip(arena *a, const char *name, const char *valu
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     arena a = {0};
-    struct http_form form;
+    struct web_form form;
 
     /* The whole input as a form body / query string. */
-    http_form_parse(&a, (strview){(const char *)data, size}, &form);
+    web_form_parse(&a, (strview){(const char *)data, size}, &form);
     check_form(&form);
     check_form_round_trip(&a, &form);
 
@@ -112,23 +112,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static const char *const cookie_names[] = {"gz_session", "gz_postpass_1", "gz_comment_author",
                                                "a"};
     for (size_t i = 0; i < sizeof(cookie_names) / sizeof(cookie_names[0]); i++) {
-        const char *value = http_cookie_get(&a, text, cookie_names[i]);
+        const char *value = web_cookie_get(&a, text, cookie_names[i]);
         FUZZ_CHECK(!value || strlen(value) < size + 1, "cookie value longer than the header");
     }
     /* The first line names a cookie to look for in the rest. */
     char *newline = strchr(text, '\n');
     if (newline) {
         *newline = '\0';
-        (void)http_cookie_get(&a, newline + 1, text);
+        (void)web_cookie_get(&a, newline + 1, text);
         *newline = '\n';
     }
 
     /* As a URL path, and the encode/decode round trip of the text. */
-    const char *path = http_path_decode(&a, (const char *)data, size);
+    const char *path = web_path_decode(&a, (const char *)data, size);
     FUZZ_CHECK(strlen(path) <= size, "decoded path longer than the input");
-    const char *encoded = http_url_encode(&a, text);
+    const char *encoded = web_url_encode(&a, text);
     check_encoded(text, encoded);
-    const char *decoded = http_path_decode(&a, encoded, strlen(encoded));
+    const char *decoded = web_path_decode(&a, encoded, strlen(encoded));
     FUZZ_CHECK(strcmp(decoded, text) == 0, "path_decode(url_encode(x)) != x for \"%s\"", text);
     check_cookie_round_trip(&a, "gz_session", text);
 

@@ -35,18 +35,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const char *html = (const char *)in.data;
     size_t len = in.len;
     if (options & 2) {
-        render_autop(html, len, &paragraphs);
+        markup_autop(html, len, &paragraphs);
         FUZZ_CHECK(paragraphs.len == 0 || paragraphs.ptr[paragraphs.len] == '\0', "autop buf");
         html = buf_cstr(&paragraphs);
         len = paragraphs.len;
     }
-    render_sanitize_html(html, len, profile, &clean);
+    markup_sanitize_html(html, len, profile, &clean);
     html_check_fragment(buf_cstr(&clean), clean.len, profile);
 
     struct text_options text_options = {0};
     if (options & 4)
         text_options = (struct text_options){2, ">", 72};
-    render_html_to_text(buf_cstr(&clean), clean.len, &text_options, &text);
+    markup_html_to_text(buf_cstr(&clean), clean.len, &text_options, &text);
     if (text.len)
         FUZZ_CHECK(text.ptr[text.len - 1] == '\n' &&
                        (text.len < 2 || text.ptr[text.len - 2] != '\n'),

@@ -172,7 +172,7 @@ static void populate(void)
         fail_store("begin");
     for (size_t i = 0; i < sizeof(comments) / sizeof(comments[0]); i++) {
         buf html = {0};
-        render_markdown(comments[i].text, strlen(comments[i].text), SANITIZE_COMMENT, &html);
+        markup_markdown(comments[i].text, strlen(comments[i].text), SANITIZE_COMMENT, &html);
         struct store_comment c = {
             .post_id = welcome,
             .parent_id = comments[i].parent ? ids[comments[i].parent - 1] : 0,
@@ -321,7 +321,7 @@ static void check_header(const char *what, const char *value)
     FUZZ_CHECK(strpbrk(value, "\r\n") == NULL, "%s holds CR or LF: \"%s\"", what, value);
 }
 
-static void check_response(const char *method, const char *path, const struct http_response *res)
+static void check_response(const char *method, const char *path, const struct web_response *res)
 {
     int status = res->status ? res->status : 200;
     FUZZ_CHECK(status >= 100 && status <= 599, "%s %s: status %d", method, path, status);
@@ -336,7 +336,7 @@ static void check_response(const char *method, const char *path, const struct ht
     check_header("Content-Type", res->content_type);
     check_header("Cache-Control", res->cache_control);
     check_header("Content-Disposition", res->content_disposition);
-    FUZZ_CHECK(res->set_cookie_count <= HTTP_MAX_SET_COOKIES, "%zu cookies", res->set_cookie_count);
+    FUZZ_CHECK(res->set_cookie_count <= WEB_MAX_SET_COOKIES, "%zu cookies", res->set_cookie_count);
     for (size_t i = 0; i < res->set_cookie_count; i++)
         check_header("Set-Cookie", res->set_cookie[i]);
     FUZZ_CHECK(res->retry_after >= 0, "Retry-After %d", res->retry_after);
@@ -396,8 +396,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct app_job job = {0};
     app_job_init(&job, &plan, &incoming, (strview){NULL, 0});
     app_dispatch(&job, site.store, site.theme, FUZZ_NOW);
-    const struct http_request *req = &job.request;
-    const struct http_response *res = &job.response;
+    const struct web_request *req = &job.request;
+    const struct web_response *res = &job.response;
     check_response(req->method, req->path, res);
     FUZZ_CHECK(!res->cacheable || (plan.shared && !job.signed_in),
                "%s %s: a response made for one reader may enter the shared cache", req->method,

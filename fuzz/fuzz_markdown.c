@@ -27,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (in.len > MARKDOWN_INPUT_MAX)
         return 0;
     buf html = {0};
-    render_markdown((const char *)in.data, in.len, profile, &html);
+    markup_markdown((const char *)in.data, in.len, profile, &html);
     html_check_fragment(buf_cstr(&html), html.len, profile);
     buf_free(&html);
     return 0;

@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_route(STRVIEW_LIT("POST"), path, app_route_find(STRVIEW_LIT("POST"), path));
 
     arena a = {0};
-    const char *decoded = http_path_decode(&a, path.ptr, path.len);
+    const char *decoded = web_path_decode(&a, path.ptr, path.len);
     FUZZ_CHECK(strlen(decoded) <= path.len, "decoding made the path longer");
     arena_free(&a);
     return 0;

@@ -307,7 +307,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         buf html = {0}, source = {0};
         buf_append(&source, value, len);
         buf_puts(&source, HTML_CANARY);
-        render_sanitize_html(source.ptr, source.len, SANITIZE_COMMENT, &html);
+        markup_sanitize_html(source.ptr, source.len, SANITIZE_COMMENT, &html);
         buf_free(&source);
         /* quotes are plain text in trusted HTML, and the parser may take HTML_CANARY's '<'
          * and leave its "gz" after one (or at the start, where a url filter trims to): only a

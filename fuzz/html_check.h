@@ -199,7 +199,7 @@ static inline bool html_check_words_prefixed(const char *value, size_t len, bool
     return true;
 }
 
-/* Fails (aborts) unless `html` is the kind of fragment render_sanitize_html writes. */
+/* Fails (aborts) unless `html` is the kind of fragment markup_sanitize_html writes. */
 static inline void html_check_fragment(const char *html, size_t len, enum sanitize_profile profile)
 {
     static const char *stack[HTML_CHECK_MAX_DEPTH];

@@ -6,8 +6,8 @@
 #include "web/request.h"
 
 #define ADMIN_HANDLER(name)                                                                        \
-    void name(struct handler_context *context, const struct http_request *req,                     \
-              struct http_response *res)
+    void name(struct handler_context *context, const struct web_request *req,                      \
+              struct web_response *res)
 
 ADMIN_HANDLER(admin_home_redirect); /* GET /admin → /admin/ */
 ADMIN_HANDLER(admin_not_found);     /* GET /admin/… that is nothing */

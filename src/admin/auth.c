@@ -8,9 +8,9 @@
 #include "web/form.h"
 #include "site/common.h"
 
-static void load_session(struct handler_context *context, const struct http_request *req)
+static void load_session(struct handler_context *context, const struct web_request *req)
 {
-    const char *token = http_cookie_get(req->arena, req->cookie, AUTH_COOKIE);
+    const char *token = web_cookie_get(req->arena, req->cookie, AUTH_COOKIE);
     if (!token)
         return;
     struct store_session session;
@@ -22,17 +22,17 @@ static void load_session(struct handler_context *context, const struct http_requ
     }
 }
 
-static bool csrf_ok(const struct handler_context *context, const struct http_request *req)
+static bool csrf_ok(const struct handler_context *context, const struct web_request *req)
 {
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
-    const char *sent = http_form_get(&form, "csrf");
+    const char *sent = web_form_get(&form, "csrf");
     size_t len = strlen(context->csrf);
     return sent && strlen(sent) == len && sodium_memcmp(sent, context->csrf, len) == 0;
 }
 
-bool auth_authorize(struct handler_context *context, const struct http_request *req,
-                    struct http_response *res, enum user_role need)
+bool auth_authorize(struct handler_context *context, const struct web_request *req,
+                    struct web_response *res, enum user_role need)
 {
     if (*req->cookie)
         load_session(context, req);
@@ -45,13 +45,13 @@ bool auth_authorize(struct handler_context *context, const struct http_request *
                         "You are not signed in (or your session ended), so nothing was changed. "
                         "Sign in and try again.");
         else
-            http_redirect(
+            web_redirect(
                 res, 303,
                 arena_printf(req->arena, "/admin/login?next=%s",
-                             http_url_encode(req->arena, *req->query
-                                                             ? arena_printf(req->arena, "%s?%s",
-                                                                            req->path, req->query)
-                                                             : req->path)));
+                             web_url_encode(req->arena, *req->query
+                                                            ? arena_printf(req->arena, "%s?%s",
+                                                                           req->path, req->query)
+                                                            : req->path)));
         return false;
     }
     if (user_role_of(context->user) < need) {
@@ -79,8 +79,8 @@ static const char *safe_next(const char *next)
                : "/admin/";
 }
 
-static void show_login(struct handler_context *context, const struct http_request *req,
-                       struct http_response *res, int status, const char *login, const char *next,
+static void show_login(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res, int status, const char *login, const char *next,
                        const char *message)
 {
     template_data *d = admin_page_data(context, req, "Sign in");
@@ -90,14 +90,14 @@ static void show_login(struct handler_context *context, const struct http_reques
     admin_render(context, req, res, status, "admin_login", d);
 }
 
-void auth_login_form(struct handler_context *context, const struct http_request *req,
-                     struct http_response *res)
+void auth_login_form(struct handler_context *context, const struct web_request *req,
+                     struct web_response *res)
 {
-    struct http_form query;
-    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
-    const char *next = http_form_get(&query, "next");
+    struct web_form query;
+    web_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    const char *next = web_form_get(&query, "next");
     if (context->user) {
-        http_redirect(res, 303, safe_next(next));
+        web_redirect(res, 303, safe_next(next));
         return;
     }
     show_login(context, req, res, 200, "", next, NULL);
@@ -122,13 +122,13 @@ static const struct sign_in_refusal {
                                        "again in a minute."},
 };
 
-void auth_login(struct handler_context *context, const struct http_request *req,
-                struct http_response *res)
+void auth_login(struct handler_context *context, const struct web_request *req,
+                struct web_response *res)
 {
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
-    const char *login = http_form_get(&form, "login"), *password = http_form_get(&form, "password");
-    const char *next = http_form_get(&form, "next");
+    const char *login = web_form_get(&form, "login"), *password = web_form_get(&form, "password");
+    const char *next = web_form_get(&form, "next");
     if (!site_same_origin(req)) {
         show_login(context, req, res, 403, "", next,
                    "This sign-in form was sent from another site; nothing was done.");
@@ -154,25 +154,24 @@ void auth_login(struct handler_context *context, const struct http_request *req,
     *signed_in = session.user;
     context->user = signed_in;
     admin_audit(context, "login", arena_printf(a, "user %s", session.user.login), req->client_ip);
-    http_add_cookie(res,
-                    arena_printf(a,
-                                 AUTH_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; "
-                                             "SameSite=Lax%s",
-                                 session.token, session.max_age, req->https ? "; Secure" : ""));
-    http_redirect(res, 303, safe_next(next));
+    web_add_cookie(res, arena_printf(a,
+                                     AUTH_COOKIE "=%s; Path=/; Max-Age=%lld; HttpOnly; "
+                                                 "SameSite=Lax%s",
+                                     session.token, session.max_age, req->https ? "; Secure" : ""));
+    web_redirect(res, 303, safe_next(next));
 }
 
-void auth_logout_form(struct handler_context *context, const struct http_request *req,
-                      struct http_response *res)
+void auth_logout_form(struct handler_context *context, const struct web_request *req,
+                      struct web_response *res)
 {
     admin_render(context, req, res, 200, "admin_logout",
                  admin_page_data(context, req, "Sign out?"));
 }
 
-void auth_logout(struct handler_context *context, const struct http_request *req,
-                 struct http_response *res)
+void auth_logout(struct handler_context *context, const struct web_request *req,
+                 struct web_response *res)
 {
-    const char *token = http_cookie_get(req->arena, req->cookie, AUTH_COOKIE);
+    const char *token = web_cookie_get(req->arena, req->cookie, AUTH_COOKIE);
     if (token && context->user) {
         if (user_sign_out(context->store, req->arena, token) != STORE_OK) {
             admin_error(context, req, res, 503, "Not signed out",
@@ -182,8 +181,8 @@ void auth_logout(struct handler_context *context, const struct http_request *req
         admin_audit(context, "logout", arena_printf(req->arena, "user %s", context->user->login),
                     "");
     }
-    http_add_cookie(res, arena_printf(req->arena,
-                                      AUTH_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
-                                      req->https ? "; Secure" : ""));
-    http_redirect(res, 303, "/admin/login?done=signed-out");
+    web_add_cookie(res, arena_printf(req->arena,
+                                     AUTH_COOKIE "=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax%s",
+                                     req->https ? "; Secure" : ""));
+    web_redirect(res, 303, "/admin/login?done=signed-out");
 }

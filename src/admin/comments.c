@@ -32,8 +32,8 @@ static enum comment_status queue_status(const char *text)
     return status;
 }
 
-static void db_error(struct handler_context *context, const struct http_request *req,
-                     struct http_response *res)
+static void db_error(struct handler_context *context, const struct web_request *req,
+                     struct web_response *res)
 {
     admin_error(context, req, res, 503, "Database unavailable",
                 "The site cannot read or write its database right now; nothing was changed. "
@@ -44,16 +44,16 @@ ADMIN_HANDLER(admin_comments)
 {
     store *s = context->store;
     arena *a = req->arena;
-    struct http_form query;
-    http_form_parse(a, strview_from_cstr(req->query), &query);
-    enum comment_status status = queue_status(http_form_get(&query, "status"));
+    struct web_form query;
+    web_form_parse(a, strview_from_cstr(req->query), &query);
+    enum comment_status status = queue_status(web_form_get(&query, "status"));
     const char *status_name = comment_status_name(status);
     if (!status) {
         admin_error(context, req, res, 400, "Unknown status",
                     "status must be pending, approved, spam or trash.");
         return;
     }
-    const char *page_text = http_form_get(&query, "page");
+    const char *page_text = web_form_get(&query, "page");
     long long page = page_text ? atoll(page_text) : 1;
     if (page < 1 || page > 100000)
         page = 1;
@@ -130,15 +130,15 @@ ADMIN_HANDLER(admin_comments)
 }
 
 /* Where to go after an action: the article (from its moderator controls) or the queue tab. */
-static const char *back_to(const struct http_request *req, const struct http_form *form, store *s)
+static const char *back_to(const struct web_request *req, const struct web_form *form, store *s)
 {
-    const char *back = http_form_get(form, "back");
+    const char *back = web_form_get(form, "back");
     if (back && strncmp(back, "post:", 5) == 0) {
         struct store_post post;
         if (post_get(s, req->arena, atoll(back + 5), &post) == STORE_OK)
             return arena_printf(req->arena, "%s#comments", post.path);
     }
-    enum comment_status status = queue_status(http_form_get(form, "status"));
+    enum comment_status status = queue_status(web_form_get(form, "status"));
     return arena_printf(req->arena, "/admin/comments?status=%s",
                         comment_status_name(status ? status : COMMENT_STATUS_PENDING));
 }
@@ -154,7 +154,7 @@ ADMIN_HANDLER(admin_comment_action)
     long long id = admin_path_id(req, "/admin/comments/");
     const char *name = strrchr(req->path, '/') + 1;
     enum moderation_action action = moderation_action_parse(name);
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
     buf error = {0};
     struct store_audit audit = admin_audit_entry(context, NULL, NULL, "");
@@ -173,9 +173,9 @@ ADMIN_HANDLER(admin_comment_action)
 
 ADMIN_HANDLER(admin_comments_bulk)
 {
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
-    enum moderation_action action = moderation_action_parse(http_form_get(&form, "action"));
+    enum moderation_action action = moderation_action_parse(web_form_get(&form, "action"));
     if (action == MODERATE_NONE) {
         admin_error(context, req, res, 400, "Which action?",
                     "Choose approve, unapprove, spam, trash or delete.");
@@ -216,8 +216,8 @@ ADMIN_HANDLER(admin_comments_bulk)
     admin_redirect_done(req, res, back_to(req, &form, s), done_code(action));
 }
 
-static void show_edit(struct handler_context *context, const struct http_request *req,
-                      struct http_response *res, int status, const struct store_comment *c,
+static void show_edit(struct handler_context *context, const struct web_request *req,
+                      struct web_response *res, int status, const struct store_comment *c,
                       const char *error)
 {
     arena *a = req->arena;
@@ -245,8 +245,8 @@ static void show_edit(struct handler_context *context, const struct http_request
     admin_render(context, req, res, status, "admin_comment_edit", d);
 }
 
-static bool load_comment(struct handler_context *context, const struct http_request *req,
-                         struct http_response *res, struct store_comment *c)
+static bool load_comment(struct handler_context *context, const struct web_request *req,
+                         struct web_response *res, struct store_comment *c)
 {
     long long id = admin_path_id(req, "/admin/comments/");
     int rc = comment_get(context->store, req->arena, id, c);
@@ -272,12 +272,12 @@ ADMIN_HANDLER(admin_comment_update)
     struct store_comment c;
     if (!load_comment(context, req, res, &c))
         return;
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
-    struct moderation_edit edit = {.author = http_form_get(&form, "author"),
-                                   .email = http_form_get(&form, "email"),
-                                   .url = http_form_get(&form, "url"),
-                                   .text = http_form_get(&form, "comment"),
+    struct moderation_edit edit = {.author = web_form_get(&form, "author"),
+                                   .email = web_form_get(&form, "email"),
+                                   .url = web_form_get(&form, "url"),
+                                   .text = web_form_get(&form, "comment"),
                                    .editor_id = context->user->id,
                                    .now = context->now};
     buf error = {0};
@@ -303,12 +303,12 @@ ADMIN_HANDLER(admin_comment_update)
 ADMIN_HANDLER(admin_comment_reply)
 {
     long long parent_id = admin_path_id(req, "/admin/comments/");
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
     long long id;
     buf error = {0};
     int rc = moderation_reply(context->store, req->arena, parent_id, context->user,
-                              http_form_get(&form, "comment"), context->now, &id, &error);
+                              web_form_get(&form, "comment"), context->now, &id, &error);
     const char *message = arena_take_buf(req->arena, &error);
     if (rc != STORE_OK) {
         admin_error(context, req, res,

@@ -11,8 +11,8 @@
 ADMIN_HANDLER(admin_home_redirect)
 {
     (void)context;
-    http_redirect(res, 301,
-                  req->query[0] ? arena_printf(req->arena, "/admin/?%s", req->query) : "/admin/");
+    web_redirect(res, 301,
+                 req->query[0] ? arena_printf(req->arena, "/admin/?%s", req->query) : "/admin/");
 }
 
 ADMIN_HANDLER(admin_not_found)

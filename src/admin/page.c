@@ -37,7 +37,7 @@ static const char *notice_text(const char *code)
     return NULL;
 }
 
-template_data *admin_page_data(struct handler_context *context, const struct http_request *req,
+template_data *admin_page_data(struct handler_context *context, const struct web_request *req,
                                const char *title)
 {
     arena *a = req->arena;
@@ -54,14 +54,14 @@ template_data *admin_page_data(struct handler_context *context, const struct htt
     template_set_bool(d, "signed_in", role >= USER_AUTHOR);
     template_set_bool(d, "is_editor", role >= USER_EDITOR);
     template_set_bool(d, "is_admin", role >= USER_ADMIN);
-    struct http_form query;
-    http_form_parse(a, strview_from_cstr(req->query), &query);
-    template_set_str(d, "notice", notice_text(http_form_get(&query, "done")));
+    struct web_form query;
+    web_form_parse(a, strview_from_cstr(req->query), &query);
+    template_set_str(d, "notice", notice_text(web_form_get(&query, "done")));
     return d;
 }
 
-void admin_render(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res, int status, const char *name, template_data *data)
+void admin_render(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res, int status, const char *name, template_data *data)
 {
     (void)req;
     buf error = {0};
@@ -80,8 +80,8 @@ void admin_render(struct handler_context *context, const struct http_request *re
     res->cache_control = "no-store";
 }
 
-void admin_error(struct handler_context *context, const struct http_request *req,
-                 struct http_response *res, int status, const char *title, const char *message)
+void admin_error(struct handler_context *context, const struct web_request *req,
+                 struct web_response *res, int status, const char *title, const char *message)
 {
     template_data *d = admin_page_data(context, req, title);
     template_set_str(d, "message", message);
@@ -89,7 +89,7 @@ void admin_error(struct handler_context *context, const struct http_request *req
     res->retry_after = status == 503 ? 5 : 0;
 }
 
-long long admin_path_id(const struct http_request *req, const char *prefix)
+long long admin_path_id(const struct web_request *req, const char *prefix)
 {
     size_t n = strlen(prefix);
     if (strncmp(req->path, prefix, n) != 0)
@@ -116,26 +116,26 @@ void admin_audit(struct handler_context *context, const char *action, const char
     audit_record(context->store, &entry);
 }
 
-void admin_redirect_done(const struct http_request *req, struct http_response *res,
+void admin_redirect_done(const struct web_request *req, struct web_response *res,
                          const char *location, const char *notice)
 {
     size_t before_fragment = strcspn(location, "#");
     const char *query = memchr(location, '?', before_fragment);
-    http_redirect(res, 303,
-                  arena_printf(req->arena, "%.*s%cdone=%s%s", (int)before_fragment, location,
-                               query ? '&' : '?', notice, location + before_fragment));
+    web_redirect(res, 303,
+                 arena_printf(req->arena, "%.*s%cdone=%s%s", (int)before_fragment, location,
+                              query ? '&' : '?', notice, location + before_fragment));
 }
 
-void admin_form(const struct http_request *req, struct http_form *form)
+void admin_form(const struct web_request *req, struct web_form *form)
 {
-    http_form_parse(req->arena, req->body, form);
+    web_form_parse(req->arena, req->body, form);
 }
 
 const char *admin_excerpt(arena *a, const struct store_comment *c, size_t max)
 {
     buf text = {0};
     struct text_options options = {0};
-    render_html_to_text(c->body_html, strlen(c->body_html), &options, &text);
+    markup_html_to_text(c->body_html, strlen(c->body_html), &options, &text);
     /* one line: each run of white space becomes one space */
     char *flat = arena_alloc(a, text.len + 1);
     size_t len = 0;

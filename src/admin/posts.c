@@ -17,8 +17,8 @@ static const enum post_status statuses[] = {POST_STATUS_PUBLISH, POST_STATUS_FUT
                                             POST_STATUS_DRAFT,   POST_STATUS_PENDING,
                                             POST_STATUS_PRIVATE, POST_STATUS_TRASH};
 
-static void db_error(struct handler_context *context, const struct http_request *req,
-                     struct http_response *res)
+static void db_error(struct handler_context *context, const struct web_request *req,
+                     struct web_response *res)
 {
     admin_error(context, req, res, 503, "Database unavailable",
                 "The site cannot read or write its database right now; nothing was changed. "
@@ -26,8 +26,8 @@ static void db_error(struct handler_context *context, const struct http_request 
 }
 
 /* The post named by the path, if the user may edit it; otherwise `res` is filled. */
-static bool load_own_post(struct handler_context *context, const struct http_request *req,
-                          struct http_response *res, struct store_post *post)
+static bool load_own_post(struct handler_context *context, const struct web_request *req,
+                          struct web_response *res, struct store_post *post)
 {
     long long id = admin_path_id(req, "/admin/posts/");
     switch (post_get_editable(context->store, req->arena, id, context->user, post)) {
@@ -50,13 +50,13 @@ static bool load_own_post(struct handler_context *context, const struct http_req
 ADMIN_HANDLER(admin_posts)
 {
     arena *a = req->arena;
-    struct http_form query;
-    http_form_parse(a, strview_from_cstr(req->query), &query);
-    const char *status = http_form_get(&query, "status");
-    const char *author = http_form_get(&query, "author");
-    const char *category = http_form_get(&query, "category");
-    const char *search = http_form_get(&query, "s");
-    const char *page_text = http_form_get(&query, "page");
+    struct web_form query;
+    web_form_parse(a, strview_from_cstr(req->query), &query);
+    const char *status = web_form_get(&query, "status");
+    const char *author = web_form_get(&query, "author");
+    const char *category = web_form_get(&query, "category");
+    const char *search = web_form_get(&query, "s");
+    const char *page_text = web_form_get(&query, "page");
     long long page = page_text ? atoll(page_text) : 1;
     if (page < 1 || page > 100000)
         page = 1;
@@ -124,9 +124,9 @@ ADMIN_HANDLER(admin_posts)
     /* the other pages of the same list keep its filters */
     const char *filters = arena_printf(
         a, "/admin/posts?status=%s&author=%s&category=%s&s=%s",
-        http_url_encode(a, status_filter ? post_status_name(status_filter) : ""),
-        http_url_encode(a, author ? author : ""), http_url_encode(a, category ? category : ""),
-        http_url_encode(a, search ? search : ""));
+        web_url_encode(a, status_filter ? post_status_name(status_filter) : ""),
+        web_url_encode(a, author ? author : ""), web_url_encode(a, category ? category : ""),
+        web_url_encode(a, search ? search : ""));
     if (page > 1)
         template_set_str(d, "previous_page", arena_printf(a, "%s&page=%lld", filters, page - 1));
     if (page * POSTS_PER_PAGE < total)
@@ -135,8 +135,8 @@ ADMIN_HANDLER(admin_posts)
 }
 
 /* The editor, filled from `post` (or the form sent back), with an error or a preview. */
-static void show_editor(struct handler_context *context, const struct http_request *req,
-                        struct http_response *res, int status, const struct store_post *post,
+static void show_editor(struct handler_context *context, const struct web_request *req,
+                        struct web_response *res, int status, const struct store_post *post,
                         const struct post_draft *draft, const char *date, const char *error,
                         const char *error_field, const char *preview_html)
 {
@@ -233,22 +233,22 @@ ADMIN_HANDLER(admin_post_save)
     bool is_new = strcmp(req->path, "/admin/posts/new") == 0;
     if (!is_new && !load_own_post(context, req, res, &post))
         return;
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
-    const char *comments = http_form_get(&form, "comments");
-    const char *date = http_form_get(&form, "date");
-    const char *action = http_form_get(&form, "action");
-    const char *format = http_form_get(&form, "format");
+    const char *comments = web_form_get(&form, "comments");
+    const char *date = web_form_get(&form, "date");
+    const char *action = web_form_get(&form, "action");
+    const char *format = web_form_get(&form, "format");
     struct post_draft draft = {
         .id = post.id,
-        .title = http_form_get(&form, "title"),
-        .slug = http_form_get(&form, "slug"),
-        .excerpt = http_form_get(&form, "excerpt"),
-        .status = http_form_get(&form, "status"),
-        .markdown = http_form_get(&form, "body"),
+        .title = web_form_get(&form, "title"),
+        .slug = web_form_get(&form, "slug"),
+        .excerpt = web_form_get(&form, "excerpt"),
+        .status = web_form_get(&form, "status"),
+        .markdown = web_form_get(&form, "body"),
         .html = format && strcmp(format, "html") == 0,
-        .categories = http_form_get(&form, "categories"),
-        .tags = http_form_get(&form, "tags"),
+        .categories = web_form_get(&form, "categories"),
+        .tags = web_form_get(&form, "tags"),
         .author_id = context->user->id,
         .editor_id = context->user->id,
         .comments_open = !comments || strcmp(comments, "closed") != 0,
@@ -261,9 +261,9 @@ ADMIN_HANDLER(admin_post_save)
     if (action && strcmp(action, "preview") == 0) {
         buf html = {0};
         if (draft.html)
-            render_sanitize_html(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
+            markup_sanitize_html(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
         else
-            render_markdown(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
+            markup_markdown(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
         const char *preview = arena_take_buf(a, &html);
         show_editor(context, req, res, 200, &post, &draft, date, NULL, NULL,
                     *preview ? preview : "<p>(empty)</p>");
@@ -316,9 +316,9 @@ ADMIN_HANDLER(admin_post_comments_open)
     struct store_post post;
     if (!load_own_post(context, req, res, &post))
         return;
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
-    const char *open = http_form_get(&form, "open");
+    const char *open = web_form_get(&form, "open");
     if (!open || (strcmp(open, "0") != 0 && strcmp(open, "1") != 0)) {
         admin_error(context, req, res, 400, "Open or close?",
                     "The form must say open=1 or open=0.");
@@ -332,7 +332,7 @@ ADMIN_HANDLER(admin_post_comments_open)
         db_error(context, req, res);
         return;
     }
-    const char *back = http_form_get(&form, "back");
+    const char *back = web_form_get(&form, "back");
     admin_redirect_done(req, res,
                         back && strcmp(back, "article") == 0
                             ? post.path
@@ -376,9 +376,9 @@ ADMIN_HANDLER(admin_post_restore)
     if (!load_own_post(context, req, res, &post))
         return;
     arena *a = req->arena;
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
-    const char *revision_text = http_form_get(&form, "revision");
+    const char *revision_text = web_form_get(&form, "revision");
     long long revision_id = revision_text ? atoll(revision_text) : 0;
     buf error = {0};
     enum post_restore_result rc = post_restore_revision(context->store, a, &post, revision_id,

@@ -18,8 +18,8 @@ static bool secret_key(const char *name)
     return strcmp(name, settings_table[SETTING_MAIL_PASSWORD].key) == 0;
 }
 
-static void show(struct handler_context *context, const struct http_request *req,
-                 struct http_response *res, int status, const struct http_form *sent,
+static void show(struct handler_context *context, const struct web_request *req,
+                 struct web_response *res, int status, const struct web_form *sent,
                  const char *errors)
 {
     arena *a = req->arena;
@@ -32,7 +32,7 @@ static void show(struct handler_context *context, const struct http_request *req
             if (strncmp(spec->key, groups[g][0], strlen(groups[g][0])) != 0)
                 continue;
             template_data *item = template_add_item(group, "settings");
-            const char *value = sent ? http_form_get(sent, spec->key) : NULL;
+            const char *value = sent ? web_form_get(sent, spec->key) : NULL;
             if (!value)
                 value = settings_get(context->store, a, settings_key_of(spec));
             template_set_str(item, "key", spec->key);
@@ -75,7 +75,7 @@ ADMIN_HANDLER(admin_settings)
 
 ADMIN_HANDLER(admin_settings_save)
 {
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
     struct setting_assignment *assignments =
         arena_alloc(req->arena, (form.count + 1) * sizeof(*assignments));

@@ -10,8 +10,8 @@
 
 #define AUDIT_PER_PAGE 100
 
-static void show_users(struct handler_context *context, const struct http_request *req,
-                       struct http_response *res, int status, const char *error)
+static void show_users(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res, int status, const char *error)
 {
     struct store_user *users;
     size_t count;
@@ -39,11 +39,11 @@ ADMIN_HANDLER(admin_users)
 
 ADMIN_HANDLER(admin_users_save)
 {
-    struct http_form form;
+    struct web_form form;
     admin_form(req, &form);
-    const char *action = http_form_get(&form, "action");
-    const char *login = http_form_get(&form, "login");
-    const char *password = http_form_get(&form, "password");
+    const char *action = web_form_get(&form, "action");
+    const char *login = web_form_get(&form, "login");
+    const char *password = web_form_get(&form, "password");
     if (!action || !login || !*login) {
         show_users(context, req, res, 400, "Say which account (login) and what to do.");
         return;
@@ -52,7 +52,7 @@ ADMIN_HANDLER(admin_users_save)
     buf error = {0};
     int rc;
     if (strcmp(action, "add") == 0) {
-        enum user_role role = user_role_parse(http_form_get(&form, "role"));
+        enum user_role role = user_role_parse(web_form_get(&form, "role"));
         rc = user_add(context->store, a, login, role, password && *password ? password : NULL,
                       &error);
     } else if (strcmp(action, "passwd") == 0)
@@ -74,16 +74,16 @@ ADMIN_HANDLER(admin_users_save)
         return;
     }
     admin_audit(context, arena_printf(a, "user.%s", action), arena_printf(a, "user %s", login),
-                strcmp(action, "add") == 0 ? http_form_get(&form, "role") : "");
+                strcmp(action, "add") == 0 ? web_form_get(&form, "role") : "");
     admin_redirect_done(req, res, "/admin/users", "user-added");
 }
 
 ADMIN_HANDLER(admin_audit_log)
 {
     arena *a = req->arena;
-    struct http_form query;
-    http_form_parse(a, strview_from_cstr(req->query), &query);
-    const char *page_text = http_form_get(&query, "page");
+    struct web_form query;
+    web_form_parse(a, strview_from_cstr(req->query), &query);
+    const char *page_text = web_form_get(&query, "page");
     long long page = page_text ? atoll(page_text) : 1;
     if (page < 1 || page > 100000)
         page = 1;

@@ -82,7 +82,7 @@ void app_plan_request(strview method, strview path, strview query, strview cooki
         plan->refusal_text = "The request body is larger than this address accepts.";
         return;
     }
-    if (has_body && http_form_count(body) > HTTP_FORM_MAX_FIELDS) {
+    if (has_body && web_form_count(body) > WEB_FORM_MAX_FIELDS) {
         plan->refusal = 400;
         plan->refusal_text = "The form has more fields than any form of this site (256).";
         return;
@@ -100,7 +100,7 @@ static bool find_parameter(strview name, strview field, void *data)
     if (!strview_equal(name, q->want))
         return true;
     q->found = field;
-    return false; /* the first one, as http_form_get */
+    return false; /* the first one, as web_form_get */
 }
 
 size_t app_shared_query(const struct route *route, strview query, char *out)
@@ -169,7 +169,7 @@ bool app_location_safe(const char *location, const char *site_url)
 }
 
 /* The response's first header value that must not be sent, by name; NULL when all are fine. */
-static const char *unsafe_header(const struct http_response *res)
+static const char *unsafe_header(const struct web_response *res)
 {
     if (!app_header_value_safe(res->content_type))
         return "Content-Type";
@@ -186,18 +186,18 @@ static const char *unsafe_header(const struct http_response *res)
 }
 
 /* Replaces whatever the handler made with a plain 500. */
-static void internal_error(struct http_response *res)
+static void internal_error(struct web_response *res)
 {
     buf body = res->body;
     buf_reset(&body);
-    *res = (struct http_response){.status = 500, .content_type = "text/plain; charset=utf-8"};
+    *res = (struct web_response){.status = 500, .content_type = "text/plain; charset=utf-8"};
     res->body = body;
     buf_puts(&res->body, "This response could not be sent safely; the error is logged.\n");
 }
 
 /* The authorization check, the handler and the response rules (dispatch.h: app_dispatch). */
 static void run_handler(struct handler_context *context, const struct app_plan *plan,
-                        const struct http_request *req, struct http_response *res)
+                        const struct web_request *req, struct web_response *res)
 {
     if (!context->store) /* on the loop: no store, no session; such routes need no role */
         plan->route->handler(context, req, res);
@@ -236,7 +236,7 @@ static const char *view_copy(arena *a, strview view)
 void app_job_init(struct app_job *job, const struct app_plan *plan,
                   const struct app_incoming *incoming, strview cache_key)
 {
-    struct http_request *r = &job->request;
+    struct web_request *r = &job->request;
     arena *a = &job->arena;
     job->plan = *plan;
     r->arena = a;
@@ -262,7 +262,7 @@ void app_job_init(struct app_job *job, const struct app_plan *plan,
 /* A cacheable page goes into the cache with its encoded variants, made once here. */
 static void fill_cache(struct app_job *job)
 {
-    const struct http_response *res = &job->response;
+    const struct web_response *res = &job->response;
     if (!res->cacheable || !job->plan.shared || (res->status != 0 && res->status != 200))
         return;
     const char *type = res->content_type ? res->content_type : "text/html; charset=utf-8";

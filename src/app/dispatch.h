@@ -73,8 +73,8 @@ struct app_validators {
 struct app_job {
     struct app_plan plan; /* its route, and whether it is shared */
     arena arena;          /* the request copy and everything the handler allocates */
-    struct http_request request;
-    struct http_response response;
+    struct web_request request;
+    struct web_response response;
     buf gzip, brotli;                 /* encoded variants of a cacheable body, made by the worker */
     struct app_validators validators; /* of a cacheable body */
     strview cache_key;                /* of a shared request (app_cache_key), in the arena */

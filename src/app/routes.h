@@ -31,7 +31,7 @@ struct route {
     const char *method; /* "GET" also answers HEAD */
     enum route_match match;
     const char *pattern;
-    http_handler handler;
+    web_handler handler;
     enum user_role role;  /* the least role it needs: checked once, before the handler */
     enum route_csrf csrf; /* a POST's forgery rule */
     bool on_loop;         /* answered on the event loop: must not touch the store */

@@ -60,7 +60,7 @@ static int add_demo(store *s, arena *a)
     for (size_t i = 0; i < sizeof(demo_comments) / sizeof(demo_comments[0]); i++) {
         const struct demo_comment *d = &demo_comments[i];
         buf html = {0};
-        render_markdown(d->text, strlen(d->text), SANITIZE_COMMENT, &html);
+        markup_markdown(d->text, strlen(d->text), SANITIZE_COMMENT, &html);
         struct store_comment c = {
             .post_id = post_id,
             .parent_id = d->parent ? ids[d->parent - 1] : 0,

@@ -303,7 +303,7 @@ static void release_sent_bytes(void *data)
 
 /* `cache_route`: the request was one the cache could have answered, and it did not. `kept`: as
  * for send_body, for the body and both variants. */
-static void send_response(h2o_req_t *req, const struct http_response *res, bool cache_route,
+static void send_response(h2o_req_t *req, const struct web_response *res, bool cache_route,
                           const struct app_validators *validators, strview gzip, strview brotli,
                           bool kept)
 {
@@ -412,7 +412,7 @@ static strview client_address(h2o_req_t *req, char host[NI_MAXHOST], bool *via_t
     if (n == SIZE_MAX)
         return (strview){"", 0};
     host[n] = '\0';
-    if (!http_address_listed(server.trusted_proxies, host))
+    if (!web_address_listed(server.trusted_proxies, host))
         return (strview){host, n};
     *via_trusted_proxy = true;
     ssize_t i = h2o_find_header_by_str(&req->headers, H2O_STRLIT("x-forwarded-for"), -1);
@@ -492,7 +492,7 @@ static bool serve_cached(h2o_req_t *req, strview key)
 
 static void send_simple(h2o_req_t *req, int status, const char *message)
 {
-    struct http_response res = {.status = status, .content_type = "text/plain; charset=utf-8"};
+    struct web_response res = {.status = status, .content_type = "text/plain; charset=utf-8"};
     buf_printf(&res.body, "%s\n", message);
     send_response(req, &res, false, NULL, (strview){NULL, 0}, (strview){NULL, 0}, false);
     buf_free(&res.body);
@@ -638,7 +638,7 @@ static void on_accept(h2o_socket_t *listener, const char *error)
     size_t n = h2o_socket_getnumerichost((struct sockaddr *)&address, len, host);
     if (n != SIZE_MAX) {
         host[n] = '\0';
-        if (!http_address_listed(server.trusted_proxies, host)) {
+        if (!web_address_listed(server.trusted_proxies, host)) {
             if (!conn_limit_enter(host)) {
                 static const char answer[] =
                     "HTTP/1.1 429 Too Many Requests\r\nContent-Type: text/plain; "

@@ -106,8 +106,8 @@ static long long parse_wp_date(const char *text)
 static void sanitize_into(const char *html, enum sanitize_profile profile, buf *out)
 {
     buf paragraphs = {0};
-    render_autop(html, strlen(html), &paragraphs);
-    render_sanitize_html(buf_cstr(&paragraphs), paragraphs.len, profile, out);
+    markup_autop(html, strlen(html), &paragraphs);
+    markup_sanitize_html(buf_cstr(&paragraphs), paragraphs.len, profile, out);
     buf_free(&paragraphs);
 }
 
@@ -115,9 +115,9 @@ static void prepare_post(struct item_prep *prep)
 {
     const struct wxr_item *item = prep->item;
     sanitize_into(item->content, SANITIZE_ARTICLE, &prep->body_html);
-    render_html_to_text(buf_cstr(&prep->body_html), prep->body_html.len, NULL, &prep->body_text);
+    markup_html_to_text(buf_cstr(&prep->body_html), prep->body_html.len, NULL, &prep->body_text);
     struct text_options plain = {0};
-    render_html_to_text(item->excerpt, strlen(item->excerpt), &plain, &prep->excerpt);
+    markup_html_to_text(item->excerpt, strlen(item->excerpt), &plain, &prep->excerpt);
     while (prep->excerpt.len && prep->excerpt.ptr[prep->excerpt.len - 1] == '\n')
         prep->excerpt.ptr[--prep->excerpt.len] = '\0';
 }
@@ -329,7 +329,7 @@ static int import_comment(struct import_state *st, long long post_id, const stru
         .wp_id = wc->wp_id,
         .author = wc->author,
         .email = wc->author_email,
-        .url = render_url_is_safe(wc->author_url, strlen(wc->author_url)) ? wc->author_url : "",
+        .url = markup_url_is_safe(wc->author_url, strlen(wc->author_url)) ? wc->author_url : "",
         .ip = wc->author_ip,
         .body_html = buf_cstr(html),
         .status = comment_status(wc->approved),

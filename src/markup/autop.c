@@ -46,7 +46,7 @@ struct autop_markers {
     size_t newline_len; /* strlen(newline) */
     char pre_stem[48];  /* "<pre gzautopK-pre"; a placeholder is stem, index, "></pre>" */
     size_t pre_stem_len; /* strlen(pre_stem) */
-    strview *pres;    /* the protected <pre>…</pre> texts, views into render_autop's `source` */
+    strview *pres;    /* the protected <pre>…</pre> texts, views into markup_autop's `source` */
     size_t pre_count; /* entries used in pres */
     size_t pre_cap;   /* entries allocated in pres */
 };
@@ -245,7 +245,7 @@ static void autop_protect_pre(strview in, struct autop_markers *m, buf *out)
         buf_append(out, in.ptr + i, start - i);
         if (start == in.len)
             return;
-        /* an unclosed <pre> runs to the end, less the newline render_autop appended */
+        /* an unclosed <pre> runs to the end, less the newline markup_autop appended */
         size_t end = autop_find(in, start + 4, "</pre>");
         end = end < in.len ? end + 6 : (in.ptr[in.len - 1] == '\n' ? in.len - 1 : in.len);
         if (m->pre_count == m->pre_cap) {
@@ -883,7 +883,7 @@ static void autop_run(const autop_pass *passes, size_t count, buf *text, buf *sc
     }
 }
 
-void render_autop(const char *html, size_t len, buf *out)
+void markup_autop(const char *html, size_t len, buf *out)
 {
     /* The order of wpautop(); the marker passes run between these two groups. */
     static const autop_pass before_markers[] = {

@@ -11,6 +11,6 @@
  * newline inside a paragraph becomes <br />, and block-level elements (p, div, blockquote,
  * h1-h6, ul, ol, li, pre, table, figure, hr, …) are not wrapped. Content that already has its
  * paragraphs comes out with the same structure. The result still goes through the sanitizer. */
-void render_autop(const char *html, size_t len, buf *out);
+void markup_autop(const char *html, size_t len, buf *out);
 
 #endif

@@ -58,11 +58,11 @@ struct depth_state {
     const char *html;                                  /* the input */
     size_t len;                                        /* its length */
     enum html_depth_mode mode;                         /* fragment or document */
-    struct depth_entry stack[RENDER_HTML_DEPTH_LIMIT]; /* the model, outermost first */
+    struct depth_entry stack[MARKUP_HTML_DEPTH_LIMIT]; /* the model, outermost first */
     size_t depth;                                      /* entries used */
     /* Formatting elements (b, i, a...) closed by an ancestor's end tag stay on gumbo's list
      * of active formatting elements, which reopens them inside the next block: they count. */
-    GumboTag pending[RENDER_HTML_DEPTH_LIMIT];
+    GumboTag pending[MARKUP_HTML_DEPTH_LIMIT];
     size_t pending_count;                 /* entries of pending used */
     unsigned dropped[GUMBO_TAG_LAST + 1]; /* start tags dropped, whose end tags go too */
     bool form_pointer;                    /* gumbo's form element pointer is set */
@@ -567,7 +567,7 @@ static void depth_push(struct depth_state *st, const struct depth_tag *tag, enum
 /* Makes room for `count` entries or drops the tag: true when it was dropped. */
 static bool depth_no_room(struct depth_state *st, const struct depth_tag *tag, size_t count)
 {
-    if (depth_used(st) + count <= RENDER_HTML_DEPTH_LIMIT)
+    if (depth_used(st) + count <= MARKUP_HTML_DEPTH_LIMIT)
         return false;
     depth_drop(st, tag->start, tag->end);
     st->dropped[tag->tag]++;
@@ -1086,7 +1086,7 @@ static size_t depth_markup(struct depth_state *st, size_t at)
     return depth_after_gt(st, at + 2); /* DOCTYPE or a bogus comment */
 }
 
-bool render_html_bound_depth(const char *html, size_t len, enum html_depth_mode mode, buf *out)
+bool markup_html_bound_depth(const char *html, size_t len, enum html_depth_mode mode, buf *out)
 {
     struct depth_state *st;
     size_t at = 0;

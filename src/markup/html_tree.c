@@ -35,7 +35,7 @@ GumboOutput *html_tree_parse(const char *html, size_t len)
 
     /* Stored HTML went through the sanitizer, but posts stored before it bounded depth may
      * nest deeper; the PDF and text walks are linear only in a bounded tree. */
-    if (render_html_bound_depth(html, len, HTML_DEPTH_DOCUMENT, &bounded)) {
+    if (markup_html_bound_depth(html, len, HTML_DEPTH_DOCUMENT, &bounded)) {
         html = buf_cstr(&bounded);
         len = bounded.len;
     }

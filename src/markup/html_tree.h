@@ -12,7 +12,7 @@
 GumboOptions html_tree_options(void);
 
 /* Parses `len` bytes of HTML as a document, its nesting first bounded by
- * render_html_bound_depth; free with html_tree_free. The nodes' decoded fields (text, tag,
+ * markup_html_bound_depth; free with html_tree_free. The nodes' decoded fields (text, tag,
  * attribute names and values) are the tree's own; their original_* pieces may point into a
  * copy already freed, so no caller reads them. */
 GumboOutput *html_tree_parse(const char *html, size_t len);

@@ -108,7 +108,7 @@ static char *markdown_to_html(const char *src, size_t len)
     return html;
 }
 
-void render_markdown(const char *src, size_t len, enum sanitize_profile profile, buf *out)
+void markup_markdown(const char *src, size_t len, enum sanitize_profile profile, buf *out)
 {
     char *html;
 
@@ -119,7 +119,7 @@ void render_markdown(const char *src, size_t len, enum sanitize_profile profile,
 
     /* Safe mode is not enough on its own (it lets through any attribute a future extension
      * emits, and it trusts its own URL check); the sanitizer is the one gate to the page. */
-    render_sanitize_html(html, strlen(html), profile, out);
+    markup_sanitize_html(html, strlen(html), profile, out);
     /* cmark's default allocator is calloc/realloc/free, as is buf's. */
     free(html);
 }

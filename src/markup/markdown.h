@@ -9,8 +9,8 @@
 
 /* Renders `src` (len bytes of UTF-8) with cmark-gfm in safe mode (raw HTML dropped, unsafe
  * link schemes emptied) with the footnotes, table, autolink, strikethrough and tagfilter
- * extensions, then passes the result through render_sanitize_html with `profile`. Appends to
+ * extensions, then passes the result through markup_sanitize_html with `profile`. Appends to
  * `out`. Never fails (OOM aborts). Rendering happens once, at write time. */
-void render_markdown(const char *src, size_t len, enum sanitize_profile profile, buf *out);
+void markup_markdown(const char *src, size_t len, enum sanitize_profile profile, buf *out);
 
 #endif

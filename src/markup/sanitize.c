@@ -105,7 +105,7 @@ static const struct element_rule sanitize_elements[GUMBO_TAG_LAST + 1] = {
 /* How an attribute value is checked before it may be written. */
 enum attribute_kind {
     ATTRIBUTE_TEXT,   /* any text; escaped on output */
-    ATTRIBUTE_URL,    /* must pass render_url_is_safe */
+    ATTRIBUTE_URL,    /* must pass markup_url_is_safe */
     ATTRIBUTE_CLASS,  /* [A-Za-z0-9_ -]; comments: footnote/code classes only */
     ATTRIBUTE_ID,     /* [A-Za-z0-9_:.-]; comments: footnote anchors only */
     ATTRIBUTE_NUMBER, /* decimal digits */
@@ -218,7 +218,7 @@ static int sanitize_decode_reference(const char *url, size_t len, size_t *at)
     return '&';
 }
 
-int render_url_is_safe(const char *url, size_t len)
+int markup_url_is_safe(const char *url, size_t len)
 {
     /* Read the would-be scheme the way a browser's URL parser sees it: references decoded,
      * tab/newline/control/space characters gone, up to the first ':'. A '/', '?' or '#'
@@ -300,7 +300,7 @@ static bool sanitize_value_allowed(enum attribute_kind kind, const char *value,
     case ATTRIBUTE_TEXT:
         return true;
     case ATTRIBUTE_URL:
-        return render_url_is_safe(value, strlen(value));
+        return markup_url_is_safe(value, strlen(value));
     case ATTRIBUTE_CLASS:
         if (!sanitize_chars_allowed(value, "_ -"))
             return false;
@@ -470,7 +470,7 @@ static void sanitize_serialize(const GumboNode *root, enum sanitize_profile prof
     }
 }
 
-void render_sanitize_html(const char *html, size_t len, enum sanitize_profile profile, buf *out)
+void markup_sanitize_html(const char *html, size_t len, enum sanitize_profile profile, buf *out)
 {
     GumboOptions options = html_tree_options();
     GumboOutput *output;
@@ -482,7 +482,7 @@ void render_sanitize_html(const char *html, size_t len, enum sanitize_profile pr
     }
     /* Every untrusted HTML (editor, preview, Markdown output, import, comments) comes through
      * here: bound its nesting before gumbo, whose cost grows with depth times tags. */
-    if (render_html_bound_depth(html, len, HTML_DEPTH_FRAGMENT, &bounded)) {
+    if (markup_html_bound_depth(html, len, HTML_DEPTH_FRAGMENT, &bounded)) {
         html = buf_cstr(&bounded);
         len = bounded.len;
     }

@@ -17,11 +17,11 @@ enum sanitize_profile {
  * attributes of `html` (len bytes, any encoding errors replaced by U+FFFD). Never fails:
  * whatever cannot be kept is dropped (script/style/iframe/object with their content; event
  * handlers; URLs whose scheme is not http, https, mailto or relative). Text is re-escaped. */
-void render_sanitize_html(const char *html, size_t len, enum sanitize_profile profile, buf *out);
+void markup_sanitize_html(const char *html, size_t len, enum sanitize_profile profile, buf *out);
 
 /* True when `url` (len bytes) is safe in href/src: http:, https:, mailto:, or relative
  * (no scheme), judged after removing whitespace/control characters and decoding entities as
  * a browser would. */
-int render_url_is_safe(const char *url, size_t len);
+int markup_url_is_safe(const char *url, size_t len);
 
 #endif

@@ -67,7 +67,7 @@ struct text_container {
     bool marker_pending; /* items: the marker is still to be written on a first line */
 };
 
-/* The state of one render_html_to_text call; everything is freed at its end. */
+/* The state of one markup_html_to_text call; everything is freed at its end. */
 struct text_writer {
     struct text_options options;  /* the caller's, negative numbers made 0, NULL prefix "" */
     buf *out;                     /* the caller's buffer, appended to */
@@ -398,7 +398,7 @@ static void text_leave_node(void *context, const GumboNode *node)
     text_leave(context, node);
 }
 
-void render_html_to_text(const char *html, size_t len, const struct text_options *options, buf *out)
+void markup_html_to_text(const char *html, size_t len, const struct text_options *options, buf *out)
 {
     struct text_writer w = {.out = out};
     if (options)

@@ -18,7 +18,7 @@ struct text_options {
  * <br> a line break, list items "- " or "N. ", runs of white space inside a paragraph one
  * space, entities decoded, UTF-8 kept as is; images give their alt text; links their text.
  * The output ends with exactly one '\n' when anything was written. Never fails. */
-void render_html_to_text(const char *html, size_t len, const struct text_options *options,
+void markup_html_to_text(const char *html, size_t len, const struct text_options *options,
                          buf *out);
 
 #endif

@@ -302,7 +302,7 @@ void comment_submit(store *s, arena *a, const struct store_post *post,
         goto store_failed;
 
     buf html = {0};
-    render_markdown(text, in->text_len, SANITIZE_COMMENT, &html);
+    markup_markdown(text, in->text_len, SANITIZE_COMMENT, &html);
     const char *body_html = arena_take_buf(a, &html);
 
     struct spam_rules rules = {

@@ -108,7 +108,7 @@ static int begin_with_comment(store *s, arena *a, long long id, struct store_com
 static const char *render_comment(arena *a, const char *text)
 {
     buf html = {0};
-    render_markdown(text, strlen(text), SANITIZE_COMMENT, &html);
+    markup_markdown(text, strlen(text), SANITIZE_COMMENT, &html);
     const char *out = arena_take_buf(a, &html);
     return out;
 }

@@ -253,7 +253,7 @@ char *post_permalink(arena *a, const char *pattern, const struct store_post *pos
 const char *post_plain_text(arena *a, const char *html)
 {
     buf text = {0};
-    render_html_to_text(html, strlen(html), NULL, &text);
+    markup_html_to_text(html, strlen(html), NULL, &text);
     const char *plain = arena_take_buf(a, &text);
     return plain;
 }
@@ -437,10 +437,10 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
                                  };
     buf html = {0};
     if (draft->html) {
-        render_sanitize_html(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);
+        markup_sanitize_html(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);
         post.body_source = ""; /* the HTML is the post's only form (imported posts) */
     } else
-        render_markdown(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);
+        markup_markdown(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);
     post.body_html = arena_take_buf(a, &html);
     post.body_text = post_plain_text(a, post.body_html);
     const char *pattern = settings_get(s, a, SETTING_SITE_PERMALINK);

@@ -35,7 +35,7 @@ struct spam_comment {
     const char *author, *email, *url, *ip;
     const char *text; /* the Markdown as typed */
     size_t text_len;
-    const char *html; /* what `text` renders to (render_markdown): its links are counted */
+    const char *html; /* what `text` renders to (markup_markdown): its links are counted */
 };
 
 /* ---- pure functions: no store, no I/O ---- */

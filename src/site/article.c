@@ -10,8 +10,8 @@
 #include "site/common.h"
 #include "site/site.h"
 
-void site_article(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res)
+void site_article(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res)
 {
     arena *a = req->arena;
     size_t path_len = strlen(req->path);
@@ -22,7 +22,7 @@ void site_article(struct handler_context *context, const struct http_request *re
         rc = site_find_public_post(context, a, arena_printf(a, "%s/", req->path), path_len + 1,
                                    &post);
         if (rc == STORE_OK) {
-            http_redirect(res, 301, post.path);
+            web_redirect(res, 301, post.path);
             return;
         }
     }
@@ -37,12 +37,12 @@ void site_article(struct handler_context *context, const struct http_request *re
         site_error(context, req, res, 404, "Not found", "There is nothing at this address.");
         return;
     }
-    struct http_form query;
-    http_form_parse(a, strview_from_cstr(req->query), &query);
+    struct web_form query;
+    web_form_parse(a, strview_from_cstr(req->query), &query);
     long long held_id = 0;
-    const char *unapproved = http_form_get(&query, "unapproved");
+    const char *unapproved = web_form_get(&query, "unapproved");
     if (unapproved && comment_moderation_hash_ok(context->store, a, atoll(unapproved),
-                                                 http_form_get(&query, "moderation-hash")))
+                                                 web_form_get(&query, "moderation-hash")))
         held_id = atoll(unapproved);
     struct article_view view;
     if (article_load(context->store, a, &post, held_id, context->now, &view) != STORE_OK) {
@@ -52,7 +52,7 @@ void site_article(struct handler_context *context, const struct http_request *re
     }
     if (view.locked && site_post_unlocked(context, req, &post))
         view.locked = false;
-    const char *reply_to = http_form_get(&query, "replytocom");
+    const char *reply_to = web_form_get(&query, "replytocom");
     view.form.parent_id = reply_to ? atoll(reply_to) : 0;
     if (view.comments_open)
         spam_form_fields(context->store, a, context->now, &view.form.honeypot, &view.form.stamp);

@@ -12,18 +12,18 @@
 
 #define REMEMBER_SECONDS (365 * 86400)
 
-static void remember_reader(const struct http_request *req, struct http_response *res,
-                            bool remember, const char *author, const char *email, const char *url)
+static void remember_reader(const struct web_request *req, struct web_response *res, bool remember,
+                            const char *author, const char *email, const char *url)
 {
     static const char *const names[] = {"comment_author", "comment_author_email",
                                         "comment_author_url"};
     const char *values[] = {author, email, url};
     for (int i = 0; i < 3; i++) {
         /* Not HttpOnly: the page's script fills the form from them, so pages stay cacheable. */
-        http_add_cookie(
-            res, arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%d; SameSite=Lax%s", names[i],
-                              remember ? http_url_encode(req->arena, values[i]) : "",
-                              remember ? REMEMBER_SECONDS : 0, req->https ? "; Secure" : ""));
+        web_add_cookie(res,
+                       arena_printf(req->arena, "%s=%s; Path=/; Max-Age=%d; SameSite=Lax%s",
+                                    names[i], remember ? web_url_encode(req->arena, values[i]) : "",
+                                    remember ? REMEMBER_SECONDS : 0, req->https ? "; Secure" : ""));
     }
 }
 
@@ -39,8 +39,8 @@ static long long parent_id(const char *text)
 }
 
 /* A page saying what went wrong, with the form and the reader's text in it to send again. */
-static void answer_with_form(struct handler_context *context, const struct http_request *req,
-                             struct http_response *res, int status, const char *title,
+static void answer_with_form(struct handler_context *context, const struct web_request *req,
+                             struct web_response *res, int status, const char *title,
                              const char *message, const struct comment_form *form)
 {
     struct site_view site = {"gazette", "", ""};
@@ -57,8 +57,8 @@ static void answer_with_form(struct handler_context *context, const struct http_
 }
 
 /* The database could not be reached: say so, and give the reader's text back in the form. */
-static void retry_later(struct handler_context *context, const struct http_request *req,
-                        struct http_response *res, const struct comment_form *form)
+static void retry_later(struct handler_context *context, const struct web_request *req,
+                        struct web_response *res, const struct comment_form *form)
 {
     answer_with_form(context, req, res, 503, "Please try again shortly",
                      "Your comment could not be stored just now: the site cannot write to its "
@@ -84,8 +84,8 @@ static const struct {
     {COMMENT_REJECTED_RATE_LIMIT, 429, "Too many comments", true},
 };
 
-static void answer_rejected(struct handler_context *context, const struct http_request *req,
-                            struct http_response *res, const struct comment_result *result,
+static void answer_rejected(struct handler_context *context, const struct web_request *req,
+                            struct web_response *res, const struct comment_result *result,
                             const struct comment_form *form)
 {
     for (size_t i = 0; i < sizeof(rejections) / sizeof(rejections[0]); i++) {
@@ -103,8 +103,8 @@ static void answer_rejected(struct handler_context *context, const struct http_r
     site_error(context, req, res, 400, "Comment not accepted", result->message);
 }
 
-void site_comment_post(struct handler_context *context, const struct http_request *req,
-                       struct http_response *res)
+void site_comment_post(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res)
 {
     arena *a = req->arena;
     if (!site_same_origin(req)) {
@@ -118,24 +118,24 @@ void site_comment_post(struct handler_context *context, const struct http_reques
                    "Comments are sent as an ordinary form (application/x-www-form-urlencoded).");
         return;
     }
-    struct http_form form;
-    http_form_parse(a, req->body, &form);
-    const struct http_field *text = http_form_field(&form, "comment");
-    const char *parent = http_form_get(&form, "comment_parent");
+    struct web_form form;
+    web_form_parse(a, req->body, &form);
+    const struct web_field *text = web_form_field(&form, "comment");
+    const char *parent = web_form_get(&form, "comment_parent");
     struct comment_input in = {
-        .author = http_form_get(&form, "author"),
-        .email = http_form_get(&form, "email"),
-        .url = http_form_get(&form, "url"),
+        .author = web_form_get(&form, "author"),
+        .email = web_form_get(&form, "email"),
+        .url = web_form_get(&form, "url"),
         .text = text ? text->value : "",
         .text_len = text ? text->value_len : 0,
         .parent_id = parent_id(parent),
         .ip = req->client_ip,
         .user_agent = req->user_agent,
         .now = context->now,
-        .honeypot = http_form_get(&form, SPAM_HONEYPOT_FIELD),
-        .stamp = http_form_get(&form, SPAM_STAMP_FIELD),
+        .honeypot = web_form_get(&form, SPAM_HONEYPOT_FIELD),
+        .stamp = web_form_get(&form, SPAM_STAMP_FIELD),
     };
-    bool remember = http_form_get(&form, "remember") != NULL;
+    bool remember = web_form_get(&form, "remember") != NULL;
     struct comment_form typed = {.author = in.author,
                                  .email = in.email,
                                  .url = in.url,
@@ -175,15 +175,15 @@ void site_comment_post(struct handler_context *context, const struct http_reques
     switch (result.outcome) {
     case COMMENT_APPROVED:
         remember_reader(req, res, remember, in.author, in.email, in.url ? in.url : "");
-        http_redirect(res, 303, arena_printf(a, "%s#comment-%lld", post.path, result.id));
+        web_redirect(res, 303, arena_printf(a, "%s#comment-%lld", post.path, result.id));
         return;
     case COMMENT_HELD:
         remember_reader(req, res, remember, in.author, in.email, in.url ? in.url : "");
-        http_redirect(res, 303,
-                      arena_printf(a, "%s?unapproved=%lld&moderation-hash=%s#comment-%lld",
-                                   post.path, result.id,
-                                   comment_moderation_hash(context->store, a, result.id),
-                                   result.id));
+        web_redirect(res, 303,
+                     arena_printf(a, "%s?unapproved=%lld&moderation-hash=%s#comment-%lld",
+                                  post.path, result.id,
+                                  comment_moderation_hash(context->store, a, result.id),
+                                  result.id));
         return;
     case COMMENT_CLOSED:
         site_error(context, req, res, 403, "Comments are closed.",

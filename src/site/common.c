@@ -11,7 +11,7 @@
 #include "site/site.h"
 #include "util/log.h"
 
-void site_view_load(struct handler_context *context, const struct http_request *req,
+void site_view_load(struct handler_context *context, const struct web_request *req,
                     struct site_view *site)
 {
     arena *a = req->arena;
@@ -24,7 +24,7 @@ void site_view_load(struct handler_context *context, const struct http_request *
 int site_find_public_post(struct handler_context *context, arena *a, const char *path,
                           size_t path_len, struct store_post *post)
 {
-    const char *clean = http_path_decode(a, path, path_len);
+    const char *clean = web_path_decode(a, path, path_len);
     return post_find_public(context->store, a, clean, post);
 }
 
@@ -33,17 +33,17 @@ static const char *unlock_message(arena *a, const struct store_post *post)
     return arena_printf(a, "postpass:%lld:%s", post->id, post->password);
 }
 
-bool site_post_unlocked(struct handler_context *context, const struct http_request *req,
+bool site_post_unlocked(struct handler_context *context, const struct web_request *req,
                         const struct store_post *post)
 {
-    const char *cookie = http_cookie_get(req->arena, req->cookie,
-                                         arena_printf(req->arena, "gz_postpass_%lld", post->id));
+    const char *cookie = web_cookie_get(req->arena, req->cookie,
+                                        arena_printf(req->arena, "gz_postpass_%lld", post->id));
     return cookie &&
            secret_mac_ok(context->store, req->arena, unlock_message(req->arena, post), cookie);
 }
 
-void site_post_password(struct handler_context *context, const struct http_request *req,
-                        struct http_response *res)
+void site_post_password(struct handler_context *context, const struct web_request *req,
+                        struct web_response *res)
 {
     if (!site_same_origin(req)) {
         site_error(context, req, res, 403, "Forbidden",
@@ -60,9 +60,9 @@ void site_post_password(struct handler_context *context, const struct http_reque
                                      : "There is nothing at this address.");
         return;
     }
-    struct http_form form;
-    http_form_parse(req->arena, req->body, &form);
-    const char *given = http_form_get(&form, "post_password");
+    struct web_form form;
+    web_form_parse(req->arena, req->body, &form);
+    const char *given = web_form_get(&form, "post_password");
     enum post_password_result tried =
         post_password_try(context->store, req->arena, &post, req->client_ip, given, context->now);
     switch (tried) {
@@ -85,15 +85,15 @@ void site_post_password(struct handler_context *context, const struct http_reque
         return;
     }
     const char *mac = secret_mac(context->store, req->arena, unlock_message(req->arena, &post));
-    http_add_cookie(res, arena_printf(req->arena,
-                                      "gz_postpass_%lld=%s; Path=/; Max-Age=864000; HttpOnly; "
-                                      "SameSite=Lax%s",
-                                      post.id, mac, req->https ? "; Secure" : ""));
-    http_redirect(res, 303, post.path);
+    web_add_cookie(res, arena_printf(req->arena,
+                                     "gz_postpass_%lld=%s; Path=/; Max-Age=864000; HttpOnly; "
+                                     "SameSite=Lax%s",
+                                     post.id, mac, req->https ? "; Secure" : ""));
+    web_redirect(res, 303, post.path);
 }
 
-void site_render_article(struct handler_context *context, const struct http_request *req,
-                         struct http_response *res, int status, struct article_view *view)
+void site_render_article(struct handler_context *context, const struct web_request *req,
+                         struct web_response *res, int status, struct article_view *view)
 {
     view->email_link = mail_configured(context->store, req->arena);
     struct site_view site;
@@ -108,8 +108,8 @@ void site_render_article(struct handler_context *context, const struct http_requ
     res->status = status;
 }
 
-void site_error(struct handler_context *context, const struct http_request *req,
-                struct http_response *res, int status, const char *title, const char *message)
+void site_error(struct handler_context *context, const struct web_request *req,
+                struct web_response *res, int status, const char *title, const char *message)
 {
     struct site_view site = {"gazette", "", ""};
     if (context->store)
@@ -130,8 +130,8 @@ void site_error(struct handler_context *context, const struct http_request *req,
     buf_free(&error);
 }
 
-void site_cacheable(struct handler_context *context, const struct http_request *req,
-                    struct http_response *res, long long post_id)
+void site_cacheable(struct handler_context *context, const struct web_request *req,
+                    struct web_response *res, long long post_id)
 {
     res->cacheable = true;
     res->cache_post_id = post_id;
@@ -139,7 +139,7 @@ void site_cacheable(struct handler_context *context, const struct http_request *
         res->cache_control = settings_get(context->store, req->arena, SETTING_CACHE_CONTROL_PAGES);
 }
 
-bool site_same_origin(const struct http_request *req)
+bool site_same_origin(const struct web_request *req)
 {
     if (!*req->origin)
         return true; /* not sent: an older browser, a script, a test; the body limits apply */

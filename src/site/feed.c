@@ -15,7 +15,7 @@
 
 /* The site's base URL for absolute links: site.url only, never the Host header (anyone may send
  * any); "" while it is unset, so links are relative until then (`serve` warns). */
-static const char *base_url(struct handler_context *context, const struct http_request *req)
+static const char *base_url(struct handler_context *context, const struct web_request *req)
 {
     return settings_get(context->store, req->arena, SETTING_SITE_URL);
 }
@@ -79,8 +79,8 @@ static void fill_comment_item(arena *a, const char *base, const struct store_pos
 /* What a feed path asks for: its scope and the path of the page it belongs to. */
 enum feed_scope { FEED_SITE, FEED_SITE_COMMENTS, FEED_ARCHIVE, FEED_POST_COMMENTS };
 
-void site_feed(struct handler_context *context, const struct http_request *req,
-               struct http_response *res)
+void site_feed(struct handler_context *context, const struct web_request *req,
+               struct web_response *res)
 {
     arena *a = req->arena;
     bool atom =
@@ -174,8 +174,8 @@ void site_feed(struct handler_context *context, const struct http_request *req,
     site_cacheable(context, req, res, post_id);
 }
 
-void site_sitemap(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res)
+void site_sitemap(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res)
 {
     arena *a = req->arena;
     const char *base = base_url(context, req);
@@ -221,8 +221,8 @@ void site_sitemap(struct handler_context *context, const struct http_request *re
     site_cacheable(context, req, res, 0);
 }
 
-void site_robots(struct handler_context *context, const struct http_request *req,
-                 struct http_response *res)
+void site_robots(struct handler_context *context, const struct web_request *req,
+                 struct web_response *res)
 {
     res->content_type = "text/plain; charset=utf-8";
     buf_puts(&res->body, "User-agent: *\nDisallow: /admin/\n");

@@ -15,8 +15,8 @@
 #include "util/log.h"
 
 /* /?p=ID (and ?page_id=ID) answer 301 to the permalink: WordPress IDs first, then ours. */
-static void redirect_post_id(struct handler_context *context, const struct http_request *req,
-                             struct http_response *res, const char *id_text)
+static void redirect_post_id(struct handler_context *context, const struct web_request *req,
+                             struct web_response *res, const char *id_text)
 {
     char *end;
     long long id = strtoll(id_text, &end, 10);
@@ -25,7 +25,7 @@ static void redirect_post_id(struct handler_context *context, const struct http_
     if (*id_text && !*end && id > 0)
         rc = post_find_number(context->store, req->arena, id, &post);
     if (rc == STORE_OK && post_is_public(&post))
-        http_redirect(res, 301, post.path);
+        web_redirect(res, 301, post.path);
     else if (rc == STORE_ERROR)
         site_error(context, req, res, 503, "Service unavailable",
                    "The site cannot read its database right now.");
@@ -49,8 +49,8 @@ static int split_page(arena *a, const char *path, const char **base)
     return (int)n;
 }
 
-static void render_listing(struct handler_context *context, const struct http_request *req,
-                           struct http_response *res, struct listing_view *view)
+static void render_listing(struct handler_context *context, const struct web_request *req,
+                           struct web_response *res, struct listing_view *view)
 {
     struct site_view site;
     site_view_load(context, req, &site);
@@ -64,8 +64,8 @@ static void render_listing(struct handler_context *context, const struct http_re
 }
 
 /* Lists page `view->page` of the published posts in `scope`; 404 when the page is empty. */
-static void list_posts(struct handler_context *context, const struct http_request *req,
-                       struct http_response *res, struct listing_scope scope,
+static void list_posts(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res, struct listing_scope scope,
                        struct listing_view *view)
 {
     int per_page = (int)settings_get_int(context->store, req->arena, SETTING_SITE_POSTS_PER_PAGE);
@@ -89,8 +89,8 @@ static void list_posts(struct handler_context *context, const struct http_reques
     render_listing(context, req, res, view);
 }
 
-static void search(struct handler_context *context, const struct http_request *req,
-                   struct http_response *res, const char *query, const char *paged)
+static void search(struct handler_context *context, const struct web_request *req,
+                   struct web_response *res, const char *query, const char *paged)
 {
     arena *a = req->arena;
     struct listing_view view = {.base_path = "/", .query = query, .page = 1};
@@ -131,21 +131,21 @@ static void search(struct handler_context *context, const struct http_request *r
     render_listing(context, req, res, &view);
 }
 
-void site_front(struct handler_context *context, const struct http_request *req,
-                struct http_response *res)
+void site_front(struct handler_context *context, const struct web_request *req,
+                struct web_response *res)
 {
-    struct http_form query;
-    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
-    const char *id = http_form_get(&query, "p");
+    struct web_form query;
+    web_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    const char *id = web_form_get(&query, "p");
     if (!id)
-        id = http_form_get(&query, "page_id");
+        id = web_form_get(&query, "page_id");
     if (id) {
         redirect_post_id(context, req, res, id);
         return;
     }
-    const char *words = http_form_get(&query, "s");
+    const char *words = web_form_get(&query, "s");
     if (words) {
-        search(context, req, res, words, http_form_get(&query, "paged"));
+        search(context, req, res, words, web_form_get(&query, "paged"));
         return;
     }
     const char *base;
@@ -167,11 +167,11 @@ static const char *last_segment(arena *a, const char *path)
     size_t start = n;
     while (start && path[start - 1] != '/')
         start--;
-    return http_path_decode(a, path + start, n - start);
+    return web_path_decode(a, path + start, n - start);
 }
 
-void site_archive(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res)
+void site_archive(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res)
 {
     arena *a = req->arena;
     const char *base;
@@ -191,9 +191,9 @@ void site_archive(struct handler_context *context, const struct http_request *re
         const struct store_term *term = &archive.term;
         const char *canonical;
         if (category && (rc = post_term_path(context->store, a, term, &canonical)) == STORE_OK &&
-            strcmp(canonical, http_path_decode(a, base, strlen(base))) != 0) {
+            strcmp(canonical, web_path_decode(a, base, strlen(base))) != 0) {
             /* a category lives under its parents: /category/parent/child/ */
-            http_redirect(res, 301, canonical);
+            web_redirect(res, 301, canonical);
             return;
         }
         if (rc == STORE_OK) {
@@ -215,8 +215,8 @@ void site_archive(struct handler_context *context, const struct http_request *re
 
 /* "/YYYY/", "/YYYY/MM/", "/YYYY/MM/DD/" (then maybe "page/N/"): the archive of that span.
  * Returns false when the path is not a date archive (the caller answers 404). */
-bool site_date_archive(struct handler_context *context, const struct http_request *req,
-                       struct http_response *res)
+bool site_date_archive(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res)
 {
     arena *a = req->arena;
     const char *base;

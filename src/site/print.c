@@ -22,8 +22,8 @@
 /* The post whose action path is `req->path` minus `suffix` ("print/", "pdf/", "email/"),
  * loaded with what the action shows. Answers the error page itself and returns false when
  * there is none. */
-static bool load_article(struct handler_context *context, const struct http_request *req,
-                         struct http_response *res, const char *suffix, bool with_comments,
+static bool load_article(struct handler_context *context, const struct web_request *req,
+                         struct web_response *res, const char *suffix, bool with_comments,
                          struct article_view *view)
 {
     size_t len = strlen(req->path) - strlen(suffix);
@@ -48,11 +48,11 @@ static bool load_article(struct handler_context *context, const struct http_requ
     return true;
 }
 
-static struct print_options parse_options(const struct http_form *query)
+static struct print_options parse_options(const struct web_form *query)
 {
-    const char *comments = http_form_get(query, "comments");
-    const char *images = http_form_get(query, "images");
-    const char *size = http_form_get(query, "size");
+    const char *comments = web_form_get(query, "comments");
+    const char *images = web_form_get(query, "images");
+    const char *size = web_form_get(query, "size");
     struct print_options o = {
         .comments = comments && strcmp(comments, "1") == 0,
         .images = !images || strcmp(images, "0") != 0,
@@ -63,11 +63,11 @@ static struct print_options parse_options(const struct http_form *query)
     return o;
 }
 
-void site_print(struct handler_context *context, const struct http_request *req,
-                struct http_response *res)
+void site_print(struct handler_context *context, const struct web_request *req,
+                struct web_response *res)
 {
-    struct http_form query;
-    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    struct web_form query;
+    web_form_parse(req->arena, strview_from_cstr(req->query), &query);
     struct print_options options = parse_options(&query);
     struct article_view view;
     if (!load_article(context, req, res, "print/", options.comments, &view))
@@ -96,16 +96,16 @@ static const char *file_name(arena *a, const struct store_post *post)
     return name;
 }
 
-void site_pdf(struct handler_context *context, const struct http_request *req,
-              struct http_response *res)
+void site_pdf(struct handler_context *context, const struct web_request *req,
+              struct web_response *res)
 {
-    struct http_form query;
-    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    struct web_form query;
+    web_form_parse(req->arena, strview_from_cstr(req->query), &query);
     struct print_options options = parse_options(&query);
     struct article_view view;
     if (!load_article(context, req, res, "pdf/", options.comments, &view))
         return;
-    const char *paper = http_form_get(&query, "paper");
+    const char *paper = web_form_get(&query, "paper");
     if (!paper || (strcmp(paper, "a4") != 0 && strcmp(paper, "letter") != 0))
         paper = settings_get(context->store, req->arena, SETTING_PRINT_PAPER);
     struct site_view site;
@@ -124,8 +124,8 @@ void site_pdf(struct handler_context *context, const struct http_request *req,
     site_cacheable(context, req, res, view.post.id);
 }
 
-static void show_email_form(struct handler_context *context, const struct http_request *req,
-                            struct http_response *res, int status, const struct store_post *post,
+static void show_email_form(struct handler_context *context, const struct web_request *req,
+                            struct web_response *res, int status, const struct store_post *post,
                             const struct email_form *form)
 {
     struct site_view site;
@@ -142,8 +142,8 @@ static void show_email_form(struct handler_context *context, const struct http_r
 
 /* PERMALINK/email/ exists only where mail_configured says the site sends mail (the article
  * page shows the Email link on the same test). Answers the 404 itself when it does not. */
-static bool mail_offered(struct handler_context *context, const struct http_request *req,
-                         struct http_response *res)
+static bool mail_offered(struct handler_context *context, const struct web_request *req,
+                         struct web_response *res)
 {
     if (mail_configured(context->store, req->arena))
         return true;
@@ -153,25 +153,25 @@ static bool mail_offered(struct handler_context *context, const struct http_requ
     return false;
 }
 
-void site_email_form(struct handler_context *context, const struct http_request *req,
-                     struct http_response *res)
+void site_email_form(struct handler_context *context, const struct web_request *req,
+                     struct web_response *res)
 {
     struct article_view view;
     if (!load_article(context, req, res, "email/", false, &view) ||
         !mail_offered(context, req, res))
         return;
-    struct http_form query;
-    http_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    struct web_form query;
+    web_form_parse(req->arena, strview_from_cstr(req->query), &query);
     struct email_form form = {0};
-    if (http_form_get(&query, "sent"))
+    if (web_form_get(&query, "sent"))
         form.notice = "Thank you: the article is on its way.";
     spam_form_fields(context->store, req->arena, context->now, &form.honeypot, &form.stamp);
     show_email_form(context, req, res, 200, &view.post, &form);
 }
 
-static const char *field(const struct http_form *form, const char *name)
+static const char *field(const struct web_form *form, const char *name)
 {
-    const char *value = http_form_get(form, name);
+    const char *value = web_form_get(form, name);
     return value ? value : "";
 }
 
@@ -230,8 +230,8 @@ static void email_text(const char *site_title, const char *name, const char *not
     render_article_text(view, out);
 }
 
-void site_email_send(struct handler_context *context, const struct http_request *req,
-                     struct http_response *res)
+void site_email_send(struct handler_context *context, const struct web_request *req,
+                     struct web_response *res)
 {
     arena *a = req->arena;
     struct article_view view;
@@ -243,8 +243,8 @@ void site_email_send(struct handler_context *context, const struct http_request 
                    "This form was sent from another site, so it was not accepted.");
         return;
     }
-    struct http_form posted;
-    http_form_parse(a, req->body, &posted);
+    struct web_form posted;
+    web_form_parse(a, req->body, &posted);
     struct email_form form = {.to = field(&posted, "to"),
                               .name = field(&posted, "name"),
                               .email = field(&posted, "email"),
@@ -253,8 +253,8 @@ void site_email_send(struct handler_context *context, const struct http_request 
     size_t n = 0;
     /* The comment form's defences (model/spam), with its settings and refusals. */
     struct spam_form_check check;
-    spam_form_check(context->store, a, "message", http_form_get(&posted, SPAM_HONEYPOT_FIELD),
-                    http_form_get(&posted, SPAM_STAMP_FIELD), context->now, &check);
+    spam_form_check(context->store, a, "message", web_form_get(&posted, SPAM_HONEYPOT_FIELD),
+                    web_form_get(&posted, SPAM_STAMP_FIELD), context->now, &check);
     form.honeypot = check.honeypot;
     form.stamp = check.stamp;
     if (check.verdict == SPAM_FORM_FAILED) {
@@ -318,7 +318,7 @@ void site_email_send(struct handler_context *context, const struct http_request 
     enum outbox_outcome outcome = outbox_enqueue(context->store, a, &request, &id, &error);
     if (outcome == OUTBOX_QUEUED) {
         mail_sender_wake();
-        http_redirect(res, 303, arena_printf(a, "%semail/?sent=1", view.post.path));
+        web_redirect(res, 303, arena_printf(a, "%semail/?sent=1", view.post.path));
         goto out;
     }
     if (outcome == OUTBOX_FAILED)

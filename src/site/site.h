@@ -8,41 +8,41 @@
  * sees pages made for them (app/dispatch.c). */
 #define SITE_UNLOCK_COOKIE "gz_postpass_"
 
-/* Each follows http_handler: reads `req`, fills `res`, never fails (errors become pages). */
-void site_front(struct handler_context *context, const struct http_request *req,
-                struct http_response *res); /* GET /, /page/N/, /?p=ID */
-void site_feed(struct handler_context *context, const struct http_request *req,
-               struct http_response *res); /* GET …/feed/ and …/feed/atom/ */
-void site_sitemap(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res); /* GET /sitemap.xml, /sitemap-posts-N.xml */
-void site_robots(struct handler_context *context, const struct http_request *req,
-                 struct http_response *res); /* GET /robots.txt */
-void site_archive(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res); /* GET /category/…/, /tag/…/, /author/…/ */
+/* Each follows web_handler: reads `req`, fills `res`, never fails (errors become pages). */
+void site_front(struct handler_context *context, const struct web_request *req,
+                struct web_response *res); /* GET /, /page/N/, /?p=ID */
+void site_feed(struct handler_context *context, const struct web_request *req,
+               struct web_response *res); /* GET …/feed/ and …/feed/atom/ */
+void site_sitemap(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res); /* GET /sitemap.xml, /sitemap-posts-N.xml */
+void site_robots(struct handler_context *context, const struct web_request *req,
+                 struct web_response *res); /* GET /robots.txt */
+void site_archive(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res); /* GET /category/…/, /tag/…/, /author/…/ */
 /* A date archive (/YYYY/[MM/[DD/]]); false when `req->path` is not one. */
-bool site_date_archive(struct handler_context *context, const struct http_request *req,
-                       struct http_response *res);
-void site_article(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res); /* GET PERMALINK */
-void site_comment_post(struct handler_context *context, const struct http_request *req,
-                       struct http_response *res); /* POST PERMALINK/comments */
-void site_post_password(struct handler_context *context, const struct http_request *req,
-                        struct http_response *res); /* POST PERMALINK/password */
-void site_print(struct handler_context *context, const struct http_request *req,
-                struct http_response *res); /* GET PERMALINK/print/ */
-void site_pdf(struct handler_context *context, const struct http_request *req,
-              struct http_response *res); /* GET PERMALINK/pdf/ */
-void site_email_form(struct handler_context *context, const struct http_request *req,
-                     struct http_response *res); /* GET PERMALINK/email/ */
-void site_email_send(struct handler_context *context, const struct http_request *req,
-                     struct http_response *res); /* POST PERMALINK/email/ */
-void site_healthz(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res); /* GET /healthz, answered on the loop */
-void site_metrics(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res); /* GET /metrics: admins, metrics.allow */
+bool site_date_archive(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res);
+void site_article(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res); /* GET PERMALINK */
+void site_comment_post(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res); /* POST PERMALINK/comments */
+void site_post_password(struct handler_context *context, const struct web_request *req,
+                        struct web_response *res); /* POST PERMALINK/password */
+void site_print(struct handler_context *context, const struct web_request *req,
+                struct web_response *res); /* GET PERMALINK/print/ */
+void site_pdf(struct handler_context *context, const struct web_request *req,
+              struct web_response *res); /* GET PERMALINK/pdf/ */
+void site_email_form(struct handler_context *context, const struct web_request *req,
+                     struct web_response *res); /* GET PERMALINK/email/ */
+void site_email_send(struct handler_context *context, const struct web_request *req,
+                     struct web_response *res); /* POST PERMALINK/email/ */
+void site_healthz(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res); /* GET /healthz, answered on the loop */
+void site_metrics(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res); /* GET /metrics: admins, metrics.allow */
 
 /* An HTML error page with `status`; falls back to plain text if the theme fails. */
-void site_error(struct handler_context *context, const struct http_request *req,
-                struct http_response *res, int status, const char *title, const char *message);
+void site_error(struct handler_context *context, const struct web_request *req,
+                struct web_response *res, int status, const char *title, const char *message);
 
 #endif

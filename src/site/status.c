@@ -11,8 +11,8 @@
 #include "site/common.h"
 #include "site/site.h"
 
-void site_healthz(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res)
+void site_healthz(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res)
 {
     (void)context, (void)req;
     res->content_type = "text/plain; charset=utf-8";
@@ -23,12 +23,12 @@ void site_healthz(struct handler_context *context, const struct http_request *re
 /* Prometheus text format: the page cache's counters and size, and the connections counted
  * against http.max_conns_per_ip. They tell how busy the site is and what addresses it limits:
  * for signed-in admins and the scraper's addresses (metrics.allow), not for everyone. */
-void site_metrics(struct handler_context *context, const struct http_request *req,
-                  struct http_response *res)
+void site_metrics(struct handler_context *context, const struct web_request *req,
+                  struct web_response *res)
 {
     if (user_role_of(context->user) < USER_ADMIN &&
-        !http_address_listed(settings_get(context->store, req->arena, SETTING_METRICS_ALLOW),
-                             req->client_ip)) {
+        !web_address_listed(settings_get(context->store, req->arena, SETTING_METRICS_ALLOW),
+                            req->client_ip)) {
         site_error(context, req, res, 403, "Forbidden",
                    "The metrics are for admins (sign in at /admin/login) and for the addresses "
                    "listed in the setting metrics.allow; yours is not one of them.");

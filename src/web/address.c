@@ -3,7 +3,7 @@
 
 #include <string.h>
 
-bool http_address_listed(const char *list, const char *address)
+bool web_address_listed(const char *list, const char *address)
 {
     size_t n = strlen(address);
     for (const char *p = list; *p;) {

@@ -7,6 +7,6 @@
 
 /* Whether `address` (numeric) is one of `list` (addresses separated by spaces, commas or
  * lines). */
-bool http_address_listed(const char *list, const char *address);
+bool web_address_listed(const char *list, const char *address);
 
 #endif

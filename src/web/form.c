@@ -35,11 +35,11 @@ static char *decode(arena *a, const char *s, size_t len, int plus, size_t *out_l
     return out;
 }
 
-void http_form_parse(arena *a, strview data, struct http_form *form)
+void web_form_parse(arena *a, strview data, struct web_form *form)
 {
     form->count = 0;
     size_t i = 0;
-    while (i < data.len && form->count < HTTP_FORM_MAX_FIELDS) {
+    while (i < data.len && form->count < WEB_FORM_MAX_FIELDS) {
         const char *start = data.ptr + i;
         const char *amp = memchr(start, '&', data.len - i);
         size_t len = amp ? (size_t)(amp - start) : data.len - i;
@@ -48,7 +48,7 @@ void http_form_parse(arena *a, strview data, struct http_form *form)
             continue;
         const char *eq = memchr(start, '=', len);
         size_t name_len = eq ? (size_t)(eq - start) : len;
-        struct http_field *f = &form->fields[form->count++];
+        struct web_field *f = &form->fields[form->count++];
         size_t ignored;
         f->name = decode(a, start, name_len, 1, &ignored);
         f->value = eq ? decode(a, eq + 1, len - name_len - 1, 1, &f->value_len) : "";
@@ -57,7 +57,7 @@ void http_form_parse(arena *a, strview data, struct http_form *form)
     }
 }
 
-const struct http_field *http_form_field(const struct http_form *form, const char *name)
+const struct web_field *web_form_field(const struct web_form *form, const char *name)
 {
     for (size_t i = 0; i < form->count; i++)
         if (strcmp(form->fields[i].name, name) == 0)
@@ -65,13 +65,13 @@ const struct http_field *http_form_field(const struct http_form *form, const cha
     return NULL;
 }
 
-const char *http_form_get(const struct http_form *form, const char *name)
+const char *web_form_get(const struct web_form *form, const char *name)
 {
-    const struct http_field *f = http_form_field(form, name);
+    const struct web_field *f = web_form_field(form, name);
     return f ? f->value : NULL;
 }
 
-const char *http_cookie_get(arena *a, const char *header, const char *name)
+const char *web_cookie_get(arena *a, const char *header, const char *name)
 {
     size_t name_len = strlen(name);
     const char *p = header;
@@ -88,13 +88,13 @@ const char *http_cookie_get(arena *a, const char *header, const char *name)
     return NULL;
 }
 
-const char *http_path_decode(arena *a, const char *path, size_t len)
+const char *web_path_decode(arena *a, const char *path, size_t len)
 {
     size_t ignored;
     return decode(a, path, len, 0, &ignored);
 }
 
-const char *http_url_encode(arena *a, const char *value)
+const char *web_url_encode(arena *a, const char *value)
 {
     static const char hex[] = "0123456789ABCDEF";
     size_t n = strlen(value);
@@ -115,7 +115,7 @@ const char *http_url_encode(arena *a, const char *value)
     return out;
 }
 
-size_t http_form_count(strview data)
+size_t web_form_count(strview data)
 {
     if (data.len == 0)
         return 0;

@@ -12,7 +12,7 @@
 
 /* A request copied out of the HTTP library into the job's arena: a handler on a worker thread
  * may read it after the connection is gone. Missing headers are "". */
-struct http_request {
+struct web_request {
     arena *arena;       /* the job's arena: everything here and what the handler allocates */
     const char *method; /* "GET", "HEAD", "POST", … */
     const char *path;   /* as sent, percent-encoded, without the query */
@@ -23,17 +23,17 @@ struct http_request {
     bool https; /* the front proxy said the client used https (X-Forwarded-Proto) */
 };
 
-#define HTTP_MAX_SET_COOKIES 4
+#define WEB_MAX_SET_COOKIES 4
 
 /* Filled by a handler; the server sends it. Strings live in the request's arena. */
-struct http_response {
+struct web_response {
     int status;               /* 0 means 200 */
     const char *content_type; /* NULL means text/html; charset=utf-8 */
     buf body;                 /* the job owns it; freed after sending */
     const char *location;     /* for redirects */
     const char *cache_control;
     const char *content_disposition; /* e.g. for a PDF's file name; NULL for none */
-    const char *set_cookie[HTTP_MAX_SET_COOKIES];
+    const char *set_cookie[WEB_MAX_SET_COOKIES];
     size_t set_cookie_count;
     int retry_after;         /* seconds, for a 503; 0 = no Retry-After header */
     bool cacheable;          /* the same for every anonymous reader: the page cache may keep it */
@@ -50,11 +50,11 @@ struct handler_context {
     const char *csrf;              /* the session's CSRF token, or NULL */
 };
 
-typedef void (*http_handler)(struct handler_context *context, const struct http_request *req,
-                             struct http_response *res);
+typedef void (*web_handler)(struct handler_context *context, const struct web_request *req,
+                            struct web_response *res);
 
 /* Response helpers for handlers. */
-void http_redirect(struct http_response *res, int status, const char *location);
-void http_add_cookie(struct http_response *res, const char *cookie); /* whole Set-Cookie value */
+void web_redirect(struct web_response *res, int status, const char *location);
+void web_add_cookie(struct web_response *res, const char *cookie); /* whole Set-Cookie value */
 
 #endif

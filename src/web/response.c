@@ -1,7 +1,7 @@
 /* response.c: helpers handlers use to fill a response. */
 #include "web/request.h"
 
-void http_redirect(struct http_response *res, int status, const char *location)
+void web_redirect(struct web_response *res, int status, const char *location)
 {
     res->status = status;
     res->location = location;
@@ -10,8 +10,8 @@ void http_redirect(struct http_response *res, int status, const char *location)
     buf_printf(&res->body, "See %s\n", location);
 }
 
-void http_add_cookie(struct http_response *res, const char *cookie)
+void web_add_cookie(struct web_response *res, const char *cookie)
 {
-    if (res->set_cookie_count < HTTP_MAX_SET_COOKIES)
+    if (res->set_cookie_count < WEB_MAX_SET_COOKIES)
         res->set_cookie[res->set_cookie_count++] = cookie;
 }

@@ -1,4 +1,4 @@
-/* test_autop.c: render_autop against wpautop() results worked out by hand from the PHP. */
+/* test_autop.c: markup_autop against wpautop() results worked out by hand from the PHP. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 
 #include "markup/autop.h"
 
-/* Runs render_autop on an exact-size heap copy of `html` (no NUL after it, so that an
+/* Runs markup_autop on an exact-size heap copy of `html` (no NUL after it, so that an
  * over-read shows under AddressSanitizer) and compares with `expected`. */
 static void check_autop(const char *html, const char *expected)
 {
@@ -18,7 +18,7 @@ static void check_autop(const char *html, const char *expected)
     assert_non_null(copy);
     memcpy(copy, html, len);
     buf out = {0};
-    render_autop(copy, len, &out);
+    markup_autop(copy, len, &out);
     assert_string_equal(buf_cstr(&out), expected);
     buf_free(&out);
     free(copy);
@@ -97,10 +97,10 @@ static void test_empty_and_blank(void **state)
     check_autop("", "");
     check_autop("  \n\t \r\n", "");
     buf out = {0};
-    render_autop(NULL, 0, &out);
+    markup_autop(NULL, 0, &out);
     assert_int_equal(out.len, 0);
     buf_puts(&out, "kept");
-    render_autop("x", 1, &out);
+    markup_autop("x", 1, &out);
     assert_string_equal(buf_cstr(&out), "kept<p>x</p>\n");
     buf_free(&out);
 }
@@ -144,7 +144,7 @@ static void test_random_input_is_safe(void **state)
         if (in.len)
             memcpy(copy, in.ptr, in.len);
         buf out = {0};
-        render_autop(copy, in.len, &out);
+        markup_autop(copy, in.len, &out);
         free(copy);
         buf_free(&out);
         buf_free(&in);

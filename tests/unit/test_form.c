@@ -26,14 +26,14 @@ static char *exact_copy(const char *bytes, size_t len)
 }
 
 /* Parses `len` bytes of `data` from an exact-size copy into `form` (strings in `a`). */
-static void parse_exact(arena *a, const char *data, size_t len, struct http_form *form)
+static void parse_exact(arena *a, const char *data, size_t len, struct web_form *form)
 {
     char *copy = exact_copy(data, len);
-    http_form_parse(a, (strview){copy, len}, form);
+    web_form_parse(a, (strview){copy, len}, form);
     free(copy);
 }
 
-static void parse_cstr(arena *a, const char *data, struct http_form *form)
+static void parse_cstr(arena *a, const char *data, struct web_form *form)
 {
     parse_exact(a, data, strlen(data), form);
 }
@@ -42,7 +42,7 @@ static void test_form_decodes_percent_and_plus(void **state)
 {
     (void)state;
     arena a = {0};
-    struct http_form form;
+    struct web_form form;
     parse_cstr(&a, "author=Ann+Lee&text=caf%C3%A9+%26+more%2B&first+name=J%6fe&pct=100%25", &form);
     assert_int_equal(form.count, 4);
     assert_string_equal(form.fields[0].name, "author");
@@ -54,12 +54,12 @@ static void test_form_decodes_percent_and_plus(void **state)
     assert_string_equal(form.fields[2].name, "first name"); /* names are decoded too */
     assert_string_equal(form.fields[2].value, "Joe");       /* lower-case hex digits */
     assert_string_equal(form.fields[3].value, "100%");
-    assert_string_equal(http_form_get(&form, "first name"), "Joe");
-    assert_null(http_form_get(&form, "missing"));
-    const struct http_field *f = http_form_field(&form, "text");
+    assert_string_equal(web_form_get(&form, "first name"), "Joe");
+    assert_null(web_form_get(&form, "missing"));
+    const struct web_field *f = web_form_field(&form, "text");
     assert_non_null(f);
     assert_ptr_equal(f, &form.fields[1]);
-    assert_null(http_form_field(&form, "Author")); /* names are case-sensitive */
+    assert_null(web_form_field(&form, "Author")); /* names are case-sensitive */
     arena_free(&a);
 }
 
@@ -67,15 +67,15 @@ static void test_form_bad_percent_kept_literally(void **state)
 {
     (void)state;
     arena a = {0};
-    struct http_form form;
+    struct web_form form;
     /* '%' not followed by two hex digits stays as typed, also at the very end of the data */
     parse_cstr(&a, "a=%zz&b=%4&c=%&d=50%2&e=%4g1", &form);
     assert_int_equal(form.count, 5);
-    assert_string_equal(http_form_get(&form, "a"), "%zz");
-    assert_string_equal(http_form_get(&form, "b"), "%4");
-    assert_string_equal(http_form_get(&form, "c"), "%");
-    assert_string_equal(http_form_get(&form, "d"), "50%2");
-    assert_string_equal(http_form_get(&form, "e"), "%4g1");
+    assert_string_equal(web_form_get(&form, "a"), "%zz");
+    assert_string_equal(web_form_get(&form, "b"), "%4");
+    assert_string_equal(web_form_get(&form, "c"), "%");
+    assert_string_equal(web_form_get(&form, "d"), "50%2");
+    assert_string_equal(web_form_get(&form, "e"), "%4g1");
     /* the last field ends exactly at a complete escape */
     parse_cstr(&a, "z=%41", &form);
     assert_int_equal(form.count, 1);
@@ -88,7 +88,7 @@ static void test_form_empty_fields(void **state)
 {
     (void)state;
     arena a = {0};
-    struct http_form form;
+    struct web_form form;
     parse_cstr(&a, "&&a=&&b=2&", &form); /* empty pairs between '&' are skipped */
     assert_int_equal(form.count, 2);
     assert_string_equal(form.fields[0].name, "a");
@@ -99,7 +99,7 @@ static void test_form_empty_fields(void **state)
 
     parse_cstr(&a, "", &form);
     assert_int_equal(form.count, 0);
-    http_form_parse(&a, (strview){NULL, 0}, &form);
+    web_form_parse(&a, (strview){NULL, 0}, &form);
     assert_int_equal(form.count, 0);
 
     parse_cstr(&a, "=v", &form); /* an empty name is still a field */
@@ -113,7 +113,7 @@ static void test_form_missing_equals(void **state)
 {
     (void)state;
     arena a = {0};
-    struct http_form form;
+    struct web_form form;
     parse_cstr(&a, "remember&x=1&we+ird", &form);
     assert_int_equal(form.count, 3);
     assert_string_equal(form.fields[0].name, "remember");
@@ -135,20 +135,20 @@ static void test_form_field_limit(void **state)
     (void)state;
     arena a = {0};
     buf data = {0};
-    for (int i = 0; i < HTTP_FORM_MAX_FIELDS + 6; i++)
+    for (int i = 0; i < WEB_FORM_MAX_FIELDS + 6; i++)
         buf_printf(&data, "%sf%d=%d", i ? "&" : "", i, i);
-    struct http_form form;
+    struct web_form form;
     parse_exact(&a, data.ptr, data.len, &form);
-    assert_int_equal(form.count, HTTP_FORM_MAX_FIELDS);
-    assert_string_equal(http_form_get(&form, "f0"), "0");
-    assert_string_equal(http_form_get(&form, "f255"), "255"); /* the 256th field is kept */
-    assert_null(http_form_get(&form, "f256"));                /* the 257th is ignored */
-    assert_null(http_form_get(&form, "f261"));
+    assert_int_equal(form.count, WEB_FORM_MAX_FIELDS);
+    assert_string_equal(web_form_get(&form, "f0"), "0");
+    assert_string_equal(web_form_get(&form, "f255"), "255"); /* the 256th field is kept */
+    assert_null(web_form_get(&form, "f256"));                /* the 257th is ignored */
+    assert_null(web_form_get(&form, "f261"));
     /* the server refuses such a body before it is parsed: it counts the fields */
-    assert_int_equal(http_form_count((strview){data.ptr, data.len}), HTTP_FORM_MAX_FIELDS + 6);
-    assert_int_equal(http_form_count((strview){"", 0}), 0);
-    assert_int_equal(http_form_count((strview){"a=1", 3}), 1);
-    assert_int_equal(http_form_count((strview){"a=1&", 4}), 2);
+    assert_int_equal(web_form_count((strview){data.ptr, data.len}), WEB_FORM_MAX_FIELDS + 6);
+    assert_int_equal(web_form_count((strview){"", 0}), 0);
+    assert_int_equal(web_form_count((strview){"a=1", 3}), 1);
+    assert_int_equal(web_form_count((strview){"a=1&", 4}), 2);
     buf_free(&data);
     arena_free(&a);
 }
@@ -157,7 +157,7 @@ static void test_form_nul_cuts_value(void **state)
 {
     (void)state;
     arena a = {0};
-    struct http_form form;
+    struct web_form form;
     parse_cstr(&a, "a=ab%00cd&b=%00&c=x", &form);
     assert_int_equal(form.count, 3);
     assert_string_equal(form.fields[0].value, "ab");
@@ -178,10 +178,10 @@ static void test_form_duplicate_names_first_wins(void **state)
 {
     (void)state;
     arena a = {0};
-    struct http_form form;
+    struct web_form form;
     parse_cstr(&a, "x=1&x=2", &form);
     assert_int_equal(form.count, 2);
-    assert_string_equal(http_form_get(&form, "x"), "1");
+    assert_string_equal(web_form_get(&form, "x"), "1");
     arena_free(&a);
 }
 
@@ -190,22 +190,22 @@ static void test_cookie_get(void **state)
     (void)state;
     arena a = {0};
     const char *header = "theme=dark; comment_author=Ann%20Lee; xsession=1; session=abc";
-    assert_string_equal(http_cookie_get(&a, header, "theme"), "dark");
-    assert_string_equal(http_cookie_get(&a, header, "comment_author"), "Ann Lee");
-    assert_string_equal(http_cookie_get(&a, header, "session"), "abc"); /* not xsession's */
-    assert_string_equal(http_cookie_get(&a, header, "xsession"), "1");
-    assert_null(http_cookie_get(&a, header, "sess")); /* a prefix of a name is no match */
-    assert_null(http_cookie_get(&a, header, "missing"));
-    assert_null(http_cookie_get(&a, header, "dark"));              /* values are not names */
-    assert_string_equal(http_cookie_get(&a, "a=b+c", "a"), "b+c"); /* no '+' rule */
-    assert_string_equal(http_cookie_get(&a, "a=", "a"), "");
-    assert_string_equal(http_cookie_get(&a, ";;  a=1;;b=2", "b"), "2");
-    assert_string_equal(http_cookie_get(&a, "ab=1; a=2", "a"), "2");
-    assert_null(http_cookie_get(&a, "a", "a"));
-    assert_null(http_cookie_get(&a, "", "a"));
-    assert_null(http_cookie_get(&a, NULL, "a"));
-    assert_string_equal(http_cookie_get(&a, "a=%E2%82%AC", "a"), "\xE2\x82\xAC");
-    assert_string_equal(http_cookie_get(&a, "a=x%00y", "a"), "x");
+    assert_string_equal(web_cookie_get(&a, header, "theme"), "dark");
+    assert_string_equal(web_cookie_get(&a, header, "comment_author"), "Ann Lee");
+    assert_string_equal(web_cookie_get(&a, header, "session"), "abc"); /* not xsession's */
+    assert_string_equal(web_cookie_get(&a, header, "xsession"), "1");
+    assert_null(web_cookie_get(&a, header, "sess")); /* a prefix of a name is no match */
+    assert_null(web_cookie_get(&a, header, "missing"));
+    assert_null(web_cookie_get(&a, header, "dark"));              /* values are not names */
+    assert_string_equal(web_cookie_get(&a, "a=b+c", "a"), "b+c"); /* no '+' rule */
+    assert_string_equal(web_cookie_get(&a, "a=", "a"), "");
+    assert_string_equal(web_cookie_get(&a, ";;  a=1;;b=2", "b"), "2");
+    assert_string_equal(web_cookie_get(&a, "ab=1; a=2", "a"), "2");
+    assert_null(web_cookie_get(&a, "a", "a"));
+    assert_null(web_cookie_get(&a, "", "a"));
+    assert_null(web_cookie_get(&a, NULL, "a"));
+    assert_string_equal(web_cookie_get(&a, "a=%E2%82%AC", "a"), "\xE2\x82\xAC");
+    assert_string_equal(web_cookie_get(&a, "a=x%00y", "a"), "x");
     arena_free(&a);
 }
 
@@ -215,13 +215,13 @@ static void test_path_decode(void **state)
     arena a = {0};
     const char *path = "/a%20b+c/%C3%A9t%C3%A9/";
     char *copy = exact_copy(path, strlen(path));
-    assert_string_equal(http_path_decode(&a, copy, strlen(path)), "/a b+c/\xC3\xA9t\xC3\xA9/");
-    assert_string_equal(http_path_decode(&a, copy, 4), "/a%2"); /* only `len` bytes are read */
+    assert_string_equal(web_path_decode(&a, copy, strlen(path)), "/a b+c/\xC3\xA9t\xC3\xA9/");
+    assert_string_equal(web_path_decode(&a, copy, 4), "/a%2"); /* only `len` bytes are read */
     free(copy);
-    assert_string_equal(http_path_decode(&a, "/x%00y/", 7), "/x"); /* a NUL ends it */
-    assert_string_equal(http_path_decode(&a, "/100%/", 6), "/100%/");
-    assert_string_equal(http_path_decode(&a, "/%2f%2F", 7), "///");
-    assert_string_equal(http_path_decode(&a, "", 0), "");
+    assert_string_equal(web_path_decode(&a, "/x%00y/", 7), "/x"); /* a NUL ends it */
+    assert_string_equal(web_path_decode(&a, "/100%/", 6), "/100%/");
+    assert_string_equal(web_path_decode(&a, "/%2f%2F", 7), "///");
+    assert_string_equal(web_path_decode(&a, "", 0), "");
     arena_free(&a);
 }
 
@@ -229,15 +229,15 @@ static void test_url_encode(void **state)
 {
     (void)state;
     arena a = {0};
-    assert_string_equal(http_url_encode(&a, "AZaz09-._~"), "AZaz09-._~");
-    assert_string_equal(http_url_encode(&a, "a b&c=d/e?f+g%"), "a%20b%26c%3Dd%2Fe%3Ff%2Bg%25");
-    assert_string_equal(http_url_encode(&a, "caf\xC3\xA9"), "caf%C3%A9");
-    assert_string_equal(http_url_encode(&a, "\x7F\x01\xFF"), "%7F%01%FF");
-    assert_string_equal(http_url_encode(&a, ""), "");
-    /* what http_url_encode makes, http_cookie_get gives back */
+    assert_string_equal(web_url_encode(&a, "AZaz09-._~"), "AZaz09-._~");
+    assert_string_equal(web_url_encode(&a, "a b&c=d/e?f+g%"), "a%20b%26c%3Dd%2Fe%3Ff%2Bg%25");
+    assert_string_equal(web_url_encode(&a, "caf\xC3\xA9"), "caf%C3%A9");
+    assert_string_equal(web_url_encode(&a, "\x7F\x01\xFF"), "%7F%01%FF");
+    assert_string_equal(web_url_encode(&a, ""), "");
+    /* what web_url_encode makes, web_cookie_get gives back */
     const char *original = "Ann \"Lee\"; <ann@example.org>";
-    const char *cookie = arena_printf(&a, "name=%s", http_url_encode(&a, original));
-    assert_string_equal(http_cookie_get(&a, cookie, "name"), original);
+    const char *cookie = arena_printf(&a, "name=%s", web_url_encode(&a, original));
+    assert_string_equal(web_cookie_get(&a, cookie, "name"), original);
     arena_free(&a);
 }
 

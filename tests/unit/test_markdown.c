@@ -17,7 +17,7 @@
 static char *markdown(const char *src, enum sanitize_profile profile)
 {
     buf out = {0};
-    render_markdown(src, strlen(src), profile, &out);
+    markup_markdown(src, strlen(src), profile, &out);
     buf_cstr(&out); /* allocates "" when nothing was written */
     return buf_detach(&out);
 }
@@ -227,7 +227,7 @@ static void test_large_input(void **state)
         buf_puts(&src, paragraph);
         paragraphs++;
     }
-    render_markdown(src.ptr, src.len, SANITIZE_COMMENT, &out);
+    markup_markdown(src.ptr, src.len, SANITIZE_COMMENT, &out);
     for (const char *p = buf_cstr(&out); (p = strstr(p, "<p>A paragraph")) != NULL; p++)
         found++;
     assert_int_equal(found, paragraphs);
@@ -302,10 +302,10 @@ static void test_empty(void **state)
 {
     buf out = {0};
     (void)state;
-    render_markdown(NULL, 0, SANITIZE_ARTICLE, &out);
+    markup_markdown(NULL, 0, SANITIZE_ARTICLE, &out);
     assert_int_equal(out.len, 0);
     buf_puts(&out, "x");
-    render_markdown("*y*", 3, SANITIZE_ARTICLE, &out); /* appends */
+    markup_markdown("*y*", 3, SANITIZE_ARTICLE, &out); /* appends */
     assert_string_equal(buf_cstr(&out), "x<p><em>y</em></p>\n");
     buf_free(&out);
 }

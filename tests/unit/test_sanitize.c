@@ -18,7 +18,7 @@
 static char *sanitize_n(const char *html, size_t len, enum sanitize_profile profile)
 {
     buf out = {0};
-    render_sanitize_html(html, len, profile, &out);
+    markup_sanitize_html(html, len, profile, &out);
     buf_cstr(&out); /* allocates "" when nothing was written */
     return out.ptr ? buf_detach(&out) : strdup("");
 }
@@ -129,7 +129,7 @@ static void assert_safe(const char *output, enum sanitize_profile profile)
             assert_true(value[value_len] == '"');
             if ((attribute_len == 4 && strncmp(attribute, "href", 4) == 0) ||
                 (attribute_len == 3 && strncmp(attribute, "src", 3) == 0))
-                assert_true(render_url_is_safe(value, value_len));
+                assert_true(markup_url_is_safe(value, value_len));
             q = value + value_len + 1;
         }
         if (*q != '>')
@@ -344,17 +344,17 @@ static void test_url_is_safe(void **state)
     };
     (void)state;
     for (const char *const *url = safe; *url; url++) {
-        if (!render_url_is_safe(*url, strlen(*url)))
+        if (!markup_url_is_safe(*url, strlen(*url)))
             fail_msg("refused safe URL \"%s\"", *url);
     }
     for (const char *const *url = unsafe; *url; url++) {
-        if (render_url_is_safe(*url, strlen(*url)))
+        if (markup_url_is_safe(*url, strlen(*url)))
             fail_msg("accepted unsafe URL \"%s\"", *url);
     }
     /* Length is honoured: the bytes after len are not part of the URL. */
-    assert_true(render_url_is_safe("javascript:alert(1)", 10)); /* "javascript": a path */
-    assert_false(render_url_is_safe("javascript:alert(1)", 11));
-    assert_false(render_url_is_safe("java\0script:alert(1)", 20));
+    assert_true(markup_url_is_safe("javascript:alert(1)", 10)); /* "javascript": a path */
+    assert_false(markup_url_is_safe("javascript:alert(1)", 11));
+    assert_false(markup_url_is_safe("java\0script:alert(1)", 20));
 }
 
 /* The structures articles are made of come out exactly as they went in. */
@@ -462,10 +462,10 @@ static void test_serializer(void **state)
     assert_sanitizes_to("", SANITIZE_ARTICLE, "");
     {
         buf out = {0};
-        render_sanitize_html(NULL, 0, SANITIZE_ARTICLE, &out);
+        markup_sanitize_html(NULL, 0, SANITIZE_ARTICLE, &out);
         assert_int_equal(out.len, 0);
         buf_puts(&out, "kept:");
-        render_sanitize_html("<p>x</p>", 8, SANITIZE_ARTICLE, &out); /* appends */
+        markup_sanitize_html("<p>x</p>", 8, SANITIZE_ARTICLE, &out); /* appends */
         assert_string_equal(buf_cstr(&out), "kept:<p>x</p>");
         buf_free(&out);
     }
@@ -532,13 +532,13 @@ static void test_deep_nesting(void **state)
     /* The review's inputs: 60k nested divs (a PDF took 6 s), 80k unclosed (preview, 9 s). */
     repeat_nested(&html, "<div>", "middle", "</div>", 60000);
     out = sanitize_n(html.ptr, html.len, SANITIZE_ARTICLE);
-    assert_int_equal(output_depth(out), RENDER_HTML_DEPTH_LIMIT);
+    assert_int_equal(output_depth(out), MARKUP_HTML_DEPTH_LIMIT);
     assert_non_null(strstr(out, ">middle<"));
     free(out);
     buf_reset(&html);
     repeat_nested(&html, "<div>", "end", "", 80000);
     out = sanitize_n(html.ptr, html.len, SANITIZE_ARTICLE);
-    assert_int_equal(output_depth(out), RENDER_HTML_DEPTH_LIMIT);
+    assert_int_equal(output_depth(out), MARKUP_HTML_DEPTH_LIMIT);
     free(out);
     buf_reset(&html);
     repeat_nested(&html, "<span>", "deep", "", 5000);
@@ -564,9 +564,9 @@ static void test_depth_bound_leaves_ordinary_html(void **state)
     for (size_t i = 0; i < sizeof ordinary / sizeof ordinary[0]; i++) {
         buf out = {0};
         assert_false(
-            render_html_bound_depth(ordinary[i], strlen(ordinary[i]), HTML_DEPTH_FRAGMENT, &out));
+            markup_html_bound_depth(ordinary[i], strlen(ordinary[i]), HTML_DEPTH_FRAGMENT, &out));
         assert_false(
-            render_html_bound_depth(ordinary[i], strlen(ordinary[i]), HTML_DEPTH_DOCUMENT, &out));
+            markup_html_bound_depth(ordinary[i], strlen(ordinary[i]), HTML_DEPTH_DOCUMENT, &out));
         assert_int_equal(out.len, 0);
         buf_free(&out);
     }
@@ -577,12 +577,12 @@ static void test_depth_bound_leaves_ordinary_html(void **state)
                         "<template><div>t</div></template><p>end</p>",
                         SANITIZE_ARTICLE, "<p>after</p><p>more</p><p>end</p>");
     /* Exactly at the limit: untouched. One more: only that start tag and its end go. */
-    repeat_nested(&html, "<div>", "x", "</div>", RENDER_HTML_DEPTH_LIMIT);
+    repeat_nested(&html, "<div>", "x", "</div>", MARKUP_HTML_DEPTH_LIMIT);
     buf out = {0};
-    assert_false(render_html_bound_depth(html.ptr, html.len, HTML_DEPTH_FRAGMENT, &out));
+    assert_false(markup_html_bound_depth(html.ptr, html.len, HTML_DEPTH_FRAGMENT, &out));
     buf_reset(&html);
-    repeat_nested(&html, "<blockquote>", "x", "</blockquote>", RENDER_HTML_DEPTH_LIMIT + 1);
-    assert_true(render_html_bound_depth(html.ptr, html.len, HTML_DEPTH_FRAGMENT, &out));
+    repeat_nested(&html, "<blockquote>", "x", "</blockquote>", MARKUP_HTML_DEPTH_LIMIT + 1);
+    assert_true(markup_html_bound_depth(html.ptr, html.len, HTML_DEPTH_FRAGMENT, &out));
     assert_int_equal(out.len, html.len - strlen("<blockquote></blockquote>") + 2 * strlen("<!>"));
     buf_free(&out);
     buf_free(&html);
@@ -616,7 +616,7 @@ static void test_depth_bound_tricks(void **state)
         repeat_nested(&html, tricks[i].open, "x", tricks[i].close, 20000);
         char *out = sanitize_n(html.ptr, html.len, SANITIZE_ARTICLE);
         /* tables add implied tbody/tr elements, counted by the bound but not by this depth */
-        if (output_depth(out) > 2 * RENDER_HTML_DEPTH_LIMIT)
+        if (output_depth(out) > 2 * MARKUP_HTML_DEPTH_LIMIT)
             fail_msg("%s: output nests %d deep", tricks[i].open, output_depth(out));
         free(out);
         buf_free(&html);

@@ -33,7 +33,7 @@
 static size_t links_in(const char *markdown)
 {
     buf html = {0};
-    render_markdown(markdown, strlen(markdown), SANITIZE_COMMENT, &html);
+    markup_markdown(markdown, strlen(markdown), SANITIZE_COMMENT, &html);
     size_t n = spam_count_links(markdown, strlen(markdown), buf_cstr(&html));
     buf_free(&html);
     return n;

@@ -1,4 +1,4 @@
-/* test_text.c: render_html_to_text on paragraphs, quotes, lists, <pre> and wrapping. */
+/* test_text.c: markup_html_to_text on paragraphs, quotes, lists, <pre> and wrapping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,7 +21,7 @@ static void check_text(const char *html, int indent, const char *prefix, int wid
     memcpy(copy, html, len);
     struct text_options options = {indent, prefix, width};
     buf out = {0};
-    render_html_to_text(copy, len, &options, &out);
+    markup_html_to_text(copy, len, &options, &out);
     assert_string_equal(buf_cstr(&out), expected);
     buf_free(&out);
     free(copy);
@@ -119,10 +119,10 @@ static void test_empty_input(void **state)
     check_text("   \n ", 4, ">", 0, "");
     check_text("<p></p><div> </div><br><br>", 4, ">", 0, "");
     buf out = {0};
-    render_html_to_text(NULL, 0, NULL, &out);
+    markup_html_to_text(NULL, 0, NULL, &out);
     assert_int_equal(out.len, 0);
     buf_puts(&out, "X\n");
-    render_html_to_text("<p>a</p>", 8, NULL, &out);
+    markup_html_to_text("<p>a</p>", 8, NULL, &out);
     assert_string_equal(buf_cstr(&out), "X\na\n");
     buf_free(&out);
 }
@@ -193,7 +193,7 @@ static void test_random_input_keeps_the_shape(void **state)
         struct text_options options = {(int)(seed % 3), (seed & 8) ? "> " : NULL,
                                        (int)((seed >> 8) % 12)};
         buf out = {0};
-        render_html_to_text(in.ptr, in.len, &options, &out);
+        markup_html_to_text(in.ptr, in.len, &options, &out);
         if (out.len) {
             assert_true(out.ptr[out.len - 1] == '\n');
             assert_true(out.ptr[0] != '\n');
@@ -207,7 +207,7 @@ static void test_random_input_keeps_the_shape(void **state)
 }
 
 /* Stored posts from before the sanitizer bounded nesting may be 60,000 quotes deep: the text
- * (like the PDF) is made from a tree bounded to RENDER_HTML_DEPTH_LIMIT, so the one line of
+ * (like the PDF) is made from a tree bounded to MARKUP_HTML_DEPTH_LIMIT, so the one line of
  * text carries that many quote marks, not 60,000 (and the walk stays linear). */
 static void test_deep_stored_html(void **state)
 {
@@ -219,7 +219,7 @@ static void test_deep_stored_html(void **state)
     for (int i = 0; i < 60000; i++)
         buf_puts(&html, "</blockquote>");
     struct text_options options = {0, ">", 0};
-    render_html_to_text(html.ptr, html.len, &options, &out);
+    markup_html_to_text(html.ptr, html.len, &options, &out);
     const char *x = strchr(buf_cstr(&out), 'x');
     assert_non_null(x);
     size_t quotes = 0;
@@ -227,7 +227,7 @@ static void test_deep_stored_html(void **state)
         x--;
         quotes++;
     }
-    assert_int_equal(quotes, RENDER_HTML_DEPTH_LIMIT);
+    assert_int_equal(quotes, MARKUP_HTML_DEPTH_LIMIT);
     buf_free(&out);
     buf_free(&html);
 }
