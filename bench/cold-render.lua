@@ -1,6 +1,8 @@
 -- cold-render.lua: wrk script for bench/cold.sh. Every request GETs the URL with a query string
--- unique to the run, thread and request (PATH?n=TAG-THREAD-N), so that every request misses
--- gazette's page cache (each distinct query is its own cache key): a store read and a render.
+-- unique to the thread and request (PATH?replytocom=THREAD0000000N), so that every request misses
+-- gazette's page cache: a store read and a render. It must be a parameter the article's route
+-- declares (src/app/routes.c), since only those are part of the cache key; replytocom names no
+-- comment here, so the page is the plain article.
 -- wrk ... -s cold-render.lua URL -- RUN_TAG. done() prints one line for bench/cold.sh:
 --   BENCH sent=N ok=N miss=N other=N duration_us=N
 local threads = {}
@@ -11,7 +13,6 @@ function setup(thread)
 end
 
 function init(args)
-  tag = args[1] or "run"
   sent = 0
   ok = 0
   miss = 0
@@ -20,7 +21,7 @@ end
 
 function request()
   sent = sent + 1
-  return wrk.format("GET", wrk.path .. "?n=" .. tag .. "-" .. tid .. "-" .. sent)
+  return wrk.format("GET", wrk.path .. "?replytocom=" .. (tid * 100000000 + sent))
 end
 
 function response(status, headers, body)

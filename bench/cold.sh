@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmarks a cold render: one post carrying a 1,000-comment thread 5 levels deep (written by
 # bench/gen_wxr.py thread), imported into SQLite.
-#  (a) in the server: wrk -s bench/cold-render.lua GETs PERMALINK?n=<unique> for BENCH_SECONDS,
+#  (a) in the server: wrk -s bench/cold-render.lua GETs PERMALINK?replytocom=<unique> for BENCH_SECONDS,
 #      twice: with the page cache off (cache.max_mb 0: HTTP + store read + render, the goal's
 #      figure), then on, where every request misses (+ the gzip and brotli variants made at fill);
 #      the server's CPU time (utime+stime from /proc/PID/stat) before and after, divided by the
@@ -38,7 +38,7 @@ read -r post_id path < <(gz "$db" post list | awk -F'\t' '$2 == "post" { print $
 [[ $path == /*/ ]] || die "no post permalink in 'gazette post list': '$path'"
 
 # --- (a) cold renders in the server ---------------------------------------------------------------
-# cold_run LABEL: serves $db, checks the page, then GETs PERMALINK?n=<unique> for BENCH_SECONDS with
+# cold_run LABEL: serves $db, checks the page, then GETs PERMALINK?replytocom=<unique> for BENCH_SECONDS with
 # wrk; sets us_per (server CPU per request, µs), rate (requests/s), p99, renders, evictions and adds
 # to warnings. Run with cache.max_mb 0 (the cache off: store read + render + HTTP, as the issue's
 # goal says) and with the default cache (every request a miss: also the gzip and brotli variants
@@ -56,12 +56,12 @@ cold_run() {
   deepest=$(grep -o 'class="comment depth-[0-9]*' "$tmp/page.html" | sed 's/.*depth-//' | sort -n | tail -n 1)
   [ "$shown" = "$ncomments" ] || die "the page shows $shown comments, expected $ncomments"
   [ "$deepest" = "$depth" ] || die "the page's deepest comment is at level $deepest, expected $depth"
-  for i in 1 2 3; do fetch "$base?n=warm-$$-$i" /dev/null; done # each worker's first render, not counted
+  for i in 1 2 3; do fetch "$base?replytocom=$((900000000 + i))" /dev/null; done # each worker's first render, not counted
   local misses0 misses1 evict0 evict1 ticks0 ticks1 out line saved_conns
   misses0=$(metric "$gport" gazette_cache_misses_total)
   evict0=$(metric "$gport" gazette_cache_evictions_total)
   ticks0=$(proc_cpu_ticks "$serve_pid")
-  say "cold render ($label): wrk -t$threads -c$cold_conns -d${seconds}s -s bench/cold-render.lua $path?n=<unique>"
+  say "cold render ($label): wrk -t$threads -c$cold_conns -d${seconds}s -s bench/cold-render.lua $path?replytocom=<unique>"
   out=$tmp/wrk-cold-$label.txt
   saved_conns=$conns
   conns=$cold_conns
@@ -120,7 +120,7 @@ repeatable=$(verdict "$irdiff <= ${ir[0]} / 10000")
 # --- report ---------------------------------------------------------------------------------------
 ok=$(verdict "$off_us < $goal_us")
 echo "5. Cold render: one post, $ncomments approved comments $depth levels deep (bench/gen_wxr.py), SQLite;"
-echo "   page $page_bytes bytes (identity); every request PERMALINK?n=<unique> (wrk -t$threads -c$cold_conns)"
+echo "   page $page_bytes bytes (identity); every request PERMALINK?replytocom=<unique> (wrk -t$threads -c$cold_conns)"
 printf '  %-50s %s\n' "cache off: server CPU per request:" "$off_us µs   (goal < $goal_us µs: $ok); $off_rate/s, p99 $off_p99 ms"
 printf '  %-50s %s\n' "cache on, every request a miss: CPU per request:" "$miss_us µs; $miss_rate/s, p99 $miss_p99 ms"
 printf '  %-50s %s\n' "instructions per render (callgrind, 2 runs):" "${ir[0]} / ${ir[1]} (differ by $irdiff)"
