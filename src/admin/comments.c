@@ -149,16 +149,15 @@ static const char *done_code(enum moderation_action action)
     return codes[action];
 }
 
-ADMIN_HANDLER(admin_comment_action)
+/* Applies `action` to the comments `ids` (one model call, one transaction, `detail` in each
+ * audit entry), then answers: back to the queue, or why nothing changed. */
+static void moderate(struct handler_context *context, const struct web_request *req,
+                     struct web_response *res, const struct web_form *form, long long *ids,
+                     size_t count, enum moderation_action action, const char *detail)
 {
-    long long id = admin_path_id(req, "/admin/comments/");
-    const char *name = strrchr(req->path, '/') + 1;
-    enum moderation_action action = moderation_action_parse(name);
-    struct web_form form;
-    admin_form(req, &form);
     buf error = {0};
-    struct store_audit audit = admin_audit_entry(context, NULL, NULL, "");
-    int rc = moderation_apply_all(context->store, req->arena, &id, 1, action, &audit, &error);
+    struct store_audit audit = admin_audit_entry(context, NULL, NULL, detail);
+    int rc = moderation_apply_all(context->store, req->arena, ids, count, action, &audit, &error);
     const char *message = arena_take_buf(req->arena, &error);
     if (rc != STORE_OK) {
         admin_error(context, req, res,
@@ -168,7 +167,16 @@ ADMIN_HANDLER(admin_comment_action)
                     "Nothing changed", message);
         return;
     }
-    admin_redirect_done(req, res, back_to(req, &form, context->store), done_code(action));
+    admin_redirect_done(req, res, back_to(req, form, context->store), done_code(action));
+}
+
+ADMIN_HANDLER(admin_comment_action)
+{
+    long long id = admin_path_id(req, "/admin/comments/");
+    const char *name = strrchr(req->path, '/') + 1;
+    struct web_form form;
+    admin_form(req, &form);
+    moderate(context, req, res, &form, &id, 1, moderation_action_parse(name), "");
 }
 
 ADMIN_HANDLER(admin_comments_bulk)
@@ -200,20 +208,7 @@ ADMIN_HANDLER(admin_comments_bulk)
         admin_error(context, req, res, 400, "Nothing selected", "Tick the comments to change.");
         return;
     }
-    store *s = context->store;
-    buf error = {0};
-    struct store_audit audit = admin_audit_entry(context, NULL, NULL, "bulk");
-    int rc = moderation_apply_all(s, req->arena, ids, count, action, &audit, &error);
-    const char *message = arena_take_buf(req->arena, &error);
-    if (rc != STORE_OK) {
-        admin_error(context, req, res,
-                    rc == STORE_NOT_FOUND          ? 404
-                    : rc == MODERATION_HAS_REPLIES ? 409
-                                                   : 503,
-                    "Nothing changed", message);
-        return;
-    }
-    admin_redirect_done(req, res, back_to(req, &form, s), done_code(action));
+    moderate(context, req, res, &form, ids, count, action, "bulk");
 }
 
 static void show_edit(struct handler_context *context, const struct web_request *req,
