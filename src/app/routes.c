@@ -359,6 +359,8 @@ int app_routes_check(buf *error)
             problem = "a body limit on a method without a body";
         else if (r->cached && is_post)
             problem = "a cached POST";
+        else if (r->cached && r->on_loop)
+            problem = "a cached route on the event loop (a fill compresses: a worker's job)";
         if (problem) {
             buf_printf(error, "route %s %s: %s", r->method, r->pattern, problem);
             return -1;

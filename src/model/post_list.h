@@ -9,7 +9,7 @@
 #include "store/store.h"
 #include "util/arena.h"
 
-/* What the list asks for; NULL, "" or POST_STATUS_ANY narrows nothing. */
+/* What the list asks for; NULL, "" (or POST_STATUS_ANY) narrows nothing. */
 struct post_list_query {
     enum post_status status;
     const char *author;   /* an author's login (moderators; no such login: no posts) */

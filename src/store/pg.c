@@ -450,6 +450,13 @@ static int pg_commit(store *s)
         q->begin_pending = false; /* an empty transaction */
         return STORE_OK;
     }
+    /* After a failed statement PostgreSQL answers COMMIT with a rollback and no error: a caller
+     * that went on past a failure (a write it deemed optional) must not hear "committed". */
+    if (PQtransactionStatus(q->conn) == PQTRANS_INERROR) {
+        pg_rollback(s);
+        return store_fail(s, "a statement of this transaction failed, so nothing of it was "
+                             "written");
+    }
     if (run_own(s, OWN_COMMIT, "COMMIT") != STORE_OK) {
         pg_rollback(s);
         return STORE_ERROR;

@@ -1008,6 +1008,31 @@ static void test_clear_with_admin_rows(void **state)
     assert_int_equal(count, 0);
 }
 
+/* A transaction goes on past a failed statement (a caller that deems it optional, as the audit
+ * entry of an admin action), then commits: whatever the engine makes of it, store_commit says
+ * what is on disk. SQLite keeps the good write and commits; PostgreSQL has aborted the whole
+ * transaction, so its commit must fail rather than report a rollback as success. */
+static void test_commit_after_a_failed_statement(void **state)
+{
+    struct fixture *f = *state;
+    struct store_user twin = {.login = "root", /* taken: the insert fails */
+                              .display_name = "Twin",
+                              .email = "twin@example.org",
+                              .role = USER_AUTHOR,
+                              .password_hash = ""};
+    long long id = 0;
+    assert_int_equal(store_begin(f->s), STORE_OK);
+    assert_int_equal(store_setting_set(f->s, "site.title", "Written"), STORE_OK);
+    assert_int_equal(store_user_insert(f->s, &twin, &id), STORE_ERROR);
+    int committed = store_commit(f->s);
+    const char *title = NULL;
+    int found = store_setting_get(f->s, &f->a, "site.title", &title);
+    assert_int_not_equal(found, STORE_ERROR);
+    bool written = found == STORE_OK && strcmp(title, "Written") == 0;
+    assert_true(written == (committed == STORE_OK));
+    assert_int_equal(committed, f->postgres ? STORE_ERROR : STORE_OK);
+}
+
 /* PostgreSQL only (SQLite has no connection to lose): the server ends the connection in the
  * middle of a transaction. The statements after that fail, even once a new connection could be
  * made (it would run them outside any transaction, and the COMMIT would then "succeed"), the
@@ -1081,6 +1106,7 @@ static void test_connection_lost_in_transaction(void **state)
         cmocka_unit_test_setup_teardown(test_comment_delete, setup, teardown),                     \
         cmocka_unit_test_setup_teardown(test_comment_edits, setup, teardown),                      \
         cmocka_unit_test_setup_teardown(test_clear_with_admin_rows, setup, teardown),              \
+        cmocka_unit_test_setup_teardown(test_commit_after_a_failed_statement, setup, teardown),    \
         cmocka_unit_test_setup_teardown(test_connection_lost_in_transaction, setup, teardown)
 
 int main(void)
