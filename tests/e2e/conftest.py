@@ -137,9 +137,12 @@ def gazette_bin():
 
 @pytest.fixture(scope="session")
 def fixtures_dir():
+    # A clone without ../shared beside it (a user's own) skips what needs the shared fixtures,
+    # naming the file; everything else runs on data the tests make.
     for name in ("seed.wxr", "seed.txt"):
         if not os.path.isfile(os.path.join(FIXTURES, name)):
-            pytest.fail(f"{name} not found in {FIXTURES} (set GAZETTE_FIXTURES)", pytrace=False)
+            pytest.skip(f"needs the shared fixture {os.path.join(FIXTURES, name)} "
+                        f"(set GAZETTE_FIXTURES)")
     return FIXTURES
 
 
