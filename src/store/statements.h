@@ -425,7 +425,7 @@ struct statement {
     const char *name;        /* "POST_GET", for messages */
     int parameters;          /* ?1 … ?parameters, each used */
     int columns;             /* of each row it returns */
-    bool returns_id;         /* an insert whose new row's id the caller gets (insert_id) */
+    bool returns_id;         /* an insert that reports its new row's id (insert_id) */
     const char *sql;         /* the text for both engines, or NULL: */
     const char *sqlite, *pg; /* each engine's own text (NOTHING: none to run) */
 };
