@@ -3,10 +3,11 @@
 // playwright-core (which never downloads a browser of its own).
 //
 // Usage: node screenshots.js --base http://127.0.0.1:PORT --out DIR NAME=PATH...
-// Each page is taken at 1280 and at 360 CSS pixels wide (a whole-page PNG, DIR/NAME-WIDTH.png).
+// Each page is taken at each width in WIDTHS (default 1280 and 360 CSS pixels) (a whole-page PNG, DIR/NAME-WIDTH.png).
 // Prints one JSON array on stdout: {name, path, width, status, file, scrollWidth, clientWidth,
 // fontSizePx}; scrollWidth is document.documentElement.scrollWidth (over the width means a
-// horizontal scroll bar). Environment: CHROMIUM (default /usr/bin/chromium).
+// horizontal scroll bar). Environment: CHROMIUM (default /usr/bin/chromium); WIDTHS, the widths
+// in CSS pixels, comma-separated (default 1280,360: 360 is the narrowest common phone).
 'use strict';
 const fs = require('fs');
 const os = require('os');
@@ -47,8 +48,9 @@ function args() {
   const results = [];
   try {
     const page = context.pages()[0] || await context.newPage();
-    for (const width of [1280, 360]) {
-      await page.setViewportSize({ width, height: width === 360 ? 740 : 900 });
+    const widths = (process.env.WIDTHS || '1280,360').split(',').map(Number);
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: width < 800 ? 740 : 900 });
       for (const p of opt.pages) {
         const response = await page.goto(opt.base + p.path, { waitUntil: 'load', timeout: 20000 });
         const file = path.join(opt.dir, `${p.name}-${width}.png`);
