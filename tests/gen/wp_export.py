@@ -50,7 +50,8 @@ The expected JSON (computed here from the generator's own model, never from gaze
                 ({"teaser", "rest"} or null), comments_shown (ids of the comments that must be
                 shown: approved, of type comment, every ancestor approved), comments_optional
                 (approved pingbacks and trackbacks with approved ancestors: may be shown),
-                comments_hidden (every other comment id), top_level_shown
+                comments_hidden (every other comment id), top_level_shown, comments_open,
+                comment_authors ({id: name} of the shown comments)
   menus         slug, name, items (id, label, target: a canonical path or an absolute URL,
                 parent: the menu item id or 0, order)
   counts        items_by_type, posts_by_status, pages_by_status, comments_by_approved,
@@ -904,6 +905,10 @@ def write(model, out):
         f.write("\n")
 
 
+def comments_open(item):
+    return item["wp_id"] % 5 != 0
+
+
 def item_link(item):
     if item["status"] in ("draft", "pending") or not item["slug"]:
         return "%s/?%s=%d" % (BASE, "page_id" if item["type"] == "page" else "p",
@@ -935,7 +940,7 @@ def write_item(emit, item, model):
     emit("\t\t<wp:post_modified_gmt>%s</wp:post_modified_gmt>" % cdata(
         stamp(to_gmt(modified))))
     emit("\t\t<wp:comment_status>%s</wp:comment_status>" % cdata(
-        "closed" if item["wp_id"] % 5 == 0 else "open"))
+        "open" if comments_open(item) else "closed"))
     emit("\t\t<wp:ping_status>%s</wp:ping_status>" % cdata("open"))
     emit("\t\t<wp:post_name>%s</wp:post_name>" % cdata(item["slug"]))
     emit("\t\t<wp:status>%s</wp:status>" % cdata(item["status"]))
@@ -1108,7 +1113,9 @@ def expected(model):
             captions=item["captions"], rtl=item["rtl"], embeds=item["embeds"],
             unknown_shortcodes=item["unknown"], parts=item["parts"], more=item["more"],
             comments_shown=shown, comments_optional=optional, comments_hidden=hidden,
-            top_level_shown=top))
+            top_level_shown=top, comments_open=comments_open(item),
+            comment_authors={str(c["id"]): c["author"] for c in item["comments"]
+                             if c["id"] in shown}))
     counts["items_by_type"]["attachment"] = len(model["attachments"])
     counts["items_by_type"]["nav_menu_item"] = len(model["menu"])
     counts["public_posts"] = sum(1 for i in items if i["public"] and i["type"] == "post")
