@@ -364,24 +364,36 @@ class Model:
             return t
 
     def search_token(self, script):
+        """(text, query): a word of `script` found in one item only. Han and Thai words sit
+        inside a run of their script with no space around them, as those scripts are written;
+        "han2" is searched by its first two characters (fewer than a trigram); Arabic and Hebrew
+        words carry their vowel marks, the query has none."""
         while True:
-            if script == "han":
+            if script in ("han", "han2"):
                 tok = "".join(self.rng.choice(HAN_POOL) for _ in range(4))
-                query = tok
-            elif script == "thai":
+                bigrams = {tok[k:k + 2] for k in range(3)}
+                if bigrams & self.used_tokens:
+                    continue
+                self.used_tokens |= bigrams
+                query = tok[:2] if script == "han2" else tok
+                run = "".join(self.rng.choice(WORDS["chinese"]) for _ in range(2))
+                return run + tok + "".join(self.rng.choice(WORDS["chinese"]) for _ in range(2)), \
+                    query
+            if script == "thai":
                 tok = "".join(self.rng.sample(THAI_POOL, 3))
                 query = tok
+                text = WORDS["thai"][0] + tok + WORDS["thai"][3]
             elif script == "arabic":
                 letters = [self.rng.choice(ARABIC_LETTERS) for _ in range(5)]
                 query = "".join(letters)
-                tok = "".join(ch + self.rng.choice(HARAKAT) for ch in letters)
+                text = "".join(ch + self.rng.choice(HARAKAT) for ch in letters)
             else:  # hebrew
                 letters = [self.rng.choice(HEBREW_LETTERS) for _ in range(5)]
                 query = "".join(letters)
-                tok = "".join(ch + self.rng.choice(NIQQUD) for ch in letters)
+                text = "".join(ch + self.rng.choice(NIQQUD) for ch in letters)
             if query not in self.used_tokens:
                 self.used_tokens.add(query)
-                return tok, query
+                return text, query
 
 
 def build(items, seed):
@@ -527,10 +539,10 @@ def build(items, seed):
     search = []
     public_posts = [p for p in posts[12:] if p["status"] == "publish" and not p["password"]
                     and p["kind"] in ("classic", "blocks", "shortcodes", "rtl")]
-    for n, script in enumerate(["han", "han", "thai", "thai", "arabic", "hebrew"]):
+    for n, script in enumerate(["han", "han2", "thai", "thai", "arabic", "hebrew"]):
         p = public_posts[n * 3]
         tok, query = m.search_token(script)
-        p["extra_paragraphs"].append("「%s」 %s" % (tok, m.words("english", 3)))
+        p["extra_paragraphs"].append("%s %s" % (tok, m.words("english", 3)))
         search.append(dict(query=query, wp_ids=[p["wp_id"]], script=script))
 
     # -- comments -------------------------------------------------------------------------------
