@@ -28,8 +28,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import (FIXTURES, SOURCE, Gazette, Server, allow_quick_comments, norm,
-                      parse_html)
+from conftest import (FIXTURES, SOURCE, Gazette, Server, allow_quick_comments, eventually,
+                      norm, parse_html)
 
 WPTT = os.path.join(FIXTURES, "wptt")
 REAL_EXPORTS = ["themeunittestdata.wordpress.xml", "64-block-test-data.xml"]
@@ -777,12 +777,16 @@ def test_generated_comment_pages(gen_site):
     e = next(i for i in gen_site.expected["items"]
              if i["wp_id"] == gen_site.expected["comment_pages_item"])
     canonical = e["canonical"]
-    pages = {}
+    # the running server sees the new setting within a second
+    eventually(lambda: gen_site.srv.get(f"{canonical}comment-page-2/"),
+               lambda r: r.status == 200, timeout=3.0)
+    pages = {}  # the path a page is served at -> the comment ids on it
     for n in range(1, 12):
-        r = gen_site.srv.get(f"{canonical}comment-page-{n}/")
-        if r.status != 200:
+        # page 1 may be the permalink itself (one 301 away), as with WordPress's "oldest first"
+        r, hops = gen_site.follow(f"{canonical}comment-page-{n}/", 1)
+        if r.status != 200 or hops[-1].split("#")[0] in pages:
             break
-        pages[n] = comment_ids(r.tree())
+        pages[hops[-1].split("#")[0]] = comment_ids(r.tree())
     problems = []
     if len(pages) < 2:
         problems.append(f"{canonical}: {len(pages)} comment pages for {e['top_level_shown']} "
@@ -793,13 +797,13 @@ def test_generated_comment_pages(gen_site):
             where.setdefault(cid, []).append(n)
     shown = set(e["comments_shown"])
     if pages and set(where) != shown:
-        problems.append(f"{canonical}: pages show {len(where)} comments, expected "
+        problems.append(f"{canonical}: the pages show {len(where)} comments, expected "
                         f"{len(shown)}")
     twice = [c for c, ns in where.items() if len(ns) > 1]
     if twice:
         problems.append(f"{canonical}: on several pages: {twice[:10]}")
     small = next(i for i in exp_items(gen_site) if 0 < len(i["comments_shown"]) < 10
-                 and not i["parts"])
+                 and not i["parts"] and "%" not in i["canonical"])
     r = gen_site.srv.get(f"{small['canonical']}comment-page-1/")
     if r.status != 301 or r.location_path() != small["canonical"] + "#comments":
         problems.append(f"{small['canonical']}comment-page-1/: {r.status} "
@@ -932,7 +936,9 @@ def test_generated_import_summary(gen_site):
     if not m or int(m.group(1)) != ordinary:
         problems.append(f"comments: {m.group(0) if m else None}, expected {ordinary}")
     for name, n in gen_site.expected["unknown_shortcodes"].items():
-        if not re.search(r"^.*\[?%s\]?\D*\b%d\b.*$" % (re.escape(name), n), out, re.M):
+        name_then_count = r"\b%s\]?\D*\b%d\b" % (re.escape(name), n)
+        count_then_name = r"\b%d\b\D*\[?%s\b" % (n, re.escape(name))
+        if not re.search(name_then_count, out) and not re.search(count_then_name, out):
             problems.append(f"unknown shortcode [{name}] ({n} items) not listed with its count")
     head = "\n".join(line for line in out.splitlines()
                      if not re.match(r"\s+\d+: item \d+: post type '(attachment|nav_menu_item)'",

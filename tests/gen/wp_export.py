@@ -56,7 +56,7 @@ The expected JSON (computed here from the generator's own model, never from gaze
                 parent: the menu item id or 0, order)
   counts        items_by_type, posts_by_status, pages_by_status, comments_by_approved,
                 comments_by_type, public_posts, public_pages, comments_shown
-  unknown_shortcodes  {name: number of published items using it (once each)}
+  unknown_shortcodes  {name: number of items (posts of any status) using it, once each}
   search        [{query, wp_ids, script}]: the query must find exactly these items
   comment_pages_item  the wp_id of the post with many top-level comments
   front_more_item     the wp_id of the newest post (a <!--more--> post, first after the sticky)
@@ -1105,9 +1105,8 @@ def expected(model):
         shown, optional, hidden, top = expected_comments(item)
         shown_total += len(shown)
         lt = item["local"]
-        if item["public"]:
-            for name, n in item["unknown"].items():
-                unknown[name] = unknown.get(name, 0) + n
+        for name, n in item["unknown"].items():
+            unknown[name] = unknown.get(name, 0) + n
         items.append(dict(
             wp_id=item["wp_id"], type=item["type"], status=item["status"],
             public=item["public"], title=item["title"], slug=item["slug"],
