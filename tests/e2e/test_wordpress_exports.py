@@ -847,7 +847,8 @@ def test_generated_page_nesting(gen_site):
 
 def test_generated_identity(gen_site):
     """The export's title, tagline and language; authors at their nicename; categories three
-    deep, their names escaped once; evening posts in their local day's archive."""
+    deep, their names escaped once; the modified date; evening posts in their local day's
+    archive."""
     site = gen_site.expected["site"]
     problems = []
     r = gen_site.srv.get("/")
@@ -876,6 +877,15 @@ def test_generated_identity(gen_site):
             continue
         if "&amp;amp;" in r.text or norm(c["name"]) not in r.tree().text:
             problems.append(f"{c['path']}: the name {c['name']!r} is not shown escaped once")
+    latin = [e for e in exp_items(gen_site) if "%" not in e["canonical"] and not e["password"]]
+    for e in latin[:20]:
+        r = gen_site.get(e["canonical"])
+        m = re.search(r'<script type="application/ld\+json">(.*?)</script>', r.text, re.S)
+        modified = json.loads(m.group(1)).get("dateModified") if m else None
+        want = e["modified_gmt"].replace(" ", "T") + "Z"
+        if modified != want:
+            problems.append(f"{e['wp_id']}: JSON-LD dateModified {modified}, expected {want} "
+                            "(wp:post_modified_gmt)")
     for e in exp_items(gen_site):
         if e["evening"] and e["type"] == "post":
             r = gen_site.srv.get(e["day_archive"])
@@ -944,6 +954,33 @@ def test_generated_import_summary(gen_site):
                      if not re.match(r"\s+\d+: item \d+: post type '(attachment|nav_menu_item)'",
                                      line))
     report(problems, f"summary problems in (attachment lines left out):\n{head[:3000]}\n")
+
+
+def test_generated_trashed_post_restores_its_comments(gen_site):
+    """post-trashed comments come back with their post, each with the status it had before
+    (_wp_trash_meta_comments_status), and the post gets its slug back (_wp_desired_post_slug).
+    (Last of the module: it changes the site.)"""
+    g = gen_site.srv.g
+    e = next(i for i in gen_site.expected["items"] if i["status"] == "trash"
+             and i["trashed_comments"] and "%" not in i["restored_path"])
+    g.run("post", "untrash", e["wp_id"])
+    g.run("post", "publish", e["wp_id"], expect=None)  # WordPress untrashes to a draft
+    names = {"1": "approved", "0": "pending", "spam": "spam", "trash": "trash"}
+    got = {c["id"]: c["status"] for c in g.comments("--post", str(e["wp_id"]))}
+    problems = [f"comment {cid}: {got.get(cid)}, expected {names[was]}"
+                for cid, was in sorted(e["trashed_comments"].items())
+                if got.get(cid) != names[was]]
+    export = next(i for i in gen_site.export["items"] if i["wp_id"] == e["wp_id"])
+    restored = dict(export, status="publish", password=False,
+                    comments=[dict(c, approved=e["trashed_comments"][str(c["id"])])
+                              for c in export["comments"]])
+    r = eventually(lambda: gen_site.srv.get(e["restored_path"]), lambda r: r.status == 200)
+    if r.status != 200:
+        problems.append(f"{e['restored_path']}: {r.status} after untrash and publish")
+    else:
+        gen_site.pages.pop(e["restored_path"], None)
+        problems += check_threads(gen_site, restored, e["restored_path"])
+    report(problems, f"problems restoring trashed post {e['wp_id']}")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -51,7 +51,10 @@ The expected JSON (computed here from the generator's own model, never from gaze
                 shown: approved, of type comment, every ancestor approved), comments_optional
                 (approved pingbacks and trackbacks with approved ancestors: may be shown),
                 comments_hidden (every other comment id), top_level_shown, comments_open,
-                comment_authors ({id: name} of the shown comments)
+                comment_authors ({id: name} of the shown comments), modified_gmt,
+                trashed_comments ({id: status before the post went to the trash}, from the
+                _wp_trash_meta_comments_status meta) and restored_path (the path the post gets
+                back from _wp_desired_post_slug) for trashed posts
   menus         slug, name, items (id, label, target: a canonical path or an absolute URL,
                 parent: the menu item id or 0, order)
   counts        items_by_type, posts_by_status, pages_by_status, comments_by_approved,
@@ -293,6 +296,7 @@ NIQQUD = "\u05b0\u05b4\u05b5\u05b7\u05b8\u05bc"
 KNOWN_SHORTCODES = ("caption", "wp_caption", "gallery", "embed", "video", "audio", "playlist")
 UNKNOWN_SHORTCODES = ("su_note", "pullquote_box", "contact-form-7")
 
+MODIFIED_AFTER = datetime.timedelta(days=2, minutes=17)  # wp:post_modified after wp:post_date
 STATUSES = ["publish"] * 40 + ["draft"] * 3 + ["pending", "private", "future", "trash"]
 
 
@@ -789,9 +793,11 @@ def make_comments(m, item, n, top_level=0):
             p = next(c for c in comments if c["id"] == parent)
             delta = datetime.timedelta(minutes=rng.randint(5, 60 * 24 * 5))
             base = p["local"] - delta if before_parent else p["local"] + delta
-        if trashed_post:
+        original = approved
+        if trashed_post:  # wp_trash_post_comments(): the status is kept in the post's meta
             approved = "post-trashed"
-        comments.append(dict(id=cid, parent=parent, approved=approved, type=ctype,
+        comments.append(dict(id=cid, parent=parent, approved=approved, original=original,
+                             type=ctype,
                              local=base, author=rng.choice(["Olena", "Youssef", "Inés", "Marc",
                                                             "Ніна", "سارة", "美咲", "Ωρίων"])
                              + " %d" % cid))
@@ -917,6 +923,12 @@ def write(model, out):
         f.write("\n")
 
 
+def php_serialize_statuses(pairs):
+    """PHP's serialize() of an array comment id => status string, as WordPress stores it."""
+    body = "".join('i:%d;s:%d:"%s";' % (cid, len(v.encode("utf-8")), v) for cid, v in pairs)
+    return "a:%d:{%s}" % (len(pairs), body)
+
+
 def comments_open(item):
     return item["wp_id"] % 5 != 0
 
@@ -932,7 +944,7 @@ def item_link(item):
 
 
 def write_item(emit, item, model):
-    modified = item["local"] + datetime.timedelta(days=2, minutes=17)
+    modified = item["local"] + MODIFIED_AFTER
     emit("\t<item>")
     emit("\t\t<title><![CDATA[%s]]></title>" % item["title"].replace("]]>", "]]]]><![CDATA[>"))
     emit("\t\t<link>%s</link>" % esc(item_link(item)))
@@ -971,6 +983,9 @@ def write_item(emit, item, model):
     if item["status"] == "trash":
         meta += [("_wp_trash_meta_status", "publish"), ("_wp_trash_meta_time", "1700000000"),
                  ("_wp_desired_post_slug", item["trashed_from"])]
+        if item["comments"]:
+            meta.append(("_wp_trash_meta_comments_status", php_serialize_statuses(
+                [(c["id"], c["original"]) for c in item["comments"]])))
     if item["type"] == "page":
         meta.append(("_wp_page_template", "default"))
     for k, v in meta:
@@ -1125,6 +1140,12 @@ def expected(model):
             unknown_shortcodes=item["unknown"], parts=item["parts"], more=item["more"],
             comments_shown=shown, comments_optional=optional, comments_hidden=hidden,
             top_level_shown=top, comments_open=comments_open(item),
+            modified_gmt=stamp(to_gmt(item["local"] + MODIFIED_AFTER)),
+            trashed_comments={str(c["id"]): c["original"] for c in item["comments"]}
+            if item["status"] == "trash" else {},
+            restored_path=("/%04d/%02d/%02d/%s/" % (lt.year, lt.month, lt.day,
+                                                    item["trashed_from"])
+                           if item["status"] == "trash" else None),
             comment_authors={str(c["id"]): c["author"] for c in item["comments"]
                              if c["id"] in shown}))
     counts["items_by_type"]["attachment"] = len(model["attachments"])
