@@ -297,8 +297,12 @@ def check_threads(site, item, canonical):
     pages = comment_pages(site, canonical, first)
     seen = {}
     out = []
+    lists = set()
     for path, doc in pages.items():
         ids = comment_ids(doc)
+        if ids and tuple(ids) in lists:  # the permalink and its own /comment-page-N/: one page
+            continue
+        lists.add(tuple(ids))
         for cid in ids:
             seen.setdefault(cid, []).append(path)
         count = comments_count(doc)
