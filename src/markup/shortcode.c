@@ -98,7 +98,7 @@ void markup_shortcode_parse_attributes(const char *text, size_t len, struct shor
                     continue;
                 }
                 size_t w = v;
-                while (w < len && !shortcode_space((unsigned char)text[w]) && text[w] != '\'' &&
+                while (w < len && !shortcode_space_len(text + w, len - w) && text[w] != '\'' &&
                        text[w] != '"')
                     w++;
                 if (w > v && shortcode_at_break(text, len, w)) {
@@ -117,7 +117,7 @@ void markup_shortcode_parse_attributes(const char *text, size_t len, struct shor
             continue;
         }
         size_t w = at;
-        while (w < len && !shortcode_space((unsigned char)text[w]))
+        while (w < len && !shortcode_space_len(text + w, len - w))
             w++;
         shortcode_add_attribute(tag, "", 0, text + at, w - at);
         at = w;

@@ -99,10 +99,10 @@ static void wp_content_unwrap_markers(const char *html, size_t len, buf *out)
         buf_append(out, html + at, start - at);
         const char *end = memmem(p + 7, len - start - 7, "--></p>", 7);
         size_t text = end ? (size_t)(end - p) - 7 : 0;
-        bool marker = end && ((text == 4 && memcmp(p + 7, "more", 4) == 0) ||
-                              (text > 5 && memcmp(p + 7, "more ", 5) == 0 &&
-                               !memchr(p + 7, '<', text)) ||
-                              (text == 8 && memcmp(p + 7, "nextpage", 8) == 0));
+        bool marker =
+            end && ((text == 4 && memcmp(p + 7, "more", 4) == 0) ||
+                    (text > 5 && memcmp(p + 7, "more ", 5) == 0 && !memchr(p + 7, '<', text)) ||
+                    (text == 8 && memcmp(p + 7, "nextpage", 8) == 0));
         if (marker) {
             buf_append(out, p + 3, text + 7); /* <!--…--> */
             at = start + 3 + text + 7 + 4;
