@@ -104,3 +104,37 @@ def test_caption_and_unknown_shortcode_in_our_own_export(site, start_server, tmp
     assert ('<figure class="gazette-embed gazette-embed-youtube"><a class="gazette-embed-link" '
             'href="https://www.youtube.com/watch?v=aaaaaaaaaaa">') in html
     assert "wp:" not in html
+
+
+@pytest.mark.stores("sqlite")
+def test_more_marker_gives_teaser_and_link_in_listings(site, start_server, tmp_path):
+    from conftest import wxr_document, wxr_item
+    items = [
+        wxr_item(710, "Teased", slug="teased",
+                 content="First part, shown.\n\n<!--more-->\n\nSecond part, not in listings."),
+        wxr_item(711, "Labelled", slug="labelled", date="2022-03-05 05:06:07",
+                 content="<!-- wp:paragraph -->\n<p>Block teaser.</p>\n<!-- /wp:paragraph -->\n"
+                         "<!-- wp:more {\"customText\":\"Read the rest\"} -->\n"
+                         "<!--more Read the rest-->\n<!-- /wp:more -->\n"
+                         "<!-- wp:paragraph -->\n<p>Hidden in listings.</p>\n"
+                         "<!-- /wp:paragraph -->"),
+    ]
+    path = tmp_path / "more.xml"
+    path.write_text(wxr_document(items), encoding="utf-8")
+    site.out("import", "wxr", path)
+    srv = start_server(site)
+    rows = {r["title"]: r["path"] for r in site.posts()}
+    front = srv.get("/").tree()
+    summaries = {a.one("h2").text: a for a in front.find_all("article")}
+    teased = summaries["Teased"]
+    assert "First part, shown." in teased.text
+    assert "Second part" not in teased.text
+    link = teased.one("a", cls="more-link")
+    assert link.attrs["href"] == rows["Teased"] and link.text == "Continue reading"
+    labelled = summaries["Labelled"]
+    assert "Block teaser." in labelled.text and "Hidden" not in labelled.text
+    assert labelled.one("a", cls="more-link").text == "Read the rest"
+    # the post page itself shows everything, and the marker is no visible text
+    page = srv.get(rows["Teased"]).text
+    assert "Second part, not in listings." in article_html(page)
+    assert "<!--more-->" in article_html(page)
