@@ -138,3 +138,58 @@ def test_more_marker_gives_teaser_and_link_in_listings(site, start_server, tmp_p
     page = srv.get(rows["Teased"]).text
     assert "Second part, not in listings." in article_html(page)
     assert "<!--more-->" in article_html(page)
+
+
+def embed_site(site, tmp_path):
+    from conftest import wxr_document, wxr_item
+    body = ("A film:\n\nhttps://www.youtube.com/watch?v=abcdefghijk\n\n"
+            "And a post: [embed]https://twitter.com/wordpress/status/1[/embed]")
+    path = tmp_path / "embed.xml"
+    path.write_text(wxr_document([wxr_item(720, "Embedded", slug="embedded", content=body)]),
+                    encoding="utf-8")
+    site.out("import", "wxr", path)
+    return [r["path"] for r in site.posts() if r["title"] == "Embedded"][0]
+
+
+@pytest.mark.stores("sqlite")
+def test_embed_card_and_policy(site, start_server, tmp_path):
+    post = embed_site(site, tmp_path)
+    srv = start_server(site)
+    r = srv.get(post)
+    html = article_html(r.text)
+    # the cards: links only, nothing of the providers' on the page
+    assert ('<figure class="gazette-embed gazette-embed-youtube"><a class="gazette-embed-link" '
+            'href="https://www.youtube.com/watch?v=abcdefghijk">') in html
+    assert ('<figure class="gazette-embed gazette-embed-twitter"><a class="gazette-embed-link" '
+            'href="https://twitter.com/wordpress/status/1">') in html
+    assert "<iframe" not in r.text and "youtube-nocookie" not in r.text
+    assert '<script src="/theme/embed.js" defer></script>' in r.text
+    # the policy lets in exactly the two players, and still no other script
+    csp = {d.split()[0]: d.split()[1:] for d in
+           (part.strip() for part in r.header("Content-Security-Policy").split(";")) if d}
+    assert csp["frame-src"] == ["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+    assert csp["script-src"] == ["'self'"]
+    js = srv.get("/theme/embed.js")
+    assert js.status == 200 and js.header("Content-Type").startswith("text/javascript")
+    assert "https://www.youtube-nocookie.com/embed/" in js.text
+    assert "https://player.vimeo.com/video/" in js.text
+
+
+@pytest.mark.stores("sqlite")
+def test_embed_card_in_a_browser(site, start_server, tmp_path, node_tools):
+    import json
+    import subprocess
+    post = embed_site(site, tmp_path)
+    srv = start_server(site)
+    p = subprocess.run(["node", os.path.join(node_tools, "embed_card.js"), "--base",
+                        f"http://127.0.0.1:{srv.port}", "--path", post],
+                       capture_output=True, timeout=120, cwd=node_tools)
+    assert p.returncode == 0, p.stderr.decode("utf-8", "replace")[-3000:]
+    result = json.loads(p.stdout)
+    assert result["status"] == 200
+    assert result["before"] == [], "a request off the site before the click"
+    assert result["button"] and "YouTube" in result["button"]
+    assert result["iframe"] == "https://www.youtube-nocookie.com/embed/abcdefghijk?autoplay=1"
+    assert result["after"] and all(u.startswith("https://www.youtube-nocookie.com/")
+                                   for u in result["after"]), result["after"]
+    assert result["cspViolations"] == [], result["cspViolations"]
