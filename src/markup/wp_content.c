@@ -8,6 +8,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "util/alloc.h"
 
@@ -113,6 +114,91 @@ static void wp_content_unwrap_markers(const char *html, size_t len, buf *out)
     }
 }
 
+/* The value of attribute `name` in the tag tag[0..len) (as written: quoted or not), or an
+ * empty view. Only values without < > " are returned: they go into an attribute as they are. */
+static strview wp_content_tag_attribute(const char *tag, size_t len, const char *name)
+{
+    size_t n = strlen(name);
+    for (size_t i = 1; i + n + 1 < len; i++) {
+        if (!strchr(" \t\n\r\f", tag[i - 1]) || strncasecmp(tag + i, name, n) != 0 ||
+            tag[i + n] != '=')
+            continue;
+        size_t v = i + n + 1, end;
+        char quote = v < len && (tag[v] == '"' || tag[v] == '\'') ? tag[v] : 0;
+        if (quote) {
+            v++;
+            const char *q = memchr(tag + v, quote, len - v);
+            if (!q)
+                return (strview){"", 0};
+            end = (size_t)(q - tag);
+        } else
+            for (end = v; end < len && !strchr(" \t\n\r\f>", tag[end]); end++)
+                ;
+        for (size_t k = v; k < end; k++)
+            if (strchr("<>\"", tag[k]))
+                return (strview){"", 0};
+        return (strview){tag + v, end - v};
+    }
+    return (strview){"", 0};
+}
+
+/* <video>/<audio> elements (the video and audio blocks, pasted HTML) become a link to their
+ * source until the media import comes: the sanitizer keeps no player. */
+static void wp_content_media_links(const char *html, size_t len, buf *out)
+{
+    size_t at = 0;
+    while (at < len) {
+        const char *lt = memchr(html + at, '<', len - at);
+        if (!lt) {
+            buf_append(out, html + at, len - at);
+            return;
+        }
+        size_t start = (size_t)(lt - html);
+        buf_append(out, html + at, start - at);
+        at = start;
+        const char *kind = NULL;
+        if (len - at > 6 && strncasecmp(lt, "<video", 6) == 0 && strchr(" \t\n>", lt[6]))
+            kind = "video";
+        else if (len - at > 6 && strncasecmp(lt, "<audio", 6) == 0 && strchr(" \t\n>", lt[6]))
+            kind = "audio";
+        const char *gt = kind ? memchr(lt, '>', len - at) : NULL;
+        if (!gt) {
+            buf_putc(out, '<');
+            at++;
+            continue;
+        }
+        size_t open_len = (size_t)(gt - lt) + 1;
+        char close[9];
+        snprintf(close, sizeof close, "</%s>", kind);
+        size_t end = at + open_len;
+        while (end + 8 <= len && strncasecmp(html + end, close, 8) != 0)
+            end++;
+        size_t element_end = end + 8 <= len ? end + 8 : len;
+        strview src = wp_content_tag_attribute(lt, open_len, "src");
+        for (const char *p = lt + open_len; !src.len && p < html + end;) {
+            const char *source = memmem(p, (size_t)(html + end - p), "<source", 7);
+            if (!source)
+                break;
+            const char *source_end = memchr(source, '>', (size_t)(html + end - source));
+            if (!source_end)
+                break;
+            src = wp_content_tag_attribute(source, (size_t)(source_end - source) + 1, "src");
+            p = source_end;
+        }
+        if (!src.len) {
+            buf_putc(out, '<');
+            at++;
+            continue;
+        }
+        buf_printf(out, "<a class=\"wp-%s-link\" href=\"", kind);
+        buf_append(out, src.ptr, src.len);
+        buf_puts(out, "\">");
+        buf_append(out, src.ptr, src.len);
+        buf_puts(out, "</a>");
+        at = element_end;
+    }
+}
+
 void markup_wp_content(const char *html, size_t len, const struct wp_content_options *options,
                        buf *out, struct wp_report *report)
 {
@@ -133,14 +219,16 @@ void markup_wp_content(const char *html, size_t len, const struct wp_content_opt
         at = buf_cstr(&blocks);
         at_len = blocks.len;
     }
+    markup_shortcodes(at, at_len, &shortcodes, report);
     if (options->autop && !has_blocks) {
-        markup_shortcodes(at, at_len, &shortcodes, report);
-        buf paragraphs = {0};
+        buf paragraphs = {0}, unwrapped = {0};
         markup_autop(buf_cstr(&shortcodes), shortcodes.len, &paragraphs);
-        wp_content_unwrap_markers(paragraphs.ptr, paragraphs.len, out);
+        wp_content_unwrap_markers(paragraphs.ptr, paragraphs.len, &unwrapped);
+        wp_content_media_links(buf_cstr(&unwrapped), unwrapped.len, out);
         buf_free(&paragraphs);
+        buf_free(&unwrapped);
     } else
-        markup_shortcodes(at, at_len, out, report);
+        wp_content_media_links(buf_cstr(&shortcodes), shortcodes.len, out);
     buf_free(&embedded);
     buf_free(&blocks);
     buf_free(&shortcodes);

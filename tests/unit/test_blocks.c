@@ -191,6 +191,16 @@ static void test_content_pass_order(void **state)
         "class=\"wp-block-embed__wrapper\">\n<figure class=\"gazette-embed "
         "gazette-embed-vimeo\"><a class=\"gazette-embed-link\" "
         "href=\"https://vimeo.com/1\">https://vimeo.com/1</a></figure>\n</div></figure>\n");
+    /* video and audio (blocks or pasted HTML): a link to the source until media come */
+    check_content("<!-- wp:video {\"id\":1} -->\n<figure class=\"wp-block-video\"><video controls "
+                  "src=\"https://x/a.mov\"></video><figcaption>Cap</figcaption></figure>\n<!-- "
+                  "/wp:video --><AUDIO><source src='https://x/b.ogg?a=1&amp;b=2'></AUDIO>"
+                  "<audio>none</audio><video src=\"javascript:x\"></video>",
+                  false,
+                  "\n<figure class=\"wp-block-video\"><a class=\"wp-video-link\" "
+                  "href=\"https://x/a.mov\">https://x/a.mov</a><figcaption>Cap</figcaption>"
+                  "</figure>\n<a class=\"wp-audio-link\" href=\"https://x/b.ogg?a=1&amp;b=2\">"
+                  "https://x/b.ogg?a=1&amp;b=2</a>none<a class=\"wp-video-link\">javascript:x</a>");
     /* a shortcode block: the shortcode renders */
     check_content("<!-- wp:shortcode -->\n[foo-bar]x[/foo-bar]\n<!-- /wp:shortcode -->", true,
                   "\nx\n");
