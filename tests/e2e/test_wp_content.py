@@ -38,6 +38,26 @@ def published_contents(path):
     return items
 
 
+def footnoted_titles(path):
+    """Titles of published items whose content has the footnotes block and whose "footnotes"
+    postmeta holds notes (WordPress 6.3+), with the ids of those notes."""
+    root = ET.parse(path).getroot()
+    found = {}
+    for item in root.iter("item"):
+        content = item.findtext(CONTENT) or ""
+        if "<!-- wp:footnotes" not in content:
+            continue
+        for meta in item:
+            if not meta.tag.endswith("postmeta"):
+                continue
+            key = [c.text for c in meta if c.tag.endswith("meta_key")]
+            value = [c.text for c in meta if c.tag.endswith("meta_value")]
+            if key == ["footnotes"] and value and value[0]:
+                import json
+                found[item.findtext("title")] = [n["id"] for n in json.loads(value[0])]
+    return found
+
+
 def article_html(page):
     """The <article>…</article> part of a post page (the post's own HTML and its header)."""
     m = re.search(r"<article\b.*?</article>", page, re.S)
@@ -74,6 +94,16 @@ def test_export_renders_without_raw_markup(site, start_server, name):
         if re.search(r"<p>[ \t\r\n]*</p>", html):
             problems.append((row["path"], "empty paragraph"))
     assert checked >= len(contents) // 2, f"only {checked} of {len(contents)} pages answered 200"
+    # the footnotes block is rendered from the post's footnotes postmeta
+    paths = {row["title"]: row["path"] for row in site.posts()}
+    for title, ids in footnoted_titles(path).items():
+        r = srv.get(paths[title])
+        if r.status != 200:
+            continue
+        html = article_html(r.text)
+        assert '<ol class="wp-block-footnotes">' in html, title
+        for note in ids:
+            assert f'<li id="{note}">' in html and f'href="#{note}-link"' in html, (title, note)
     assert not problems, problems
 
 
