@@ -4,6 +4,7 @@
 #include "markup/embed.h"
 #include "markup/escape.h"
 
+#include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
 #include <strings.h>
@@ -267,8 +268,8 @@ static void shortcode_html_class(strview v, buf *out)
 {
     for (size_t i = 0; i < v.len; i++) {
         unsigned char c = (unsigned char)v.ptr[i];
-        if (c == '%' && i + 2 < v.len + 0 && strchr("0123456789abcdefABCDEF", v.ptr[i + 1]) &&
-            v.ptr[i + 1] && strchr("0123456789abcdefABCDEF", v.ptr[i + 2]) && v.ptr[i + 2]) {
+        if (c == '%' && i + 2 < v.len && isxdigit((unsigned char)v.ptr[i + 1]) &&
+            isxdigit((unsigned char)v.ptr[i + 2])) {
             i += 2;
             continue;
         }
