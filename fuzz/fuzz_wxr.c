@@ -85,6 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     buf_free(&summary.skipped_lines);
     buf_free(&summary.warning_lines);
     buf_free(&summary.site_url);
+    wp_report_free(&summary.content);
     buf_free(&error);
     return 0;
 }

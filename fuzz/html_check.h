@@ -53,7 +53,8 @@ static const struct html_check_attribute html_check_attributes[] = {
     {"img", "title", false},  {"img", "width", false},  {"img", "height", false},
     {"abbr", "title", false}, {"th", "colspan", false}, {"th", "rowspan", false},
     {"th", "align", false},   {"td", "colspan", false}, {"td", "rowspan", false},
-    {"td", "align", false},   {"ol", "start", true},    {NULL, "class", true},
+    {"td", "align", false},   {"ol", "start", true},    {"figure", "style", false},
+    {NULL, "dir", true},      {NULL, "lang", true},     {NULL, "class", true},
     {NULL, "id", true},
 };
 
@@ -216,6 +217,22 @@ static inline void html_check_fragment(const char *html, size_t len, enum saniti
         FUZZ_CHECK(*p != '>', "raw '>' in text at %zu", (size_t)(p - html));
         if (*p != '<') {
             p++;
+            continue;
+        }
+        if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+            /* Only WordPress's markers: <!--more-->, <!--more TEXT-->, <!--nextpage-->. */
+            const char *text = p + 4, *close = text;
+            while (close < end && *close != '-' && *close != '<' && *close != '>')
+                close++;
+            size_t n = (size_t)(close - text);
+            FUZZ_CHECK(profile == SANITIZE_ARTICLE, "a comment in a reader's comment");
+            FUZZ_CHECK(end - close >= 3 && memcmp(close, "-->", 3) == 0 &&
+                           ((n == 4 && memcmp(text, "more", 4) == 0) ||
+                            (n > 5 && memcmp(text, "more ", 5) == 0) ||
+                            (n == 8 && memcmp(text, "nextpage", 8) == 0)),
+                       "a comment that is no WordPress marker at %zu: %.40s", (size_t)(p - html),
+                       p);
+            p = close + 3;
             continue;
         }
         bool closing = p + 1 < end && p[1] == '/';

@@ -261,7 +261,7 @@ ADMIN_HANDLER(admin_post_save)
     if (action && strcmp(action, "preview") == 0) {
         buf html = {0};
         if (draft.html)
-            markup_sanitize_html(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
+            post_html_body(draft.markdown, &html);
         else
             markup_markdown(draft.markdown, strlen(draft.markdown), SANITIZE_ARTICLE, &html);
         const char *preview = arena_take_buf(a, &html);

@@ -25,6 +25,7 @@ int cli_import(const struct cli_globals *globals, int argc, char **argv)
     buf_free(&summary.skipped_lines);
     buf_free(&summary.warning_lines);
     buf_free(&summary.site_url);
+    wp_report_free(&summary.content);
     buf_free(&error);
     store_close(s);
     return rc;

@@ -118,7 +118,9 @@ static const char *reason_phrase(int status)
 /* What every response says about itself to browsers: no sniffing, no framing, scripts only from
  * this site (the theme has no inline script; JSON-LD is data, not script), styles may be inline
  * (the print page and email carry theirs), images from anywhere over https (imported articles),
- * forms only to this site, and referrers cut to the origin across sites. */
+ * forms only to this site, and referrers cut to the origin across sites. Frames only from the
+ * two video players embed.js loads when a reader clicks an embed card (youtube-nocookie.com,
+ * player.vimeo.com). */
 static void add_security_headers(h2o_req_t *req)
 {
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
@@ -127,6 +129,7 @@ static void add_security_headers(h2o_req_t *req)
         &req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"), 0, NULL,
         H2O_STRLIT("default-src 'self'; script-src 'self'; style-src 'self' "
                    "'unsafe-inline'; img-src 'self' https: data:; "
+                   "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
                    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("referrer-policy"), 0, NULL,
                           H2O_STRLIT("strict-origin-when-cross-origin"));

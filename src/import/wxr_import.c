@@ -12,6 +12,7 @@
 #include "markup/autop.h"
 #include "markup/sanitize.h"
 #include "markup/text.h"
+#include "markup/wp_content.h"
 #include "util/alloc.h"
 #include "util/work_pool.h"
 
@@ -24,6 +25,7 @@ struct item_prep {
     buf body_html, body_text; /* the post's */
     buf excerpt;              /* plain text, trailing newlines removed */
     buf *comment_html;        /* [item->comment_count] */
+    struct wp_report content; /* what the post's content pass could not render */
 };
 
 /* Items are read ahead of the one being written: while the store takes item N on this thread,
@@ -114,7 +116,15 @@ static void sanitize_into(const char *html, enum sanitize_profile profile, buf *
 static void prepare_post(struct item_prep *prep)
 {
     const struct wxr_item *item = prep->item;
-    sanitize_into(item->content, SANITIZE_ARTICLE, &prep->body_html);
+    /* WordPress's the_content (blocks, embeds, wpautop, shortcodes), then the allow-list. */
+    struct wp_content_options options = {.autop = true};
+    for (size_t i = 0; i < item->meta_count; i++)
+        if (strcmp(item->meta[i].key, "footnotes") == 0)
+            options.footnotes_json = item->meta[i].value;
+    buf rendered = {0};
+    markup_wp_content(item->content, strlen(item->content), &options, &rendered, &prep->content);
+    markup_sanitize_html(buf_cstr(&rendered), rendered.len, SANITIZE_ARTICLE, &prep->body_html);
+    buf_free(&rendered);
     markup_html_to_text(buf_cstr(&prep->body_html), prep->body_html.len, NULL, &prep->body_text);
     struct text_options plain = {0};
     markup_html_to_text(item->excerpt, strlen(item->excerpt), &plain, &prep->excerpt);
@@ -148,6 +158,7 @@ static void prep_free(struct item_prep *prep)
     buf_free(&prep->body_html);
     buf_free(&prep->body_text);
     buf_free(&prep->excerpt);
+    wp_report_free(&prep->content);
     if (prep->comment_html)
         for (size_t i = 0; i < prep->item->comment_count; i++)
             buf_free(&prep->comment_html[i]);
@@ -490,6 +501,7 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
     long long id;
     if (store_post_insert(st->store, &post, &id) != STORE_OK)
         return store_failed(st, item->line, "storing post");
+    wp_report_merge(&sum->content, &prep->content);
     for (size_t i = 0; i < item->term_count; i++) {
         const struct wxr_item_term *t = &item->terms[i];
         if (strcmp(t->domain, "category") != 0 && strcmp(t->domain, "post_tag") != 0)
@@ -648,4 +660,5 @@ void wxr_import_print_summary(const struct wxr_import_summary *sum, FILE *out)
                 buf_cstr((buf *)&sum->site_url));
     if (sum->warnings)
         fprintf(out, "warnings: %ld\n%s", sum->warnings, buf_cstr((buf *)&sum->warning_lines));
+    wp_report_print(&sum->content, out);
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "markup/wp_content.h"
 #include "store/store.h"
 #include "util/buf.h"
 
@@ -19,14 +20,16 @@ struct wxr_import_summary {
     buf site_url;      /* the site.url the import set (it was unset), or empty */
     long warnings;
     buf warning_lines; /* "  FILE:LINE: what was changed and why\n" per value not taken as is */
+    struct wp_report content; /* shortcodes, blocks and media the content pass left out */
 };
 
 /* Imports the WXR file at `path`. Everything or nothing: on any error the store is left as it
  * was, and `error` says "PATH:LINE: what". Items already present (same WordPress ID) are not
  * duplicated. `progress`, when not NULL, gets a progress line rewritten in place (a
  * terminal). Returns 0 or -1. The caller frees summary->skipped_lines,
- * summary->warning_lines and summary->site_url. A link or slug that could not be a path of this
- * site (a control character, "//", a ".." segment, …) is replaced by one made here, with a warning.
+ * summary->warning_lines and summary->site_url, and summary->content with wp_report_free. A link or
+ * slug that could not be a path of this site (a control character, "//", a ".." segment, …) is
+ * replaced by one made here, with a warning.
  */
 int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_summary *summary,
                buf *error);

@@ -104,14 +104,17 @@ static const struct element_rule sanitize_elements[GUMBO_TAG_LAST + 1] = {
 
 /* How an attribute value is checked before it may be written. */
 enum attribute_kind {
-    ATTRIBUTE_TEXT,   /* any text; escaped on output */
-    ATTRIBUTE_URL,    /* must pass markup_url_is_safe */
-    ATTRIBUTE_CLASS,  /* [A-Za-z0-9_ -]; comments: footnote/code classes only */
-    ATTRIBUTE_ID,     /* [A-Za-z0-9_:.-]; comments: footnote anchors only */
-    ATTRIBUTE_NUMBER, /* decimal digits */
-    ATTRIBUTE_SIGNED, /* decimal digits with an optional leading '-' (ol start) */
-    ATTRIBUTE_REL,    /* link types: [A-Za-z0-9_ -] */
-    ATTRIBUTE_ALIGN,  /* left, center or right (cmark-gfm's table column alignment) */
+    ATTRIBUTE_TEXT,        /* any text; escaped on output */
+    ATTRIBUTE_URL,         /* must pass markup_url_is_safe */
+    ATTRIBUTE_CLASS,       /* [A-Za-z0-9_ -]; comments: footnote/code classes only */
+    ATTRIBUTE_ID,          /* [A-Za-z0-9_:.-]; comments: footnote anchors only */
+    ATTRIBUTE_NUMBER,      /* decimal digits */
+    ATTRIBUTE_SIGNED,      /* decimal digits with an optional leading '-' (ol start) */
+    ATTRIBUTE_REL,         /* link types: [A-Za-z0-9_ -] */
+    ATTRIBUTE_ALIGN,       /* left, center or right (cmark-gfm's table column alignment) */
+    ATTRIBUTE_DIR,         /* ltr, rtl or auto */
+    ATTRIBUTE_LANG,        /* a BCP 47-looking tag: letters, digits and '-', 2 to 35 bytes */
+    ATTRIBUTE_WIDTH_STYLE, /* exactly "width: Npx" (WordPress's caption figure) */
 };
 
 struct attribute_rule {
@@ -140,6 +143,9 @@ static const struct attribute_rule sanitize_attributes[] = {
     {GUMBO_TAG_TD, "rowspan", ATTRIBUTE_NUMBER, PROFILE_ARTICLE},
     {GUMBO_TAG_TD, "align", ATTRIBUTE_ALIGN, PROFILE_ARTICLE},
     {GUMBO_TAG_OL, "start", ATTRIBUTE_SIGNED, PROFILE_BOTH},
+    {GUMBO_TAG_FIGURE, "style", ATTRIBUTE_WIDTH_STYLE, PROFILE_ARTICLE},
+    {GUMBO_TAG_LAST, "dir", ATTRIBUTE_DIR, PROFILE_BOTH},
+    {GUMBO_TAG_LAST, "lang", ATTRIBUTE_LANG, PROFILE_BOTH},
     {GUMBO_TAG_LAST, "class", ATTRIBUTE_CLASS, PROFILE_BOTH},
     {GUMBO_TAG_LAST, "id", ATTRIBUTE_ID, PROFILE_BOTH},
 };
@@ -326,6 +332,31 @@ static bool sanitize_value_allowed(enum attribute_kind kind, const char *value,
     case ATTRIBUTE_ALIGN:
         return strcmp(value, "left") == 0 || strcmp(value, "center") == 0 ||
                strcmp(value, "right") == 0;
+    case ATTRIBUTE_DIR:
+        return strcmp(value, "ltr") == 0 || strcmp(value, "rtl") == 0 || strcmp(value, "auto") == 0;
+    case ATTRIBUTE_LANG: {
+        /* language[-subtag]*: a first subtag of 2-8 letters, then 1-8 letters or digits. */
+        size_t len = strlen(value), first = strspn(value, "abcdefghijklmnopqrstuvwxyz"
+                                                          "ABCDEFGHIJKLMNOPQRSTUVWXYZ");
+        if (len > 35 || first < 2 || first > 8)
+            return false;
+        for (const char *p = value + first; *p;) {
+            if (*p != '-')
+                return false;
+            size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                     "0123456789");
+            if (n < 1 || n > 8)
+                return false;
+            p += 1 + n;
+        }
+        return true;
+    }
+    case ATTRIBUTE_WIDTH_STYLE: {
+        if (strncmp(value, "width: ", 7) != 0)
+            return false;
+        size_t digits = strspn(value + 7, "0123456789");
+        return digits >= 1 && digits <= 5 && strcmp(value + 7 + digits, "px") == 0;
+    }
     }
     return false;
 }
@@ -353,7 +384,19 @@ enum node_action {
     NODE_TEXT,   /* text: written escaped */
     NODE_KEEP,   /* element written with its allowed attributes, children walked */
     NODE_UNWRAP, /* element's tag dropped, children walked */
+    NODE_MARKER, /* <!--more…--> or <!--nextpage-->: written as it is */
 };
+
+/* A comment whose text is "more", "more TEXT" or "nextpage" (WordPress's markers). TEXT
+ * must not hold what could end the comment or be read as markup. */
+static bool sanitize_is_wordpress_marker(const char *text)
+{
+    if (strcmp(text, "nextpage") == 0 || strcmp(text, "more") == 0)
+        return true;
+    if (strncmp(text, "more ", 5) != 0 || strlen(text) > 200)
+        return false;
+    return strpbrk(text, "<>-&\"") == NULL;
+}
 
 static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_profile profile)
 {
@@ -366,7 +409,12 @@ static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_p
         return NODE_TEXT;
     case GUMBO_NODE_ELEMENT:
         break;
-    default: /* comments, the document, templates */
+    case GUMBO_NODE_COMMENT:
+        /* WordPress's <!--more--> and <!--nextpage-->: listings and post pages split there. */
+        return profile == SANITIZE_ARTICLE && sanitize_is_wordpress_marker(node->v.text.text)
+                   ? NODE_MARKER
+                   : NODE_DROP;
+    default: /* other comments, the document, templates */
         return NODE_DROP;
     }
     element = &node->v.element;
@@ -456,6 +504,10 @@ static void sanitize_serialize(const GumboNode *root, enum sanitize_profile prof
         enum node_action action = sanitize_classify(node, profile);
         if (action == NODE_TEXT) {
             escape_html(node->v.text.text, strlen(node->v.text.text), ESCAPE_QUOTES_NONE, out);
+        } else if (action == NODE_MARKER) {
+            buf_puts(out, "<!--");
+            buf_puts(out, node->v.text.text);
+            buf_puts(out, "-->");
         } else if (action == NODE_KEEP || action == NODE_UNWRAP) {
             if (action == NODE_KEEP)
                 sanitize_open_tag(node, profile, out);

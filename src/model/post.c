@@ -12,6 +12,7 @@
 #include "model/settings.h"
 #include "markup/markdown.h"
 #include "markup/text.h"
+#include "markup/wp_content.h"
 #include "model/user.h"
 #include "util/log.h"
 
@@ -250,6 +251,17 @@ char *post_permalink(arena *a, const char *pattern, const struct store_post *pos
     return arena_take_buf(a, &out);
 }
 
+void post_html_body(const char *html, buf *out)
+{
+    /* WordPress content (blocks, embeds, shortcodes) as the importer renders it; the editor's
+     * HTML already has its paragraphs, so no wpautop. */
+    buf rendered = {0};
+    markup_wp_content(html, strlen(html), &(struct wp_content_options){.autop = false}, &rendered,
+                      NULL);
+    markup_sanitize_html(buf_cstr(&rendered), rendered.len, SANITIZE_ARTICLE, out);
+    buf_free(&rendered);
+}
+
 const char *post_plain_text(arena *a, const char *html)
 {
     buf text = {0};
@@ -437,7 +449,7 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
                                  };
     buf html = {0};
     if (draft->html) {
-        markup_sanitize_html(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);
+        post_html_body(post.body_source, &html);
         post.body_source = ""; /* the HTML is the post's only form (imported posts) */
     } else
         markup_markdown(post.body_source, strlen(post.body_source), SANITIZE_ARTICLE, &html);

@@ -130,6 +130,11 @@ long long post_parse_date(const char *text);
 /* The plain text of a post's sanitized HTML, for the search index (in `a`). */
 const char *post_plain_text(arena *a, const char *html);
 
+/* Appends to `out` the body_html an HTML post (an imported one, edited) stores: WordPress's
+ * content pass without wpautop (markup/wp_content.h), then the article allow-list. The admin's
+ * preview shows the same. Never fails. */
+void post_html_body(const char *html, buf *out);
+
 /* The archive path of a term: "/category/parent/child/" (categories nest under their parents,
  * as in WordPress) or "/tag/slug/". Returns a store result; *path lives in `a`. */
 int post_term_path(store *s, arena *a, const struct store_term *term, const char **path);

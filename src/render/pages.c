@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "markup/escape.h"
+#include "markup/text.h"
 
 static void set_site(template_data *d, const struct site_view *site)
 {
@@ -124,6 +125,40 @@ static const char *summary_of(arena *a, const struct store_post *post)
     return arena_printf(a, "%.*s…", (int)n, text);
 }
 
+#define TEASER_MAX 2000 /* bytes of a <!--more--> teaser a listing shows */
+
+/* WordPress's <!--more-->: a listing shows the text before it (the teaser) and a link on,
+ * labelled with the marker's own text (<!--more Read the rest-->) or "Continue reading".
+ * Returns false when the post has no marker, a password or an excerpt (which wins, as
+ * summary_of says). */
+static bool teaser_of(arena *a, const struct store_post *post, const char **teaser,
+                      const char **label)
+{
+    if ((post->password && *post->password) || *post->excerpt || !post->body_html)
+        return false;
+    const char *marker = strstr(post->body_html, "<!--more");
+    if (!marker || (marker[8] != '-' && marker[8] != ' '))
+        return false;
+    buf text = {0};
+    markup_html_to_text(post->body_html, (size_t)(marker - post->body_html), NULL, &text);
+    size_t n = text.len;
+    while (n && (text.ptr[n - 1] == '\n' || text.ptr[n - 1] == ' '))
+        n--;
+    if (n > TEASER_MAX) {
+        n = TEASER_MAX;
+        while (n && ((unsigned char)text.ptr[n] & 0xC0) == 0x80)
+            n--;
+    }
+    *teaser = arena_strndup(a, buf_cstr(&text), n);
+    buf_free(&text);
+    const char *custom = marker[8] == ' ' ? marker + 9 : NULL;
+    const char *end = custom ? strstr(custom, "-->") : NULL;
+    /* The sanitizer keeps only a marker text without markup or references, so it is text. */
+    *label =
+        end && end > custom ? arena_strndup(a, custom, (size_t)(end - custom)) : "Continue reading";
+    return true;
+}
+
 /* "1 comment", "2 comments": the count as a reader reads it. */
 static const char *count_label(arena *a, long long n, const char *one, const char *many)
 {
@@ -138,7 +173,12 @@ static void set_post_summary(template_data *d, arena *a, const struct store_post
     template_set_str(d, "author_login", post->author_login);
     template_set_str(d, "date_iso", render_date_iso(a, post->published_at));
     template_set_str(d, "date", render_date_human(a, post->published_at));
-    template_set_str(d, "excerpt", summary_of(a, post));
+    const char *teaser, *more_label;
+    if (teaser_of(a, post, &teaser, &more_label)) {
+        template_set_str(d, "excerpt", teaser);
+        template_set_str(d, "more_label", more_label);
+    } else
+        template_set_str(d, "excerpt", summary_of(a, post));
     template_set_int(d, "comment_count", post->approved_comments);
     template_set_str(d, "comments_label",
                      count_label(a, post->approved_comments, "comment", "comments"));
