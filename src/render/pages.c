@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "markup/escape.h"
+#include "util/utf8.h"
 
 static void set_site(template_data *d, const struct site_view *site)
 {
@@ -116,11 +117,7 @@ static const char *summary_of(arena *a, const struct store_post *post)
     size_t n = end ? (size_t)(end - text) : strlen(text);
     if (n <= 300)
         return arena_strndup(a, text, n);
-    n = 300;
-    while (n > 200 && text[n] != ' ')
-        n--;
-    while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
-        n--;
+    n = utf8_cut_at_space(text, n, 300, 200);
     return arena_printf(a, "%.*s…", (int)n, text);
 }
 
@@ -222,9 +219,7 @@ static const char *description_of(arena *a, const struct store_post *post)
     size_t n = strcspn(text, "\n");
     if (n <= 160)
         return arena_strndup(a, text, n);
-    n = 160;
-    while (n > 100 && text[n] != ' ')
-        n--;
+    n = utf8_cut_at_space(text, n, 160, 100);
     return arena_printf(a, "%.*s…", (int)n, text);
 }
 
