@@ -9,6 +9,7 @@
 #include "model/user.h"
 #include "markup/text.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 /* Notices a redirect may ask for: a fixed list, so a link cannot make the admin say anything. */
 static const char *const notices[][2] = {
@@ -152,7 +153,5 @@ const char *admin_excerpt(arena *a, const struct store_comment *c, size_t max)
     flat[len] = '\0';
     if (len <= max)
         return flat;
-    while (max && ((unsigned char)flat[max] & 0xC0) == 0x80)
-        max--; /* not inside a character */
-    return arena_printf(a, "%.*s…", (int)max, flat);
+    return arena_printf(a, "%.*s…", (int)utf8_cut(flat, len, max), flat);
 }

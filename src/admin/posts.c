@@ -10,6 +10,7 @@
 #include "model/user.h"
 #include "markup/markdown.h"
 #include "render/pages.h"
+#include "util/utf8.h"
 
 #define POSTS_PER_PAGE 20
 
@@ -67,7 +68,7 @@ ADMIN_HANDLER(admin_posts)
         return;
     }
     if (search && strlen(search) > 200)
-        search = arena_strndup(a, search, 200);
+        search = arena_strndup(a, search, utf8_cut(search, strlen(search), 200));
     struct post_list_query list_query = {
         .status = status_filter,
         .author = author,

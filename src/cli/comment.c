@@ -6,18 +6,14 @@
 #include "cli/cli.h"
 #include "model/post.h"
 #include "render/pages.h"
+#include "util/utf8.h"
 
 /* The first line of a comment's text, at most 60 bytes, cut at a UTF-8 boundary. */
 static const char *excerpt(arena *a, const struct store_comment *c)
 {
     const char *text = *c->body_source ? c->body_source : c->body_html;
     size_t n = strcspn(text, "\r\n\t");
-    if (n > 60) {
-        n = 60;
-        while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
-            n--;
-    }
-    return arena_strndup(a, text, n);
+    return arena_strndup(a, text, utf8_cut(text, n, 60));
 }
 
 static int list(store *s, arena *a, int argc, char **argv)

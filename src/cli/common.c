@@ -59,8 +59,8 @@ const struct cli_command cli_commands[] = {
     {.name = "copy",
      .run = cli_copy,
      .usage = "copy --from FILE|URI --to FILE|URI [--replace]",
-     .summary = "copy a whole site between stores (SQLite file, postgresql:// URI), verified by "
-                "counts"},
+     .summary = "copy a whole site, every table, between stores (SQLite file, postgresql:// URI), "
+                "verified by counts and checksums"},
     {.name = "set",
      .run = cli_set,
      .usage = "set KEY VALUE",

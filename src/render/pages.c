@@ -8,6 +8,7 @@
 
 #include "markup/escape.h"
 #include "markup/text.h"
+#include "util/utf8.h"
 
 static void set_site(template_data *d, const struct site_view *site)
 {
@@ -117,11 +118,7 @@ static const char *summary_of(arena *a, const struct store_post *post)
     size_t n = end ? (size_t)(end - text) : strlen(text);
     if (n <= 300)
         return arena_strndup(a, text, n);
-    n = 300;
-    while (n > 200 && text[n] != ' ')
-        n--;
-    while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
-        n--;
+    n = utf8_cut_at_space(text, n, 300, 200);
     return arena_printf(a, "%.*s…", (int)n, text);
 }
 
@@ -144,11 +141,7 @@ static bool teaser_of(arena *a, const struct store_post *post, const char **teas
     size_t n = text.len;
     while (n && (text.ptr[n - 1] == '\n' || text.ptr[n - 1] == ' '))
         n--;
-    if (n > TEASER_MAX) {
-        n = TEASER_MAX;
-        while (n && ((unsigned char)text.ptr[n] & 0xC0) == 0x80)
-            n--;
-    }
+    n = utf8_cut(text.ptr, n, TEASER_MAX);
     *teaser = arena_strndup(a, buf_cstr(&text), n);
     buf_free(&text);
     const char *custom = marker[8] == ' ' ? marker + 9 : NULL;
@@ -262,9 +255,7 @@ static const char *description_of(arena *a, const struct store_post *post)
     size_t n = strcspn(text, "\n");
     if (n <= 160)
         return arena_strndup(a, text, n);
-    n = 160;
-    while (n > 100 && text[n] != ' ')
-        n--;
+    n = utf8_cut_at_space(text, n, 160, 100);
     return arena_printf(a, "%.*s…", (int)n, text);
 }
 

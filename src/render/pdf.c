@@ -41,21 +41,110 @@ enum pdf_style {
     PDF_STYLE_COUNT,
 };
 
-#define PDF_SERIF "DejaVu Serif"
-#define PDF_SANS "DejaVu Sans"
-#define PDF_MONO "DejaVu Sans Mono"
+/* The faces of a style: each is a list of fontconfig families, one for each script, so that
+ * every script gets a font of the same kind (Noto, which scripts/deps installs), and what none
+ * of them has falls back to fontconfig's choice. Emoji are left to that fallback, which
+ * takes Noto Color Emoji for them: a list naming it gives it the digits too (they are emoji
+ * with a keycap), drawn as pictures without text. Han characters look different in Chinese
+ * (simplified or traditional), Japanese and Korean: the list names the CJK font of the text's
+ * language (enum pdf_cjk). */
+enum pdf_face {
+    PDF_SERIF,
+    PDF_SANS,
+    PDF_MONO,
+    PDF_FACE_COUNT,
+};
+
+enum pdf_cjk {
+    PDF_CJK_SC, /* simplified Chinese: the default */
+    PDF_CJK_TC, /* traditional Chinese (Taiwan) */
+    PDF_CJK_HK, /* traditional Chinese (Hong Kong) */
+    PDF_CJK_JP,
+    PDF_CJK_KR,
+    PDF_CJK_COUNT,
+};
+
+#define PDF_SERIF_LIST(cjk)                                                                        \
+    "Noto Serif, Noto Naskh Arabic, Noto Serif Hebrew, Noto Serif Thai, Noto Serif CJK " cjk       \
+    ", DejaVu Serif, DejaVu Sans"
+#define PDF_SANS_LIST(cjk)                                                                         \
+    "Noto Sans, Noto Sans Arabic, Noto Sans Hebrew, Noto Sans Thai, Noto Sans CJK " cjk            \
+    ", DejaVu Sans"
+#define PDF_MONO_LIST(cjk)                                                                         \
+    "Noto Sans Mono, Noto Sans Mono CJK " cjk ", Noto Sans Arabic, Noto Sans Hebrew, "             \
+    "Noto Sans Thai, DejaVu Sans Mono"
+#define PDF_FACE_LISTS(list)                                                                       \
+    {                                                                                              \
+        list("SC"), list("TC"), list("HK"), list("JP"), list("KR")                                 \
+    }
+
+static const char *const pdf_families[PDF_FACE_COUNT][PDF_CJK_COUNT] = {
+    [PDF_SERIF] = PDF_FACE_LISTS(PDF_SERIF_LIST),
+    [PDF_SANS] = PDF_FACE_LISTS(PDF_SANS_LIST),
+    [PDF_MONO] = PDF_FACE_LISTS(PDF_MONO_LIST),
+};
+
+/* The CJK font for a language tag ("ja", "zh-TW", "zh-Hant-HK"…); SC when it says nothing. */
+static enum pdf_cjk pdf_cjk_of_language(const char *lang)
+{
+    if (!lang)
+        return PDF_CJK_SC;
+    if (g_ascii_strncasecmp(lang, "ja", 2) == 0 && (!lang[2] || lang[2] == '-' || lang[2] == '_'))
+        return PDF_CJK_JP;
+    if (g_ascii_strncasecmp(lang, "ko", 2) == 0 && (!lang[2] || lang[2] == '-' || lang[2] == '_'))
+        return PDF_CJK_KR;
+    if (g_ascii_strncasecmp(lang, "zh", 2) != 0)
+        return PDF_CJK_SC;
+    char lower[32];
+    size_t n = 0;
+    for (; lang[n] && n + 1 < sizeof lower; n++)
+        lower[n] = (char)g_ascii_tolower(lang[n] == '_' ? '-' : lang[n]);
+    lower[n] = 0;
+    if (strstr(lower, "-hk") || strstr(lower, "-mo"))
+        return PDF_CJK_HK;
+    if (strstr(lower, "-tw") || strstr(lower, "-hant"))
+        return PDF_CJK_TC;
+    return PDF_CJK_SC;
+}
+
+/* True when a language tag says which CJK font its text wants (Chinese, Japanese, Korean). */
+static bool pdf_cjk_is_named(const char *lang)
+{
+    return lang &&
+           (g_ascii_strncasecmp(lang, "ja", 2) == 0 || g_ascii_strncasecmp(lang, "ko", 2) == 0 ||
+            g_ascii_strncasecmp(lang, "zh", 2) == 0) &&
+           (!lang[2] || lang[2] == '-' || lang[2] == '_');
+}
+
+/* The CJK font a block without a language gets: Japanese when it has kana, Korean when it
+ * has hangul, else the document's. */
+static enum pdf_cjk pdf_cjk_of_text(const char *text, size_t len, enum pdf_cjk fallback)
+{
+    const char *end = text + len;
+    for (const char *p = text; p < end; p = g_utf8_next_char(p)) {
+        if ((unsigned char)*p < 0xE1)
+            continue;
+        gunichar c = g_utf8_get_char(p);
+        if (c >= 0x3040 && c <= 0x30FF)
+            return PDF_CJK_JP;
+        if ((c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
+            (c >= 0x3130 && c <= 0x318F))
+            return PDF_CJK_KR;
+    }
+    return fallback;
+}
 
 struct pdf_style_spec {
-    const char *family;  /* fontconfig family */
-    double scale;        /* font size relative to the body size */
-    bool bold;           /* weight bold */
-    bool italic;         /* style italic */
-    double before;       /* space above, ems of the body size */
-    double after;        /* space below, ems of the body size */
-    double line_spacing; /* pango line-spacing factor */
-    double grey;         /* text colour, 0 black .. 1 white */
-    bool keep;           /* kept on the page of the block after it */
-    bool splittable;     /* may be broken across pages */
+    enum pdf_face family; /* its list of fontconfig families */
+    double scale;         /* font size relative to the body size */
+    bool bold;            /* weight bold */
+    bool italic;          /* style italic */
+    double before;        /* space above, ems of the body size */
+    double after;         /* space below, ems of the body size */
+    double line_spacing;  /* pango line-spacing factor */
+    double grey;          /* text colour, 0 black .. 1 white */
+    bool keep;            /* kept on the page of the block after it */
+    bool splittable;      /* may be broken across pages */
 };
 
 static const struct pdf_style_spec pdf_styles[PDF_STYLE_COUNT] = {
@@ -90,6 +179,13 @@ struct pdf_link {
     const char *uri;     /* absolute when it could be made so (arena) */
 };
 
+/* A block's base direction: from its first strong letter (auto), or forced by dir. */
+enum pdf_dir {
+    PDF_DIR_AUTO = 0,
+    PDF_DIR_LTR,
+    PDF_DIR_RTL,
+};
+
 /* One paragraph-like unit of the document, laid out as one PangoLayout. */
 struct pdf_block {
     enum pdf_style style;     /* look */
@@ -104,6 +200,9 @@ struct pdf_block {
     int heading_level;        /* 1-6 for an outline entry, 0 otherwise */
     unsigned quote_id;        /* the outermost quote it is in, 0 for none */
     double quote_x;           /* where that quote's bar is drawn */
+    const char *lang;         /* the language its HTML gives it (lang), or NULL */
+    int dir;                  /* enum pdf_dir: its dir attribute */
+    bool rtl;                 /* laid out right to left (dir, or its first strong letter) */
     bool keep_with_next;      /* never the last block of a page */
     bool short_rule;          /* rules: a short centred one (hr), not the full width */
     double space_before;      /* points */
@@ -128,11 +227,14 @@ struct pdf_slice {
 struct pdf_doc {
     const struct pdf_article *article; /* the caller's */
     arena arena;                       /* texts, links, line tables */
-    PangoContext *context;             /* from this thread's font map (owned reference) */
-    PangoFontDescription *fonts[PDF_STYLE_COUNT]; /* owned */
-    double body_size;                             /* points */
-    double page_width, page_height;               /* points */
-    double margin_left, margin_right;             /* points */
+    PangoContext *context;             /* from the process's font map (owned reference) */
+    PangoContext *context_rtl;         /* the same with a right-to-left base (owned), or NULL */
+    const char *language;              /* the article's language tag, or NULL */
+    enum pdf_cjk cjk;                  /* the CJK font of text that names no language */
+    PangoFontDescription *fonts[PDF_CJK_COUNT][PDF_STYLE_COUNT]; /* owned, made when needed */
+    double body_size;                                            /* points */
+    double page_width, page_height;                              /* points */
+    double margin_left, margin_right;                            /* points */
     double margin_top, text_bottom; /* text area top and bottom, points from the top */
     struct pdf_block *blocks;       /* in reading order (xrealloc) */
     size_t block_count, block_cap;  /* used and allocated */
@@ -383,13 +485,16 @@ static const unsigned char pdf_role_of[GUMBO_TAG_LAST] = {
 
 /* An element being walked: what it changed, so that leaving it can undo that. */
 struct pdf_frame {
-    enum pdf_role role;  /* as classified on entry */
-    unsigned span_start; /* inline roles: where its text starts in the paragraph */
-    const char *uri;     /* links: the target, NULL for an anchor without one */
-    long next_number;    /* ordered lists: the number of the next item */
-    double indent;       /* points it added to the indent */
-    bool footnote;       /* it made its content footnotes */
-    int heading;         /* headings: its level */
+    enum pdf_role role;     /* as classified on entry */
+    unsigned span_start;    /* inline roles: where its text starts in the paragraph */
+    const char *uri;        /* links: the target, NULL for an anchor without one */
+    long next_number;       /* ordered lists: the number of the next item */
+    double indent;          /* points it added to the indent */
+    bool footnote;          /* it made its content footnotes */
+    int heading;            /* headings: its level */
+    const char *lang;       /* spans: the language its lang attribute gives its text, or NULL */
+    const char *outer_lang; /* blocks: the builder's language before it */
+    int outer_dir;          /* blocks: the builder's direction before it */
 };
 
 /* The state of turning one HTML fragment into blocks. */
@@ -415,6 +520,8 @@ struct pdf_builder {
     int row_depth;               /* open table rows */
     bool cell_seen;              /* the open row has had a cell */
     const char *marker;          /* the open item's marker, not yet given to a block */
+    const char *lang;            /* the language of the open blocks (lang), or NULL */
+    int dir;                     /* enum pdf_dir of the open blocks */
 };
 
 /* The style a paragraph ending now gets. */
@@ -453,6 +560,18 @@ static void pdf_span_apply(struct pdf_builder *b, const struct pdf_frame *frame,
     unsigned start = frame->span_start;
     if (end <= start)
         return;
+    if (frame->lang && *frame->lang) {
+        pdf_attr_add(b, pango_attr_language_new(pango_language_from_string(frame->lang)), start,
+                     end);
+        if (pdf_cjk_is_named(frame->lang)) {
+            enum pdf_face face = frame->role == PDF_ROLE_CODE || b->pre_depth
+                                     ? PDF_MONO
+                                     : pdf_styles[pdf_current_style(b)].family;
+            pdf_attr_add(
+                b, pango_attr_family_new(pdf_families[face][pdf_cjk_of_language(frame->lang)]),
+                start, end);
+        }
+    }
     switch (frame->role) {
     case PDF_ROLE_EMPHASIS:
         pdf_attr_add(b,
@@ -467,7 +586,8 @@ static void pdf_span_apply(struct pdf_builder *b, const struct pdf_frame *frame,
         break;
     case PDF_ROLE_CODE:
         if (!b->pre_depth) {
-            pdf_attr_add(b, pango_attr_family_new(PDF_MONO), start, end);
+            enum pdf_cjk cjk = b->lang ? pdf_cjk_of_language(b->lang) : b->doc->cjk;
+            pdf_attr_add(b, pango_attr_family_new(pdf_families[PDF_MONO][cjk]), start, end);
             pdf_attr_add(b, pango_attr_scale_new(0.88), start, end);
         }
         break;
@@ -551,6 +671,8 @@ static void pdf_flush(struct pdf_builder *b)
     block->marker = b->marker;
     b->marker = NULL;
     block->heading_level = b->heading_level;
+    block->lang = b->lang;
+    block->dir = b->dir;
     block->quote_id = b->quote_id;
     block->quote_x = b->quote_x;
     if (b->quote_depth && style == PDF_STYLE_QUOTE)
@@ -623,6 +745,22 @@ static bool pdf_has_footnote_class(const GumboElement *element)
         p += n;
     }
     return false;
+}
+
+/* The element's lang attribute when it is a plausible language tag (BCP 47: letters, digits,
+ * '-'; at most 35 characters), "" for lang="" (no language), or NULL. */
+static const char *pdf_lang_of(struct pdf_doc *doc, const GumboElement *element)
+{
+    const GumboAttribute *lang = gumbo_get_attribute(&element->attributes, "lang");
+    if (!lang)
+        return NULL;
+    size_t n = strlen(lang->value);
+    if (n > 35)
+        return NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!g_ascii_isalnum(lang->value[i]) && lang->value[i] != '-' && lang->value[i] != '_')
+            return NULL;
+    return arena_strdup(&doc->arena, lang->value);
 }
 
 static enum pdf_role pdf_role_of_node(const GumboNode *node)
@@ -702,6 +840,7 @@ static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
     }
     const GumboElement *element = &node->v.element;
     enum pdf_role role = pdf_role_of_node(node);
+    const char *lang = pdf_lang_of(b->doc, element);
     switch (role) {
     case PDF_ROLE_SKIP:
         return false;
@@ -726,11 +865,12 @@ static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
         } else {
             pdf_settle_space(b);
         }
-        pdf_push(b, role);
+        pdf_push(b, role)->lang = lang;
         return true;
     case PDF_ROLE_LINK: {
         pdf_settle_space(b);
         struct pdf_frame *frame = pdf_push(b, role);
+        frame->lang = lang;
         const GumboAttribute *href = gumbo_get_attribute(&element->attributes, "href");
         if (href)
             frame->uri = pdf_resolve_url(b->doc, arena_strdup(&b->doc->arena, href->value));
@@ -739,7 +879,7 @@ static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
     default:
         if (pdf_role_is_span[role]) { /* a text style */
             pdf_settle_space(b);
-            pdf_push(b, role);
+            pdf_push(b, role)->lang = lang;
             return true;
         }
         break;
@@ -748,6 +888,15 @@ static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
     /* block-level */
     pdf_flush(b);
     struct pdf_frame *frame = pdf_push(b, role);
+    frame->outer_lang = b->lang;
+    frame->outer_dir = b->dir;
+    if (lang)
+        b->lang = *lang ? lang : NULL;
+    const GumboAttribute *dir = gumbo_get_attribute(&element->attributes, "dir");
+    if (dir)
+        b->dir = g_ascii_strcasecmp(dir->value, "rtl") == 0   ? PDF_DIR_RTL
+                 : g_ascii_strcasecmp(dir->value, "ltr") == 0 ? PDF_DIR_LTR
+                                                              : PDF_DIR_AUTO;
     if (pdf_has_footnote_class(element)) {
         frame->footnote = true;
         b->footnote_depth++;
@@ -831,6 +980,8 @@ static void pdf_leave(struct pdf_builder *b, const GumboNode *node)
     pdf_flush(b);
     b->depth--;
     b->indent -= frame.indent;
+    b->lang = frame.outer_lang;
+    b->dir = frame.outer_dir;
     if (frame.role == PDF_ROLE_PRE || frame.role == PDF_ROLE_QUOTE || frame.role == PDF_ROLE_LIST ||
         frame.role == PDF_ROLE_ORDERED || frame.role == PDF_ROLE_INDENTED)
         b->indent_levels--;
@@ -1010,6 +1161,10 @@ static void pdf_keep_hyphenated_words(const char *text, size_t len, PangoAttrLis
     }
 }
 
+static PangoContext *pdf_make_context(const char *language);
+static const PangoFontDescription *pdf_font(struct pdf_doc *doc, enum pdf_style style,
+                                            enum pdf_cjk cjk);
+
 static void pdf_layout_block(struct pdf_doc *doc, struct pdf_block *block)
 {
     const struct pdf_style_spec *spec = &pdf_styles[block->style];
@@ -1023,9 +1178,28 @@ static void pdf_layout_block(struct pdf_doc *doc, struct pdf_block *block)
     double width = pdf_content_width(doc) - block->indent - block->right_indent;
     if (width < pdf_em(doc, 6))
         width = pdf_em(doc, 6);
-    PangoLayout *layout = pango_layout_new(doc->context);
+    enum pdf_cjk cjk = pdf_cjk_is_named(block->lang)
+                           ? pdf_cjk_of_language(block->lang)
+                           : pdf_cjk_of_text(block->text, block->len, doc->cjk);
+    const PangoFontDescription *font = pdf_font(doc, block->style, cjk);
+    PangoContext *context = doc->context;
+    if (block->dir == PDF_DIR_RTL) {
+        if (!doc->context_rtl) {
+            doc->context_rtl = pdf_make_context(doc->language);
+            pango_context_set_base_dir(doc->context_rtl, PANGO_DIRECTION_RTL);
+        }
+        context = doc->context_rtl;
+    }
+    PangoLayout *layout = pango_layout_new(context);
     block->layout = layout;
-    pango_layout_set_font_description(layout, doc->fonts[block->style]);
+    pango_layout_set_font_description(layout, font);
+    if (block->dir != PDF_DIR_AUTO) {
+        /* the direction dir gives, not the first strong letter's; pango aligns a forced
+         * direction's lines to the left unless told otherwise */
+        pango_layout_set_auto_dir(layout, FALSE);
+        if (block->dir == PDF_DIR_RTL)
+            pango_layout_set_alignment(layout, PANGO_ALIGN_RIGHT);
+    }
     pango_layout_set_width(layout, (int)(width * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_line_spacing(layout, (float)spec->line_spacing);
@@ -1036,6 +1210,9 @@ static void pdf_layout_block(struct pdf_doc *doc, struct pdf_block *block)
     /* breaking inside a word must not add a hyphen to the text layer */
     PangoAttribute *no_hyphens = pango_attr_insert_hyphens_new(FALSE);
     pango_attr_list_insert_before(attrs, no_hyphens);
+    if (block->lang && *block->lang) /* spans with a lang of their own come later and win */
+        pango_attr_list_insert_before(
+            attrs, pango_attr_language_new(pango_language_from_string(block->lang)));
     pdf_keep_hyphenated_words(block->text, block->len, attrs);
     pango_layout_set_attributes(layout, attrs);
 
@@ -1054,7 +1231,7 @@ static void pdf_layout_block(struct pdf_doc *doc, struct pdf_block *block)
     }
     if (block->marker) {
         block->marker_view = pango_layout_new(doc->context);
-        pango_layout_set_font_description(block->marker_view, doc->fonts[block->style]);
+        pango_layout_set_font_description(block->marker_view, font);
         pango_layout_set_text(block->marker_view, block->marker, -1);
     }
 
@@ -1072,6 +1249,8 @@ static void pdf_layout_block(struct pdf_doc *doc, struct pdf_block *block)
     } while (line < block->line_count && pango_layout_iter_next_line(iter));
     pango_layout_iter_free(iter);
     block->line_count = line;
+    PangoLayoutLine *first_line = pango_layout_get_line_readonly(layout, 0);
+    block->rtl = first_line && first_line->resolved_dir == PANGO_DIRECTION_RTL;
 }
 
 /* ---- pagination ---- */
@@ -1251,7 +1430,8 @@ static void pdf_draw_slice(struct pdf_doc *doc, cairo_t *cr, size_t index, buf *
 {
     const struct pdf_slice *slice = &doc->slices[index];
     const struct pdf_block *block = &doc->blocks[slice->block];
-    double x0 = doc->margin_left + block->indent;
+    /* a right-to-left block is indented from the right margin: the mirror image */
+    double x0 = doc->margin_left + (block->rtl ? block->right_indent : block->indent);
     double y0 = slice->y - block->line_top[slice->first];
     double slice_bottom = y0 + block->line_bottom[slice->end - 1];
 
@@ -1263,10 +1443,12 @@ static void pdf_draw_slice(struct pdf_doc *doc, cairo_t *cr, size_t index, buf *
             if (next->page == slice->page && doc->blocks[next->block].quote_id == block->quote_id)
                 bar_bottom = next->y;
         }
+        double bar_x = block->rtl ? doc->page_width - doc->margin_right - block->quote_x
+                                  : doc->margin_left + block->quote_x;
         cairo_set_source_rgb(cr, 0.72, 0.72, 0.72);
         cairo_set_line_width(cr, 1.6);
-        cairo_move_to(cr, doc->margin_left + block->quote_x, slice->y);
-        cairo_line_to(cr, doc->margin_left + block->quote_x, bar_bottom);
+        cairo_move_to(cr, bar_x, slice->y);
+        cairo_line_to(cr, bar_x, bar_bottom);
         cairo_stroke(cr);
     }
     if (block->style == PDF_STYLE_RULE) {
@@ -1306,8 +1488,11 @@ static void pdf_draw_slice(struct pdf_doc *doc, cairo_t *cr, size_t index, buf *
             int width, height;
             pango_layout_get_size(block->marker_view, &width, &height);
             int marker_baseline = pango_layout_get_baseline(block->marker_view);
-            cairo_move_to(cr, x0 - pdf_em(doc, 0.5) - (double)width / PANGO_SCALE,
-                          y0 + baseline - (double)marker_baseline / PANGO_SCALE);
+            double marker_x =
+                block->rtl ? x0 + (double)pango_layout_get_width(block->layout) / PANGO_SCALE +
+                                 pdf_em(doc, 0.5)
+                           : x0 - pdf_em(doc, 0.5) - (double)width / PANGO_SCALE;
+            cairo_move_to(cr, marker_x, y0 + baseline - (double)marker_baseline / PANGO_SCALE);
             pango_cairo_show_layout(cr, block->marker_view);
         }
         cairo_move_to(cr, x0 + (double)logical.x / PANGO_SCALE, y0 + baseline);
@@ -1322,7 +1507,8 @@ static void pdf_draw_slice(struct pdf_doc *doc, cairo_t *cr, size_t index, buf *
 /* "Title — page N of M" centred at the foot of the page; the title is shortened to fit. */
 static void pdf_draw_footer(struct pdf_doc *doc, cairo_t *cr, int page, buf *scratch)
 {
-    PangoFontDescription *font = pango_font_description_from_string(PDF_SANS);
+    PangoFontDescription *font = pango_font_description_new();
+    pango_font_description_set_family_static(font, pdf_families[PDF_SANS][doc->cjk]);
     pango_font_description_set_absolute_size(font, 8 * PANGO_SCALE);
     buf_reset(scratch);
     buf_printf(scratch, " — page %d of %d", page, doc->page_count);
@@ -1390,21 +1576,6 @@ static void pdf_set_metadata(struct pdf_doc *doc, cairo_surface_t *surface)
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, a->date_iso);
 }
 
-static void pdf_make_fonts(struct pdf_doc *doc)
-{
-    for (int s = 0; s < PDF_STYLE_COUNT; s++) {
-        const struct pdf_style_spec *spec = &pdf_styles[s];
-        PangoFontDescription *font = pango_font_description_new();
-        pango_font_description_set_family_static(font, spec->family);
-        pango_font_description_set_absolute_size(font, pdf_em(doc, spec->scale) * PANGO_SCALE);
-        pango_font_description_set_weight(font,
-                                          spec->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
-        pango_font_description_set_style(font,
-                                         spec->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-        doc->fonts[s] = font;
-    }
-}
-
 /* All pango/cairo work of this file is done under this lock, and on one font map. cairo 1.16 is
  * not thread-safe around its FreeType font faces, which every font map shares:
  * _cairo_ft_font_face_create walks and extends a font file's list of faces without a lock and
@@ -1416,8 +1587,9 @@ static void pdf_make_fonts(struct pdf_doc *doc)
 static pthread_mutex_t pdf_lock = PTHREAD_MUTEX_INITIALIZER;
 static PangoFontMap *font_map; /* under pdf_lock */
 
-/* A context on the process's font map, in points, unhinted. Called under pdf_lock. */
-static PangoContext *pdf_make_context(void)
+/* A context on the process's font map, in points, unhinted, for text in `language` (a tag,
+ * or NULL for none). Called under pdf_lock. */
+static PangoContext *pdf_make_context(const char *language)
 {
     if (!font_map)
         font_map = pango_cairo_font_map_new();
@@ -1429,20 +1601,53 @@ static PangoContext *pdf_make_context(void)
     cairo_font_options_destroy(options);
     pango_cairo_context_set_resolution(context, 72.0);
     pango_context_set_round_glyph_positions(context, FALSE);
+    /* not the process's locale: the text's language picks glyph forms */
+    pango_context_set_language(context, pango_language_from_string(language ? language : "und"));
     return context;
+}
+
+/* The font of a style with the CJK font `cjk`, made on first use. */
+static const PangoFontDescription *pdf_font(struct pdf_doc *doc, enum pdf_style style,
+                                            enum pdf_cjk cjk)
+{
+    PangoFontDescription **slot = &doc->fonts[cjk][style];
+    if (!*slot) {
+        const struct pdf_style_spec *spec = &pdf_styles[style];
+        PangoFontDescription *font = pango_font_description_new();
+        pango_font_description_set_family_static(font, pdf_families[spec->family][cjk]);
+        pango_font_description_set_absolute_size(font, pdf_em(doc, spec->scale) * PANGO_SCALE);
+        pango_font_description_set_weight(font,
+                                          spec->bold ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
+        pango_font_description_set_style(font,
+                                         spec->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+        *slot = font;
+    }
+    return *slot;
 }
 
 void render_pdf_prepare(void)
 {
-    static const char *const families[] = {"DejaVu Serif 11", "DejaVu Sans Bold 11",
-                                           "DejaVu Serif Italic 11", "DejaVu Sans Mono 11"};
+    static const struct {
+        enum pdf_face face;
+        PangoWeight weight;
+        PangoStyle style;
+    } faces[] = {{PDF_SERIF, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL},
+                 {PDF_SANS, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL},
+                 {PDF_SERIF, PANGO_WEIGHT_NORMAL, PANGO_STYLE_ITALIC},
+                 {PDF_MONO, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL}};
     pthread_mutex_lock(&pdf_lock);
-    PangoContext *context = pdf_make_context();
+    PangoContext *context = pdf_make_context(NULL);
     PangoLayout *layout = pango_layout_new(context);
-    for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
-        PangoFontDescription *font = pango_font_description_from_string(families[i]);
+    for (size_t i = 0; i < sizeof(faces) / sizeof(faces[0]); i++) {
+        PangoFontDescription *font = pango_font_description_new();
+        pango_font_description_set_family_static(font, pdf_families[faces[i].face][PDF_CJK_SC]);
+        pango_font_description_set_absolute_size(font, 11 * PANGO_SCALE);
+        pango_font_description_set_weight(font, faces[i].weight);
+        pango_font_description_set_style(font, faces[i].style);
         pango_layout_set_font_description(layout, font);
-        pango_layout_set_text(layout, "Aa \xE2\x80\x9CQ\xE2\x80\x9D \xD0\x96 \xD8\xB9", -1);
+        /* Latin, Cyrillic, Arabic, Hebrew (the CJK and emoji fonts load when first used) */
+        pango_layout_set_text(layout, "Aa \xE2\x80\x9CQ\xE2\x80\x9D \xD0\x96 \xD8\xB9 \xD7\xA9",
+                              -1);
         PangoRectangle ink, logical;
         pango_layout_get_extents(layout, &ink, &logical);
         pango_font_description_free(font);
@@ -1495,8 +1700,10 @@ static int render_pdf_locked(const struct pdf_article *article, buf *out, buf *e
     if (article->url && strstr(article->url, "://") && pdf_url_has_scheme(article->url))
         doc.base_url = pdf_valid_text(&doc, article->url);
 
-    doc.context = pdf_make_context();
-    pdf_make_fonts(&doc);
+    if (article->language && *article->language)
+        doc.language = pdf_valid_text(&doc, article->language);
+    doc.cjk = pdf_cjk_of_language(doc.language);
+    doc.context = pdf_make_context(doc.language);
     pdf_add_header(&doc);
     pdf_add_html(&doc, article->body_html, PDF_STYLE_BODY, 0);
     pdf_add_comments(&doc);
@@ -1554,11 +1761,14 @@ out:
         if (doc.blocks[i].attrs)
             pango_attr_list_unref(doc.blocks[i].attrs);
     }
-    for (int s = 0; s < PDF_STYLE_COUNT; s++)
-        if (doc.fonts[s])
-            pango_font_description_free(doc.fonts[s]);
+    for (int c = 0; c < PDF_CJK_COUNT; c++)
+        for (int s = 0; s < PDF_STYLE_COUNT; s++)
+            if (doc.fonts[c][s])
+                pango_font_description_free(doc.fonts[c][s]);
     if (doc.context)
         g_object_unref(doc.context);
+    if (doc.context_rtl)
+        g_object_unref(doc.context_rtl);
     free(doc.blocks);
     free(doc.slices);
     arena_free(&doc.arena);

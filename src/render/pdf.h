@@ -34,6 +34,9 @@ struct pdf_article {
     const char *author;                 /* display name; also PDF metadata */
     const char *date;                   /* as it is to be shown, e.g. "25 April 2023" */
     const char *date_iso;               /* "YYYY-MM-DDThh:mm:ss[Z|±hh:mm]" for the metadata */
+    const char *language;               /* the article's language tag ("ar", "zh-TW"), or NULL:
+                                           picks the CJK font and glyph forms of text that has
+                                           no lang of its own */
     const char *url;                    /* permalink, absolute or a path; relative links in
                                            the body are resolved against it when absolute */
     const char *body_html;              /* sanitized HTML (SANITIZE_ARTICLE) */
@@ -48,7 +51,9 @@ struct pdf_article {
 /* Appends to `out` a PDF of `article`: a header block on page 1 (site, title, author, date,
  * permalink), the body with its headings (kept with what follows them, listed in the PDF
  * outline), quotes, lists, footnotes, clickable links, then the comments if any, and
- * "Title — page N of M" at the foot of every page; DejaVu fonts through fontconfig, metadata
+ * "Title — page N of M" at the foot of every page; the Noto fonts of every script (DejaVu
+ * after them) through fontconfig, each paragraph in its own direction (dir, or its first
+ * strong letter) and language (lang), metadata
  * title/author/creation date/creator. May be called from several threads: each thread uses its
  * own pango font map, but the calls run one at a time (cairo's shared font faces are not
  * thread-safe). Returns 0, or -1 with a message appended to `error` and nothing appended to

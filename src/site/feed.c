@@ -10,6 +10,7 @@
 #include "site/common.h"
 #include "site/site.h"
 #include "util/log.h"
+#include "util/utf8.h"
 
 #define SITEMAP_CHUNK 1000 /* URLs per sitemap file; an index lists the files beyond that */
 
@@ -29,9 +30,7 @@ static const char *excerpt_of(arena *a, const struct store_post *post)
     size_t n = strlen(post->body_text);
     if (n <= 300)
         return post->body_text;
-    n = 300;
-    while (n && ((unsigned char)post->body_text[n] & 0xC0) == 0x80)
-        n--;
+    n = utf8_cut(post->body_text, n, 300);
     return arena_printf(a, "%.*s…", (int)n, post->body_text);
 }
 

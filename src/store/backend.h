@@ -74,6 +74,8 @@
       (store * s, const char *ip, long long post_id, long long since, long long *count),           \
       (s, ip, post_id, since, count))                                                              \
     X(counts, (store * s, struct store_counts * counts), (s, counts))                              \
+    X(table_sums, (store * s, arena * a, struct store_table_sum * *sums, size_t * count),          \
+      (s, a, sums, count))                                                                         \
     X(user_get, (store * s, arena * a, long long id, struct store_user *out), (s, a, id, out))     \
     X(session_find,                                                                                \
       (store * s, arena * a, const char *token_hash, long long now, struct store_session *out,     \
@@ -129,6 +131,7 @@
     X(comment_set_status, (store * s, long long id, enum comment_status status), (s, id, status),  \
       -1)                                                                                          \
     X(clear, (store * s), (s), -1)                                                                 \
+    X(copy_from, (store * s, store * from, arena * a), (s, from, a), -1)                           \
     X(defer_constraints, (store * s), (s), 0)                                                      \
     X(mail_insert, (store * s, const struct store_mail *mail, long long *id), (s, mail, id), 0)    \
     X(mail_lock_limits, (store * s), (s), 0)                                                       \
@@ -182,6 +185,10 @@ struct store_engine {
     /* Makes statement `id` current with every parameter NULL, preparing it on its first use on
      * this connection and checking it against its declared counts. STORE_OK or STORE_ERROR. */
     int (*prepare)(store *s, enum statement_id id);
+    /* Makes `sql` (?N parameters, `parameters` of them) the current statement as prepare does,
+     * for the statements store/copy.c builds from the catalog's names; not kept after reset.
+     * s->statement names it in messages. */
+    int (*prepare_text)(store *s, const char *sql, int parameters);
     void (*bind_int)(store *s, int index, long long value);
     /* NULL binds SQL NULL; the text is not copied and must outlive the statement's steps */
     void (*bind_text)(store *s, int index, const char *text);
@@ -193,6 +200,7 @@ struct store_engine {
     /* the text itself, not copied ("" for NULL), valid until the next step: a status to map */
     const char *(*column_peek)(store *s, int column);
     bool (*column_bool)(store *s, int column);
+    bool (*column_null)(store *s, int column); /* whether the column is SQL NULL */
     /* rows the current result holds when the engine knows them after the first step, else 0 */
     size_t (*row_count)(store *s);
     long long (*changes)(store *s); /* rows the finished write changed */

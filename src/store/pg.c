@@ -18,7 +18,7 @@
 /* Statements of this engine's own, prepared as those of statements.h are, after them. */
 enum own_statement { OWN_COMMIT = STATEMENT_COUNT, OWN_ROLLBACK, PREPARED_COUNT };
 
-#define MAX_PARAMETERS 20 /* the most a statement of statements.h takes (POST_INSERT: 18) */
+#define MAX_PARAMETERS 64 /* the most a statement takes (POST_INSERT: 18; a copied table's row) */
 
 struct pg_store {
     struct store base;             /* first: a store * points here */
@@ -34,6 +34,8 @@ struct pg_store {
     const char *values[MAX_PARAMETERS];
     char numbers[MAX_PARAMETERS][24]; /* the text of integer parameters */
     PGresult *result;                 /* owned; NULL until the first step */
+    bool built;                       /* the statement is prepare_text's, not a prepared one */
+    buf built_text;                   /* its text, $N parameters */
     int row;                          /* the current row of result */
 };
 
@@ -183,7 +185,10 @@ static PGresult *begin_and_execute(struct pg_store *q, const char *name)
         return NULL;
     PGresult *begin = NULL, *r = NULL;
     if (PQsendQueryParams(q->conn, "BEGIN", 0, NULL, NULL, NULL, NULL, 0) &&
-        PQsendQueryPrepared(q->conn, name, q->parameter_count, q->values, NULL, NULL, 0) &&
+        (q->built
+             ? PQsendQueryParams(q->conn, buf_cstr(&q->built_text), q->parameter_count, NULL,
+                                 q->values, NULL, NULL, 0)
+             : PQsendQueryPrepared(q->conn, name, q->parameter_count, q->values, NULL, NULL, 0)) &&
         PQpipelineSync(q->conn)) {
         begin = pipeline_result(q->conn);
         r = pipeline_result(q->conn);
@@ -206,8 +211,10 @@ static PGresult *execute(store *s, int id, bool *conflict)
     struct pg_store *q = PQ(s);
     char name[16];
     statement_name(name, id);
-    PGresult *r = q->begin_pending
-                      ? begin_and_execute(q, name)
+    PGresult *r = q->begin_pending ? begin_and_execute(q, name)
+                  : q->built
+                      ? PQexecParams(q->conn, buf_cstr(&q->built_text), q->parameter_count, NULL,
+                                     q->values, NULL, NULL, 0)
                       : PQexecPrepared(q->conn, name, q->parameter_count, q->values, NULL, NULL, 0);
     ExecStatusType status = PQresultStatus(r);
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK)
@@ -227,6 +234,7 @@ static int run_own(store *s, enum own_statement id, const char *sql)
 {
     bool conflict = false;
     PQ(s)->parameter_count = 0;
+    PQ(s)->built = false;
     if (!connected(s) || prepare_once(s, id, sql, NULL) != STORE_OK)
         return STORE_ERROR;
     PGresult *r = execute(s, id, &conflict);
@@ -254,12 +262,29 @@ static int pg_prepare(store *s, enum statement_id id)
 {
     struct pg_store *q = PQ(s);
     pg_reset(s);
+    q->built = false;
     q->parameter_count = store_statements[id].parameters;
     assert(q->parameter_count <= MAX_PARAMETERS);
     memset(q->values, 0, sizeof(q->values));
     if (!connected(s))
         return STORE_ERROR;
     return prepare_once(s, id, statement_text(id, true), &store_statements[id]);
+}
+
+static int pg_prepare_text(store *s, const char *sql, int parameters)
+{
+    struct pg_store *q = PQ(s);
+    pg_reset(s);
+    if (parameters > MAX_PARAMETERS)
+        return store_fail(s, "%s: %d parameters, at most %d", sql, parameters, MAX_PARAMETERS);
+    q->parameter_count = parameters;
+    memset(q->values, 0, sizeof(q->values));
+    if (!connected(s))
+        return STORE_ERROR;
+    buf_reset(&q->built_text);
+    dollar_parameters(&q->built_text, sql);
+    q->built = true;
+    return STORE_OK;
 }
 
 static void pg_bind_int(store *s, int index, long long value)
@@ -310,6 +335,11 @@ static const char *pg_column_text(store *s, arena *a, int column)
 static const char *pg_column_peek(store *s, int column)
 {
     return PQgetvalue(PQ(s)->result, PQ(s)->row, column);
+}
+
+static bool pg_column_null(store *s, int column)
+{
+    return PQgetisnull(PQ(s)->result, PQ(s)->row, column);
 }
 
 static bool pg_column_bool(store *s, int column)
@@ -400,6 +430,7 @@ static void pg_close(store *s)
 {
     PQclear(PQ(s)->result);
     PQfinish(PQ(s)->conn);
+    buf_free(&PQ(s)->built_text);
     buf_free(&s->error);
     free(s);
 }
@@ -528,6 +559,7 @@ static const struct store_engine pg_engine = {
     .name = "postgresql",
     .postgres = true,
     PG_PRIMITIVE(prepare),
+    PG_PRIMITIVE(prepare_text),
     PG_PRIMITIVE(bind_int),
     PG_PRIMITIVE(bind_text),
     PG_PRIMITIVE(bind_bool),
@@ -536,6 +568,7 @@ static const struct store_engine pg_engine = {
     PG_PRIMITIVE(column_text),
     PG_PRIMITIVE(column_peek),
     PG_PRIMITIVE(column_bool),
+    PG_PRIMITIVE(column_null),
     PG_PRIMITIVE(row_count),
     PG_PRIMITIVE(changes),
     PG_PRIMITIVE(insert_id),

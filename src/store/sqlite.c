@@ -37,6 +37,7 @@ struct sqlite_store {
     sqlite3_stmt *statements[STATEMENT_COUNT]; /* prepared lazily, owned */
     sqlite3_stmt *own[OWN_COUNT];              /* prepared lazily, owned */
     sqlite3_stmt *current;                     /* the statement operations.c runs */
+    sqlite3_stmt *built;                       /* prepare_text's statement, owned */
     bool writing;                              /* holds writer_turn */
     bool bulk;               /* the open transaction is a bulk one: its pragmas to undo */
     long long cache_setting; /* PRAGMA cache_size before the bulk transaction */
@@ -120,6 +121,23 @@ static int sqlite_prepare(store *s, enum statement_id id)
     return STORE_OK;
 }
 
+static void sqlite_reset(store *s);
+
+static int sqlite_prepare_text(store *s, const char *sql, int parameters)
+{
+    struct sqlite_store *q = Q(s);
+    sqlite_reset(s);
+    sqlite3_finalize(q->built);
+    q->built = NULL;
+    if (sqlite3_prepare_v2(q->db, sql, -1, &q->built, NULL) != SQLITE_OK)
+        return store_fail(s, "%s: %s", sql, sqlite3_errmsg(q->db));
+    if (sqlite3_bind_parameter_count(q->built) != parameters)
+        return store_fail(s, "%s: %d parameters, expected %d", sql,
+                          sqlite3_bind_parameter_count(q->built), parameters);
+    q->current = q->built;
+    return STORE_OK;
+}
+
 static void sqlite_bind_int(store *s, int index, long long value)
 {
     sqlite3_bind_int64(Q(s)->current, index, value);
@@ -167,6 +185,11 @@ static const char *sqlite_column_peek(store *s, int column)
 {
     const unsigned char *text = sqlite3_column_text(Q(s)->current, column);
     return text ? (const char *)text : "";
+}
+
+static bool sqlite_column_null(store *s, int column)
+{
+    return sqlite3_column_type(Q(s)->current, column) == SQLITE_NULL;
 }
 
 static bool sqlite_column_bool(store *s, int column)
@@ -281,6 +304,7 @@ static void sqlite_close(store *s)
         sqlite3_finalize(q->statements[i]);
     for (int i = 0; i < OWN_COUNT; i++)
         sqlite3_finalize(q->own[i]);
+    sqlite3_finalize(q->built);
     sqlite3_close(q->db);
     buf_free(&s->error);
     free(q);
@@ -451,6 +475,7 @@ static const struct store_engine sqlite_engine = {
     .name = "sqlite",
     .postgres = false,
     SQLITE_PRIMITIVE(prepare),
+    SQLITE_PRIMITIVE(prepare_text),
     SQLITE_PRIMITIVE(bind_int),
     SQLITE_PRIMITIVE(bind_text),
     SQLITE_PRIMITIVE(bind_bool),
@@ -459,6 +484,7 @@ static const struct store_engine sqlite_engine = {
     SQLITE_PRIMITIVE(column_text),
     SQLITE_PRIMITIVE(column_peek),
     SQLITE_PRIMITIVE(column_bool),
+    SQLITE_PRIMITIVE(column_null),
     SQLITE_PRIMITIVE(row_count),
     SQLITE_PRIMITIVE(changes),
     SQLITE_PRIMITIVE(insert_id),

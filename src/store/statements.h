@@ -396,6 +396,21 @@
              " (SELECT count(*) FROM post_terms), (SELECT count(*) FROM comments)")                \
     X(DEFER_CONSTRAINTS, 0, 0, .sqlite = "PRAGMA defer_foreign_keys = ON",                         \
       .pg = "SET CONSTRAINTS ALL DEFERRED")                                                        \
+    /* gazette copy (store/copy.c): the schema's tables and each table's columns with their        \
+     * types, from the catalog; the engine's own tables (sqlite_*) are not the site's. */          \
+    X(TABLES, 0, 1,                                                                                \
+      .sqlite = "SELECT name FROM sqlite_master WHERE type = 'table'"                              \
+                " AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY name",                       \
+      .pg = "SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema()"            \
+            " ORDER BY 1")                                                                         \
+    X(TABLE_COLUMNS, 1, 2,                                                                         \
+      .sqlite = "SELECT name, lower(type) FROM pragma_table_info(?1) ORDER BY cid",                \
+      .pg = "SELECT column_name::text, data_type::text FROM information_schema.columns"            \
+            " WHERE table_schema = current_schema() AND table_name = CAST(?1 AS TEXT)"             \
+            " ORDER BY ordinal_position")                                                          \
+    /* The statements store/copy.c builds for one table from the texts below (the table and        \
+     * column names come from the catalog, quoted); this entry names them in messages. */          \
+    X(TABLE_ROWS, 0, 0, .sql = NOTHING)                                                            \
     /* store_clear: PostgreSQL truncates every table at once (each that references another         \
      * truncated one must be named too); SQLite deletes referencing tables before those they       \
      * reference. */                                                                               \
@@ -417,6 +432,15 @@
     X(CLEAR_TERMS, 0, 0, .sqlite = "DELETE FROM terms", .pg = NOTHING)                             \
     X(CLEAR_USERS, 0, 0, .sqlite = "DELETE FROM users", .pg = NOTHING)                             \
     X(CLEAR_SETTINGS, 0, 0, .sqlite = "DELETE FROM settings", .pg = NOTHING)
+
+/* store/copy.c's texts (printf formats): the rows of a table, a row into it, and on PostgreSQL
+ * its id sequence moved past the ids copied (a table with an id column has TABLE_id_seq). */
+#define TABLE_SELECT_FORMAT "SELECT %s FROM \"%s\""
+#define TABLE_INSERT_FORMAT "INSERT INTO \"%s\" (%s) VALUES (%s)"
+#define TABLE_DELETE_FORMAT "DELETE FROM \"%s\""
+#define TABLE_BUMP_ID_FORMAT                                                                       \
+    "SELECT setval(c.oid::regclass, greatest((SELECT max(id) FROM \"%s\"), 1)) FROM pg_class c"    \
+    " WHERE c.relkind = 'S' AND c.relname = '%s_id_seq'"
 
 #define STATEMENT_ENUM(name, ...) STATEMENT_##name,
 enum statement_id { STORE_STATEMENTS(STATEMENT_ENUM) STATEMENT_COUNT };

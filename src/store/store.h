@@ -473,4 +473,21 @@ int store_counts(store *s, struct store_counts *counts);
 int store_clear(store *s);
 int store_defer_constraints(store *s);
 
+/* One table as gazette copy verifies it. */
+struct store_table_sum {
+    const char *table; /* its name (static or in the arena) */
+    long long rows;    /* how many it holds */
+    char checksum[65]; /* hex BLAKE2b-256 of its rows (store/copy.c says how) */
+};
+
+/* Copies every table of the site's data from `from` into `s`, emptying each first, inside the
+ * caller's transaction on `s` (constraints deferred): the tables and columns come from the
+ * catalog, so a table a migration adds is copied as soon as store/copy.c's list names it.
+ * STORE_ERROR with nothing written when either store has a table that list does not name, or
+ * `from` has a column `s` has no place for. */
+int store_copy_from(store *s, store *from, arena *a);
+/* Each copied table of `s`, in the list's order, with its row count and a checksum that is
+ * the same on both engines for the same rows (row and column order do not count). */
+int store_table_sums(store *s, arena *a, struct store_table_sum **sums, size_t *count);
+
 #endif

@@ -1,5 +1,6 @@
 /* log.c: timestamped log lines, written whole with one write so threads do not interleave. */
 #include "util/log.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -16,9 +17,12 @@ static void log_line(const char *level, const char *fmt, va_list ap)
     int m = snprintf(line + n, sizeof(line) - n, "%s: ", level);
     if (m > 0)
         n += (size_t)m;
-    m = vsnprintf(line + n, sizeof(line) - n - 1, fmt, ap);
-    if (m > 0)
-        n += (size_t)m < sizeof(line) - n - 1 ? (size_t)m : sizeof(line) - n - 2;
+    size_t room = sizeof(line) - n - 1; /* one byte is kept for the newline */
+    m = vsnprintf(line + n, room, fmt, ap);
+    if (m > 0 && (size_t)m < room)
+        n += (size_t)m;
+    else if (m > 0) /* cut short: not inside a character */
+        n += utf8_whole(line + n, room - 1);
     for (size_t i = 0; i < n; i++) /* one event, one line: libraries' messages hold newlines */
         if (line[i] == '\n' || line[i] == '\r')
             line[i] = ' ';

@@ -51,3 +51,37 @@ bool utf8_valid(const char *text, size_t len)
     }
     return true;
 }
+
+size_t utf8_cut(const char *s, size_t len, size_t max)
+{
+    if (len <= max)
+        return len;
+    size_t n = max;
+    while (n && ((unsigned char)s[n] & 0xC0) == 0x80) /* s[n] continues a character */
+        n--;
+    return n;
+}
+
+size_t utf8_cut_at_space(const char *s, size_t len, size_t max, size_t min)
+{
+    if (len <= max)
+        return len;
+    for (size_t n = max; n > min; n--)
+        if (s[n] == ' ')
+            return n;
+    return utf8_cut(s, len, max);
+}
+
+size_t utf8_whole(const char *s, size_t len)
+{
+    size_t lead = len, continuations = 0;
+    while (lead && continuations < 3 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80) {
+        lead--;
+        continuations++;
+    }
+    if (!lead)
+        return len;
+    unsigned char c = (unsigned char)s[lead - 1];
+    size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    return continuations + 1 < need ? lead - 1 : len;
+}

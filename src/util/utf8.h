@@ -1,4 +1,4 @@
-/* utf8.h: UTF-8 validation. */
+/* utf8.h: UTF-8 validation, and cutting text to a length without splitting a character. */
 #ifndef GAZETTE_UTIL_UTF8_H
 #define GAZETTE_UTIL_UTF8_H
 
@@ -12,5 +12,18 @@ bool utf8_valid(const char *s, size_t len);
 /* The length (2 to 4) of the well-formed multi-byte sequence at `s`, of which `available`
  * bytes may be read; 0 when it is malformed, truncated, or `s` starts with an ASCII byte. */
 size_t utf8_sequence_length(const char *s, size_t available);
+
+/* The length, at most `max`, to which the `len` bytes at `s` can be cut without splitting a
+ * character: `len` when it is at most `max`, else `max` moved back to the start of the
+ * character it falls in. Every text that is shortened to a limit is cut here. */
+size_t utf8_cut(const char *s, size_t len, size_t max);
+
+/* Like utf8_cut, but at the last space between `min` and `max` when there is one (prose cut at
+ * a word); else at utf8_cut's place (text without spaces: CJK, Thai, a long URL). */
+size_t utf8_cut_at_space(const char *s, size_t len, size_t max, size_t min);
+
+/* `len`, or less when the text ends in the first bytes of a character that is not all there
+ * (what a fixed buffer's snprintf leaves when it cuts): the length of what is whole. */
+size_t utf8_whole(const char *s, size_t len);
 
 #endif

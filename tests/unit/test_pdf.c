@@ -651,6 +651,137 @@ static void test_errors(void **state)
     buf_free(&error);
 }
 
+/* ---- every script ---- */
+
+#define TEST_ARABIC "مرحبا بالعالم، هذه فقرة عربية كاملة"
+#define TEST_HEBREW "שלום עולם, זו פסקה בעברית"
+#define TEST_CHINESE "中文段落：你好，世界。"
+#define TEST_TRADITIONAL "繁體中文：臺灣的學校"
+#define TEST_JAPANESE "日本語の段落：こんにちは世界。"
+#define TEST_KOREAN "한국어 문단입니다"
+#define TEST_THAI "ภาษาไทยสวัสดีชาวโลก"
+#define TEST_CYRILLIC "Русский текст здесь"
+#define TEST_EMOJI "😀 🎉 👍🏽"
+
+static const char test_scripts_html[] =
+    "<p>English first, then " TEST_CYRILLIC ".</p>\n"
+    "<p>" TEST_ARABIC ".</p>\n"
+    "<p>" TEST_HEBREW ".</p>\n"
+    "<p dir=\"rtl\">Gazette " TEST_ARABIC "</p>\n"
+    "<p>" TEST_CHINESE "</p>\n"
+    "<p lang=\"zh-TW\">" TEST_TRADITIONAL "</p>\n"
+    "<p>" TEST_JAPANESE "</p>\n"
+    "<p>" TEST_KOREAN "</p>\n"
+    "<p>" TEST_THAI "</p>\n"
+    "<p>Faces: " TEST_EMOJI "</p>\n"
+    "<ul dir=\"rtl\" lang=\"he\"><li>" TEST_HEBREW "</li></ul>\n";
+
+/* The text of a PDF as pdftotext gives it, without the bidi marks it puts around runs of
+ * right-to-left text (U+202A…U+202E). */
+static void test_text_without_marks(const char *path, const char *options, buf *out)
+{
+    buf text = {0};
+    test_tool("pdftotext", options, path, &text);
+    for (const char *p = text.ptr; *p; p++) {
+        if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x80 &&
+            (unsigned char)p[2] >= 0xAA && (unsigned char)p[2] <= 0xAE) {
+            p += 2;
+            continue;
+        }
+        buf_putc(out, *p);
+    }
+    buf_free(&text);
+}
+
+/* Pixels of emoji yellow in a PPM (P6) page: nothing else on the page has that colour. */
+static size_t test_yellow_pixels(const buf *ppm)
+{
+    int width, height, max, used = 0;
+    assert_int_equal(sscanf(ppm->ptr, "P6 %d %d %d%n", &width, &height, &max, &used), 3);
+    const unsigned char *p = (const unsigned char *)ppm->ptr + used + 1;
+    size_t count = 0, pixels = (size_t)width * (size_t)height;
+    assert_true((size_t)used + 1 + pixels * 3 <= ppm->len);
+    for (size_t i = 0; i < pixels; i++, p += 3)
+        if (p[0] > 200 && p[1] > 140 && p[2] < 90)
+            count++;
+    return count;
+}
+
+/* Arabic, Hebrew, Chinese, Japanese, Korean, Thai, Cyrillic and emoji: each in a Noto font
+ * that is embedded, its text extractable in logical order, right-to-left paragraphs on the
+ * right (dir="rtl" too, even when it starts with a Latin word), emoji in colour. */
+static void test_every_script(void **state)
+{
+    (void)state;
+    struct pdf_article article = {
+        .site_title = "The Test Paper",
+        .title = "Scripts " TEST_CHINESE " " TEST_EMOJI,
+        .author = "Ada Tester",
+        .url = "https://example.org/scripts/",
+        .body_html = test_scripts_html,
+    };
+    buf pdf = {0}, text = {0}, fonts = {0}, left = {0}, right = {0}, ppm = {0};
+    test_render(&article, &pdf);
+    char *path = test_write_temp(&pdf);
+
+    test_tool("pdffonts", "", path, &fonts);
+    static const char *const embedded[] = {
+        "NotoSerif-Regular",       "NotoSans-Bold",          "NotoNaskhArabic-Regular",
+        "NotoSerifHebrew-Regular", "NotoSerifCJKsc-Regular", "NotoSerifCJKtc-Regular",
+        "NotoSerifCJKjp-Regular",  "NotoSerifCJKkr-Regular", "NotoSerifThai-Regular",
+    };
+    for (size_t i = 0; i < sizeof embedded / sizeof embedded[0]; i++) {
+        buf line = {0};
+        buf_printf(&line, "+%s ", embedded[i]);
+        const char *at = strstr(fonts.ptr, line.ptr);
+        if (!at)
+            fail_msg("%s is not in the PDF's fonts:\n%s", embedded[i], fonts.ptr);
+        /* "emb" is the column after the type and encoding: the row says yes */
+        assert_non_null(strstr(at, " yes "));
+        assert_true(strstr(at, " yes ") < strchr(at, '\n'));
+        buf_free(&line);
+    }
+
+    /* the words of every script, in logical order */
+    test_text_without_marks(path, "-enc UTF-8", &text);
+    static const char *const strings[] = {
+        TEST_CYRILLIC, "مرحبا بالعالم",  "هذه فقرة عربية كاملة", "שלום עולם", "זו פסקה בעברית",
+        TEST_CHINESE,  TEST_TRADITIONAL, TEST_JAPANESE,          TEST_KOREAN, TEST_THAI,
+    };
+    for (size_t i = 0; i < sizeof strings / sizeof strings[0]; i++)
+        if (!strstr(text.ptr, strings[i]))
+            fail_msg("\"%s\" is not in the text of the PDF:\n%s", strings[i], text.ptr);
+
+    /* right-to-left paragraphs, short ones, are in the right half of the page (A4 is 595
+     * points wide); dir="rtl" puts the Latin word that starts its paragraph there too */
+    test_text_without_marks(path, "-enc UTF-8 -x 298 -y 0 -W 297 -H 842", &right);
+    test_text_without_marks(path, "-enc UTF-8 -x 0 -y 0 -W 297 -H 842", &left);
+    static const char *const on_the_right[] = {"مرحبا بالعالم", "שלום עולם", "Gazette"};
+    for (size_t i = 0; i < sizeof on_the_right / sizeof on_the_right[0]; i++) {
+        if (!strstr(right.ptr, on_the_right[i]))
+            fail_msg("\"%s\" is not on the right:\n%s", on_the_right[i], right.ptr);
+        if (strstr(left.ptr, on_the_right[i]))
+            fail_msg("\"%s\" is on the left:\n%s", on_the_right[i], left.ptr);
+    }
+    assert_non_null(strstr(left.ptr, "English first"));
+    assert_null(strstr(right.ptr, "English"));
+
+    /* emoji are drawn in colour (Noto Color Emoji's bitmaps) */
+    test_tool("pdftoppm", "-r 150 -f 1 -l 1", path, &ppm);
+    size_t yellow = test_yellow_pixels(&ppm);
+    print_message("%zu pixels of emoji yellow\n", yellow);
+    assert_true(yellow > 100);
+
+    unlink(path);
+    free(path);
+    buf_free(&pdf);
+    buf_free(&text);
+    buf_free(&fonts);
+    buf_free(&left);
+    buf_free(&right);
+    buf_free(&ppm);
+}
+
 /* Several threads rendering at once give the same bytes as one thread alone. */
 struct test_thread {
     const struct pdf_article *article; /* shared, read-only */
@@ -740,6 +871,7 @@ int main(void)
         cmocka_unit_test(test_paper_and_sizes),
         cmocka_unit_test(test_images_and_comments),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_every_script),
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_timing),
     };

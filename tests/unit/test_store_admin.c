@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "temp_store.h"
 
@@ -1008,6 +1009,179 @@ static void test_clear_with_admin_rows(void **state)
     assert_int_equal(count, 0);
 }
 
+/* --- gazette copy: every table, verified by count and checksum --- */
+
+/* A row in every table gazette copy moves, with NULLs, booleans both ways and UTF-8. */
+static void populate_every_table(struct fixture *f)
+{
+    assert_int_equal(store_setting_set(f->s, "site.title", "Ὅμηρος 東京 😀"), STORE_OK);
+    struct store_term parent = {.taxonomy = "category", .slug = "news", .name = "News"};
+    long long parent_id = 0, child_id = 0;
+    assert_int_equal(store_term_insert(f->s, &parent, &parent_id), STORE_OK);
+    struct store_term child = {.taxonomy = "category",
+                               .slug = "world",
+                               .name = "عالم",
+                               .description = "",
+                               .parent_id = parent_id};
+    assert_int_equal(store_term_insert(f->s, &child, &child_id), STORE_OK);
+    assert_int_equal(store_post_term_add(f->s, f->admin_post, child_id), STORE_OK);
+    long long top = insert_comment(f, f->admin_post, 0, COMMENT_STATUS_APPROVED,
+                                   COMMENT_TYPE_COMMENT, "192.0.2.7", NOW);
+    insert_comment(f, f->admin_post, top, COMMENT_STATUS_PENDING, COMMENT_TYPE_COMMENT, "", NOW);
+    struct store_mail mail = {.post_id = f->admin_post,
+                              .created_at = NOW,
+                              .status = MAIL_STATUS_QUEUED,
+                              .sender = "site@example.org",
+                              .recipient = "friend@example.org",
+                              .client_ip = "192.0.2.8",
+                              .message = "Subject: hi\r\n\r\nשלום\r\n",
+                              .next_attempt_at = NOW};
+    long long mail_id = 0;
+    assert_int_equal(store_mail_insert(f->s, &mail, &mail_id), STORE_OK);
+    add_session(f, "token", f->admin, NOW + DAY);
+    assert_int_equal(store_login_failure_add(f->s, "192.0.2.1", "root", NOW), STORE_OK);
+    assert_int_equal(store_post_password_failure_add(f->s, "192.0.2.2", f->admin_post, NOW),
+                     STORE_OK);
+    struct store_audit entry = {.user_id = f->admin,
+                                .at = NOW,
+                                .action = "post.save",
+                                .target = "post 1",
+                                .detail = "中文"};
+    assert_int_equal(store_audit_insert(f->s, &entry), STORE_OK);
+    struct store_audit anonymous = {.at = NOW + 1, .action = "login.fail", .target = "root"};
+    assert_int_equal(store_audit_insert(f->s, &anonymous), STORE_OK);
+    struct store_revision r = {.post_id = f->admin_post,
+                               .user_id = f->admin,
+                               .saved_at = NOW,
+                               .title = "Before",
+                               .slug = "first",
+                               .body_html = "<p>before</p>"};
+    assert_int_equal(store_revision_insert(f->s, &r, 5), STORE_OK);
+    struct store_comment_edit edit = {.comment_id = top,
+                                      .user_id = f->admin,
+                                      .edited_at = NOW,
+                                      .author = "A",
+                                      .email = "e@example.org",
+                                      .body_html = "<p>was</p>"};
+    assert_int_equal(store_comment_edit_insert(f->s, &edit), STORE_OK);
+}
+
+/* Copies f's store into `to` as gazette copy does. */
+static int copy_into(store *to, store *from, arena *a)
+{
+    assert_int_equal(store_begin_bulk(to), STORE_OK);
+    assert_int_equal(store_clear(to), STORE_OK);
+    assert_int_equal(store_defer_constraints(to), STORE_OK);
+    int rc = store_copy_from(to, from, a);
+    if (rc == STORE_OK)
+        assert_int_equal(store_commit(to), STORE_OK);
+    else
+        store_rollback(to);
+    return rc;
+}
+
+/* Whether two stores' sums are the same, table by table. */
+static bool same_sums(struct fixture *f, store *x, store *y)
+{
+    struct store_table_sum *a, *b;
+    size_t n, m;
+    assert_int_equal(store_table_sums(x, &f->a, &a, &n), STORE_OK);
+    assert_int_equal(store_table_sums(y, &f->a, &b, &m), STORE_OK);
+    if (n != m)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(a[i].table, b[i].table) != 0 || a[i].rows != b[i].rows ||
+            strcmp(a[i].checksum, b[i].checksum) != 0)
+            return false;
+    return true;
+}
+
+/* Every table with rows is copied, to the same engine and to the other one when a PostgreSQL
+ * server is at hand (SQLite -> PostgreSQL, PostgreSQL -> SQLite), and verified by its sums; a
+ * changed row or a missing one shows in them; a table the copy does not know stops it. */
+static void test_copy_every_table(void **state)
+{
+    struct fixture *f = *state;
+    populate_every_table(f);
+    struct store_table_sum *sums;
+    size_t count;
+    assert_int_equal(store_table_sums(f->s, &f->a, &sums, &count), STORE_OK);
+    static const char *const filled[] = {"settings",
+                                         "users",
+                                         "terms",
+                                         "posts",
+                                         "post_terms",
+                                         "comments",
+                                         "outbox",
+                                         "sessions",
+                                         "login_failures",
+                                         "audit_log",
+                                         "post_revisions",
+                                         "comment_edits",
+                                         "post_password_failures"};
+    for (size_t k = 0; k < sizeof(filled) / sizeof(filled[0]); k++) {
+        bool found = false;
+        for (size_t i = 0; i < count; i++)
+            if (strcmp(sums[i].table, filled[k]) == 0) {
+                found = true;
+                assert_true(sums[i].rows > 0);
+            }
+        if (!found)
+            fail_msg("store_table_sums lists no %s", filled[k]);
+    }
+
+    for (int other = 0; other < 2; other++) {
+        bool postgres = other ? !f->postgres : f->postgres;
+        char dir[TEMP_STORE_DIR] = "", path[TEMP_STORE_PATH], name[TEMP_STORE_NAME];
+        store *to;
+        if (postgres) {
+            to = temp_store_open_postgres(name);
+            if (!to)
+                continue; /* no PostgreSQL server for the cross-engine copy */
+        } else {
+            to = temp_store_open(dir, path, "copy-target");
+        }
+        assert_int_equal(copy_into(to, f->s, &f->a), STORE_OK);
+        if (!same_sums(f, f->s, to))
+            fail_msg("the copy (%s -> %s) differs", store_kind(f->s), store_kind(to));
+        /* the copy's ids go on after the copied ones */
+        struct store_user late = {.login = "late",
+                                  .display_name = "Late",
+                                  .email = "",
+                                  .role = USER_AUTHOR,
+                                  .password_hash = ""};
+        long long id = 0;
+        assert_int_equal(store_user_insert(to, &late, &id), STORE_OK);
+        assert_true(id > f->author);
+        assert_false(same_sums(f, f->s, to));                   /* a row more */
+        assert_int_equal(copy_into(to, f->s, &f->a), STORE_OK); /* --replace */
+        assert_true(same_sums(f, f->s, to));
+        assert_int_equal(store_setting_set(to, "site.title", "Changed"), STORE_OK);
+        assert_false(same_sums(f, f->s, to)); /* the same count, another text */
+        if (postgres)
+            temp_store_remove_postgres(to, name);
+        else
+            temp_store_remove(to, dir, path);
+    }
+
+    if (!f->postgres) { /* a table no one told the copy about: nothing is written */
+        sqlite3 *db;
+        assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(db, "CREATE TABLE mystery (x TEXT)", NULL, NULL, NULL),
+                         SQLITE_OK);
+        sqlite3_close(db);
+        char dir[TEMP_STORE_DIR], path[TEMP_STORE_PATH];
+        store *to = temp_store_open(dir, path, "copy-unknown");
+        assert_int_equal(copy_into(to, f->s, &f->a), STORE_ERROR);
+        assert_non_null(strstr(store_error(to), "mystery"));
+        struct store_counts counts;
+        assert_int_equal(store_counts(to, &counts), STORE_OK);
+        assert_int_equal(counts.users + counts.posts, 0);
+        assert_int_equal(store_table_sums(f->s, &f->a, &sums, &count), STORE_ERROR);
+        temp_store_remove(to, dir, path);
+    }
+}
+
 /* A transaction goes on past a failed statement (a caller that deems it optional, as the audit
  * entry of an admin action), then commits: whatever the engine makes of it, store_commit says
  * what is on disk. SQLite keeps the good write and commits; PostgreSQL has aborted the whole
@@ -1106,6 +1280,7 @@ static void test_connection_lost_in_transaction(void **state)
         cmocka_unit_test_setup_teardown(test_comment_delete, setup, teardown),                     \
         cmocka_unit_test_setup_teardown(test_comment_edits, setup, teardown),                      \
         cmocka_unit_test_setup_teardown(test_clear_with_admin_rows, setup, teardown),              \
+        cmocka_unit_test_setup_teardown(test_copy_every_table, setup, teardown),                   \
         cmocka_unit_test_setup_teardown(test_commit_after_a_failed_statement, setup, teardown),    \
         cmocka_unit_test_setup_teardown(test_connection_lost_in_transaction, setup, teardown)
 
