@@ -353,7 +353,21 @@ enum node_action {
     NODE_TEXT,   /* text: written escaped */
     NODE_KEEP,   /* element written with its allowed attributes, children walked */
     NODE_UNWRAP, /* element's tag dropped, children walked */
+    NODE_MARKER, /* an article's <!--nextpage--> or <!--more--> comment: written verbatim */
 };
+
+/* WordPress's two comments that mean something in a post: <!--nextpage--> splits it into pages
+ * and <!--more--> (or <!--more Link text-->) ends its teaser. Any other comment is dropped. The
+ * link text must not be able to end the comment early or open a tag. */
+static bool sanitize_is_marker(const char *text)
+{
+    if (strcmp(text, "nextpage") == 0 || strcmp(text, "more") == 0)
+        return true;
+    if (strncmp(text, "more", 4) != 0 || (text[4] != ' ' && text[4] != '\t'))
+        return false;
+    size_t n = strlen(text);
+    return n <= 256 && !strpbrk(text, "<>\n\r") && !strstr(text, "--") && text[n - 1] != '-';
+}
 
 static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_profile profile)
 {
@@ -366,7 +380,10 @@ static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_p
         return NODE_TEXT;
     case GUMBO_NODE_ELEMENT:
         break;
-    default: /* comments, the document, templates */
+    case GUMBO_NODE_COMMENT:
+        return profile == SANITIZE_ARTICLE && sanitize_is_marker(node->v.text.text) ? NODE_MARKER
+                                                                                    : NODE_DROP;
+    default: /* the document, templates */
         return NODE_DROP;
     }
     element = &node->v.element;
@@ -456,6 +473,10 @@ static void sanitize_serialize(const GumboNode *root, enum sanitize_profile prof
         enum node_action action = sanitize_classify(node, profile);
         if (action == NODE_TEXT) {
             escape_html(node->v.text.text, strlen(node->v.text.text), ESCAPE_QUOTES_NONE, out);
+        } else if (action == NODE_MARKER) {
+            buf_puts(out, "<!--");
+            buf_puts(out, node->v.text.text);
+            buf_puts(out, "-->");
         } else if (action == NODE_KEEP || action == NODE_UNWRAP) {
             if (action == NODE_KEEP)
                 sanitize_open_tag(node, profile, out);
