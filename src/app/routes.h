@@ -39,6 +39,8 @@ struct route {
     const char *query;    /* cached: the query parameters its pages read, space-separated; the
                              handler of a shared request sees only these (NULL: none) */
     size_t max_body;      /* bytes; 0 = no body accepted */
+    bool slash;           /* a reader's page: its paths end in '/', and a GET without it is
+                             answered 301 to the slash form when that answers (app/dispatch.c) */
 };
 
 /* The first route whose method and pattern fit `path` (without its query), or NULL. */
