@@ -199,6 +199,27 @@ static inline bool html_check_words_prefixed(const char *value, size_t len, bool
     return true;
 }
 
+/* The length of the article marker at `p` (<!--nextpage-->, <!--more-->, <!--more TEXT--> with
+ * TEXT unable to end the comment early or open a tag), or 0 when it is none. */
+static inline size_t html_check_marker(const char *p, const char *end)
+{
+    static const char nextpage[] = "<!--nextpage-->";
+    if ((size_t)(end - p) >= sizeof nextpage - 1 && memcmp(p, nextpage, sizeof nextpage - 1) == 0)
+        return sizeof nextpage - 1;
+    if (end - p < 11 || memcmp(p, "<!--more", 8) != 0)
+        return 0;
+    const char *q = p + 8;
+    if (*q != '-' && *q != ' ' && *q != '\t')
+        return 0;
+    for (; q + 3 <= end; q++) {
+        if (memcmp(q, "-->", 3) == 0)
+            return q[-1] == '-' && q - 1 > p + 8 ? 0 : (size_t)(q + 3 - p);
+        if (*q == '<' || *q == '>' || *q == '\n' || *q == '\r' || (q[0] == '-' && q[1] == '-'))
+            return 0;
+    }
+    return 0;
+}
+
 /* Fails (aborts) unless `html` is the kind of fragment markup_sanitize_html writes. */
 static inline void html_check_fragment(const char *html, size_t len, enum sanitize_profile profile)
 {
@@ -216,6 +237,13 @@ static inline void html_check_fragment(const char *html, size_t len, enum saniti
         FUZZ_CHECK(*p != '>', "raw '>' in text at %zu", (size_t)(p - html));
         if (*p != '<') {
             p++;
+            continue;
+        }
+        if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
+            size_t marker = profile == SANITIZE_ARTICLE ? html_check_marker(p, end) : 0;
+            FUZZ_CHECK(marker > 0, "a comment other than an article's marker at %zu: %.40s",
+                       (size_t)(p - html), p);
+            p += marker;
             continue;
         }
         bool closing = p + 1 < end && p[1] == '/';
