@@ -76,8 +76,9 @@ static void check_route(strview method, strview path, const struct route *r)
     /* The administration's GETs are answered by its own handlers, never a reader page (which
      * the page cache could keep). */
     /* The slash rule (app/dispatch.c) answers a GET without the trailing slash as the route of
-     * the slash form would: that must be a reader's GET route too, needing no role. */
-    if (get && r->slash && path.len < 4096 && (path.len == 0 || path.ptr[path.len - 1] != '/')) {
+     * the slash form would: that must be a reader's GET route too, needing no role. (A
+     * request's path is never empty: "" is "/", the front page.) */
+    if (get && r->slash && path.len && path.len < 4096 && path.ptr[path.len - 1] != '/') {
         char slashed[4097];
         memcpy(slashed, path.ptr, path.len);
         slashed[path.len] = '/';
