@@ -369,6 +369,20 @@ static bool sanitize_is_marker(const char *text)
     return n <= 256 && !strpbrk(text, "<>\n\r") && !strstr(text, "--") && text[n - 1] != '-';
 }
 
+/* Whether `element` holds a marker comment and nothing else but white space. */
+static bool sanitize_holds_only_markers(const GumboElement *element)
+{
+    bool marker = false;
+    for (unsigned i = 0; i < element->children.length; i++) {
+        const GumboNode *child = element->children.data[i];
+        if (child->type == GUMBO_NODE_COMMENT && sanitize_is_marker(child->v.text.text))
+            marker = true;
+        else if (child->type != GUMBO_NODE_WHITESPACE)
+            return false;
+    }
+    return marker;
+}
+
 static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_profile profile)
 {
     const GumboElement *element;
@@ -392,6 +406,10 @@ static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_p
         return NODE_DROP;
     if (sanitize_elements[element->tag].drop_content)
         return NODE_DROP;
+    /* a paragraph autop made around a marker alone: the marker stands between paragraphs */
+    if (element->tag == GUMBO_TAG_P && profile == SANITIZE_ARTICLE &&
+        sanitize_holds_only_markers(element))
+        return NODE_UNWRAP;
     if (sanitize_elements[element->tag].keep_in & (1u << profile))
         return NODE_KEEP;
     return NODE_UNWRAP;

@@ -314,6 +314,12 @@ static void test_xss_exact(void **state)
     assert_sanitizes_to("a<!--more-->b<!--more Read on-->c", SANITIZE_ARTICLE,
                         "a<!--more-->b<!--more Read on-->c");
     assert_sanitizes_to("a<!--nextpage-->b<!--more-->c", SANITIZE_COMMENT, "abc");
+    /* the paragraph autop wraps around a marker alone is dropped; one with text is kept */
+    assert_sanitizes_to("<p>a</p>\n<p><!--nextpage--></p>\n<p>b</p>", SANITIZE_ARTICLE,
+                        "<p>a</p>\n<!--nextpage-->\n<p>b</p>");
+    assert_sanitizes_to("<p> <!--more Read on--> </p><p>x<!--more--></p>", SANITIZE_ARTICLE,
+                        " <!--more Read on--> <p>x<!--more--></p>");
+    assert_sanitizes_to("<p><!-- other --></p>", SANITIZE_ARTICLE, "<p></p>");
     assert_sanitizes_to("a<!-- nextpage -->b<!--morex-->c<!--more <b>x</b>-->d", SANITIZE_ARTICLE,
                         "abcd");
     assert_sanitizes_to("a<!--more x--!><script>alert(1)</script>-->b", SANITIZE_ARTICLE,
