@@ -11,6 +11,7 @@
 #include "web/form.h"
 #include "model/settings.h"
 #include "site/site.h"
+#include "site/wp_urls.h"
 #include "util/log.h"
 
 /* Whether `haystack` holds `needle` (bytes, not NUL-terminated). */
@@ -198,34 +199,19 @@ static void internal_error(struct web_response *res)
 /* The one trailing-slash rule of the reader's pages (route.slash): a GET of a path without its
  * trailing slash is answered as the slash form would be, found in the route table again (the
  * "/feed" of "/feed/" is another route than its catch-all): a page there (200) makes a 301 to
- * it, a 301 from there is passed on (one hop), anything else (404) is answered as it is. Never
- * a second 200 for one page. Returns false when the rule does not apply. */
+ * it, a 301 from there is passed on (one hop), anything else (404) is answered as it is
+ * (site_answer_as). Never a second 200 for one page. False when the rule does not apply. */
 static bool answer_slash_form(struct handler_context *context, const struct route *route,
                               const struct web_request *req, struct web_response *res)
 {
     size_t n = strlen(req->path);
     if (!route->slash || (n && req->path[n - 1] == '/'))
         return false;
-    struct web_request slashed = *req;
-    slashed.path = arena_printf(req->arena, "%s/", req->path);
-    const struct route *there = app_route_find(STRVIEW_LIT("GET"), strview_from_cstr(slashed.path));
+    const char *slashed = arena_printf(req->arena, "%s/", req->path);
+    const struct route *there = app_route_find(STRVIEW_LIT("GET"), strview_from_cstr(slashed));
     if (!there || !there->slash) /* app_routes_check and fuzz_route: cannot happen */
         return false;
-    struct web_response answer = {0};
-    there->handler(context, &slashed, &answer);
-    int status = answer.status ? answer.status : 200;
-    if (status == 200 || (status == 301 && answer.location)) {
-        const char *to = status == 301 ? answer.location
-                         : *req->query ? arena_printf(req->arena, "%s?%s", slashed.path, req->query)
-                                       : slashed.path;
-        buf_free(&answer.body);
-        web_redirect(res, 301, to);
-        res->cacheable = false;
-        return true;
-    }
-    buf_free(&res->body);
-    *res = answer;
-    res->cacheable = false;
+    site_answer_as(context, req, res, slashed, req->query, there->handler);
     return true;
 }
 
