@@ -87,8 +87,12 @@ void site_feed(struct handler_context *context, const struct web_request *req,
     arena *a = req->arena;
     size_t path_len = strlen(req->path);
     if (path_len >= 11 && strcmp(req->path + path_len - 11, "/feed/feed/") == 0) {
-        /* WordPress's ?feed=feed as a path: the feed of the page before it */
-        site_answer_as(context, req, res, arena_strndup(a, req->path, path_len - 5), "", site_feed);
+        /* WordPress's ?feed=feed as a path: the feed of the page before it, every repeated
+         * "feed/" dropped at once (one level, however long the path) */
+        size_t n = path_len - 5;
+        while (n >= 11 && strncmp(req->path + n - 11, "/feed/feed/", 11) == 0)
+            n -= 5;
+        site_answer_as(context, req, res, arena_strndup(a, req->path, n), "", site_feed);
         return;
     }
     bool atom = path_len >= 11 && strcmp(req->path + path_len - 11, "/feed/atom/") == 0;

@@ -134,6 +134,7 @@ def test_date_feeds_hold_their_dates(srv):
     assert "Paged post" in february and "First post" not in february
     for path in ["/2019/13/feed/", "/nothing/rss2/", "/nothing/feed/atom/", "/2019/01/none/atom/"]:
         missing(srv, path)
+    moved(srv, "/feed" + "/feed" * 1000 + "/", "/feed/")  # one hop, however long
 
 
 def test_one_trailing_slash_rule(srv):
