@@ -64,6 +64,10 @@ static void list_posts(struct handler_context *context, const struct web_request
                    view->heading ? "There are no posts here." : "There is no such page.");
         return;
     }
+    if (view->page == 1 && strcmp(req->path, view->base_path) != 0) {
+        web_redirect(res, 301, view->base_path); /* BASE/page/1/ is BASE, as in WordPress */
+        return;
+    }
     view->posts = posts;
     view->has_next = has_next;
     view->count = count;

@@ -143,6 +143,10 @@ def test_one_trailing_slash_rule(srv):
                  "/2019/01/first/print/"]:
         assert srv.get(path).status == 200, path
         moved(srv, path.rstrip("/"), path)
+    # page 1 of a listing is the listing itself
+    for base in ["/", "/category/news/", "/tag/quiet/", "/author/tester/", "/2019/"]:
+        moved(srv, base + "page/1/", base)
+        moved(srv, base + "page/1", base)
     # a category without its parents: one hop to its canonical path
     moved(srv, "/category/local", "/category/news/local/")
     moved(srv, "/category/local/", "/category/news/local/")
