@@ -214,6 +214,8 @@ static const struct route routes[] = {
     {.method = "GET", .match = ROUTE_EXACT, .pattern = "/wp-login.php", .handler = site_wp_admin},
     {.method = "GET", .match = ROUTE_EXACT, .pattern = "/wp-admin", .handler = site_wp_admin},
     {.method = "GET", .match = ROUTE_PREFIX, .pattern = "/wp-admin/", .handler = site_wp_admin},
+    /* WordPress's front controller: its query forms, else the front page */
+    {.method = "GET", .match = ROUTE_EXACT, .pattern = "/index.php", .handler = site_wp_index},
     /* reading: `cached` pages see only the query parameters `query` lists (dispatch.h); a
      * `slash` page's GET without its trailing slash is a 301 to it (dispatch.c) */
     {.method = "GET",

@@ -44,6 +44,15 @@ void site_wp_admin(struct handler_context *context, const struct web_request *re
     web_redirect(res, 301, "/admin/"); /* the query (redirect_to=…) is WordPress's, not ours */
 }
 
+void site_wp_index(struct handler_context *context, const struct web_request *req,
+                   struct web_response *res)
+{
+    struct web_form query;
+    web_form_parse(req->arena, strview_from_cstr(req->query), &query);
+    if (web_form_get(&query, "s") || !site_wp_query(context, req, res, &query))
+        web_redirect(res, 301, *req->query ? arena_printf(req->arena, "/?%s", req->query) : "/");
+}
+
 /* A positive decimal number of at most 18 digits, else 0. */
 static long long number(const char *text)
 {

@@ -163,6 +163,11 @@ def test_administration_and_endpoints(srv):
                  "/wp-login.php", "/wp-login.php?redirect_to=%2Fwp-admin%2F&reauth=1"]:
         r = srv.get(path)
         assert r.status == 301 and r.location_path() == "/admin/", (path, r.status)
+    moved(srv, "/index.php", "/")
+    moved(srv, "/index.php?p=101", "/2019/01/first/")
+    moved(srv, "/index.php?cat=11", "/category/news/")
+    moved(srv, "/index.php?s=alpha", "/?s=alpha")
+    missing(srv, "/index.php?p=999")
     moved(srv, "/2019/01/first/amp/", "/2019/01/first/")
     moved(srv, "/2019/01/first/embed/", "/2019/01/first/")
     moved(srv, "/about/embed/", "/about/")
