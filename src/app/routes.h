@@ -47,7 +47,8 @@ struct route {
 const struct route *app_route_find(strview method, strview path);
 
 /* Checks the table's rows against each other's rules (every POST names its forgery rule, a
- * token rule has a role to check it, a body limit only where a body is taken); 0, or -1 with
+ * token rule has a role to check it, a body limit only where a body is taken, the slash rule
+ * only on a reader's GET page matched by more than an exact path); 0, or -1 with
  * the first bad row in `error`. The server runs it at start, so a bad row never serves. */
 int app_routes_check(buf *error);
 
