@@ -1,11 +1,14 @@
 /* fuzz_route.c: the route matcher (app/routes.h) on any method and path: the route found
- * fits them, every GET finds one, and nothing under /admin/ reaches a reader's page. */
+ * fits them, every GET finds one, and nothing under /admin/ reaches a reader's page; a reader's
+ * path without its trailing slash has a reader's route with it (the slash rule); and the parsers
+ * of WordPress's other URL forms (web/wp_path.h) on the same path. */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include "fuzz.h"
 #include "web/form.h"
+#include "web/wp_path.h"
 #include "app/routes.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -72,6 +75,18 @@ static void check_route(strview method, strview path, const struct route *r)
         FUZZ_CHECK(r->role == USER_NOBODY && !r->cached, "loop route %s", r->pattern);
     /* The administration's GETs are answered by its own handlers, never a reader page (which
      * the page cache could keep). */
+    /* The slash rule (app/dispatch.c) answers a GET without the trailing slash as the route of
+     * the slash form would: that must be a reader's GET route too, needing no role. (A
+     * request's path is never empty: "" is "/", the front page.) */
+    if (get && r->slash && path.len && path.len < 4096 && path.ptr[path.len - 1] != '/') {
+        char slashed[4097];
+        memcpy(slashed, path.ptr, path.len);
+        slashed[path.len] = '/';
+        const struct route *s =
+            app_route_find(STRVIEW_LIT("GET"), (strview){slashed, path.len + 1});
+        FUZZ_CHECK(s && s->slash && s->role == USER_NOBODY, "slash form of \"%.*s\"", (int)path.len,
+                   path.ptr);
+    }
     if (get && strview_starts_with(path, "/admin/"))
         FUZZ_CHECK(strncmp(r->pattern, "/admin", 6) == 0 && !r->cached, "GET \"%.*s\" routed to %s",
                    (int)path.len, path.ptr, r->pattern);
@@ -95,6 +110,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* The same path as GET and POST, as a client may send either. */
     check_route(STRVIEW_LIT("GET"), path, app_route_find(STRVIEW_LIT("GET"), path));
     check_route(STRVIEW_LIT("POST"), path, app_route_find(STRVIEW_LIT("POST"), path));
+
+    /* WordPress's forms, on the path as a C string (a NUL ends it, as in a request's copy) */
+    char text[4097];
+    size_t text_len = path.len < 4096 ? path.len : 4096;
+    memcpy(text, path.ptr, text_len);
+    text[text_len] = '\0';
+    text_len = strlen(text);
+    size_t base_len;
+    int page;
+    enum wp_suffix kind = wp_path_suffix(text, &base_len, &page);
+    if (kind == WP_SUFFIX_NONE)
+        FUZZ_CHECK(page == 0, "a page without an ending");
+    else {
+        FUZZ_CHECK(base_len >= 1 && base_len < text_len && text[base_len - 1] == '/',
+                   "base of \"%s\"", text);
+        FUZZ_CHECK(kind == WP_SUFFIX_PAGE ? page >= 1 && page <= 9999 : page == 0, "page %d", page);
+        FUZZ_CHECK((wp_feed_ending(kind) != NULL) ==
+                       (kind == WP_SUFFIX_FEED || kind == WP_SUFFIX_ATOM),
+                   "feed ending");
+    }
+    int parts[3];
+    int n = wp_date_path(text, parts);
+    FUZZ_CHECK(n >= 0 && n <= 3 && (n == 0 || (parts[0] >= 1 && parts[0] <= 9999)), "date path");
+    FUZZ_CHECK(n < 2 || (parts[1] >= 1 && parts[1] <= 12), "month %d", parts[1]);
+    FUZZ_CHECK(n < 3 || (parts[2] >= 1 && parts[2] <= 31), "day %d", parts[2]);
+    n = wp_m_parse(text, parts);
+    FUZZ_CHECK(n >= 0 && n <= 3 && (n == 0 || strlen(text) == (size_t)(2 + 2 * n)), "?m= of %s",
+               text);
 
     arena a = {0};
     const char *decoded = web_path_decode(&a, path.ptr, path.len);

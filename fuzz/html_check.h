@@ -200,6 +200,27 @@ static inline bool html_check_words_prefixed(const char *value, size_t len, bool
     return true;
 }
 
+/* The length of the article marker at `p` (<!--nextpage-->, <!--more-->, <!--more TEXT--> with
+ * TEXT unable to end the comment early or open a tag), or 0 when it is none. */
+static inline size_t html_check_marker(const char *p, const char *end)
+{
+    static const char nextpage[] = "<!--nextpage-->";
+    if ((size_t)(end - p) >= sizeof nextpage - 1 && memcmp(p, nextpage, sizeof nextpage - 1) == 0)
+        return sizeof nextpage - 1;
+    if (end - p < 11 || memcmp(p, "<!--more", 8) != 0)
+        return 0;
+    const char *q = p + 8;
+    if (*q != '-' && *q != ' ' && *q != '\t')
+        return 0;
+    for (; q + 3 <= end; q++) {
+        if (memcmp(q, "-->", 3) == 0)
+            return q[-1] == '-' && q - 1 > p + 8 ? 0 : (size_t)(q + 3 - p);
+        if (*q == '<' || *q == '>' || *q == '\n' || *q == '\r' || (q[0] == '-' && q[1] == '-'))
+            return 0;
+    }
+    return 0;
+}
+
 /* Fails (aborts) unless `html` is the kind of fragment markup_sanitize_html writes. */
 static inline void html_check_fragment(const char *html, size_t len, enum sanitize_profile profile)
 {
@@ -220,19 +241,10 @@ static inline void html_check_fragment(const char *html, size_t len, enum saniti
             continue;
         }
         if (end - p >= 4 && memcmp(p, "<!--", 4) == 0) {
-            /* Only WordPress's markers: <!--more-->, <!--more TEXT-->, <!--nextpage-->. */
-            const char *text = p + 4, *close = text;
-            while (close < end && *close != '-' && *close != '<' && *close != '>')
-                close++;
-            size_t n = (size_t)(close - text);
-            FUZZ_CHECK(profile == SANITIZE_ARTICLE, "a comment in a reader's comment");
-            FUZZ_CHECK(end - close >= 3 && memcmp(close, "-->", 3) == 0 &&
-                           ((n == 4 && memcmp(text, "more", 4) == 0) ||
-                            (n > 5 && memcmp(text, "more ", 5) == 0) ||
-                            (n == 8 && memcmp(text, "nextpage", 8) == 0)),
-                       "a comment that is no WordPress marker at %zu: %.40s", (size_t)(p - html),
-                       p);
-            p = close + 3;
+            size_t marker = profile == SANITIZE_ARTICLE ? html_check_marker(p, end) : 0;
+            FUZZ_CHECK(marker > 0, "a comment other than an article's marker at %zu: %.40s",
+                       (size_t)(p - html), p);
+            p += marker;
             continue;
         }
         bool closing = p + 1 < end && p[1] == '/';

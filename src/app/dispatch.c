@@ -11,6 +11,7 @@
 #include "web/form.h"
 #include "model/settings.h"
 #include "site/site.h"
+#include "site/wp_urls.h"
 #include "util/log.h"
 
 /* Whether `haystack` holds `needle` (bytes, not NUL-terminated). */
@@ -195,13 +196,33 @@ static void internal_error(struct web_response *res)
     buf_puts(&res->body, "This response could not be sent safely; the error is logged.\n");
 }
 
+/* The one trailing-slash rule of the reader's pages (route.slash): a GET of a path without its
+ * trailing slash is answered as the slash form would be, found in the route table again (the
+ * "/feed" of "/feed/" is another route than its catch-all): a page there (200) makes a 301 to
+ * it, a 301 from there is passed on (one hop), anything else (404) is answered as it is
+ * (site_answer_as). Never a second 200 for one page. False when the rule does not apply. */
+static bool answer_slash_form(struct handler_context *context, const struct route *route,
+                              const struct web_request *req, struct web_response *res)
+{
+    size_t n = strlen(req->path);
+    if (!route->slash || (n && req->path[n - 1] == '/'))
+        return false;
+    const char *slashed = arena_printf(req->arena, "%s/", req->path);
+    const struct route *there = app_route_find(STRVIEW_LIT("GET"), strview_from_cstr(slashed));
+    if (!there || !there->slash) /* app_routes_check and fuzz_route: cannot happen */
+        return false;
+    site_answer_as(context, req, res, slashed, req->query, there->handler);
+    return true;
+}
+
 /* The authorization check, the handler and the response rules (dispatch.h: app_dispatch). */
 static void run_handler(struct handler_context *context, const struct app_plan *plan,
                         const struct web_request *req, struct web_response *res)
 {
     if (!context->store) /* on the loop: no store, no session; such routes need no role */
         plan->route->handler(context, req, res);
-    else if (auth_authorize(context, req, res, plan->route->role))
+    else if (auth_authorize(context, req, res, plan->route->role) &&
+             !answer_slash_form(context, plan->route, req, res))
         plan->route->handler(context, req, res);
     if (plan->personal || context->user) {
         res->cacheable = false;

@@ -10,6 +10,10 @@
 #define COMMENT_BODY_MAX (1024 * 1024) /* above comments.max_kb's top, so that is the limit */
 #define FORM_MAX (16 * 1024)           /* a small admin form (bulk actions: ~200 ids) */
 #define POST_MAX (4 * 1024 * 1024)     /* a post being edited, or the settings page */
+/* What the front page reads: a search (s, paged), and WordPress's query forms, each a 301 to its
+ * page (site/wp_urls.c) */
+#define FRONT_QUERY                                                                                \
+    "s paged p page_id cat category_name tag tag_id author author_name m year monthnum day feed"
 
 /* Unset fields are the safe defaults: no role needed, on a worker, never cached, no body. A POST
  * names its forgery rule (.csrf); app_routes_check refuses one that does not. */
@@ -206,27 +210,37 @@ static const struct route routes[] = {
      .handler = admin_audit_log,
      .role = USER_ADMIN},
     {.method = "GET", .match = ROUTE_PREFIX, .pattern = "/admin/", .handler = admin_not_found},
-    /* reading: `cached` pages see only the query parameters `query` lists (dispatch.h) */
+    /* WordPress's administration and sign-in: ours, without the query */
+    {.method = "GET", .match = ROUTE_EXACT, .pattern = "/wp-login.php", .handler = site_wp_admin},
+    {.method = "GET", .match = ROUTE_EXACT, .pattern = "/wp-admin", .handler = site_wp_admin},
+    {.method = "GET", .match = ROUTE_PREFIX, .pattern = "/wp-admin/", .handler = site_wp_admin},
+    /* WordPress's front controller: its query forms, else the front page */
+    {.method = "GET", .match = ROUTE_EXACT, .pattern = "/index.php", .handler = site_wp_index},
+    /* reading: `cached` pages see only the query parameters `query` lists (dispatch.h); a
+     * `slash` page's GET without its trailing slash is a 301 to it (dispatch.c) */
     {.method = "GET",
      .match = ROUTE_EXACT,
      .pattern = "/",
      .handler = site_front,
      .cached = true,
-     .query = "p page_id s paged"},
+     .query = FRONT_QUERY},
     {.method = "GET",
      .match = ROUTE_PREFIX,
      .pattern = "/page/",
      .handler = site_front,
      .cached = true,
-     .query = "p page_id s paged"},
+     .slash = true,
+     .query = FRONT_QUERY},
     {.method = "GET",
      .match = ROUTE_SUFFIX,
      .pattern = "/feed/",
+     .slash = true,
      .handler = site_feed,
      .cached = true},
     {.method = "GET",
      .match = ROUTE_SUFFIX,
      .pattern = "/feed/atom/",
+     .slash = true,
      .handler = site_feed,
      .cached = true},
     {.method = "GET",
@@ -247,16 +261,19 @@ static const struct route routes[] = {
     {.method = "GET",
      .match = ROUTE_PREFIX,
      .pattern = "/category/",
+     .slash = true,
      .handler = site_archive,
      .cached = true},
     {.method = "GET",
      .match = ROUTE_PREFIX,
      .pattern = "/tag/",
+     .slash = true,
      .handler = site_archive,
      .cached = true},
     {.method = "GET",
      .match = ROUTE_PREFIX,
      .pattern = "/author/",
+     .slash = true,
      .handler = site_archive,
      .cached = true},
     {.method = "POST",
@@ -274,16 +291,22 @@ static const struct route routes[] = {
     {.method = "GET",
      .match = ROUTE_SUFFIX,
      .pattern = "/print/",
+     .slash = true,
      .handler = site_print,
      .cached = true,
      .query = "comments images size"},
     {.method = "GET",
      .match = ROUTE_SUFFIX,
      .pattern = "/pdf/",
+     .slash = true,
      .handler = site_pdf,
      .cached = true,
      .query = "comments images size paper"},
-    {.method = "GET", .match = ROUTE_SUFFIX, .pattern = "/email/", .handler = site_email_form},
+    {.method = "GET",
+     .match = ROUTE_SUFFIX,
+     .pattern = "/email/",
+     .handler = site_email_form,
+     .slash = true},
     {.method = "POST",
      .match = ROUTE_SUFFIX,
      .pattern = "/email/",
@@ -294,6 +317,7 @@ static const struct route routes[] = {
      .match = ROUTE_ANY,
      .pattern = "",
      .handler = site_article,
+     .slash = true,
      .cached = true,
      .query = "replytocom"},
 };
@@ -361,6 +385,10 @@ int app_routes_check(buf *error)
             problem = "a cached POST";
         else if (r->cached && r->on_loop)
             problem = "a cached route on the event loop (a fill compresses: a worker's job)";
+        else if (r->slash && (is_post || r->role != USER_NOBODY || r->on_loop))
+            problem = "the slash rule on a route that is no reader's GET page";
+        else if (r->slash && r->match == ROUTE_EXACT)
+            problem = "the slash rule on an exact path (it could not match without the slash)";
         if (problem) {
             buf_printf(error, "route %s %s: %s", r->method, r->pattern, problem);
             return -1;

@@ -39,13 +39,16 @@ struct route {
     const char *query;    /* cached: the query parameters its pages read, space-separated; the
                              handler of a shared request sees only these (NULL: none) */
     size_t max_body;      /* bytes; 0 = no body accepted */
+    bool slash;           /* a reader's page: its paths end in '/', and a GET without it is
+                             answered 301 to the slash form when that answers (app/dispatch.c) */
 };
 
 /* The first route whose method and pattern fit `path` (without its query), or NULL. */
 const struct route *app_route_find(strview method, strview path);
 
 /* Checks the table's rows against each other's rules (every POST names its forgery rule, a
- * token rule has a role to check it, a body limit only where a body is taken); 0, or -1 with
+ * token rule has a role to check it, a body limit only where a body is taken, the slash rule
+ * only on a reader's GET page matched by more than an exact path); 0, or -1 with
  * the first bad row in `error`. The server runs it at start, so a bad row never serves. */
 int app_routes_check(buf *error);
 

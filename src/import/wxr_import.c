@@ -191,6 +191,30 @@ static int on_site(void *context, const struct wxr_site *site)
     return 0;
 }
 
+/* `wp_id` when no user or term of the store has it yet (a second site's export may reuse
+ * it), else 0: the first import keeps /?author=ID and /?cat=ID. */
+static int free_wp_id(struct import_state *st, const char *taxonomy, long wp_id, long long *out)
+{
+    *out = 0;
+    if (wp_id <= 0)
+        return STORE_OK;
+    int rc;
+    if (taxonomy) {
+        struct store_term term;
+        rc = store_term_find_wp_id(st->store, &st->arena, taxonomy, wp_id, &term);
+        if (rc == STORE_NOT_FOUND) /* the column is unique across taxonomies, as in WordPress */
+            rc = store_term_find_wp_id(st->store, &st->arena,
+                                       strcmp(taxonomy, "category") == 0 ? "post_tag" : "category",
+                                       wp_id, &term);
+    } else {
+        struct store_user user;
+        rc = store_user_find_wp_id(st->store, &st->arena, wp_id, &user);
+    }
+    if (rc == STORE_NOT_FOUND)
+        *out = wp_id;
+    return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
 static int on_author(void *context, const struct wxr_author *author)
 {
     struct import_state *st = context;
@@ -209,6 +233,8 @@ static int on_author(void *context, const struct wxr_author *author)
                                .email = author->email,
                                .role = USER_AUTHOR,
                                .disabled = true};
+    if (free_wp_id(st, NULL, author->wp_id, &user.wp_id) != STORE_OK)
+        return store_failed(st, author->line, "reading user");
     if (store_user_insert(st->store, &user, NULL) != STORE_OK)
         return store_failed(st, author->line, "storing author");
     st->summary->authors_new++;
@@ -251,6 +277,8 @@ static int on_term(void *context, const struct wxr_term *term)
                            .name = *term->name ? term->name : slug,
                            .description = term->description,
                            .parent_id = parent_id};
+    if (free_wp_id(st, taxonomy, term->wp_id, &t.wp_id) != STORE_OK)
+        return store_failed(st, term->line, "reading term");
     if (store_term_insert(st->store, &t, NULL) != STORE_OK)
         return store_failed(st, term->line, "storing term");
     if (strcmp(taxonomy, "category") == 0)

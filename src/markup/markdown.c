@@ -77,6 +77,42 @@ static char *markdown_as_typed(const char *src, size_t len)
     return buf_detach(&html);
 }
 
+/* WordPress's page break and teaser end, <!--nextpage--> and <!--more[ text]-->, on a line of
+ * their own: safe mode would omit them as raw HTML, so each becomes a custom block that writes
+ * the comment itself, which the sanitizer then checks like any other (it keeps only these two).
+ * Only top-level blocks: a marker in a list or a quote means nothing to WordPress either. */
+static void markdown_keep_markers(cmark_node *document)
+{
+    cmark_node *node = cmark_node_first_child(document);
+    while (node != NULL) {
+        cmark_node *next = cmark_node_next(node);
+        const char *literal = cmark_node_get_type(node) == CMARK_NODE_HTML_BLOCK
+                                  ? cmark_node_get_literal(node)
+                                  : NULL;
+        size_t len = literal ? strlen(literal) : 0;
+        while (len && (literal[len - 1] == '\n' || literal[len - 1] == '\r' ||
+                       literal[len - 1] == ' ' || literal[len - 1] == '\t'))
+            len--;
+        bool marker = literal && len <= 256 && len >= 11 && strncmp(literal, "<!--", 4) == 0 &&
+                      strncmp(literal + len - 3, "-->", 3) == 0 &&
+                      memchr(literal, '\n', len) == NULL &&
+                      ((len == 15 && strncmp(literal, "<!--nextpage-->", 15) == 0) ||
+                       strncmp(literal, "<!--more", 8) == 0);
+        if (marker) {
+            char text[257];
+            memcpy(text, literal, len);
+            text[len] = '\0';
+            cmark_node *kept = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK);
+            if (kept == NULL)
+                util_out_of_memory(__FILE__, __LINE__);
+            cmark_node_set_on_enter(kept, text);
+            cmark_node_replace(node, kept);
+            cmark_node_free(node);
+        }
+        node = next;
+    }
+}
+
 /* Returns the HTML cmark-gfm makes of src (or src as typed, when nested too deep); the
  * caller frees it with free(). */
 static char *markdown_to_html(const char *src, size_t len)
@@ -96,6 +132,7 @@ static char *markdown_to_html(const char *src, size_t len)
     }
     cmark_parser_feed(parser, src, len);
     document = cmark_parser_finish(parser);
+    markdown_keep_markers(document);
     if (markdown_too_deep(document))
         html = markdown_as_typed(src, len);
     else

@@ -384,18 +384,34 @@ enum node_action {
     NODE_TEXT,   /* text: written escaped */
     NODE_KEEP,   /* element written with its allowed attributes, children walked */
     NODE_UNWRAP, /* element's tag dropped, children walked */
-    NODE_MARKER, /* <!--more…--> or <!--nextpage-->: written as it is */
+    NODE_MARKER, /* an article's <!--nextpage--> or <!--more--> comment: written verbatim */
 };
 
-/* A comment whose text is "more", "more TEXT" or "nextpage" (WordPress's markers). TEXT
- * must not hold what could end the comment or be read as markup. */
-static bool sanitize_is_wordpress_marker(const char *text)
+/* WordPress's two comments that mean something in a post: <!--nextpage--> splits it into pages
+ * and <!--more--> (or <!--more Link text-->) ends its teaser. Any other comment is dropped. The
+ * link text must not be able to end the comment early or open a tag. */
+static bool sanitize_is_marker(const char *text)
 {
     if (strcmp(text, "nextpage") == 0 || strcmp(text, "more") == 0)
         return true;
-    if (strncmp(text, "more ", 5) != 0 || strlen(text) > 200)
+    if (strncmp(text, "more", 4) != 0 || (text[4] != ' ' && text[4] != '\t'))
         return false;
-    return strpbrk(text, "<>-&\"") == NULL;
+    size_t n = strlen(text);
+    return n <= 256 && !strpbrk(text, "<>\n\r") && !strstr(text, "--") && text[n - 1] != '-';
+}
+
+/* Whether `element` holds a marker comment and nothing else but white space. */
+static bool sanitize_holds_only_markers(const GumboElement *element)
+{
+    bool marker = false;
+    for (unsigned i = 0; i < element->children.length; i++) {
+        const GumboNode *child = element->children.data[i];
+        if (child->type == GUMBO_NODE_COMMENT && sanitize_is_marker(child->v.text.text))
+            marker = true;
+        else if (child->type != GUMBO_NODE_WHITESPACE)
+            return false;
+    }
+    return marker;
 }
 
 static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_profile profile)
@@ -410,11 +426,9 @@ static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_p
     case GUMBO_NODE_ELEMENT:
         break;
     case GUMBO_NODE_COMMENT:
-        /* WordPress's <!--more--> and <!--nextpage-->: listings and post pages split there. */
-        return profile == SANITIZE_ARTICLE && sanitize_is_wordpress_marker(node->v.text.text)
-                   ? NODE_MARKER
-                   : NODE_DROP;
-    default: /* other comments, the document, templates */
+        return profile == SANITIZE_ARTICLE && sanitize_is_marker(node->v.text.text) ? NODE_MARKER
+                                                                                    : NODE_DROP;
+    default: /* the document, templates */
         return NODE_DROP;
     }
     element = &node->v.element;
@@ -423,6 +437,10 @@ static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_p
         return NODE_DROP;
     if (sanitize_elements[element->tag].drop_content)
         return NODE_DROP;
+    /* a paragraph autop made around a marker alone: the marker stands between paragraphs */
+    if (element->tag == GUMBO_TAG_P && profile == SANITIZE_ARTICLE &&
+        sanitize_holds_only_markers(element))
+        return NODE_UNWRAP;
     if (sanitize_elements[element->tag].keep_in & (1u << profile))
         return NODE_KEEP;
     return NODE_UNWRAP;

@@ -85,35 +85,6 @@ void wp_report_print(const struct wp_report *report, FILE *out)
     free(sorted);
 }
 
-/* wpautop puts a <p> around a marker alone on its line; WordPress splits the content there
- * before wpautop runs, so none is there. Copies html to out without those <p>. */
-static void wp_content_unwrap_markers(const char *html, size_t len, buf *out)
-{
-    size_t at = 0;
-    while (at < len) {
-        const char *p = html ? memmem(html + at, len - at, "<p><!--", 7) : NULL;
-        if (!p) {
-            buf_append(out, html + at, len - at);
-            return;
-        }
-        size_t start = (size_t)(p - html);
-        buf_append(out, html + at, start - at);
-        const char *end = memmem(p + 7, len - start - 7, "--></p>", 7);
-        size_t text = end ? (size_t)(end - p) - 7 : 0;
-        bool marker =
-            end && ((text == 4 && memcmp(p + 7, "more", 4) == 0) ||
-                    (text > 5 && memcmp(p + 7, "more ", 5) == 0 && !memchr(p + 7, '<', text)) ||
-                    (text == 8 && memcmp(p + 7, "nextpage", 8) == 0));
-        if (marker) {
-            buf_append(out, p + 3, text + 7); /* <!--…--> */
-            at = start + 3 + text + 7 + 4;
-        } else {
-            buf_append(out, p, 7);
-            at = start + 7;
-        }
-    }
-}
-
 /* The value of attribute `name` in the tag tag[0..len) (as written: quoted or not), or an
  * empty view. Only values without < > " are returned: they go into an attribute as they are. */
 static strview wp_content_tag_attribute(const char *tag, size_t len, const char *name)
@@ -221,12 +192,11 @@ void markup_wp_content(const char *html, size_t len, const struct wp_content_opt
     }
     markup_shortcodes(at, at_len, &shortcodes, report);
     if (options->autop && !has_blocks) {
-        buf paragraphs = {0}, unwrapped = {0};
+        /* a marker alone in its paragraph is unwrapped by the sanitizer */
+        buf paragraphs = {0};
         markup_autop(buf_cstr(&shortcodes), shortcodes.len, &paragraphs);
-        wp_content_unwrap_markers(paragraphs.ptr, paragraphs.len, &unwrapped);
-        wp_content_media_links(buf_cstr(&unwrapped), unwrapped.len, out);
+        wp_content_media_links(buf_cstr(&paragraphs), paragraphs.len, out);
         buf_free(&paragraphs);
-        buf_free(&unwrapped);
     } else
         wp_content_media_links(buf_cstr(&shortcodes), shortcodes.len, out);
     buf_free(&embedded);

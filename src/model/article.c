@@ -3,7 +3,46 @@
 
 #include <string.h>
 
+#include "markup/sanitize.h"
 #include "model/post.h"
+#include "util/buf.h"
+
+#define NEXTPAGE "<!--nextpage-->"
+
+bool article_select_page(arena *a, struct article_view *view, int page)
+{
+    const char *body = view->post.body_html ? view->post.body_html : "";
+    int count = 1;
+    for (const char *p = strstr(body, NEXTPAGE); p; p = strstr(p + strlen(NEXTPAGE), NEXTPAGE))
+        count++;
+    view->page_count = count;
+    view->page = page;
+    view->page_html = NULL;
+    if (page < 1 || page > count)
+        return false;
+    if (count == 1)
+        return true;
+    const char *start = body;
+    for (int i = 1; i < page; i++)
+        start = strstr(start, NEXTPAGE) + strlen(NEXTPAGE);
+    const char *end = strstr(start, NEXTPAGE);
+    if (!end)
+        end = start + strlen(start);
+    /* The break stood in a paragraph of its own, or inside one: what remains of the paragraph's
+     * tags at either edge is dropped, and the sanitizer closes what the page leaves open. */
+    while (start < end && strchr(" \t\r\n", *start))
+        start++;
+    if ((size_t)(end - start) >= 4 && strncmp(start, "</p>", 4) == 0)
+        start += 4;
+    while (end > start && strchr(" \t\r\n", end[-1]))
+        end--;
+    if ((size_t)(end - start) >= 3 && strncmp(end - 3, "<p>", 3) == 0)
+        end -= 3;
+    buf html = {0};
+    markup_sanitize_html(start, (size_t)(end - start), SANITIZE_ARTICLE, &html);
+    view->page_html = arena_take_buf(a, &html);
+    return true;
+}
 
 int article_load(store *s, arena *a, const struct store_post *post, long long held_id,
                  long long now, struct article_view *view)

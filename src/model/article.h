@@ -34,11 +34,20 @@ struct article_view {
     const char *moderator_csrf;       /* a signed-in moderator's token: the page shows moderation
                                          controls (never cached); NULL for readers */
     bool email_link; /* show the Email link (mail_configured; set by the caller, false here) */
+    /* a post split by <!--nextpage--> (article_select_page): the page shown (from 1), how many
+     * it has, and that page's HTML (NULL: the whole body, for a post of one page) */
+    int page, page_count;
+    const char *page_html;
 };
 
 /* Loads terms and the comment thread of `post` (copied into the view). `held_id`, when
  * non-zero, is a held comment its author may see. All memory in `a`. */
 int article_load(store *s, arena *a, const struct store_post *post, long long held_id,
                  long long now, struct article_view *view);
+
+/* Chooses page `page` (from 1) of the article, whose body WordPress's <!--nextpage--> splits
+ * into pages (wp_link_pages): each page's HTML balanced on its own. False when the article has
+ * fewer pages. */
+bool article_select_page(arena *a, struct article_view *view, int page);
 
 #endif

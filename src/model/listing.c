@@ -2,7 +2,10 @@
 #include "model/listing.h"
 
 #include <string.h>
+#include <time.h>
 
+#include "model/post.h"
+#include "util/buf.h"
 #include "util/log.h"
 
 enum listing_archive_kind listing_archive_kind_of(const char *path)
@@ -21,6 +24,7 @@ int listing_archive_find(store *s, arena *a, enum listing_archive_kind kind, con
         int rc = store_user_find_login(s, a, slug, &user);
         out->scope.author_id = user.id;
         out->name = user.display_name;
+        out->login = user.login;
         return rc;
     }
     int rc =
@@ -28,6 +32,67 @@ int listing_archive_find(store *s, arena *a, enum listing_archive_kind kind, con
     out->scope.term_id = out->term.id;
     out->name = out->term.name;
     return rc;
+}
+
+int listing_archive_find_wp_id(store *s, arena *a, enum listing_archive_kind kind, long long wp_id,
+                               struct listing_archive *out)
+{
+    *out = (struct listing_archive){0};
+    if (wp_id <= 0)
+        return STORE_NOT_FOUND;
+    if (kind == LISTING_AUTHOR) {
+        struct store_user user = {0};
+        int rc = store_user_find_wp_id(s, a, wp_id, &user);
+        out->scope.author_id = user.id;
+        out->name = user.display_name;
+        out->login = user.login;
+        return rc;
+    }
+    int rc = store_term_find_wp_id(s, a, kind == LISTING_CATEGORY ? "category" : "post_tag", wp_id,
+                                   &out->term);
+    out->scope.term_id = out->term.id;
+    out->name = out->term.name;
+    return rc;
+}
+
+/* `segment` percent-encoded for a path: unreserved characters and '@' kept. */
+static const char *path_segment(arena *a, const char *segment)
+{
+    buf out = {0};
+    for (const unsigned char *p = (const unsigned char *)segment; *p; p++)
+        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+            strchr("-._~@", *p))
+            buf_putc(&out, (char)*p);
+        else
+            buf_printf(&out, "%%%02x", *p);
+    return arena_take_buf(a, &out);
+}
+
+int listing_archive_path(store *s, arena *a, enum listing_archive_kind kind,
+                         const struct listing_archive *archive, const char **path)
+{
+    if (kind == LISTING_AUTHOR) {
+        *path =
+            arena_printf(a, "/author/%s/", path_segment(a, archive->login ? archive->login : ""));
+        return STORE_OK;
+    }
+    return post_term_path(s, a, &archive->term, path);
+}
+
+struct listing_scope listing_date_scope(const int parts[3], int n)
+{
+    struct tm from = {.tm_year = parts[0] - 1900,
+                      .tm_mon = n > 1 ? parts[1] - 1 : 0,
+                      .tm_mday = n > 2 ? parts[2] : 1};
+    struct tm until = from;
+    if (n == 1)
+        until.tm_year++;
+    else if (n == 2)
+        until.tm_mon++;
+    else
+        until.tm_mday++;
+    return (struct listing_scope){.from = (long long)timegm(&from),
+                                  .until = (long long)timegm(&until)};
 }
 
 /* The filter of the published posts in `scope`. */

@@ -291,7 +291,10 @@ static void set_article_head(template_data *d, arena *a, const struct site_view 
 {
     const struct store_post *post = &view->post;
     const char *url = absolute(a, site, post->path);
-    template_set_str(d, "canonical", url);
+    /* page N of a post split by <!--nextpage--> is its own canonical page, as in WordPress */
+    template_set_str(
+        d, "canonical",
+        view->page > 1 ? absolute(a, site, arena_printf(a, "%s%d/", post->path, view->page)) : url);
     template_set_str(d, "comments_feed", arena_printf(a, "%sfeed/", post->path));
     if (view->locked)
         return;
@@ -323,6 +326,20 @@ static void reserve_article_page(const struct article_view *view, buf *out)
     buf_reserve(out, bytes);
 }
 
+/* wp_link_pages(): "Pages: 1 2 3" under a post split by <!--nextpage-->, the page shown not a
+ * link. */
+static void add_page_links(template_data *d, arena *a, const struct article_view *view)
+{
+    template_set_bool(d, "has_pages", view->page_count > 1);
+    for (int n = 1; view->page_count > 1 && n <= view->page_count; n++) {
+        template_data *item = template_add_item(d, "page_links");
+        template_set_int(item, "number", n);
+        template_set_str(item, "url",
+                         n == 1 ? view->post.path : arena_printf(a, "%s%d/", view->post.path, n));
+        template_set_bool(item, "current", n == (view->page ? view->page : 1));
+    }
+}
+
 int render_article_page(const template_set *theme, arena *a, const struct site_view *site,
                         const struct article_view *view, buf *out, buf *error)
 {
@@ -336,7 +353,8 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     template_set_bool(d, "locked", view->locked);
     set_article_head(d, a, site, view);
     if (!view->locked) {
-        template_set_html(d, "content", post->body_html);
+        template_set_html(d, "content", view->page_html ? view->page_html : post->body_html);
+        add_page_links(d, a, view);
         for (size_t i = 0; i < view->term_count; i++) {
             const struct store_term *t = &view->terms[i];
             bool category = strcmp(t->taxonomy, "category") == 0;

@@ -9,6 +9,7 @@
 #include "model/user.h"
 #include "site/common.h"
 #include "site/site.h"
+#include "site/wp_urls.h"
 
 void site_article(struct handler_context *context, const struct web_request *req,
                   struct web_response *res)
@@ -26,6 +27,9 @@ void site_article(struct handler_context *context, const struct web_request *req
             return;
         }
     }
+    int page = 0; /* PERMALINK/N/: page N of a post split by <!--nextpage--> (wp_urls.c) */
+    if (rc == STORE_NOT_FOUND)
+        rc = site_find_post_page(context, a, req->path, &post, &page);
     if (rc == STORE_ERROR) {
         site_error(context, req, res, 503, "Service unavailable",
                    "The site cannot read its database right now. Please try again shortly.");
@@ -33,6 +37,12 @@ void site_article(struct handler_context *context, const struct web_request *req
     }
     if (rc == STORE_NOT_FOUND && site_date_archive(context, req, res))
         return;
+    if (rc == STORE_NOT_FOUND && site_wp_alias(context, req, res))
+        return;
+    if (page == 1) { /* WordPress's first page is the permalink itself */
+        web_redirect(res, 301, post.path);
+        return;
+    }
     if (rc == STORE_NOT_FOUND) {
         site_error(context, req, res, 404, "Not found", "There is nothing at this address.");
         return;
@@ -52,6 +62,10 @@ void site_article(struct handler_context *context, const struct web_request *req
     }
     if (view.locked && site_post_unlocked(context, req, &post))
         view.locked = false;
+    if (!article_select_page(a, &view, page ? page : 1)) {
+        site_error(context, req, res, 404, "Not found", "This post has no such page.");
+        return;
+    }
     const char *reply_to = web_form_get(&query, "replytocom");
     view.form.parent_id = reply_to ? atoll(reply_to) : 0;
     if (view.comments_open)

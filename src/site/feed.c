@@ -9,6 +9,8 @@
 #include "render/feed.h"
 #include "site/common.h"
 #include "site/site.h"
+#include "site/wp_urls.h"
+#include "web/wp_path.h"
 #include "util/log.h"
 #include "util/utf8.h"
 
@@ -76,14 +78,23 @@ static void fill_comment_item(arena *a, const char *base, const struct store_pos
 }
 
 /* What a feed path asks for: its scope and the path of the page it belongs to. */
-enum feed_scope { FEED_SITE, FEED_SITE_COMMENTS, FEED_ARCHIVE, FEED_POST_COMMENTS };
+enum feed_scope { FEED_SITE, FEED_SITE_COMMENTS, FEED_ARCHIVE, FEED_DATE, FEED_POST_COMMENTS };
 
 void site_feed(struct handler_context *context, const struct web_request *req,
                struct web_response *res)
 {
     arena *a = req->arena;
-    bool atom =
-        strlen(req->path) >= 11 && strcmp(req->path + strlen(req->path) - 11, "/feed/atom/") == 0;
+    size_t path_len = strlen(req->path);
+    if (path_len >= 11 && strcmp(req->path + path_len - 11, "/feed/feed/") == 0) {
+        /* WordPress's ?feed=feed as a path: the feed of the page before it, every repeated
+         * "feed/" dropped at once (one level, however long the path) */
+        size_t n = path_len - 5;
+        while (n >= 11 && strncmp(req->path + n - 11, "/feed/feed/", 11) == 0)
+            n -= 5;
+        site_answer_as(context, req, res, arena_strndup(a, req->path, n), "", site_feed);
+        return;
+    }
+    bool atom = path_len >= 11 && strcmp(req->path + path_len - 11, "/feed/atom/") == 0;
     size_t page_len = strlen(req->path) - (atom ? strlen("feed/atom/") : strlen("feed/"));
     const char *page = arena_strndup(a, req->path, page_len); /* ends in '/' */
     enum feed_scope scope = strcmp(page, "/") == 0            ? FEED_SITE
@@ -93,6 +104,10 @@ void site_feed(struct handler_context *context, const struct web_request *req,
                                     strncmp(page, "/author/", 8) == 0
                                 ? FEED_ARCHIVE
                                 : FEED_POST_COMMENTS;
+    int date[3];
+    int date_parts = wp_date_path(page, date); /* /2019/01/feed/: that month's posts */
+    if (scope == FEED_POST_COMMENTS && date_parts)
+        scope = FEED_DATE;
     const char *base = base_url(context, req);
     int limit = (int)settings_get_int(context->store, a, SETTING_FEED_ITEMS);
     bool full_text = settings_get_bool(context->store, a, SETTING_FEED_FULL_TEXT);
@@ -110,8 +125,10 @@ void site_feed(struct handler_context *context, const struct web_request *req,
     int rc = STORE_OK;
     long long post_id = 0; /* the post whose comments this is, for the cache */
 
-    if (scope == FEED_SITE || scope == FEED_ARCHIVE) {
+    if (scope == FEED_SITE || scope == FEED_ARCHIVE || scope == FEED_DATE) {
         struct listing_archive archive = {0};
+        if (scope == FEED_DATE)
+            archive.scope = listing_date_scope(date, date_parts);
         if (scope == FEED_ARCHIVE) {
             const char *slug = page + strlen(page) - 1;
             while (slug > page && slug[-1] != '/')

@@ -1,37 +1,18 @@
 /* listing.c: pages that list posts: the front page, search results (/?s=), and the archives of
- * a category, a tag, an author or a date; /?p=ID redirects. */
-#include <ctype.h>
+ * a category, a tag, an author or a date; WordPress's query forms redirect (wp_urls.c). */
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "web/form.h"
+#include "web/wp_path.h"
 #include "model/listing.h"
 #include "model/post.h"
 #include "model/search.h"
 #include "model/settings.h"
 #include "site/common.h"
 #include "site/site.h"
+#include "site/wp_urls.h"
 #include "util/log.h"
-
-/* /?p=ID (and ?page_id=ID) answer 301 to the permalink: WordPress IDs first, then ours. */
-static void redirect_post_id(struct handler_context *context, const struct web_request *req,
-                             struct web_response *res, const char *id_text)
-{
-    char *end;
-    long long id = strtoll(id_text, &end, 10);
-    struct store_post post;
-    int rc = STORE_NOT_FOUND;
-    if (*id_text && !*end && id > 0)
-        rc = post_find_number(context->store, req->arena, id, &post);
-    if (rc == STORE_OK && post_is_public(&post))
-        web_redirect(res, 301, post.path);
-    else if (rc == STORE_ERROR)
-        site_error(context, req, res, 503, "Service unavailable",
-                   "The site cannot read its database right now.");
-    else
-        site_error(context, req, res, 404, "Not found", "There is no post with that number.");
-}
 
 /* Splits "BASE/page/N/" into BASE (ending in '/') and N; a path without it is page 1. Returns
  * 0 for a malformed page number. */
@@ -81,6 +62,10 @@ static void list_posts(struct handler_context *context, const struct web_request
     if (count == 0 && (view->page > 1 || view->heading)) {
         site_error(context, req, res, 404, "Not found",
                    view->heading ? "There are no posts here." : "There is no such page.");
+        return;
+    }
+    if (view->page == 1 && strcmp(req->path, view->base_path) != 0) {
+        web_redirect(res, 301, view->base_path); /* BASE/page/1/ is BASE, as in WordPress */
         return;
     }
     view->posts = posts;
@@ -136,18 +121,13 @@ void site_front(struct handler_context *context, const struct web_request *req,
 {
     struct web_form query;
     web_form_parse(req->arena, strview_from_cstr(req->query), &query);
-    const char *id = web_form_get(&query, "p");
-    if (!id)
-        id = web_form_get(&query, "page_id");
-    if (id) {
-        redirect_post_id(context, req, res, id);
-        return;
-    }
     const char *words = web_form_get(&query, "s");
-    if (words) {
+    if (words) { /* a search, whatever else the query names (WordPress redirects none) */
         search(context, req, res, words, web_form_get(&query, "paged"));
         return;
     }
+    if (site_wp_query(context, req, res, &query)) /* ?p=, ?cat=, ?m=, ?feed=, …: 301 */
+        return;
     const char *base;
     struct listing_view view = {.base_path = "/"}; /* the site feed is in every head */
     view.page = split_page(req->arena, req->path, &base);
@@ -173,6 +153,8 @@ static const char *last_segment(arena *a, const char *path)
 void site_archive(struct handler_context *context, const struct web_request *req,
                   struct web_response *res)
 {
+    if (site_wp_alias(context, req, res)) /* …/rss2/, …/atom/: the archive's feed */
+        return;
     arena *a = req->arena;
     const char *base;
     struct listing_view view = {0};
@@ -221,34 +203,14 @@ bool site_date_archive(struct handler_context *context, const struct web_request
     arena *a = req->arena;
     const char *base;
     int page = split_page(a, req->path, &base);
-    int parts[3] = {0, 0, 0}, n = 0;
-    const char *p = base;
-    while (*p == '/' && p[1] && n < 3) {
-        const char *start = ++p;
-        while (isdigit((unsigned char)*p))
-            p++;
-        if (p - start != (n == 0 ? 4 : 2) || *p != '/')
-            return false;
-        parts[n++] = atoi(start);
-    }
-    if (!page || !n || strcmp(p, "/") != 0 || (n > 1 && (parts[1] < 1 || parts[1] > 12)) ||
-        (n > 2 && (parts[2] < 1 || parts[2] > 31)))
+    int parts[3];
+    int n = wp_date_path(base, parts);
+    if (!page || !n)
         return false;
     static const char *const months[] = {"January",   "February", "March",    "April",
                                          "May",       "June",     "July",     "August",
                                          "September", "October",  "November", "December"};
-    struct tm from = {.tm_year = parts[0] - 1900,
-                      .tm_mon = n > 1 ? parts[1] - 1 : 0,
-                      .tm_mday = n > 2 ? parts[2] : 1};
-    struct tm until = from;
-    if (n == 1)
-        until.tm_year++;
-    else if (n == 2)
-        until.tm_mon++;
-    else
-        until.tm_mday++;
-    struct listing_scope scope = {.from = (long long)timegm(&from),
-                                  .until = (long long)timegm(&until)};
+    struct listing_scope scope = listing_date_scope(parts, n);
     struct listing_view view = {.base_path = base, .page = page, .feed_path = NULL};
     view.heading =
         n == 1   ? arena_printf(a, "Posts of %d", parts[0])

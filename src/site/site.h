@@ -36,6 +36,10 @@ void site_email_form(struct handler_context *context, const struct web_request *
                      struct web_response *res); /* GET PERMALINK/email/ */
 void site_email_send(struct handler_context *context, const struct web_request *req,
                      struct web_response *res); /* POST PERMALINK/email/ */
+void site_wp_admin(struct handler_context *context, const struct web_request *req,
+                   struct web_response *res); /* GET /wp-admin/…, /wp-login.php: 301 /admin/ */
+void site_wp_index(struct handler_context *context, const struct web_request *req,
+                   struct web_response *res); /* GET /index.php[?…]: 301 to its pretty form */
 void site_healthz(struct handler_context *context, const struct web_request *req,
                   struct web_response *res); /* GET /healthz, answered on the loop */
 void site_metrics(struct handler_context *context, const struct web_request *req,

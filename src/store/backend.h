@@ -21,6 +21,11 @@
       (store * s, arena * a, const char *taxonomy, const char *slug, struct store_term *out),      \
       (s, a, taxonomy, slug, out))                                                                 \
     X(term_get, (store * s, arena * a, long long id, struct store_term *out), (s, a, id, out))     \
+    X(term_find_wp_id,                                                                             \
+      (store * s, arena * a, const char *taxonomy, long long wp_id, struct store_term *out),       \
+      (s, a, taxonomy, wp_id, out))                                                                \
+    X(user_find_wp_id, (store * s, arena * a, long long wp_id, struct store_user *out),            \
+      (s, a, wp_id, out))                                                                          \
     X(term_list, (store * s, arena * a, struct store_term * *terms, size_t * count),               \
       (s, a, terms, count))                                                                        \
     X(post_terms,                                                                                  \

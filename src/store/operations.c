@@ -291,6 +291,7 @@ static void read_user(struct row *r, void *record)
     out->role = next_role(r);
     out->disabled = next_bool(r);
     out->password_hash = next_text(r);
+    out->wp_id = next_int(r);
 }
 
 static void read_term(struct row *r, void *record)
@@ -302,6 +303,7 @@ static void read_term(struct row *r, void *record)
     out->name = next_text(r);
     out->description = next_text(r);
     out->parent_id = next_int(r);
+    out->wp_id = next_int(r);
 }
 
 static void read_post_term(struct row *r, void *record)
@@ -493,7 +495,13 @@ int operation_user_insert(store *s, const struct store_user *user, long long *id
     return insert(s, id, user->id, STATEMENT_USER_BUMP_ID, STATEMENT_USER_INSERT,
                   PARAMETERS(INTEGER(user->id), TEXT(user->login), TEXT(user->display_name),
                              TEXT_OR_EMPTY(user->email), TEXT(user_role_name(user->role)),
-                             BOOLEAN(user->disabled), TEXT_OR_EMPTY(user->password_hash)));
+                             BOOLEAN(user->disabled), TEXT_OR_EMPTY(user->password_hash),
+                             INTEGER(user->wp_id)));
+}
+
+int operation_user_find_wp_id(store *s, arena *a, long long wp_id, struct store_user *out)
+{
+    return find(s, a, read_user, out, STATEMENT_USER_FIND_WP_ID, PARAMETERS(INTEGER(wp_id)));
 }
 
 int operation_user_find_login(store *s, arena *a, const char *login, struct store_user *out)
@@ -529,7 +537,14 @@ int operation_term_insert(store *s, const struct store_term *term, long long *id
     return insert(s, id, term->id, STATEMENT_TERM_BUMP_ID, STATEMENT_TERM_INSERT,
                   PARAMETERS(INTEGER(term->id), TEXT(term->taxonomy), TEXT(term->slug),
                              TEXT(term->name), TEXT_OR_EMPTY(term->description),
-                             INTEGER(term->parent_id)));
+                             INTEGER(term->parent_id), INTEGER(term->wp_id)));
+}
+
+int operation_term_find_wp_id(store *s, arena *a, const char *taxonomy, long long wp_id,
+                              struct store_term *out)
+{
+    return find(s, a, read_term, out, STATEMENT_TERM_FIND_WP_ID,
+                PARAMETERS(TEXT(taxonomy), INTEGER(wp_id)));
 }
 
 int operation_term_find(store *s, arena *a, const char *taxonomy, const char *slug,

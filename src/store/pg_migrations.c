@@ -217,6 +217,12 @@ const char *const pg_migrations[] = {
     "CREATE INDEX post_password_failures_by_ip ON post_password_failures (ip, post_id, at);"
     "CREATE INDEX comments_approved_author ON comments (lower(email), author)"
     "  WHERE status = 'approved';",
+
+    /* 9: WordPress's term and user IDs (see sqlite_migrations.c, 8). */
+    "ALTER TABLE terms ADD COLUMN wp_id bigint;"
+    "ALTER TABLE users ADD COLUMN wp_id bigint;"
+    "CREATE UNIQUE INDEX terms_wp_id ON terms (wp_id);"
+    "CREATE UNIQUE INDEX users_wp_id ON users (wp_id);",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -168,6 +168,13 @@ const char *const sqlite_migrations[] = {
     "CREATE INDEX post_password_failures_by_ip ON post_password_failures (ip, post_id, at);"
     "CREATE INDEX comments_approved_author ON comments (lower(email), author)"
     "  WHERE status = 'approved';",
+
+    /* 8: WordPress's term and user IDs, kept by the import, so that /?cat=ID and /?author=ID
+     * find their archives as /?p=ID finds its post. */
+    "ALTER TABLE terms ADD COLUMN wp_id INTEGER;"
+    "ALTER TABLE users ADD COLUMN wp_id INTEGER;"
+    "CREATE UNIQUE INDEX terms_wp_id ON terms (wp_id);"
+    "CREATE UNIQUE INDEX users_wp_id ON users (wp_id);",
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

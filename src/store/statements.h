@@ -60,11 +60,15 @@
 #define MAIL_COLUMNS                                                                               \
     "id, coalesce(post_id, 0), created_at, status, sender, recipient, client_ip, message,"         \
     " attempts, next_attempt_at, claimed_at, sent_at, last_error FROM outbox "
-/* A user: 7 columns, read by read_user; the table is aliased u. */
-#define USER_COLUMNS                                                                               \
-    "u.id, u.login, u.display_name, u.email, u.role, u.disabled, u.password_hash FROM users u "
+/* A user: 8 columns, read by read_user; the table is aliased u. */
+#define USER_FIELDS                                                                                \
+    "u.id, u.login, u.display_name, u.email, u.role, u.disabled, u.password_hash,"                 \
+    " coalesce(u.wp_id, 0)"
+#define USER_COLUMNS USER_FIELDS " FROM users u "
+/* A term: 7 columns, read by read_term; the table is aliased t. */
 #define TERM_COLUMNS                                                                               \
-    "t.id, t.taxonomy, t.slug, t.name, t.description, coalesce(t.parent_id, 0) FROM terms t "
+    "t.id, t.taxonomy, t.slug, t.name, t.description, coalesce(t.parent_id, 0),"                   \
+    " coalesce(t.wp_id, 0) FROM terms t "
 /* An audit log entry with its user's login: 7 columns, read by read_audit. */
 #define AUDIT_COLUMNS                                                                              \
     "l.id, coalesce(l.user_id, 0), l.at, l.action, l.target, l.detail, coalesce(u.login, '')"      \
@@ -130,34 +134,41 @@
       .sql = "INSERT INTO settings (key, value) VALUES (?1, ?2)"                                   \
              " ON CONFLICT (key) DO UPDATE SET value = excluded.value")                            \
     X(SETTING_LIST, 0, 2, .sql = "SELECT key, value FROM settings ORDER BY key")                   \
-    X(USER_INSERT, 7, 0, .returns_id = true,                                                       \
+    X(USER_INSERT, 8, 0, .returns_id = true,                                                       \
       .sqlite = "INSERT INTO users (id, login, display_name, email, role, disabled,"               \
-                " password_hash) VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, ?6, ?7)",              \
-      .pg = "INSERT INTO users (id, login, display_name, email, role, disabled,"                   \
-            " password_hash) VALUES (" PG_NEW_ID("users") ", ?2, ?3, ?4, ?5, ?6, ?7)")             \
+                " password_hash, wp_id) VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, ?6, ?7,"        \
+                " nullif(?8, 0))",                                                                 \
+      .pg =                                                                                        \
+          "INSERT INTO users (id, login, display_name, email, role, disabled,"                     \
+          " password_hash, wp_id) VALUES (" PG_NEW_ID("users") ", ?2, ?3, ?4, ?5, ?6, ?7,"         \
+                                                               " nullif(CAST(?8 AS BIGINT), 0))")  \
     X(USER_BUMP_ID, 0, 1, PG_BUMP_ID("users"))                                                     \
-    X(USER_FIND_LOGIN, 1, 7, .sql = "SELECT " USER_COLUMNS "WHERE u.login = ?1")                   \
-    X(USER_FIND_EMAIL, 1, 7,                                                                       \
+    X(USER_FIND_LOGIN, 1, 8, .sql = "SELECT " USER_COLUMNS "WHERE u.login = ?1")                   \
+    X(USER_FIND_EMAIL, 1, 8,                                                                       \
       .sql = "SELECT " USER_COLUMNS "WHERE u.email <> '' AND lower(u.email) = lower(?1)"           \
              " ORDER BY u.id LIMIT 1")                                                             \
-    X(USER_GET, 1, 7, .sql = "SELECT " USER_COLUMNS "WHERE u.id = ?1")                             \
-    X(USER_LIST, 0, 7, .sql = "SELECT " USER_COLUMNS "ORDER BY u.id")                              \
+    X(USER_GET, 1, 8, .sql = "SELECT " USER_COLUMNS "WHERE u.id = ?1")                             \
+    X(USER_FIND_WP_ID, 1, 8, .sql = "SELECT " USER_COLUMNS "WHERE u.wp_id = ?1")                   \
+    X(USER_LIST, 0, 8, .sql = "SELECT " USER_COLUMNS "ORDER BY u.id")                              \
     X(USER_UPDATE, 6, 0,                                                                           \
       .sql = "UPDATE users SET display_name = ?2, email = ?3, role = ?4, disabled = ?5,"           \
              " password_hash = ?6 WHERE id = ?1")                                                  \
-    X(TERM_INSERT, 6, 0, .returns_id = true,                                                       \
-      .sqlite = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id)"             \
-                " VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, nullif(?6, 0))",                      \
-      .pg = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id)"                 \
+    X(TERM_INSERT, 7, 0, .returns_id = true,                                                       \
+      .sqlite = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id, wp_id)"      \
+                " VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, nullif(?6, 0), nullif(?7, 0))",       \
+      .pg = "INSERT INTO terms (id, taxonomy, slug, name, description, parent_id, wp_id)"          \
             " VALUES (" PG_NEW_ID("terms") ", ?2, ?3, ?4, ?5,"                                     \
-                                           " nullif(CAST(?6 AS BIGINT), 0))")                      \
+                                           " nullif(CAST(?6 AS BIGINT), 0),"                       \
+                                           " nullif(CAST(?7 AS BIGINT), 0))")                      \
     X(TERM_BUMP_ID, 0, 1, PG_BUMP_ID("terms"))                                                     \
-    X(TERM_FIND, 2, 6, .sql = "SELECT " TERM_COLUMNS "WHERE t.taxonomy = ?1 AND t.slug = ?2")      \
-    X(TERM_GET, 1, 6, .sql = "SELECT " TERM_COLUMNS "WHERE t.id = ?1")                             \
-    X(TERM_LIST, 0, 6, .sql = "SELECT " TERM_COLUMNS "ORDER BY t.id")                              \
+    X(TERM_FIND, 2, 7, .sql = "SELECT " TERM_COLUMNS "WHERE t.taxonomy = ?1 AND t.slug = ?2")      \
+    X(TERM_GET, 1, 7, .sql = "SELECT " TERM_COLUMNS "WHERE t.id = ?1")                             \
+    X(TERM_FIND_WP_ID, 2, 7,                                                                       \
+      .sql = "SELECT " TERM_COLUMNS "WHERE t.taxonomy = ?1 AND t.wp_id = ?2")                      \
+    X(TERM_LIST, 0, 7, .sql = "SELECT " TERM_COLUMNS "ORDER BY t.id")                              \
     X(POST_TERM_ADD, 2, 0,                                                                         \
       .sql = "INSERT INTO post_terms (post_id, term_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING")   \
-    X(POST_TERMS, 1, 6,                                                                            \
+    X(POST_TERMS, 1, 7,                                                                            \
       .sql = "SELECT " TERM_COLUMNS "JOIN post_terms pt ON pt.term_id = t.id"                      \
              " WHERE pt.post_id = ?1 ORDER BY t.taxonomy, t.name")                                 \
     X(POST_TERM_LIST, 0, 2,                                                                        \
@@ -330,10 +341,9 @@
     X(SESSION_INSERT, 5, 0,                                                                        \
       .sql = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)"            \
              " VALUES (?1, ?2, ?3, ?4, ?5)")                                                       \
-    /* the user's 7 columns (read_user), then token_hash, csrf, created_at and expires_at */       \
-    X(SESSION_FIND, 2, 11,                                                                         \
-      .sql = "SELECT u.id, u.login, u.display_name, u.email, u.role, u.disabled,"                  \
-             " u.password_hash, s.token_hash, s.csrf, s.created_at, s.expires_at"                  \
+    /* the user's 8 columns (read_user), then token_hash, csrf, created_at and expires_at */       \
+    X(SESSION_FIND, 2, 12,                                                                         \
+      .sql = "SELECT " USER_FIELDS ", s.token_hash, s.csrf, s.created_at, s.expires_at"            \
              " FROM sessions s JOIN users u ON u.id = s.user_id"                                   \
              " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND NOT u.disabled")                  \
     X(SESSION_DELETE, 1, 0, .sql = "DELETE FROM sessions WHERE token_hash = ?1")                   \

@@ -95,6 +95,7 @@ struct store_user {
     enum user_role role;
     bool disabled;             /* imported authors are disabled until given a password */
     const char *password_hash; /* "" for none */
+    long long wp_id;           /* WordPress user ID (for /?author=), 0 when none; unique */
 };
 
 struct store_term {
@@ -102,6 +103,7 @@ struct store_term {
     const char *taxonomy; /* "category" or "post_tag" */
     const char *slug, *name, *description;
     long long parent_id; /* 0 for a top-level category */
+    long long wp_id;     /* WordPress term ID (for /?cat=), 0 when none; unique */
 };
 
 struct store_post {
@@ -298,6 +300,8 @@ int store_setting_list(store *s, arena *a, struct store_setting **settings, size
 /* Users. */
 int store_user_insert(store *s, const struct store_user *user, long long *id);
 int store_user_find_login(store *s, arena *a, const char *login, struct store_user *out);
+/* The user imported with WordPress user ID `wp_id`. */
+int store_user_find_wp_id(store *s, arena *a, long long wp_id, struct store_user *out);
 int store_user_list(store *s, arena *a, struct store_user **users, size_t *count);
 int store_user_get(store *s, arena *a, long long id, struct store_user *out);
 /* The account (enabled or not; the lowest id when several) whose email is `email`, compared
@@ -346,6 +350,9 @@ int store_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
                     struct store_term *out);
 int store_term_list(store *s, arena *a, struct store_term **terms, size_t *count); /* by id */
 int store_term_get(store *s, arena *a, long long id, struct store_term *out);
+/* The term of `taxonomy` imported with WordPress term ID `wp_id`. */
+int store_term_find_wp_id(store *s, arena *a, const char *taxonomy, long long wp_id,
+                          struct store_term *out);
 int store_post_term_add(store *s, long long post_id, long long term_id);
 int store_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count);
 int store_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,

@@ -161,7 +161,7 @@ def test_permalink_variants(seed_server, seed):
 
 
 @pytest.mark.parametrize("path", ["/no/such/page/", "/2023/04/no-such-post/", "/?p=999999",
-                                  "/page/999/", "/wp-login.php"])
+                                  "/page/999/", "/wp-config.php"])
 def test_not_found(seed_server, path):
     r = seed_server.get(path)
     assert r.status == 404, (path, r)

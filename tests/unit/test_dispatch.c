@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -149,6 +150,29 @@ static void test_route_table_keeps_its_rules(void **state)
                      ROUTE_CSRF_TOKEN);
     assert_int_equal(app_route_find(STRVIEW_LIT("POST"), STRVIEW_LIT("/a/comments"))->csrf,
                      ROUTE_CSRF_ORIGIN);
+    /* the trailing-slash rule: every reader page, no file, no POST, nothing of the admin's */
+    static const char *const slash[] = {"/tag/x",   "/category/a/b", "/author/x", "/2019/01",
+                                        "/page/2",  "/feed",         "/a/print",  "/a/pdf",
+                                        "/a/email", "/about",        "/2019/01/a"};
+    for (size_t i = 0; i < sizeof(slash) / sizeof(slash[0]); i++) {
+        assert_true(app_route_find(STRVIEW_LIT("GET"), strview_from_cstr(slash[i]))->slash);
+        char with[64];
+        snprintf(with, sizeof with, "%s/", slash[i]);
+        assert_true(app_route_find(STRVIEW_LIT("GET"), strview_from_cstr(with))->slash);
+    }
+    static const char *const exact[] = {"/sitemap.xml",  "/robots.txt", "/admin/posts",
+                                        "/admin",        "/healthz",    "/metrics",
+                                        "/wp-login.php", "/wp-admin",   "/"};
+    for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+        assert_false(app_route_find(STRVIEW_LIT("GET"), strview_from_cstr(exact[i]))->slash);
+    assert_false(app_route_find(STRVIEW_LIT("POST"), STRVIEW_LIT("/a/comments"))->slash);
+    /* WordPress's query forms are part of the front page's cache key */
+    char key[256];
+    const char *target = "/?cat=3&utm=x&m=201901&feed=rss2";
+    size_t n = app_cache_key(app_route_find(STRVIEW_LIT("GET"), STRVIEW_LIT("/")), STRVIEW_LIT("/"),
+                             strview_from_cstr(strchr(target, '?') + 1), key);
+    assert_int_equal(n, strlen("/?cat=3&m=201901&feed=rss2"));
+    assert_memory_equal(key, "/?cat=3&m=201901&feed=rss2", n);
 }
 
 static void test_path_and_slug_problems(void **state)

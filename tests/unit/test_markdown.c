@@ -109,6 +109,24 @@ static void test_blocks(void **state)
     assert_renders_to("a\n\n---\n\nb", SANITIZE_ARTICLE, "<p>a</p>\n<hr>\n<p>b</p>\n");
 }
 
+/* WordPress's <!--nextpage--> and <!--more--> on a line of their own stay in an article; any
+ * other raw HTML, and the markers in comments or inside other blocks, do not. */
+static void test_wordpress_markers(void **state)
+{
+    (void)state;
+    assert_renders_to("One\n\n<!--nextpage-->\n\nTwo\n", SANITIZE_ARTICLE,
+                      "<p>One</p>\n<!--nextpage-->\n<p>Two</p>\n");
+    assert_renders_to("Teaser\n\n<!--more Read on-->\n\nRest\n", SANITIZE_ARTICLE,
+                      "<p>Teaser</p>\n<!--more Read on-->\n<p>Rest</p>\n");
+    assert_renders_to("One\n\n<!--nextpage-->\n\nTwo\n", SANITIZE_COMMENT,
+                      "<p>One</p>\n\n<p>Two</p>\n");
+    assert_renders_to("<!-- note -->\n\nText\n", SANITIZE_ARTICLE, "\n<p>Text</p>\n");
+    assert_renders_to("> <!--nextpage-->\n", SANITIZE_ARTICLE, "<blockquote>\n\n</blockquote>\n");
+    assert_renders_to("```\n<!--nextpage-->\n```\n", SANITIZE_ARTICLE,
+                      "<pre><code>&lt;!--nextpage--&gt;\n</code></pre>\n");
+    assert_renders_to("<!--more x--><script>alert(1)</script>\n", SANITIZE_ARTICLE, "\n");
+}
+
 static void test_table(void **state)
 {
     char *html;
@@ -313,12 +331,12 @@ static void test_empty(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_inline),       cmocka_unit_test(test_links),
-        cmocka_unit_test(test_blocks),       cmocka_unit_test(test_table),
-        cmocka_unit_test(test_footnotes),    cmocka_unit_test(test_utf8),
-        cmocka_unit_test(test_hostile),      cmocka_unit_test(test_large_input),
-        cmocka_unit_test(test_deep_nesting), cmocka_unit_test(test_threads),
-        cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_inline),      cmocka_unit_test(test_links),
+        cmocka_unit_test(test_blocks),      cmocka_unit_test(test_wordpress_markers),
+        cmocka_unit_test(test_table),       cmocka_unit_test(test_footnotes),
+        cmocka_unit_test(test_utf8),        cmocka_unit_test(test_hostile),
+        cmocka_unit_test(test_large_input), cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_threads),     cmocka_unit_test(test_empty),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -198,6 +198,41 @@ static int find_session(struct fixture *f, const char *token_hash, long long now
     return store_session_find(f->s, &f->a, token_hash, now, &session, &user);
 }
 
+/* WordPress's user and term IDs (the import's) find their rows: /?author=ID, /?cat=ID. */
+static void test_wp_ids(void **state)
+{
+    struct fixture *f = *state;
+    struct store_user user = {
+        .login = "imported", .display_name = "Imported", .role = USER_AUTHOR, .wp_id = 42};
+    long long user_id;
+    assert_int_equal(store_user_insert(f->s, &user, &user_id), STORE_OK);
+    struct store_user found;
+    assert_int_equal(store_user_find_wp_id(f->s, &f->a, 42, &found), STORE_OK);
+    assert_int_equal(found.id, user_id);
+    assert_int_equal(found.wp_id, 42);
+    assert_int_equal(store_user_find_wp_id(f->s, &f->a, 43, &found), STORE_NOT_FOUND);
+    assert_int_equal(store_user_get(f->s, &f->a, f->author, &found), STORE_OK);
+    assert_int_equal(found.wp_id, 0); /* none */
+    user.login = "other";
+    assert_int_not_equal(store_user_insert(f->s, &user, NULL), STORE_OK); /* unique */
+
+    struct store_term term = {
+        .taxonomy = "category", .slug = "news", .name = "News", .description = "", .wp_id = 7};
+    long long term_id;
+    assert_int_equal(store_term_insert(f->s, &term, &term_id), STORE_OK);
+    struct store_term t = {.taxonomy = "post_tag", .slug = "plain", .name = "Plain"};
+    assert_int_equal(store_term_insert(f->s, &t, NULL), STORE_OK);
+    t.slug = "plain-2"; /* two terms without a WordPress ID */
+    assert_int_equal(store_term_insert(f->s, &t, NULL), STORE_OK);
+    struct store_term back;
+    assert_int_equal(store_term_find_wp_id(f->s, &f->a, "category", 7, &back), STORE_OK);
+    assert_int_equal(back.id, term_id);
+    assert_int_equal(back.wp_id, 7);
+    assert_int_equal(store_term_find_wp_id(f->s, &f->a, "post_tag", 7, &back), STORE_NOT_FOUND);
+    assert_int_equal(store_term_find(f->s, &f->a, "post_tag", "plain", &back), STORE_OK);
+    assert_int_equal(back.wp_id, 0);
+}
+
 static void test_session_find(void **state)
 {
     struct fixture *f = *state;
@@ -1259,6 +1294,7 @@ static void test_connection_lost_in_transaction(void **state)
 
 #define TESTS(setup)                                                                               \
     cmocka_unit_test_setup_teardown(test_user_get_and_update, setup, teardown),                    \
+        cmocka_unit_test_setup_teardown(test_wp_ids, setup, teardown),                             \
         cmocka_unit_test_setup_teardown(test_session_find, setup, teardown),                       \
         cmocka_unit_test_setup_teardown(test_session_disabled_user, setup, teardown),              \
         cmocka_unit_test_setup_teardown(test_session_delete_and_purge, setup, teardown),           \
