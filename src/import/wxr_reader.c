@@ -83,6 +83,7 @@ static const struct wxr_field wxr_site_fields[] = {
     {WXR_NS_NONE, "title", WXR_TEXT, offsetof(struct wxr_site, title)},
     {WXR_NS_NONE, "link", WXR_TEXT, offsetof(struct wxr_site, link)},
     {WXR_NS_NONE, "description", WXR_TEXT, offsetof(struct wxr_site, description)},
+    {WXR_NS_NONE, "language", WXR_TEXT, offsetof(struct wxr_site, language)},
     {WXR_NS_WP, "wxr_version", WXR_TEXT, offsetof(struct wxr_site, wxr_version)},
     {WXR_NS_WP, "base_site_url", WXR_TEXT, offsetof(struct wxr_site, base_site_url)},
     {WXR_NS_WP, "base_blog_url", WXR_TEXT, offsetof(struct wxr_site, base_blog_url)},
@@ -144,6 +145,8 @@ static const struct wxr_field wxr_item_fields[] = {
     {WXR_NS_WP, "post_id", WXR_LONG, offsetof(struct wxr_item, wp_id)},
     {WXR_NS_WP, "post_date", WXR_TEXT, offsetof(struct wxr_item, post_date)},
     {WXR_NS_WP, "post_date_gmt", WXR_TEXT, offsetof(struct wxr_item, post_date_gmt)},
+    {WXR_NS_WP, "post_modified", WXR_TEXT, offsetof(struct wxr_item, post_modified)},
+    {WXR_NS_WP, "post_modified_gmt", WXR_TEXT, offsetof(struct wxr_item, post_modified_gmt)},
     {WXR_NS_WP, "comment_status", WXR_TEXT, offsetof(struct wxr_item, comment_status)},
     {WXR_NS_WP, "ping_status", WXR_TEXT, offsetof(struct wxr_item, ping_status)},
     {WXR_NS_WP, "post_name", WXR_TEXT, offsetof(struct wxr_item, post_name)},
@@ -837,7 +840,8 @@ static const size_t item_strings[] = {
     offsetof(struct wxr_item, post_date_gmt), offsetof(struct wxr_item, post_name),
     offsetof(struct wxr_item, status),        offsetof(struct wxr_item, post_type),
     offsetof(struct wxr_item, post_password), offsetof(struct wxr_item, comment_status),
-    offsetof(struct wxr_item, ping_status),
+    offsetof(struct wxr_item, ping_status),   offsetof(struct wxr_item, post_modified),
+    offsetof(struct wxr_item, post_modified_gmt),
 };
 static const size_t term_strings[] = {
     offsetof(struct wxr_item_term, domain),
