@@ -833,14 +833,22 @@ out:
 /* The string fields of the records, for wxr_item_copy: a string field added to these structs
  * is added here too. */
 static const size_t item_strings[] = {
-    offsetof(struct wxr_item, title),         offsetof(struct wxr_item, link),
-    offsetof(struct wxr_item, guid),          offsetof(struct wxr_item, creator),
-    offsetof(struct wxr_item, content),       offsetof(struct wxr_item, excerpt),
-    offsetof(struct wxr_item, pub_date),      offsetof(struct wxr_item, post_date),
-    offsetof(struct wxr_item, post_date_gmt), offsetof(struct wxr_item, post_name),
-    offsetof(struct wxr_item, status),        offsetof(struct wxr_item, post_type),
-    offsetof(struct wxr_item, post_password), offsetof(struct wxr_item, comment_status),
-    offsetof(struct wxr_item, ping_status),   offsetof(struct wxr_item, post_modified),
+    offsetof(struct wxr_item, title),
+    offsetof(struct wxr_item, link),
+    offsetof(struct wxr_item, guid),
+    offsetof(struct wxr_item, creator),
+    offsetof(struct wxr_item, content),
+    offsetof(struct wxr_item, excerpt),
+    offsetof(struct wxr_item, pub_date),
+    offsetof(struct wxr_item, post_date),
+    offsetof(struct wxr_item, post_date_gmt),
+    offsetof(struct wxr_item, post_name),
+    offsetof(struct wxr_item, status),
+    offsetof(struct wxr_item, post_type),
+    offsetof(struct wxr_item, post_password),
+    offsetof(struct wxr_item, comment_status),
+    offsetof(struct wxr_item, ping_status),
+    offsetof(struct wxr_item, post_modified),
     offsetof(struct wxr_item, post_modified_gmt),
 };
 static const size_t term_strings[] = {

@@ -10,16 +10,16 @@ static const struct {
     const char *name;   /* between & and ; */
     unsigned codepoint; /* what it stands for */
 } named_references[] = {
-    {"amp", 0x26},      {"lt", 0x3C},      {"gt", 0x3E},      {"quot", 0x22},
-    {"apos", 0x27},     {"nbsp", 0xA0},    {"ndash", 0x2013}, {"mdash", 0x2014},
-    {"lsquo", 0x2018},  {"rsquo", 0x2019}, {"sbquo", 0x201A}, {"ldquo", 0x201C},
-    {"rdquo", 0x201D},  {"bdquo", 0x201E}, {"hellip", 0x2026}, {"laquo", 0xAB},
-    {"raquo", 0xBB},    {"lsaquo", 0x2039}, {"rsaquo", 0x203A}, {"copy", 0xA9},
-    {"reg", 0xAE},      {"trade", 0x2122}, {"euro", 0x20AC},  {"pound", 0xA3},
-    {"yen", 0xA5},      {"cent", 0xA2},    {"sect", 0xA7},    {"deg", 0xB0},
-    {"middot", 0xB7},   {"bull", 0x2022},  {"times", 0xD7},   {"divide", 0xF7},
-    {"prime", 0x2032},  {"Prime", 0x2033}, {"shy", 0xAD},     {"iexcl", 0xA1},
-    {"iquest", 0xBF},   {"frac12", 0xBD},  {"frac14", 0xBC},  {"frac34", 0xBE},
+    {"amp", 0x26},     {"lt", 0x3C},       {"gt", 0x3E},       {"quot", 0x22},
+    {"apos", 0x27},    {"nbsp", 0xA0},     {"ndash", 0x2013},  {"mdash", 0x2014},
+    {"lsquo", 0x2018}, {"rsquo", 0x2019},  {"sbquo", 0x201A},  {"ldquo", 0x201C},
+    {"rdquo", 0x201D}, {"bdquo", 0x201E},  {"hellip", 0x2026}, {"laquo", 0xAB},
+    {"raquo", 0xBB},   {"lsaquo", 0x2039}, {"rsaquo", 0x203A}, {"copy", 0xA9},
+    {"reg", 0xAE},     {"trade", 0x2122},  {"euro", 0x20AC},   {"pound", 0xA3},
+    {"yen", 0xA5},     {"cent", 0xA2},     {"sect", 0xA7},     {"deg", 0xB0},
+    {"middot", 0xB7},  {"bull", 0x2022},   {"times", 0xD7},    {"divide", 0xF7},
+    {"prime", 0x2032}, {"Prime", 0x2033},  {"shy", 0xAD},      {"iexcl", 0xA1},
+    {"iquest", 0xBF},  {"frac12", 0xBD},   {"frac14", 0xBC},   {"frac34", 0xBE},
 };
 
 #define REFERENCE_MAX 12 /* longest "&…;" looked at, beyond the & */
@@ -63,7 +63,7 @@ static unsigned long reference_value(const char *body, size_t len)
         unsigned long c = 0;
         for (; i < len; i++) {
             char d = body[i];
-            int digit = d >= '0' && d <= '9'            ? d - '0'
+            int digit = d >= '0' && d <= '9'          ? d - '0'
                         : hex && d >= 'a' && d <= 'f' ? d - 'a' + 10
                         : hex && d >= 'A' && d <= 'F' ? d - 'A' + 10
                                                       : -1;

@@ -55,8 +55,8 @@ static int page_nav(store *s, arena *a, struct menu_link **links, size_t *count)
     *count = 0;
     for (size_t i = 0; i < n; i++)
         if (*pages[i].title)
-            (*links)[(*count)++] =
-                (struct menu_link){.title = pages[i].title, .url = pages[i].path, .parent = MENU_TOP};
+            (*links)[(*count)++] = (struct menu_link){
+                .title = pages[i].title, .url = pages[i].path, .parent = MENU_TOP};
     return STORE_OK;
 }
 

@@ -26,8 +26,8 @@ static void set_nav(template_data *d, const struct site_view *site)
             children[site->nav[i].parent]++;
     for (size_t i = 0; i < site->nav_count; i++) {
         const struct menu_link *link = &site->nav[i];
-        template_data *parent = link->parent != MENU_TOP && link->parent < i ? made[link->parent]
-                                                                             : NULL;
+        template_data *parent =
+            link->parent != MENU_TOP && link->parent < i ? made[link->parent] : NULL;
         made[i] = template_add_item(parent ? parent : d, parent ? "children" : "nav");
         template_set_str(made[i], "nav_title", link->title);
         template_set_str(made[i], "nav_url", link->url);
@@ -42,8 +42,7 @@ static void set_site(template_data *d, const struct site_view *site)
 {
     template_set_str(d, "site_title", site->title);
     template_set_str(d, "site_description", site->description);
-    template_set_str(d, "site_language",
-                     site->language && *site->language ? site->language : "en");
+    template_set_str(d, "site_language", site->language && *site->language ? site->language : "en");
     set_nav(d, site);
 }
 
@@ -338,7 +337,7 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     template_set_bool(d, "locked", view->locked);
     /* WordPress's post classes: "format-aside" for a post format, else "format-standard" */
     template_set_str(d, "post_format",
-                     post->type != POST_TYPE_POST ? NULL
+                     post->type != POST_TYPE_POST    ? NULL
                      : post->format && *post->format ? post->format
                                                      : "standard");
     set_article_head(d, a, site, view);

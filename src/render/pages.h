@@ -15,8 +15,8 @@
 /* Site-wide values every page shows. Borrowed strings. */
 struct site_view {
     const char *title, *description;
-    const char *url;             /* the public base URL without a trailing '/', for absolute links */
-    const char *language;        /* <html lang> (site.language); NULL: "en" */
+    const char *url;      /* the public base URL without a trailing '/', for absolute links */
+    const char *language; /* <html lang> (site.language); NULL: "en" */
     const struct menu_link *nav; /* the header's navigation (model/menu.h), parents first */
     size_t nav_count;
 };
