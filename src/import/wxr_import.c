@@ -447,9 +447,17 @@ static int on_term(void *context, const struct wxr_term *term)
      * its own record, when it comes, gives it its name, description and parent. So categories
      * nest at any depth whatever the file's order. */
     long long parent_id = 0;
-    if (*parent_slug && post_term_ensure(st->store, &st->arena, taxonomy, parent_slug, parent_slug,
-                                         0, &parent_id) != STORE_OK)
-        return store_failed(st, term->line, "storing parent term");
+    if (*parent_slug) {
+        struct store_term parent;
+        int found = store_term_find(st->store, &st->arena, taxonomy, parent_slug, &parent);
+        if (found == STORE_ERROR || post_term_ensure(st->store, &st->arena, taxonomy, parent_slug,
+                                                     parent_slug, 0, &parent_id) != STORE_OK)
+            return store_failed(st, term->line, "storing parent term");
+        if (found == STORE_NOT_FOUND && strcmp(taxonomy, "category") == 0)
+            st->summary->categories_new++;
+        else if (found == STORE_NOT_FOUND)
+            st->summary->tags_new++;
+    }
     struct store_term existing;
     int rc = store_term_find(st->store, &st->arena, taxonomy, slug, &existing);
     if (rc == STORE_ERROR)
@@ -559,9 +567,15 @@ static enum comment_status trashed_comment_status(const struct wxr_item *item, l
         while ((at = strstr(at, key)) != NULL) {
             /* the key must start an entry: after '{' or after the previous value's ';' */
             if (at > item->meta[i].value && (at[-1] == '{' || at[-1] == ';')) {
-                const char *value = strchr(at + strlen(key), ':');
-                if (value && value[1] == '"') {
-                    enum comment_status status = comment_status_of(value + 2);
+                /* s:LENGTH:"VALUE"; */
+                char *end;
+                long length = strtol(at + strlen(key), &end, 10);
+                if (length > 0 && length < 16 && end[0] == ':' && end[1] == '"' &&
+                    strnlen(end + 2, (size_t)length) == (size_t)length) {
+                    char value[16];
+                    memcpy(value, end + 2, (size_t)length);
+                    value[length] = '\0';
+                    enum comment_status status = comment_status_of(value);
                     return status == COMMENT_STATUS_TRASH ? COMMENT_STATUS_PENDING : status;
                 }
             }

@@ -169,7 +169,8 @@ static void set_post_summary(template_data *d, arena *a, const struct store_post
     template_set_str(d, "author_name", post->author_name);
     template_set_str(d, "author_login", post->author_login);
     template_set_str(d, "date_iso", render_date_iso(a, post->published_at));
-    template_set_str(d, "date", render_date_human(a, post->published_at));
+    /* the day readers see is the local one, as the permalink and the date archives have it */
+    template_set_str(d, "date", render_date_human(a, post->published_at + post->utc_offset));
     template_set_str(d, "excerpt", summary_of(a, post));
     template_set_int(d, "comment_count", post->approved_comments);
     template_set_str(d, "comments_label",

@@ -18,7 +18,7 @@
 /* Statements of this engine's own, prepared as those of statements.h are, after them. */
 enum own_statement { OWN_COMMIT = STATEMENT_COUNT, OWN_ROLLBACK, PREPARED_COUNT };
 
-#define MAX_PARAMETERS 20 /* the most a statement of statements.h takes (POST_INSERT: 18) */
+#define MAX_PARAMETERS 24 /* the most a statement of statements.h takes (POST_INSERT: 21) */
 
 struct pg_store {
     struct store base;             /* first: a store * points here */
