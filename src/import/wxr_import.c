@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "import/wxr_reader.h"
@@ -166,9 +167,24 @@ static bool language_tag(const char *tag)
     return true;
 }
 
+/* Whether the quote at html[at] opens the value of an href attribute (href = "…"). */
+static bool opens_href(const char *html, size_t at)
+{
+    size_t i = at;
+    while (i > 0 && (html[i - 1] == ' ' || html[i - 1] == '\t' || html[i - 1] == '\n'))
+        i--;
+    if (i == 0 || html[--i] != '=')
+        return false;
+    while (i > 0 && (html[i - 1] == ' ' || html[i - 1] == '\t' || html[i - 1] == '\n'))
+        i--;
+    return i >= 4 && strncasecmp(html + i - 4, "href", 4) == 0 &&
+           (i == 4 || (!isalnum((unsigned char)html[i - 5]) && html[i - 5] != '-'));
+}
+
 /* Links into the old site (`base`, its scheme either http or https) in `html` become paths of
- * this one: href="https://old.example/2019/01/x/" -> href="/2019/01/x/". Only quoted
- * attribute values that start with the address are changed. */
+ * this one: href="https://old.example/2019/01/x/" -> href="/2019/01/x/", so they lead to the
+ * imported posts at whatever address the site has now. Only quoted href values that start with
+ * the address change: images (src) keep the old address until media is imported. */
 static void relative_links(const char *html, const char *base, buf *out)
 {
     const char *host = base ? strstr(base, "://") : NULL;
@@ -190,6 +206,8 @@ static void relative_links(const char *html, const char *base, buf *out)
             break;
         buf_putc(out, *q);
         p = q + 1;
+        if (!opens_href(html, (size_t)(q - html)))
+            continue;
         size_t scheme = strncmp(p, "https://", 8) == 0 ? 8 : strncmp(p, "http://", 7) == 0 ? 7 : 0;
         if (scheme && host_len && strncmp(p + scheme, host, host_len) == 0 &&
             (p[scheme + host_len] == '/' || p[scheme + host_len] == *q)) {
@@ -204,10 +222,10 @@ static void relative_links(const char *html, const char *base, buf *out)
 static const char *relative_url(arena *a, const char *url, const char *base)
 {
     buf quoted = {0}, out = {0};
-    buf_printf(&quoted, "\"%s\"", url);
+    buf_printf(&quoted, "href=\"%s\"", url);
     relative_links(buf_cstr(&quoted), base, &out);
     buf_free(&quoted);
-    const char *made = arena_strndup(a, out.ptr + 1, out.len - 2);
+    const char *made = arena_strndup(a, out.ptr + 6, out.len - 7);
     buf_free(&out);
     return made;
 }
@@ -469,7 +487,7 @@ static int on_term(void *context, const struct wxr_term *term)
         if (!placeholder || parent_id == existing.id)
             return 0;
         existing.name = name;
-        existing.description = term->description;
+        existing.description = decoded(&st->arena, term->description);
         existing.parent_id = parent_id;
         if (store_term_update(st->store, &existing) != STORE_OK)
             return store_failed(st, term->line, "storing term");
@@ -478,7 +496,7 @@ static int on_term(void *context, const struct wxr_term *term)
     struct store_term t = {.taxonomy = taxonomy,
                            .slug = slug,
                            .name = name,
-                           .description = term->description,
+                           .description = decoded(&st->arena, term->description),
                            .parent_id = parent_id};
     long long id;
     if (store_term_insert(st->store, &t, &id) != STORE_OK)

@@ -7,6 +7,9 @@
 #include "model/settings.h"
 
 #define MENU_MAX_LINKS 200 /* a header is no site map: more is cut */
+/* Deeper links become siblings of their parent: the theme nests a level through one partial,
+ * and templates stop at 64 partials deep (a page must still render from any import). */
+#define MENU_MAX_DEPTH 16
 
 /* The link of `item`: its post's path, its term's archive, or its URL; false when it points at
  * nothing a reader may see. */
@@ -76,6 +79,7 @@ int menu_site_nav(store *s, arena *a, struct menu_link **links, size_t *count)
     *links = arena_alloc(a, n * sizeof(**links));
     /* the link index of each item (MENU_TOP when it is not shown), to place its children */
     size_t *index = arena_alloc(a, n * sizeof(*index));
+    int *depth = arena_alloc(a, n * sizeof(*depth)); /* of each link, 1 at the top */
     for (size_t i = 0; i < n; i++) {
         index[i] = MENU_TOP;
         struct menu_link link = {.parent = MENU_TOP};
@@ -88,6 +92,9 @@ int menu_site_nav(store *s, arena *a, struct menu_link **links, size_t *count)
         for (size_t k = 0; k < i && items[i].parent_id; k++)
             if (items[k].id == items[i].parent_id)
                 link.parent = index[k];
+        while (link.parent != MENU_TOP && depth[link.parent] >= MENU_MAX_DEPTH)
+            link.parent = (*links)[link.parent].parent;
+        depth[*count] = link.parent == MENU_TOP ? 1 : depth[link.parent] + 1;
         index[i] = *count;
         (*links)[(*count)++] = link;
     }

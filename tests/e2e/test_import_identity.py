@@ -142,7 +142,9 @@ ITEMS = [
              title="Only footer"),
     item(11, "Evening &amp; night", slug="evening", link="/2023/01/15/evening/", **EVENING,
          modified_gmt="2023-02-01 10:00:00",
-         content=f'<p>See <a href="{OLD}/2023/07/04/summer/">the summer post</a>.</p>',
+         content=(f'<p>See <a href="{OLD}/2023/07/04/summer/">the summer post</a>,'
+                  f' <a href="{OLD}.evil.example/x/">not ours</a>'
+                  f' <img src="{OLD}/wp-content/uploads/2023/01/a.jpg" alt="a"></p>'),
          terms=[("category", "leaf", "Leaf &amp; Branch"),
                 ("post_format", "post-format-aside", "Aside")],
          meta=[("mood", "<b>happy</b> & calm"), ("_edit_lock", "1690000000:1"),
@@ -229,8 +231,11 @@ def test_local_dates_make_the_day_archive(served):
     assert "/2023/07/04/summer/" in summer_day
     article = ok(srv, "/2023/01/15/evening/")
     assert "January 15, 2023" in article  # the local date, not the UTC one (the 16th)
-    # the link to the old site became a path of this one
+    # the link to the old site became a path of this one; another host's did not, and images
+    # keep the old address until media is imported
     assert 'href="/2023/07/04/summer/"' in article, article
+    assert f'href="{OLD}.evil.example/x/"' in article, article
+    assert f'src="{OLD}/wp-content/uploads/2023/01/a.jpg"' in article, article
 
 
 def test_new_posts_follow_the_site_time_zone(imported, tmp_path):

@@ -116,6 +116,33 @@ static void test_menu_nav_resolves_and_nests(void **state)
     assert_int_equal(n, 1);
 }
 
+/* 40 levels, each the child of the one before: the navigation stops nesting at 16, so that a
+ * page renders whatever an import held */
+static void test_menu_depth_is_bounded(void **state)
+{
+    struct temp_fixture *f = *state;
+    store *s = f->s;
+    long long parent = 0;
+    for (int i = 0; i < 40; i++)
+        parent = add_item(s, "deep", parent, i, "Level", 0, 0, "#");
+    temp_store_set(s, "site.menu", "deep");
+    struct menu_link *links;
+    size_t n;
+    assert_int_equal(menu_site_nav(s, &f->a, &links, &n), STORE_OK);
+    assert_int_equal(n, 40);
+    int deepest = 0;
+    for (size_t i = 0; i < n; i++) {
+        int depth = 1;
+        for (size_t at = i; links[at].parent != MENU_TOP; at = links[at].parent) {
+            assert_true(links[at].parent < at);
+            depth++;
+        }
+        if (depth > deepest)
+            deepest = depth;
+    }
+    assert_int_equal(deepest, 16);
+}
+
 static void test_pages_in_menu_order_without_a_menu(void **state)
 {
     struct temp_fixture *f = *state;
@@ -248,6 +275,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_menu_nav_resolves_and_nests, setup,
                                         temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_menu_depth_is_bounded, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_pages_in_menu_order_without_a_menu, setup,
                                         temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_custom_fields_and_post_extras, setup,
