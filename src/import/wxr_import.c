@@ -1213,7 +1213,7 @@ void wxr_import_print_summary(const struct wxr_import_summary *sum, FILE *out)
             sum->pingbacks_present);
     fprintf(out, "authors: %ld new, categories: %ld new, tags: %ld new\n", sum->authors_new,
             sum->categories_new, sum->tags_new);
-    fprintf(out, "menus: %ld new, %ld items\n", sum->menus_new, sum->menu_items_new);
+    fprintf(out, "menus: %ld written, %ld items\n", sum->menus_new, sum->menu_items_new);
     fprintf(out, "custom fields: %ld new\n", sum->custom_fields_new);
     if (sum->comments_trashed_with_post)
         fprintf(out,

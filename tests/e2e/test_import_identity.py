@@ -197,7 +197,7 @@ def test_summary_names_what_was_set_and_left_out(imported):
     assert "site.language: de-AT" in out, out
     assert "site.utc_offset: -240" in out, out  # the newest post's: summer time
     assert "site.menu: main" in out, out  # the larger menu
-    assert re.search(r"^menus: 2 new, 5 items$", out, re.M), out
+    assert re.search(r"^menus: 2 written, 5 items$", out, re.M), out
     assert re.search(r"^custom fields: 2 new$", out, re.M), out
     assert re.search(r"^comments trashed with their post: 2\b", out, re.M), out
     kinds = dict((m.group(2), int(m.group(1)))
@@ -322,6 +322,20 @@ def test_author_page_escapes_once(served):
     assert "Ann &amp; Bob" in page and "&amp;amp;" not in page
 
 
+def test_a_second_import_duplicates_nothing(imported, tmp_path, start_server):
+    g, _ = imported
+    path = tmp_path / "identity.xml"
+    out = g.out("import", "wxr", path)
+    assert re.search(r"^custom fields: 0 new$", out, re.M), out
+    assert re.search(r"^menus: 2 written, 5 items$", out, re.M), out  # replaced, not added
+    assert "site settings from the export" not in out, out  # all set by the first
+    srv = start_server(g)
+    nav = nav_html(ok(srv, "/"))
+    assert len(re.findall(r"<a href=", nav)) == 4, nav
+    page = ok(srv, "/2023/01/15/evening/")
+    assert page.count('class="post-meta-key"') == 2
+
+
 def test_an_import_does_not_replace_settings_a_person_made(site, tmp_path):
     site.run("set", "site.title", "Our own name")
     path = tmp_path / "identity.xml"
@@ -343,7 +357,7 @@ def test_theme_unit_test_data_menus_and_title(site, fixtures_dir, start_server):
     out = site.out("import", "wxr", path)
     assert "site.title: Theme Unit Test Data" in out, out
     assert "site.menu: testing-menu" in out, out
-    m = re.search(r"^menus: (\d+) new, (\d+) items$", out, re.M)
+    m = re.search(r"^menus: (\d+) written, (\d+) items$", out, re.M)
     assert m and int(m.group(1)) >= 4 and int(m.group(2)) >= 50, out
     srv = start_server(site)
     page = ok(srv, "/")
