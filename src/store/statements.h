@@ -275,7 +275,9 @@
       .sql = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND wp_id = ?2")                        \
     X(COMMENT_ID_TAKEN, 1, 1, .sql = "SELECT 1 FROM comments WHERE id = ?1")                       \
     X(COMMENT_HAS_REPLIES, 1, 1, .sql = "SELECT 1 FROM comments WHERE parent_id = ?1 LIMIT 1")     \
-    X(COMMENT_SET_STATUS, 2, 0, .sql = "UPDATE comments SET status = ?2 WHERE id = ?1")            \
+    /* a moderator's decision wins over the status a comment trashed with its post kept */         \
+    X(COMMENT_SET_STATUS, 2, 0,                                                                    \
+      .sql = "UPDATE comments SET status = ?2, trashed_status = '' WHERE id = ?1")                 \
     /* one status: the index (post_id, type, status, path) gives the order, no sorting */          \
     X(COMMENT_THREAD, 2, 9,                                                                        \
       .sql = "SELECT " COMMENT_SHOWN_COLUMNS                                                       \

@@ -248,6 +248,14 @@ static void test_comments_come_back_with_their_post(void **state)
     assert_int_equal(post_set_trashed(s, post, false, NULL), MODEL_OK);
     assert_int_equal(store_comment_get(s, &f->a, ids[0], &c), STORE_OK);
     assert_int_equal(c.status, COMMENT_STATUS_APPROVED);
+    /* a moderator's decision on a comment of a trashed post stays when the post comes back */
+    assert_int_equal(post_set_trashed(s, post, true, NULL), MODEL_OK);
+    assert_int_equal(store_comment_set_status(s, ids[1], COMMENT_STATUS_SPAM), STORE_OK);
+    assert_int_equal(post_set_trashed(s, post, false, NULL), MODEL_OK);
+    assert_int_equal(store_comment_get(s, &f->a, ids[1], &c), STORE_OK);
+    assert_int_equal(c.status, COMMENT_STATUS_SPAM);
+    assert_int_equal(store_comment_get(s, &f->a, ids[0], &c), STORE_OK);
+    assert_int_equal(c.status, COMMENT_STATUS_APPROVED);
 }
 
 static void test_term_update_gives_a_parent(void **state)
