@@ -784,6 +784,30 @@ static int import_custom_fields(struct import_state *st, long long post_id,
     return 0;
 }
 
+/* Why an item of another post type is not imported: WordPress's own types say what they
+ * were; a plugin's type only that it is not a post or page. */
+static const char *other_type_why(const char *post_type)
+{
+    static const struct {
+        const char *type, *why;
+    } known[] = {
+        {"wp_navigation", "a block theme's navigation: the header shows site.menu or the pages"},
+        {"wp_block", "a reusable block: its content is not placed in posts yet"},
+        {"wp_template", "a block theme's template: gazette has its own theme"},
+        {"wp_template_part", "a block theme's template part: gazette has its own theme"},
+        {"wp_global_styles", "a block theme's styles: gazette has its own theme"},
+        {"custom_css", "the Customizer's CSS: gazette has its own theme"},
+        {"revision", "an old revision: only the current text is imported"},
+        {"customize_changeset", "unsaved Customizer changes"},
+        {"oembed_cache", "WordPress's cache of embeds"},
+        {"user_request", "a privacy request of WordPress's"},
+    };
+    for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+        if (strcmp(known[i].type, post_type) == 0)
+            return known[i].why;
+    return "only posts and pages are kept (a plugin's post type?)";
+}
+
 #define MAX_UTC_OFFSET (14 * 3600) /* the farthest time zones from UTC */
 
 static int import_item(struct import_state *st, const struct wxr_item *item, struct item_prep *prep)
@@ -806,7 +830,7 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
     }
     if (!is_page && type != POST_TYPE_POST) {
         skip(st, item->line, arena_printf(&st->arena, "item of post type '%s'", item->post_type),
-             "only posts and pages are kept",
+             other_type_why(item->post_type),
              arena_printf(&st->arena, "item %ld: post type '%s' is not imported", item->wp_id,
                           item->post_type));
         return 0;
