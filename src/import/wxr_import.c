@@ -887,15 +887,17 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
         prep->base_url = st->base_url;
         prepare_post(prep);
     }
+    /* WordPress shows a title as HTML, so "&amp;" in it reads "&": pages escape it once more */
+    const char *title = decoded(&st->arena, item->title);
     post = (struct store_post){
         .id = item->wp_id > 0 && !taken ? item->wp_id : 0,
         .wp_id = item->wp_id,
         .type = type,
         .status = status,
         .slug = *item->post_name
-                    ? checked_slug(st, item->line, "<wp:post_name>", item->post_name, item->title)
-                    : post_slugify(&st->arena, item->title),
-        .title = decoded(&st->arena, item->title),
+                    ? checked_slug(st, item->line, "<wp:post_name>", item->post_name, title)
+                    : post_slugify(&st->arena, title),
+        .title = title,
         .excerpt = buf_cstr(&prep->excerpt),
         .body_html = buf_cstr(&prep->body_html),
         .body_text = buf_cstr(&prep->body_text),
