@@ -19,26 +19,19 @@ static int resolve(store *s, arena *a, const struct store_menu_item *item, struc
     *shown = false;
     link->title = item->title;
     if (item->post_id) {
-        struct store_post post;
-        int rc = store_post_get(s, a, item->post_id, &post);
-        if (rc == STORE_ERROR)
-            return STORE_ERROR;
-        if (rc != STORE_OK || post.status != POST_STATUS_PUBLISH)
+        if (!*item->post_path || item->post_status != POST_STATUS_PUBLISH)
             return STORE_OK;
-        link->url = post.path;
+        link->url = item->post_path;
         if (!*link->title)
-            link->title = post.title;
+            link->title = item->post_title;
     } else if (item->term_id) {
-        struct store_term term;
-        int rc = store_term_get(s, a, item->term_id, &term);
-        if (rc == STORE_ERROR)
-            return STORE_ERROR;
-        if (rc != STORE_OK)
+        if (!*item->term.taxonomy)
             return STORE_OK;
-        if (post_term_path(s, a, &term, &link->url) != STORE_OK)
+        /* a category's parents make its path: a query a level, top-level ones none */
+        if (post_term_path(s, a, &item->term, &link->url) != STORE_OK)
             return STORE_ERROR;
         if (!*link->title)
-            link->title = term.name;
+            link->title = item->term.name;
     } else {
         if (!*item->url)
             return STORE_OK;

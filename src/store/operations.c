@@ -575,6 +575,15 @@ static void read_menu_item(struct row *r, void *record)
     m->post_id = next_int(r);
     m->term_id = next_int(r);
     m->url = next_text(r);
+    m->post_path = next_text(r);
+    m->post_title = next_text(r);
+    m->post_status = next_post_status(r);
+    m->term = (struct store_term){.id = m->term_id};
+    m->term.taxonomy = next_text(r);
+    m->term.slug = next_text(r);
+    m->term.name = next_text(r);
+    m->term.description = "";
+    m->term.parent_id = next_int(r);
 }
 
 int operation_menu_item_insert(store *s, const struct store_menu_item *item, long long *id)

@@ -418,11 +418,15 @@
                             " nullif(CAST(?6 AS BIGINT), 0), nullif(CAST(?7 AS BIGINT), 0), ?8)")  \
     X(MENU_ITEM_BUMP_ID, 0, 1, PG_BUMP_ID("menu_items"))                                           \
     X(MENU_CLEAR, 1, 0, .sql = "DELETE FROM menu_items WHERE menu = ?1")                           \
-    /* a menu in order: parents before their children (position, then id) */                       \
-    X(MENU_ITEMS, 1, 8,                                                                            \
-      .sql = "SELECT id, menu, coalesce(parent_id, 0), position, title, coalesce(post_id, 0),"     \
-             " coalesce(term_id, 0), url FROM menu_items WHERE menu = ?1"                          \
-             " ORDER BY position, id")                                                             \
+    /* a menu in order (position, then id), with what each item points at: one query a page */     \
+    X(MENU_ITEMS, 1, 15,                                                                           \
+      .sql = "SELECT m.id, m.menu, coalesce(m.parent_id, 0), m.position, m.title,"                 \
+             " coalesce(m.post_id, 0), coalesce(m.term_id, 0), m.url, coalesce(p.path, ''),"       \
+             " coalesce(p.title, ''), coalesce(p.status, 'draft'), coalesce(t.taxonomy, ''),"      \
+             " coalesce(t.slug, ''), coalesce(t.name, ''), coalesce(t.parent_id, 0)"               \
+             " FROM menu_items m LEFT JOIN posts p ON p.id = m.post_id"                            \
+             " LEFT JOIN terms t ON t.id = m.term_id WHERE m.menu = ?1"                            \
+             " ORDER BY m.position, m.id")                                                         \
     /* the published pages in their WordPress order (menu_order, then title) */                    \
     X(PAGE_LIST, 1, 24,                                                                            \
       POST_SELECT("", "WHERE p.type = 'page' AND p.status = 'publish' AND p.password = ''"         \

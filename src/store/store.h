@@ -377,6 +377,11 @@ struct store_menu_item {
     const char *title;          /* "" takes the title of what it points at */
     long long post_id, term_id; /* 0 when it points at neither */
     const char *url;            /* a custom link ("" when it points at a post or term) */
+    /* filled by reads, ignored by writes: what it points at (the post's path "" and the term's
+     * taxonomy "" when it points at none, or at one that is gone) */
+    const char *post_path, *post_title;
+    enum post_status post_status;
+    struct store_term term; /* id is term_id */
 };
 int store_menu_item_insert(store *s, const struct store_menu_item *item, long long *id);
 int store_menu_clear(store *s, const char *menu); /* removes every item of `menu` */
