@@ -164,6 +164,12 @@ static const char *count_label(arena *a, long long n, const char *one, const cha
 
 static void set_post_summary(template_data *d, arena *a, const struct store_post *post)
 {
+    /* WordPress's post classes: "format-aside" for a post format, else "format-standard";
+     * pages have none */
+    template_set_str(d, "post_format",
+                     post->type != POST_TYPE_POST    ? NULL
+                     : post->format && *post->format ? post->format
+                                                     : "standard");
     template_set_str(d, "title", post->title);
     template_set_str(d, "permalink", post->path);
     template_set_str(d, "author_name", post->author_name);
@@ -336,11 +342,6 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     set_post_summary(d, a, post);
     template_set_bool(d, "is_page", post->type == POST_TYPE_PAGE);
     template_set_bool(d, "locked", view->locked);
-    /* WordPress's post classes: "format-aside" for a post format, else "format-standard" */
-    template_set_str(d, "post_format",
-                     post->type != POST_TYPE_POST    ? NULL
-                     : post->format && *post->format ? post->format
-                                                     : "standard");
     set_article_head(d, a, site, view);
     if (!view->locked) {
         template_set_html(d, "content", post->body_html);
