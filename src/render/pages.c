@@ -281,6 +281,8 @@ static const char *json_ld(arena *a, const struct site_view *site, const struct 
                                                                             : post->published_at),
                   "description", description, "author", author, "mainEntityOfPage", url,
                   "publisher", "@type", "Organization", "name", site->title);
+    if (doc && site->language && *site->language) /* site.language, a checked tag */
+        json_object_set_new(doc, "inLanguage", json_string(site->language));
     char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ESCAPE_SLASH) : NULL;
     json_decref(doc);
     buf out = {0};

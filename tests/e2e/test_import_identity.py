@@ -267,6 +267,7 @@ def test_article_format_custom_fields_and_comment_author(served):
     assert "_edit_lock" not in page
     assert "<title>Evening &amp; night" in page and "&amp;amp;" not in page
     assert "Tom &amp; Jerry" in page
+    assert '"inLanguage":"de-AT"' in page  # the JSON-LD's language
     listing = ok(srv, "/2023/01/15/")
     assert re.search(r'<article class="post-summary format-aside"', listing), listing
     plain = ok(srv, "/2023/07/04/summer/")
