@@ -409,6 +409,14 @@ static int on_author(void *context, const struct wxr_author *author)
     int rc = store_user_find_login(st->store, &st->arena, author->login, &user);
     if (rc == STORE_ERROR)
         return store_failed(st, author->line, "reading user");
+    if (rc == STORE_OK && strcmp(user.display_name, author->display_name) == 0 &&
+        strcmp(user.display_name, decoded(&st->arena, author->display_name)) != 0) {
+        /* an earlier import stored the name still escaped ("Ann &amp; Bob"): mend it */
+        user.display_name = decoded(&st->arena, author->display_name);
+        if (store_user_update(st->store, &user) != STORE_OK)
+            return store_failed(st, author->line, "storing author");
+        return 0;
+    }
     if (rc == STORE_OK || !*author->login)
         return 0;
     /* Imported authors cannot log in until an admin gives them a password. */
@@ -484,6 +492,15 @@ static int on_term(void *context, const struct wxr_term *term)
         remember_term(st, term->wp_id, existing.id);
         bool placeholder = strcmp(existing.name, existing.slug) == 0 && !existing.parent_id &&
                            !*existing.description;
+        /* an earlier import stored the name still escaped ("Tech &amp; Science"): mend it, and
+         * leave a name a person changed since */
+        if (!placeholder && strcmp(existing.name, term->name) == 0 &&
+            strcmp(existing.name, name) != 0) {
+            existing.name = name;
+            if (store_term_update(st->store, &existing) != STORE_OK)
+                return store_failed(st, term->line, "storing term");
+            return 0;
+        }
         if (!placeholder || parent_id == existing.id)
             return 0;
         existing.name = name;

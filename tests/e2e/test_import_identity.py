@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from conftest import _cdata, admin_session
+from conftest import _cdata, admin_session, db_execute
 
 OLD = "http://old.example.invalid"
 
@@ -337,6 +337,23 @@ def test_a_second_import_duplicates_nothing(imported, tmp_path, start_server):
     assert len(re.findall(r"<a href=", nav)) == 4, nav
     page = ok(srv, "/2023/01/15/evening/")
     assert page.count('class="post-meta-key"') == 2
+
+
+def test_a_second_import_mends_names_an_older_import_left_escaped(imported, tmp_path,
+                                                                  start_server, request):
+    g, _ = imported
+    pg = request.getfixturevalue("pg_server") if g.db.startswith("postgresql://") else None
+    # as gazette before this change stored them: the export's text, still HTML-escaped
+    db_execute(g, "UPDATE terms SET name = 'Tech &amp; Science' WHERE slug = 'top'", pg)
+    db_execute(g, "UPDATE users SET display_name = 'Ann &amp; Bob' WHERE login = 'tester'", pg)
+    db_execute(g, "UPDATE terms SET name = 'Our own' WHERE slug = 'middle'", pg)
+    g.out("import", "wxr", tmp_path / "identity.xml")
+    srv = start_server(g)
+    top = ok(srv, "/category/top/")
+    assert "Tech &amp; Science" in top and "&amp;amp;" not in top, top
+    author = ok(srv, "/author/tester/")
+    assert "Ann &amp; Bob" in author and "&amp;amp;" not in author
+    assert "Our own" in ok(srv, "/category/top/middle/")  # a person's name stays
 
 
 def test_an_import_does_not_replace_settings_a_person_made(site, tmp_path):
