@@ -82,10 +82,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         store_close(wxr.store);
         wxr.store = open_fresh_store();
     }
-    buf_free(&summary.skipped_lines);
-    buf_free(&summary.warning_lines);
-    buf_free(&summary.site_url);
-    wp_report_free(&summary.content);
+    wxr_import_summary_free(&summary);
     buf_free(&error);
     return 0;
 }

@@ -21,8 +21,9 @@ const struct cli_command cli_commands[] = {
     {.name = "import",
      .run = cli_import,
      .usage = "import wxr FILE",
-     .summary = "import a WordPress export (WXR 1.0-1.2); sets site.url to the export's address "
-                "if unset"},
+     .summary = "import a WordPress export (WXR 1.0-1.2); the export's title, tagline, language, "
+                "time zone, largest menu and address become site.title, site.description, "
+                "site.language, site.utc_offset, site.menu and site.url where those are unset"},
     {.name = "render",
      .run = cli_render,
      .usage = "render text|html|print|pdf POST [--out FILE] [--comments] [--paper a4|letter]",

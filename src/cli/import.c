@@ -22,10 +22,7 @@ int cli_import(const struct cli_globals *globals, int argc, char **argv)
         printf("imported %s\n", argv[2]);
         wxr_import_print_summary(&summary, stdout);
     }
-    buf_free(&summary.skipped_lines);
-    buf_free(&summary.warning_lines);
-    buf_free(&summary.site_url);
-    wp_report_free(&summary.content);
+    wxr_import_summary_free(&summary);
     buf_free(&error);
     store_close(s);
     return rc;

@@ -63,9 +63,10 @@ int cli_render(const struct cli_globals *globals, int argc, char **argv)
         goto out;
     }
     view.email_link = mail_configured(s, &a); /* as the server's article page */
-    struct site_view site = {settings_get(s, &a, SETTING_SITE_TITLE),
-                             settings_get(s, &a, SETTING_SITE_DESCRIPTION),
-                             settings_get(s, &a, SETTING_SITE_URL)};
+    struct site_view site = {.title = settings_get(s, &a, SETTING_SITE_TITLE),
+                             .description = settings_get(s, &a, SETTING_SITE_DESCRIPTION),
+                             .url = settings_get(s, &a, SETTING_SITE_URL),
+                             .language = settings_get(s, &a, SETTING_SITE_LANGUAGE)};
     int made = 0;
     if (strcmp(format, "text") == 0)
         render_article_text(&view, &out);

@@ -14,6 +14,7 @@
 
 struct wxr_site {
     const char *title, *link, *description, *base_site_url, *base_blog_url, *wxr_version;
+    const char *language; /* <language>, e.g. "en-US", "ar" */
 };
 
 struct wxr_author {
@@ -52,11 +53,12 @@ struct wxr_postmeta {
 
 struct wxr_item {
     long wp_id, parent_wp_id, menu_order;
-    const char *title, *link, *guid, *creator; /* creator: the author's login */
-    const char *content, *excerpt;             /* content:encoded, excerpt:encoded */
-    const char *pub_date;                      /* RFC 822 pubDate */
-    const char *post_date, *post_date_gmt;     /* "YYYY-MM-DD HH:MM:SS" */
-    const char *post_name;                     /* slug */
+    const char *title, *link, *guid, *creator;     /* creator: the author's login */
+    const char *content, *excerpt;                 /* content:encoded, excerpt:encoded */
+    const char *pub_date;                          /* RFC 822 pubDate */
+    const char *post_date, *post_date_gmt;         /* "YYYY-MM-DD HH:MM:SS" */
+    const char *post_modified, *post_modified_gmt; /* the same, of the last change */
+    const char *post_name;                         /* slug */
     const char *status;    /* publish, draft, pending, private, future, trash, inherit, … */
     const char *post_type; /* post, page, attachment, nav_menu_item, … */
     const char *post_password, *comment_status, *ping_status;

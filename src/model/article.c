@@ -58,6 +58,9 @@ int article_load(store *s, arena *a, const struct store_post *post, long long he
     for (size_t i = 0; i < view->term_count; i++)
         if (post_term_path(s, a, &view->terms[i], &view->term_paths[i]) != STORE_OK)
             return STORE_ERROR;
+    if (store_custom_fields(s, a, post->id, &view->custom_fields, &view->custom_field_count) !=
+        STORE_OK)
+        return STORE_ERROR;
     if (post->type == POST_TYPE_POST &&
         store_post_adjacent(s, a, post, &view->previous, &view->next) != STORE_OK)
         return STORE_ERROR;

@@ -24,6 +24,8 @@ struct article_view {
     struct store_term *terms; /* categories then tags */
     const char **term_paths;  /* each term's archive path */
     size_t term_count;
+    struct store_custom_field *custom_fields; /* WordPress's custom fields, in their order */
+    size_t custom_field_count;
     struct comment_node *comments; /* display order */
     size_t comment_count;
     bool comments_open;       /* the form is shown */

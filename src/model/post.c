@@ -199,7 +199,8 @@ char *post_slugify(arena *a, const char *title)
 
 char *post_permalink(arena *a, const char *pattern, const struct store_post *post)
 {
-    time_t t = (time_t)post->published_at;
+    /* the local date, as WordPress's post_date: a New York evening post is on its own day */
+    time_t t = (time_t)(post->published_at + post->utc_offset);
     struct tm tm;
     gmtime_r(&t, &tm);
     buf out = {0};
@@ -486,6 +487,9 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
             .author_id = old.author_id,
             .sticky = old.sticky,
             .comments_open = post.comments_open,
+            .utc_offset = old.utc_offset,
+            .format = old.format,
+            .menu_order = old.menu_order,
         };
     } else if (draft->author_login) {
         struct store_user user;
@@ -494,6 +498,8 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
             goto failed;
         post.author_id = rc == STORE_OK ? user.id : 0;
     }
+    if (!draft->id) /* the site's time zone now: its local date makes the permalink */
+        post.utc_offset = settings_get_int(s, a, SETTING_SITE_UTC_OFFSET) * 60;
     post.password = post.password ? post.password : "";
     post.guid = post.guid ? post.guid : "";
     post.published_at = draft->published_at ? draft->published_at
@@ -620,9 +626,13 @@ enum model_result post_set_trashed(store *s, long long id, bool trashed,
 {
     if (store_begin(s) != STORE_OK)
         return MODEL_STORE_ERROR;
-    /* restored posts come back as drafts */
-    return commit_audited(
-        s, store_post_set_status(s, id, trashed ? POST_STATUS_TRASH : POST_STATUS_DRAFT), audit);
+    /* restored posts come back as drafts; their comments go to the trash with them and come
+     * back with their own status, as WordPress's post-trashed comments do */
+    int rc = store_post_set_status(s, id, trashed ? POST_STATUS_TRASH : POST_STATUS_DRAFT);
+    if (rc == STORE_OK)
+        rc = trashed ? store_comments_trash_with_post(s, id)
+                     : store_comments_restore_with_post(s, id);
+    return commit_audited(s, rc, audit);
 }
 
 enum model_result post_set_comments_open(store *s, long long id, bool open,

@@ -15,6 +15,16 @@
     X(SITE_PERMALINK, "site.permalink", "/%year%/%monthnum%/%day%/%postname%/", "text",            \
       "permalink pattern of new posts (WordPress tags %year% %monthnum% %day% %postname% "         \
       "%post_id%)")                                                                                \
+    X(SITE_LANGUAGE, "site.language", "en", "text",                                                \
+      "the site's language as a BCP 47 tag (en, en-US, ar): <html lang> and the feeds' "           \
+      "<language>; a WordPress import sets it from the export")                                    \
+    X(SITE_UTC_OFFSET, "site.utc_offset", "0", "int:-720:840",                                     \
+      "the site's time zone as minutes from UTC (-300 for New York in winter): new posts' "        \
+      "permalinks and date archives use their local date, as WordPress does; a WordPress import "  \
+      "sets it from its newest post")                                                              \
+    X(SITE_MENU, "site.menu", "", "text",                                                          \
+      "the slug of the menu shown in every page's header; empty or unknown: the published pages "  \
+      "in their order; a WordPress import sets it to its largest menu")                            \
     X(SITE_POSTS_PER_PAGE, "site.posts_per_page", "10", "int:1:100",                               \
       "posts on the front page and archives")                                                      \
     X(COMMENTS_MODERATION, "comments.moderation", "first-time", "all|first-time|none",             \

@@ -20,7 +20,7 @@ int render_article_pdf(arena *a, const struct site_view *site, const struct arti
         .site_title = site->title,
         .title = post->title,
         .author = post->author_name,
-        .date = render_date_human(a, post->published_at),
+        .date = render_date_human(a, post->published_at + post->utc_offset),
         .date_iso = render_date_iso(a, post->published_at),
         .url =
             site->url && *site->url ? arena_printf(a, "%s%s", site->url, post->path) : post->path,

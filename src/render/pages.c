@@ -10,10 +10,42 @@
 #include "markup/text.h"
 #include "util/utf8.h"
 
+/* The navigation as nested lists: "nav" at the top, "children" under each link. Every link
+ * sets has_children, so that a lookup never climbs to its parent's children (the template
+ * recurses through nav_link). */
+static void set_nav(template_data *d, const struct site_view *site)
+{
+    if (!site->nav_count)
+        return;
+    template_data **made = calloc(site->nav_count, sizeof(*made));
+    if (!made)
+        abort();
+    size_t *children = calloc(site->nav_count, sizeof(*children));
+    if (!children)
+        abort();
+    for (size_t i = 0; i < site->nav_count; i++)
+        if (site->nav[i].parent != MENU_TOP && site->nav[i].parent < i)
+            children[site->nav[i].parent]++;
+    for (size_t i = 0; i < site->nav_count; i++) {
+        const struct menu_link *link = &site->nav[i];
+        template_data *parent =
+            link->parent != MENU_TOP && link->parent < i ? made[link->parent] : NULL;
+        made[i] = template_add_item(parent ? parent : d, parent ? "children" : "nav");
+        template_set_str(made[i], "nav_title", link->title);
+        template_set_str(made[i], "nav_url", link->url);
+        template_set_bool(made[i], "has_children", children[i] > 0);
+    }
+    template_set_bool(d, "has_nav", true);
+    free(made);
+    free(children);
+}
+
 static void set_site(template_data *d, const struct site_view *site)
 {
     template_set_str(d, "site_title", site->title);
     template_set_str(d, "site_description", site->description);
+    template_set_str(d, "site_language", site->language && *site->language ? site->language : "en");
+    set_nav(d, site);
 }
 
 /* Writes `value` as `width` digits (zero-padded) at `out`; returns the end. Dates are formatted
@@ -160,12 +192,19 @@ static const char *count_label(arena *a, long long n, const char *one, const cha
 
 static void set_post_summary(template_data *d, arena *a, const struct store_post *post)
 {
+    /* WordPress's post classes: "format-aside" for a post format, else "format-standard";
+     * pages have none */
+    template_set_str(d, "post_format",
+                     post->type != POST_TYPE_POST    ? NULL
+                     : post->format && *post->format ? post->format
+                                                     : "standard");
     template_set_str(d, "title", post->title);
     template_set_str(d, "permalink", post->path);
     template_set_str(d, "author_name", post->author_name);
     template_set_str(d, "author_login", post->author_login);
     template_set_str(d, "date_iso", render_date_iso(a, post->published_at));
-    template_set_str(d, "date", render_date_human(a, post->published_at));
+    /* the day readers see is the local one, as the permalink and the date archives have it */
+    template_set_str(d, "date", render_date_human(a, post->published_at + post->utc_offset));
     const char *teaser, *more_label;
     if (teaser_of(a, post, &teaser, &more_label)) {
         template_set_str(d, "excerpt", teaser);
@@ -273,6 +312,8 @@ static const char *json_ld(arena *a, const struct site_view *site, const struct 
                                                                             : post->published_at),
                   "description", description, "author", author, "mainEntityOfPage", url,
                   "publisher", "@type", "Organization", "name", site->title);
+    if (doc && site->language && *site->language) /* site.language, a checked tag */
+        json_object_set_new(doc, "inLanguage", json_string(site->language));
     char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ESCAPE_SLASH) : NULL;
     json_decref(doc);
     buf out = {0};
@@ -362,6 +403,13 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
             template_set_str(item, "name", t->name);
             template_set_str(item, "url", view->term_paths[i]);
         }
+        /* custom fields, where classic themes show them (the_meta): a list under the article */
+        for (size_t i = 0; i < view->custom_field_count; i++) {
+            template_data *item = template_add_item(d, "custom_fields");
+            template_set_str(item, "field_name", view->custom_fields[i].name);
+            template_set_str(item, "field_value", view->custom_fields[i].value);
+        }
+        template_set_bool(d, "has_custom_fields", view->custom_field_count > 0);
         add_comments(d, a, view);
         template_set_bool(d, "has_comments", view->comment_count > 0);
     }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "model/article.h"
+#include "model/menu.h"
 #include "render/template.h"
 #include "store/store.h"
 #include "util/arena.h"
@@ -14,7 +15,10 @@
 /* Site-wide values every page shows. Borrowed strings. */
 struct site_view {
     const char *title, *description;
-    const char *url; /* the public base URL without a trailing '/', for absolute links */
+    const char *url;      /* the public base URL without a trailing '/', for absolute links */
+    const char *language; /* <html lang> (site.language); NULL: "en" */
+    const struct menu_link *nav; /* the header's navigation (model/menu.h), parents first */
+    size_t nav_count;
 };
 
 /* Each appends a page to `out` and returns 0, or -1 with a message in `error` (a template

@@ -43,7 +43,7 @@ static void answer_with_form(struct handler_context *context, const struct web_r
                              struct web_response *res, int status, const char *title,
                              const char *message, const struct comment_form *form)
 {
-    struct site_view site = {"gazette", "", ""};
+    struct site_view site = {.title = "gazette", .description = "", .url = ""};
     site_view_load(context, req, &site);
     buf error = {0};
     buf_reset(&res->body);

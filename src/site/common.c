@@ -5,6 +5,7 @@
 
 #include "web/form.h"
 #include "mail/outbox.h"
+#include "model/menu.h"
 #include "model/post.h"
 #include "model/secret.h"
 #include "model/settings.h"
@@ -19,6 +20,15 @@ void site_view_load(struct handler_context *context, const struct web_request *r
     site->description = settings_get(context->store, a, SETTING_SITE_DESCRIPTION);
     /* never the Host header: anyone may send any (docs/security.md); "" makes links relative */
     site->url = settings_get(context->store, a, SETTING_SITE_URL);
+    site->language = settings_get(context->store, a, SETTING_SITE_LANGUAGE);
+    struct menu_link *nav = NULL;
+    site->nav_count = 0;
+    if (menu_site_nav(context->store, a, &nav, &site->nav_count) != STORE_OK) {
+        /* a page without its navigation is better than no page */
+        log_error("navigation: %s", store_error(context->store));
+        site->nav_count = 0;
+    }
+    site->nav = nav;
 }
 
 int site_find_public_post(struct handler_context *context, arena *a, const char *path,
@@ -111,7 +121,7 @@ void site_render_article(struct handler_context *context, const struct web_reque
 void site_error(struct handler_context *context, const struct web_request *req,
                 struct web_response *res, int status, const char *title, const char *message)
 {
-    struct site_view site = {"gazette", "", ""};
+    struct site_view site = {.title = "gazette", .description = "", .url = ""};
     if (context->store)
         site_view_load(context, req, &site);
     buf_reset(&res->body);

@@ -117,7 +117,7 @@ void site_feed(struct handler_context *context, const struct web_request *req,
         .description = settings_get(context->store, a, SETTING_SITE_DESCRIPTION),
         .link = arena_printf(a, "%s%s", base, scope == FEED_SITE_COMMENTS ? "/" : page),
         .self_url = arena_printf(a, "%s%s", base, req->path),
-        .language = "en",
+        .language = settings_get(context->store, a, SETTING_SITE_LANGUAGE),
     };
     channel.id = channel.self_url;
     struct feed_item *items = arena_alloc(a, (size_t)limit * sizeof(*items));

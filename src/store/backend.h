@@ -28,6 +28,15 @@
       (s, a, wp_id, out))                                                                          \
     X(term_list, (store * s, arena * a, struct store_term * *terms, size_t * count),               \
       (s, a, terms, count))                                                                        \
+    X(custom_fields,                                                                               \
+      (store * s, arena * a, long long post_id, struct store_custom_field **fields,                \
+       size_t *count),                                                                             \
+      (s, a, post_id, fields, count))                                                              \
+    X(menu_items,                                                                                  \
+      (store * s, arena * a, const char *menu, struct store_menu_item **items, size_t *count),     \
+      (s, a, menu, items, count))                                                                  \
+    X(page_list, (store * s, arena * a, int limit, struct store_post **pages, size_t *count),      \
+      (s, a, limit, pages, count))                                                                 \
     X(post_terms,                                                                                  \
       (store * s, arena * a, long long post_id, struct store_term **terms, size_t *count),         \
       (s, a, post_id, terms, count))                                                               \
@@ -123,6 +132,16 @@
     X(setting_set, (store * s, const char *key, const char *value), (s, key, value), -1)           \
     X(user_insert, (store * s, const struct store_user *user, long long *id), (s, user, id), -1)   \
     X(term_insert, (store * s, const struct store_term *term, long long *id), (s, term, id), -1)   \
+    X(term_update, (store * s, const struct store_term *term), (s, term), -1)                      \
+    X(custom_field_add, (store * s, long long post_id, const char *name, const char *value),       \
+      (s, post_id, name, value), post_id)                                                          \
+    X(menu_item_insert, (store * s, const struct store_menu_item *item, long long *id),            \
+      (s, item, id), -1)                                                                           \
+    X(menu_clear, (store * s, const char *menu), (s, menu), -1)                                    \
+    X(comment_set_trashed_with_post, (store * s, long long id, enum comment_status restore),       \
+      (s, id, restore), -1)                                                                        \
+    X(comments_trash_with_post, (store * s, long long post_id), (s, post_id), post_id)             \
+    X(comments_restore_with_post, (store * s, long long post_id), (s, post_id), post_id)           \
     X(post_term_add, (store * s, long long post_id, long long term_id), (s, post_id, term_id),     \
       post_id)                                                                                     \
     X(post_insert, (store * s, const struct store_post *post, long long *id), (s, post, id), *id)  \

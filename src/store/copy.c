@@ -33,6 +33,8 @@ static const struct copy_table {
     {"post_revisions", true},
     {"comment_edits", true},
     {"post_password_failures", true},
+    {"custom_fields", true},
+    {"menu_items", true},
     {"schema_version", false}, /* each engine's own migrations */
     {"changes", false},        /* SQLite's change feed, written by triggers */
     {"posts_fts*", false},     /* SQLite's search index of posts, kept by triggers */

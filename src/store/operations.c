@@ -337,6 +337,9 @@ static void read_post(struct row *r, void *record)
     p->author_name = next_text(r);
     p->approved_comments = next_int(r);
     p->body_text = next_text(r);
+    p->utc_offset = next_int(r);
+    p->format = next_text(r);
+    p->menu_order = next_int(r);
 }
 
 static void read_search_hit(struct row *r, void *record)
@@ -547,6 +550,84 @@ int operation_term_find_wp_id(store *s, arena *a, const char *taxonomy, long lon
                 PARAMETERS(TEXT(taxonomy), INTEGER(wp_id)));
 }
 
+int operation_term_update(store *s, const struct store_term *term)
+{
+    return run_changing(s, STATEMENT_TERM_UPDATE,
+                        PARAMETERS(INTEGER(term->id), TEXT(term->name),
+                                   TEXT_OR_EMPTY(term->description), INTEGER(term->parent_id)));
+}
+
+/* --- what a WordPress import keeps beside posts: custom fields, menus, page order --- */
+
+static void read_custom_field(struct row *r, void *record)
+{
+    struct store_custom_field *f = record;
+    f->name = next_text(r);
+    f->value = next_text(r);
+}
+
+int operation_custom_field_add(store *s, long long post_id, const char *name, const char *value)
+{
+    return run(s, STATEMENT_CUSTOM_FIELD_ADD,
+               PARAMETERS(INTEGER(post_id), TEXT(name), TEXT_OR_EMPTY(value)));
+}
+
+int operation_custom_fields(store *s, arena *a, long long post_id,
+                            struct store_custom_field **fields, size_t *count)
+{
+    return collect(s, a, COLLECT(fields, read_custom_field), count, STATEMENT_CUSTOM_FIELDS,
+                   PARAMETERS(INTEGER(post_id)));
+}
+
+static void read_menu_item(struct row *r, void *record)
+{
+    struct store_menu_item *m = record;
+    m->id = next_int(r);
+    m->menu = next_text(r);
+    m->parent_id = next_int(r);
+    m->position = next_int(r);
+    m->title = next_text(r);
+    m->post_id = next_int(r);
+    m->term_id = next_int(r);
+    m->url = next_text(r);
+    m->post_path = next_text(r);
+    m->post_title = next_text(r);
+    m->post_status = next_post_status(r);
+    m->term = (struct store_term){.id = m->term_id};
+    m->term.taxonomy = next_text(r);
+    m->term.slug = next_text(r);
+    m->term.name = next_text(r);
+    m->term.description = "";
+    m->term.parent_id = next_int(r);
+}
+
+int operation_menu_item_insert(store *s, const struct store_menu_item *item, long long *id)
+{
+    return insert(s, id, item->id, STATEMENT_MENU_ITEM_BUMP_ID, STATEMENT_MENU_ITEM_INSERT,
+                  PARAMETERS(INTEGER(item->id), TEXT(item->menu), INTEGER(item->parent_id),
+                             INTEGER(item->position), TEXT_OR_EMPTY(item->title),
+                             INTEGER(item->post_id), INTEGER(item->term_id),
+                             TEXT_OR_EMPTY(item->url)));
+}
+
+int operation_menu_clear(store *s, const char *menu)
+{
+    return run(s, STATEMENT_MENU_CLEAR, PARAMETERS(TEXT(menu)));
+}
+
+int operation_menu_items(store *s, arena *a, const char *menu, struct store_menu_item **items,
+                         size_t *count)
+{
+    return collect(s, a, COLLECT(items, read_menu_item), count, STATEMENT_MENU_ITEMS,
+                   PARAMETERS(TEXT(menu)));
+}
+
+int operation_page_list(store *s, arena *a, int limit, struct store_post **pages, size_t *count)
+{
+    return collect(s, a, COLLECT(pages, read_post), count, STATEMENT_PAGE_LIST,
+                   PARAMETERS(LIMIT(limit)));
+}
+
 int operation_term_find(store *s, arena *a, const char *taxonomy, const char *slug,
                         struct store_term *out)
 {
@@ -602,7 +683,8 @@ int operation_post_insert(store *s, const struct store_post *post, long long *id
                              TEXT_OR_EMPTY(post->guid), INTEGER(post->author_id),
                              INTEGER(post->published_at), INTEGER(post->modified_at),
                              BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
-                             TEXT_OR_EMPTY(post->body_text)));
+                             TEXT_OR_EMPTY(post->body_text), INTEGER(post->utc_offset),
+                             TEXT_OR_EMPTY(post->format), INTEGER(post->menu_order)));
 }
 
 int operation_post_update(store *s, const struct store_post *post)
@@ -994,6 +1076,8 @@ int operation_clear(store *s)
                                               STATEMENT_CLEAR_OUTBOX,
                                               STATEMENT_CLEAR_COMMENTS,
                                               STATEMENT_CLEAR_POST_TERMS,
+                                              STATEMENT_CLEAR_CUSTOM_FIELDS,
+                                              STATEMENT_CLEAR_MENU_ITEMS,
                                               STATEMENT_CLEAR_POSTS,
                                               STATEMENT_CLEAR_TERMS,
                                               STATEMENT_CLEAR_USERS,
@@ -1002,6 +1086,22 @@ int operation_clear(store *s)
         if (run_statement(s, order[i]) != STORE_OK)
             return STORE_ERROR;
     return STORE_OK;
+}
+
+int operation_comment_set_trashed_with_post(store *s, long long id, enum comment_status restore)
+{
+    return run_changing(s, STATEMENT_COMMENT_SET_TRASHED_WITH_POST,
+                        PARAMETERS(INTEGER(id), TEXT(comment_status_name(restore))));
+}
+
+int operation_comments_trash_with_post(store *s, long long post_id)
+{
+    return run(s, STATEMENT_COMMENTS_TRASH_WITH_POST, PARAMETERS(INTEGER(post_id)));
+}
+
+int operation_comments_restore_with_post(store *s, long long post_id)
+{
+    return run(s, STATEMENT_COMMENTS_RESTORE_WITH_POST, PARAMETERS(INTEGER(post_id)));
 }
 
 int operation_defer_constraints(store *s)

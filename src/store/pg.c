@@ -18,7 +18,7 @@
 /* Statements of this engine's own, prepared as those of statements.h are, after them. */
 enum own_statement { OWN_COMMIT = STATEMENT_COUNT, OWN_ROLLBACK, PREPARED_COUNT };
 
-#define MAX_PARAMETERS 64 /* the most a statement takes (POST_INSERT: 18; a copied table's row) */
+#define MAX_PARAMETERS 64 /* the most a statement takes (POST_INSERT: 21; a copied table's row) */
 
 struct pg_store {
     struct store base;             /* first: a store * points here */

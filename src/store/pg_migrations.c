@@ -223,6 +223,29 @@ const char *const pg_migrations[] = {
     "ALTER TABLE users ADD COLUMN wp_id bigint;"
     "CREATE UNIQUE INDEX terms_wp_id ON terms (wp_id);"
     "CREATE UNIQUE INDEX users_wp_id ON users (wp_id);",
+
+    /* 10: what a WordPress site keeps beside its posts (see sqlite_migrations.c, 9). */
+    "ALTER TABLE posts ADD COLUMN utc_offset bigint NOT NULL DEFAULT 0;"
+    "ALTER TABLE posts ADD COLUMN format text NOT NULL DEFAULT '';"
+    "ALTER TABLE posts ADD COLUMN menu_order bigint NOT NULL DEFAULT 0;"
+    "ALTER TABLE comments ADD COLUMN trashed_status text NOT NULL DEFAULT '';"
+    "CREATE SEQUENCE custom_fields_id_seq;"
+    "CREATE TABLE custom_fields ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('custom_fields_id_seq'),"
+    "  post_id bigint NOT NULL REFERENCES posts(id) ON DELETE CASCADE DEFERRABLE,"
+    "  name text NOT NULL, value text NOT NULL);"
+    "CREATE INDEX custom_fields_post ON custom_fields (post_id, id);"
+    "CREATE SEQUENCE menu_items_id_seq;"
+    "CREATE TABLE menu_items ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('menu_items_id_seq'), menu text NOT NULL,"
+    "  parent_id bigint REFERENCES menu_items(id) ON DELETE CASCADE DEFERRABLE,"
+    "  position bigint NOT NULL DEFAULT 0, title text NOT NULL DEFAULT '',"
+    "  post_id bigint REFERENCES posts(id) ON DELETE SET NULL DEFERRABLE,"
+    "  term_id bigint REFERENCES terms(id) ON DELETE SET NULL DEFERRABLE,"
+    "  url text NOT NULL DEFAULT '');"
+    "CREATE INDEX menu_items_menu ON menu_items (menu, position, id);"
+    "CREATE INDEX menu_items_parent ON menu_items (parent_id);" ALL_CHANGED("custom_fields")
+        ALL_CHANGED("menu_items"),
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -175,6 +175,32 @@ const char *const sqlite_migrations[] = {
     "ALTER TABLE users ADD COLUMN wp_id INTEGER;"
     "CREATE UNIQUE INDEX terms_wp_id ON terms (wp_id);"
     "CREATE UNIQUE INDEX users_wp_id ON users (wp_id);",
+
+    /* 9: what a WordPress site keeps beside its posts (issue 16). utc_offset: the post's local
+     * time is published_at + utc_offset (WordPress's post_date against post_date_gmt), which
+     * permalinks and date archives use; format: the post format ("aside", …, "" standard);
+     * menu_order: the order of pages; custom fields (WordPress's postmeta not starting with
+     * "_"); menus (a nav_menu's items, nested, each pointing at a post, a term or a URL);
+     * comments.trashed_status: the status a comment trashed with its post goes back to when
+     * the post is restored ("" for none; the status CHECK is unchanged). */
+    "ALTER TABLE posts ADD COLUMN utc_offset INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE posts ADD COLUMN format TEXT NOT NULL DEFAULT '';"
+    "ALTER TABLE posts ADD COLUMN menu_order INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE comments ADD COLUMN trashed_status TEXT NOT NULL DEFAULT '';"
+    "CREATE TABLE custom_fields ("
+    "  id INTEGER PRIMARY KEY,"
+    "  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,"
+    "  name TEXT NOT NULL, value TEXT NOT NULL);"
+    "CREATE INDEX custom_fields_post ON custom_fields (post_id, id);"
+    "CREATE TABLE menu_items ("
+    "  id INTEGER PRIMARY KEY, menu TEXT NOT NULL,"
+    "  parent_id INTEGER REFERENCES menu_items(id) ON DELETE CASCADE,"
+    "  position INTEGER NOT NULL DEFAULT 0, title TEXT NOT NULL DEFAULT '',"
+    "  post_id INTEGER REFERENCES posts(id) ON DELETE SET NULL,"
+    "  term_id INTEGER REFERENCES terms(id) ON DELETE SET NULL,"
+    "  url TEXT NOT NULL DEFAULT '');"
+    "CREATE INDEX menu_items_menu ON menu_items (menu, position, id);"
+    "CREATE INDEX menu_items_parent ON menu_items (parent_id);",
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

@@ -26,13 +26,15 @@
 #define PG_APPROVED_COMMENTS                                                                       \
     "(SELECT coalesce(sum(cc.n), 0)::bigint FROM comment_counts cc WHERE cc.post_id = p.id)"
 
-/* A post with its author, approved-comment count (kept by triggers) and plain text: 21
- * columns, read by read_post. */
+/* A post with its author, approved-comment count (kept by triggers), plain text, and what a
+ * WordPress import keeps (local time offset, post format, page order): 24 columns, read by
+ * read_post. */
 #define POST_FIELDS(approved_comments)                                                             \
     "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"            \
     " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"                   \
     " p.published_at, p.modified_at, p.comments_open, p.sticky,"                                   \
-    " coalesce(u.login, ''), coalesce(u.display_name, ''), " approved_comments ", p.body_text"
+    " coalesce(u.login, ''), coalesce(u.display_name, ''), " approved_comments ", p.body_text,"    \
+    " p.utc_offset, p.format, p.menu_order"
 #define POST_FROM " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
 /* A statement reading posts: `before` (a WITH clause or ""), the columns, then `rest`. */
 #define POST_SELECT(before, rest)                                                                  \
@@ -52,7 +54,7 @@
 #define POST_INTO                                                                                  \
     "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt, body_html,"           \
     " body_source, password, guid, author_id, published_at, modified_at, comments_open, sticky,"   \
-    " body_text) "
+    " body_text, utc_offset, format, menu_order) "
 #define COMMENT_INTO                                                                               \
     "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"          \
     " user_agent, body_html, body_source, status, type, held_by, created_at, path) "
@@ -107,12 +109,13 @@
 #define POST_FILTER(type, status, term, author, from, until)                                       \
     "(CAST(" type " AS TEXT) IS NULL OR p.type = CAST(" type " AS TEXT))"                          \
     " AND (CAST(" status " AS TEXT) IS NULL OR p.status = CAST(" status                            \
-    " AS TEXT))" POST_TERM_FILTER(term, author) " AND (CAST(" from                                 \
-                                                " AS BIGINT) = 0 OR p.published_at >= CAST(" from  \
-                                                " AS BIGINT))"                                     \
-                                                " AND (CAST(" until                                \
-                                                " AS BIGINT) = 0 OR p.published_at < CAST(" until  \
-                                                " AS BIGINT))"
+    " AS TEXT))" POST_TERM_FILTER(                                                                 \
+        term, author) " AND (CAST(" from                                                           \
+                      " AS BIGINT) = 0 OR p.published_at + p.utc_offset >= CAST(" from             \
+                      " AS BIGINT))"                                                               \
+                      " AND (CAST(" until                                                          \
+                      " AS BIGINT) = 0 OR p.published_at + p.utc_offset < CAST(" until             \
+                      " AS BIGINT))"
 #define SQLITE_TITLE_FILTER(title)                                                                 \
     " AND (" title " IS NULL OR instr(lower(p.title), lower(" title ")) > 0)"
 #define PG_TITLE_FILTER(title)                                                                     \
@@ -174,18 +177,19 @@
     X(POST_TERM_LIST, 0, 2,                                                                        \
       .sql = "SELECT post_id, term_id FROM post_terms ORDER BY post_id, term_id")                  \
     X(POST_TERM_CLEAR, 1, 0, .sql = "DELETE FROM post_terms WHERE post_id = ?1")                   \
-    X(POST_INSERT, 18, 0, .returns_id = true,                                                      \
+    X(POST_INSERT, 21, 0, .returns_id = true,                                                      \
       .sqlite = POST_INTO "VALUES (" SQLITE_NEW_ID ", nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"  \
-                          " ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18)",              \
+                          " ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18, ?19, ?20,"     \
+                          " ?21)",                                                                 \
       .pg = POST_INTO "VALUES (" PG_NEW_ID(                                                        \
           "posts") ", nullif(CAST(?2 AS BIGINT), 0), ?3, ?4,"                                      \
                    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, nullif(CAST(?13 AS BIGINT), 0), ?14,"      \
-                   " ?15, ?16, ?17, ?18)")                                                         \
+                   " ?15, ?16, ?17, ?18, ?19, ?20, ?21)")                                          \
     X(POST_BUMP_ID, 0, 1, PG_BUMP_ID("posts"))                                                     \
-    X(POST_GET, 1, 21, POST_SELECT("", "WHERE p.id = ?1"))                                         \
-    X(POST_FIND_PATH, 1, 21, POST_SELECT("", "WHERE p.path = ?1"))                                 \
-    X(POST_FIND_SLUG, 1, 21, POST_SELECT("", "WHERE p.slug = ?1 ORDER BY p.id LIMIT 1"))           \
-    X(POST_FIND_WP_ID, 1, 21, POST_SELECT("", "WHERE p.wp_id = ?1"))                               \
+    X(POST_GET, 1, 24, POST_SELECT("", "WHERE p.id = ?1"))                                         \
+    X(POST_FIND_PATH, 1, 24, POST_SELECT("", "WHERE p.path = ?1"))                                 \
+    X(POST_FIND_SLUG, 1, 24, POST_SELECT("", "WHERE p.slug = ?1 ORDER BY p.id LIMIT 1"))           \
+    X(POST_FIND_WP_ID, 1, 24, POST_SELECT("", "WHERE p.wp_id = ?1"))                               \
     X(POST_ID_TAKEN, 1, 1, .sql = "SELECT 1 FROM posts WHERE id = ?1")                             \
     X(POST_SET_STATUS, 2, 0, .sql = "UPDATE posts SET status = ?2 WHERE id = ?1")                  \
     X(POST_SET_COMMENTS_OPEN, 2, 0, .sql = "UPDATE posts SET comments_open = ?2 WHERE id = ?1")    \
@@ -200,7 +204,7 @@
       .sql = "UPDATE posts SET status = 'publish' WHERE status = 'future' AND published_at <= ?1") \
     /* the admin's lists: ?1 type, ?2 status, ?3 sticky first, ?4 limit, ?5 offset, ?6 term, ?7    \
      * author, ?8/?9 dates, ?10 title substring, ?11 by modified */                                \
-    X(POST_LIST, 11, 21,                                                                           \
+    X(POST_LIST, 11, 24,                                                                           \
       .sqlite = TERM_TREE("?6") "SELECT " POST_FIELDS(SQLITE_APPROVED_COMMENTS)                    \
           POST_FROM POST_LIST_WHERE SQLITE_TITLE_FILTER("?10") POST_LIST_ORDER,                    \
       .pg = TERM_TREE("?6") "SELECT " POST_FIELDS(PG_APPROVED_COMMENTS)                            \
@@ -211,27 +215,27 @@
     /* Listings readers see: type and status compared plainly and the dates as a range, so the     \
      * listing index gives the order and the page without sorting every post. ?1 type, ?2          \
      * status, ?3 term, ?4 author, ?5/?6 dates, ?7 limit, ?8 offset */                             \
-    X(POST_LIST_PUBLIC, 8, 21,                                                                     \
+    X(POST_LIST_PUBLIC, 8, 24,                                                                     \
       POST_SELECT(TERM_TREE("?3"),                                                                 \
-                  "WHERE p.type = ?1 AND p.status = ?2 AND p.published_at >= ?5"                   \
-                  " AND p.published_at < ?6" POST_TERM_FILTER(                                     \
+                  "WHERE p.type = ?1 AND p.status = ?2 AND p.published_at + p.utc_offset >= ?5"    \
+                  " AND p.published_at + p.utc_offset < ?6" POST_TERM_FILTER(                      \
                       "?3", "?4") " ORDER BY p.published_at DESC, p.id DESC LIMIT ?7 OFFSET ?8"))  \
     /* the front page: ?1 type, ?2 status, ?3 limit, ?4 offset */                                  \
-    X(POST_LIST_FRONT, 4, 21,                                                                      \
+    X(POST_LIST_FRONT, 4, 24,                                                                      \
       POST_SELECT("", "WHERE p.type = ?1 AND p.status = ?2"                                        \
                       " ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC"                    \
                       " LIMIT ?3 OFFSET ?4"))                                                      \
-    X(POST_PREVIOUS, 2, 21,                                                                        \
+    X(POST_PREVIOUS, 2, 24,                                                                        \
       POST_SELECT("", "WHERE p.type = 'post' AND p.status = 'publish'"                             \
                       " AND (p.published_at < ?1 OR (p.published_at = ?1 AND p.id < ?2))"          \
                       " ORDER BY p.published_at DESC, p.id DESC LIMIT 1"))                         \
-    X(POST_NEXT, 2, 21,                                                                            \
+    X(POST_NEXT, 2, 24,                                                                            \
       POST_SELECT("", "WHERE p.type = 'post' AND p.status = 'publish'"                             \
                       " AND (p.published_at > ?1 OR (p.published_at = ?1 AND p.id > ?2))"          \
                       " ORDER BY p.published_at, p.id LIMIT 1"))                                   \
     /* ?1 the engine's query (store_engine.search_query), ?2 limit, ?3 offset; the post and a      \
      * snippet with the matches between \x01 and \x02 */                                           \
-    X(SEARCH, 3, 22,                                                                               \
+    X(SEARCH, 3, 25,                                                                               \
       .sqlite = "SELECT " POST_FIELDS(                                                             \
           SQLITE_APPROVED_COMMENTS) ", snippet(posts_fts, 2, char(1), char(2), '…', 24)"         \
                                     " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"       \
@@ -282,7 +286,9 @@
       .sql = "SELECT " COMMENT_COLUMNS "WHERE post_id = ?1 AND wp_id = ?2")                        \
     X(COMMENT_ID_TAKEN, 1, 1, .sql = "SELECT 1 FROM comments WHERE id = ?1")                       \
     X(COMMENT_HAS_REPLIES, 1, 1, .sql = "SELECT 1 FROM comments WHERE parent_id = ?1 LIMIT 1")     \
-    X(COMMENT_SET_STATUS, 2, 0, .sql = "UPDATE comments SET status = ?2 WHERE id = ?1")            \
+    /* a moderator's decision wins over the status a comment trashed with its post kept */         \
+    X(COMMENT_SET_STATUS, 2, 0,                                                                    \
+      .sql = "UPDATE comments SET status = ?2, trashed_status = '' WHERE id = ?1")                 \
     /* one status: the index (post_id, type, status, path) gives the order, no sorting */          \
     X(COMMENT_THREAD, 2, 9,                                                                        \
       .sql = "SELECT " COMMENT_SHOWN_COLUMNS                                                       \
@@ -400,6 +406,51 @@
      * single key cannot deadlock, where two per-send keys taken by a batch of group commit could  \
      * (batches on two nodes locking the same keys in opposite orders). */                         \
     X(MAIL_LOCK_LIMITS, 0, 1, .sqlite = NOTHING, .pg = "SELECT pg_advisory_xact_lock(7413571)")    \
+    /* What a WordPress import keeps beside a post (wxr_import.c): a term whose parent came        \
+     * later in the file gets its name and parent when it comes */                                 \
+    X(TERM_UPDATE, 4, 0,                                                                           \
+      .sql = "UPDATE terms SET name = ?2, description = ?3,"                                       \
+             " parent_id = nullif(CAST(?4 AS BIGINT), 0) WHERE id = ?1")                           \
+    X(CUSTOM_FIELD_ADD, 3, 0,                                                                      \
+      .sql = "INSERT INTO custom_fields (post_id, name, value) VALUES (?1, ?2, ?3)")               \
+    X(CUSTOM_FIELDS, 1, 2,                                                                         \
+      .sql = "SELECT name, value FROM custom_fields WHERE post_id = ?1 ORDER BY id")               \
+    /* ?1 id (0: the store picks), ?2 menu, ?3 parent, ?4 position, ?5 title, ?6 post, ?7 term,    \
+     * ?8 url */                                                                                   \
+    X(MENU_ITEM_INSERT, 8, 0, .returns_id = true,                                                  \
+      .sqlite = "INSERT INTO menu_items (id, menu, parent_id, position, title, post_id, term_id,"  \
+                " url) VALUES (" SQLITE_NEW_ID ", ?2, nullif(?3, 0), ?4, ?5, nullif(?6, 0),"       \
+                " nullif(?7, 0), ?8)",                                                             \
+      .pg =                                                                                        \
+          "INSERT INTO menu_items (id, menu, parent_id, position, title, post_id, term_id, url)"   \
+          " VALUES (" PG_NEW_ID(                                                                   \
+              "menu_items") ", ?2, nullif(CAST(?3 AS BIGINT), 0), ?4, ?5,"                         \
+                            " nullif(CAST(?6 AS BIGINT), 0), nullif(CAST(?7 AS BIGINT), 0), ?8)")  \
+    X(MENU_ITEM_BUMP_ID, 0, 1, PG_BUMP_ID("menu_items"))                                           \
+    X(MENU_CLEAR, 1, 0, .sql = "DELETE FROM menu_items WHERE menu = ?1")                           \
+    /* a menu in order (position, then id), with what each item points at: one query a page */     \
+    X(MENU_ITEMS, 1, 15,                                                                           \
+      .sql = "SELECT m.id, m.menu, coalesce(m.parent_id, 0), m.position, m.title,"                 \
+             " coalesce(m.post_id, 0), coalesce(m.term_id, 0), m.url, coalesce(p.path, ''),"       \
+             " coalesce(p.title, ''), coalesce(p.status, 'draft'), coalesce(t.taxonomy, ''),"      \
+             " coalesce(t.slug, ''), coalesce(t.name, ''), coalesce(t.parent_id, 0)"               \
+             " FROM menu_items m LEFT JOIN posts p ON p.id = m.post_id"                            \
+             " LEFT JOIN terms t ON t.id = m.term_id WHERE m.menu = ?1"                            \
+             " ORDER BY m.position, m.id")                                                         \
+    /* the published pages in their WordPress order (menu_order, then title) */                    \
+    X(PAGE_LIST, 1, 24,                                                                            \
+      POST_SELECT("", "WHERE p.type = 'page' AND p.status = 'publish' AND p.password = ''"         \
+                      " ORDER BY p.menu_order, p.title, p.id LIMIT ?1"))                           \
+    /* a comment trashed with its post keeps the status it goes back to (WordPress's               \
+     * post-trashed) */                                                                            \
+    X(COMMENT_SET_TRASHED_WITH_POST, 2, 0,                                                         \
+      .sql = "UPDATE comments SET status = 'trash', trashed_status = ?2 WHERE id = ?1")            \
+    X(COMMENTS_TRASH_WITH_POST, 1, 0,                                                              \
+      .sql = "UPDATE comments SET trashed_status = status, status = 'trash'"                       \
+             " WHERE post_id = ?1 AND status <> 'trash' AND trashed_status = ''")                  \
+    X(COMMENTS_RESTORE_WITH_POST, 1, 0,                                                            \
+      .sql = "UPDATE comments SET status = trashed_status, trashed_status = ''"                    \
+             " WHERE post_id = ?1 AND trashed_status <> ''")                                       \
     X(COUNTS, 0, 6,                                                                                \
       .sql = "SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM users),"               \
              " (SELECT count(*) FROM terms), (SELECT count(*) FROM posts),"                        \
@@ -426,8 +477,8 @@
      * reference. */                                                                               \
     X(CLEAR_ALL, 0, 0, .sqlite = NOTHING,                                                          \
       .pg = "TRUNCATE sessions, login_failures, post_password_failures, audit_log,"                \
-            " post_revisions, comment_edits, outbox, comment_counts, comments, post_terms, posts," \
-            " terms, users, settings")                                                             \
+            " post_revisions, comment_edits, outbox, comment_counts, comments, post_terms,"        \
+            " custom_fields, menu_items, posts, terms, users, settings")                           \
     X(CLEAR_SESSIONS, 0, 0, .sqlite = "DELETE FROM sessions", .pg = NOTHING)                       \
     X(CLEAR_LOGIN_FAILURES, 0, 0, .sqlite = "DELETE FROM login_failures", .pg = NOTHING)           \
     X(CLEAR_POST_PASSWORD_FAILURES, 0, 0, .sqlite = "DELETE FROM post_password_failures",          \
@@ -438,6 +489,8 @@
     X(CLEAR_OUTBOX, 0, 0, .sqlite = "DELETE FROM outbox", .pg = NOTHING)                           \
     X(CLEAR_COMMENTS, 0, 0, .sqlite = "DELETE FROM comments", .pg = NOTHING)                       \
     X(CLEAR_POST_TERMS, 0, 0, .sqlite = "DELETE FROM post_terms", .pg = NOTHING)                   \
+    X(CLEAR_CUSTOM_FIELDS, 0, 0, .sqlite = "DELETE FROM custom_fields", .pg = NOTHING)             \
+    X(CLEAR_MENU_ITEMS, 0, 0, .sqlite = "DELETE FROM menu_items", .pg = NOTHING)                   \
     X(CLEAR_POSTS, 0, 0, .sqlite = "DELETE FROM posts", .pg = NOTHING)                             \
     X(CLEAR_TERMS, 0, 0, .sqlite = "DELETE FROM terms", .pg = NOTHING)                             \
     X(CLEAR_USERS, 0, 0, .sqlite = "DELETE FROM users", .pg = NOTHING)                             \

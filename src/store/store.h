@@ -121,6 +121,10 @@ struct store_post {
     long long author_id;
     long long published_at, modified_at; /* Unix seconds, UTC */
     bool comments_open, sticky;
+    long long utc_offset; /* seconds: the local time (permalinks, date archives) is
+                             published_at + utc_offset, as WordPress's post_date */
+    const char *format; /* WordPress post format ("aside", "gallery", …); "" or NULL: standard */
+    long long menu_order; /* the order of pages (WordPress's menu_order) */
     /* filled by reads, ignored by writes: */
     const char *author_login, *author_name;
     long long approved_comments;
@@ -357,6 +361,42 @@ int store_post_term_add(store *s, long long post_id, long long term_id);
 int store_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count);
 int store_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
                      size_t *count); /* ordered by taxonomy, then name */
+/* Sets the name, description and parent of term->id (a WordPress import meets a parent after
+ * the child that named it). STORE_NOT_FOUND when there is no such term. */
+int store_term_update(store *s, const struct store_term *term);
+
+/* Custom fields of a post (WordPress's postmeta whose key does not start with "_"), in the
+ * order they were added. Strings of the records live in `a`. */
+struct store_custom_field {
+    const char *name, *value;
+};
+int store_custom_field_add(store *s, long long post_id, const char *name, const char *value);
+int store_custom_fields(store *s, arena *a, long long post_id, struct store_custom_field **fields,
+                        size_t *count);
+
+/* Menus: each item of menu `menu` (a slug) points at a post (post_id), a term (term_id) or a
+ * URL; children name their parent item. */
+struct store_menu_item {
+    long long id;
+    const char *menu;           /* the menu's slug */
+    long long parent_id;        /* 0 at the top level */
+    long long position;         /* order among the menu's items */
+    const char *title;          /* "" takes the title of what it points at */
+    long long post_id, term_id; /* 0 when it points at neither */
+    const char *url;            /* a custom link ("" when it points at a post or term) */
+    /* filled by reads, ignored by writes: what it points at (the post's path "" and the term's
+     * taxonomy "" when it points at none, or at one that is gone) */
+    const char *post_path, *post_title;
+    enum post_status post_status;
+    struct store_term term; /* id is term_id */
+};
+int store_menu_item_insert(store *s, const struct store_menu_item *item, long long *id);
+int store_menu_clear(store *s, const char *menu); /* removes every item of `menu` */
+/* The items of `menu` by position (parents before children when the import wrote them so). */
+int store_menu_items(store *s, arena *a, const char *menu, struct store_menu_item **items,
+                     size_t *count);
+/* The published pages without a password, by menu_order then title; at most `limit`. */
+int store_page_list(store *s, arena *a, int limit, struct store_post **pages, size_t *count);
 
 /* Posts. An insert with id 0 lets the store choose; a non-zero id is kept. */
 int store_post_insert(store *s, const struct store_post *post, long long *id);
@@ -367,7 +407,8 @@ int store_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post
 int store_post_id_taken(store *s, long long id, bool *taken);
 int store_post_set_status(store *s, long long id, enum post_status status);
 int store_post_set_comments_open(store *s, long long id, bool open);
-/* Writes every field of `post` (found by post->id) but id, wp_id, guid and type. */
+/* Writes every field of `post` (found by post->id) but id, wp_id, guid, type, utc_offset, format
+ * and menu_order (which only an insert sets). */
 int store_post_update(store *s, const struct store_post *post);
 int store_post_term_clear(store *s, long long post_id); /* unlinks all its terms */
 /* Scheduled posts whose time has come (status future, published_at <= now) become publish;
@@ -421,6 +462,13 @@ int store_comment_id_taken(store *s, long long id, bool *taken);
 /* Whether any comment answers comment `id` (model/moderation.c: such a comment stays). */
 int store_comment_has_replies(store *s, long long id, bool *has_replies);
 int store_comment_set_status(store *s, long long id, enum comment_status status);
+/* WordPress's post-trashed: comment `id` becomes trash and goes back to `restore` when its post
+ * is restored (store_comments_restore_with_post). */
+int store_comment_set_trashed_with_post(store *s, long long id, enum comment_status restore);
+/* Trashes the post's comments that are not trash, remembering each one's status. */
+int store_comments_trash_with_post(store *s, long long post_id);
+/* Gives the post's comments trashed with it their status back. */
+int store_comments_restore_with_post(store *s, long long post_id);
 /* All comments of a post of type "comment" with `status` (COMMENT_STATUS_ANY = any), in path order:
  * the thread in display order, in one query, with what a page shows: id, post_id, parent_id, depth,
  * author, url, body_html, status and created_at (type is "comment", wp_id 0, the other strings

@@ -21,6 +21,7 @@ SUITES = [
     "test_user",
     "test_settings",
     "test_schedule",
+    "test_menu",
 ]
 
 

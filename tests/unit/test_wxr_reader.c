@@ -63,6 +63,7 @@ static int on_site(void *context, const struct wxr_site *site)
     c->site.base_site_url = collect_string(c, site->base_site_url);
     c->site.base_blog_url = collect_string(c, site->base_blog_url);
     c->site.wxr_version = collect_string(c, site->wxr_version);
+    c->site.language = collect_string(c, site->language);
     return 0;
 }
 
@@ -128,6 +129,8 @@ static int on_item(void *context, const struct wxr_item *item)
     copy->pub_date = collect_string(c, item->pub_date);
     copy->post_date = collect_string(c, item->post_date);
     copy->post_date_gmt = collect_string(c, item->post_date_gmt);
+    copy->post_modified = collect_string(c, item->post_modified);
+    copy->post_modified_gmt = collect_string(c, item->post_modified_gmt);
     copy->post_name = collect_string(c, item->post_name);
     copy->status = collect_string(c, item->status);
     copy->post_type = collect_string(c, item->post_type);
@@ -1067,6 +1070,26 @@ static void test_hostile_generated_file(void **state)
     buf_free(&error);
 }
 
+/* The channel's language and an item's modified dates (the site's identity, issue 16). */
+static void test_language_and_modified_dates(void **state)
+{
+    (void)state;
+    const char *doc = WXR_HEAD "<language>de-AT</language>\n"
+                               "<item><title>x</title><wp:post_id>7</wp:post_id>"
+                               "<wp:post_modified>2023-02-01 05:00:00</wp:post_modified>"
+                               "<wp:post_modified_gmt>2023-02-01 10:00:00</wp:post_modified_gmt>"
+                               "</item>\n" WXR_TAIL;
+    struct collected c = {0};
+    buf error = {0};
+    assert_int_equal(read_snippet(doc, &c, &error, NULL), 0);
+    assert_string_equal(c.site.language, "de-AT");
+    assert_int_equal(c.item_count, 1);
+    assert_string_equal(c.items[0].post_modified, "2023-02-01 05:00:00");
+    assert_string_equal(c.items[0].post_modified_gmt, "2023-02-01 10:00:00");
+    collected_free(&c);
+    buf_free(&error);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1087,6 +1110,7 @@ int main(void)
         cmocka_unit_test(test_line_numbers_and_missing_file),
         cmocka_unit_test(test_progress_on_big_input),
         cmocka_unit_test(test_hostile_generated_file),
+        cmocka_unit_test(test_language_and_modified_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
