@@ -542,3 +542,19 @@ const char *comment_page_path_of(store *s, arena *a, const struct store_post *po
     return comment_page_path(a, post->path, comment_page_of(&thread, per_page, id),
                              comment_page_count(&thread, per_page));
 }
+
+int comment_shown_counts(store *s, arena *a, struct store_post *posts, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (posts[i].approved_comments == 0)
+            continue; /* nothing approved, nothing shown */
+        struct store_comment *all;
+        size_t n;
+        if (store_comment_thread_shape(s, a, posts[i].id, &all, &n) != STORE_OK)
+            return STORE_ERROR;
+        struct comment_thread thread;
+        comment_thread_place(a, all, n, 0, 1, &thread);
+        posts[i].approved_comments = (long long)thread.approved;
+    }
+    return STORE_OK;
+}

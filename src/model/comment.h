@@ -105,6 +105,12 @@ int comment_thread(store *s, arena *a, long long post_id, long long also_id,
 void comment_thread_place(arena *a, const struct store_comment *all, size_t n, long long also_id,
                           int max_depth, struct comment_thread *out);
 
+/* Sets each post's approved_comments to the approved comments its page shows (those whose
+ * ancestors are all approved: the count readers read under a listing's post, the same as on
+ * its page); the store's count includes replies below hidden comments. One query per post
+ * with comments. */
+int comment_shown_counts(store *s, arena *a, struct store_post *posts, size_t count);
+
 /* Comment pages (comments.per_page, as WordPress's page_comments with its defaults:
  * default_comments_page "newest", comment_order "asc"): whole threads, `per_page` top-level
  * comments a page, page 1 the oldest; the permalink shows the last page, so

@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "model/comment.h"
 #include "util/log.h"
 
 enum listing_archive_kind listing_archive_kind_of(const char *path)
@@ -53,7 +54,7 @@ int listing_page(store *s, arena *a, struct listing_scope scope, int page, int p
     *has_next = *count > (size_t)per_page;
     if (*has_next)
         *count = (size_t)per_page;
-    return STORE_OK;
+    return comment_shown_counts(s, a, *posts, *count);
 }
 
 int listing_search(store *s, arena *a, const struct store_search_group *groups, size_t group_count,
@@ -72,7 +73,7 @@ int listing_search(store *s, arena *a, const struct store_search_group *groups, 
         (*posts)[i] = hits[i].post;
         (*snippets)[i] = hits[i].snippet;
     }
-    return STORE_OK;
+    return comment_shown_counts(s, a, *posts, *count);
 }
 
 int listing_feed_posts(store *s, arena *a, struct listing_scope scope, int limit,

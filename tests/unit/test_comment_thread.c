@@ -309,6 +309,12 @@ static void check_tree(struct temp_fixture *f, int t, const struct case_tree *c)
     assert_int_equal(thread.threads, threads);
     check_pages(&thread, c->per_page);
     check_pages(&thread, 0);
+    /* a listing's count: the approved comments shown to every reader */
+    struct reference everyone = {.tree = c->comments, .n = c->n, .max_depth = c->max_depth};
+    reference_thread(&everyone);
+    struct store_post post = {.id = c->post_id, .approved_comments = 1};
+    assert_int_equal(comment_shown_counts(f->s, &f->a, &post, 1), STORE_OK);
+    assert_int_equal(post.approved_comments, everyone.count);
 }
 
 static void test_random_trees(void **state)
