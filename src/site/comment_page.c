@@ -52,10 +52,8 @@ bool site_comment_page(struct handler_context *context, const struct web_request
                    "The site cannot read its database right now. Please try again shortly.");
         return true;
     }
-    if (rc != STORE_OK) {
-        site_error(context, req, res, 404, "Not found", "There is nothing at this address.");
-        return true;
-    }
+    if (rc != STORE_OK)
+        return false; /* no post there: the path may be a permalink of its own */
     if (!slash) {
         web_redirect(res, 301, arena_printf(a, "%s" SUFFIX "%lld/", post.path, page));
         return true;

@@ -39,7 +39,8 @@ void site_article_show(struct handler_context *context, const struct web_request
                        long long comment_page);
 
 /* Answers PERMALINK/comment-page-N/ (and its form without the slash) and returns true; false
- * when `req->path` is not of that form (site/comment_page.c). */
+ * when `req->path` is not of that form or no public post is at PERMALINK, so that the caller
+ * looks it up as a permalink of its own (site/comment_page.c). */
 bool site_comment_page(struct handler_context *context, const struct web_request *req,
                        struct web_response *res);
 

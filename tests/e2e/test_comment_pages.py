@@ -50,6 +50,7 @@ def imported(site, tmp_path):
         wxr_item(900, "Threads", slug="threads", comments=THREAD),
         wxr_item(901, "Paged", slug="paged", comments=PAGED_COMMENTS),
         wxr_item(902, "Quiet", slug="quiet", comments=[comment(300)]),
+        wxr_item(903, "Odd slug", slug="comment-page-2"),  # a permalink of its own
     ])
     path = tmp_path / "threads.xml"
     path.write_text(doc, encoding="utf-8")
@@ -150,8 +151,10 @@ def test_comment_pages(imported, start_server):
     # a post whose threads fit one page has no comment pages
     r = srv.get("/2022/03/quiet/comment-page-1/")
     assert r.status == 301 and r.header("Location").endswith("/2022/03/quiet/#comments"), r
-    # and a comment page of no post is a 404
+    # a comment page of no post is a 404; a post whose slug looks like one is that post
     assert srv.get("/2022/03/nothing-here/comment-page-1/").status == 404
+    r = srv.get("/2022/03/comment-page-2/")
+    assert r.status == 200 and r.tree().one("h1").text == "Odd slug", r
 
 
 def test_comment_pages_are_cached_and_follow_new_comments(imported, start_server):
