@@ -5,6 +5,7 @@
 
 #include "markup/sanitize.h"
 #include "model/post.h"
+#include "model/settings.h"
 #include "util/buf.h"
 
 #define NEXTPAGE "<!--nextpage-->"
@@ -64,5 +65,38 @@ int article_load(store *s, arena *a, const struct store_post *post, long long he
     if (post->type == POST_TYPE_POST &&
         store_post_adjacent(s, a, post, &view->previous, &view->next) != STORE_OK)
         return STORE_ERROR;
-    return comment_thread(s, a, post->id, held_id, &view->comments, &view->comment_count);
+    if (comment_thread_load(s, a, post->id, held_id, &view->thread) != STORE_OK)
+        return STORE_ERROR;
+    view->comments = view->thread.nodes; /* every page: print, PDF, text */
+    view->comment_count = view->thread.count;
+    view->comment_page = view->comment_pages = 1;
+    return STORE_OK;
+}
+
+bool article_comment_page(store *s, arena *a, struct article_view *view, long long page)
+{
+    long long per_page = settings_get_int(s, a, SETTING_COMMENTS_PER_PAGE);
+    int pages = comment_page_count(&view->thread, per_page);
+    bool own_address = page >= 1 && page < pages;
+    view->comment_pages = pages;
+    view->comment_page = own_address ? (int)page : pages;
+    size_t first, n;
+    comment_page_slice(&view->thread, per_page, view->comment_page, &first, &n);
+    view->comments = view->thread.nodes + first;
+    view->comment_count = n;
+    return own_address;
+}
+
+void article_reply_to(struct article_view *view, long long id)
+{
+    view->form.parent_id = 0;
+    view->form.reply_to_name = NULL;
+    for (size_t i = 0; id > 0 && i < view->thread.count; i++) {
+        const struct store_comment *c = view->thread.nodes[i].comment;
+        if (c->id == id && c->status == COMMENT_STATUS_APPROVED) {
+            view->form.parent_id = id;
+            view->form.reply_to_name = c->author;
+            return;
+        }
+    }
 }

@@ -12,6 +12,7 @@
 struct comment_form {
     const char *author, *email, *url, *comment; /* NULL = empty */
     long long parent_id;                        /* the comment replied to, 0 for none */
+    const char *reply_to_name; /* its author's name (?replytocom=ID), NULL for none */
     bool remember;
     const char *const *errors; /* messages for a person */
     size_t error_count;
@@ -26,9 +27,12 @@ struct article_view {
     size_t term_count;
     struct store_custom_field *custom_fields; /* WordPress's custom fields, in their order */
     size_t custom_field_count;
-    struct comment_node *comments; /* display order */
+    struct comment_node *comments; /* display order: the shown comment page's */
     size_t comment_count;
-    bool comments_open;       /* the form is shown */
+    struct comment_thread thread; /* the whole thread, every page */
+    int comment_page;             /* the page shown, 1..comment_pages (the last by default) */
+    int comment_pages;            /* 1 unless comments.per_page pages the thread */
+    bool comments_open;           /* the form is shown */
     bool locked;              /* password-protected and not unlocked: body and comments hidden */
     long long held_id;        /* a held comment shown to its author, 0 for none */
     struct comment_form form; /* values for the comment form */
@@ -42,8 +46,10 @@ struct article_view {
     const char *page_html;
 };
 
-/* Loads terms and the comment thread of `post` (copied into the view). `held_id`, when
- * non-zero, is a held comment its author may see. All memory in `a`. */
+/* Loads terms and the comment thread of `post` (copied into the view), every comment in
+ * `comments` (print, PDF and text show them all; a page narrows them with
+ * article_comment_page). `held_id`, when non-zero, is a held comment its author may see. All
+ * memory in `a`. */
 int article_load(store *s, arena *a, const struct store_post *post, long long held_id,
                  long long now, struct article_view *view);
 
@@ -51,5 +57,14 @@ int article_load(store *s, arena *a, const struct store_post *post, long long he
  * into pages (wp_link_pages): each page's HTML balanced on its own. False when the article has
  * fewer pages. */
 bool article_select_page(arena *a, struct article_view *view, int page);
+
+/* Narrows the view's comments to comment page `page` (PERMALINK/comment-page-N/; 0 for the
+ * permalink's, the last). False when the thread has no such page as its own address: paging
+ * off or one page, past the last, or the last (the permalink shows it). */
+bool article_comment_page(store *s, arena *a, struct article_view *view, long long page);
+
+/* The form replies to comment `id` (?replytocom=ID) when it is a comment the view's thread
+ * shows as approved; otherwise the form stays a new comment. */
+void article_reply_to(struct article_view *view, long long id);
 
 #endif

@@ -387,41 +387,79 @@ store_failed:
     log_error("storing a comment on post %lld: %s", post->id, out->failure);
 }
 
+void comment_thread_place(arena *a, const struct store_comment *all, size_t n, long long also_id,
+                          int max_depth, struct comment_thread *out)
+{
+    if (max_depth < 1)
+        max_depth = 1;
+    struct comment_node *nodes = arena_alloc(a, (n ? n : 1) * sizeof(*nodes));
+    /* The shown ancestors of the last shown comment, one per level of the tree (a chain can be
+     * as deep as the thread is long), with the replies numbered under each so far. In path
+     * order a comment's shown parent is on this stack; a comment whose parent is not on it has
+     * a hidden (or absent) ancestor and is left out without touching the stack, so that its
+     * later cousins still find theirs. */
+    struct level {
+        long long id;
+        int children;
+    } *stack = arena_alloc(a, (n ? n : 1) * sizeof(*stack));
+    size_t top = 0; /* entries in stack */
+    int top_level = 0;
+    size_t shown = 0, approved = 0, threads = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct store_comment *c = &all[i];
+        if (c->status != COMMENT_STATUS_APPROVED && c->id != also_id)
+            continue;
+        size_t level = 0; /* where c goes on the stack: its tree depth - 1 */
+        if (c->parent_id) {
+            size_t j = top;
+            while (j > 0 && stack[j - 1].id != c->parent_id)
+                j--;
+            if (j == 0)
+                continue; /* its parent is not shown, so neither is it */
+            level = j;
+        }
+        top = level;
+        /* past max_depth a reply shows at max_depth right after its parent, numbered among
+         * the replies of its ancestor one level up (WordPress's Walker_Comment does the same
+         * past thread_comments_depth) */
+        size_t depth = level + 1 < (size_t)max_depth ? level + 1 : (size_t)max_depth;
+        int number = depth == 1 ? ++top_level : ++stack[depth - 2].children;
+        if (depth == 1)
+            threads++;
+        nodes[shown++] = (struct comment_node){c, number, (int)depth};
+        if (c->status == COMMENT_STATUS_APPROVED)
+            approved++;
+        stack[top].id = c->id;
+        stack[top].children = 0;
+        top++;
+    }
+    out->nodes = nodes;
+    out->count = shown;
+    out->approved = approved;
+    out->threads = threads;
+}
+
 int comment_thread(store *s, arena *a, long long post_id, long long also_id,
                    struct comment_node **nodes, size_t *count)
+{
+    struct comment_thread thread;
+    if (comment_thread_load(s, a, post_id, also_id, &thread) != STORE_OK)
+        return STORE_ERROR;
+    *nodes = thread.nodes;
+    *count = thread.count;
+    return STORE_OK;
+}
+
+int comment_thread_load(store *s, arena *a, long long post_id, long long also_id,
+                        struct comment_thread *out)
 {
     struct store_comment *all;
     size_t n;
     if (store_comment_thread(s, a, post_id, also_id ? COMMENT_STATUS_ANY : COMMENT_STATUS_APPROVED,
                              &all, &n) != STORE_OK)
         return STORE_ERROR;
-    struct comment_node *out = arena_alloc(a, (n ? n : 1) * sizeof(*out));
-    /* The shown ancestors of the current comment, one per depth, with their reply counts. */
-    struct {
-        long long id;
-        int children;
-    } stack[64];
-    int top = 0; /* entries in stack */
-    int top_level = 0;
-    size_t shown = 0;
-    for (size_t i = 0; i < n; i++) {
-        const struct store_comment *c = &all[i];
-        if (c->status != COMMENT_STATUS_APPROVED && c->id != also_id)
-            continue;
-        while (top > 0 && stack[top - 1].id != c->parent_id)
-            top--;
-        if (c->parent_id && top == 0)
-            continue; /* its parent is not shown, so neither is it */
-        int number = c->parent_id ? ++stack[top - 1].children : ++top_level;
-        out[shown++] = (struct comment_node){c, number, top + 1};
-        if (top < (int)(sizeof(stack) / sizeof(stack[0]))) {
-            stack[top].id = c->id;
-            stack[top].children = 0;
-            top++;
-        }
-    }
-    *nodes = out;
-    *count = shown;
+    comment_thread_place(a, all, n, also_id,
+                         (int)settings_get_int(s, a, SETTING_COMMENTS_MAX_DEPTH), out);
     return STORE_OK;
 }
 
@@ -438,4 +476,85 @@ bool comment_moderation_hash_ok(store *s, arena *a, long long id, const char *ha
 int comment_get(store *s, arena *a, long long id, struct store_comment *out)
 {
     return store_comment_get(s, a, id, out);
+}
+
+int comment_page_count(const struct comment_thread *thread, long long per_page)
+{
+    if (per_page <= 0 || thread->threads <= (size_t)per_page)
+        return 1;
+    return (int)((thread->threads + (size_t)per_page - 1) / (size_t)per_page);
+}
+
+void comment_page_slice(const struct comment_thread *thread, long long per_page, int page,
+                        size_t *first, size_t *n)
+{
+    if (per_page <= 0 || comment_page_count(thread, per_page) == 1) {
+        *first = 0;
+        *n = thread->count;
+        return;
+    }
+    size_t from = (size_t)(page - 1) * (size_t)per_page; /* the first thread of the page */
+    size_t to = from + (size_t)per_page;
+    size_t seen = 0, start = thread->count, end = thread->count;
+    for (size_t i = 0; i < thread->count; i++) {
+        if (thread->nodes[i].depth != 1)
+            continue;
+        if (seen == from)
+            start = i;
+        if (seen == to) {
+            end = i;
+            break;
+        }
+        seen++;
+    }
+    *first = start;
+    *n = end - start;
+}
+
+int comment_page_of(const struct comment_thread *thread, long long per_page, long long id)
+{
+    size_t seen = 0; /* top-level comments up to and including the current one */
+    for (size_t i = 0; i < thread->count; i++) {
+        if (thread->nodes[i].depth == 1)
+            seen++;
+        if (thread->nodes[i].comment->id == id)
+            return per_page <= 0 ? 1 : (int)((seen + (size_t)per_page - 1) / (size_t)per_page);
+    }
+    return 0;
+}
+
+const char *comment_page_path(arena *a, const char *permalink, int page, int page_count)
+{
+    if (page <= 0 || page >= page_count)
+        return permalink;
+    return arena_printf(a, "%scomment-page-%d/", permalink, page);
+}
+
+const char *comment_page_path_of(store *s, arena *a, const struct store_post *post, long long id,
+                                 long long also_id)
+{
+    long long per_page = settings_get_int(s, a, SETTING_COMMENTS_PER_PAGE);
+    if (per_page <= 0)
+        return post->path;
+    struct comment_thread thread;
+    if (comment_thread_load(s, a, post->id, also_id, &thread) != STORE_OK)
+        return NULL;
+    return comment_page_path(a, post->path, comment_page_of(&thread, per_page, id),
+                             comment_page_count(&thread, per_page));
+}
+
+int comment_shown_counts(store *s, arena *a, struct store_post *posts, size_t count)
+{
+    for (size_t i = 0; i < count; i++) {
+        if (posts[i].approved_comments == 0)
+            continue; /* nothing approved, nothing shown */
+        struct store_comment *all;
+        size_t n;
+        if (store_comment_thread_shape(s, a, posts[i].id, &all, &n) != STORE_OK)
+            return STORE_ERROR;
+        struct comment_thread thread;
+        comment_thread_place(a, all, n, 0, 1, &thread);
+        posts[i].approved_comments = (long long)thread.approved;
+    }
+    return STORE_OK;
 }

@@ -79,11 +79,56 @@ struct comment_node {
     int depth;  /* 1 for top level */
 };
 
-/* The approved thread of a post in display order (one ordered query), numbered; replies whose
- * parent is not shown are left out. When `also_id` is non-zero that comment is shown too
- * whatever its status (a held comment shown to its author). Nodes live in `a`. */
+/* A post's thread as readers see it (comment_thread_load). */
+struct comment_thread {
+    struct comment_node *nodes; /* display order: threaded, siblings oldest first */
+    size_t count;               /* nodes */
+    size_t approved;            /* nodes that are approved (all but a held `also_id`) */
+    size_t threads;             /* nodes at depth 1: what comment pages count */
+};
+
+/* The approved thread of a post in display order (one ordered query), numbered: exactly the
+ * approved comments whose ancestors are all approved, as WordPress shows them. Replies past
+ * comments.max_depth show at that depth right after their parent. When `also_id` is non-zero
+ * that comment is shown too whatever its status (a held comment shown to its author). Nodes
+ * live in `a`. */
+int comment_thread_load(store *s, arena *a, long long post_id, long long also_id,
+                        struct comment_thread *out);
+/* The same, nodes and their count only. */
 int comment_thread(store *s, arena *a, long long post_id, long long also_id,
                    struct comment_node **nodes, size_t *count);
+
+/* What comment_thread_load does with the rows: `all` holds a post's comments in path order
+ * (each parent before its replies, siblings in date order); hidden ones, other than
+ * `also_id`, and every comment below one are left out. Nodes point into `all` and live in
+ * `a`. No store: the unit tests check it against a plain model. */
+void comment_thread_place(arena *a, const struct store_comment *all, size_t n, long long also_id,
+                          int max_depth, struct comment_thread *out);
+
+/* Sets each post's approved_comments to the approved comments its page shows (those whose
+ * ancestors are all approved: the count readers read under a listing's post, the same as on
+ * its page); the store's count includes replies below hidden comments. One query per post
+ * with comments. */
+int comment_shown_counts(store *s, arena *a, struct store_post *posts, size_t count);
+
+/* Comment pages (comments.per_page, as WordPress's page_comments with its defaults:
+ * default_comments_page "newest", comment_order "asc"): whole threads, `per_page` top-level
+ * comments a page, page 1 the oldest; the permalink shows the last page, so
+ * PERMALINK/comment-page-N/ exists for 1 <= N < comment_page_count. per_page 0: one page. */
+int comment_page_count(const struct comment_thread *thread, long long per_page);
+/* The nodes of page `page` (1..comment_page_count): [*first, *first + *n). */
+void comment_page_slice(const struct comment_thread *thread, long long per_page, int page,
+                        size_t *first, size_t *n);
+/* The page showing comment `id` (1..count), 0 when the thread does not show it. */
+int comment_page_of(const struct comment_thread *thread, long long per_page, long long id);
+/* The path of comment page `page` of `permalink`: the permalink itself for the last one. */
+const char *comment_page_path(arena *a, const char *permalink, int page, int page_count);
+
+/* The path of the page of `post` that shows comment `id` (the permalink, or its
+ * comment-page-N/ when comments.per_page pages the thread), without a fragment; `also_id` as
+ * in comment_thread_load. NULL when the store failed. In `a`. */
+const char *comment_page_path_of(store *s, arena *a, const struct store_post *post, long long id,
+                                 long long also_id);
 
 /* Stores an approved/pending/... comment with its path computed (import, demo content):
  * `c->depth` and `c->path` are computed from c->parent_id. Call inside a transaction. */

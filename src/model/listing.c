@@ -6,6 +6,7 @@
 
 #include "model/post.h"
 #include "util/buf.h"
+#include "model/comment.h"
 #include "util/log.h"
 
 enum listing_archive_kind listing_archive_kind_of(const char *path)
@@ -118,7 +119,7 @@ int listing_page(store *s, arena *a, struct listing_scope scope, int page, int p
     *has_next = *count > (size_t)per_page;
     if (*has_next)
         *count = (size_t)per_page;
-    return STORE_OK;
+    return comment_shown_counts(s, a, *posts, *count);
 }
 
 int listing_search(store *s, arena *a, const struct store_search_group *groups, size_t group_count,
@@ -137,7 +138,7 @@ int listing_search(store *s, arena *a, const struct store_search_group *groups, 
         (*posts)[i] = hits[i].post;
         (*snippets)[i] = hits[i].snippet;
     }
-    return STORE_OK;
+    return comment_shown_counts(s, a, *posts, *count);
 }
 
 int listing_feed_posts(store *s, arena *a, struct listing_scope scope, int limit,

@@ -34,6 +34,9 @@
       "close comments on posts older than this many days (0 = never)")                             \
     X(COMMENTS_MAX_DEPTH, "comments.max_depth", "6", "int:1:20",                                   \
       "deepest reply level; deeper replies attach higher")                                         \
+    X(COMMENTS_PER_PAGE, "comments.per_page", "0", "int:0:1000",                                   \
+      "top-level comments (each with its replies) a comment page shows, as WordPress pages them: " \
+      "PERMALINK/comment-page-N/, page 1 the oldest, the permalink the newest (0 = one page)")     \
     X(COMMENTS_MAX_KB, "comments.max_kb", "64", "int:1:1024", "largest comment accepted, in KiB")  \
     X(COMMENTS_HONEYPOT, "comments.honeypot", "true", "true|false",                                \
       "the form has a field hidden from people; a comment that fills it is refused")               \

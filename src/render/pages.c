@@ -271,6 +271,7 @@ static void set_form_common(template_data *d, const char *action, const char *st
 
 static void set_comment_form(template_data *d, const char *action, const struct comment_form *f)
 {
+    template_set_str(d, "form_reply_to", f->reply_to_name);
     template_set_str(d, "form_author", f->author);
     template_set_str(d, "form_email", f->email);
     template_set_str(d, "form_url", f->url);
@@ -332,10 +333,14 @@ static void set_article_head(template_data *d, arena *a, const struct site_view 
 {
     const struct store_post *post = &view->post;
     const char *url = absolute(a, site, post->path);
-    /* page N of a post split by <!--nextpage--> is its own canonical page, as in WordPress */
+    /* page N of a post split by <!--nextpage--> is its own canonical page, as in WordPress, and
+     * so is a comment page (WordPress's rel_canonical does the same) */
     template_set_str(
         d, "canonical",
-        view->page > 1 ? absolute(a, site, arena_printf(a, "%s%d/", post->path, view->page)) : url);
+        view->page > 1
+            ? absolute(a, site, arena_printf(a, "%s%d/", post->path, view->page))
+            : absolute(a, site,
+                       comment_page_path(a, post->path, view->comment_page, view->comment_pages)));
     template_set_str(d, "comments_feed", arena_printf(a, "%sfeed/", post->path));
     if (view->locked)
         return;
@@ -381,6 +386,30 @@ static void add_page_links(template_data *d, arena *a, const struct article_view
     }
 }
 
+/* The count readers read ("N comments"): the approved comments the thread shows, on every
+ * comment page, not the store's count of approved ones, which includes replies below a hidden
+ * comment. Then the links between comment pages (WordPress's "« Older Comments" and "Newer
+ * Comments »"). */
+static void set_comment_pages(template_data *d, arena *a, const struct article_view *view)
+{
+    long long shown = (long long)view->thread.approved;
+    template_set_int(d, "comment_count", shown);
+    template_set_str(d, "comments_label", count_label(a, shown, "comment", "comments"));
+    if (view->comment_pages <= 1)
+        return;
+    const char *permalink = view->post.path;
+    int page = view->comment_page, pages = view->comment_pages;
+    template_set_bool(d, "comment_pages", true);
+    if (page > 1)
+        template_set_str(
+            d, "older_comments_url",
+            arena_printf(a, "%s#comments", comment_page_path(a, permalink, page - 1, pages)));
+    if (page < pages)
+        template_set_str(
+            d, "newer_comments_url",
+            arena_printf(a, "%s#comments", comment_page_path(a, permalink, page + 1, pages)));
+}
+
 int render_article_page(const template_set *theme, arena *a, const struct site_view *site,
                         const struct article_view *view, buf *out, buf *error)
 {
@@ -412,12 +441,18 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
         template_set_bool(d, "has_custom_fields", view->custom_field_count > 0);
         add_comments(d, a, view);
         template_set_bool(d, "has_comments", view->comment_count > 0);
+        set_comment_pages(d, a, view);
     }
     template_set_bool(d, "email_link", view->email_link);
     template_set_bool(d, "comments_open", view->comments_open && !view->locked);
     template_set_bool(d, "comments_closed",
                       !view->comments_open && !view->locked && post->type == POST_TYPE_POST);
     set_comment_form(d, arena_printf(a, "%scomments", post->path), &view->form);
+    /* "Cancel reply" leads back to this page without ?replytocom */
+    template_set_str(
+        d, "form_cancel_url",
+        arena_printf(a, "%s#respond",
+                     comment_page_path(a, post->path, view->comment_page, view->comment_pages)));
     if (view->moderator_csrf) {
         template_set_str(d, "mod_csrf", view->moderator_csrf);
         template_set_int(d, "post_id", post->id);

@@ -15,6 +15,8 @@ void site_article(struct handler_context *context, const struct web_request *req
                   struct web_response *res)
 {
     arena *a = req->arena;
+    if (site_comment_page(context, req, res))
+        return;
     size_t path_len = strlen(req->path);
     struct store_post post;
     int rc = site_find_public_post(context, a, req->path, path_len, &post);
@@ -47,6 +49,15 @@ void site_article(struct handler_context *context, const struct web_request *req
         site_error(context, req, res, 404, "Not found", "There is nothing at this address.");
         return;
     }
+    site_article_show(context, req, res, &post, page, 0);
+}
+
+void site_article_show(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res, const struct store_post *found, int page,
+                       long long comment_page)
+{
+    arena *a = req->arena;
+    struct store_post post = *found;
     struct web_form query;
     web_form_parse(a, strview_from_cstr(req->query), &query);
     long long held_id = 0;
@@ -60,6 +71,10 @@ void site_article(struct handler_context *context, const struct web_request *req
                    "The site cannot read its database right now. Please try again shortly.");
         return;
     }
+    if (!article_comment_page(context->store, a, &view, comment_page) && comment_page) {
+        site_comment_page_missing(context, req, res, &view, comment_page);
+        return;
+    }
     if (view.locked && site_post_unlocked(context, req, &post))
         view.locked = false;
     if (!article_select_page(a, &view, page ? page : 1)) {
@@ -67,7 +82,7 @@ void site_article(struct handler_context *context, const struct web_request *req
         return;
     }
     const char *reply_to = web_form_get(&query, "replytocom");
-    view.form.parent_id = reply_to ? atoll(reply_to) : 0;
+    article_reply_to(&view, reply_to ? atoll(reply_to) : 0);
     if (view.comments_open)
         spam_form_fields(context->store, a, context->now, &view.form.honeypot, &view.form.stamp);
     if (user_may_moderate(context->user)) /* never cached: app/dispatch.c */

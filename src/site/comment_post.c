@@ -103,6 +103,15 @@ static void answer_rejected(struct handler_context *context, const struct web_re
     site_error(context, req, res, 400, "Comment not accepted", result->message);
 }
 
+/* The page of `post` that shows comment `id` (comments.per_page), or its permalink when the
+ * store cannot say: the comment is stored, and the permalink shows the newest page. */
+static const char *comment_path(struct handler_context *context, arena *a,
+                                const struct store_post *post, long long id)
+{
+    const char *path = comment_page_path_of(context->store, a, post, id, id);
+    return path ? path : post->path;
+}
+
 void site_comment_post(struct handler_context *context, const struct web_request *req,
                        struct web_response *res)
 {
@@ -175,13 +184,15 @@ void site_comment_post(struct handler_context *context, const struct web_request
     switch (result.outcome) {
     case COMMENT_APPROVED:
         remember_reader(req, res, remember, in.author, in.email, in.url ? in.url : "");
-        web_redirect(res, 303, arena_printf(a, "%s#comment-%lld", post.path, result.id));
+        web_redirect(res, 303,
+                     arena_printf(a, "%s#comment-%lld", comment_path(context, a, &post, result.id),
+                                  result.id));
         return;
     case COMMENT_HELD:
         remember_reader(req, res, remember, in.author, in.email, in.url ? in.url : "");
         web_redirect(res, 303,
                      arena_printf(a, "%s?unapproved=%lld&moderation-hash=%s#comment-%lld",
-                                  post.path, result.id,
+                                  comment_path(context, a, &post, result.id), result.id,
                                   comment_moderation_hash(context->store, a, result.id),
                                   result.id));
         return;
@@ -204,8 +215,12 @@ void site_comment_post(struct handler_context *context, const struct web_request
         retry_later(context, req, res, &typed);
         return;
     }
+    article_comment_page(context->store, a, &view, 0);
     view.comments_open = true;
+    article_reply_to(&view, typed.parent_id);
+    const char *reply_to_name = view.form.reply_to_name;
     view.form = typed;
+    view.form.reply_to_name = reply_to_name;
     view.form.errors = result.errors;
     view.form.error_count = result.error_count;
     site_render_article(context, req, res, 400, &view);

@@ -32,4 +32,24 @@ bool site_same_origin(const struct web_request *req);
 void site_render_article(struct handler_context *context, const struct web_request *req,
                          struct web_response *res, int status, struct article_view *view);
 
+/* The article page of `post` (found at its permalink): its page `page` (0 or 1: the first; N:
+ * PERMALINK/N/ of a post split by <!--nextpage-->), with comment page `comment_page` (0: the
+ * permalink's; else PERMALINK/comment-page-N/, site/comment_page.c). */
+void site_article_show(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res, const struct store_post *post, int page,
+                       long long comment_page);
+
+/* Answers PERMALINK/comment-page-N/ (and its form without the slash) and returns true; false
+ * when `req->path` is not of that form or no public post is at PERMALINK, so that the caller
+ * looks it up as a permalink of its own (site/comment_page.c). */
+bool site_comment_page(struct handler_context *context, const struct web_request *req,
+                       struct web_response *res);
+
+/* The answer to a comment page that is not its own page (article_comment_page false): a 301
+ * to the permalink's comments when paging is off, the thread fits one page or N is the last
+ * (the permalink shows it), else 404. */
+void site_comment_page_missing(struct handler_context *context, const struct web_request *req,
+                               struct web_response *res, const struct article_view *view,
+                               long long page);
+
 #endif

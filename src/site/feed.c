@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/comment.h"
 #include "model/listing.h"
 #include "model/post.h"
 #include "model/settings.h"
@@ -62,14 +63,43 @@ static void fill_post_item(struct handler_context *context, arena *a, const char
     };
 }
 
-static void fill_comment_item(arena *a, const char *base, const struct store_post *post,
-                              const struct store_comment *c, struct feed_item *item)
+/* The comment pages of the post of the last comment item (comments.per_page), so that a
+ * post's feed reads its thread once. */
+struct comment_pages_seen {
+    long long per_page;           /* comments.per_page; 0: links go to the permalink */
+    long long post_id;            /* whose thread is below, 0 for none yet */
+    struct comment_thread thread; /* that post's thread */
+};
+
+/* The path of the page showing comment `c` of `post`: its permalink unless the thread is paged
+ * (WordPress's get_comment_link). */
+static const char *comment_page_of_item(struct handler_context *context, arena *a,
+                                        struct comment_pages_seen *seen,
+                                        const struct store_post *post,
+                                        const struct store_comment *c)
 {
-    const char *link = arena_printf(a, "%s%s#comment-%lld", base, post->path, c->id);
+    if (seen->per_page <= 0)
+        return post->path;
+    if (seen->post_id != post->id) {
+        seen->post_id = 0;
+        if (comment_thread_load(context->store, a, post->id, 0, &seen->thread) != STORE_OK)
+            return post->path; /* a link to the permalink still finds the comments */
+        seen->post_id = post->id;
+    }
+    return comment_page_path(a, post->path, comment_page_of(&seen->thread, seen->per_page, c->id),
+                             comment_page_count(&seen->thread, seen->per_page));
+}
+
+static void fill_comment_item(arena *a, const char *base, const struct store_post *post,
+                              const char *page, const struct store_comment *c,
+                              struct feed_item *item)
+{
+    /* the guid stays at the permalink: a comment's page changes as the thread grows */
+    const char *guid = arena_printf(a, "%s%s#comment-%lld", base, post->path, c->id);
     *item = (struct feed_item){
         .title = arena_printf(a, "Comment on %s by %s", post->title, c->author),
-        .link = link,
-        .guid = link,
+        .link = arena_printf(a, "%s%s#comment-%lld", base, page, c->id),
+        .guid = guid,
         .author = c->author,
         .content_html = c->body_html,
         .published = c->created_at,
@@ -156,6 +186,8 @@ void site_feed(struct handler_context *context, const struct web_request *req,
         } else
             channel.title = arena_printf(a, "Comments for %s", site_title);
         struct store_comment *comments;
+        struct comment_pages_seen seen = {
+            .per_page = settings_get_int(context->store, a, SETTING_COMMENTS_PER_PAGE)};
         if (rc == STORE_OK)
             rc = listing_feed_comments(context->store, a, post_id, limit, &comments, &count);
         for (size_t i = 0; rc == STORE_OK && i < count; i++) {
@@ -165,7 +197,9 @@ void site_feed(struct handler_context *context, const struct web_request *req,
                 rc = post_get(context->store, a, comments[i].post_id, of);
             }
             if (rc == STORE_OK)
-                fill_comment_item(a, base, of, &comments[i], &items[i]);
+                fill_comment_item(a, base, of,
+                                  comment_page_of_item(context, a, &seen, of, &comments[i]),
+                                  &comments[i], &items[i]);
         }
     }
     if (rc == STORE_NOT_FOUND) {

@@ -75,6 +75,9 @@
       (store * s, arena * a, long long post_id, enum comment_status status,                        \
        struct store_comment **comments, size_t *count),                                            \
       (s, a, post_id, status, comments, count))                                                    \
+    X(comment_thread_shape,                                                                        \
+      (store * s, arena * a, long long post_id, struct store_comment **comments, size_t *count),   \
+      (s, a, post_id, comments, count))                                                            \
     X(comment_list,                                                                                \
       (store * s, arena * a, const struct store_comment_filter *filter,                            \
        struct store_comment **comments, size_t *count),                                            \

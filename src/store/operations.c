@@ -393,6 +393,24 @@ static void read_shown_comment(struct row *r, void *record)
     c->created_at = next_int(r);
 }
 
+static void read_comment_shape(struct row *r, void *record)
+{
+    struct store_comment *c = record;
+    *c = (struct store_comment){.path = "",
+                                .author = "",
+                                .email = "",
+                                .url = "",
+                                .ip = "",
+                                .user_agent = "",
+                                .body_html = "",
+                                .body_source = "",
+                                .status = COMMENT_STATUS_APPROVED,
+                                .type = COMMENT_TYPE_COMMENT,
+                                .held_by = ""};
+    c->id = next_int(r);
+    c->parent_id = next_int(r);
+}
+
 static void read_comment_edit(struct row *r, void *record)
 {
     struct store_comment_edit *e = record;
@@ -869,6 +887,13 @@ int operation_comment_thread(store *s, arena *a, long long post_id, enum comment
                        STATEMENT_COMMENT_THREAD_ANY, PARAMETERS(INTEGER(post_id)));
     return collect(s, a, COLLECT(comments, read_shown_comment), count, STATEMENT_COMMENT_THREAD,
                    PARAMETERS(INTEGER(post_id), TEXT(comment_status_name(status))));
+}
+
+int operation_comment_thread_shape(store *s, arena *a, long long post_id,
+                                   struct store_comment **comments, size_t *count)
+{
+    return collect(s, a, COLLECT(comments, read_comment_shape), count,
+                   STATEMENT_COMMENT_THREAD_SHAPE, PARAMETERS(INTEGER(post_id)));
 }
 
 int operation_comment_list(store *s, arena *a, const struct store_comment_filter *f,

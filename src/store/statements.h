@@ -293,6 +293,10 @@
     X(COMMENT_THREAD, 2, 9,                                                                        \
       .sql = "SELECT " COMMENT_SHOWN_COLUMNS                                                       \
              "WHERE post_id = ?1 AND type = 'comment' AND status = ?2 ORDER BY path")              \
+    /* the approved thread's shape, for the count readers see: the same index as COMMENT_THREAD */ \
+    X(COMMENT_THREAD_SHAPE, 1, 2,                                                                  \
+      .sql = "SELECT id, coalesce(parent_id, 0) FROM comments WHERE post_id = ?1"                  \
+             " AND type = 'comment' AND status = 'approved' ORDER BY path")                        \
     X(COMMENT_THREAD_ANY, 1, 9,                                                                    \
       .sql = "SELECT " COMMENT_SHOWN_COLUMNS "WHERE post_id = ?1 AND type = 'comment'"             \
              " ORDER BY path")                                                                     \

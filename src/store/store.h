@@ -475,6 +475,10 @@ int store_comments_restore_with_post(store *s, long long post_id);
  * ""). */
 int store_comment_thread(store *s, arena *a, long long post_id, enum comment_status status,
                          struct store_comment **comments, size_t *count);
+/* The approved comments of type "comment" of a post in path order, id and parent_id only (the
+ * other fields zero or ""): what the count of shown comments needs, without their text. */
+int store_comment_thread_shape(store *s, arena *a, long long post_id,
+                               struct store_comment **comments, size_t *count);
 /* Newest first. */
 int store_comment_list(store *s, arena *a, const struct store_comment_filter *filter,
                        struct store_comment **comments, size_t *count);

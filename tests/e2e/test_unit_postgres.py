@@ -15,6 +15,7 @@ SUITES = [
     "test_group_commit",
     "test_store_statements",
     "test_comment",
+    "test_comment_thread",
     "test_moderation",
     "test_spam",
     "test_post",

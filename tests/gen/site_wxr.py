@@ -20,7 +20,8 @@ surfaces (archives, pagination, search, feeds, sitemaps) exactly. It has
 On stdout it prints a JSON summary for tests to compare the served site with:
   posts           every post: wp_id, slug, path, title, date (UTC "YYYY-MM-DD HH:MM:SS"),
                   status, author (login), categories and tags (slugs), sticky, comment_status,
-                  comments_approved, comments_pending, public (published)
+                  comments_approved, comments_pending, comments_shown (approved with every
+                  ancestor approved: the count a listing shows), public (published)
   authors         login -> display name
   categories      slug -> name, parent (slug or ""), path ("world/europe/kyiv"), count (public
                   posts in it or in a descendant), direct (public posts in it itself)
@@ -239,6 +240,17 @@ def generate(count, seed, out):
             p["comments"].append(dict(id=comment_id, approved=approved, date=stamp(ct),
                                       parent=parent))
         p["comments_approved"] = sum(c["approved"] == "1" for c in p["comments"])
+        # what readers see: approved, and every ancestor approved (a reply below a pending or
+        # spam comment is not shown, nor counted under the post)
+        by_id = {c["id"]: c for c in p["comments"]}
+
+        def shown(c):
+            while c is not None:
+                if c["approved"] != "1":
+                    return False
+                c = by_id.get(c["parent"])
+            return True
+        p["comments_shown"] = sum(shown(c) for c in p["comments"])
         p["comments_pending"] = sum(c["approved"] == "0" for c in p["comments"])
 
     lines = []

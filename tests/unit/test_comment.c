@@ -423,6 +423,24 @@ static void test_thread_hidden_parent_hides_subtree(void **state)
     check_thread(f, f->post.id, 0, only_next, 1);
 }
 
+/* The fault of issue 16: an approved reply below a hidden one emptied the ancestors, and every
+ * later approved reply in the thread vanished with it. */
+static void test_thread_replies_after_a_hidden_branch(void **state)
+{
+    struct fixture *f = *state;
+    long long top = place(f, 0, T0 + 10, COMMENT_STATUS_APPROVED);
+    long long held = place(f, top, T0 + 20, COMMENT_STATUS_PENDING);
+    place(f, held, T0 + 30, COMMENT_STATUS_APPROVED); /* under the held one: not shown */
+    long long later = place(f, top, T0 + 40, COMMENT_STATUS_APPROVED);
+    long long later_reply = place(f, later, T0 + 50, COMMENT_STATUS_APPROVED);
+    long long older_reply = place(f, later, T0 + 5, COMMENT_STATUS_APPROVED); /* older */
+    long long next = place(f, 0, T0 + 60, COMMENT_STATUS_APPROVED);
+    const struct expected_node expected[] = {
+        {top, 1, 1}, {later, 1, 2}, {older_reply, 1, 3}, {later_reply, 2, 3}, {next, 2, 1},
+    };
+    check_thread(f, f->post.id, 0, expected, sizeof(expected) / sizeof(expected[0]));
+}
+
 static void test_thread_empty(void **state)
 {
     struct fixture *f = *state;
@@ -893,6 +911,7 @@ int main(void)
         T(test_thread_numbering),
         T(test_thread_also_shows_held),
         T(test_thread_hidden_parent_hides_subtree),
+        T(test_thread_replies_after_a_hidden_branch),
         T(test_thread_empty),
         T(test_submit_empty_name),
         T(test_submit_bad_email),

@@ -42,6 +42,7 @@ static const char *const all_keys[] = {
     "comments.moderation",
     "comments.close_after_days",
     "comments.max_depth",
+    "comments.per_page",
     "comments.max_kb",
     "comments.honeypot",
     "comments.min_seconds",
