@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "util/log.h"
+#include "util/search_fold.h"
 
 enum listing_archive_kind listing_archive_kind_of(const char *path)
 {
@@ -70,7 +71,10 @@ int listing_search(store *s, arena *a, const struct store_search_group *groups, 
     *snippets = arena_alloc(a, (*count ? *count : 1) * sizeof(**snippets));
     for (size_t i = 0; i < *count; i++) {
         (*posts)[i] = hits[i].post;
-        (*snippets)[i] = hits[i].snippet;
+        /* the index's separators between letters of unspaced scripts are not the post's */
+        char *snippet = arena_strdup(a, hits[i].snippet ? hits[i].snippet : "");
+        search_fold_strip_separators(snippet);
+        (*snippets)[i] = snippet;
     }
     return STORE_OK;
 }

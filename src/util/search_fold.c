@@ -217,6 +217,33 @@ void search_fold_text(buf *out, const char *text, size_t len)
     buf_append(out, "", 0);
 }
 
+/* Characters beyond ASCII that no engine indexes: punctuation, symbols, emoji, spaces and
+ * format controls of the common blocks. */
+static const struct range unindexed[] = {
+    {0x0080, 0x00A9}, {0x00AB, 0x00B4},   {0x00B6, 0x00B9}, {0x00BB, 0x00BF}, {0x00D7, 0x00D7},
+    {0x00F7, 0x00F7}, {0x05BE, 0x05BE},   {0x05C0, 0x05C0}, {0x05C3, 0x05C3}, {0x05C6, 0x05C6},
+    {0x05F3, 0x05F4}, {0x060C, 0x060C},   {0x061B, 0x061B}, {0x061F, 0x061F}, {0x066A, 0x066D},
+    {0x06D4, 0x06D4}, {0x0964, 0x0965},   {0x0E3F, 0x0E3F}, {0x0E4F, 0x0E4F}, {0x0E5A, 0x0E5B},
+    {0x2000, 0x206F}, {0x20A0, 0x20CF},   {0x2100, 0x214F}, {0x2190, 0x2BFF}, {0x3000, 0x3004},
+    {0x3008, 0x3020}, {0x3030, 0x3030},   {0x303D, 0x303D}, {0x30FB, 0x30FB}, {0xFE10, 0xFE1F},
+    {0xFE30, 0xFE6F}, {0xFEFF, 0xFEFF},   {0xFF01, 0xFF0F}, {0xFF1A, 0xFF20}, {0xFF3B, 0xFF40},
+    {0xFF5B, 0xFF65}, {0x1F000, 0x1FAFF},
+};
+
+bool search_fold_has_letter(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        bool valid;
+        uint32_t c = next_char(text, len, &i, &valid);
+        if (!valid)
+            continue;
+        if (c < 0x80 ? (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+                     : !in_ranges(c, unindexed, COUNT(unindexed)))
+            return true;
+    }
+    return false;
+}
+
 void search_fold_strip_separators(char *text)
 {
     static const char separator[] = SEARCH_FOLD_SEPARATOR;

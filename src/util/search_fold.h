@@ -31,6 +31,12 @@ void search_fold_normalise(buf *out, const char *text, size_t len);
  * "東京都" at any length, one letter included. Appends to `out`. */
 void search_fold_text(buf *out, const char *text, size_t len);
 
+/* True when the `len` bytes at `text` hold a character search indexes: an ASCII letter or
+ * digit, or a character beyond ASCII that is not punctuation, a symbol, an emoji or a format
+ * control (the engines' tokenizers drop those, and PostgreSQL would then take a phrase's
+ * neighbours as two apart). */
+bool search_fold_has_letter(const char *text, size_t len);
+
 /* Removes every SEARCH_FOLD_SEPARATOR from the NUL-terminated `text` in place; one between a
  * highlight's end (\x02) and the next one's start (\x01) goes with both, so that a run of
  * letters highlighted one by one reads as one highlight. */

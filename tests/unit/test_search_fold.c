@@ -167,12 +167,35 @@ static void test_strip_separators(void **state)
     strip(SEP "\x01", "\x01");
 }
 
+static void test_has_letter(void **state)
+{
+    (void)state;
+    assert_true(search_fold_has_letter("a", 1));
+    assert_true(search_fold_has_letter("-7-", 3));
+    assert_true(search_fold_has_letter("\u6771", 3));             /* a Han letter */
+    assert_true(search_fold_has_letter("\u0E17\u0E35\u0E48", 9)); /* Thai with its marks */
+    assert_true(search_fold_has_letter("\u00E9", 2));             /* e acute */
+    assert_true(search_fold_has_letter("\u00AB\u05E9", 4));       /* a guillemet and shin */
+    assert_false(search_fold_has_letter("", 0));
+    assert_false(search_fold_has_letter("-*'", 3));
+    assert_false(search_fold_has_letter("\u3002", 3));       /* ideographic full stop */
+    assert_false(search_fold_has_letter("\u300C\u300D", 6)); /* corner brackets */
+    assert_false(search_fold_has_letter("\U0001F389", 4));   /* party popper */
+    assert_false(search_fold_has_letter("\u202E\u200B", 6)); /* bidi override, ZWSP */
+    assert_false(search_fold_has_letter("\u060C\u00BB", 4)); /* Arabic comma, guillemet */
+    assert_false(search_fold_has_letter("\xFF\xFE", 2));     /* malformed */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arabic_marks_removed),  cmocka_unit_test(test_arabic_letters_folded),
-        cmocka_unit_test(test_hebrew_points_removed), cmocka_unit_test(test_other_text_unchanged),
-        cmocka_unit_test(test_unspaced_scripts_cut),  cmocka_unit_test(test_strip_separators),
+        cmocka_unit_test(test_arabic_marks_removed),
+        cmocka_unit_test(test_arabic_letters_folded),
+        cmocka_unit_test(test_hebrew_points_removed),
+        cmocka_unit_test(test_other_text_unchanged),
+        cmocka_unit_test(test_unspaced_scripts_cut),
+        cmocka_unit_test(test_strip_separators),
+        cmocka_unit_test(test_has_letter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
