@@ -71,9 +71,16 @@ int listing_search(store *s, arena *a, const struct store_search_group *groups, 
     *snippets = arena_alloc(a, (*count ? *count : 1) * sizeof(**snippets));
     for (size_t i = 0; i < *count; i++) {
         (*posts)[i] = hits[i].post;
-        /* the index's separators between letters of unspaced scripts are not the post's */
+        /* the engine cut the snippet from the folded text: show the post's own letters */
+        const char *original = hits[i].post.body_text ? hits[i].post.body_text : "";
         char *snippet = arena_strdup(a, hits[i].snippet ? hits[i].snippet : "");
-        search_fold_strip_separators(snippet);
+        buf own = {0};
+        if (search_fold_unfold_snippet(&own, original, strlen(original), snippet)) {
+            snippet = arena_take_buf(a, &own);
+        } else {
+            buf_free(&own);
+            search_fold_strip_separators(snippet);
+        }
         (*snippets)[i] = snippet;
     }
     return STORE_OK;

@@ -174,6 +174,19 @@ void search_fold_normalise(buf *out, const char *text, size_t len)
     buf_append(out, "", 0); /* NUL-terminated even when nothing was written */
 }
 
+static void note_origin(buf *origins, size_t offset, size_t bytes)
+{
+    if (origins)
+        for (size_t k = 0; k < bytes; k++)
+            buf_append(origins, &offset, sizeof(offset));
+}
+
+static void put_separator(buf *out, buf *origins, size_t offset)
+{
+    buf_puts(out, SEARCH_FOLD_SEPARATOR);
+    note_origin(origins, offset, sizeof(SEARCH_FOLD_SEPARATOR) - 1);
+}
+
 /* A character after which (or before which) no separator is needed: the text already
  * separates words there. */
 static bool separates(uint32_t c)
@@ -182,7 +195,10 @@ static bool separates(uint32_t c)
                            !(c >= 'A' && c <= 'Z'));
 }
 
-void search_fold_text(buf *out, const char *text, size_t len)
+/* search_fold_text, and when `origins` is not NULL, for each byte written the offset in `text`
+ * of the character it comes from (size_t values appended to `origins`); a separator's is the
+ * character it precedes. */
+static void fold_text(buf *out, const char *text, size_t len, buf *origins)
 {
     buf_reserve(out, len + len / 2);
     /* what was last written: nothing, a letter of an unspaced script (with its marks), or
@@ -198,7 +214,7 @@ void search_fold_text(buf *out, const char *text, size_t len)
         if (valid && in_ranges(f, unspaced, COUNT(unspaced)) &&
             !(last == UNSPACED && in_ranges(f, joining, COUNT(joining)))) {
             if (last != NOTHING)
-                buf_puts(out, SEARCH_FOLD_SEPARATOR);
+                put_separator(out, origins, start);
             last = UNSPACED;
         } else if (valid && last == UNSPACED && in_ranges(f, joining, COUNT(joining))) {
             /* a mark of the letter before it */
@@ -206,15 +222,22 @@ void search_fold_text(buf *out, const char *text, size_t len)
             last = NOTHING;
         } else {
             if (last == UNSPACED)
-                buf_puts(out, SEARCH_FOLD_SEPARATOR);
+                put_separator(out, origins, start);
             last = OTHER;
         }
+        size_t before = out->len;
         if (f == c)
             buf_append(out, text + start, i - start);
         else
             put_char(out, f);
+        note_origin(origins, start, out->len - before);
     }
     buf_append(out, "", 0);
+}
+
+void search_fold_text(buf *out, const char *text, size_t len)
+{
+    fold_text(out, text, len, NULL);
 }
 
 /* Characters beyond ASCII that no engine indexes: punctuation, symbols, emoji, spaces and
@@ -262,4 +285,89 @@ void search_fold_strip_separators(char *text)
         *to++ = *from++;
     }
     *to = '\0';
+}
+
+/* The offset in the original of folded position `k` (`count` positions are known; past them,
+ * the original's end). */
+static size_t origin_of(const buf *origins, size_t k, size_t original_len)
+{
+    size_t count = origins->len / sizeof(size_t);
+    if (k >= count)
+        return original_len;
+    size_t offset;
+    memcpy(&offset, origins->ptr + k * sizeof(size_t), sizeof(offset));
+    return offset;
+}
+
+static const char ellipsis[] = "\u2026";
+
+bool search_fold_unfold_snippet(buf *out, const char *original, size_t original_len,
+                                const char *snippet)
+{
+    /* the snippet without its highlights, and an ellipsis the engine put at either end */
+    buf plain = {0};
+    for (const char *p = snippet; *p; p++)
+        if (*p != '\x01' && *p != '\x02')
+            buf_putc(&plain, *p);
+    const char *body = buf_cstr(&plain);
+    size_t body_len = plain.len, skip_front = 0;
+    const size_t e = sizeof(ellipsis) - 1;
+    bool lead = body_len >= e && memcmp(body, ellipsis, e) == 0;
+    bool trail = body_len >= 2 * e && memcmp(body + body_len - e, ellipsis, e) == 0;
+    if (lead)
+        skip_front = e;
+    size_t core_len = body_len - skip_front - (trail ? e : 0);
+
+    buf folded = {0}, origins = {0};
+    fold_text(&folded, original, original_len, &origins);
+    bool found = false;
+    size_t at = 0;
+    if (core_len <= folded.len) {
+        const char *hit = core_len ? NULL : folded.ptr;
+        for (const char *f = buf_cstr(&folded); !hit && f + core_len <= folded.ptr + folded.len;
+             f++)
+            if (memcmp(f, body + skip_front, core_len) == 0)
+                hit = f;
+        if (hit) {
+            found = true;
+            at = (size_t)(hit - buf_cstr(&folded));
+        }
+    }
+    if (found) {
+        /* walk the snippet: text is copied from the original between mapped positions, each
+         * highlight marker goes where its folded position came from */
+        size_t k = 0; /* position in the snippet's text (without markers) */
+        size_t copied = origin_of(&origins, at, original_len);
+        if (lead)
+            buf_append(out, ellipsis, e);
+        for (const char *p = snippet; *p; p++) {
+            if (*p != '\x01' && *p != '\x02') {
+                k++;
+                continue;
+            }
+            size_t in_core = k > skip_front ? k - skip_front : 0;
+            if (in_core > core_len)
+                in_core = core_len;
+            size_t to = origin_of(&origins, at + in_core, original_len);
+            if (to > copied) {
+                buf_append(out, original + copied, to - copied);
+                copied = to;
+            }
+            /* an end and the next start with nothing between them: one highlight */
+            if (*p == '\x01' && out->len && out->ptr[out->len - 1] == '\x02')
+                out->len--;
+            else
+                buf_putc(out, *p);
+        }
+        size_t end = origin_of(&origins, at + core_len, original_len);
+        if (end > copied)
+            buf_append(out, original + copied, end - copied);
+        if (trail)
+            buf_append(out, ellipsis, e);
+        buf_append(out, "", 0);
+    }
+    buf_free(&plain);
+    buf_free(&folded);
+    buf_free(&origins);
+    return found;
 }

@@ -37,6 +37,15 @@ void search_fold_text(buf *out, const char *text, size_t len);
  * neighbours as two apart). */
 bool search_fold_has_letter(const char *text, size_t len);
 
+/* An engine's snippet is cut from the folded text (`snippet`: a stretch of
+ * search_fold_text(original), its matches between \x01 and \x02, with an ellipsis "…" at
+ * either end where it was cut). Appends to `out` the same stretch of `original` itself (the
+ * letters and marks the post has, no separators), the highlights around the same letters and
+ * the ellipses kept, and returns true; false (nothing appended) when the stretch is not in the
+ * folded original. */
+bool search_fold_unfold_snippet(buf *out, const char *original, size_t original_len,
+                                const char *snippet);
+
 /* Removes every SEARCH_FOLD_SEPARATOR from the NUL-terminated `text` in place; one between a
  * highlight's end (\x02) and the next one's start (\x01) goes with both, so that a run of
  * letters highlighted one by one reads as one highlight. */

@@ -186,6 +186,55 @@ static void test_has_letter(void **state)
     assert_false(search_fold_has_letter("\xFF\xFE", 2));     /* malformed */
 }
 
+static void unfold(const char *original, const char *snippet, const char *expected)
+{
+    buf out = {0};
+    buf_puts(&out, "kept:");
+    bool found = search_fold_unfold_snippet(&out, original, strlen(original), snippet);
+    if (!expected) {
+        assert_false(found);
+        assert_string_equal(buf_cstr(&out), "kept:");
+    } else {
+        assert_true(found);
+        assert_int_equal(strncmp(buf_cstr(&out), "kept:", 5), 0);
+        assert_string_equal(buf_cstr(&out) + 5, expected);
+    }
+    buf_free(&out);
+}
+
+static void test_unfold_snippet(void **state)
+{
+    (void)state;
+    /* Latin: folding changes nothing, the snippet is the original */
+    unfold("We flew to Tokyo in October.", "We flew to \x01Tokyo\x02 in",
+           "We flew to \x01Tokyo\x02 in");
+    unfold("We flew to Tokyo in October.", "\u2026to \x01Tokyo\x02\u2026",
+           "\u2026to \x01Tokyo\x02\u2026");
+    /* Arabic: dhahaba al-waladu ila al-maktabati, pointed; the engine's snippet is unpointed,
+     * with yeh for alef maksura and heh for teh marbuta: the post's own letters come back, the
+     * highlight around the same word */
+    unfold("\u0630\u064E\u0647\u064E\u0628\u064E \u0625\u0650\u0644\u064E\u0649 "
+           "\u0627\u0644\u0645\u064E\u0643\u0652\u062A\u064E\u0628\u064E\u0629\u0650.",
+           "\u0630\u0647\u0628 \x01\u0627\u0644\u064A\x02 "
+           "\u0627\u0644\u0645\u0643\u062A\u0628\u0647.",
+           "\u0630\u064E\u0647\u064E\u0628\u064E \x01\u0625\u0650\u0644\u064E\u0649\x02 "
+           "\u0627\u0644\u0645\u064E\u0643\u0652\u062A\u064E\u0628\u064E\u0629\u0650.");
+    /* a highlighted word followed by removed marks takes them in */
+    unfold("\u0643\u064E\u062A\u064E\u0628\u064E \u0645", "\x01\u0643\u062A\u0628\x02 \u0645",
+           "\x01\u0643\u064E\u062A\u064E\u0628\u064E\x02 \u0645");
+    /* Japanese (tomodachi to Tokyo-eki no chikaku): SQLite's one highlight of the phrase,
+     * with the ellipses it adds */
+    unfold("\u53CB\u9054\u3068\u6771\u4EAC\u99C5\u306E\u8FD1\u304F",
+           "\u2026\u3068" SEP "\x01\u6771" SEP "\u4EAC" SEP "\u99C5\x02" SEP "\u306E\u2026",
+           "\u2026\u3068\x01\u6771\u4EAC\u99C5\x02\u306E\u2026");
+    /* PostgreSQL's highlight of each letter: one highlight */
+    unfold("\u6771\u4EAC\u99C5", "\x01\u6771\x02" SEP "\x01\u4EAC\x02" SEP "\u99C5",
+           "\x01\u6771\u4EAC\x02\u99C5");
+    /* a stretch that is not the post's: nothing */
+    unfold("We flew to Tokyo.", "\x01Osaka\x02", NULL);
+    unfold("", "x", NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,6 +245,7 @@ int main(void)
         cmocka_unit_test(test_unspaced_scripts_cut),
         cmocka_unit_test(test_strip_separators),
         cmocka_unit_test(test_has_letter),
+        cmocka_unit_test(test_unfold_snippet),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
