@@ -582,11 +582,11 @@ int operation_post_term_clear(store *s, long long post_id)
 
 /* The search texts of a post: each of title, excerpt and plain text folded for search
  * (util/search_fold.h), or NULL where folding leaves it as it is (most Latin text), which the
- * index then reads from the post's own column. Written only when they differ from the row's:
- * most posts cost no second statement. */
+ * index then reads from the post's own column. An insert writes them with its row; an update
+ * after it, with POST_SEARCH_SET, which changes the row only where they differ from what it
+ * holds (an unchanged row is not indexed again). */
 struct search_texts {
     buf folded[3];
-    bool any; /* one of them differs from its source */
 };
 
 static const char *search_text(struct search_texts *t, int i, const char *source)
@@ -596,41 +596,46 @@ static const char *search_text(struct search_texts *t, int i, const char *source
     search_fold_text(&t->folded[i], source, len);
     if (t->folded[i].len == len && memcmp(t->folded[i].ptr, source, len) == 0)
         return NULL;
-    t->any = true;
     return buf_cstr(&t->folded[i]);
 }
 
-/* Writes the search texts of post `id` from its title, excerpt and plain text; `always` also
- * when none differs (an update, whose row may hold older ones). */
+static void free_search_texts(struct search_texts *t)
+{
+    for (int i = 0; i < 3; i++)
+        buf_free(&t->folded[i]);
+}
+
+/* Writes the search texts of post `id` from its title, excerpt and plain text. */
 static int set_search_texts(store *s, long long id, const char *title, const char *excerpt,
-                            const char *body_text, bool always)
+                            const char *body_text)
 {
     struct search_texts t = {0};
     const char *folded_title = search_text(&t, 0, title);
     const char *folded_excerpt = search_text(&t, 1, excerpt);
     const char *folded_body = search_text(&t, 2, body_text);
-    int rc = STORE_OK;
-    if (t.any || always)
-        rc = run(
-            s, STATEMENT_POST_SEARCH_SET,
+    int rc =
+        run(s, STATEMENT_POST_SEARCH_SET,
             PARAMETERS(INTEGER(id), TEXT(folded_title), TEXT(folded_excerpt), TEXT(folded_body)));
-    for (int i = 0; i < 3; i++)
-        buf_free(&t.folded[i]);
+    free_search_texts(&t);
     return rc;
 }
 
 int operation_post_insert(store *s, const struct store_post *post, long long *id)
 {
+    struct search_texts t = {0};
+    const char *folded_title = search_text(&t, 0, post->title);
+    const char *folded_excerpt = search_text(&t, 1, post->excerpt);
+    const char *folded_body = search_text(&t, 2, post->body_text);
     int rc =
         insert(s, id, post->id, STATEMENT_POST_BUMP_ID, STATEMENT_POST_INSERT,
                PARAMETERS(INTEGER(post->id), INTEGER(post->wp_id), TEXT(post_type_name(post->type)),
                           POST_TEXTS(post), TEXT_OR_EMPTY(post->guid), INTEGER(post->author_id),
                           INTEGER(post->published_at), INTEGER(post->modified_at),
                           BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
-                          TEXT_OR_EMPTY(post->body_text)));
-    if (rc != STORE_OK)
-        return rc;
-    return set_search_texts(s, *id, post->title, post->excerpt, post->body_text, false);
+                          TEXT_OR_EMPTY(post->body_text), TEXT(folded_title), TEXT(folded_excerpt),
+                          TEXT(folded_body)));
+    free_search_texts(&t);
+    return rc;
 }
 
 int operation_post_update(store *s, const struct store_post *post)
@@ -642,7 +647,7 @@ int operation_post_update(store *s, const struct store_post *post)
                                      TEXT_OR_EMPTY(post->body_text)));
     if (rc != STORE_OK)
         return rc;
-    return set_search_texts(s, post->id, post->title, post->excerpt, post->body_text, true);
+    return set_search_texts(s, post->id, post->title, post->excerpt, post->body_text);
 }
 
 /* One post's sources of its search texts. */
@@ -686,7 +691,7 @@ int operation_search_refold(store *s)
                      STATEMENT_POST_SEARCH_SOURCES, PARAMETERS(INTEGER(after), INTEGER(200)));
         for (size_t i = 0; rc == STORE_OK && i < count; i++)
             rc = set_search_texts(s, posts[i].id, posts[i].title, posts[i].excerpt,
-                                  posts[i].body_text, true);
+                                  posts[i].body_text);
         if (rc != STORE_OK || count == 0)
             break;
         after = posts[count - 1].id;

@@ -18,7 +18,8 @@
 /* Statements of this engine's own, prepared as those of statements.h are, after them. */
 enum own_statement { OWN_COMMIT = STATEMENT_COUNT, OWN_ROLLBACK, PREPARED_COUNT };
 
-#define MAX_PARAMETERS 20 /* the most a statement of statements.h takes (POST_INSERT: 18) */
+#define MAX_PARAMETERS                                                                             \
+    32 /* at least the most a statement of statements.h takes (POST_INSERT: 21) */
 
 struct pg_store {
     struct store base;             /* first: a store * points here */
@@ -255,7 +256,9 @@ static int pg_prepare(store *s, enum statement_id id)
     struct pg_store *q = PQ(s);
     pg_reset(s);
     q->parameter_count = store_statements[id].parameters;
-    assert(q->parameter_count <= MAX_PARAMETERS);
+    if (q->parameter_count > MAX_PARAMETERS) /* (the self-check and its unit test see it) */
+        return store_fail(s, "%s: %d parameters, more than MAX_PARAMETERS (%d)",
+                          store_statements[id].name, q->parameter_count, MAX_PARAMETERS);
     memset(q->values, 0, sizeof(q->values));
     if (!connected(s))
         return STORE_ERROR;

@@ -52,7 +52,7 @@
 #define POST_INTO                                                                                  \
     "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt, body_html,"           \
     " body_source, password, guid, author_id, published_at, modified_at, comments_open, sticky,"   \
-    " body_text) "
+    " body_text, search_title, search_excerpt, search_body) "
 #define COMMENT_INTO                                                                               \
     "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"          \
     " user_agent, body_html, body_source, status, type, held_by, created_at, path) "
@@ -163,13 +163,16 @@
     X(POST_TERM_LIST, 0, 2,                                                                        \
       .sql = "SELECT post_id, term_id FROM post_terms ORDER BY post_id, term_id")                  \
     X(POST_TERM_CLEAR, 1, 0, .sql = "DELETE FROM post_terms WHERE post_id = ?1")                   \
-    X(POST_INSERT, 18, 0, .returns_id = true,                                                      \
+    /* ?19-?21 the folded search texts (POST_SEARCH_SET) */                                        \
+    X(POST_INSERT, 21, 0, .returns_id = true,                                                      \
       .sqlite = POST_INTO "VALUES (" SQLITE_NEW_ID ", nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"  \
-                          " ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18)",              \
+                          " ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18, ?19, ?20,"     \
+                          " ?21)",                                                                 \
       .pg = POST_INTO "VALUES (" PG_NEW_ID(                                                        \
           "posts") ", nullif(CAST(?2 AS BIGINT), 0), ?3, ?4,"                                      \
                    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, nullif(CAST(?13 AS BIGINT), 0), ?14,"      \
-                   " ?15, ?16, ?17, ?18)")                                                         \
+                   " ?15, ?16, ?17, ?18, CAST(?19 AS TEXT), CAST(?20 AS TEXT),"                    \
+                   " CAST(?21 AS TEXT))")                                                          \
     X(POST_BUMP_ID, 0, 1, PG_BUMP_ID("posts"))                                                     \
     /* the folded search texts (util/search_fold.h) of a post where they differ from its own       \
      * (NULL: the same); written only when they change, since each write re-indexes the post */    \
