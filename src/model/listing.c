@@ -8,6 +8,7 @@
 #include "util/buf.h"
 #include "model/comment.h"
 #include "util/log.h"
+#include "util/search_fold.h"
 
 enum listing_archive_kind listing_archive_kind_of(const char *path)
 {
@@ -136,7 +137,17 @@ int listing_search(store *s, arena *a, const struct store_search_group *groups, 
     *snippets = arena_alloc(a, (*count ? *count : 1) * sizeof(**snippets));
     for (size_t i = 0; i < *count; i++) {
         (*posts)[i] = hits[i].post;
-        (*snippets)[i] = hits[i].snippet;
+        /* the engine cut the snippet from the folded text: show the post's own letters */
+        const char *original = hits[i].post.body_text ? hits[i].post.body_text : "";
+        char *snippet = arena_strdup(a, hits[i].snippet ? hits[i].snippet : "");
+        buf own = {0};
+        if (search_fold_unfold_snippet(&own, original, strlen(original), snippet)) {
+            snippet = arena_take_buf(a, &own);
+        } else {
+            buf_free(&own);
+            search_fold_strip_separators(snippet);
+        }
+        (*snippets)[i] = snippet;
     }
     return comment_shown_counts(s, a, *posts, *count);
 }

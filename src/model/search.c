@@ -1,10 +1,12 @@
-/* search.c: reader queries to search groups; no operator of any search engine passes through. */
+/* search.c: reader queries to search groups; no operator of any search engine passes through.
+ * Words are folded as the index folds the posts (util/search_fold.h). */
 #include "model/search.h"
 
 #include <ctype.h>
 #include <stdbool.h>
 #include <string.h>
 
+#include "util/search_fold.h"
 #include "util/utf8.h"
 
 /* A byte that belongs to a word: ASCII letters and digits, and every byte of a non-ASCII
@@ -40,23 +42,34 @@ int search_parse(arena *a, const char *query, struct store_search_group **out)
         size_t start = i;
         while (i < n && word_byte((unsigned char)query[i]))
             i++;
-        if (word_count == SEARCH_WORDS_MAX)
-            break;
-        char *word = arena_strndup(a, query + start, i - start);
-        for (char *p = word; *p; p++)
-            *p = (char)tolower((unsigned char)*p);
+        /* folded as the index is: a run of letters of a script without spaces becomes a
+         * phrase of its letters, punctuation beyond ASCII goes */
+        buf folded = {0};
+        search_fold_text(&folded, query + start, i - start);
         bool prefix = i < n && query[i] == '*';
-        if (!current) {
-            if (group_count == SEARCH_GROUPS_MAX)
-                break;
-            current = &groups[group_count++];
-            current->words = &words[word_count];
-            current->word_count = 0;
-            current->prefix = false;
+        size_t sep = strlen(SEARCH_FOLD_SEPARATOR);
+        for (const char *p = buf_cstr(&folded); *p;) {
+            const char *end = strstr(p, SEARCH_FOLD_SEPARATOR);
+            size_t len = end ? (size_t)(end - p) : strlen(p);
+            if (len && search_fold_has_letter(p, len) && word_count < SEARCH_WORDS_MAX) {
+                if (!current && group_count < SEARCH_GROUPS_MAX) {
+                    current = &groups[group_count++];
+                    current->words = &words[word_count];
+                    current->word_count = 0;
+                    current->prefix = false;
+                }
+                if (current) {
+                    char *word = arena_strndup(a, p, len);
+                    for (char *c = word; *c; c++)
+                        *c = (char)tolower((unsigned char)*c);
+                    words[word_count++] = word;
+                    current->word_count++;
+                    current->prefix = prefix && !end;
+                }
+            }
+            p = end ? end + sep : p + len;
         }
-        words[word_count++] = word;
-        current->word_count++;
-        current->prefix = prefix;
+        buf_free(&folded);
         if (!in_phrase)
             current = NULL;
     }

@@ -64,6 +64,7 @@
       (store * s, arena * a, const struct store_search_group *groups, size_t group_count,          \
        int limit, int offset, struct store_search_hit **hits, size_t *count, long long *total),    \
       (s, a, groups, group_count, limit, offset, hits, count, total))                              \
+    X(task_pending, (store * s, const char *name, bool *pending), (s, name, pending))              \
     X(comment_get, (store * s, arena * a, long long id, struct store_comment *out),                \
       (s, a, id, out))                                                                             \
     X(comment_find_wp_id,                                                                          \
@@ -186,6 +187,7 @@
       (s, ip, post_id, at), 0)                                                                     \
     X(audit_insert, (store * s, const struct store_audit *entry), (s, entry), 0)                   \
     X(post_update, (store * s, const struct store_post *post), (s, post), -1)                      \
+    X(search_refold, (store * s), (s), -1)                                                         \
     X(post_term_clear, (store * s, long long post_id), (s, post_id), post_id)                      \
     X(post_publish_due, (store * s, long long now, long long *published), (s, now, published),     \
       (*published > 0 ? -1 : 0))                                                                   \

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "store/backend.h"
+#include "util/search_fold.h"
 
 /* --- running a statement --- */
 
@@ -693,25 +694,126 @@ int operation_post_term_clear(store *s, long long post_id)
         TEXT_OR_EMPTY(post->excerpt), TEXT(post->body_html), TEXT_OR_EMPTY(post->body_source),     \
         TEXT_OR_EMPTY(post->password)
 
+/* The search texts of a post: each of title, excerpt and plain text folded for search
+ * (util/search_fold.h), or NULL where folding leaves it as it is (most Latin text), which the
+ * index then reads from the post's own column. An insert writes them with its row; an update
+ * after it, with POST_SEARCH_SET, which changes the row only where they differ from what it
+ * holds (an unchanged row is not indexed again). */
+struct search_texts {
+    buf folded[3];
+};
+
+static const char *search_text(struct search_texts *t, int i, const char *source)
+{
+    source = source ? source : "";
+    size_t len = strlen(source);
+    search_fold_text(&t->folded[i], source, len);
+    if (t->folded[i].len == len && memcmp(t->folded[i].ptr, source, len) == 0)
+        return NULL;
+    return buf_cstr(&t->folded[i]);
+}
+
+static void free_search_texts(struct search_texts *t)
+{
+    for (int i = 0; i < 3; i++)
+        buf_free(&t->folded[i]);
+}
+
+/* Writes the search texts of post `id` from its title, excerpt and plain text. */
+static int set_search_texts(store *s, long long id, const char *title, const char *excerpt,
+                            const char *body_text)
+{
+    struct search_texts t = {0};
+    const char *folded_title = search_text(&t, 0, title);
+    const char *folded_excerpt = search_text(&t, 1, excerpt);
+    const char *folded_body = search_text(&t, 2, body_text);
+    int rc =
+        run(s, STATEMENT_POST_SEARCH_SET,
+            PARAMETERS(INTEGER(id), TEXT(folded_title), TEXT(folded_excerpt), TEXT(folded_body)));
+    free_search_texts(&t);
+    return rc;
+}
+
 int operation_post_insert(store *s, const struct store_post *post, long long *id)
 {
-    return insert(s, id, post->id, STATEMENT_POST_BUMP_ID, STATEMENT_POST_INSERT,
-                  PARAMETERS(INTEGER(post->id), INTEGER(post->wp_id),
-                             TEXT(post_type_name(post->type)), POST_TEXTS(post),
-                             TEXT_OR_EMPTY(post->guid), INTEGER(post->author_id),
-                             INTEGER(post->published_at), INTEGER(post->modified_at),
-                             BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
-                             TEXT_OR_EMPTY(post->body_text), INTEGER(post->utc_offset),
-                             TEXT_OR_EMPTY(post->format), INTEGER(post->menu_order)));
+    struct search_texts t = {0};
+    const char *folded_title = search_text(&t, 0, post->title);
+    const char *folded_excerpt = search_text(&t, 1, post->excerpt);
+    const char *folded_body = search_text(&t, 2, post->body_text);
+    int rc =
+        insert(s, id, post->id, STATEMENT_POST_BUMP_ID, STATEMENT_POST_INSERT,
+               PARAMETERS(INTEGER(post->id), INTEGER(post->wp_id), TEXT(post_type_name(post->type)),
+                          POST_TEXTS(post), TEXT_OR_EMPTY(post->guid), INTEGER(post->author_id),
+                          INTEGER(post->published_at), INTEGER(post->modified_at),
+                          BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
+                          TEXT_OR_EMPTY(post->body_text), INTEGER(post->utc_offset),
+                          TEXT_OR_EMPTY(post->format), INTEGER(post->menu_order),
+                          TEXT(folded_title), TEXT(folded_excerpt), TEXT(folded_body)));
+    free_search_texts(&t);
+    return rc;
 }
 
 int operation_post_update(store *s, const struct store_post *post)
 {
-    return run_changing(s, STATEMENT_POST_UPDATE,
-                        PARAMETERS(INTEGER(post->id), POST_TEXTS(post), INTEGER(post->author_id),
-                                   INTEGER(post->published_at), INTEGER(post->modified_at),
-                                   BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
-                                   TEXT_OR_EMPTY(post->body_text)));
+    int rc = run_changing(s, STATEMENT_POST_UPDATE,
+                          PARAMETERS(INTEGER(post->id), POST_TEXTS(post), INTEGER(post->author_id),
+                                     INTEGER(post->published_at), INTEGER(post->modified_at),
+                                     BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
+                                     TEXT_OR_EMPTY(post->body_text)));
+    if (rc != STORE_OK)
+        return rc;
+    return set_search_texts(s, post->id, post->title, post->excerpt, post->body_text);
+}
+
+/* One post's sources of its search texts. */
+struct search_source {
+    long long id;
+    const char *title, *excerpt, *body_text;
+};
+
+static void read_search_source(struct row *r, void *record)
+{
+    struct search_source *p = record;
+    p->id = next_int(r);
+    p->title = next_text(r);
+    p->excerpt = next_text(r);
+    p->body_text = next_text(r);
+}
+
+int operation_task_pending(store *s, const char *name, bool *pending)
+{
+    int rc = find(s, NULL, NULL, NULL, STATEMENT_STORE_TASK_PENDING, PARAMETERS(TEXT(name)));
+    *pending = rc == STORE_OK;
+    return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
+int operation_search_refold(store *s)
+{
+    long long pending;
+    if (run_counted(s, &pending, STATEMENT_STORE_TASK_TAKE, PARAMETERS(TEXT("search_fold"))) !=
+        STORE_OK)
+        return STORE_ERROR;
+    /* another connection took the task (and holds its row until it commits), or none left */
+    if (!pending)
+        return STORE_OK;
+    arena a = {0};
+    long long after = 0;
+    int rc;
+    for (;;) {
+        struct search_source *posts;
+        size_t count;
+        rc = collect(s, &a, COLLECT(&posts, read_search_source), &count,
+                     STATEMENT_POST_SEARCH_SOURCES, PARAMETERS(INTEGER(after), INTEGER(200)));
+        for (size_t i = 0; rc == STORE_OK && i < count; i++)
+            rc = set_search_texts(s, posts[i].id, posts[i].title, posts[i].excerpt,
+                                  posts[i].body_text);
+        if (rc != STORE_OK || count == 0)
+            break;
+        after = posts[count - 1].id;
+        arena_free(&a);
+    }
+    arena_free(&a);
+    return rc;
 }
 
 int operation_post_get(store *s, arena *a, long long id, struct store_post *out)

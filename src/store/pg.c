@@ -264,7 +264,9 @@ static int pg_prepare(store *s, enum statement_id id)
     pg_reset(s);
     q->built = false;
     q->parameter_count = store_statements[id].parameters;
-    assert(q->parameter_count <= MAX_PARAMETERS);
+    if (q->parameter_count > MAX_PARAMETERS) /* (the self-check and its unit test see it) */
+        return store_fail(s, "%s: %d parameters, more than MAX_PARAMETERS (%d)",
+                          store_statements[id].name, q->parameter_count, MAX_PARAMETERS);
     memset(q->values, 0, sizeof(q->values));
     if (!connected(s))
         return STORE_ERROR;

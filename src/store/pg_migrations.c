@@ -246,6 +246,30 @@ const char *const pg_migrations[] = {
     "CREATE INDEX menu_items_menu ON menu_items (menu, position, id);"
     "CREATE INDEX menu_items_parent ON menu_items (parent_id);" ALL_CHANGED("custom_fields")
         ALL_CHANGED("menu_items"),
+
+    /* 11: search in every script (see sqlite_migrations.c, 10): the vector is made of the texts
+     * folded by util/search_fold.h where the store wrote them, with the separator between
+     * letters of unspaced scripts (U+200B) made a space, which every locale's parser takes as
+     * one. Then every post's vector again, and the C side folds the posts already there. */
+    "ALTER TABLE posts ADD COLUMN search_title text, ADD COLUMN search_excerpt text,"
+    "  ADD COLUMN search_body text;"
+    "CREATE FUNCTION gazette_search_vector(title text, excerpt text, body text)"
+    "  RETURNS tsvector LANGUAGE sql IMMUTABLE AS $$ SELECT"
+    "  setweight(to_tsvector('gazette'::regconfig, replace(title, chr(8203), ' ')), 'A') ||"
+    "  setweight(to_tsvector('gazette'::regconfig, replace(excerpt, chr(8203), ' ')), 'B') ||"
+    "  setweight(to_tsvector('gazette'::regconfig, replace(body, chr(8203), ' ')), 'C') $$;"
+    "CREATE OR REPLACE FUNCTION gazette_post_search() RETURNS trigger LANGUAGE plpgsql AS $$"
+    " BEGIN"
+    "  NEW.search := gazette_search_vector(coalesce(NEW.search_title, NEW.title),"
+    "    coalesce(NEW.search_excerpt, NEW.excerpt), coalesce(NEW.search_body, NEW.body_text));"
+    "  RETURN NEW; END $$;"
+    "DROP TRIGGER posts_search ON posts;"
+    "CREATE TRIGGER posts_search BEFORE INSERT OR UPDATE OF title, excerpt, body_text,"
+    "  search_title, search_excerpt, search_body ON posts"
+    "  FOR EACH ROW EXECUTE FUNCTION gazette_post_search();"
+    "UPDATE posts SET search = gazette_search_vector(title, excerpt, body_text);"
+    "CREATE TABLE store_tasks (name text PRIMARY KEY);"
+    "INSERT INTO store_tasks (name) VALUES ('search_fold');",
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -54,7 +54,7 @@
 #define POST_INTO                                                                                  \
     "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt, body_html,"           \
     " body_source, password, guid, author_id, published_at, modified_at, comments_open, sticky,"   \
-    " body_text, utc_offset, format, menu_order) "
+    " body_text, utc_offset, format, menu_order, search_title, search_excerpt, search_body) "
 #define COMMENT_INTO                                                                               \
     "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"          \
     " user_agent, body_html, body_source, status, type, held_by, created_at, path) "
@@ -177,15 +177,29 @@
     X(POST_TERM_LIST, 0, 2,                                                                        \
       .sql = "SELECT post_id, term_id FROM post_terms ORDER BY post_id, term_id")                  \
     X(POST_TERM_CLEAR, 1, 0, .sql = "DELETE FROM post_terms WHERE post_id = ?1")                   \
-    X(POST_INSERT, 21, 0, .returns_id = true,                                                      \
+    /* ?22-?24 the folded search texts (POST_SEARCH_SET) */                                        \
+    X(POST_INSERT, 24, 0, .returns_id = true,                                                      \
       .sqlite = POST_INTO "VALUES (" SQLITE_NEW_ID ", nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"  \
                           " ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18, ?19, ?20,"     \
-                          " ?21)",                                                                 \
+                          " ?21, ?22, ?23, ?24)",                                                  \
       .pg = POST_INTO "VALUES (" PG_NEW_ID(                                                        \
           "posts") ", nullif(CAST(?2 AS BIGINT), 0), ?3, ?4,"                                      \
                    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, nullif(CAST(?13 AS BIGINT), 0), ?14,"      \
-                   " ?15, ?16, ?17, ?18, ?19, ?20, ?21)")                                          \
+                   " ?15, ?16, ?17, ?18, ?19, ?20, ?21, CAST(?22 AS TEXT), CAST(?23 AS TEXT),"     \
+                   " CAST(?24 AS TEXT))")                                                          \
     X(POST_BUMP_ID, 0, 1, PG_BUMP_ID("posts"))                                                     \
+    /* the folded search texts (util/search_fold.h) of a post where they differ from its own       \
+     * (NULL: the same); written only when they change, since each write re-indexes the post */    \
+    X(POST_SEARCH_SET, 4, 0,                                                                       \
+      .sql = "UPDATE posts SET search_title = ?2, search_excerpt = ?3, search_body = ?4"           \
+             " WHERE id = ?1 AND (search_title IS DISTINCT FROM ?2"                                \
+             " OR search_excerpt IS DISTINCT FROM ?3 OR search_body IS DISTINCT FROM ?4)")         \
+    /* what the search texts are folded from: ?1 the last id seen, ?2 how many */                  \
+    X(POST_SEARCH_SOURCES, 2, 4,                                                                   \
+      .sql = "SELECT id, title, excerpt, body_text FROM posts WHERE id > ?1 ORDER BY id LIMIT ?2") \
+    /* a task a migration left for the C code (store_tasks); 1 when it was pending */              \
+    X(STORE_TASK_PENDING, 1, 1, .sql = "SELECT 1 FROM store_tasks WHERE name = ?1")                \
+    X(STORE_TASK_TAKE, 1, 0, .sql = "DELETE FROM store_tasks WHERE name = ?1")                     \
     X(POST_GET, 1, 24, POST_SELECT("", "WHERE p.id = ?1"))                                         \
     X(POST_FIND_PATH, 1, 24, POST_SELECT("", "WHERE p.path = ?1"))                                 \
     X(POST_FIND_SLUG, 1, 24, POST_SELECT("", "WHERE p.slug = ?1 ORDER BY p.id LIMIT 1"))           \
@@ -244,16 +258,18 @@
                                     " AND p.password = ''"                                         \
                                     " ORDER BY bm25(posts_fts, 10.0, 4.0, 1.0), p.published_at"    \
                                     " DESC LIMIT ?2 OFFSET ?3",                                    \
-      .pg = "SELECT " POST_FIELDS(PG_APPROVED_COMMENTS) ", ts_headline('gazette', p.body_text, q," \
-                                                        " 'StartSel=' || chr(1) || ', StopSel='"   \
-                                                        " || chr(2) || ', MaxWords=35, "           \
-                                                        "MinWords=15')" POST_FROM                  \
-                                                        ", to_tsquery('gazette', ?1) q"            \
-                                                        " WHERE p.search @@ q AND p.status ="      \
-                                                        " 'publish' AND p.password = ''"           \
-                                                        " ORDER BY ts_rank_cd('{0.1, 0.2, 0.4,"    \
-                                                        " 1.0}', p.search, q) DESC,"               \
-                                                        " p.published_at DESC LIMIT ?2 OFFSET ?3") \
+      .pg =                                                                                        \
+          "SELECT " POST_FIELDS(PG_APPROVED_COMMENTS) ", ts_headline('gazette',"                   \
+                                                      " coalesce(p.search_body, p.body_text), q,"  \
+                                                      " 'StartSel=' || chr(1) || ', StopSel='"     \
+                                                      " || chr(2) || ', MaxWords=35, "             \
+                                                      "MinWords=15')" POST_FROM                    \
+                                                      ", to_tsquery('gazette', ?1) q"              \
+                                                      " WHERE p.search @@ q AND p.status ="        \
+                                                      " 'publish' AND p.password = ''"             \
+                                                      " ORDER BY ts_rank_cd('{0.1, 0.2, 0.4,"      \
+                                                      " 1.0}', p.search, q) DESC,"                 \
+                                                      " p.published_at DESC LIMIT ?2 OFFSET ?3")   \
     X(SEARCH_COUNT, 1, 1,                                                                          \
       .sqlite = "SELECT count(*) FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"            \
                 " WHERE posts_fts MATCH ?1 AND p.status = 'publish' AND p.password = ''",          \

@@ -21,6 +21,24 @@ bool store_location_is_postgres(const char *location)
     return strncmp(location, "postgresql://", 13) == 0 || strncmp(location, "postgres://", 11) == 0;
 }
 
+/* What a migration left for C code to do (store_tasks): done once, by the connection whose
+ * transaction takes the task; a cheap read when there is none. */
+static int run_tasks(store *s)
+{
+    bool pending;
+    if (store_task_pending(s, "search_fold", &pending) != STORE_OK)
+        return STORE_ERROR;
+    if (!pending)
+        return STORE_OK;
+    if (store_begin(s) != STORE_OK)
+        return STORE_ERROR;
+    if (store_search_refold(s) != STORE_OK) {
+        store_rollback(s);
+        return STORE_ERROR;
+    }
+    return store_commit(s);
+}
+
 store *store_open(const char *location, buf *error)
 {
     static atomic_ullong opened;
@@ -28,6 +46,12 @@ store *store_open(const char *location, buf *error)
                                                     : sqlite_store_open(location, error);
     if (s)
         s->serial = atomic_fetch_add(&opened, 1) + 1;
+    if (s && run_tasks(s) != STORE_OK) {
+        buf_reset(error);
+        buf_printf(error, "schema migration (search index): %s", store_error(s));
+        store_close(s);
+        return NULL;
+    }
     return s;
 }
 

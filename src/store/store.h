@@ -445,6 +445,13 @@ struct store_search_hit {
 int store_search(store *s, arena *a, const struct store_search_group *groups, size_t group_count,
                  int limit, int offset, struct store_search_hit **hits, size_t *count,
                  long long *total);
+/* The search index reads each post's title, excerpt and plain text folded by
+ * util/search_fold.h (Arabic and Hebrew normalised, unspaced scripts cut into letters); the
+ * store writes the folded texts with the post. store_search_refold folds every post's texts
+ * again when a migration asked for it (the task "search_fold" of store_task_pending, which
+ * store_open runs in its own transaction); STORE_OK or STORE_ERROR. */
+int store_task_pending(store *s, const char *name, bool *pending);
+int store_search_refold(store *s);
 
 /* Comments. store_comment_insert writes the comment as given, its id (0: the next one) and its
  * `path` (NULL: "") included: an import or a copy, which know the id. store_comment_add gives a

@@ -14,6 +14,7 @@ SUITES = [
     "test_store_admin",
     "test_group_commit",
     "test_store_statements",
+    "test_store_search",
     "test_comment",
     "test_comment_thread",
     "test_moderation",
