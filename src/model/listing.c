@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "model/post.h"
 #include "util/log.h"
 
 enum listing_archive_kind listing_archive_kind_of(const char *path)
@@ -12,21 +13,32 @@ enum listing_archive_kind listing_archive_kind_of(const char *path)
     return strncmp(path, "/category/", 10) == 0 ? LISTING_CATEGORY : LISTING_TAG;
 }
 
+const char *listing_author_path(arena *a, const struct store_user *user)
+{
+    return arena_printf(a, "/author/%s/", *user->nicename ? user->nicename : user->login);
+}
+
 int listing_archive_find(store *s, arena *a, enum listing_archive_kind kind, const char *slug,
                          struct listing_archive *out)
 {
     *out = (struct listing_archive){0};
     if (kind == LISTING_AUTHOR) {
         struct store_user user = {0};
-        int rc = store_user_find_login(s, a, slug, &user);
+        int rc = store_user_find_nicename(s, a, slug, &user);
+        if (rc == STORE_NOT_FOUND)
+            rc = store_user_find_login(s, a, slug, &user);
         out->scope.author_id = user.id;
         out->name = user.display_name;
+        if (rc == STORE_OK)
+            out->path = listing_author_path(a, &user);
         return rc;
     }
     int rc =
         store_term_find(s, a, kind == LISTING_CATEGORY ? "category" : "post_tag", slug, &out->term);
     out->scope.term_id = out->term.id;
     out->name = out->term.name;
+    if (rc == STORE_OK)
+        rc = post_term_path(s, a, &out->term, &out->path);
     return rc;
 }
 

@@ -17,7 +17,7 @@ struct listing_scope {
     long long from, until; /* published in [from, until) */
 };
 
-/* The archives a path can name: /author/LOGIN/, /category/…/SLUG/, /tag/SLUG/. */
+/* The archives a path can name: /author/NICENAME/, /category/…/SLUG/, /tag/SLUG/. */
 enum listing_archive_kind { LISTING_AUTHOR, LISTING_CATEGORY, LISTING_TAG };
 
 /* The kind of archive `path` names by its first segment ("/author/", "/category/", else a tag). */
@@ -28,12 +28,18 @@ struct listing_archive {
     struct listing_scope scope; /* its posts */
     const char *name;           /* the author's display name, or the term's name */
     struct store_term term;     /* LISTING_CATEGORY, LISTING_TAG: the term (id 0 for an author) */
+    const char *path; /* its canonical path ("/author/j-doe/", "/category/parent/child/"): a
+                       * request at another answers 301 to it */
 };
 
-/* The archive of `kind` named `slug` (a login or a term's slug): STORE_OK with `out` filled
- * (strings in `a`), STORE_NOT_FOUND or STORE_ERROR. One query. */
+/* The archive of `kind` named `slug` (canonical form: slug_canonical): an author by nicename,
+ * else by login (WordPress's /author/ took either), a term by slug. STORE_OK with `out` filled
+ * (strings in `a`), STORE_NOT_FOUND or STORE_ERROR. */
 int listing_archive_find(store *s, arena *a, enum listing_archive_kind kind, const char *slug,
                          struct listing_archive *out);
+
+/* The path of `user`'s archive, /author/NICENAME/ (in `a`). */
+const char *listing_author_path(arena *a, const struct store_user *user);
 
 /* Page `page` (from 1) of the published posts in `scope`, `per_page` a page, in the site's
  * order (sticky first): *count posts at most per_page, *has_next when more follow. A store

@@ -6,9 +6,11 @@
 #include "model/article.h"
 #include "model/comment.h"
 #include "model/spam.h"
+#include "model/post.h"
 #include "model/user.h"
 #include "site/common.h"
 #include "site/site.h"
+#include "util/slug.h"
 
 void site_article(struct handler_context *context, const struct web_request *req,
                   struct web_response *res)
@@ -17,10 +19,24 @@ void site_article(struct handler_context *context, const struct web_request *req
     size_t path_len = strlen(req->path);
     struct store_post post;
     int rc = site_find_public_post(context, a, req->path, path_len, &post);
-    if (rc == STORE_NOT_FOUND && path_len && req->path[path_len - 1] != '/') {
+    if (rc == STORE_OK && strcmp(req->path, post.path) != 0) {
+        /* another form of its path (upper-case escapes, raw UTF-8): one URL answers 200 */
+        web_redirect(res, 301, post.path);
+        return;
+    }
+    const char *slashed =
+        path_len && req->path[path_len - 1] != '/' ? arena_printf(a, "%s/", req->path) : req->path;
+    if (rc == STORE_NOT_FOUND && slashed != req->path) {
         /* WordPress permalinks end in '/': "/2023/04/slug" finds "/2023/04/slug/" */
-        rc = site_find_public_post(context, a, arena_printf(a, "%s/", req->path), path_len + 1,
-                                   &post);
+        rc = site_find_public_post(context, a, slashed, path_len + 1, &post);
+        if (rc == STORE_OK) {
+            web_redirect(res, 301, post.path);
+            return;
+        }
+    }
+    if (rc == STORE_NOT_FOUND) {
+        /* a path the post had before (_wp_old_slug, _wp_old_date, a slug changed since) */
+        rc = post_find_moved(context->store, a, slug_canonical(a, slashed), &post);
         if (rc == STORE_OK) {
             web_redirect(res, 301, post.path);
             return;

@@ -10,6 +10,7 @@
 #include "site/common.h"
 #include "site/site.h"
 #include "util/log.h"
+#include "util/slug.h"
 
 #define SITEMAP_CHUNK 1000 /* URLs per sitemap file; an index lists the files beyond that */
 
@@ -86,7 +87,8 @@ void site_feed(struct handler_context *context, const struct web_request *req,
     bool atom =
         strlen(req->path) >= 11 && strcmp(req->path + strlen(req->path) - 11, "/feed/atom/") == 0;
     size_t page_len = strlen(req->path) - (atom ? strlen("feed/atom/") : strlen("feed/"));
-    const char *page = arena_strndup(a, req->path, page_len); /* ends in '/' */
+    /* ends in '/'; in the stored form, whatever form was asked for (util/slug.h) */
+    const char *page = slug_canonical(a, arena_strndup(a, req->path, page_len));
     enum feed_scope scope = strcmp(page, "/") == 0            ? FEED_SITE
                             : strcmp(page, "/comments/") == 0 ? FEED_SITE_COMMENTS
                             : strncmp(page, "/category/", 10) == 0 ||

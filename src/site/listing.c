@@ -13,6 +13,7 @@
 #include "site/common.h"
 #include "site/site.h"
 #include "util/log.h"
+#include "util/slug.h"
 
 /* /?p=ID (and ?page_id=ID) answer 301 to the permalink: WordPress IDs first, then ours. */
 static void redirect_post_id(struct handler_context *context, const struct web_request *req,
@@ -167,7 +168,7 @@ static const char *last_segment(arena *a, const char *path)
     size_t start = n;
     while (start && path[start - 1] != '/')
         start--;
-    return web_path_decode(a, path + start, n - start);
+    return slug_canonical(a, arena_strndup(a, path + start, n - start));
 }
 
 void site_archive(struct handler_context *context, const struct web_request *req,
@@ -184,22 +185,21 @@ void site_archive(struct handler_context *context, const struct web_request *req
     struct listing_archive archive = {0};
     int rc =
         view.page ? listing_archive_find(context->store, a, kind, slug, &archive) : STORE_NOT_FOUND;
+    if (rc == STORE_OK && strcmp(archive.path, base) != 0) {
+        /* one URL an archive: a category under its parents (/category/parent/child/), an
+         * author at the nicename, slugs in WordPress's lowercase percent-encoding */
+        web_redirect(res, 301,
+                     view.page > 1 ? arena_printf(a, "%spage/%d/", archive.path, view.page)
+                                   : archive.path);
+        return;
+    }
     if (rc == STORE_OK && kind == LISTING_AUTHOR)
         view.heading = arena_printf(a, "Posts by %s", archive.name);
     else if (rc == STORE_OK) {
         bool category = kind == LISTING_CATEGORY;
         const struct store_term *term = &archive.term;
-        const char *canonical;
-        if (category && (rc = post_term_path(context->store, a, term, &canonical)) == STORE_OK &&
-            strcmp(canonical, web_path_decode(a, base, strlen(base))) != 0) {
-            /* a category lives under its parents: /category/parent/child/ */
-            web_redirect(res, 301, canonical);
-            return;
-        }
-        if (rc == STORE_OK) {
-            view.heading = arena_printf(a, "%s: %s", category ? "Category" : "Tag", term->name);
-            view.description = *term->description ? term->description : NULL;
-        }
+        view.heading = arena_printf(a, "%s: %s", category ? "Category" : "Tag", term->name);
+        view.description = *term->description ? term->description : NULL;
     }
     if (rc == STORE_ERROR) {
         site_error(context, req, res, 503, "Service unavailable",

@@ -60,9 +60,10 @@
 #define MAIL_COLUMNS                                                                               \
     "id, coalesce(post_id, 0), created_at, status, sender, recipient, client_ip, message,"         \
     " attempts, next_attempt_at, claimed_at, sent_at, last_error FROM outbox "
-/* A user: 7 columns, read by read_user; the table is aliased u. */
+/* A user: 8 columns, read by read_user; the table is aliased u. */
 #define USER_COLUMNS                                                                               \
-    "u.id, u.login, u.display_name, u.email, u.role, u.disabled, u.password_hash FROM users u "
+    "u.id, u.login, u.display_name, u.email, u.role, u.disabled, u.password_hash, u.nicename"      \
+    " FROM users u "
 #define TERM_COLUMNS                                                                               \
     "t.id, t.taxonomy, t.slug, t.name, t.description, coalesce(t.parent_id, 0) FROM terms t "
 /* An audit log entry with its user's login: 7 columns, read by read_audit. */
@@ -130,18 +131,22 @@
       .sql = "INSERT INTO settings (key, value) VALUES (?1, ?2)"                                   \
              " ON CONFLICT (key) DO UPDATE SET value = excluded.value")                            \
     X(SETTING_LIST, 0, 2, .sql = "SELECT key, value FROM settings ORDER BY key")                   \
-    X(USER_INSERT, 7, 0, .returns_id = true,                                                       \
-      .sqlite = "INSERT INTO users (id, login, display_name, email, role, disabled,"               \
-                " password_hash) VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, ?6, ?7)",              \
+    X(USER_INSERT, 8, 0, .returns_id = true,                                                       \
+      .sqlite =                                                                                    \
+          "INSERT INTO users (id, login, display_name, email, role, disabled,"                     \
+          " password_hash, nicename) VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, ?6, ?7, ?8)",      \
       .pg = "INSERT INTO users (id, login, display_name, email, role, disabled,"                   \
-            " password_hash) VALUES (" PG_NEW_ID("users") ", ?2, ?3, ?4, ?5, ?6, ?7)")             \
+            " password_hash, nicename) VALUES (" PG_NEW_ID("users") ", ?2, ?3, ?4, ?5, ?6, ?7,"    \
+                                                                    " ?8)")                        \
     X(USER_BUMP_ID, 0, 1, PG_BUMP_ID("users"))                                                     \
-    X(USER_FIND_LOGIN, 1, 7, .sql = "SELECT " USER_COLUMNS "WHERE u.login = ?1")                   \
-    X(USER_FIND_EMAIL, 1, 7,                                                                       \
+    X(USER_FIND_LOGIN, 1, 8, .sql = "SELECT " USER_COLUMNS "WHERE u.login = ?1")                   \
+    X(USER_FIND_NICENAME, 1, 8,                                                                    \
+      .sql = "SELECT " USER_COLUMNS "WHERE u.nicename = ?1 ORDER BY u.id LIMIT 1")                 \
+    X(USER_FIND_EMAIL, 1, 8,                                                                       \
       .sql = "SELECT " USER_COLUMNS "WHERE u.email <> '' AND lower(u.email) = lower(?1)"           \
              " ORDER BY u.id LIMIT 1")                                                             \
-    X(USER_GET, 1, 7, .sql = "SELECT " USER_COLUMNS "WHERE u.id = ?1")                             \
-    X(USER_LIST, 0, 7, .sql = "SELECT " USER_COLUMNS "ORDER BY u.id")                              \
+    X(USER_GET, 1, 8, .sql = "SELECT " USER_COLUMNS "WHERE u.id = ?1")                             \
+    X(USER_LIST, 0, 8, .sql = "SELECT " USER_COLUMNS "ORDER BY u.id")                              \
     X(USER_UPDATE, 6, 0,                                                                           \
       .sql = "UPDATE users SET display_name = ?2, email = ?3, role = ?4, disabled = ?5,"           \
              " password_hash = ?6 WHERE id = ?1")                                                  \
@@ -175,6 +180,16 @@
     X(POST_FIND_PATH, 1, 21, POST_SELECT("", "WHERE p.path = ?1"))                                 \
     X(POST_FIND_SLUG, 1, 21, POST_SELECT("", "WHERE p.slug = ?1 ORDER BY p.id LIMIT 1"))           \
     X(POST_FIND_WP_ID, 1, 21, POST_SELECT("", "WHERE p.wp_id = ?1"))                               \
+    /* a path the post had (post_old_paths), found when no post has it now */                      \
+    X(POST_FIND_OLD_PATH, 1, 21,                                                                   \
+      POST_SELECT("", "JOIN post_old_paths o ON o.post_id = p.id WHERE o.path = ?1"))              \
+    X(POST_OLD_PATH_ADD, 2, 0,                                                                     \
+      .sql = "INSERT INTO post_old_paths (path, post_id) VALUES (?1, ?2)"                          \
+             " ON CONFLICT (path) DO UPDATE SET post_id = excluded.post_id")                       \
+    X(POST_SET_PARENT, 2, 0,                                                                       \
+      .sql = "UPDATE posts SET parent_id = nullif(CAST(?2 AS BIGINT), 0) WHERE id = ?1")           \
+    X(POST_PARENT, 1, 1, .sql = "SELECT coalesce(parent_id, 0) FROM posts WHERE id = ?1")          \
+    X(POST_CHILDREN, 1, 21, POST_SELECT("", "WHERE p.parent_id = ?1 ORDER BY p.id"))               \
     X(POST_ID_TAKEN, 1, 1, .sql = "SELECT 1 FROM posts WHERE id = ?1")                             \
     X(POST_SET_STATUS, 2, 0, .sql = "UPDATE posts SET status = ?2 WHERE id = ?1")                  \
     X(POST_SET_COMMENTS_OPEN, 2, 0, .sql = "UPDATE posts SET comments_open = ?2 WHERE id = ?1")    \
@@ -330,10 +345,10 @@
     X(SESSION_INSERT, 5, 0,                                                                        \
       .sql = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)"            \
              " VALUES (?1, ?2, ?3, ?4, ?5)")                                                       \
-    /* the user's 7 columns (read_user), then token_hash, csrf, created_at and expires_at */       \
-    X(SESSION_FIND, 2, 11,                                                                         \
+    /* the user's 8 columns (read_user), then token_hash, csrf, created_at and expires_at */       \
+    X(SESSION_FIND, 2, 12,                                                                         \
       .sql = "SELECT u.id, u.login, u.display_name, u.email, u.role, u.disabled,"                  \
-             " u.password_hash, s.token_hash, s.csrf, s.created_at, s.expires_at"                  \
+             " u.password_hash, u.nicename, s.token_hash, s.csrf, s.created_at, s.expires_at"      \
              " FROM sessions s JOIN users u ON u.id = s.user_id"                                   \
              " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND NOT u.disabled")                  \
     X(SESSION_DELETE, 1, 0, .sql = "DELETE FROM sessions WHERE token_hash = ?1")                   \
