@@ -401,6 +401,41 @@ static const char *moved_path(arena *a, const char *pattern, const struct store_
                         at + strlen(segment));
 }
 
+#define POST_NESTING_MAX 16 /* levels of child pages moved with their parent */
+
+/* The pages under post `id`, whose path moved from `from` to `to`, move with it (their paths
+ * start with their parents'), each old path kept to answer 301, as WordPress's children follow
+ * their parent's slug. */
+static int move_children(store *s, arena *a, long long id, const char *from, const char *to,
+                         int depth)
+{
+    struct store_post *children;
+    size_t count;
+    if (depth >= POST_NESTING_MAX)
+        return STORE_OK; /* a cycle of parents in imported data must not loop forever */
+    int rc = store_post_children(s, a, id, &children, &count);
+    for (size_t i = 0; rc == STORE_OK && i < count; i++) {
+        struct store_post child = children[i];
+        size_t n = strlen(from);
+        if (strncmp(child.path, from, n) != 0)
+            continue; /* a path of its own (an imported <link>): it stays */
+        const char *old_path = child.path;
+        child.path = arena_printf(a, "%s%s", to, old_path + n);
+        struct store_post clash;
+        rc = store_post_find_path(s, a, child.path, &clash);
+        if (rc == STORE_OK)
+            continue; /* taken: the child keeps its path */
+        if (rc == STORE_ERROR)
+            break;
+        rc = store_post_update(s, &child);
+        if (rc == STORE_OK)
+            rc = store_post_old_path_add(s, old_path, child.id);
+        if (rc == STORE_OK)
+            rc = move_children(s, a, child.id, old_path, child.path, depth + 1);
+    }
+    return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
 static int invalid(buf *error, const char **field, const char *name, const char *message)
 {
     *field = name;
@@ -545,6 +580,9 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
                                           .body_html = old.body_html};
         if (store_revision_insert(s, &revision, POST_REVISIONS_KEPT) != STORE_OK ||
             store_post_update(s, &post) != STORE_OK ||
+            (strcmp(post.path, old.path) != 0 &&
+             (store_post_old_path_add(s, old.path, post.id) != STORE_OK ||
+              move_children(s, a, post.id, old.path, post.path, 0) != STORE_OK)) ||
             ((draft->categories || draft->tags) && store_post_term_clear(s, post.id) != STORE_OK))
             goto failed;
         *id = post.id;

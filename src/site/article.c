@@ -24,11 +24,14 @@ void site_article(struct handler_context *context, const struct web_request *req
         web_redirect(res, 301, post.path);
         return;
     }
-    const char *slashed =
-        path_len && req->path[path_len - 1] != '/' ? arena_printf(a, "%s/", req->path) : req->path;
-    if (rc == STORE_NOT_FOUND && slashed != req->path) {
-        /* WordPress permalinks end in '/': "/2023/04/slug" finds "/2023/04/slug/" */
-        rc = site_find_public_post(context, a, slashed, path_len + 1, &post);
+    /* WordPress permalinks end in '/': "/2023/04/slug" finds "/2023/04/slug/"; and an empty
+     * segment, which WordPress writes in the <link> of a page whose parent it lost
+     * ("//greek/slug/"), finds the page at "/greek/slug/" */
+    const char *tidy = post_path_single_slashes(a, path_len && req->path[path_len - 1] != '/'
+                                                       ? arena_printf(a, "%s/", req->path)
+                                                       : req->path);
+    if (rc == STORE_NOT_FOUND && strcmp(tidy, req->path) != 0) {
+        rc = site_find_public_post(context, a, tidy, strlen(tidy), &post);
         if (rc == STORE_OK) {
             web_redirect(res, 301, post.path);
             return;
@@ -36,7 +39,7 @@ void site_article(struct handler_context *context, const struct web_request *req
     }
     if (rc == STORE_NOT_FOUND) {
         /* a path the post had before (_wp_old_slug, _wp_old_date, a slug changed since) */
-        rc = post_find_moved(context->store, a, slug_canonical(a, slashed), &post);
+        rc = post_find_moved(context->store, a, slug_canonical(a, tidy), &post);
         if (rc == STORE_OK) {
             web_redirect(res, 301, post.path);
             return;
