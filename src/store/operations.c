@@ -1019,6 +1019,7 @@ int operation_clear(store *s)
                                               STATEMENT_CLEAR_OUTBOX,
                                               STATEMENT_CLEAR_COMMENTS,
                                               STATEMENT_CLEAR_POST_TERMS,
+                                              STATEMENT_CLEAR_POST_OLD_PATHS,
                                               STATEMENT_CLEAR_POSTS,
                                               STATEMENT_CLEAR_TERMS,
                                               STATEMENT_CLEAR_USERS,

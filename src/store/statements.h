@@ -416,8 +416,8 @@
      * reference. */                                                                               \
     X(CLEAR_ALL, 0, 0, .sqlite = NOTHING,                                                          \
       .pg = "TRUNCATE sessions, login_failures, post_password_failures, audit_log,"                \
-            " post_revisions, comment_edits, outbox, comment_counts, comments, post_terms, posts," \
-            " terms, users, settings")                                                             \
+            " post_revisions, comment_edits, outbox, comment_counts, comments, post_terms,"        \
+            " post_old_paths, posts, terms, users, settings")                                      \
     X(CLEAR_SESSIONS, 0, 0, .sqlite = "DELETE FROM sessions", .pg = NOTHING)                       \
     X(CLEAR_LOGIN_FAILURES, 0, 0, .sqlite = "DELETE FROM login_failures", .pg = NOTHING)           \
     X(CLEAR_POST_PASSWORD_FAILURES, 0, 0, .sqlite = "DELETE FROM post_password_failures",          \
@@ -428,6 +428,7 @@
     X(CLEAR_OUTBOX, 0, 0, .sqlite = "DELETE FROM outbox", .pg = NOTHING)                           \
     X(CLEAR_COMMENTS, 0, 0, .sqlite = "DELETE FROM comments", .pg = NOTHING)                       \
     X(CLEAR_POST_TERMS, 0, 0, .sqlite = "DELETE FROM post_terms", .pg = NOTHING)                   \
+    X(CLEAR_POST_OLD_PATHS, 0, 0, .sqlite = "DELETE FROM post_old_paths", .pg = NOTHING)           \
     X(CLEAR_POSTS, 0, 0, .sqlite = "DELETE FROM posts", .pg = NOTHING)                             \
     X(CLEAR_TERMS, 0, 0, .sqlite = "DELETE FROM terms", .pg = NOTHING)                             \
     X(CLEAR_USERS, 0, 0, .sqlite = "DELETE FROM users", .pg = NOTHING)                             \

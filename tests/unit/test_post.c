@@ -451,6 +451,109 @@ static void test_create_failure_stores_nothing(void **state)
     buf_free(&error);
 }
 
+/* A page at `path` (publish) with `parent_id`; returns its id. */
+static long long insert_page(struct temp_fixture *f, const char *slug, const char *path,
+                             long long parent_id)
+{
+    struct store_post page = {.type = POST_TYPE_PAGE,
+                              .status = POST_STATUS_PUBLISH,
+                              .slug = slug,
+                              .path = path,
+                              .title = slug,
+                              .excerpt = "",
+                              .body_html = "<p>x</p>",
+                              .body_source = "",
+                              .body_text = "x",
+                              .password = "",
+                              .guid = "",
+                              .published_at = NOV_14_2023,
+                              .modified_at = NOV_14_2023};
+    long long id = 0;
+    assert_int_equal(store_post_insert(f->s, &page, &id), STORE_OK);
+    if (parent_id)
+        assert_int_equal(store_post_set_parent(f->s, id, parent_id), STORE_OK);
+    long long parent = -1;
+    assert_int_equal(store_post_parent(f->s, id, &parent), STORE_OK);
+    assert_int_equal(parent, parent_id);
+    return id;
+}
+
+/* The post that `path` answers 301 for (0: none). */
+static long long moved_to(struct temp_fixture *f, const char *path)
+{
+    struct store_post post;
+    int rc = post_find_moved(f->s, &f->a, path, &post);
+    assert_int_not_equal(rc, STORE_ERROR);
+    return rc == STORE_OK ? post.id : 0;
+}
+
+/* A page whose slug an editor changes moves, with its children under it, and every old path
+ * answers 301 (WordPress's children follow their parent; its old slugs redirect). */
+static void test_slug_change_moves_children(void **state)
+{
+    struct temp_fixture *f = *state;
+    long long about = insert_page(f, "about", "/about/", 0);
+    long long team = insert_page(f, "team", "/about/team/", about);
+    long long editors = insert_page(f, "editors", "/about/team/editors/", team);
+    long long own = insert_page(f, "own", "/elsewhere/own/", about); /* a <link> of its own */
+    struct post_draft draft = {.id = about,
+                               .title = "About us",
+                               .slug = "About Us",
+                               .status = "publish",
+                               .markdown = "x",
+                               .html = true};
+    buf error = {0};
+    long long id;
+    const char *field;
+    assert_int_equal(post_save(f->s, &f->a, &draft, NOV_14_2023 + DAY, &id, &field, &error),
+                     STORE_OK);
+    struct store_post post;
+    assert_int_equal(store_post_get(f->s, &f->a, about, &post), STORE_OK);
+    assert_string_equal(post.path, "/about-us/");
+    assert_int_equal(store_post_get(f->s, &f->a, team, &post), STORE_OK);
+    assert_string_equal(post.path, "/about-us/team/");
+    assert_int_equal(store_post_get(f->s, &f->a, editors, &post), STORE_OK);
+    assert_string_equal(post.path, "/about-us/team/editors/");
+    assert_int_equal(store_post_get(f->s, &f->a, own, &post), STORE_OK);
+    assert_string_equal(post.path, "/elsewhere/own/");
+    assert_int_equal(moved_to(f, "/about/"), about);
+    assert_int_equal(moved_to(f, "/about/team/"), team);
+    assert_int_equal(moved_to(f, "/about/team/editors/"), editors);
+    assert_int_equal(moved_to(f, "/about-us/"), 0); /* its own path is no old one */
+    struct store_post *children;
+    size_t count;
+    assert_int_equal(store_post_children(f->s, &f->a, about, &children, &count), STORE_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(children[0].id, team);
+    assert_int_equal(children[1].id, own);
+    buf_free(&error);
+}
+
+/* _wp_old_slug and _wp_old_date: each old slug and each old date, and both, answer 301. */
+static void test_record_old_paths(void **state)
+{
+    struct temp_fixture *f = *state;
+    long long id = insert_page(f, "%d8%a7", "/2019/01/%d8%a7/", 0);
+    struct store_post post;
+    assert_int_equal(store_post_get(f->s, &f->a, id, &post), STORE_OK);
+    const char *slugs[] = {"old", "%D9%82", "../x", "a/b"};
+    const char *dates[] = {"2018-12-31", "not a date"};
+    assert_int_equal(
+        post_record_old_paths(f->s, &f->a, &post, "2019-01-15 10:00:00", slugs, 4, dates, 2),
+        STORE_OK);
+    assert_int_equal(moved_to(f, "/2019/01/old/"), id);
+    assert_int_equal(moved_to(f, "/2019/01/%d9%82/"), id);
+    assert_int_equal(moved_to(f, "/2018/12/%d8%a7/"), id);
+    assert_int_equal(moved_to(f, "/2018/12/old/"), id);
+    assert_int_equal(moved_to(f, "/2018/12/%d9%82/"), id);
+    assert_int_equal(moved_to(f, "/2019/01/x/"), 0);
+    assert_int_equal(moved_to(f, "/2019/01/../x/"), 0);
+    assert_int_equal(moved_to(f, "/2017/12/old/"), 0);
+    /* a post readers may not see is not redirected to */
+    assert_int_equal(store_post_set_status(f->s, id, POST_STATUS_DRAFT), STORE_OK);
+    assert_int_equal(moved_to(f, "/2019/01/old/"), 0);
+}
+
 static void test_is_public(void **state)
 {
     (void)state;
@@ -517,6 +620,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create_failure_stores_nothing, setup,
                                         temp_fixture_teardown),
         cmocka_unit_test(test_is_public),
+        cmocka_unit_test_setup_teardown(test_slug_change_moves_children, setup,
+                                        temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_record_old_paths, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_comments_open, setup, temp_fixture_teardown),
     };
     return temp_store_run_tests(tests);
