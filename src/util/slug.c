@@ -21,14 +21,6 @@ static int hex_value(unsigned char c)
     return -1;
 }
 
-/* The ASCII bytes an escape of which is decoded in the canonical form: RFC 3986's unreserved
- * ones but '.', whose escape stays so that "%2e%2e" never becomes a ".." segment. */
-static bool decoded_in_canonical(int c)
-{
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
-           c == '_' || c == '~';
-}
-
 char *slug_canonical(arena *a, const char *text)
 {
     size_t n = strlen(text);
@@ -39,14 +31,9 @@ char *slug_canonical(arena *a, const char *text)
         int hi, lo;
         if (c == '%' && i + 2 < n && (hi = hex_value((unsigned char)text[i + 1])) >= 0 &&
             (lo = hex_value((unsigned char)text[i + 2])) >= 0) {
-            int byte = hi * 16 + lo;
-            if (decoded_in_canonical(byte))
-                out[k++] = (char)byte;
-            else {
-                out[k++] = '%';
-                out[k++] = hex_digits[hi];
-                out[k++] = hex_digits[lo];
-            }
+            out[k++] = '%';
+            out[k++] = hex_digits[hi];
+            out[k++] = hex_digits[lo];
             i += 2;
         } else if (c >= 0x80) {
             out[k++] = '%';

@@ -13,9 +13,10 @@
 #define NICENAME_MAX 50 /* characters of a login a nicename is made from (wp_insert_user) */
 
 /* The canonical form of a slug or a path given in any form WordPress accepts: every byte of 0x80
- * and above percent-encoded in lowercase hex ("%d8%a7"), an escape already there lowercased, an
- * escape of a letter, digit, '-', '_' or '~' decoded; nothing else changes ('/' stays, so does
- * the case of letters). Raw UTF-8, "%D8%A7" and "%d8%a7" all give "%d8%a7". In `a`. */
+ * and above percent-encoded in lowercase hex ("%d8%a7"), an escape already there lowercased;
+ * nothing else changes (no escape is decoded, '/' stays, so does the case of letters). Raw
+ * UTF-8, "%D8%A7" and "%d8%a7" all give "%d8%a7". slug_from_title's slugs are canonical. In
+ * `a`. */
 char *slug_canonical(arena *a, const char *text);
 
 /* Whether `text` is its own canonical form. */

@@ -113,7 +113,7 @@ static void test_canonical(void **state)
     check_canonical("/2019/01/ال/", "/2019/01/%d8%a7%d9%84/");
     check_canonical("/2019/01/%D8%a7ل/", "/2019/01/%d8%a7%d9%84/");
     check_canonical("/Hello-World/", "/Hello-World/");
-    check_canonical("%41bc%2Dd", "Abc-d");
+    check_canonical("%41bc%2Dd", "%41bc%2dd"); /* no escape is decoded */
     check_canonical("%2E%2e/%2F", "%2e%2e/%2f");
     check_canonical("100%", "100%");
     check_canonical("%zz%4", "%zz%4");
