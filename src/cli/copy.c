@@ -15,7 +15,8 @@ static int copy_rows(store *from, store *to, arena *a)
     struct store_post *posts;
     struct store_post_term *links;
     struct store_comment *comments;
-    size_t n_settings, n_users, n_terms, n_posts, n_links, n_comments;
+    struct store_post_link *old_paths, *parents;
+    size_t n_settings, n_users, n_terms, n_posts, n_links, n_comments, n_old_paths, n_parents;
     struct store_post_filter all_posts = {0};
     struct store_comment_filter all_comments = {0};
     if (store_setting_list(from, a, &settings, &n_settings) != STORE_OK ||
@@ -23,7 +24,9 @@ static int copy_rows(store *from, store *to, arena *a)
         store_term_list(from, a, &terms, &n_terms) != STORE_OK ||
         store_post_list(from, a, &all_posts, &posts, &n_posts) != STORE_OK ||
         store_post_term_list(from, a, &links, &n_links) != STORE_OK ||
-        store_comment_list(from, a, &all_comments, &comments, &n_comments) != STORE_OK)
+        store_comment_list(from, a, &all_comments, &comments, &n_comments) != STORE_OK ||
+        store_post_old_path_list(from, a, &old_paths, &n_old_paths) != STORE_OK ||
+        store_post_parent_list(from, a, &parents, &n_parents) != STORE_OK)
         return cli_fail("reading the source: %s", store_error(from));
     long long id;
     for (size_t i = 0; i < n_settings; i++)
@@ -40,6 +43,12 @@ static int copy_rows(store *from, store *to, arena *a)
             goto failed;
     for (size_t i = 0; i < n_links; i++)
         if (store_post_term_add(to, links[i].post_id, links[i].term_id) != STORE_OK)
+            goto failed;
+    for (size_t i = 0; i < n_parents; i++)
+        if (store_post_set_parent(to, parents[i].post_id, parents[i].parent_id) != STORE_OK)
+            goto failed;
+    for (size_t i = 0; i < n_old_paths; i++)
+        if (store_post_old_path_add(to, old_paths[i].path, old_paths[i].post_id) != STORE_OK)
             goto failed;
     for (size_t i = 0; i < n_comments; i++)
         if (store_comment_insert(to, &comments[i], &id) != STORE_OK)

@@ -22,6 +22,10 @@
     X(post_find_old_path, (store * s, arena * a, const char *path, struct store_post *out),        \
       (s, a, path, out))                                                                           \
     X(post_parent, (store * s, long long id, long long *parent_id), (s, id, parent_id))            \
+    X(post_old_path_list, (store * s, arena * a, struct store_post_link * *links, size_t * count), \
+      (s, a, links, count))                                                                        \
+    X(post_parent_list, (store * s, arena * a, struct store_post_link * *links, size_t * count),   \
+      (s, a, links, count))                                                                        \
     X(post_children,                                                                               \
       (store * s, arena * a, long long id, struct store_post **posts, size_t *count),              \
       (s, a, id, posts, count))                                                                    \

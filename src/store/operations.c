@@ -641,6 +641,32 @@ int operation_post_set_parent(store *s, long long id, long long parent_id)
     return run_changing(s, STATEMENT_POST_SET_PARENT, PARAMETERS(INTEGER(id), INTEGER(parent_id)));
 }
 
+static void read_old_path(struct row *r, void *record)
+{
+    struct store_post_link *out = record;
+    out->post_id = next_int(r);
+    out->path = next_text(r);
+}
+
+static void read_parent_link(struct row *r, void *record)
+{
+    struct store_post_link *out = record;
+    out->post_id = next_int(r);
+    out->parent_id = next_int(r);
+}
+
+int operation_post_old_path_list(store *s, arena *a, struct store_post_link **links, size_t *count)
+{
+    return collect(s, a, COLLECT(links, read_old_path), count, STATEMENT_POST_OLD_PATH_LIST,
+                   NO_PARAMETERS);
+}
+
+int operation_post_parent_list(store *s, arena *a, struct store_post_link **links, size_t *count)
+{
+    return collect(s, a, COLLECT(links, read_parent_link), count, STATEMENT_POST_PARENT_LIST,
+                   NO_PARAMETERS);
+}
+
 static void read_parent_id(struct row *r, void *record)
 {
     *(long long *)record = next_int(r);

@@ -189,6 +189,10 @@
     X(POST_SET_PARENT, 2, 0,                                                                       \
       .sql = "UPDATE posts SET parent_id = nullif(CAST(?2 AS BIGINT), 0) WHERE id = ?1")           \
     X(POST_PARENT, 1, 1, .sql = "SELECT coalesce(parent_id, 0) FROM posts WHERE id = ?1")          \
+    X(POST_OLD_PATH_LIST, 0, 2,                                                                    \
+      .sql = "SELECT post_id, path FROM post_old_paths ORDER BY post_id, path")                    \
+    X(POST_PARENT_LIST, 0, 2,                                                                      \
+      .sql = "SELECT id, parent_id FROM posts WHERE parent_id IS NOT NULL ORDER BY id")            \
     X(POST_CHILDREN, 1, 21, POST_SELECT("", "WHERE p.parent_id = ?1 ORDER BY p.id"))               \
     X(POST_ID_TAKEN, 1, 1, .sql = "SELECT 1 FROM posts WHERE id = ?1")                             \
     X(POST_SET_STATUS, 2, 0, .sql = "UPDATE posts SET status = ?2 WHERE id = ?1")                  \

@@ -186,6 +186,14 @@ struct store_post_term {
     long long post_id, term_id;
 };
 
+/* Where a post was: a path that answers 301 to it (post_old_paths), or (path NULL) the parent
+ * page of a post, for gazette copy. */
+struct store_post_link {
+    long long post_id;
+    const char *path;    /* an old path, "/…/" (store_post_old_path_list) */
+    long long parent_id; /* its parent page (store_post_parent_list) */
+};
+
 /* A message in the mail outbox. */
 struct store_mail {
     long long id, post_id;
@@ -351,6 +359,9 @@ int store_term_list(store *s, arena *a, struct store_term **terms, size_t *count
 int store_term_get(store *s, arena *a, long long id, struct store_term *out);
 int store_post_term_add(store *s, long long post_id, long long term_id);
 int store_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count);
+/* Every old path (post_id, path), and every post with a parent (post_id, parent_id), by id. */
+int store_post_old_path_list(store *s, arena *a, struct store_post_link **links, size_t *count);
+int store_post_parent_list(store *s, arena *a, struct store_post_link **links, size_t *count);
 int store_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
                      size_t *count); /* ordered by taxonomy, then name */
 

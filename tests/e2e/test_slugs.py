@@ -225,6 +225,21 @@ def test_nested_pages(slugs_site, store, request):
     assert parents == {str(wp_id): str(parent) for wp_id, _, _, parent, _ in PAGES}, parents
 
 
+def test_copy_keeps_old_paths_and_parents(slugs_site, store, request, gazette_bin, tmp_path,
+                                          new_db, start_server):
+    site, _ = slugs_site
+    copy = Gazette(gazette_bin, new_db(tmp_path / "copy.db"))
+    subprocess.run([gazette_bin, "copy", "--from", site.db, "--to", copy.db], check=True,
+                   capture_output=True, timeout=120)
+    srv = start_server(copy)
+    assert_redirects(srv, "/2019/01/old-arabic/", POSTS[0][4])
+    parents = dict(query(copy, store, request,
+                         "SELECT c.wp_id, coalesce(p.wp_id, 0) FROM posts c"
+                         " LEFT JOIN posts p ON p.id = c.parent_id WHERE c.type = 'page'"))
+    assert parents == {str(wp_id): str(parent) for wp_id, _, _, parent, _ in PAGES}, parents
+    assert srv.get("/author/j-doe/").status == 200
+
+
 def test_sitemap_and_feed_links_are_canonical(slugs_site):
     site, srv = slugs_site
     url = f"http://127.0.0.1:{srv.port}"
