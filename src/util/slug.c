@@ -247,11 +247,16 @@ static void lower_and_encode(const char *s, buf *out)
     for (size_t i = 0; i < n;) {
         unsigned char c = (unsigned char)s[i];
         if (c < 0x80 || !utf8) {
-            if (utf8 && length + 1 > SLUG_MAX)
+            /* an octet the title had ("%C3%A9") is kept whole: WordPress counts its three
+             * bytes one by one and may cut it, leaving a broken escape at the end */
+            size_t unit = c == '%' && i + 2 < n ? 3 : 1;
+            if (utf8 && length + unit > SLUG_MAX)
                 break;
-            buf_putc(out, (char)(c >= 'A' && c <= 'Z' ? c + 32 : c));
-            length++;
-            i++;
+            for (size_t k = 0; k < unit; k++, i++) {
+                unsigned char b = (unsigned char)s[i];
+                buf_putc(out, (char)(b >= 'A' && b <= 'Z' ? b + 32 : b));
+            }
+            length += unit;
             continue;
         }
         long cp = lower_code_point(next_code_point(s, n, &i));

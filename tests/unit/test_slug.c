@@ -100,6 +100,12 @@ static void test_title_length_limit(void **state)
     memset(expected, 'a', 199);
     strcpy(expected + 199, "e");
     check_title(title, expected);
+    /* 198 letters and an octet the title holds: it is not cut to "%c" (WordPress would) */
+    memset(title, 'a', 198);
+    strcpy(title + 198, "%C3%A9");
+    memset(expected, 'a', 198);
+    expected[198] = '\0';
+    check_title(title, expected);
     arena a = {0};
     assert_true(strlen(slug_from_title(&a, title)) <= SLUG_MAX);
     arena_free(&a);
