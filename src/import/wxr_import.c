@@ -261,8 +261,23 @@ static int on_term(void *context, const struct wxr_term *term)
     return 0;
 }
 
+/* The path gazette makes for an item without a usable <link>: a page's is its parents' slugs
+ * and its own ("/about/team/", as WordPress's page permalinks; its parent's path when that is
+ * stored already), a post's follows the permalink setting. */
+static const char *made_path(struct import_state *st, const struct wxr_item *item,
+                             const struct store_post *post, const char *pattern)
+{
+    if (post->type != POST_TYPE_PAGE)
+        return post_permalink(&st->arena, pattern, post);
+    struct store_post parent;
+    if (item->parent_wp_id > 0 &&
+        store_post_find_wp_id(st->store, &st->arena, item->parent_wp_id, &parent) == STORE_OK)
+        return arena_printf(&st->arena, "%s%s/", parent.path, post->slug);
+    return arena_printf(&st->arena, "/%s/", post->slug);
+}
+
 /* The permalink path of an item: its <link> without the site's address, when that is a path
- * (not "?p=…" as drafts have); else one made from the permalink setting. */
+ * (not "?p=…" as drafts have); else made_path's. */
 static const char *item_path(struct import_state *st, const struct wxr_item *item,
                              const struct store_post *post)
 {
@@ -292,13 +307,13 @@ static const char *item_path(struct import_state *st, const struct wxr_item *ite
         const char *problem = post_path_problem(path);
         if (!problem)
             return path;
-        const char *made = post_permalink(&st->arena, pattern, post);
+        const char *made = made_path(st, item, post, pattern);
         warn(st, item->line,
              arena_printf(&st->arena, "the <link> path was not kept (%s); the post is at %s",
                           problem, made));
         return made;
     }
-    return post_permalink(&st->arena, pattern, post);
+    return made_path(st, item, post, pattern);
 }
 
 /* The _wp_old_slug and _wp_old_date meta of `item`: the paths `post` had before answer 301. */

@@ -60,7 +60,7 @@ PAGES = [
 
 
 def item(wp_id, title, slug, link, *, date, post_type="post", parent=0, creator="j.doe",
-         terms="", meta=()):
+         terms="", meta=(), status="publish"):
     metas = "".join(f"<wp:postmeta><wp:meta_key>{k}</wp:meta_key>"
                     f"<wp:meta_value><![CDATA[{v}]]></wp:meta_value></wp:postmeta>"
                     for k, v in meta)
@@ -79,7 +79,7 @@ def item(wp_id, title, slug, link, *, date, post_type="post", parent=0, creator=
   <wp:comment_status>open</wp:comment_status>
   <wp:ping_status>open</wp:ping_status>
   <wp:post_name>{slug}</wp:post_name>
-  <wp:status>publish</wp:status>
+  <wp:status>{status}</wp:status>
   <wp:post_parent>{parent}</wp:post_parent>
   <wp:menu_order>0</wp:menu_order>
   <wp:post_type>{post_type}</wp:post_type>
@@ -106,6 +106,9 @@ def export():
     for wp_id, title, slug, parent, link in PAGES:
         items.append(item(wp_id, title, slug, link, date="2019-07-01 10:00:00",
                           post_type="page", parent=parent))
+    # a draft page has no pretty <link>: its path is made from its parents' slugs
+    items.append(item(206, "Draft child", "draft-child", "/?page_id=206",
+                      date="2019-07-01 10:00:00", post_type="page", parent=202, status="draft"))
     return f"""<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
   xmlns:content="http://purl.org/rss/1.0/modules/content/"
@@ -159,7 +162,7 @@ def slugs_site(site, tmp_path, start_server):
     wxr = tmp_path / "slugs.xml"
     wxr.write_text(export(), encoding="utf-8")
     out = site.out("import", "wxr", wxr)
-    assert "posts: 6 new" in out and "pages: 5 new" in out, out
+    assert "posts: 6 new" in out and "pages: 6 new" in out, out
     srv = start_server(site)
     return site, srv
 
@@ -222,7 +225,9 @@ def test_nested_pages(slugs_site, store, request):
     parents = dict(query(site, store, request,
                          "SELECT c.wp_id, coalesce(p.wp_id, 0) FROM posts c"
                          " LEFT JOIN posts p ON p.id = c.parent_id WHERE c.type = 'page'"))
-    assert parents == {str(wp_id): str(parent) for wp_id, _, _, parent, _ in PAGES}, parents
+    assert parents == {str(wp_id): str(parent) for wp_id, _, _, parent, _ in PAGES} | {
+        "206": "202"}, parents
+    assert "/about/team/draft-child/" in {r["path"] for r in site.posts()}
 
 
 def test_copy_keeps_old_paths_and_parents(slugs_site, store, request, gazette_bin, tmp_path,
@@ -236,7 +241,8 @@ def test_copy_keeps_old_paths_and_parents(slugs_site, store, request, gazette_bi
     parents = dict(query(copy, store, request,
                          "SELECT c.wp_id, coalesce(p.wp_id, 0) FROM posts c"
                          " LEFT JOIN posts p ON p.id = c.parent_id WHERE c.type = 'page'"))
-    assert parents == {str(wp_id): str(parent) for wp_id, _, _, parent, _ in PAGES}, parents
+    assert parents == {str(wp_id): str(parent) for wp_id, _, _, parent, _ in PAGES} | {
+        "206": "202"}, parents
     assert srv.get("/author/j-doe/").status == 200
 
 
