@@ -207,7 +207,9 @@ void site_archive(struct handler_context *context, const struct web_request *req
         return;
     }
     if (rc == STORE_NOT_FOUND) {
-        site_error(context, req, res, 404, "Not found", "There is no such archive.");
+        /* no such archive: a post may have the path (WordPress's /%postname%/ gives a post
+         * named "author" the path /author/), or have had it; else the article's 404 */
+        site_article(context, req, res);
         return;
     }
     list_posts(context, req, res, archive.scope, &view);

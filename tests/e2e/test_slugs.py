@@ -401,13 +401,13 @@ def test_existing_database_is_migrated(store, request, gazette_bin, tmp_path, ne
 # ---------------------------------------------------------------------------------------------
 # The WordPress Theme Unit Test export
 
-WPTT = os.path.join(FIXTURES, "wptt", "themeunittestdata.wordpress.xml")
-
-
 @pytest.mark.stores("sqlite")
-def test_theme_unit_test_links_answer(site, start_server, store):
-    """Every published post and page's <link> path answers 200, directly or after one 301.
-    Prints the ones that do not (some need other parts of issue 16: query forms, shortcodes)."""
+@pytest.mark.parametrize("export_name", ["themeunittestdata.wordpress.xml",
+                                         "64-block-test-data.xml"])
+def test_theme_unit_test_links_answer(site, start_server, store, export_name):
+    """Every published post and page's <link> path answers 200, directly or after one 301, and
+    /?p=ID lands there. Prints the ones that do not."""
+    WPTT = os.path.join(FIXTURES, "wptt", export_name)
     if not os.path.isfile(WPTT):
         pytest.skip(f"needs the shared fixture {WPTT} (set GAZETTE_FIXTURES)")
     site.out("import", "wxr", WPTT)
@@ -440,7 +440,7 @@ def test_theme_unit_test_links_answer(site, start_server, store):
         by_id = srv.get(f"/?p={it.findtext(f'{wp}post_id')}")
         if by_id.status != 301 or by_id.location_path() != landed:
             failed.append((f"/?p={it.findtext(f'{wp}post_id')}", by_id.status))
-    print(f"\ntheme unit test: {checked - len(failed)} of {checked} <link> paths answer 200"
+    print(f"\n{export_name}: {checked - len(failed)} of {checked} <link> paths answer 200"
           f" ({redirected} after one 301)")
     for path, status in failed:
         print(f"  {status} {path}")
