@@ -345,19 +345,46 @@ static void save_context(const char *s, buf *out)
     buf_free(&to);
 }
 
+/* Finds HTML entities as WordPress's /&.+?;/ does: from '&' to the first ';' after at least one
+ * character, with no newline between. The next ';' and newline found are kept, since they only
+ * move forward: a text of many '&' and no ';' is read once, not once per '&'. */
+struct entity_scan {
+    const char *end;       /* the text's NUL: "none" */
+    const char *semicolon; /* the first ';' at or after where it was last looked for, or end */
+    const char *newline;   /* the same for '\n' */
+};
+
+static const char *next_of(const char *from, char c, const char *end)
+{
+    const char *p = strchr(from, c);
+    return p ? p : end;
+}
+
+/* Where the entity that starts at `amp` ends (its ';'), or NULL when none starts there. */
+static const char *entity_end(struct entity_scan *scan, const char *amp)
+{
+    if (!amp[1] || amp[1] == '\n')
+        return NULL;
+    if (scan->semicolon < amp + 2)
+        scan->semicolon = next_of(amp + 2, ';', scan->end);
+    if (scan->newline < amp + 1)
+        scan->newline = next_of(amp + 1, '\n', scan->end);
+    if (scan->semicolon == scan->end || scan->newline < scan->semicolon)
+        return NULL;
+    return scan->semicolon;
+}
+
 /* The last steps of sanitize_title_with_dashes: entities killed, '.' to '-', only
  * [%a-z0-9 _-] kept, runs of spaces and of dashes made one '-', dashes trimmed. */
 static char *finish(arena *a, const char *s)
 {
     buf kept = {0};
+    struct entity_scan scan = {.end = s + strlen(s), .semicolon = s, .newline = s};
     for (const char *p = s; *p; p++) {
-        if (*p == '&' && p[1] && p[1] != '\n') {
-            const char *semicolon = strchr(p + 2, ';');
-            const char *newline = strchr(p + 1, '\n');
-            if (semicolon && (!newline || semicolon < newline)) {
-                p = semicolon;
-                continue;
-            }
+        const char *entity = *p == '&' ? entity_end(&scan, p) : NULL;
+        if (entity) {
+            p = entity;
+            continue;
         }
         char c = *p == '.' ? '-' : *p;
         if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '%' || c == ' ' || c == '_' ||
@@ -405,18 +432,17 @@ char *slug_nicename(arena *a, const char *login)
     remove_accents(buf_cstr(&stripped), stripped.len, &accents);
     const char *s = buf_cstr(&accents);
     size_t n = strlen(s);
+    struct entity_scan scan = {.end = s + n, .semicolon = s, .newline = s};
     for (size_t i = 0; i < n; i++) {
         if (s[i] == '%' && i + 2 < n && hex_value((unsigned char)s[i + 1]) >= 0 &&
             hex_value((unsigned char)s[i + 2]) >= 0) {
             i += 2;
             continue;
         }
-        if (s[i] == '&' && s[i + 1] && s[i + 1] != '\n') {
-            const char *semicolon = strchr(s + i + 2, ';');
-            if (semicolon && !memchr(s + i + 1, '\n', (size_t)(semicolon - s - i - 1))) {
-                i = (size_t)(semicolon - s);
-                continue;
-            }
+        const char *entity = s[i] == '&' ? entity_end(&scan, s + i) : NULL;
+        if (entity) {
+            i = (size_t)(entity - s);
+            continue;
         }
         char c = s[i];
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
