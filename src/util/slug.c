@@ -423,6 +423,28 @@ char *slug_from_title(arena *a, const char *title)
     return slug;
 }
 
+char *slug_readable(arena *a, const char *slug)
+{
+    size_t n = strlen(slug), k = 0;
+    char *decoded = arena_take(a, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        int hi, lo;
+        if (slug[i] == '%' && i + 2 < n && (hi = hex_value((unsigned char)slug[i + 1])) >= 0 &&
+            (lo = hex_value((unsigned char)slug[i + 2])) >= 0) {
+            decoded[k++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else
+            decoded[k++] = slug[i];
+    }
+    decoded[k] = '\0';
+    if (!utf8_valid(decoded, k))
+        return arena_strdup(a, slug);
+    for (size_t i = 0; i < k; i++)
+        if ((unsigned char)decoded[i] < 0x20 || decoded[i] == 0x7f)
+            return arena_strdup(a, slug);
+    return strcmp(slug_from_title(a, decoded), slug) == 0 ? decoded : arena_strdup(a, slug);
+}
+
 char *slug_nicename(arena *a, const char *login)
 {
     /* sanitize_user(login, true): tags, accents, octets and entities removed, then only

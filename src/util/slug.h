@@ -29,6 +29,11 @@ bool slug_is_canonical(const char *text);
  * ASCII punctuation dropped. "" when nothing is left. In `a`. */
 char *slug_from_title(arena *a, const char *title);
 
+/* `slug` as a person reads it (WordPress's editor shows it decoded): its escapes decoded, when
+ * that is UTF-8 and slug_from_title gives `slug` back from it (so that saving it unchanged keeps
+ * the slug); else `slug` itself. In `a`. */
+char *slug_readable(arena *a, const char *slug);
+
 /* The nicename WordPress gives the user `login` (sanitize_title of the first NICENAME_MAX
  * characters of sanitize_user(login, strict)): "j.doe" gives "j-doe". "" when nothing is left
  * (a login of no Latin letter or digit). In `a`. */

@@ -153,6 +153,20 @@ static void test_canonical(void **state)
     assert_false(slug_is_canonical("/a/ا/"));
 }
 
+static void test_readable(void **state)
+{
+    (void)state;
+    arena a = {0};
+    assert_string_equal(slug_readable(&a, "%d8%a7%d9%84"), "ال");
+    assert_string_equal(slug_readable(&a, "%ce%ba%ce%b1-x"), "κα-x");
+    assert_string_equal(slug_readable(&a, "hello-world"), "hello-world");
+    /* decoded, it would not give itself back: shown as it is */
+    assert_string_equal(slug_readable(&a, "%2f%41"), "%2f%41");
+    assert_string_equal(slug_readable(&a, "%ff"), "%ff");
+    assert_string_equal(slug_readable(&a, "%0a"), "%0a");
+    arena_free(&a);
+}
+
 static void test_nicename(void **state)
 {
     (void)state;
@@ -173,7 +187,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_latin_titles),       cmocka_unit_test(test_non_latin_titles),
         cmocka_unit_test(test_title_length_limit), cmocka_unit_test(test_entities),
-        cmocka_unit_test(test_canonical),          cmocka_unit_test(test_nicename),
+        cmocka_unit_test(test_canonical),          cmocka_unit_test(test_readable),
+        cmocka_unit_test(test_nicename),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
