@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from conftest import FIXTURES, SOURCE, Gazette, Response
+from conftest import FIXTURES, SOURCE, Gazette, Response, admin_session
 
 BASE = "http://example.test"
 
@@ -228,6 +228,30 @@ def test_nested_pages(slugs_site, store, request):
     assert parents == {str(wp_id): str(parent) for wp_id, _, _, parent, _ in PAGES} | {
         "206": "202"}, parents
     assert "/about/team/draft-child/" in {r["path"] for r in site.posts()}
+
+
+def test_editor_slug_change_redirects(slugs_site):
+    """The editor shows an Arabic slug as a person reads it; saved unchanged, the address stays;
+    changed, the new one answers 200 and the old one 301 to it."""
+    site, srv = slugs_site
+    site.add_user("boss", "admin", "boss-pass-phrase")
+    admin = admin_session(srv, "boss", "boss-pass-phrase")
+    pid = next(r["id"] for r in site.posts() if r["path"] == POSTS[0][4])
+    doc = admin.page(f"/admin/posts/{pid}")
+    shown = doc.one("input", id="slug").get("value")
+    assert shown == ARABIC, shown
+    fields = dict(title="Arabic", slug=shown, excerpt="", body="<p>Body of Arabic.</p>",
+                  categories="", tags="", status="publish", date="", comments="open",
+                  action="save")
+    r = admin.post(f"/admin/posts/{pid}", fields)
+    assert r.status == 303, r.text[:1000]
+    assert srv.get(POSTS[0][4]).status == 200
+    fields["slug"] = "new-arabic"
+    r = admin.post(f"/admin/posts/{pid}", fields)
+    assert r.status == 303, r.text[:1000]
+    assert srv.get("/2019/01/new-arabic/").status == 200
+    assert_redirects(srv, POSTS[0][4], "/2019/01/new-arabic/")
+    assert_redirects(srv, "/2019/01/old-arabic/", "/2019/01/new-arabic/")  # _wp_old_slug still
 
 
 def test_copy_keeps_old_paths_and_parents(slugs_site, store, request, gazette_bin, tmp_path,
