@@ -34,9 +34,10 @@ int post_resolve(store *s, arena *a, const char *reference, struct store_post *o
         const char *clean = arena_strndup(a, path, n);
         if (n == 0 || clean[n - 1] != '/')
             clean = arena_printf(a, "%s/", clean);
-        return store_post_find_path(s, a, clean, out);
+        return store_post_find_path(s, a, slug_canonical(a, clean), out);
     }
-    return store_post_find_slug(s, a, reference, out);
+    /* typed as a person reads it (raw UTF-8) or copied from an address: the stored form */
+    return store_post_find_slug(s, a, slug_canonical(a, reference), out);
 }
 
 /* Whether bytes [p, p+n) are "." or "..", also as %2e / %2E. */

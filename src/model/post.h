@@ -10,7 +10,7 @@
 #include "util/buf.h"
 
 /* Finds a post by a reference a person types: a numeric id, a permalink path ("/2023/…/") or
- * a full URL ending in one, or a slug. */
+ * a full URL ending in one, or a slug; paths and slugs in any form (slug_canonical). */
 int post_resolve(store *s, arena *a, const char *reference, struct store_post *out);
 
 /* Shown to anonymous readers: published posts and pages. */

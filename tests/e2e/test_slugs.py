@@ -6,6 +6,7 @@
 # feeds; and a database made before the canonical form is migrated to it. Expected paths are
 # made here with Python's own UTF-8 percent-encoding, never from gazette's output.
 import http.client
+import json
 import os
 import re
 import socket
@@ -175,6 +176,12 @@ def test_posts_answer_in_every_form(slugs_site):
         r = srv.get(canonical)
         assert r.status == 200, f"{canonical}: {r.status}"
         assert f"Body of {title}." in r.text
+        # the page names itself by the stored form: canonical link, Open Graph, JSON-LD
+        doc = r.tree()
+        assert doc.one("link", rel="canonical").get("href") == BASE + canonical
+        assert doc.one("meta", property="og:url").get("content") == BASE + canonical
+        ld = json.loads(doc.one("script", type="application/ld+json").text)
+        assert ld["mainEntityOfPage"] == BASE + canonical, ld
         decoded = urllib.parse.unquote(canonical)
         if decoded != canonical:
             assert_redirects(srv, upper(decoded), canonical)

@@ -291,6 +291,13 @@ static void test_resolve(void **state)
     check_resolves(f, "https://example.org/2023/11/14/hello-world/?replytocom=3#respond", id);
     check_resolves(f, "/2023/11/14/hello-world/#comments", id);
     check_resolves(f, "/2023/11/14/hello-world?p=1", id);
+    /* a slug in another script, in any form WordPress accepts */
+    long long arabic =
+        insert_post(f, "%d8%a7%d9%84", "/2023/11/14/%d8%a7%d9%84/", POST_STATUS_PUBLISH);
+    check_resolves(f, "\xD8\xA7\xD9\x84", arabic);
+    check_resolves(f, "%D8%A7%D9%84", arabic);
+    check_resolves(f, "/2023/11/14/\xD8\xA7\xD9\x84/", arabic);
+    check_resolves(f, "https://example.org/2023/11/14/%D8%A7%D9%84", arabic);
     check_not_found(f, "999999");
     check_not_found(f, "nope");
     check_not_found(f, "/2023/11/14/nope/");
