@@ -45,6 +45,17 @@ void site_article(struct handler_context *context, const struct web_request *req
             return;
         }
     }
+    const char *lower = slug_ascii_lower(a, slug_canonical(a, tidy));
+    if (rc == STORE_NOT_FOUND && strcmp(lower, slug_canonical(a, tidy)) != 0) {
+        /* "/2019/01/Hello-World/": WordPress finds a slug whatever the case of its letters */
+        rc = site_find_public_post(context, a, lower, strlen(lower), &post);
+        if (rc == STORE_NOT_FOUND)
+            rc = post_find_moved(context->store, a, lower, &post);
+        if (rc == STORE_OK) {
+            web_redirect(res, 301, post.path);
+            return;
+        }
+    }
     if (rc == STORE_ERROR) {
         site_error(context, req, res, 503, "Service unavailable",
                    "The site cannot read its database right now. Please try again shortly.");

@@ -185,6 +185,9 @@ void site_archive(struct handler_context *context, const struct web_request *req
     struct listing_archive archive = {0};
     int rc =
         view.page ? listing_archive_find(context->store, a, kind, slug, &archive) : STORE_NOT_FOUND;
+    if (rc == STORE_NOT_FOUND && view.page && strcmp(slug_ascii_lower(a, slug), slug) != 0)
+        /* "/tag/News/": WordPress finds a slug whatever the case of its letters (then 301) */
+        rc = listing_archive_find(context->store, a, kind, slug_ascii_lower(a, slug), &archive);
     if (rc == STORE_OK && strcmp(archive.path, base) != 0) {
         /* one URL an archive: a category under its parents (/category/parent/child/), an
          * author at the nicename, slugs in WordPress's lowercase percent-encoding */

@@ -46,6 +46,15 @@ char *slug_canonical(arena *a, const char *text)
     return out;
 }
 
+char *slug_ascii_lower(arena *a, const char *text)
+{
+    char *out = arena_strdup(a, text);
+    for (char *p = out; *p; p++)
+        if (*p >= 'A' && *p <= 'Z')
+            *p = (char)(*p + 32);
+    return out;
+}
+
 bool slug_is_canonical(const char *text)
 {
     arena a = {0};

@@ -19,6 +19,11 @@
  * `a`. */
 char *slug_canonical(arena *a, const char *text);
 
+/* `text` with its ASCII letters in lower case (escapes too): WordPress finds a slug whatever the
+ * case of its letters (MySQL compares them so), and its canonical redirect sends there. In
+ * `a`. */
+char *slug_ascii_lower(arena *a, const char *text);
+
 /* Whether `text` is its own canonical form. */
 bool slug_is_canonical(const char *text);
 
