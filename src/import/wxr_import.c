@@ -561,7 +561,7 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
     if (rc == STORE_ERROR)
         return store_failed(st, item->line, "reading author");
     post.author_id = rc == STORE_OK ? author.id : 0;
-    post.author_login = rc == STORE_OK ? author.login : "";
+    post.author_login = rc == STORE_OK ? author.nicename : ""; /* %author% (post_permalink) */
     post.path = slug_canonical(&st->arena, item_path(st, item, &post));
     struct store_post clash;
     rc = store_post_find_path(st->store, &st->arena, post.path, &clash);

@@ -530,6 +530,13 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
             goto failed;
         post.author_id = rc == STORE_OK ? user.id : 0;
     }
+    if (!draft->id && post.author_id && strstr(pattern, "%author%")) {
+        struct store_user user; /* %author% is the nicename (post_permalink) */
+        int rc = store_user_get(s, a, post.author_id, &user);
+        if (rc == STORE_ERROR)
+            goto failed;
+        post.author_login = rc == STORE_OK ? user.nicename : "";
+    }
     post.password = post.password ? post.password : "";
     post.guid = post.guid ? post.guid : "";
     post.published_at = draft->published_at ? draft->published_at

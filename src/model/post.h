@@ -55,7 +55,9 @@ const char *post_path_problem(const char *path);
 const char *post_path_single_slashes(arena *a, const char *path);
 
 /* The permalink path for a post from a WordPress pattern (%year% %monthnum% %day% %hour%
- * %minute% %second% %postname% %post_id% %category% %author%). */
+ * %minute% %second% %postname% %post_id% %category% %author%). %author% is the author's
+ * nicename, as WordPress writes it, which the caller puts in post->author_login ("author" when
+ * none). */
 char *post_permalink(arena *a, const char *pattern, const struct store_post *post);
 
 /* A post written or edited in gazette (the CLI's `post new`, the admin's editor). */

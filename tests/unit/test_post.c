@@ -16,6 +16,7 @@
 
 #include "model/post.h"
 #include "model/settings.h"
+#include "model/user.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -458,6 +459,30 @@ static void test_create_failure_stores_nothing(void **state)
     buf_free(&error);
 }
 
+/* %author% is the author's nicename, as WordPress writes it: "j.doe" is at /j-doe/. A title
+ * in Greek gives its slug as WordPress makes it. */
+static void test_create_author_nicename_and_script(void **state)
+{
+    struct temp_fixture *f = *state;
+    set(f, "site.permalink", "/%author%/%postname%/");
+    buf error = {0};
+    assert_int_equal(user_add(f->s, &f->a, "j.doe", USER_AUTHOR, NULL, &error), STORE_OK);
+    struct post_draft draft = {.title = "\xCE\x9A\xCE\xB1\xCE\xBB\xCE\xB7\xCE\xBC\xCE\xAD"
+                                        "\xCF\x81\xCE\xB1", /* Καλημέρα */
+                               .author_login = "j.doe",
+                               .status = "publish",
+                               .markdown = "x",
+                               .published_at = NOV_14_2023};
+    long long id = 0;
+    assert_int_equal(create_post(f->s, &f->a, &draft, &id, &error), STORE_OK);
+    struct store_post post;
+    assert_int_equal(store_post_get(f->s, &f->a, id, &post), STORE_OK);
+    /* κ ce ba, α ce b1, λ ce bb, η ce b7, μ ce bc, έ ce ad, ρ cf 81, α ce b1 */
+    assert_string_equal(post.slug, "%ce%ba%ce%b1%ce%bb%ce%b7%ce%bc%ce%ad%cf%81%ce%b1");
+    assert_string_equal(post.path, "/j-doe/%ce%ba%ce%b1%ce%bb%ce%b7%ce%bc%ce%ad%cf%81%ce%b1/");
+    buf_free(&error);
+}
+
 /* A page at `path` (publish) with `parent_id`; returns its id. */
 static long long insert_page(struct temp_fixture *f, const char *slug, const char *path,
                              long long parent_id)
@@ -630,6 +655,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_slug_change_moves_children, setup,
                                         temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_record_old_paths, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_create_author_nicename_and_script, setup,
+                                        temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_comments_open, setup, temp_fixture_teardown),
     };
     return temp_store_run_tests(tests);
