@@ -11,6 +11,7 @@
 #include "markup/markdown.h"
 #include "render/pages.h"
 #include "util/utf8.h"
+#include "util/slug.h"
 
 #define POSTS_PER_PAGE 20
 
@@ -214,7 +215,7 @@ ADMIN_HANDLER(admin_post_edit)
     bool html = !*post.body_source && *post.body_html;
     struct post_draft draft = {
         .title = post.title,
-        .slug = post.slug,
+        .slug = slug_readable(a, post.slug), /* saved unchanged, it gives the same slug */
         .excerpt = post.excerpt,
         .status = post_status_name(post.status),
         .markdown = html ? post.body_html : post.body_source,

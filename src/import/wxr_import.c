@@ -11,12 +11,14 @@
 #include "model/comment.h"
 #include "model/post.h"
 #include "model/settings.h"
+#include "model/user.h"
 #include "markup/autop.h"
 #include "markup/entities.h"
 #include "markup/sanitize.h"
 #include "markup/text.h"
 #include "markup/wp_content.h"
 #include "util/alloc.h"
+#include "util/slug.h"
 #include "util/work_pool.h"
 
 /* What an item's import computes before it writes: the HTML of the post and of every comment,
@@ -94,6 +96,11 @@ struct import_state {
     size_t left_out_count;                    /* kinds in left_out */
     long long newest_at;   /* publication time of the newest post with both dates (0: none) */
     long long site_offset; /* seconds: that post's local offset; else the site's setting */
+    struct orphan {
+        long long id;      /* a page stored … */
+        long parent_wp_id; /* … whose parent was not yet */
+    } * orphans;           /* owned; linked at the end (link_orphans) */
+    size_t orphan_count, orphan_capacity;
 };
 
 static int store_failed(struct import_state *st, int line, const char *what)
@@ -241,13 +248,15 @@ static void warn(struct import_state *st, int line, const char *what)
         buf_printf(&st->summary->warning_lines, "  %s: %s\n", st->path, what);
 }
 
-/* `slug` when it can be one (post_slug_problem), else one made from `name`, with a warning. */
+/* `slug` in its canonical form (WordPress's lowercase percent-encoding, whatever the export
+ * has: upper-case escapes, raw UTF-8) when it can be one (post_slug_problem), else one made
+ * from `name`, with a warning. */
 static const char *checked_slug(struct import_state *st, int line, const char *kind,
                                 const char *slug, const char *name)
 {
     const char *problem = post_slug_problem(slug);
     if (!problem)
-        return slug;
+        return slug_canonical(&st->arena, slug);
     const char *made = post_slugify(&st->arena, name);
     warn(st, line,
          arena_printf(&st->arena, "the %s slug was not used (%s); it is \"%s\" here", kind, problem,
@@ -465,7 +474,9 @@ static int on_author(void *context, const struct wxr_author *author)
                                .disabled = true};
     if (free_wp_id(st, NULL, author->wp_id, &user.wp_id) != STORE_OK)
         return store_failed(st, author->line, "reading user");
-    if (store_user_insert(st->store, &user, NULL) != STORE_OK)
+    /* the export does not carry user_nicename: made from the login as WordPress makes it */
+    if (user_unique_nicename(st->store, &st->arena, author->login, &user.nicename) != STORE_OK ||
+        store_user_insert(st->store, &user, NULL) != STORE_OK)
         return store_failed(st, author->line, "storing author");
     st->summary->authors_new++;
     return 0;
@@ -507,6 +518,7 @@ static int on_term(void *context, const struct wxr_term *term)
                           post_slug_problem(parent_slug)));
         parent_slug = "";
     }
+    parent_slug = slug_canonical(&st->arena, parent_slug);
     /* A parent may come after its children: the first child makes it (named by its slug), and
      * its own record, when it comes, gives it its name, description and parent. So categories
      * nest at any depth whatever the file's order. */
@@ -566,8 +578,23 @@ static int on_term(void *context, const struct wxr_term *term)
     return 0;
 }
 
+/* The path gazette makes for an item without a usable <link>: a page's is its parents' slugs
+ * and its own ("/about/team/", as WordPress's page permalinks; its parent's path when that is
+ * stored already), a post's follows the permalink setting. */
+static const char *made_path(struct import_state *st, const struct wxr_item *item,
+                             const struct store_post *post, const char *pattern)
+{
+    if (post->type != POST_TYPE_PAGE)
+        return post_permalink(&st->arena, pattern, post);
+    struct store_post parent;
+    if (item->parent_wp_id > 0 &&
+        store_post_find_wp_id(st->store, &st->arena, item->parent_wp_id, &parent) == STORE_OK)
+        return arena_printf(&st->arena, "%s%s/", parent.path, post->slug);
+    return arena_printf(&st->arena, "/%s/", post->slug);
+}
+
 /* The permalink path of an item: its <link> without the site's address, when that is a path
- * (not "?p=…" as drafts have); else one made from the permalink setting. */
+ * (not "?p=…" as drafts have); else made_path's. */
 static const char *item_path(struct import_state *st, const struct wxr_item *item,
                              const struct store_post *post)
 {
@@ -597,13 +624,69 @@ static const char *item_path(struct import_state *st, const struct wxr_item *ite
         const char *problem = post_path_problem(path);
         if (!problem)
             return path;
-        const char *made = post_permalink(&st->arena, pattern, post);
+        const char *made = made_path(st, item, post, pattern);
         warn(st, item->line,
              arena_printf(&st->arena, "the <link> path was not kept (%s); the post is at %s",
                           problem, made));
         return made;
     }
-    return post_permalink(&st->arena, pattern, post);
+    return made_path(st, item, post, pattern);
+}
+
+/* The _wp_old_slug and _wp_old_date meta of `item`: the paths `post` had before answer 301. */
+static int record_old_paths(struct import_state *st, const struct wxr_item *item,
+                            const struct store_post *post)
+{
+    const char *slugs[POST_OLD_PATHS_MAX], *dates[POST_OLD_PATHS_MAX];
+    size_t slug_count = 0, date_count = 0;
+    for (size_t i = 0; i < item->meta_count; i++) {
+        const struct wxr_postmeta *m = &item->meta[i];
+        if (strcmp(m->key, "_wp_old_slug") == 0 && *m->value && slug_count < POST_OLD_PATHS_MAX)
+            slugs[slug_count++] = m->value;
+        else if (strcmp(m->key, "_wp_old_date") == 0 && *m->value &&
+                 date_count < POST_OLD_PATHS_MAX)
+            dates[date_count++] = m->value;
+    }
+    if (!slug_count && !date_count)
+        return STORE_OK;
+    /* the date WordPress made the <link> with: wp:post_date, the site's local time */
+    const char *date = *item->post_date ? item->post_date : item->post_date_gmt;
+    return post_record_old_paths(st->store, &st->arena, post, date, slugs, slug_count, dates,
+                                 date_count);
+}
+
+/* Links post `id` to its parent page (wp:post_parent), when that is in the store already, or
+ * notes the pair for the end of the import (a parent later in the file). */
+static int link_parent(struct import_state *st, long long id, long parent_wp_id)
+{
+    struct store_post parent;
+    int rc = store_post_find_wp_id(st->store, &st->arena, parent_wp_id, &parent);
+    if (rc == STORE_OK)
+        return store_post_set_parent(st->store, id, parent.id);
+    if (rc == STORE_ERROR)
+        return rc;
+    if (st->orphan_count == st->orphan_capacity) {
+        st->orphan_capacity = st->orphan_capacity ? 2 * st->orphan_capacity : 16;
+        st->orphans = xrealloc(st->orphans, st->orphan_capacity * sizeof(*st->orphans));
+    }
+    st->orphans[st->orphan_count++] = (struct orphan){id, parent_wp_id};
+    return STORE_OK;
+}
+
+/* The parents that came after their children; a parent not in the file stays unknown. */
+static int link_orphans(struct import_state *st)
+{
+    for (size_t i = 0; i < st->orphan_count; i++) {
+        struct store_post parent;
+        int rc = store_post_find_wp_id(st->store, &st->arena, st->orphans[i].parent_wp_id, &parent);
+        if (rc == STORE_ERROR ||
+            (rc == STORE_OK &&
+             store_post_set_parent(st->store, st->orphans[i].id, parent.id) != STORE_OK)) {
+            buf_printf(st->error, "%s: linking parent pages: %s", st->path, store_error(st->store));
+            return -1;
+        }
+    }
+    return 0;
 }
 
 /* <wp:comment_approved>, as the file has it ("post-trashed": trash, and see
@@ -973,8 +1056,8 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
     if (rc == STORE_ERROR)
         return store_failed(st, item->line, "reading author");
     post.author_id = rc == STORE_OK ? author.id : 0;
-    post.author_login = rc == STORE_OK ? author.login : "";
-    post.path = item_path(st, item, &post);
+    post.author_login = rc == STORE_OK ? author.nicename : ""; /* %author% (post_permalink) */
+    post.path = slug_canonical(&st->arena, item_path(st, item, &post));
     struct store_post clash;
     rc = store_post_find_path(st->store, &st->arena, post.path, &clash);
     if (rc == STORE_ERROR)
@@ -986,6 +1069,11 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
     if (store_post_insert(st->store, &post, &id) != STORE_OK)
         return store_failed(st, item->line, "storing post");
     wp_report_merge(&sum->content, &prep->content);
+    post.id = id;
+    if (record_old_paths(st, item, &post) != STORE_OK)
+        return store_failed(st, item->line, "storing old paths");
+    if (item->parent_wp_id > 0 && link_parent(st, id, item->parent_wp_id) != STORE_OK)
+        return store_failed(st, item->line, "linking parent page");
     for (size_t i = 0; i < item->term_count; i++) {
         const struct wxr_item_term *t = &item->terms[i];
         if (strcmp(t->domain, "category") != 0 && strcmp(t->domain, "post_tag") != 0)
@@ -1263,7 +1351,10 @@ int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_sum
     if (rc == 0)
         rc = write_ahead(&st);
     if (rc == 0)
+        rc = link_orphans(&st);
+    if (rc == 0)
         rc = finish(&st);
+    free(st.orphans);
     for (size_t i = 0; i < st.left_out_count; i++)
         buf_printf(&summary->not_imported_lines, "  %ld %s: %s\n", st.left_out[i].count,
                    st.left_out[i].kind, st.left_out[i].why);

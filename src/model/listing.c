@@ -17,23 +17,45 @@ enum listing_archive_kind listing_archive_kind_of(const char *path)
     return strncmp(path, "/category/", 10) == 0 ? LISTING_CATEGORY : LISTING_TAG;
 }
 
+const char *listing_author_path(arena *a, const struct store_user *user)
+{
+    return arena_printf(a, "/author/%s/", *user->nicename ? user->nicename : user->login);
+}
+
+/* `out` as the archive of `user` or of `term` (a store result `rc` of finding it). */
+static int archive_of_user(arena *a, int rc, const struct store_user *user,
+                           struct listing_archive *out)
+{
+    out->scope.author_id = user->id;
+    out->name = user->display_name;
+    if (rc == STORE_OK)
+        out->path = listing_author_path(a, user);
+    return rc;
+}
+
+static int archive_of_term(store *s, arena *a, int rc, struct listing_archive *out)
+{
+    out->scope.term_id = out->term.id;
+    out->name = out->term.name;
+    if (rc == STORE_OK)
+        rc = post_term_path(s, a, &out->term, &out->path);
+    return rc;
+}
+
 int listing_archive_find(store *s, arena *a, enum listing_archive_kind kind, const char *slug,
                          struct listing_archive *out)
 {
     *out = (struct listing_archive){0};
     if (kind == LISTING_AUTHOR) {
         struct store_user user = {0};
-        int rc = store_user_find_login(s, a, slug, &user);
-        out->scope.author_id = user.id;
-        out->name = user.display_name;
-        out->login = user.login;
-        return rc;
+        int rc = store_user_find_nicename(s, a, slug, &user);
+        if (rc == STORE_NOT_FOUND)
+            rc = store_user_find_login(s, a, slug, &user);
+        return archive_of_user(a, rc, &user, out);
     }
     int rc =
         store_term_find(s, a, kind == LISTING_CATEGORY ? "category" : "post_tag", slug, &out->term);
-    out->scope.term_id = out->term.id;
-    out->name = out->term.name;
-    return rc;
+    return archive_of_term(s, a, rc, out);
 }
 
 int listing_archive_find_wp_id(store *s, arena *a, enum listing_archive_kind kind, long long wp_id,
@@ -45,40 +67,11 @@ int listing_archive_find_wp_id(store *s, arena *a, enum listing_archive_kind kin
     if (kind == LISTING_AUTHOR) {
         struct store_user user = {0};
         int rc = store_user_find_wp_id(s, a, wp_id, &user);
-        out->scope.author_id = user.id;
-        out->name = user.display_name;
-        out->login = user.login;
-        return rc;
+        return archive_of_user(a, rc, &user, out);
     }
     int rc = store_term_find_wp_id(s, a, kind == LISTING_CATEGORY ? "category" : "post_tag", wp_id,
                                    &out->term);
-    out->scope.term_id = out->term.id;
-    out->name = out->term.name;
-    return rc;
-}
-
-/* `segment` percent-encoded for a path: unreserved characters and '@' kept. */
-static const char *path_segment(arena *a, const char *segment)
-{
-    buf out = {0};
-    for (const unsigned char *p = (const unsigned char *)segment; *p; p++)
-        if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-            strchr("-._~@", *p))
-            buf_putc(&out, (char)*p);
-        else
-            buf_printf(&out, "%%%02x", *p);
-    return arena_take_buf(a, &out);
-}
-
-int listing_archive_path(store *s, arena *a, enum listing_archive_kind kind,
-                         const struct listing_archive *archive, const char **path)
-{
-    if (kind == LISTING_AUTHOR) {
-        *path =
-            arena_printf(a, "/author/%s/", path_segment(a, archive->login ? archive->login : ""));
-        return STORE_OK;
-    }
-    return post_term_path(s, a, &archive->term, path);
+    return archive_of_term(s, a, rc, out);
 }
 
 struct listing_scope listing_date_scope(const int parts[3], int n)

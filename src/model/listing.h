@@ -17,7 +17,7 @@ struct listing_scope {
     long long from, until; /* published in [from, until) */
 };
 
-/* The archives a path can name: /author/LOGIN/, /category/…/SLUG/, /tag/SLUG/. */
+/* The archives a path can name: /author/NICENAME/, /category/…/SLUG/, /tag/SLUG/. */
 enum listing_archive_kind { LISTING_AUTHOR, LISTING_CATEGORY, LISTING_TAG };
 
 /* The kind of archive `path` names by its first segment ("/author/", "/category/", else a tag). */
@@ -28,11 +28,13 @@ struct listing_archive {
     struct listing_scope scope; /* its posts */
     const char *name;           /* the author's display name, or the term's name */
     struct store_term term;     /* LISTING_CATEGORY, LISTING_TAG: the term (id 0 for an author) */
-    const char *login;          /* LISTING_AUTHOR: the author's login */
+    const char *path; /* its canonical path ("/author/j-doe/", "/category/parent/child/"): a
+                       * request at another answers 301 to it */
 };
 
-/* The archive of `kind` named `slug` (a login or a term's slug): STORE_OK with `out` filled
- * (strings in `a`), STORE_NOT_FOUND or STORE_ERROR. One query. */
+/* The archive of `kind` named `slug` (canonical form: slug_canonical): an author by nicename,
+ * else by login (WordPress's /author/ took either), a term by slug. STORE_OK with `out` filled
+ * (strings in `a`), STORE_NOT_FOUND or STORE_ERROR. */
 int listing_archive_find(store *s, arena *a, enum listing_archive_kind kind, const char *slug,
                          struct listing_archive *out);
 
@@ -41,13 +43,11 @@ int listing_archive_find(store *s, arena *a, enum listing_archive_kind kind, con
 int listing_archive_find_wp_id(store *s, arena *a, enum listing_archive_kind kind, long long wp_id,
                                struct listing_archive *out);
 
-/* The path of `archive` (of `kind`): "/author/LOGIN/", "/category/parent/child/", "/tag/SLUG/",
- * each segment percent-encoded where a path needs it. A store result; *path lives in `a`. */
-int listing_archive_path(store *s, arena *a, enum listing_archive_kind kind,
-                         const struct listing_archive *archive, const char **path);
-
 /* The published posts of a date archive: the year, month or day parts[0..n-1] (n 1-3). */
 struct listing_scope listing_date_scope(const int parts[3], int n);
+
+/* The path of `user`'s archive, /author/NICENAME/ (in `a`). */
+const char *listing_author_path(arena *a, const struct store_user *user);
 
 /* Page `page` (from 1) of the published posts in `scope`, `per_page` a page, in the site's
  * order (sticky first): *count posts at most per_page, *has_next when more follow. A store

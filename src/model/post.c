@@ -15,6 +15,7 @@
 #include "markup/wp_content.h"
 #include "model/user.h"
 #include "util/log.h"
+#include "util/slug.h"
 
 int post_resolve(store *s, arena *a, const char *reference, struct store_post *out)
 {
@@ -34,9 +35,10 @@ int post_resolve(store *s, arena *a, const char *reference, struct store_post *o
         const char *clean = arena_strndup(a, path, n);
         if (n == 0 || clean[n - 1] != '/')
             clean = arena_printf(a, "%s/", clean);
-        return store_post_find_path(s, a, clean, out);
+        return store_post_find_path(s, a, slug_canonical(a, clean), out);
     }
-    return store_post_find_slug(s, a, reference, out);
+    /* typed as a person reads it (raw UTF-8) or copied from an address: the stored form */
+    return store_post_find_slug(s, a, slug_canonical(a, reference), out);
 }
 
 /* Whether bytes [p, p+n) are "." or "..", also as %2e / %2E. */
@@ -133,68 +135,10 @@ bool post_comments_open(store *s, arena *a, const struct store_post *post, long 
     return days == 0 || now - post->published_at < days * 86400;
 }
 
-/* Two-byte UTF-8 Latin letters (Latin-1 Supplement and Latin Extended-A) folded to their base
- * letter, as WordPress's remove_accents() does; 0 for anything else. */
-static char fold_latin(unsigned char lead, unsigned char next)
-{
-    static const char latin1[64] =
-        "AAAAAAACEEEEIIIIDNOOOOOxOUUUUYTsaaaaaaaceeeeiiiidnooooo/ouuuuyty";
-    static const char extended_a[128] =
-        "AaAaAaCcCcCcCcDdDdEeEeEeEeEeGgGgGgGgHhHhIiIiIiIiIiIiJjKkkLlLlLlLlLlNnNnNnnNnOoOoOoOoRrRrRr"
-        "SsSsSsSsTtTtTtUuUuUuUuUuUuWwYyYZzZzZzs";
-    if (next < 0x80 || next > 0xBF)
-        return 0;
-    if (lead == 0xC3)
-        return latin1[next - 0x80];
-    if (lead == 0xC4 || lead == 0xC5)
-        return extended_a[(lead - 0xC4) * 64 + (next - 0x80)];
-    return 0;
-}
-
-static bool is_apostrophe(const char *s, size_t i, size_t n)
-{
-    return s[i] == '\'' || (i + 2 < n && (unsigned char)s[i] == 0xE2 &&
-                            (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] == 0x99);
-}
-
 char *post_slugify(arena *a, const char *title)
 {
-    size_t n = strlen(title);
-    char *slug = arena_alloc(a, n + 8);
-    size_t len = 0;
-    bool dash = false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)title[i];
-        if (is_apostrophe(title, i, n)) {
-            i += c == '\'' ? 0 : 2; /* apostrophes vanish: "Tolstoy’s" gives "tolstoys" */
-            continue;
-        }
-        char out = 0;
-        if (isalnum(c))
-            out = (char)tolower(c);
-        else if (c >= 0xC0 && i + 1 < n) {
-            out = fold_latin(c, (unsigned char)title[i + 1]);
-            out = isalpha((unsigned char)out) ? (char)tolower((unsigned char)out) : 0;
-        }
-        if (c >= 0x80)
-            while (i + 1 < n && ((unsigned char)title[i + 1] & 0xC0) == 0x80)
-                i++;
-        if (!out) {
-            dash = true;
-            continue;
-        }
-        size_t need = dash && len ? 2 : 1;
-        if (len + need > 200)
-            break;
-        if (need == 2)
-            slug[len++] = '-';
-        slug[len++] = out;
-        dash = false;
-    }
-    if (!len)
-        return arena_strdup(a, "post");
-    slug[len] = '\0';
-    return slug;
+    char *slug = slug_from_title(a, title);
+    return *slug ? slug : arena_strdup(a, "post");
 }
 
 char *post_permalink(arena *a, const char *pattern, const struct store_post *post)
@@ -294,6 +238,75 @@ int post_term_path(store *s, arena *a, const struct store_term *term, const char
         buf_printf(&out, "%s/", slugs[depth]);
     *path = arena_take_buf(a, &out);
     return STORE_OK;
+}
+
+/* `path` with its last segment, `slug`, replaced by `with`; NULL when it does not end in it. */
+static const char *with_slug(arena *a, const char *path, const char *slug, const char *with)
+{
+    size_t n = strlen(path), k = strlen(slug);
+    if (!k || n < k + 2 || path[n - 1] != '/' || path[n - k - 2] != '/' ||
+        strncmp(path + n - k - 1, slug, k) != 0)
+        return NULL;
+    return arena_printf(a, "%.*s%s/", (int)(n - k - 1), path, with);
+}
+
+/* `path` with the date `from` ("YYYY-MM-DD") in its segments replaced by `to`'s: as
+ * /YYYY/MM/DD/, else /YYYY/MM/, else /YYYY/; NULL when it holds none, or a date is malformed. */
+static const char *with_date(arena *a, const char *path, const char *from, const char *to)
+{
+    int fy, fm, fd, ty, tm, td;
+    if (sscanf(from, "%4d-%2d-%2d", &fy, &fm, &fd) != 3 ||
+        sscanf(to, "%4d-%2d-%2d", &ty, &tm, &td) != 3 || ty < 1 || ty > 9999 || tm < 1 || tm > 12 ||
+        td < 1 || td > 31)
+        return NULL;
+    const char *forms[3][2] = {
+        {arena_printf(a, "/%04d/%02d/%02d/", fy, fm, fd),
+         arena_printf(a, "/%04d/%02d/%02d/", ty, tm, td)},
+        {arena_printf(a, "/%04d/%02d/", fy, fm), arena_printf(a, "/%04d/%02d/", ty, tm)},
+        {arena_printf(a, "/%04d/", fy), arena_printf(a, "/%04d/", ty)},
+    };
+    for (int i = 0; i < 3; i++) {
+        const char *at = strstr(path, forms[i][0]);
+        if (at)
+            return arena_printf(a, "%.*s%s%s", (int)(at - path), path, forms[i][1],
+                                at + strlen(forms[i][0]));
+    }
+    return NULL;
+}
+
+int post_record_old_paths(store *s, arena *a, const struct store_post *post, const char *date,
+                          const char *const *old_slugs, size_t slug_count,
+                          const char *const *old_dates, size_t date_count)
+{
+    int recorded = 0;
+    for (size_t i = 0; i <= slug_count; i++) {
+        const char *path = post->path;
+        if (i > 0) {
+            if (post_slug_problem(old_slugs[i - 1]))
+                continue;
+            path = with_slug(a, post->path, post->slug, slug_canonical(a, old_slugs[i - 1]));
+            if (!path)
+                continue;
+        }
+        for (size_t k = 0; k <= date_count; k++) {
+            const char *old = k > 0 ? with_date(a, path, date, old_dates[k - 1]) : path;
+            if (!old || strcmp(old, post->path) == 0 || post_path_problem(old))
+                continue;
+            if (recorded++ >= POST_OLD_PATHS_MAX)
+                return STORE_OK;
+            if (store_post_old_path_add(s, old, post->id) != STORE_OK)
+                return STORE_ERROR;
+        }
+    }
+    return STORE_OK;
+}
+
+int post_find_moved(store *s, arena *a, const char *path, struct store_post *out)
+{
+    int rc = store_post_find_old_path(s, a, path, out);
+    if (rc == STORE_OK && (!post_is_public(out) || strcmp(out->path, path) == 0))
+        return STORE_NOT_FOUND;
+    return rc;
 }
 
 int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug, const char *name,
@@ -402,6 +415,41 @@ static const char *moved_path(arena *a, const char *pattern, const struct store_
                         at + strlen(segment));
 }
 
+#define POST_NESTING_MAX 16 /* levels of child pages moved with their parent */
+
+/* The pages under post `id`, whose path moved from `from` to `to`, move with it (their paths
+ * start with their parents'), each old path kept to answer 301, as WordPress's children follow
+ * their parent's slug. */
+static int move_children(store *s, arena *a, long long id, const char *from, const char *to,
+                         int depth)
+{
+    struct store_post *children;
+    size_t count;
+    if (depth >= POST_NESTING_MAX)
+        return STORE_OK; /* a cycle of parents in imported data must not loop forever */
+    int rc = store_post_children(s, a, id, &children, &count);
+    for (size_t i = 0; rc == STORE_OK && i < count; i++) {
+        struct store_post child = children[i];
+        size_t n = strlen(from);
+        if (strncmp(child.path, from, n) != 0)
+            continue; /* a path of its own (an imported <link>): it stays */
+        const char *old_path = child.path;
+        child.path = arena_printf(a, "%s%s", to, old_path + n);
+        struct store_post clash;
+        rc = store_post_find_path(s, a, child.path, &clash);
+        if (rc == STORE_OK)
+            continue; /* taken: the child keeps its path */
+        if (rc == STORE_ERROR)
+            break;
+        rc = store_post_update(s, &child);
+        if (rc == STORE_OK)
+            rc = store_post_old_path_add(s, old_path, child.id);
+        if (rc == STORE_OK)
+            rc = move_children(s, a, child.id, old_path, child.path, depth + 1);
+    }
+    return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
 static int invalid(buf *error, const char **field, const char *name, const char *message)
 {
     *field = name;
@@ -500,6 +548,13 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
     }
     if (!draft->id) /* the site's time zone now: its local date makes the permalink */
         post.utc_offset = settings_get_int(s, a, SETTING_SITE_UTC_OFFSET) * 60;
+    if (!draft->id && post.author_id && strstr(pattern, "%author%")) {
+        struct store_user user; /* %author% is the nicename (post_permalink) */
+        int rc = store_user_get(s, a, post.author_id, &user);
+        if (rc == STORE_ERROR)
+            goto failed;
+        post.author_login = rc == STORE_OK ? user.nicename : "";
+    }
     post.password = post.password ? post.password : "";
     post.guid = post.guid ? post.guid : "";
     post.published_at = draft->published_at ? draft->published_at
@@ -551,6 +606,9 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
                                           .body_html = old.body_html};
         if (store_revision_insert(s, &revision, POST_REVISIONS_KEPT) != STORE_OK ||
             store_post_update(s, &post) != STORE_OK ||
+            (strcmp(post.path, old.path) != 0 &&
+             (store_post_old_path_add(s, old.path, post.id) != STORE_OK ||
+              move_children(s, a, post.id, old.path, post.path, 0) != STORE_OK)) ||
             ((draft->categories || draft->tags) && store_post_term_clear(s, post.id) != STORE_OK))
             goto failed;
         *id = post.id;

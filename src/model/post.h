@@ -10,7 +10,7 @@
 #include "util/buf.h"
 
 /* Finds a post by a reference a person types: a numeric id, a permalink path ("/2023/…/") or
- * a full URL ending in one, or a slug. */
+ * a full URL ending in one, or a slug; paths and slugs in any form (slug_canonical). */
 int post_resolve(store *s, arena *a, const char *reference, struct store_post *out);
 
 /* Shown to anonymous readers: published posts and pages. */
@@ -36,8 +36,9 @@ enum post_password_result {
 enum post_password_result post_password_try(store *s, arena *a, const struct store_post *post,
                                             const char *ip, const char *given, long long now);
 
-/* A URL slug from a title: lower-case ASCII letters and digits, others folded to '-',
- * Latin accents dropped, at most 200 bytes; "post" when nothing is left. */
+/* The slug WordPress makes from a title (slug_from_title: Latin accents dropped, lowercase,
+ * other scripts in WordPress's lowercase percent-encoding, at most 200 bytes); "post" when
+ * nothing is left. */
 char *post_slugify(arena *a, const char *title);
 
 /* Why `slug` cannot name a post or term, for a person ("a control character"); NULL when it
@@ -54,7 +55,9 @@ const char *post_path_problem(const char *path);
 const char *post_path_single_slashes(arena *a, const char *path);
 
 /* The permalink path for a post from a WordPress pattern (%year% %monthnum% %day% %hour%
- * %minute% %second% %postname% %post_id% %category% %author%). */
+ * %minute% %second% %postname% %post_id% %category% %author%). %author% is the author's
+ * nicename, as WordPress writes it, which the caller puts in post->author_login ("author" when
+ * none). */
 char *post_permalink(arena *a, const char *pattern, const struct store_post *post);
 
 /* A post written or edited in gazette (the CLI's `post new`, the admin's editor). */
@@ -138,6 +141,22 @@ void post_html_body(const char *html, buf *out);
 /* The archive path of a term: "/category/parent/child/" (categories nest under their parents,
  * as in WordPress) or "/tag/slug/". Returns a store result; *path lives in `a`. */
 int post_term_path(store *s, arena *a, const struct store_term *term, const char **path);
+
+#define POST_OLD_PATHS_MAX 64 /* old paths one call of post_record_old_paths records at most */
+
+/* Records the paths at which `post` (already stored, at its canonical path) answered before, so
+ * that they answer 301 to it, as WordPress's wp_old_slug_redirect does: its path with each of
+ * `old_slugs` (_wp_old_slug) in place of its slug, with each of `old_dates` ("YYYY-MM-DD",
+ * _wp_old_date) in place of its date `date` ("YYYY-MM-DD", the date its path was made with),
+ * and with both. A slug or date its path does not hold, or a bad old slug, gives no path. Runs
+ * inside the caller's transaction; returns a store result. */
+int post_record_old_paths(store *s, arena *a, const struct store_post *post, const char *date,
+                          const char *const *old_slugs, size_t slug_count,
+                          const char *const *old_dates, size_t date_count);
+
+/* The public post that answered at `path` (canonical) before: STORE_OK with it in `out`, when
+ * the caller should answer 301 to its path now; else STORE_NOT_FOUND or STORE_ERROR. */
+int post_find_moved(store *s, arena *a, const char *path, struct store_post *out);
 
 /* Finds a term by taxonomy and slug, creating it (named `name`) when missing. */
 int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug, const char *name,

@@ -6,6 +6,7 @@
 
 #include "model/settings.h"
 #include "util/log.h"
+#include "util/slug.h"
 
 enum user_role user_role_of(const struct store_user *user)
 {
@@ -110,10 +111,37 @@ int user_add(store *s, arena *a, const char *login, enum user_role role, const c
                                    .password_hash = hash,
                                    .disabled = !password};
         long long id;
-        if (store_user_insert(s, &user, &id) != STORE_OK)
+        if (user_unique_nicename(s, a, login, &user.nicename) != STORE_OK ||
+            store_user_insert(s, &user, &id) != STORE_OK)
             return fail(s, error);
     }
     return store_commit(s) == STORE_OK ? STORE_OK : fail(s, error);
+}
+
+int user_unique_nicename(store *s, arena *a, const char *login, const char **nicename)
+{
+    const char *base = slug_nicename(a, login);
+    if (!*base)
+        base = slug_from_title(a, login);
+    if (!*base)
+        base = "user";
+    *nicename = base;
+    for (int suffix = 2;; suffix++) {
+        struct store_user other;
+        int rc = store_user_find_nicename(s, a, *nicename, &other);
+        if (rc != STORE_OK)
+            return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+        /* WordPress keeps base and suffix within 50 characters (its nicename's limit) */
+        const char *tail = arena_printf(a, "-%d", suffix);
+        size_t keep = strlen(base);
+        if (keep + strlen(tail) > NICENAME_MAX)
+            keep = NICENAME_MAX - strlen(tail);
+        if (keep >= 1 && base[keep - 1] == '%') /* never inside an escape (ASCII otherwise) */
+            keep -= 1;
+        else if (keep >= 2 && base[keep - 2] == '%')
+            keep -= 2;
+        *nicename = arena_printf(a, "%.*s%s", (int)keep, base, tail);
+    }
 }
 
 /* Finds `login`, applies `change`, signs its sessions out, in one transaction. */

@@ -36,6 +36,10 @@ bool user_login_valid(const char *login);
  * leaves the account disabled (no way to sign in) until one is set. */
 int user_add(store *s, arena *a, const char *login, enum user_role role, const char *password,
              buf *error);
+/* The nicename a new user with `login` gets, as WordPress gives it: slug_nicename (a login of no
+ * Latin letter or digit: its title slug; else "user"), made unique among users by "-2", "-3", …
+ * Returns a store result; *nicename lives in `a`. */
+int user_unique_nicename(store *s, arena *a, const char *login, const char **nicename);
 /* Sets a new password (and enables the account); signs out its sessions. */
 int user_set_password(store *s, arena *a, const char *login, const char *password, buf *error);
 /* Disables an account and signs out its sessions. */

@@ -6,10 +6,12 @@
 #include "model/article.h"
 #include "model/comment.h"
 #include "model/spam.h"
+#include "model/post.h"
 #include "model/user.h"
 #include "site/common.h"
 #include "site/site.h"
 #include "site/wp_urls.h"
+#include "util/slug.h"
 
 void site_article(struct handler_context *context, const struct web_request *req,
                   struct web_response *res)
@@ -20,10 +22,38 @@ void site_article(struct handler_context *context, const struct web_request *req
     size_t path_len = strlen(req->path);
     struct store_post post;
     int rc = site_find_public_post(context, a, req->path, path_len, &post);
-    if (rc == STORE_NOT_FOUND && path_len && req->path[path_len - 1] != '/') {
-        /* WordPress permalinks end in '/': "/2023/04/slug" finds "/2023/04/slug/" */
-        rc = site_find_public_post(context, a, arena_printf(a, "%s/", req->path), path_len + 1,
-                                   &post);
+    if (rc == STORE_OK && strcmp(req->path, post.path) != 0) {
+        /* another form of its path (upper-case escapes, raw UTF-8): one URL answers 200 */
+        web_redirect(res, 301, post.path);
+        return;
+    }
+    /* WordPress permalinks end in '/': "/2023/04/slug" finds "/2023/04/slug/"; and an empty
+     * segment, which WordPress writes in the <link> of a page whose parent it lost
+     * ("//greek/slug/"), finds the page at "/greek/slug/" */
+    const char *tidy = post_path_single_slashes(a, path_len && req->path[path_len - 1] != '/'
+                                                       ? arena_printf(a, "%s/", req->path)
+                                                       : req->path);
+    if (rc == STORE_NOT_FOUND && strcmp(tidy, req->path) != 0) {
+        rc = site_find_public_post(context, a, tidy, strlen(tidy), &post);
+        if (rc == STORE_OK) {
+            web_redirect(res, 301, post.path);
+            return;
+        }
+    }
+    if (rc == STORE_NOT_FOUND) {
+        /* a path the post had before (_wp_old_slug, _wp_old_date, a slug changed since) */
+        rc = post_find_moved(context->store, a, slug_canonical(a, tidy), &post);
+        if (rc == STORE_OK) {
+            web_redirect(res, 301, post.path);
+            return;
+        }
+    }
+    const char *lower = slug_ascii_lower(a, slug_canonical(a, tidy));
+    if (rc == STORE_NOT_FOUND && strcmp(lower, slug_canonical(a, tidy)) != 0) {
+        /* "/2019/01/Hello-World/": WordPress finds a slug whatever the case of its letters */
+        rc = site_find_public_post(context, a, lower, strlen(lower), &post);
+        if (rc == STORE_NOT_FOUND)
+            rc = post_find_moved(context->store, a, lower, &post);
         if (rc == STORE_OK) {
             web_redirect(res, 301, post.path);
             return;

@@ -11,6 +11,7 @@
 #include "model/settings.h"
 #include "site/site.h"
 #include "util/log.h"
+#include "util/slug.h"
 
 void site_view_load(struct handler_context *context, const struct web_request *req,
                     struct site_view *site)
@@ -34,8 +35,9 @@ void site_view_load(struct handler_context *context, const struct web_request *r
 int site_find_public_post(struct handler_context *context, arena *a, const char *path,
                           size_t path_len, struct store_post *post)
 {
-    const char *clean = web_path_decode(a, path, path_len);
-    return post_find_public(context->store, a, clean, post);
+    /* stored in WordPress's lowercase percent-encoding: any form a reader sends finds it */
+    const char *canonical = slug_canonical(a, arena_strndup(a, path, path_len));
+    return post_find_public(context->store, a, canonical, post);
 }
 
 static const char *unlock_message(arena *a, const struct store_post *post)

@@ -9,8 +9,9 @@
 void site_view_load(struct handler_context *context, const struct web_request *req,
                     struct site_view *site);
 
-/* The public post at permalink `path` (percent-decoded first). STORE_NOT_FOUND also for a
- * post readers may not see. */
+/* The public post at permalink `path` in any form WordPress accepts (upper- or lower-case
+ * escapes, raw UTF-8): its canonical form (slug_canonical) is looked up. STORE_NOT_FOUND also
+ * for a post readers may not see. */
 int site_find_public_post(struct handler_context *context, arena *a, const char *path,
                           size_t path_len, struct store_post *post);
 

@@ -14,6 +14,7 @@
 #include "web/wp_path.h"
 #include "util/log.h"
 #include "util/utf8.h"
+#include "util/slug.h"
 
 #define SITEMAP_CHUNK 1000 /* URLs per sitemap file; an index lists the files beyond that */
 
@@ -126,7 +127,8 @@ void site_feed(struct handler_context *context, const struct web_request *req,
     }
     bool atom = path_len >= 11 && strcmp(req->path + path_len - 11, "/feed/atom/") == 0;
     size_t page_len = strlen(req->path) - (atom ? strlen("feed/atom/") : strlen("feed/"));
-    const char *page = arena_strndup(a, req->path, page_len); /* ends in '/' */
+    /* ends in '/'; in the stored form, whatever form was asked for (util/slug.h) */
+    const char *page = slug_canonical(a, arena_strndup(a, req->path, page_len));
     enum feed_scope scope = strcmp(page, "/") == 0            ? FEED_SITE
                             : strcmp(page, "/comments/") == 0 ? FEED_SITE_COMMENTS
                             : strncmp(page, "/category/", 10) == 0 ||

@@ -13,6 +13,7 @@
 #include "site/site.h"
 #include "site/wp_urls.h"
 #include "util/log.h"
+#include "util/slug.h"
 
 /* Splits "BASE/page/N/" into BASE (ending in '/') and N; a path without it is page 1. Returns
  * 0 for a malformed page number. */
@@ -147,7 +148,7 @@ static const char *last_segment(arena *a, const char *path)
     size_t start = n;
     while (start && path[start - 1] != '/')
         start--;
-    return web_path_decode(a, path + start, n - start);
+    return slug_canonical(a, arena_strndup(a, path + start, n - start));
 }
 
 void site_archive(struct handler_context *context, const struct web_request *req,
@@ -166,22 +167,24 @@ void site_archive(struct handler_context *context, const struct web_request *req
     struct listing_archive archive = {0};
     int rc =
         view.page ? listing_archive_find(context->store, a, kind, slug, &archive) : STORE_NOT_FOUND;
+    if (rc == STORE_NOT_FOUND && view.page && strcmp(slug_ascii_lower(a, slug), slug) != 0)
+        /* "/tag/News/": WordPress finds a slug whatever the case of its letters (then 301) */
+        rc = listing_archive_find(context->store, a, kind, slug_ascii_lower(a, slug), &archive);
+    if (rc == STORE_OK && strcmp(archive.path, base) != 0) {
+        /* one URL an archive: a category under its parents (/category/parent/child/), an
+         * author at the nicename, slugs in WordPress's lowercase percent-encoding */
+        web_redirect(res, 301,
+                     view.page > 1 ? arena_printf(a, "%spage/%d/", archive.path, view.page)
+                                   : archive.path);
+        return;
+    }
     if (rc == STORE_OK && kind == LISTING_AUTHOR)
         view.heading = arena_printf(a, "Posts by %s", archive.name);
     else if (rc == STORE_OK) {
         bool category = kind == LISTING_CATEGORY;
         const struct store_term *term = &archive.term;
-        const char *canonical;
-        if (category && (rc = post_term_path(context->store, a, term, &canonical)) == STORE_OK &&
-            strcmp(canonical, web_path_decode(a, base, strlen(base))) != 0) {
-            /* a category lives under its parents: /category/parent/child/ */
-            web_redirect(res, 301, canonical);
-            return;
-        }
-        if (rc == STORE_OK) {
-            view.heading = arena_printf(a, "%s: %s", category ? "Category" : "Tag", term->name);
-            view.description = *term->description ? term->description : NULL;
-        }
+        view.heading = arena_printf(a, "%s: %s", category ? "Category" : "Tag", term->name);
+        view.description = *term->description ? term->description : NULL;
     }
     if (rc == STORE_ERROR) {
         site_error(context, req, res, 503, "Service unavailable",
@@ -189,7 +192,9 @@ void site_archive(struct handler_context *context, const struct web_request *req
         return;
     }
     if (rc == STORE_NOT_FOUND) {
-        site_error(context, req, res, 404, "Not found", "There is no such archive.");
+        /* no such archive: a post may have the path (WordPress's /%postname%/ gives a post
+         * named "author" the path /author/), or have had it; else the article's 404 */
+        site_article(context, req, res);
         return;
     }
     list_posts(context, req, res, archive.scope, &view);

@@ -11,6 +11,7 @@
 #include "model/post.h"
 #include "site/common.h"
 #include "site/site.h"
+#include "util/slug.h"
 
 void site_answer_as(struct handler_context *context, const struct web_request *req,
                     struct web_response *res, const char *path, const char *query,
@@ -107,12 +108,12 @@ static int query_archive(struct handler_context *context, arena *a, const struct
         else if (*value && strlen(value) <= 200) {
             /* category_name may be a path of slugs ("parent/child"): its last one */
             const char *slash = strrchr(value, '/');
-            rc = listing_archive_find(context->store, a, forms[i].kind, slash ? slash + 1 : value,
-                                      &archive);
+            rc = listing_archive_find(context->store, a, forms[i].kind,
+                                      slug_canonical(a, slash ? slash + 1 : value), &archive);
         } else
             rc = STORE_NOT_FOUND;
         if (rc == STORE_OK)
-            rc = listing_archive_path(context->store, a, forms[i].kind, &archive, path);
+            *path = archive.path;
         return rc;
     }
     return STORE_NOT_FOUND;

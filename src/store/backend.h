@@ -17,6 +17,14 @@
       (s, a, login, out))                                                                          \
     X(user_list, (store * s, arena * a, struct store_user * *users, size_t * count),               \
       (s, a, users, count))                                                                        \
+    X(user_find_nicename, (store * s, arena * a, const char *nicename, struct store_user *out),    \
+      (s, a, nicename, out))                                                                       \
+    X(post_find_old_path, (store * s, arena * a, const char *path, struct store_post *out),        \
+      (s, a, path, out))                                                                           \
+    X(post_parent, (store * s, long long id, long long *parent_id), (s, id, parent_id))            \
+    X(post_children,                                                                               \
+      (store * s, arena * a, long long id, struct store_post **posts, size_t *count),              \
+      (s, a, id, posts, count))                                                                    \
     X(term_find,                                                                                   \
       (store * s, arena * a, const char *taxonomy, const char *slug, struct store_term *out),      \
       (s, a, taxonomy, slug, out))                                                                 \
@@ -189,6 +197,9 @@
     X(post_update, (store * s, const struct store_post *post), (s, post), -1)                      \
     X(search_refold, (store * s), (s), -1)                                                         \
     X(post_term_clear, (store * s, long long post_id), (s, post_id), post_id)                      \
+    X(post_old_path_add, (store * s, const char *path, long long post_id), (s, path, post_id),     \
+      post_id)                                                                                     \
+    X(post_set_parent, (store * s, long long id, long long parent_id), (s, id, parent_id), id)     \
     X(post_publish_due, (store * s, long long now, long long *published), (s, now, published),     \
       (*published > 0 ? -1 : 0))                                                                   \
     X(revision_insert, (store * s, const struct store_revision *revision, int keep),               \

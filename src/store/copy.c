@@ -35,6 +35,7 @@ static const struct copy_table {
     {"post_password_failures", true},
     {"custom_fields", true},
     {"menu_items", true},
+    {"post_old_paths", true},
     {"schema_version", false}, /* each engine's own migrations */
     {"store_tasks", false},    /* work a migration left for the C code (search refold) */
     {"changes", false},        /* SQLite's change feed, written by triggers */

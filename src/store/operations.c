@@ -293,6 +293,7 @@ static void read_user(struct row *r, void *record)
     out->disabled = next_bool(r);
     out->password_hash = next_text(r);
     out->wp_id = next_int(r);
+    out->nicename = next_text(r);
 }
 
 static void read_term(struct row *r, void *record)
@@ -518,12 +519,17 @@ int operation_user_insert(store *s, const struct store_user *user, long long *id
                   PARAMETERS(INTEGER(user->id), TEXT(user->login), TEXT(user->display_name),
                              TEXT_OR_EMPTY(user->email), TEXT(user_role_name(user->role)),
                              BOOLEAN(user->disabled), TEXT_OR_EMPTY(user->password_hash),
-                             INTEGER(user->wp_id)));
+                             INTEGER(user->wp_id), TEXT_OR_EMPTY(user->nicename)));
 }
 
 int operation_user_find_wp_id(store *s, arena *a, long long wp_id, struct store_user *out)
 {
     return find(s, a, read_user, out, STATEMENT_USER_FIND_WP_ID, PARAMETERS(INTEGER(wp_id)));
+}
+
+int operation_user_find_nicename(store *s, arena *a, const char *nicename, struct store_user *out)
+{
+    return find(s, a, read_user, out, STATEMENT_USER_FIND_NICENAME, PARAMETERS(TEXT(nicename)));
 }
 
 int operation_user_find_login(store *s, arena *a, const char *login, struct store_user *out)
@@ -834,6 +840,39 @@ int operation_post_find_slug(store *s, arena *a, const char *slug, struct store_
 int operation_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post *out)
 {
     return find(s, a, read_post, out, STATEMENT_POST_FIND_WP_ID, PARAMETERS(INTEGER(wp_id)));
+}
+
+int operation_post_find_old_path(store *s, arena *a, const char *path, struct store_post *out)
+{
+    return find(s, a, read_post, out, STATEMENT_POST_FIND_OLD_PATH, PARAMETERS(TEXT(path)));
+}
+
+int operation_post_old_path_add(store *s, const char *path, long long post_id)
+{
+    return run(s, STATEMENT_POST_OLD_PATH_ADD, PARAMETERS(TEXT(path), INTEGER(post_id)));
+}
+
+int operation_post_set_parent(store *s, long long id, long long parent_id)
+{
+    return run_changing(s, STATEMENT_POST_SET_PARENT, PARAMETERS(INTEGER(id), INTEGER(parent_id)));
+}
+
+static void read_parent_id(struct row *r, void *record)
+{
+    *(long long *)record = next_int(r);
+}
+
+int operation_post_parent(store *s, long long id, long long *parent_id)
+{
+    *parent_id = 0;
+    return find(s, NULL, read_parent_id, parent_id, STATEMENT_POST_PARENT, PARAMETERS(INTEGER(id)));
+}
+
+int operation_post_children(store *s, arena *a, long long id, struct store_post **posts,
+                            size_t *count)
+{
+    return collect(s, a, COLLECT(posts, read_post), count, STATEMENT_POST_CHILDREN,
+                   PARAMETERS(INTEGER(id)));
 }
 
 int operation_post_id_taken(store *s, long long id, bool *taken)
@@ -1205,6 +1244,7 @@ int operation_clear(store *s)
                                               STATEMENT_CLEAR_POST_TERMS,
                                               STATEMENT_CLEAR_CUSTOM_FIELDS,
                                               STATEMENT_CLEAR_MENU_ITEMS,
+                                              STATEMENT_CLEAR_POST_OLD_PATHS,
                                               STATEMENT_CLEAR_POSTS,
                                               STATEMENT_CLEAR_TERMS,
                                               STATEMENT_CLEAR_USERS,

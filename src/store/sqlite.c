@@ -9,6 +9,7 @@
 
 #include "store/backend.h"
 #include "store/sqlite_migrations.h"
+#include "util/slug.h"
 #include "util/alloc.h"
 
 /* Statements of this engine's own, beside those of statements.h. */
@@ -222,6 +223,40 @@ static void sqlite_reset(store *s)
 
 /* --- connection and schema --- */
 
+/* gazette_slug_canonical(text) and gazette_nicename(login): util/slug.c's forms, for the
+ * migration that rewrites stored slugs and paths (sqlite_migrations.c, 8). */
+static void slug_function(sqlite3_context *context, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const char *text = (const char *)sqlite3_value_text(argv[0]);
+    if (!text) {
+        sqlite3_result_null(context);
+        return;
+    }
+    arena a = {0};
+    const char *out;
+    if (sqlite3_user_data(context)) {
+        out = slug_nicename(&a, text);
+        if (!*out) /* a login of no Latin letter: its slug, as a title's */
+            out = slug_from_title(&a, text);
+    } else
+        out = slug_canonical(&a, text);
+    sqlite3_result_text(context, out, -1, SQLITE_TRANSIENT);
+    arena_free(&a);
+}
+
+static int add_functions(sqlite3 *db)
+{
+    static int nicename = 1; /* the user data that tells the two apart */
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS;
+    if (sqlite3_create_function(db, "gazette_slug_canonical", 1, flags, NULL, slug_function, NULL,
+                                NULL) != SQLITE_OK ||
+        sqlite3_create_function(db, "gazette_nicename", 1, flags, &nicename, slug_function, NULL,
+                                NULL) != SQLITE_OK)
+        return STORE_ERROR;
+    return STORE_OK;
+}
+
 static int apply_migrations(store *s)
 {
     char *message = NULL;
@@ -285,6 +320,10 @@ store *sqlite_store_open(const char *location, buf *error)
                      NULL, NULL, &message) != SQLITE_OK) {
         buf_printf(error, "%s: %s", location, message ? message : sqlite3_errmsg(q->db));
         sqlite3_free(message);
+        goto failed;
+    }
+    if (add_functions(q->db) != STORE_OK) {
+        buf_printf(error, "%s: %s", location, sqlite3_errmsg(q->db));
         goto failed;
     }
     if (apply_migrations(s) != STORE_OK) {

@@ -244,6 +244,33 @@ const char *const sqlite_migrations[] = {
     "  END;"
     "CREATE TABLE store_tasks (name TEXT PRIMARY KEY);"
     "INSERT INTO store_tasks (name) VALUES ('search_fold');",
+
+    /* 11: WordPress's URLs. Slugs and paths in the one canonical form (lowercase percent-encoding
+     * of UTF-8; gazette_slug_canonical is util/slug.c's, registered on each connection), a row
+     * whose canonical path another row holds already left as it is; the users' nicenames
+     * (gazette_nicename, WordPress's user_nicename; "user-ID" for a login it leaves nothing of,
+     * "-ID" after one another user has); pages' parents; and the old paths of posts
+     * (_wp_old_slug, _wp_old_date, a slug changed in the editor), which answer 301. */
+    "UPDATE posts SET slug = gazette_slug_canonical(slug)"
+    "  WHERE slug <> gazette_slug_canonical(slug);"
+    "UPDATE posts SET path = gazette_slug_canonical(path)"
+    "  WHERE path <> gazette_slug_canonical(path)"
+    "  AND NOT EXISTS (SELECT 1 FROM posts o WHERE o.path = gazette_slug_canonical(posts.path));"
+    "UPDATE terms SET slug = gazette_slug_canonical(slug)"
+    "  WHERE slug <> gazette_slug_canonical(slug) AND NOT EXISTS (SELECT 1 FROM terms o"
+    "    WHERE o.taxonomy = terms.taxonomy AND o.slug = gazette_slug_canonical(terms.slug));"
+    "ALTER TABLE users ADD COLUMN nicename TEXT NOT NULL DEFAULT '';"
+    "UPDATE users SET nicename = gazette_nicename(login);"
+    "UPDATE users SET nicename = 'user-' || id WHERE nicename = '';"
+    "UPDATE users SET nicename = nicename || '-' || id WHERE EXISTS"
+    "  (SELECT 1 FROM users o WHERE o.nicename = users.nicename AND o.id < users.id);"
+    "CREATE INDEX users_nicename ON users (nicename);"
+    "ALTER TABLE posts ADD COLUMN parent_id INTEGER REFERENCES posts(id) ON DELETE SET NULL;"
+    "CREATE INDEX posts_parent ON posts (parent_id);"
+    "CREATE TABLE post_old_paths ("
+    "  path TEXT PRIMARY KEY,"
+    "  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE);"
+    "CREATE INDEX post_old_paths_post ON post_old_paths (post_id);",
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

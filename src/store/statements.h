@@ -65,7 +65,7 @@
 /* A user: 8 columns, read by read_user; the table is aliased u. */
 #define USER_FIELDS                                                                                \
     "u.id, u.login, u.display_name, u.email, u.role, u.disabled, u.password_hash,"                 \
-    " coalesce(u.wp_id, 0)"
+    " coalesce(u.wp_id, 0), u.nicename"
 #define USER_COLUMNS USER_FIELDS " FROM users u "
 /* A term: 7 columns, read by read_term; the table is aliased t. */
 #define TERM_COLUMNS                                                                               \
@@ -137,22 +137,23 @@
       .sql = "INSERT INTO settings (key, value) VALUES (?1, ?2)"                                   \
              " ON CONFLICT (key) DO UPDATE SET value = excluded.value")                            \
     X(SETTING_LIST, 0, 2, .sql = "SELECT key, value FROM settings ORDER BY key")                   \
-    X(USER_INSERT, 8, 0, .returns_id = true,                                                       \
+    X(USER_INSERT, 9, 0, .returns_id = true,                                                       \
       .sqlite = "INSERT INTO users (id, login, display_name, email, role, disabled,"               \
-                " password_hash, wp_id) VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, ?6, ?7,"        \
-                " nullif(?8, 0))",                                                                 \
-      .pg =                                                                                        \
-          "INSERT INTO users (id, login, display_name, email, role, disabled,"                     \
-          " password_hash, wp_id) VALUES (" PG_NEW_ID("users") ", ?2, ?3, ?4, ?5, ?6, ?7,"         \
-                                                               " nullif(CAST(?8 AS BIGINT), 0))")  \
+                " password_hash, wp_id, nicename) VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4,"          \
+                " ?5, ?6, ?7, nullif(?8, 0), ?9)",                                                 \
+      .pg = "INSERT INTO users (id, login, display_name, email, role, disabled,"                   \
+            " password_hash, wp_id, nicename) VALUES (" PG_NEW_ID("users") ", ?2, ?3,"             \
+            " ?4, ?5, ?6, ?7, nullif(CAST(?8 AS BIGINT), 0), ?9)")                                 \
     X(USER_BUMP_ID, 0, 1, PG_BUMP_ID("users"))                                                     \
-    X(USER_FIND_LOGIN, 1, 8, .sql = "SELECT " USER_COLUMNS "WHERE u.login = ?1")                   \
-    X(USER_FIND_EMAIL, 1, 8,                                                                       \
+    X(USER_FIND_LOGIN, 1, 9, .sql = "SELECT " USER_COLUMNS "WHERE u.login = ?1")                   \
+    X(USER_FIND_NICENAME, 1, 9,                                                                    \
+      .sql = "SELECT " USER_COLUMNS "WHERE u.nicename = ?1 ORDER BY u.id LIMIT 1")                 \
+    X(USER_FIND_EMAIL, 1, 9,                                                                       \
       .sql = "SELECT " USER_COLUMNS "WHERE u.email <> '' AND lower(u.email) = lower(?1)"           \
              " ORDER BY u.id LIMIT 1")                                                             \
-    X(USER_GET, 1, 8, .sql = "SELECT " USER_COLUMNS "WHERE u.id = ?1")                             \
-    X(USER_FIND_WP_ID, 1, 8, .sql = "SELECT " USER_COLUMNS "WHERE u.wp_id = ?1")                   \
-    X(USER_LIST, 0, 8, .sql = "SELECT " USER_COLUMNS "ORDER BY u.id")                              \
+    X(USER_GET, 1, 9, .sql = "SELECT " USER_COLUMNS "WHERE u.id = ?1")                             \
+    X(USER_FIND_WP_ID, 1, 9, .sql = "SELECT " USER_COLUMNS "WHERE u.wp_id = ?1")                   \
+    X(USER_LIST, 0, 9, .sql = "SELECT " USER_COLUMNS "ORDER BY u.id")                              \
     X(USER_UPDATE, 6, 0,                                                                           \
       .sql = "UPDATE users SET display_name = ?2, email = ?3, role = ?4, disabled = ?5,"           \
              " password_hash = ?6 WHERE id = ?1")                                                  \
@@ -204,6 +205,16 @@
     X(POST_FIND_PATH, 1, 24, POST_SELECT("", "WHERE p.path = ?1"))                                 \
     X(POST_FIND_SLUG, 1, 24, POST_SELECT("", "WHERE p.slug = ?1 ORDER BY p.id LIMIT 1"))           \
     X(POST_FIND_WP_ID, 1, 24, POST_SELECT("", "WHERE p.wp_id = ?1"))                               \
+    /* a path the post had (post_old_paths), found when no post has it now */                      \
+    X(POST_FIND_OLD_PATH, 1, 24,                                                                   \
+      POST_SELECT("", "JOIN post_old_paths o ON o.post_id = p.id WHERE o.path = ?1"))              \
+    X(POST_OLD_PATH_ADD, 2, 0,                                                                     \
+      .sql = "INSERT INTO post_old_paths (path, post_id) VALUES (?1, ?2)"                          \
+             " ON CONFLICT (path) DO UPDATE SET post_id = excluded.post_id")                       \
+    X(POST_SET_PARENT, 2, 0,                                                                       \
+      .sql = "UPDATE posts SET parent_id = nullif(CAST(?2 AS BIGINT), 0) WHERE id = ?1")           \
+    X(POST_PARENT, 1, 1, .sql = "SELECT coalesce(parent_id, 0) FROM posts WHERE id = ?1")          \
+    X(POST_CHILDREN, 1, 24, POST_SELECT("", "WHERE p.parent_id = ?1 ORDER BY p.id"))               \
     X(POST_ID_TAKEN, 1, 1, .sql = "SELECT 1 FROM posts WHERE id = ?1")                             \
     X(POST_SET_STATUS, 2, 0, .sql = "UPDATE posts SET status = ?2 WHERE id = ?1")                  \
     X(POST_SET_COMMENTS_OPEN, 2, 0, .sql = "UPDATE posts SET comments_open = ?2 WHERE id = ?1")    \
@@ -368,7 +379,7 @@
       .sql = "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at)"            \
              " VALUES (?1, ?2, ?3, ?4, ?5)")                                                       \
     /* the user's 8 columns (read_user), then token_hash, csrf, created_at and expires_at */       \
-    X(SESSION_FIND, 2, 12,                                                                         \
+    X(SESSION_FIND, 2, 13,                                                                         \
       .sql = "SELECT " USER_FIELDS ", s.token_hash, s.csrf, s.created_at, s.expires_at"            \
              " FROM sessions s JOIN users u ON u.id = s.user_id"                                   \
              " WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND NOT u.disabled")                  \
@@ -498,7 +509,7 @@
     X(CLEAR_ALL, 0, 0, .sqlite = NOTHING,                                                          \
       .pg = "TRUNCATE sessions, login_failures, post_password_failures, audit_log,"                \
             " post_revisions, comment_edits, outbox, comment_counts, comments, post_terms,"        \
-            " custom_fields, menu_items, posts, terms, users, settings")                           \
+            " custom_fields, menu_items, post_old_paths, posts, terms, users, settings")           \
     X(CLEAR_SESSIONS, 0, 0, .sqlite = "DELETE FROM sessions", .pg = NOTHING)                       \
     X(CLEAR_LOGIN_FAILURES, 0, 0, .sqlite = "DELETE FROM login_failures", .pg = NOTHING)           \
     X(CLEAR_POST_PASSWORD_FAILURES, 0, 0, .sqlite = "DELETE FROM post_password_failures",          \
@@ -511,6 +522,7 @@
     X(CLEAR_POST_TERMS, 0, 0, .sqlite = "DELETE FROM post_terms", .pg = NOTHING)                   \
     X(CLEAR_CUSTOM_FIELDS, 0, 0, .sqlite = "DELETE FROM custom_fields", .pg = NOTHING)             \
     X(CLEAR_MENU_ITEMS, 0, 0, .sqlite = "DELETE FROM menu_items", .pg = NOTHING)                   \
+    X(CLEAR_POST_OLD_PATHS, 0, 0, .sqlite = "DELETE FROM post_old_paths", .pg = NOTHING)           \
     X(CLEAR_POSTS, 0, 0, .sqlite = "DELETE FROM posts", .pg = NOTHING)                             \
     X(CLEAR_TERMS, 0, 0, .sqlite = "DELETE FROM terms", .pg = NOTHING)                             \
     X(CLEAR_USERS, 0, 0, .sqlite = "DELETE FROM users", .pg = NOTHING)                             \

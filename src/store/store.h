@@ -96,6 +96,7 @@ struct store_user {
     bool disabled;             /* imported authors are disabled until given a password */
     const char *password_hash; /* "" for none */
     long long wp_id;           /* WordPress user ID (for /?author=), 0 when none; unique */
+    const char *nicename;      /* the author archive's slug, /author/NICENAME/ (canonical form) */
 };
 
 struct store_term {
@@ -306,6 +307,9 @@ int store_user_insert(store *s, const struct store_user *user, long long *id);
 int store_user_find_login(store *s, arena *a, const char *login, struct store_user *out);
 /* The user imported with WordPress user ID `wp_id`. */
 int store_user_find_wp_id(store *s, arena *a, long long wp_id, struct store_user *out);
+
+/* The user of nicename `nicename` (the lowest id if several); STORE_NOT_FOUND when none. */
+int store_user_find_nicename(store *s, arena *a, const char *nicename, struct store_user *out);
 int store_user_list(store *s, arena *a, struct store_user **users, size_t *count);
 int store_user_get(store *s, arena *a, long long id, struct store_user *out);
 /* The account (enabled or not; the lowest id when several) whose email is `email`, compared
@@ -359,6 +363,7 @@ int store_term_find_wp_id(store *s, arena *a, const char *taxonomy, long long wp
                           struct store_term *out);
 int store_post_term_add(store *s, long long post_id, long long term_id);
 int store_post_term_list(store *s, arena *a, struct store_post_term **links, size_t *count);
+/* Every old path (post_id, path), and every post with a parent (post_id, parent_id), by id. */
 int store_post_terms(store *s, arena *a, long long post_id, struct store_term **terms,
                      size_t *count); /* ordered by taxonomy, then name */
 /* Sets the name, description and parent of term->id (a WordPress import meets a parent after
@@ -405,6 +410,16 @@ int store_post_find_path(store *s, arena *a, const char *path, struct store_post
 int store_post_find_slug(store *s, arena *a, const char *slug, struct store_post *out);
 int store_post_find_wp_id(store *s, arena *a, long long wp_id, struct store_post *out);
 int store_post_id_taken(store *s, long long id, bool *taken);
+/* The post that had path `path` (post_old_paths): STORE_NOT_FOUND when none had it. */
+int store_post_find_old_path(store *s, arena *a, const char *path, struct store_post *out);
+/* Records that post `post_id` had path `path` (a later post that had it takes it over). */
+int store_post_old_path_add(store *s, const char *path, long long post_id);
+/* Sets the parent page of post `id` (0: none); STORE_NOT_FOUND when there is no post `id`. */
+int store_post_set_parent(store *s, long long id, long long parent_id);
+/* The parent page of post `id` into *parent_id (0 for none); STORE_NOT_FOUND without post. */
+int store_post_parent(store *s, long long id, long long *parent_id);
+/* The posts whose parent is `id`, by id. */
+int store_post_children(store *s, arena *a, long long id, struct store_post **posts, size_t *count);
 int store_post_set_status(store *s, long long id, enum post_status status);
 int store_post_set_comments_open(store *s, long long id, bool open);
 /* Writes every field of `post` (found by post->id) but id, wp_id, guid, type, utc_offset, format

@@ -16,6 +16,7 @@
 
 #include "model/post.h"
 #include "model/settings.h"
+#include "model/user.h"
 #include "store/store.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -66,7 +67,7 @@ static void test_slugify_ascii(void **state)
     check_slug("hello-world", "hello-world");
     check_slug("2024: A Year in Review", "2024-a-year-in-review");
     check_slug("MiXeD CaSe 42", "mixed-case-42");
-    check_slug("snake_case_title", "snake-case-title");
+    check_slug("snake_case_title", "snake_case_title"); /* WordPress keeps '_' */
 }
 
 static void test_slugify_accents(void **state)
@@ -112,8 +113,8 @@ static void test_slugify_punctuation(void **state)
                "b",
                "a-b");                                              /* an em dash is punctuation */
     check_slug("a \xE2\x80\x9Cquoted\xE2\x80\x9D b", "a-quoted-b"); /* curly double quotes */
-    check_slug("x\xE6\x97\xA5y", "x-y"); /* a non-Latin letter is folded to '-' */
-    check_slug("tab\there\nnewline", "tab-here-newline");
+    check_slug("x\xE6\x97\xA5y", "x%e6%97%a5y");        /* a non-Latin letter is percent-encoded */
+    check_slug("tab\there\nnewline", "tabherenewline"); /* only spaces become '-' */
 }
 
 static void test_slugify_trims_dashes(void **state)
@@ -132,8 +133,8 @@ static void test_slugify_empty(void **state)
     check_slug("   ", "post");
     check_slug("!!! ???", "post");
     check_slug("'", "post");
-    check_slug("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", "post"); /* 日本語 */
-    check_slug("a\xC3", "a");                                   /* truncated é */
+    check_slug("\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E", "%e6%97%a5%e6%9c%ac%e8%aa%9e"); /* 日本語 */
+    check_slug("a\xC3", "a"); /* truncated é */
 }
 
 static void test_slugify_length_cap(void **state)
@@ -291,6 +292,13 @@ static void test_resolve(void **state)
     check_resolves(f, "https://example.org/2023/11/14/hello-world/?replytocom=3#respond", id);
     check_resolves(f, "/2023/11/14/hello-world/#comments", id);
     check_resolves(f, "/2023/11/14/hello-world?p=1", id);
+    /* a slug in another script, in any form WordPress accepts */
+    long long arabic =
+        insert_post(f, "%d8%a7%d9%84", "/2023/11/14/%d8%a7%d9%84/", POST_STATUS_PUBLISH);
+    check_resolves(f, "\xD8\xA7\xD9\x84", arabic);
+    check_resolves(f, "%D8%A7%D9%84", arabic);
+    check_resolves(f, "/2023/11/14/\xD8\xA7\xD9\x84/", arabic);
+    check_resolves(f, "https://example.org/2023/11/14/%D8%A7%D9%84", arabic);
     check_not_found(f, "999999");
     check_not_found(f, "nope");
     check_not_found(f, "/2023/11/14/nope/");
@@ -451,6 +459,133 @@ static void test_create_failure_stores_nothing(void **state)
     buf_free(&error);
 }
 
+/* %author% is the author's nicename, as WordPress writes it: "j.doe" is at /j-doe/. A title
+ * in Greek gives its slug as WordPress makes it. */
+static void test_create_author_nicename_and_script(void **state)
+{
+    struct temp_fixture *f = *state;
+    set(f, "site.permalink", "/%author%/%postname%/");
+    buf error = {0};
+    assert_int_equal(user_add(f->s, &f->a, "j.doe", USER_AUTHOR, NULL, &error), STORE_OK);
+    struct post_draft draft = {.title = "\xCE\x9A\xCE\xB1\xCE\xBB\xCE\xB7\xCE\xBC\xCE\xAD"
+                                        "\xCF\x81\xCE\xB1", /* Καλημέρα */
+                               .author_login = "j.doe",
+                               .status = "publish",
+                               .markdown = "x",
+                               .published_at = NOV_14_2023};
+    long long id = 0;
+    assert_int_equal(create_post(f->s, &f->a, &draft, &id, &error), STORE_OK);
+    struct store_post post;
+    assert_int_equal(store_post_get(f->s, &f->a, id, &post), STORE_OK);
+    /* κ ce ba, α ce b1, λ ce bb, η ce b7, μ ce bc, έ ce ad, ρ cf 81, α ce b1 */
+    assert_string_equal(post.slug, "%ce%ba%ce%b1%ce%bb%ce%b7%ce%bc%ce%ad%cf%81%ce%b1");
+    assert_string_equal(post.path, "/j-doe/%ce%ba%ce%b1%ce%bb%ce%b7%ce%bc%ce%ad%cf%81%ce%b1/");
+    buf_free(&error);
+}
+
+/* A page at `path` (publish) with `parent_id`; returns its id. */
+static long long insert_page(struct temp_fixture *f, const char *slug, const char *path,
+                             long long parent_id)
+{
+    struct store_post page = {.type = POST_TYPE_PAGE,
+                              .status = POST_STATUS_PUBLISH,
+                              .slug = slug,
+                              .path = path,
+                              .title = slug,
+                              .excerpt = "",
+                              .body_html = "<p>x</p>",
+                              .body_source = "",
+                              .body_text = "x",
+                              .password = "",
+                              .guid = "",
+                              .published_at = NOV_14_2023,
+                              .modified_at = NOV_14_2023};
+    long long id = 0;
+    assert_int_equal(store_post_insert(f->s, &page, &id), STORE_OK);
+    if (parent_id)
+        assert_int_equal(store_post_set_parent(f->s, id, parent_id), STORE_OK);
+    long long parent = -1;
+    assert_int_equal(store_post_parent(f->s, id, &parent), STORE_OK);
+    assert_int_equal(parent, parent_id);
+    return id;
+}
+
+/* The post that `path` answers 301 for (0: none). */
+static long long moved_to(struct temp_fixture *f, const char *path)
+{
+    struct store_post post;
+    int rc = post_find_moved(f->s, &f->a, path, &post);
+    assert_int_not_equal(rc, STORE_ERROR);
+    return rc == STORE_OK ? post.id : 0;
+}
+
+/* A page whose slug an editor changes moves, with its children under it, and every old path
+ * answers 301 (WordPress's children follow their parent; its old slugs redirect). */
+static void test_slug_change_moves_children(void **state)
+{
+    struct temp_fixture *f = *state;
+    long long about = insert_page(f, "about", "/about/", 0);
+    long long team = insert_page(f, "team", "/about/team/", about);
+    long long editors = insert_page(f, "editors", "/about/team/editors/", team);
+    long long own = insert_page(f, "own", "/elsewhere/own/", about); /* a <link> of its own */
+    struct post_draft draft = {.id = about,
+                               .title = "About us",
+                               .slug = "About Us",
+                               .status = "publish",
+                               .markdown = "x",
+                               .html = true};
+    buf error = {0};
+    long long id;
+    const char *field;
+    assert_int_equal(post_save(f->s, &f->a, &draft, NOV_14_2023 + DAY, &id, &field, &error),
+                     STORE_OK);
+    struct store_post post;
+    assert_int_equal(store_post_get(f->s, &f->a, about, &post), STORE_OK);
+    assert_string_equal(post.path, "/about-us/");
+    assert_int_equal(store_post_get(f->s, &f->a, team, &post), STORE_OK);
+    assert_string_equal(post.path, "/about-us/team/");
+    assert_int_equal(store_post_get(f->s, &f->a, editors, &post), STORE_OK);
+    assert_string_equal(post.path, "/about-us/team/editors/");
+    assert_int_equal(store_post_get(f->s, &f->a, own, &post), STORE_OK);
+    assert_string_equal(post.path, "/elsewhere/own/");
+    assert_int_equal(moved_to(f, "/about/"), about);
+    assert_int_equal(moved_to(f, "/about/team/"), team);
+    assert_int_equal(moved_to(f, "/about/team/editors/"), editors);
+    assert_int_equal(moved_to(f, "/about-us/"), 0); /* its own path is no old one */
+    struct store_post *children;
+    size_t count;
+    assert_int_equal(store_post_children(f->s, &f->a, about, &children, &count), STORE_OK);
+    assert_int_equal(count, 2);
+    assert_int_equal(children[0].id, team);
+    assert_int_equal(children[1].id, own);
+    buf_free(&error);
+}
+
+/* _wp_old_slug and _wp_old_date: each old slug and each old date, and both, answer 301. */
+static void test_record_old_paths(void **state)
+{
+    struct temp_fixture *f = *state;
+    long long id = insert_page(f, "%d8%a7", "/2019/01/%d8%a7/", 0);
+    struct store_post post;
+    assert_int_equal(store_post_get(f->s, &f->a, id, &post), STORE_OK);
+    const char *slugs[] = {"old", "%D9%82", "../x", "a/b"};
+    const char *dates[] = {"2018-12-31", "not a date"};
+    assert_int_equal(
+        post_record_old_paths(f->s, &f->a, &post, "2019-01-15 10:00:00", slugs, 4, dates, 2),
+        STORE_OK);
+    assert_int_equal(moved_to(f, "/2019/01/old/"), id);
+    assert_int_equal(moved_to(f, "/2019/01/%d9%82/"), id);
+    assert_int_equal(moved_to(f, "/2018/12/%d8%a7/"), id);
+    assert_int_equal(moved_to(f, "/2018/12/old/"), id);
+    assert_int_equal(moved_to(f, "/2018/12/%d9%82/"), id);
+    assert_int_equal(moved_to(f, "/2019/01/x/"), 0);
+    assert_int_equal(moved_to(f, "/2019/01/../x/"), 0);
+    assert_int_equal(moved_to(f, "/2017/12/old/"), 0);
+    /* a post readers may not see is not redirected to */
+    assert_int_equal(store_post_set_status(f->s, id, POST_STATUS_DRAFT), STORE_OK);
+    assert_int_equal(moved_to(f, "/2019/01/old/"), 0);
+}
+
 static void test_is_public(void **state)
 {
     (void)state;
@@ -517,6 +652,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create_failure_stores_nothing, setup,
                                         temp_fixture_teardown),
         cmocka_unit_test(test_is_public),
+        cmocka_unit_test_setup_teardown(test_slug_change_moves_children, setup,
+                                        temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_record_old_paths, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_create_author_nicename_and_script, setup,
+                                        temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_comments_open, setup, temp_fixture_teardown),
     };
     return temp_store_run_tests(tests);

@@ -263,6 +263,33 @@ static void test_add_without_password(void **state)
     buf_free(&error);
 }
 
+/* WordPress's user_nicename: the login through sanitize_user and sanitize_title, unique by
+ * "-2", "-3", … ("j.doe" gives "j-doe"); the author archive finds the user by it. */
+static void test_add_gives_nicename(void **state)
+{
+    struct temp_fixture *f = *state;
+    buf error = {0};
+    assert_int_equal(user_add(f->s, &f->a, "j.doe", USER_AUTHOR, NULL, &error), STORE_OK);
+    assert_int_equal(user_add(f->s, &f->a, "j-doe", USER_AUTHOR, NULL, &error), STORE_OK);
+    assert_int_equal(user_add(f->s, &f->a, "j_doe", USER_AUTHOR, NULL, &error), STORE_OK);
+    assert_string_equal(find_user(f, "j.doe").nicename, "j-doe");
+    assert_string_equal(find_user(f, "j-doe").nicename, "j-doe-2");
+    assert_string_equal(find_user(f, "j_doe").nicename, "j_doe");
+    struct store_user by_nicename;
+    assert_int_equal(store_user_find_nicename(f->s, &f->a, "j-doe-2", &by_nicename), STORE_OK);
+    assert_string_equal(by_nicename.login, "j-doe");
+    assert_int_equal(store_user_find_nicename(f->s, &f->a, "j.doe", &by_nicename), STORE_NOT_FOUND);
+    /* a third with the same nicename, and a login WordPress's sanitize_user leaves nothing of */
+    assert_int_equal(user_add(f->s, &f->a, "j..doe", USER_AUTHOR, NULL, &error), STORE_OK);
+    assert_string_equal(find_user(f, "j..doe").nicename, "j-doe-3");
+    const char *nicename;
+    assert_int_equal(user_unique_nicename(f->s, &f->a, "\xCE\xA9", &nicename), STORE_OK);
+    assert_string_equal(nicename, "%cf%89"); /* Ω: its title slug, lowercased ω */
+    assert_int_equal(user_unique_nicename(f->s, &f->a, "!!!", &nicename), STORE_OK);
+    assert_string_equal(nicename, "user");
+    buf_free(&error);
+}
+
 static void test_add_with_password(void **state)
 {
     struct temp_fixture *f = *state;
@@ -481,6 +508,7 @@ int main(void)
                                         temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_disable, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_unknown_login, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_add_gives_nicename, setup, temp_fixture_teardown),
     };
     return temp_store_run_tests(tests);
 }
