@@ -679,6 +679,30 @@ static enum model_result commit_audited(store *s, int write_rc, const struct sto
     return MODEL_OK;
 }
 
+#define TRASHED_SUFFIX "__trashed"
+
+/* WordPress renames a post it trashes (SLUG__trashed, freeing the slug) and gives the slug back
+ * when the post is restored (wp_untrash_post: _wp_desired_post_slug): an imported trashed post
+ * gets its slug and path back here, unless another post took that path meanwhile. */
+static int untrashed_slug(store *s, long long id)
+{
+    arena a = {0};
+    struct store_post post;
+    int rc = store_post_get(s, &a, id, &post);
+    size_t n = rc == STORE_OK ? strlen(post.slug) : 0, k = strlen(TRASHED_SUFFIX);
+    if (rc == STORE_OK && n > k && strcmp(post.slug + n - k, TRASHED_SUFFIX) == 0) {
+        struct store_post restored = post, clash;
+        restored.slug = arena_strndup(&a, post.slug, n - k);
+        restored.path = moved_path(&a, settings_get(s, &a, SETTING_SITE_PERMALINK), &post,
+                                   &restored);
+        rc = store_post_find_path(s, &a, restored.path, &clash);
+        if (rc == STORE_NOT_FOUND) /* else taken: SLUG__trashed stays, for an editor to change */
+            rc = store_post_update(s, &restored);
+    }
+    arena_free(&a);
+    return rc == STORE_NOT_FOUND ? STORE_OK : rc;
+}
+
 enum model_result post_set_trashed(store *s, long long id, bool trashed,
                                    const struct store_audit *audit)
 {
@@ -690,6 +714,8 @@ enum model_result post_set_trashed(store *s, long long id, bool trashed,
     if (rc == STORE_OK)
         rc = trashed ? store_comments_trash_with_post(s, id)
                      : store_comments_restore_with_post(s, id);
+    if (rc == STORE_OK && !trashed)
+        rc = untrashed_slug(s, id);
     return commit_audited(s, rc, audit);
 }
 
