@@ -4,6 +4,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 /* The named references WordPress's own escaping and texturizing write (esc_html,
  * _wp_specialchars, wptexturize, convert_chars) and a few more that editors type. */
 static const struct {
@@ -31,25 +33,6 @@ static bool is_character(unsigned long c)
     if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
         return false;
     return !(c >= 0x7F && c <= 0x9F);
-}
-
-static void put_utf8(buf *out, unsigned long c)
-{
-    if (c < 0x80) {
-        buf_putc(out, (char)c);
-    } else if (c < 0x800) {
-        buf_putc(out, (char)(0xC0 | (c >> 6)));
-        buf_putc(out, (char)(0x80 | (c & 0x3F)));
-    } else if (c < 0x10000) {
-        buf_putc(out, (char)(0xE0 | (c >> 12)));
-        buf_putc(out, (char)(0x80 | ((c >> 6) & 0x3F)));
-        buf_putc(out, (char)(0x80 | (c & 0x3F)));
-    } else {
-        buf_putc(out, (char)(0xF0 | (c >> 18)));
-        buf_putc(out, (char)(0x80 | ((c >> 12) & 0x3F)));
-        buf_putc(out, (char)(0x80 | ((c >> 6) & 0x3F)));
-        buf_putc(out, (char)(0x80 | (c & 0x3F)));
-    }
 }
 
 /* The code point of the reference whose body (after '&', before ';') is `body`, or 0. */
@@ -102,7 +85,7 @@ void markup_decode_entities(const char *text, size_t len, buf *out)
             i++;
             continue;
         }
-        put_utf8(out, c);
+        utf8_put(out, c);
         i = (size_t)(semicolon - text) + 1;
     }
 }

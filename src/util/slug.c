@@ -86,25 +86,6 @@ static long next_code_point(const char *s, size_t n, size_t *i)
     return cp;
 }
 
-static void put_code_point(buf *out, long cp)
-{
-    if (cp < 0x80)
-        buf_putc(out, (char)cp);
-    else if (cp < 0x800) {
-        buf_putc(out, (char)(0xC0 | (cp >> 6)));
-        buf_putc(out, (char)(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-        buf_putc(out, (char)(0xE0 | (cp >> 12)));
-        buf_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
-        buf_putc(out, (char)(0x80 | (cp & 0x3F)));
-    } else {
-        buf_putc(out, (char)(0xF0 | (cp >> 18)));
-        buf_putc(out, (char)(0x80 | ((cp >> 12) & 0x3F)));
-        buf_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
-        buf_putc(out, (char)(0x80 | (cp & 0x3F)));
-    }
-}
-
 /* remove_accents for the Latin letters WordPress folds in every locale: Latin-1 Supplement,
  * Latin Extended-A, the Vietnamese horned letters and Latin Extended Additional's Vietnamese
  * block. NULL for a code point it leaves alone; a one-letter result is written in `one`. */
@@ -270,7 +251,7 @@ static void lower_and_encode(const char *s, buf *out)
         }
         long cp = lower_code_point(next_code_point(s, n, &i));
         buf bytes = {0};
-        put_code_point(&bytes, cp);
+        utf8_put(&bytes, cp);
         /* utf8_uri_encode guesses the length from the first byte: 2 below 0xE0, 3 below 0xF0 */
         unsigned char lead = (unsigned char)bytes.ptr[0];
         size_t octets = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;

@@ -85,3 +85,22 @@ size_t utf8_whole(const char *s, size_t len)
     size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
     return continuations + 1 < need ? lead - 1 : len;
 }
+
+void utf8_put(buf *out, unsigned long cp)
+{
+    if (cp < 0x80) {
+        buf_putc(out, (char)cp);
+    } else if (cp < 0x800) {
+        buf_putc(out, (char)(0xC0 | (cp >> 6)));
+        buf_putc(out, (char)(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        buf_putc(out, (char)(0xE0 | (cp >> 12)));
+        buf_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        buf_putc(out, (char)(0x80 | (cp & 0x3F)));
+    } else {
+        buf_putc(out, (char)(0xF0 | (cp >> 18)));
+        buf_putc(out, (char)(0x80 | ((cp >> 12) & 0x3F)));
+        buf_putc(out, (char)(0x80 | ((cp >> 6) & 0x3F)));
+        buf_putc(out, (char)(0x80 | (cp & 0x3F)));
+    }
+}

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util/buf.h"
+
 /* True when the `len` bytes at `s` are well-formed UTF-8 (no overlongs, no surrogates, nothing
  * above U+10FFFF) and hold no NUL byte. */
 bool utf8_valid(const char *s, size_t len);
@@ -25,5 +27,8 @@ size_t utf8_cut_at_space(const char *s, size_t len, size_t max, size_t min);
 /* `len`, or less when the text ends in the first bytes of a character that is not all there
  * (what a fixed buffer's snprintf leaves when it cuts): the length of what is whole. */
 size_t utf8_whole(const char *s, size_t len);
+
+/* Appends code point `cp` (at most U+10FFFF; the caller checks) to `out` as UTF-8. */
+void utf8_put(buf *out, unsigned long cp);
 
 #endif
