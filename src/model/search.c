@@ -19,7 +19,8 @@ static bool word_byte(unsigned char c)
 int search_parse(arena *a, const char *query, struct store_search_group **out)
 {
     size_t n = strlen(query);
-    if (n > SEARCH_QUERY_MAX || !utf8_valid(query, n))
+    if (n > 4 * SEARCH_QUERY_MAX || !utf8_valid(query, n) ||
+        utf8_count(query, n) > SEARCH_QUERY_MAX)
         return -1;
     struct store_search_group *groups = arena_alloc(a, SEARCH_GROUPS_MAX * sizeof(*groups));
     const char **words = arena_alloc(a, SEARCH_WORDS_MAX * sizeof(*words));

@@ -7,9 +7,9 @@
 #include "store/store.h"
 #include "util/arena.h"
 
-#define SEARCH_QUERY_MAX 200 /* bytes of a query; longer ones are refused, not cut */
+#define SEARCH_QUERY_MAX 200 /* characters of a query (the form's maxlength); longer: refused */
 #define SEARCH_GROUPS_MAX 8
-#define SEARCH_WORDS_MAX 72 /* a letter of Chinese or Thai is a word: 200 bytes hold 66 */
+#define SEARCH_WORDS_MAX 200 /* a letter of Chinese or Thai is a word: a query holds 200 */
 
 /* Splits `query` into groups: "quoted words" make a phrase, other words stand alone, a word
  * ending in '*' matches as a prefix. Words keep letters and digits (any script; ASCII

@@ -24,11 +24,10 @@ void site_view_load(struct handler_context *context, const struct web_request *r
     site->language = settings_get(context->store, a, SETTING_SITE_LANGUAGE);
     struct menu_link *nav = NULL;
     site->nav_count = 0;
-    if (menu_site_nav(context->store, a, &nav, &site->nav_count) != STORE_OK) {
-        /* a page without its navigation is better than no page */
-        log_error("navigation: %s", store_error(context->store));
+    /* a page without its navigation is better than no page; not logged, since every page of
+     * an outage would say it again (the store logs the outage once, as settings_get relies on) */
+    if (menu_site_nav(context->store, a, &nav, &site->nav_count) != STORE_OK)
         site->nav_count = 0;
-    }
     site->nav = nav;
 }
 

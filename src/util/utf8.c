@@ -104,3 +104,11 @@ void utf8_put(buf *out, unsigned long cp)
         buf_putc(out, (char)(0x80 | (cp & 0x3F)));
     }
 }
+
+size_t utf8_count(const char *s, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((unsigned char)s[i] & 0xC0) != 0x80; /* each byte but a continuation byte */
+    return n;
+}

@@ -28,6 +28,9 @@ size_t utf8_cut_at_space(const char *s, size_t len, size_t max, size_t min);
  * (what a fixed buffer's snprintf leaves when it cuts): the length of what is whole. */
 size_t utf8_whole(const char *s, size_t len);
 
+/* The number of characters in the `len` bytes of well-formed UTF-8 at `s`. */
+size_t utf8_count(const char *s, size_t len);
+
 /* Appends code point `cp` (at most U+10FFFF; the caller checks) to `out` as UTF-8. */
 void utf8_put(buf *out, unsigned long cp);
 

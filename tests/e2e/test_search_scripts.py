@@ -153,6 +153,17 @@ def test_results_are_paged(scripts_site):
     assert re.search(r'<p class="search-count">5 results</p>', first.text)
 
 
+def test_the_length_limit_counts_characters(scripts_site):
+    """The search box takes 200 characters (its maxlength), in any script: 200 CJK
+    characters (600 bytes) are a search, 201 are refused with 400."""
+    _, srv, _ = scripts_site
+    assert 'maxlength="200"' in srv.get("/").text
+    search_page(srv, "京" * 200)
+    for q in ("京" * 201, "x" * 201, "🎉" * 201):
+        r = srv.get("/?s=" + urllib.parse.quote_plus(q))
+        assert r.status == 400 and "200 characters at most" in r.text, (q[:3], r.status)
+
+
 def marks(r):
     """The texts of the <mark>s of the result snippets."""
     return [html.unescape(m) for m in re.findall(r"<mark>(.*?)</mark>", r.text)]

@@ -170,15 +170,21 @@ def test_more_marker_gives_teaser_and_link_in_listings(site, start_server, tmp_p
     assert "<!--more-->" in article_html(page)
 
 
-def embed_site(site, tmp_path):
+# A card written by hand in a post, its link elsewhere: embed.js must not offer a player for it.
+FAKE_CARD = ('<figure class="gazette-embed gazette-embed-youtube"><a class="gazette-embed-link" '
+             'href="https://evil.example/watch?v=AAAAAAAA">a video</a></figure>')
+
+
+def embed_site(site, tmp_path, title="Embedded"):
     from conftest import wxr_document, wxr_item
     body = ("A film:\n\nhttps://www.youtube.com/watch?v=abcdefghijk\n\n"
             "And a post: [embed]https://twitter.com/wordpress/status/1[/embed]")
     path = tmp_path / "embed.xml"
-    path.write_text(wxr_document([wxr_item(720, "Embedded", slug="embedded", content=body)]),
+    path.write_text(wxr_document([wxr_item(720, "Embedded", slug="embedded", content=body),
+                                  wxr_item(721, "Faked", slug="faked", content=FAKE_CARD)]),
                     encoding="utf-8")
     site.out("import", "wxr", path)
-    return [r["path"] for r in site.posts() if r["title"] == "Embedded"][0]
+    return [r["path"] for r in site.posts() if r["title"] == title][0]
 
 
 @pytest.mark.stores("sqlite")
@@ -223,3 +229,12 @@ def test_embed_card_in_a_browser(site, start_server, tmp_path, node_tools):
     assert result["after"] and all(u.startswith("https://www.youtube-nocookie.com/")
                                    for u in result["after"]), result["after"]
     assert result["cspViolations"] == [], result["cspViolations"]
+    # a card a post wrote itself around another host's link gets no player
+    faked = [r["path"] for r in site.posts() if r["title"] == "Faked"][0]
+    p = subprocess.run(["node", os.path.join(node_tools, "embed_card.js"), "--base",
+                        f"http://127.0.0.1:{srv.port}", "--path", faked],
+                       capture_output=True, timeout=120, cwd=node_tools)
+    assert p.returncode == 0, p.stderr.decode("utf-8", "replace")[-3000:]
+    result = json.loads(p.stdout)
+    assert result["status"] == 200 and result["button"] is None, result
+    assert result["before"] == [] and result["after"] == [], result

@@ -10,7 +10,10 @@
     try { url = new URL(href); } catch (e) { return null; }
     if (url.protocol !== "https:" && url.protocol !== "http:") return null;
     var host = url.hostname.toLowerCase(), path = url.pathname, id;
-    if (figure.classList.contains("gazette-embed-youtube")) {
+    /* the card's class alone proves nothing (a post may write one): the link must be the
+     * provider's own, so that the player shown is the video the link names */
+    if (figure.classList.contains("gazette-embed-youtube") &&
+        /^((www|m)\.)?(youtube\.com|youtu\.be)$/.test(host)) {
       if (host === "youtu.be") id = path.slice(1).split("/")[0];
       else if (path === "/watch") id = url.searchParams.get("v");
       else if (path.indexOf("/shorts/") === 0) id = path.split("/")[2];
@@ -22,7 +25,7 @@
       return id && ID.test(id) ? { name: "YouTube", src:
         "https://www.youtube-nocookie.com/embed/" + id + "?autoplay=1" } : null;
     }
-    if (figure.classList.contains("gazette-embed-vimeo")) {
+    if (figure.classList.contains("gazette-embed-vimeo") && /^([a-z0-9-]+\.)?vimeo\.com$/.test(host)) {
       var m = /^\/(?:video\/)?([0-9]{1,20})(?:\/|$)/.exec(path);
       return m ? { name: "Vimeo", src: "https://player.vimeo.com/video/" + m[1] +
         "?autoplay=1&dnt=1" } : null;
