@@ -556,6 +556,9 @@ static int on_term(void *context, const struct wxr_term *term)
         existing.name = name;
         existing.description = decoded(&st->arena, term->description);
         existing.parent_id = parent_id;
+        /* made as a child's parent before its own record: it gets its WordPress ID (?cat=) now */
+        if (!existing.wp_id && free_wp_id(st, taxonomy, term->wp_id, &existing.wp_id) != STORE_OK)
+            return store_failed(st, term->line, "reading term");
         if (store_term_update(st->store, &existing) != STORE_OK)
             return store_failed(st, term->line, "storing term");
         return 0;

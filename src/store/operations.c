@@ -579,7 +579,8 @@ int operation_term_update(store *s, const struct store_term *term)
 {
     return run_changing(s, STATEMENT_TERM_UPDATE,
                         PARAMETERS(INTEGER(term->id), TEXT(term->name),
-                                   TEXT_OR_EMPTY(term->description), INTEGER(term->parent_id)));
+                                   TEXT_OR_EMPTY(term->description), INTEGER(term->parent_id),
+                                   INTEGER(term->wp_id)));
 }
 
 /* --- what a WordPress import keeps beside posts: custom fields, menus, page order --- */

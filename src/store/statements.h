@@ -438,10 +438,12 @@
      * (batches on two nodes locking the same keys in opposite orders). */                         \
     X(MAIL_LOCK_LIMITS, 0, 1, .sqlite = NOTHING, .pg = "SELECT pg_advisory_xact_lock(7413571)")    \
     /* What a WordPress import keeps beside a post (wxr_import.c): a term whose parent came        \
-     * later in the file gets its name and parent when it comes */                                 \
-    X(TERM_UPDATE, 4, 0,                                                                           \
+     * later in the file gets its name, parent and WordPress ID (unless it has one) when it        \
+     * comes */                                                                                    \
+    X(TERM_UPDATE, 5, 0,                                                                           \
       .sql = "UPDATE terms SET name = ?2, description = ?3,"                                       \
-             " parent_id = nullif(CAST(?4 AS BIGINT), 0) WHERE id = ?1")                           \
+             " parent_id = nullif(CAST(?4 AS BIGINT), 0),"                                         \
+             " wp_id = coalesce(wp_id, nullif(CAST(?5 AS BIGINT), 0)) WHERE id = ?1")              \
     X(CUSTOM_FIELD_ADD, 3, 0,                                                                      \
       .sql = "INSERT INTO custom_fields (post_id, name, value) VALUES (?1, ?2, ?3)")               \
     X(CUSTOM_FIELDS, 1, 2,                                                                         \

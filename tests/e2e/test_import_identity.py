@@ -253,6 +253,11 @@ def test_categories_nest_three_deep_in_any_order(served):
     top = ok(srv, "/category/top/")
     assert "Tech &amp; Science" in top and "&amp;amp;" not in top
     assert "/2023/01/15/evening/" in top  # a post of a grandchild is in the top's archive
+    # the parents came after their children in the file, and still keep their WordPress IDs
+    for wp_id, path in ((31, "/category/top/"), (32, "/category/top/middle/"),
+                        (33, "/category/top/middle/leaf/")):
+        r = srv.get(f"/?cat={wp_id}")
+        assert r.status == 301 and r.location_path() == path, (wp_id, r.status)
 
 
 def test_article_format_custom_fields_and_comment_author(served):
