@@ -141,6 +141,29 @@ char *post_slugify(arena *a, const char *title)
     return *slug ? slug : arena_strdup(a, "post");
 }
 
+/* A slug whose permalink another route answers: a feed's name, an endpoint of a permalink
+ * (PERMALINK/print/, /embed/ …), or for a page a number (a date archive or a page of the front
+ * page). WordPress's wp_unique_post_slug refuses the feeds, "embed" and a page's number too. */
+static bool post_slug_reserved(const char *slug, enum post_type type)
+{
+    static const char *const reserved[] = {"feed",  "rdf",      "rss",      "rss2",     "atom",
+                                           "embed", "amp",      "print",    "pdf",      "email",
+                                           "page",  "comments", "password", "trackback"};
+    for (size_t i = 0; i < sizeof(reserved) / sizeof(*reserved); i++)
+        if (strcmp(slug, reserved[i]) == 0)
+            return true;
+    if (strncmp(slug, "comment-page-", 13) == 0)
+        return true;
+    if (type != POST_TYPE_PAGE)
+        return false;
+    const char *p = strncmp(slug, "page", 4) == 0 ? slug + 4 : slug;
+    if (!*p)
+        return false;
+    while (*p >= '0' && *p <= '9')
+        p++;
+    return !*p;
+}
+
 char *post_permalink(arena *a, const char *pattern, const struct store_post *post)
 {
     /* the local date, as WordPress's post_date: a New York evening post is on its own day */
@@ -575,6 +598,8 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
                        : draft->id                 ? old.slug
                                                    : post_slugify(a, draft->title);
     for (int suffix = 1;; suffix++) {
+        if (suffix == 1 && post_slug_reserved(base, post.type))
+            continue;
         post.slug = suffix == 1 ? base : arena_printf(a, "%s-%d", base, suffix);
         post.path = !draft->id                         ? post_permalink(a, pattern, &post)
                     : strcmp(post.slug, old.slug) == 0 ? old.path
@@ -693,8 +718,8 @@ static int untrashed_slug(store *s, long long id)
     if (rc == STORE_OK && n > k && strcmp(post.slug + n - k, TRASHED_SUFFIX) == 0) {
         struct store_post restored = post, clash;
         restored.slug = arena_strndup(&a, post.slug, n - k);
-        restored.path = moved_path(&a, settings_get(s, &a, SETTING_SITE_PERMALINK), &post,
-                                   &restored);
+        restored.path =
+            moved_path(&a, settings_get(s, &a, SETTING_SITE_PERMALINK), &post, &restored);
         rc = store_post_find_path(s, &a, restored.path, &clash);
         if (rc == STORE_NOT_FOUND) /* else taken: SLUG__trashed stays, for an editor to change */
             rc = store_post_update(s, &restored);

@@ -375,6 +375,30 @@ static void test_create(void **state)
     buf_free(&error);
 }
 
+/* A slug another route answers (a feed, PERMALINK/print/ …) is never a post's: WordPress's
+ * wp_unique_post_slug adds "-2" to "feed", and /2023/11/14/print/ would be the print view of
+ * the day archive's missing post. */
+static void test_create_reserved_slug(void **state)
+{
+    struct temp_fixture *f = *state;
+    const char *asked[] = {"Feed", "print", "comment-page-2", "Embed"};
+    const char *made[] = {"feed-2", "print-2", "comment-page-2-2", "embed-2"};
+    for (size_t i = 0; i < 4; i++) {
+        struct post_draft draft = {.title = asked[i],
+                                   .slug = i == 1 ? asked[i] : NULL,
+                                   .status = "publish",
+                                   .markdown = "a",
+                                   .published_at = NOV_14_2023};
+        buf error = {0};
+        long long id = 0;
+        assert_int_equal(create_post(f->s, &f->a, &draft, &id, &error), STORE_OK);
+        struct store_post post;
+        assert_int_equal(store_post_get(f->s, &f->a, id, &post), STORE_OK);
+        assert_string_equal(post.slug, made[i]);
+        buf_free(&error);
+    }
+}
+
 static void test_create_unique_slug(void **state)
 {
     struct temp_fixture *f = *state;
@@ -647,6 +671,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_resolve, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create_unique_slug, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_create_reserved_slug, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create_defaults_and_pattern, setup,
                                         temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create_failure_stores_nothing, setup,
