@@ -352,33 +352,52 @@ int post_term_ensure(store *s, arena *a, const char *taxonomy, const char *slug,
 }
 
 /* Links every name of the comma list `names` as a term of `taxonomy`. */
-static int link_terms(store *s, arena *a, long long post_id, const char *taxonomy,
-                      const char *names)
+/* The next name of the comma-separated list at *p, trimmed (in `a`), *p moved past it; NULL at
+ * the end of the list. */
+static const char *next_term_name(arena *a, const char **p)
 {
-    if (!names)
-        return STORE_OK;
-    const char *p = names;
-    while (*p) {
-        size_t n = strcspn(p, ",");
-        const char *start = p;
+    while (**p) {
+        size_t n = strcspn(*p, ",");
+        const char *start = *p;
         size_t len = n;
         while (len && isspace((unsigned char)*start))
             start++, len--;
         while (len && isspace((unsigned char)start[len - 1]))
             len--;
-        if (len) {
-            const char *name = arena_strndup(a, start, len);
-            long long term_id;
-            if (post_term_ensure(s, a, taxonomy, post_slugify(a, name), name, 0, &term_id) !=
-                    STORE_OK ||
-                store_post_term_add(s, post_id, term_id) != STORE_OK)
-                return STORE_ERROR;
-        }
-        p += n;
-        if (*p == ',')
-            p++;
+        *p += n;
+        if (**p == ',')
+            (*p)++;
+        if (len)
+            return arena_strndup(a, start, len);
+    }
+    return NULL;
+}
+
+static int link_terms(store *s, arena *a, long long post_id, const char *taxonomy,
+                      const char *names)
+{
+    const char *p = names ? names : "", *name;
+    while ((name = next_term_name(a, &p))) {
+        long long term_id;
+        if (post_term_ensure(s, a, taxonomy, post_slugify(a, name), name, 0, &term_id) !=
+                STORE_OK ||
+            store_post_term_add(s, post_id, term_id) != STORE_OK)
+            return STORE_ERROR;
     }
     return STORE_OK;
+}
+
+/* Why a category or tag of `names` would have a slug no address can hold ("%2e%2e" is ".."),
+ * or NULL. */
+static const char *term_names_problem(arena *a, const char *names)
+{
+    const char *p = names ? names : "", *name;
+    while ((name = next_term_name(a, &p))) {
+        const char *problem = post_slug_problem(post_slugify(a, name));
+        if (problem)
+            return arena_printf(a, "\"%s\": %s", name, problem);
+    }
+    return NULL;
 }
 
 const char *post_term_names(store *s, arena *a, long long post_id, const char *taxonomy)
@@ -531,6 +550,23 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
     if (strstr(pattern, "%post_id%")) {
         buf_printf(error, "site.permalink with %%post_id%% is not supported yet");
         return STORE_ERROR;
+    }
+    /* the rule the importer applies to a slug from a file: "%2e%2e" is "..", "%00" a control */
+    const char *slug_problem =
+        draft->slug && *draft->slug ? post_slug_problem(post_slugify(a, draft->slug)) : NULL;
+    if (slug_problem) {
+        *field = "slug";
+        buf_printf(error, "That slug cannot be part of an address: %s.", slug_problem);
+        return POST_INVALID;
+    }
+    const char *terms_field = "categories";
+    const char *terms_problem = term_names_problem(a, draft->categories);
+    if (!terms_problem && (terms_problem = term_names_problem(a, draft->tags)))
+        terms_field = "tags";
+    if (terms_problem) {
+        *field = terms_field;
+        buf_printf(error, "That name cannot be part of an address: %s.", terms_problem);
+        return POST_INVALID;
     }
     if (store_begin(s) != STORE_OK)
         goto failed;

@@ -378,6 +378,35 @@ static void test_create(void **state)
 /* A slug another route answers (a feed, PERMALINK/print/ …) is never a post's: WordPress's
  * wp_unique_post_slug adds "-2" to "feed", and /2023/11/14/print/ would be the print view of
  * the day archive's missing post. */
+/* A slug or a category whose slug no address can hold ("%2e%2e" is "..") is refused, naming
+ * the field, as the importer refuses one from a file; nothing is stored. */
+static void test_create_refuses_unaddressable_slugs(void **state)
+{
+    struct temp_fixture *f = *state;
+    struct post_draft drafts[] = {
+        {.title = "T", .slug = "%2e%2e", .status = "publish", .markdown = "a"},
+        {.title = "T", .slug = "a%00b", .status = "publish", .markdown = "a"},
+        {.title = "T", .categories = "News, %2E%2E", .status = "publish", .markdown = "a"},
+        {.title = "T", .tags = "ok, a%2fb", .status = "publish", .markdown = "a"},
+    };
+    const char *fields[] = {"slug", "slug", "categories", "tags"};
+    for (size_t i = 0; i < 4; i++) {
+        buf error = {0};
+        const char *field = NULL;
+        long long id = 0;
+        assert_int_equal(post_save(f->s, &f->a, &drafts[i], NOV_14_2023, &id, &field, &error),
+                         POST_INVALID);
+        assert_string_equal(field, fields[i]);
+        assert_non_null(strstr(buf_cstr(&error), "cannot be part of an address"));
+        buf_free(&error);
+    }
+    struct store_post *posts;
+    size_t count;
+    struct store_post_filter all = {0};
+    assert_int_equal(store_post_list(f->s, &f->a, &all, &posts, &count), STORE_OK);
+    assert_int_equal(count, 0);
+}
+
 static void test_create_reserved_slug(void **state)
 {
     struct temp_fixture *f = *state;
@@ -672,6 +701,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_create, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create_unique_slug, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create_reserved_slug, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_create_refuses_unaddressable_slugs, setup,
+                                        temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create_defaults_and_pattern, setup,
                                         temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_create_failure_stores_nothing, setup,
