@@ -40,16 +40,17 @@ void site_article(struct handler_context *context, const struct web_request *req
             return;
         }
     }
+    const char *canonical = slug_canonical(a, tidy);
     if (rc == STORE_NOT_FOUND) {
         /* a path the post had before (_wp_old_slug, _wp_old_date, a slug changed since) */
-        rc = post_find_moved(context->store, a, slug_canonical(a, tidy), &post);
+        rc = post_find_moved(context->store, a, canonical, &post);
         if (rc == STORE_OK) {
             web_redirect(res, 301, post.path);
             return;
         }
     }
-    const char *lower = slug_ascii_lower(a, slug_canonical(a, tidy));
-    if (rc == STORE_NOT_FOUND && strcmp(lower, slug_canonical(a, tidy)) != 0) {
+    const char *lower = slug_ascii_lower(a, canonical);
+    if (rc == STORE_NOT_FOUND && strcmp(lower, canonical) != 0) {
         /* "/2019/01/Hello-World/": WordPress finds a slug whatever the case of its letters */
         rc = site_find_public_post(context, a, lower, strlen(lower), &post);
         if (rc == STORE_NOT_FOUND)
