@@ -15,6 +15,7 @@
 #include "util/utf8.h"
 
 #define TEXT_MAX 1000   /* bytes of a "text" value */
+#define SIZE_MAX_PIXELS 10000 /* each side of a "size" value */
 #define LINES_MAX 10000 /* bytes of a "lines" value (word lists) */
 
 /* The rows of settings_table.h, at the index of their enum setting_key. */
@@ -149,8 +150,37 @@ bool settings_url_valid(const char *value)
            !strpbrk(value, " \\\"'<>?#`{}|^") && value[n - 1] != '/';
 }
 
+/* Digits at *p (at most 5), as a number into *n; false when there are none. */
+static bool size_side(const char **p, int *n)
+{
+    int value = 0, digits = 0;
+    while (**p >= '0' && **p <= '9' && digits < 6) {
+        value = value * 10 + (**p - '0');
+        (*p)++;
+        digits++;
+    }
+    *n = value;
+    return digits > 0 && digits <= 5;
+}
+
+bool settings_size_parse(const char *value, int *width, int *height)
+{
+    const char *p = value;
+    int w, h;
+    if (!size_side(&p, &w) || *p++ != 'x' || !size_side(&p, &h) || *p)
+        return false;
+    if (w > SIZE_MAX_PIXELS || h > SIZE_MAX_PIXELS || (w == 0 && h == 0))
+        return false;
+    *width = w;
+    *height = h;
+    return true;
+}
+
 static bool is_valid(const struct setting_spec *spec, const char *value)
 {
+    int width, height;
+    if (strcmp(spec->valid, "size") == 0)
+        return settings_size_parse(value, &width, &height);
     if (strcmp(spec->valid, "text") == 0)
         return strlen(value) <= TEXT_MAX && is_one_line(value) && utf8_valid(value, strlen(value));
     if (strcmp(spec->valid, "url") == 0)
@@ -186,6 +216,11 @@ void settings_describe_valid(const char *name, buf *error)
                    "%s takes an http:// or https:// address without a trailing '/', query or "
                    "spaces, e.g. https://example.org or https://example.org/blog (or \"\")",
                    name);
+    else if (strcmp(spec->valid, "size") == 0)
+        buf_printf(error,
+                   "%s takes WIDTHxHEIGHT in pixels, each from 0 to %d and not both 0, e.g. "
+                   "300x300 (0: no limit that way)",
+                   name, SIZE_MAX_PIXELS);
     else if (strcmp(spec->valid, "lines") == 0)
         buf_printf(error,
                    "%s takes a list of at most %d bytes of UTF-8: one entry a line, or "

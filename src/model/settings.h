@@ -18,7 +18,7 @@ enum setting_key {
 struct setting_spec {
     const char *key;           /* e.g. "comments.moderation": what a person types */
     const char *default_value; /* used when the store has none */
-    const char *valid;         /* "a|b|c", "int:MIN:MAX", "text" (1000 bytes), "lines" (10000) */
+    const char *valid;         /* "a|b|c", "int:MIN:MAX", "text" (1000 bytes), "lines" (10000), "size" */
     const char *help;          /* one line for --help and the man page */
 };
 
@@ -61,6 +61,10 @@ int settings_set_named(store *s, const char *name, const char *value, buf *error
 /* Whether `value` can be site.url: "" or http(s)://HOST[/PATH], one line, no trailing '/', no
  * query, fragment, space or quote (it is written before paths in links and headers). */
 bool settings_url_valid(const char *value);
+
+/* A "size" value, WIDTHxHEIGHT ("300x300"; 0 for no limit one way, not both): true with the two
+ * numbers, or false for any other text. */
+bool settings_size_parse(const char *value, int *width, int *height);
 
 /* One value a person gave for the setting called `name` (the admin form). */
 struct setting_assignment {

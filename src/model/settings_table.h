@@ -1,7 +1,8 @@
 /* settings_table.h: the one list of settings: for each its name in code, its key, its default,
  * its rule and its help line. settings.h makes the enum of it (SETTING_SITE_TITLE, ...) and
  * settings.c the table, so a key that is not here does not compile.
- * Rules: "a|b|c", "int:MIN:MAX", "text" (one line, 1000 bytes), "lines" (10000), "url". */
+ * Rules: "a|b|c", "int:MIN:MAX", "text" (one line, 1000 bytes), "lines" (10000), "url",
+ * "size" (WIDTHxHEIGHT, settings_size_parse). */
 #ifndef GAZETTE_MODEL_SETTINGS_TABLE_H
 #define GAZETTE_MODEL_SETTINGS_TABLE_H
 
@@ -82,6 +83,21 @@
     X(CACHE_MAX_MB, "cache.max_mb", "16", "int:0:65536",                                           \
       "memory for the page cache (finished pages with their gzip and brotli variants), in MiB;"    \
       " 0 turns the cache off")                                                                    \
+    X(MEDIA_MAX_MB, "media.max_mb", "64", "int:1:2048",                                            \
+      "largest file an upload or import may store, in MiB")                                        \
+    X(MEDIA_MAX_MEGAPIXELS, "media.max_megapixels", "100", "int:1:1000",                           \
+      "largest image (width x height, in millions of pixels) decoded; larger ones, such as "       \
+      "decompression bombs, are refused")                                                          \
+    X(MEDIA_THUMBNAIL_SIZE, "media.thumbnail_size", "150x150", "size",                             \
+      "the thumbnail size, WIDTHxHEIGHT, cropped to fill it (WordPress's default)")                \
+    X(MEDIA_MEDIUM_SIZE, "media.medium_size", "300x300", "size",                                   \
+      "the medium size, WIDTHxHEIGHT, the largest image that fits in it (0: no limit that way)")   \
+    X(MEDIA_LARGE_SIZE, "media.large_size", "1024x1024", "size",                                   \
+      "the large size, WIDTHxHEIGHT, the largest image that fits in it (0: no limit that way)")    \
+    X(MEDIA_WEBP, "media.webp", "true", "true|false",                                              \
+      "also make a WebP copy of each size of an image (pages offer it with <picture>)")            \
+    X(MEDIA_CACHE_MB, "media.cache_mb", "1024", "int:0:1048576",                                   \
+      "local disk cache of media files on each node, in MiB (the bytes live in the store)")        \
     X(PRINT_PAPER, "print.paper", "a4", "a4|letter", "paper size of PDFs and print pages")         \
     X(FEED_ITEMS, "feed.items", "20", "int:1:200", "entries in each feed")                         \
     X(FEED_FULL_TEXT, "feed.full_text", "true", "true|false",                                      \

@@ -126,6 +126,8 @@ struct store_post {
                              published_at + utc_offset, as WordPress's post_date */
     const char *format; /* WordPress post format ("aside", "gallery", …); "" or NULL: standard */
     long long menu_order; /* the order of pages (WordPress's menu_order) */
+    long long featured_media_id; /* the featured image (WordPress's _thumbnail_id): a media id,
+                                    0 for none */
     /* filled by reads, ignored by writes: */
     const char *author_login, *author_name;
     long long approved_comments;
@@ -546,6 +548,75 @@ int store_mail_lock_limits(store *s);
 /* Messages created since `since` for this client address and for this recipient. */
 int store_mail_recent(store *s, const char *client_ip, const char *recipient, long long since,
                       long long *by_client, long long *by_recipient);
+
+/* Media: a file uploaded or imported (WordPress's attachment) and the files made from it (the
+ * original, its sizes, their WebP copies), each at its path under /wp-content/uploads/. The bytes
+ * live in the store, so every node serves every file and a SQLite site stays one file. */
+struct store_media {
+    long long id;          /* an insert with id 0 lets the store choose; a non-zero id is kept
+                              (an import keeps WordPress's attachment ID, as `wp-image-N` names it) */
+    long long wp_id;       /* WordPress attachment ID (?attachment_id=), 0 when none; unique */
+    long long post_id;     /* the post it is attached to (WordPress's post_parent), 0 for none */
+    long long author_id;   /* 0 for none */
+    const char *file;      /* the original's path under uploads, "2013/01/a.jpg"; unique */
+    const char *slug;      /* the attachment page's slug (canonical form of util/slug.h) */
+    const char *page_path; /* the attachment page, "/…/"; "" for none; unique when not "" */
+    const char *title, *caption, *alt, *description; /* "" for none */
+    const char *mime;        /* decided from the content ("" while the file is missing) */
+    long long width, height; /* of the original image, in pixels; 0 when not an image */
+    long long bytes;         /* of the original; 0 while its file is missing */
+    long long created_at;    /* Unix seconds, UTC */
+};
+
+/* One stored file of a media. */
+struct store_media_file {
+    long long id;       /* an insert with id 0 lets the store choose */
+    long long media_id;
+    const char *path;   /* under uploads, "2013/01/a-300x200.jpg"; unique across all media */
+    const char *size;   /* "full" (the original), a size of the site ("thumbnail", "medium",
+                           "medium_large", "large"), or one WordPress made and named */
+    const char *mime;
+    long long width, height; /* 0 when not an image */
+    long long bytes;
+    const char *etag;   /* hex of a hash of the bytes (ETag, the disk cache's file name) */
+    /* the bytes: written by store_media_file_put; read only by store_media_file_data */
+    const unsigned char *data;
+};
+
+struct store_media_filter {
+    const char *search; /* NULL or "" = any; else a case-insensitive substring of title,
+                           caption, alt or file */
+    long long post_id;  /* 0 = any */
+    bool missing_only;  /* only media whose original has no bytes yet (bytes = 0) */
+    int limit, offset;  /* limit 0 = no limit */
+};
+
+int store_media_insert(store *s, const struct store_media *media, long long *id);
+/* Writes every field of `media` (found by media->id) but id and wp_id. */
+int store_media_update(store *s, const struct store_media *media);
+int store_media_get(store *s, arena *a, long long id, struct store_media *out);
+int store_media_find_wp_id(store *s, arena *a, long long wp_id, struct store_media *out);
+int store_media_find_file(store *s, arena *a, const char *file, struct store_media *out);
+int store_media_find_page(store *s, arena *a, const char *page_path, struct store_media *out);
+/* Newest first (created_at, then id). */
+int store_media_list(store *s, arena *a, const struct store_media_filter *filter,
+                     struct store_media **media, size_t *count);
+int store_media_count(store *s, const struct store_media_filter *filter, long long *count);
+/* Deletes a media and its files; posts that featured it feature nothing. STORE_NOT_FOUND. */
+int store_media_delete(store *s, long long id);
+/* Writes a file of a media with its bytes (file->data, file->bytes of them); a file already at
+ * file->path is replaced when it belongs to the same media, else STORE_CONFLICT. */
+int store_media_file_put(store *s, const struct store_media_file *file, long long *id);
+/* The file at `path` (under uploads), without its bytes (data NULL). */
+int store_media_file_find(store *s, arena *a, const char *path, struct store_media_file *out);
+/* The bytes of the file at `path`, in `a`: *data and *length. */
+int store_media_file_data(store *s, arena *a, const char *path, const unsigned char **data,
+                          size_t *length);
+/* Every file of media `media_id`, without bytes, by width then path. */
+int store_media_files(store *s, arena *a, long long media_id, struct store_media_file **files,
+                      size_t *count);
+/* Removes every file of media `media_id` (before its files are made again). */
+int store_media_files_clear(store *s, long long media_id);
 
 /* Whole-site operations for `gazette copy`. store_clear deletes all site data (inside the
  * caller's transaction); store_defer_constraints postpones foreign-key checks to the commit of
