@@ -23,6 +23,13 @@ ADMIN_HANDLER(admin_post_comments_open); /* POST /admin/posts/ID/comments (open=
 ADMIN_HANDLER(admin_post_revisions);     /* GET /admin/posts/ID/revisions */
 ADMIN_HANDLER(admin_post_restore);       /* POST /admin/posts/ID/restore (revision=ID) */
 
+/* media.c */
+ADMIN_HANDLER(admin_media);        /* GET /admin/media?s=&page= (the library, the upload form) */
+ADMIN_HANDLER(admin_media_upload); /* POST /admin/media (multipart: file, alt, title, …) */
+ADMIN_HANDLER(admin_media_edit);   /* GET /admin/media/ID */
+ADMIN_HANDLER(admin_media_save);   /* POST /admin/media/ID (title, alt, caption, description) */
+ADMIN_HANDLER(admin_media_delete); /* POST /admin/media/ID/delete (confirm=yes) */
+
 /* comments.c */
 ADMIN_HANDLER(admin_comments);       /* GET /admin/comments?status=…&page= */
 ADMIN_HANDLER(admin_comments_bulk);  /* POST /admin/comments (action=…, id=… repeated) */

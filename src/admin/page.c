@@ -10,6 +10,7 @@
 #include "markup/text.h"
 #include "util/log.h"
 #include "util/utf8.h"
+#include "web/multipart.h"
 
 /* Notices a redirect may ask for: a fixed list, so a link cannot make the admin say anything. */
 static const char *const notices[][2] = {
@@ -28,6 +29,7 @@ static const char *const notices[][2] = {
     {"closed", "Comments are closed on this post."},
     {"signed-out", "You are signed out."},
     {"user-added", "The account is saved."},
+    {"uploaded", "Uploaded."},
 };
 
 static const char *notice_text(const char *code)
@@ -129,7 +131,20 @@ void admin_redirect_done(const struct web_request *req, struct web_response *res
 
 void admin_form(const struct web_request *req, struct web_form *form)
 {
-    web_form_parse(req->arena, req->body, form);
+    if (!web_multipart_is_form_data(req->content_type)) {
+        web_form_parse(req->arena, req->body, form);
+        return;
+    }
+    /* an upload's text fields (the CSRF token among them); its files are read by its handler.
+     * A body that is not a well-formed form has no fields, so the CSRF check refuses it. */
+    struct web_multipart *multipart = arena_alloc(req->arena, sizeof(*multipart));
+    buf error = {0};
+    if (web_multipart_parse(req->arena, req->content_type, req->body, false, multipart, &error) ==
+        0)
+        *form = multipart->form;
+    else
+        form->count = 0;
+    buf_free(&error);
 }
 
 const char *admin_excerpt(arena *a, const struct store_comment *c, size_t max)

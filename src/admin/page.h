@@ -38,7 +38,8 @@ void admin_redirect_done(const struct web_request *req, struct web_response *res
 /* The text of a comment on one line, at most `max` bytes (cut at a character, with "…"). */
 const char *admin_excerpt(arena *a, const struct store_comment *c, size_t max);
 
-/* The posted form (parsed once per call). */
+/* The posted form's fields (parsed once per call): urlencoded, or the text fields of a
+ * multipart/form-data body (web/multipart.h; its files are not read). */
 void admin_form(const struct web_request *req, struct web_form *form);
 
 #endif

@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "admin/admin.h"
+#include "admin/media.h"
 #include "admin/page.h"
 #include "model/post.h"
 #include "model/post_list.h"
@@ -160,6 +161,11 @@ static void show_editor(struct handler_context *context, const struct web_reques
     template_set_str(d, "error", error);
     template_set_str(d, "error_field", error_field);
     template_set_html(d, "preview", preview_html);
+    long long featured = draft->featured_media_id > 0                     ? draft->featured_media_id
+                         : draft->featured_media_id == POST_FEATURED_NONE ? 0
+                                                                          : post->featured_media_id;
+    template_set_bool(d, "no_featured", featured == 0);
+    admin_media_recent(context, req, d, featured);
     if (post->id) {
         template_set_str(d, "path", post->path);
         template_set_str(d, "current_status", post_status_name(post->status));
@@ -241,6 +247,17 @@ ADMIN_HANDLER(admin_post_save)
     const char *date = web_form_get(&form, "date");
     const char *action = web_form_get(&form, "action");
     const char *format = web_form_get(&form, "format");
+    /* the featured image: absent keeps it, "" or "0" is none, else a media's number */
+    const char *featured = web_form_get(&form, "featured");
+    long long featured_id = POST_FEATURED_KEEP;
+    if (featured) {
+        char *end;
+        featured_id = strtoll(featured, &end, 10);
+        if (*end || featured_id < 0)
+            featured_id = -2; /* refused below, once the draft can be shown again */
+        else if (featured_id == 0)
+            featured_id = POST_FEATURED_NONE;
+    }
     struct post_draft draft = {
         .id = post.id,
         .title = web_form_get(&form, "title"),
@@ -255,11 +272,19 @@ ADMIN_HANDLER(admin_post_save)
         .editor_id = context->user->id,
         .comments_open = !comments || strcmp(comments, "closed") != 0,
         .published_at = date && *date ? post_parse_date(date) : 0,
+        .featured_media_id = featured_id,
     };
     if (!draft.title)
         draft.title = "";
     if (!draft.markdown)
         draft.markdown = "";
+    if (featured_id == -2) {
+        draft.featured_media_id = POST_FEATURED_KEEP;
+        show_editor(context, req, res, 422, &post, &draft, date,
+                    "The featured image must be one of the library's images, or none.",
+                    "featured", NULL);
+        return;
+    }
     if (action && strcmp(action, "preview") == 0) {
         buf html = {0};
         if (draft.html)

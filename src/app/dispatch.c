@@ -61,6 +61,28 @@ static bool has_personal_cookie(strview cookie)
     return view_contains(cookie, AUTH_COOKIE "=") || view_contains(cookie, SITE_UNLOCK_COOKIE);
 }
 
+/* The limits of the settings (http.max_body_kb, media.max_mb), set by app_set_body_limits once
+ * before the loops start and only read after: process-wide as h2o's own limit is. Until set
+ * (unit tests, fuzzers) only the routes' own limits apply, and an upload takes 64 MiB. */
+static struct {
+    size_t body;   /* caps every route's .max_body */
+    size_t upload; /* an upload route's whole body */
+} body_limits = {SIZE_MAX, (64u << 20) + APP_UPLOAD_FORM_BYTES};
+
+size_t app_set_body_limits(size_t max_body, size_t max_file)
+{
+    body_limits.body = max_body;
+    body_limits.upload = max_file + APP_UPLOAD_FORM_BYTES;
+    return body_limits.upload > max_body ? body_limits.upload : max_body;
+}
+
+size_t app_body_limit(const struct route *route)
+{
+    if (route->upload)
+        return body_limits.upload;
+    return route->max_body < body_limits.body ? route->max_body : body_limits.body;
+}
+
 void app_plan_request(strview method, strview path, strview query, strview cookie, bool has_body,
                       strview body, struct app_plan *plan)
 {
@@ -78,12 +100,15 @@ void app_plan_request(strview method, strview path, strview query, strview cooki
     plan->route = route;
     plan->personal = personal;
     plan->shared = route->cached && is_get && !personal;
-    if (has_body && body.len > route->max_body) {
+    if (has_body && body.len > app_body_limit(route)) {
         plan->refusal = 413;
-        plan->refusal_text = "The request body is larger than this address accepts.";
+        plan->refusal_text = route->upload
+                                 ? "The file is larger than this site accepts (media.max_mb)."
+                                 : "The request body is larger than this address accepts.";
         return;
     }
-    if (has_body && web_form_count(body) > WEB_FORM_MAX_FIELDS) {
+    /* an upload's '&' bytes are its file's: web/multipart.c bounds its parts */
+    if (has_body && !route->upload && web_form_count(body) > WEB_FORM_MAX_FIELDS) {
         plan->refusal = 400;
         plan->refusal_text = "The form has more fields than any form of this site (256).";
         return;

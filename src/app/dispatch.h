@@ -29,6 +29,21 @@ struct app_plan {
                       route, not personal) */
 };
 
+/* What an upload's body may hold besides its file: the form's other fields and the multipart
+ * framing. */
+#define APP_UPLOAD_FORM_BYTES (1u << 20)
+
+/* Sets the body limits of the settings, once, before the HTTP adapter starts: `max_body`
+ * (http.max_body_kb, bytes) caps every route's own .max_body; an upload route (.upload) takes
+ * `max_file` (media.max_mb, bytes) plus APP_UPLOAD_FORM_BYTES instead. Returns the largest body
+ * any route now accepts: the adapter's own limit (h2o refuses more before any route is
+ * found). Before it is called (unit tests, fuzzers) only the routes' own limits apply, and an
+ * upload takes 64 MiB. */
+size_t app_set_body_limits(size_t max_body, size_t max_file);
+
+/* The largest body `route` accepts now (0: none). */
+size_t app_body_limit(const struct route *route);
+
 /* Plans a request: `query` is the text after '?' ("" for none), `cookie` the Cookie header ("" for
  * none), `body` the entity (has_body false when the request had none). Never fails: a refusal
  * is a plan too. */

@@ -10,6 +10,7 @@
 #define COMMENT_BODY_MAX (1024 * 1024) /* above comments.max_kb's top, so that is the limit */
 #define FORM_MAX (16 * 1024)           /* a small admin form (bulk actions: ~200 ids) */
 #define POST_MAX (4 * 1024 * 1024)     /* a post being edited, or the settings page */
+#define MEDIA_FORM_MAX (256 * 1024)    /* a media's texts: a description of 60000 bytes, encoded */
 /* What the front page reads: a search (s, paged), and WordPress's query forms, each a 301 to its
  * page (site/wp_urls.c) */
 #define FRONT_QUERY                                                                                \
@@ -111,6 +112,38 @@ static const struct route routes[] = {
      .match = ROUTE_IDS,
      .pattern = "/admin/posts/*/restore",
      .handler = admin_post_restore,
+     .role = USER_AUTHOR,
+     .csrf = ROUTE_CSRF_TOKEN,
+     .max_body = FORM_MAX},
+    /* the media library; uploading is WordPress's upload_files, which authors have */
+    {.method = "GET",
+     .match = ROUTE_EXACT,
+     .pattern = "/admin/media",
+     .handler = admin_media,
+     .role = USER_AUTHOR},
+    {.method = "POST",
+     .match = ROUTE_EXACT,
+     .pattern = "/admin/media",
+     .handler = admin_media_upload,
+     .role = USER_AUTHOR,
+     .csrf = ROUTE_CSRF_TOKEN,
+     .upload = true},
+    {.method = "GET",
+     .match = ROUTE_IDS,
+     .pattern = "/admin/media/*",
+     .handler = admin_media_edit,
+     .role = USER_AUTHOR},
+    {.method = "POST",
+     .match = ROUTE_IDS,
+     .pattern = "/admin/media/*",
+     .handler = admin_media_save,
+     .role = USER_AUTHOR,
+     .csrf = ROUTE_CSRF_TOKEN,
+     .max_body = MEDIA_FORM_MAX},
+    {.method = "POST",
+     .match = ROUTE_IDS,
+     .pattern = "/admin/media/*/delete",
+     .handler = admin_media_delete,
      .role = USER_AUTHOR,
      .csrf = ROUTE_CSRF_TOKEN,
      .max_body = FORM_MAX},
@@ -381,6 +414,8 @@ int app_routes_check(buf *error)
             problem = "a CSRF token rule without a role (no session holds the token)";
         else if (!is_post && r->max_body)
             problem = "a body limit on a method without a body";
+        else if (r->upload && (!is_post || r->csrf != ROUTE_CSRF_TOKEN || r->max_body))
+            problem = "an upload that is no signed-in POST, or with a limit besides media.max_mb";
         else if (r->cached && is_post)
             problem = "a cached POST";
         else if (r->cached && r->on_loop)

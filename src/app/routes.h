@@ -38,7 +38,9 @@ struct route {
     bool cached;          /* its anonymous GETs may be answered from the page cache */
     const char *query;    /* cached: the query parameters its pages read, space-separated; the
                              handler of a shared request sees only these (NULL: none) */
-    size_t max_body;      /* bytes; 0 = no body accepted */
+    size_t max_body;      /* bytes; 0 = no body accepted; capped by http.max_body_kb */
+    bool upload;          /* a multipart/form-data body with a file (web/multipart.h): its
+                             limit is media.max_mb (app_set_body_limits), not max_body */
     bool slash;           /* a reader's page: its paths end in '/', and a GET without it is
                              answered 301 to the slash form when that answers (app/dispatch.c) */
 };
@@ -47,7 +49,8 @@ struct route {
 const struct route *app_route_find(strview method, strview path);
 
 /* Checks the table's rows against each other's rules (every POST names its forgery rule, a
- * token rule has a role to check it, a body limit only where a body is taken, the slash rule
+ * token rule has a role to check it, a body limit only where a body is taken, an upload only
+ * on a POST with a token rule and no limit of its own, the slash rule
  * only on a reader's GET page matched by more than an exact path); 0, or -1 with
  * the first bad row in `error`. The server runs it at start, so a bad row never serves. */
 int app_routes_check(buf *error);

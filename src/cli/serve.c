@@ -4,6 +4,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/dispatch.h"
 #include "app/lifecycle.h"
 #include "cli/cli.h"
 #include "http/server.h"
@@ -40,7 +41,11 @@ int cli_serve(const struct cli_globals *globals, int argc, char **argv)
         .access_log = "-",
         .loops = loops > 0 ? loops : (int)cores,
         .timeout_s = (int)settings_get_int(s, &a, SETTING_HTTP_TIMEOUT_S),
-        .max_body = (size_t)settings_get_int(s, &a, SETTING_HTTP_MAX_BODY_KB) * 1024,
+        /* h2o's limit is the largest of any route: http.max_body_kb for every route but the
+         * uploads, which take media.max_mb (app/dispatch.c applies each) */
+        .max_body = app_set_body_limits(
+            (size_t)settings_get_int(s, &a, SETTING_HTTP_MAX_BODY_KB) * 1024,
+            (size_t)settings_get_int(s, &a, SETTING_MEDIA_MAX_MB) << 20),
         .trusted_proxies = settings_get(s, &a, SETTING_HTTP_TRUSTED_PROXIES),
         .max_conns_per_ip = (int)settings_get_int(s, &a, SETTING_HTTP_MAX_CONNS_PER_IP),
     };

@@ -597,6 +597,7 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
             .utc_offset = old.utc_offset,
             .format = old.format,
             .menu_order = old.menu_order,
+            .featured_media_id = old.featured_media_id,
         };
     } else if (draft->author_login) {
         struct store_user user;
@@ -613,6 +614,21 @@ int post_save(store *s, arena *a, const struct post_draft *draft, long long now,
         if (rc == STORE_ERROR)
             goto failed;
         post.author_login = rc == STORE_OK ? user.nicename : "";
+    }
+    if (draft->featured_media_id == POST_FEATURED_NONE)
+        post.featured_media_id = 0;
+    else if (draft->featured_media_id > 0) {
+        struct store_media media;
+        int rc = store_media_get(s, a, draft->featured_media_id, &media);
+        if (rc == STORE_ERROR)
+            goto failed;
+        if (rc != STORE_OK) {
+            store_rollback(s);
+            *field = "featured";
+            buf_printf(error, "There is no media %lld to feature.", draft->featured_media_id);
+            return POST_INVALID;
+        }
+        post.featured_media_id = media.id;
     }
     post.password = post.password ? post.password : "";
     post.guid = post.guid ? post.guid : "";

@@ -70,7 +70,11 @@ struct post_draft {
     long long published_at;   /* 0 = now (new) or unchanged (existing) */
     bool comments_open;
     bool html; /* `markdown` holds HTML (a post imported from WordPress has no Markdown) */
+    long long featured_media_id; /* POST_FEATURED_KEEP, POST_FEATURED_NONE, or a media's id
+                                    (one that does not exist is POST_INVALID, field "featured") */
 };
+#define POST_FEATURED_KEEP 0  /* the featured image stays as it is (none for a new post) */
+#define POST_FEATURED_NONE -1 /* no featured image */
 
 #define POST_INVALID (-2) /* a draft a person must correct (see `field` and the message) */
 #define POST_TITLE_MAX 1000
