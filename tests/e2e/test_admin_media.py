@@ -16,6 +16,7 @@ from conftest import Server, admin_session, form_encode, raw_post
 
 PASSWORD = "media-pass-phrase"
 ROUTE_413 = b"The request body is larger than this address accepts."
+H2O_413 = b"request entity is too large"
 UPLOAD_413 = b"The file is larger than this site accepts (media.max_mb)."
 MIB = 1024 * 1024
 
@@ -85,13 +86,15 @@ def alert(doc):
     return " ".join(n.text for n in doc.iter() if n.get("role") == "alert")
 
 
-def files_table(doc):
-    """{size name: (url, pixels)} of a media's page."""
+def files_table(doc, mime="image/jpeg"):
+    """{size name: (url, pixels)} of a media's page, of the files of type `mime` (each size
+    has a WebP copy beside it)."""
     rows = {}
     section = doc.find("section", **{"aria-labelledby": "sizes-heading"})
     for tr in section.find("tbody").find_all("tr"):
         cells = tr.find_all("td")
-        rows[cells[0].text.strip()] = (cells[1].find("a").get("href"), cells[3].text.strip())
+        if cells[2].text.strip() == mime:
+            rows[cells[0].text.strip()] = (cells[1].find("a").get("href"), cells[3].text.strip())
     return rows
 
 
@@ -121,6 +124,8 @@ def test_upload_library_edit_search_delete(media_site, start_server):
     assert files["full"][1] == "800 × 600", files
     assert files["thumbnail"][1] == "150 × 150", files  # cropped to fill (WordPress's default)
     assert files["medium"][1] == "300 × 225", files  # fits in 300 x 300
+    # each size has its WebP copy; the original is kept as it came
+    assert set(files_table(doc, "image/webp")) == set(files) - {"full"}, doc.find("tbody").text
     for url, _ in files.values():
         assert re.fullmatch(r"/wp-content/uploads/\d{4}/\d{2}/[^/]+", url), url
     markdown = doc.find("input", id="markdown").get("value")
@@ -224,12 +229,13 @@ def test_upload_limit_is_media_max_mb_for_this_route_only(media_site, start_serv
     srv = start_server(media_site)
     admin = admin_session(srv, "boss", PASSWORD)
 
-    # over the route's limit (1 MiB of file + 1 MiB for the form): refused before any handler
+    # over the route's limit (1 MiB of file + 1 MiB for the form), the largest of all routes,
+    # so h2o's own: refused before any handler
     big = b"\xff\xd8\xff\xe0" + bytes(2 * MIB + 512 * 1024)
     body, ctype = multipart([("csrf", admin.csrf), ("alt", "Big")],
                             [("file", "big.jpg", "image/jpeg", big)])
     r = raw_post(srv.port, "/admin/media", body, content_type=ctype)
-    assert r.status == 413 and r.body.strip() == UPLOAD_413, (r, r.body[:300])
+    assert r.status == 413 and r.body.strip() == H2O_413, (r, r.body[:300])
     # over media.max_mb but within the form's allowance: the form says why
     r = upload(admin, b"\xff\xd8\xff\xe0" + bytes(MIB + 1000), alt="A little big")
     assert r.status == 413, r
@@ -244,6 +250,17 @@ def test_upload_limit_is_media_max_mb_for_this_route_only(media_site, start_serv
     assert r.status == 413 and r.body.strip() == ROUTE_413, (r, r.body[:300])
 
     mid = uploaded_id(upload(admin, jpeg(), alt="Small enough"))
+    assert library_ids(admin) == [mid]
+    srv.stop()
+
+    # with http.max_body_kb above the upload's limit, h2o takes the body and the route refuses
+    media_site.run("set", "http.max_body_kb", "4096")
+    srv = start_server(media_site)
+    admin = admin_session(srv, "boss", PASSWORD)
+    body, ctype = multipart([("csrf", admin.csrf), ("alt", "Big")],
+                            [("file", "big.jpg", "image/jpeg", big)])
+    r = raw_post(srv.port, "/admin/media", body, content_type=ctype)
+    assert r.status == 413 and r.body.strip() == UPLOAD_413, (r, r.body[:300])
     assert library_ids(admin) == [mid]
 
 
