@@ -7,6 +7,7 @@
 #include "site/common.h"
 #include "site/site.h"
 #include "util/log.h"
+#include "util/slug.h"
 
 /* The URL path of a file under uploads (as model/media.h's media_url). */
 static const char *upload_url(arena *a, const char *path)
@@ -54,6 +55,9 @@ bool site_attachment_page(struct handler_context *context, const struct web_requ
     arena *a = req->arena;
     struct store_media media;
     int rc = media_find_page(context->store, a, canonical, &media);
+    const char *lower = slug_ascii_lower(a, canonical);
+    if (rc == STORE_NOT_FOUND && strcmp(lower, canonical) != 0) /* any case, as posts */
+        rc = media_find_page(context->store, a, lower, &media);
     struct store_post parent = {0};
     if (rc == STORE_OK && media.post_id) {
         rc = post_get(context->store, a, media.post_id, &parent);
