@@ -54,6 +54,12 @@ int media_disk_open(const char *dir, const char *db_location, buf *error)
         disk.dir[0] = '\0';
         return -1;
     }
+    /* its parents too ($XDG_CACHE_HOME may not exist yet) */
+    for (char *slash = strchr(disk.dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+        *slash = '\0';
+        mkdir(disk.dir, 0700); /* an error shows at the last one */
+        *slash = '/';
+    }
     if (mkdir(disk.dir, 0700) != 0 && errno != EEXIST) {
         buf_printf(error, "cannot make the media cache directory %s: %s", disk.dir,
                    strerror(errno));
