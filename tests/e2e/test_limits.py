@@ -27,7 +27,6 @@ MAX_REQLEN = 8192 + 4096 * 100  # h2o 2.2.5's H2O_MAX_REQLEN: request line and h
 MAX_HEADERS = 100               # h2o 2.2.5's H2O_MAX_HEADERS
 KIB, MIB = 1024, 1024 * 1024
 ROUTE_413 = b"The request body is larger than this address accepts."
-H2O_413 = b"request entity is too large"
 PASSWORD = "a long sign-in secret 7"
 # http.timeout_s is set to 1: a connection it applies to is closed after about a second; this
 # bound is generous, yet below the default 10 s, so a setting not applied fails
@@ -258,7 +257,9 @@ def test_comment_body_at_1mib_and_over(site, tmp_path, start_server):
 
     status, reason, headers, data = post_raw(srv.port, path + "comments", comment_body(MIB + 1))
     assert status == 413, (status, data[:500])
-    assert data == H2O_413, data[:300]  # h2o's: http.max_body_kb (1024) is the same 1 MiB
+    # http.max_body_kb (1024) is the same 1 MiB; the route's answer (h2o's own limit is the
+    # media upload's, above it)
+    assert data.strip() == ROUTE_413, data[:300]
     assert len(site.comments()) == 1
     assert_unaffected(srv, path)
 
@@ -319,8 +320,9 @@ def test_email_form_body_at_8kib_and_over(site, tmp_path, start_server):
 
 
 def test_max_body_kb_caps_every_route(site, tmp_path, start_server):
-    """http.max_body_kb is h2o's limit, above every route's own: set to 8, a comment (1 MiB
-    route) and the sign-in form (16 KiB route) take 8 KiB and no more."""
+    """http.max_body_kb caps every route's own limit (but the media upload's, media.max_mb):
+    set to 8, a comment (1 MiB route) and the sign-in form (16 KiB route) take 8 KiB and no
+    more."""
     site.run("set", "http.max_body_kb", "8")
     path = open_post(site, tmp_path)
     site.add_user("chief", "admin", password=PASSWORD)
@@ -329,7 +331,7 @@ def test_max_body_kb_caps_every_route(site, tmp_path, start_server):
     assert status == 303, (status, data[:500])
     assert len(site.comments()) == 1
     status, _, _, data = post_raw(srv.port, path + "comments", comment_body(8 * KIB + 1))
-    assert status == 413 and data == H2O_413, (status, data[:300])
+    assert status == 413 and data.strip() == ROUTE_413, (status, data[:300])
     assert len(site.comments()) == 1
     assert_unaffected(srv, path)
 
@@ -337,7 +339,7 @@ def test_max_body_kb_caps_every_route(site, tmp_path, start_server):
     status, _, _, data = post_raw(srv.port, "/admin/login", padded(fields, 8 * KIB))
     assert status == 303, (status, data[:500])
     status, _, _, data = post_raw(srv.port, "/admin/login", padded(fields, 8 * KIB + 1))
-    assert status == 413 and data == H2O_413, (status, data[:300])
+    assert status == 413 and data.strip() == ROUTE_413, (status, data[:300])
     assert_unaffected(srv, path)
 
 
@@ -370,7 +372,7 @@ def test_post_editor_body_4mib_only_with_max_body_kb_raised(site, tmp_path, star
     status, _, _, data = post_raw(srv.port, "/admin/posts/new", body(MIB), {"Cookie": cookie})
     assert status == 303, (status, data[:500])
     status, _, _, data = post_raw(srv.port, "/admin/posts/new", body(MIB + 1), {"Cookie": cookie})
-    assert status == 413 and data == H2O_413, (status, data[:300])
+    assert status == 413 and data.strip() == ROUTE_413, (status, data[:300])
     assert_unaffected(srv, path)
     srv.stop()
 
