@@ -308,3 +308,42 @@ def test_featured_image_and_insert_panel(media_site, start_server):
     doc = admin.page(f"/admin/posts/{pid}")
     radios = {i.get("value"): i for i in doc.find_all("input", type="radio", name="featured")}
     assert set(radios) == {"0"} and "checked" in radios["0"].attrs, radios
+
+
+def test_drop_upload_and_insert_in_a_browser(media_site, start_server, node_tools, store,
+                                             tmp_path):
+    """tests/browser/media_flow.js: drag and drop onto the upload area (a refusal shown on the
+    form, then an image sent, landing on its page), the Insert button of the editor; screenshots
+    of the library and a media's page at 1280 and 390 px in $GAZETTE_SCREENSHOTS/media-STORE/."""
+    import json
+    import os
+    import subprocess
+    srv = start_server(media_site)
+    image = tmp_path / "harbour.jpg"
+    image.write_bytes(jpeg(1200, 800, (30, 90, 160)))
+    out = os.path.join(os.environ.get("GAZETTE_SCREENSHOTS") or str(tmp_path), f"media-{store}")
+    p = subprocess.run(["node", os.path.join(node_tools, "media_flow.js"), "--base",
+                        f"http://127.0.0.1:{srv.port}", "--out", out, "--login", "arthur",
+                        "--image", str(image), "--alt", "A blue harbour"],
+                       capture_output=True, timeout=180, cwd=node_tools,
+                       env=dict(os.environ, GAZETTE_ADMIN_PASSWORD=PASSWORD))
+    try:
+        summary = json.loads(p.stdout)
+    except ValueError:
+        pytest.fail(f"media_flow.js exited {p.returncode}: {p.stderr.decode()[-2000:]}")
+    assert summary["ok"], (summary, srv.logs())
+    assert summary["pageErrors"] == [], summary
+    # the browser logs the refused upload's 415 itself; nothing else may go wrong
+    assert [e for e in summary["consoleErrors"] if "status of 415" not in e] == [], summary
+    assert "not of a kind this site accepts" in summary["refusal"], summary["refusal"]
+    m = re.fullmatch(r"/admin/media/(\d+)", summary["mediaPath"])
+    assert m, summary["mediaPath"]
+    admin = admin_session(srv, "boss", PASSWORD)
+    assert library_ids(admin) == [int(m.group(1))]  # the refused file left nothing
+    markdown = summary["markdown"]
+    assert re.fullmatch(r"!\[A blue harbour\]\(/wp-content/uploads/\d{4}/\d{2}/[^)]+\)",
+                        markdown), markdown
+    assert summary["body"] == "Before the picture.\n\n" + markdown, summary["body"]
+    for name, shot in summary["screenshots"].items():
+        width = int(name.rsplit("-", 1)[1])
+        assert shot["scrollWidth"] <= width, (name, shot)  # no sideways scrolling
