@@ -10,6 +10,8 @@
 #include "admin/page.h"
 #include "media/image.h"
 #include "model/media.h"
+#include "model/media_library.h"
+#include "model/media_lookup.h"
 #include "model/post.h"
 #include "model/user.h"
 #include "render/pages.h"
@@ -86,7 +88,7 @@ static void set_media_item(struct handler_context *context, arena *a, template_d
     struct store_media_file *files = NULL;
     size_t count = 0;
     if (!image || m->bytes == 0 ||
-        store_media_files(context->store, a, m->id, &files, &count) != STORE_OK)
+        media_files_of(context->store, a, m->id, &files, &count) != STORE_OK)
         count = 0;
     const struct store_media_file *thumb = file_of_size(files, count, "thumbnail");
     if (!thumb)
@@ -134,8 +136,7 @@ static void show_library(struct handler_context *context, const struct web_reque
     struct store_media *media;
     size_t count;
     long long total;
-    if (store_media_count(context->store, &filter, &total) != STORE_OK ||
-        store_media_list(context->store, a, &filter, &media, &count) != STORE_OK) {
+    if (media_library_page(context->store, a, &filter, &media, &count, &total) != MODEL_OK) {
         db_error(context, req, res);
         return;
     }
@@ -276,17 +277,17 @@ static bool load_media(struct handler_context *context, const struct web_request
                        struct web_response *res, bool to_change, struct store_media *media)
 {
     long long id = admin_path_id(req, "/admin/media/");
-    switch (id ? store_media_get(context->store, req->arena, id, media) : STORE_NOT_FOUND) {
-    case STORE_OK:
+    switch (media_library_get(context->store, req->arena, id, media)) {
+    case MODEL_OK:
         break;
-    case STORE_NOT_FOUND:
+    case MODEL_NOT_FOUND:
         admin_error(context, req, res, 404, "No such media", "There is no media with this number.");
         return false;
     default:
         db_error(context, req, res);
         return false;
     }
-    if (to_change && !user_may_moderate(context->user) && media->author_id != context->user->id) {
+    if (to_change && !media_library_may_change(context->user, media)) {
         admin_error(context, req, res, 403, "Not allowed",
                     "Authors may change only the files they uploaded.");
         return false;
@@ -301,7 +302,7 @@ static void show_media(struct handler_context *context, const struct web_request
     arena *a = req->arena;
     struct store_media_file *files;
     size_t count;
-    if (store_media_files(context->store, a, m->id, &files, &count) != STORE_OK) {
+    if (media_files_of(context->store, a, m->id, &files, &count) != STORE_OK) {
         db_error(context, req, res);
         return;
     }
@@ -313,8 +314,7 @@ static void show_media(struct handler_context *context, const struct web_request
     template_set_str(d, "url", media_url(a, m->file));
     template_set_str(d, "page_path", *m->page_path ? m->page_path : NULL);
     template_set_int(d, "post_id", m->post_id);
-    template_set_bool(d, "may_change",
-                      user_may_moderate(context->user) || m->author_id == context->user->id);
+    template_set_bool(d, "may_change", media_library_may_change(context->user, m));
     template_set_str(d, "error", error);
     for (size_t i = 0; i < count; i++) {
         template_data *item = template_add_item(d, "files");
@@ -359,11 +359,13 @@ ADMIN_HANDLER(admin_media_save)
                    "description 60000.");
         return;
     }
-    if (store_media_update(context->store, &media) != STORE_OK) {
+    struct store_audit audit =
+        admin_audit_entry(context, "media.update", arena_printf(a, "media %lld", media.id),
+                          media.file);
+    if (media_library_update(context->store, &media, &audit) == MODEL_STORE_ERROR) {
         db_error(context, req, res);
         return;
     }
-    admin_audit(context, "media.update", arena_printf(a, "media %lld", media.id), media.file);
     admin_redirect_done(req, res, arena_printf(a, "/admin/media/%lld", media.id), "saved");
 }
 
@@ -381,12 +383,14 @@ ADMIN_HANDLER(admin_media_delete)
                    "Nothing was deleted: tick the box that confirms it, then press Delete.");
         return;
     }
-    int rc = store_media_delete(context->store, media.id);
-    if (rc != STORE_OK && rc != STORE_NOT_FOUND) {
+    struct store_audit audit =
+        admin_audit_entry(context, "media.delete", arena_printf(a, "media %lld", media.id),
+                          media.file);
+    /* MODEL_NOT_FOUND: deleted meanwhile, by someone else; the page says deleted all the same */
+    if (media_library_delete(context->store, media.id, &audit) == MODEL_STORE_ERROR) {
         db_error(context, req, res);
         return;
     }
-    admin_audit(context, "media.delete", arena_printf(a, "media %lld", media.id), media.file);
     admin_redirect_done(req, res, "/admin/media", "deleted");
 }
 
@@ -397,7 +401,8 @@ void admin_media_recent(struct handler_context *context, const struct web_reques
     struct store_media_filter filter = {.limit = ADMIN_MEDIA_RECENT};
     struct store_media *media = NULL;
     size_t count = 0;
-    if (store_media_list(context->store, a, &filter, &media, &count) != STORE_OK)
+    long long total;
+    if (media_library_page(context->store, a, &filter, &media, &count, &total) != MODEL_OK)
         count = 0;
     bool listed = featured_id == 0;
     for (size_t i = 0; i < count; i++) {
@@ -411,11 +416,11 @@ void admin_media_recent(struct handler_context *context, const struct web_reques
     if (listed)
         return;
     struct store_media featured;
-    int rc = store_media_get(context->store, a, featured_id, &featured);
-    if (rc == STORE_OK) {
+    enum model_result rc = media_library_get(context->store, a, featured_id, &featured);
+    if (rc == MODEL_OK) {
         template_data *item = template_add_item(d, "images");
         set_media_item(context, a, item, &featured);
         template_set_bool(item, "featured", true);
-    } else if (rc == STORE_NOT_FOUND)
+    } else if (rc == MODEL_NOT_FOUND)
         template_set_bool(d, "featured_missing", true);
 }

@@ -160,6 +160,9 @@ def test_upload_library_edit_search_delete(media_site, start_server):
     assert r.status == 303 and r.location_path() == "/admin/media?done=deleted", r
     assert library_ids(admin) == []
     assert admin.get(f"/admin/media/{mid}").status == 404
+    log = admin.page("/admin/audit").text
+    for action in ("media.add", "media.update", "media.delete"):
+        assert f"{action}" in log and f"media {mid}" in log, (action, log[:2000])
 
 
 def test_who_may_upload_and_csrf(media_site, start_server):
