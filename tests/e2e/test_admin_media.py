@@ -350,3 +350,39 @@ def test_drop_upload_and_insert_in_a_browser(media_site, start_server, node_tool
     for name, shot in summary["screenshots"].items():
         width = int(name.rsplit("-", 1)[1])
         assert shot["scrollWidth"] <= width, (name, shot)  # no sideways scrolling
+
+
+def test_media_pages_pass_html_validate(media_site, start_server, node_tools, tmp_path):
+    """The library (empty, with an item, with a refusal), a media's page and the editor with its
+    image panels are valid HTML (html-validate, tests/browser/.htmlvalidate.json)."""
+    import json
+    import os
+    import subprocess
+    srv = start_server(media_site)
+    admin = admin_session(srv, "boss", PASSWORD)
+    pages = {"library-empty": admin.get("/admin/media")}
+    mid = uploaded_id(upload(admin, jpeg(640, 480), alt="A \"quoted\" <door> & more"))
+    pages["library"] = admin.get("/admin/media")
+    pages["library-refusal"] = upload(admin, b"text", filename="t.jpg", alt="x")
+    pages["media"] = admin.get(f"/admin/media/{mid}")
+    pages["editor"] = admin.get("/admin/posts/new")
+    files = {}
+    for name, r in pages.items():
+        assert r.status in (200, 415), (name, r)
+        f = str(tmp_path / f"{name}.html")
+        with open(f, "wb") as fh:
+            fh.write(r.body)
+        files[f] = name
+    cmd = [os.path.join(node_tools, "node_modules", ".bin", "html-validate"), "--config",
+           os.path.join(node_tools, ".htmlvalidate.json"), "--formatter", "json"] + list(files)
+    p = subprocess.run(cmd, capture_output=True, timeout=120, cwd=node_tools)
+    assert p.returncode in (0, 1), p.stderr.decode()[-2000:]
+    problems = [f"{files.get(res['filePath'], res['filePath'])}:{m.get('line')} "
+                f"[{m.get('ruleId')}] {m.get('message')}"
+                for res in json.loads(p.stdout or b"[]") for m in res.get("messages", [])
+                if m.get("severity") == 2]
+    assert not problems, "html-validate errors:\n" + "\n".join(problems)
+    # the alt text reaches the Markdown escaped for HTML, and as typed in the value
+    doc = pages["media"].tree()
+    assert doc.find("input", id="markdown").get("value").startswith(
+        '![A "quoted" <door> & more](/wp-content/uploads/')
