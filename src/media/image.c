@@ -78,11 +78,16 @@ int image_init(const char *program, buf *error)
 static const char *kind_name(enum media_kind kind)
 {
     switch (kind) {
-    case MEDIA_KIND_JPEG: return "JPEG";
-    case MEDIA_KIND_PNG: return "PNG";
-    case MEDIA_KIND_GIF: return "GIF";
-    case MEDIA_KIND_WEBP: return "WebP";
-    default: return "file";
+    case MEDIA_KIND_JPEG:
+        return "JPEG";
+    case MEDIA_KIND_PNG:
+        return "PNG";
+    case MEDIA_KIND_GIF:
+        return "GIF";
+    case MEDIA_KIND_WEBP:
+        return "WebP";
+    default:
+        return "file";
     }
 }
 
@@ -177,8 +182,9 @@ static int open_checked(const unsigned char *bytes, size_t length,
     int n = frame > 0 ? total / frame : 1;
     if (limits && limits->max_pixels > 0 && (long long)w * total > limits->max_pixels) {
         if (n > 1)
-            buf_printf(error, "%d frames of %dx%d are more pixels than media.max_megapixels "
-                              "allows",
+            buf_printf(error,
+                       "%d frames of %dx%d are more pixels than media.max_megapixels "
+                       "allows",
                        n, w, frame);
         else
             buf_printf(error, "%dx%d is more pixels than media.max_megapixels allows", w, total);
@@ -246,8 +252,8 @@ static const unsigned char *to_arena(arena *a, void *data, size_t length)
  * later libvips may add) is removed before saving, besides the savers' strip. libvips 8.14's
  * webpsave ignores strip and writes an EXIF chunk it makes up (resolution, dimensions):
  * image_webp_drop_metadata removes it from the bytes. */
-static const char *const kept_fields[] = {"page-height", "n-pages",   "delay",
-                                          "loop",        "gif-delay", "gif-loop",
+static const char *const kept_fields[] = {"page-height", "n-pages",         "delay",
+                                          "loop",        "gif-delay",       "gif-loop",
                                           "background",  "bits-per-sample", "palette-bit-depth"};
 
 static bool is_kept_field(const char *name)
@@ -328,8 +334,8 @@ static void constrain(int w, int h, int max_w, int max_h, int *out_w, int *out_h
         did_height = true;
     }
     double smaller = fmin(width_ratio, height_ratio), larger = fmax(width_ratio, height_ratio);
-    double ratio = ((int)round(w * larger) > max_w || (int)round(h * larger) > max_h) ? smaller
-                                                                                      : larger;
+    double ratio =
+        ((int)round(w * larger) > max_w || (int)round(h * larger) > max_h) ? smaller : larger;
     int new_w = (int)fmax(1, round(w * ratio)), new_h = (int)fmax(1, round(h * ratio));
     if (did_width && new_w == max_w - 1)
         new_w = max_w; /* WordPress's correction of a pixel lost to rounding */
@@ -420,8 +426,8 @@ int image_process(arena *a, const unsigned char *bytes, size_t length,
         if (vips_thumbnail_buffer((void *)bytes, length, &thumb, w, "height", h, "size",
                                   sizes[i].crop ? VIPS_SIZE_DOWN : VIPS_SIZE_FORCE, "crop",
                                   sizes[i].crop ? VIPS_INTERESTING_CENTRE : VIPS_INTERESTING_NONE,
-                                  "option_string", THUMBNAIL_LOAD_OPTIONS,
-                                  "export_profile", has_profile ? "srgb" : NULL, NULL) != 0)
+                                  "option_string", THUMBNAIL_LOAD_OPTIONS, "export_profile",
+                                  has_profile ? "srgb" : NULL, NULL) != 0)
             return corrupt(error, kind);
         /* Decoded once, saved twice. */
         pixels = vips_image_copy_memory(thumb);
