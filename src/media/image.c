@@ -306,6 +306,13 @@ static int reencode_full(VipsImage *image, enum media_kind kind, int pages, void
         g_object_unref(current);
         current = next;
     }
+    /* Decoded before saving: a decoding error then stops here, and never inside a saver
+     * (libvips 8.14's webpsave leaks its encoder when its input fails). */
+    next = vips_image_copy_memory(current);
+    if (!next)
+        goto fail;
+    g_object_unref(current);
+    current = next;
     int quality = kind == MEDIA_KIND_WEBP ? FULL_WEBP_QUALITY : FULL_JPEG_QUALITY;
     int result = save(current, kind, quality, data, length);
     g_object_unref(current);
