@@ -174,6 +174,10 @@ static int open_checked(const unsigned char *bytes, size_t length,
         buf_puts(error, "not an image gazette accepts (JPEG, PNG, GIF or WebP)");
         return -1;
     }
+    if (!image_container_is_whole(kind, bytes, length)) {
+        buf_printf(error, "the %s image is truncated or corrupt", kind_name(kind));
+        return -1;
+    }
     VipsImage *image = load(kind, bytes, length, access, true);
     if (!image)
         return corrupt(error, kind);
