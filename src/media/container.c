@@ -50,8 +50,8 @@ static bool jpeg_is_bare(const unsigned char *p, size_t n)
             return false;
         i += segment;
         if (marker == 0xDA) { /* entropy-coded data up to the next marker but RSTn */
-            while (i + 1 < n && !(p[i] == 0xFF && p[i + 1] != 0x00 &&
-                                  !(p[i + 1] >= 0xD0 && p[i + 1] <= 0xD7)))
+            while (i + 1 < n &&
+                   !(p[i] == 0xFF && p[i + 1] != 0x00 && !(p[i + 1] >= 0xD0 && p[i + 1] <= 0xD7)))
                 i++;
             if (i + 1 >= n)
                 return false;
@@ -62,8 +62,8 @@ static bool jpeg_is_bare(const unsigned char *p, size_t n)
 
 static bool png_is_bare(const unsigned char *p, size_t n)
 {
-    static const char *const allowed[] = {"IHDR", "PLTE", "IDAT", "tRNS", "gAMA", "cHRM",
-                                          "sRGB", "pHYs", "sBIT", "bKGD"};
+    static const char *const allowed[] = {"IHDR", "PLTE", "IDAT", "tRNS", "gAMA",
+                                          "cHRM", "sRGB", "pHYs", "sBIT", "bKGD"};
     size_t i = 8;
     while (i + 12 <= n) {
         uint32_t length = be32(p + i);
@@ -155,11 +155,16 @@ static bool webp_is_bare(const unsigned char *p, size_t n)
 bool image_container_is_bare(enum media_kind kind, const unsigned char *bytes, size_t length)
 {
     switch (kind) {
-    case MEDIA_KIND_JPEG: return jpeg_is_bare(bytes, length);
-    case MEDIA_KIND_PNG: return png_is_bare(bytes, length);
-    case MEDIA_KIND_GIF: return gif_is_bare(bytes, length);
-    case MEDIA_KIND_WEBP: return webp_is_bare(bytes, length);
-    default: return false;
+    case MEDIA_KIND_JPEG:
+        return jpeg_is_bare(bytes, length);
+    case MEDIA_KIND_PNG:
+        return png_is_bare(bytes, length);
+    case MEDIA_KIND_GIF:
+        return gif_is_bare(bytes, length);
+    case MEDIA_KIND_WEBP:
+        return webp_is_bare(bytes, length);
+    default:
+        return false;
     }
 }
 
@@ -173,8 +178,8 @@ size_t image_webp_drop_metadata(unsigned char *bytes, size_t length)
         chunk += chunk & 1;
         if (chunk > length - in)
             return length; /* not ours to judge: libwebp wrote it */
-        bool metadata = memcmp(bytes + in, "EXIF", 4) == 0 ||
-                        memcmp(bytes + in, "XMP ", 4) == 0 || memcmp(bytes + in, "ICCP", 4) == 0;
+        bool metadata = memcmp(bytes + in, "EXIF", 4) == 0 || memcmp(bytes + in, "XMP ", 4) == 0 ||
+                        memcmp(bytes + in, "ICCP", 4) == 0;
         if (!metadata) {
             memmove(bytes + out, bytes + in, chunk);
             if (memcmp(bytes + out, "VP8X", 4) == 0 && chunk >= 9)
@@ -189,4 +194,21 @@ size_t image_webp_drop_metadata(unsigned char *bytes, size_t length)
     bytes[6] = (unsigned char)(riff >> 16);
     bytes[7] = (unsigned char)(riff >> 24);
     return out;
+}
+
+bool image_container_is_whole(enum media_kind kind, const unsigned char *bytes, size_t length)
+{
+    if (kind != MEDIA_KIND_PNG)
+        return true;
+    size_t i = 8;
+    while (i + 12 <= length) {
+        uint32_t chunk = be32(bytes + i);
+        if (chunk > length - i - 12)
+            return false;
+        bool end = memcmp(bytes + i + 4, "IEND", 4) == 0;
+        i += 12 + (size_t)chunk;
+        if (end)
+            return true;
+    }
+    return false;
 }

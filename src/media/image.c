@@ -78,11 +78,16 @@ int image_init(const char *program, buf *error)
 static const char *kind_name(enum media_kind kind)
 {
     switch (kind) {
-    case MEDIA_KIND_JPEG: return "JPEG";
-    case MEDIA_KIND_PNG: return "PNG";
-    case MEDIA_KIND_GIF: return "GIF";
-    case MEDIA_KIND_WEBP: return "WebP";
-    default: return "file";
+    case MEDIA_KIND_JPEG:
+        return "JPEG";
+    case MEDIA_KIND_PNG:
+        return "PNG";
+    case MEDIA_KIND_GIF:
+        return "GIF";
+    case MEDIA_KIND_WEBP:
+        return "WebP";
+    default:
+        return "file";
     }
 }
 
@@ -169,6 +174,10 @@ static int open_checked(const unsigned char *bytes, size_t length,
         buf_puts(error, "not an image gazette accepts (JPEG, PNG, GIF or WebP)");
         return -1;
     }
+    if (!image_container_is_whole(kind, bytes, length)) {
+        buf_printf(error, "the %s image is truncated or corrupt", kind_name(kind));
+        return -1;
+    }
     VipsImage *image = load(kind, bytes, length, access, true);
     if (!image)
         return corrupt(error, kind);
@@ -177,8 +186,9 @@ static int open_checked(const unsigned char *bytes, size_t length,
     int n = frame > 0 ? total / frame : 1;
     if (limits && limits->max_pixels > 0 && (long long)w * total > limits->max_pixels) {
         if (n > 1)
-            buf_printf(error, "%d frames of %dx%d are more pixels than media.max_megapixels "
-                              "allows",
+            buf_printf(error,
+                       "%d frames of %dx%d are more pixels than media.max_megapixels "
+                       "allows",
                        n, w, frame);
         else
             buf_printf(error, "%dx%d is more pixels than media.max_megapixels allows", w, total);
@@ -246,8 +256,8 @@ static const unsigned char *to_arena(arena *a, void *data, size_t length)
  * later libvips may add) is removed before saving, besides the savers' strip. libvips 8.14's
  * webpsave ignores strip and writes an EXIF chunk it makes up (resolution, dimensions):
  * image_webp_drop_metadata removes it from the bytes. */
-static const char *const kept_fields[] = {"page-height", "n-pages",   "delay",
-                                          "loop",        "gif-delay", "gif-loop",
+static const char *const kept_fields[] = {"page-height", "n-pages",         "delay",
+                                          "loop",        "gif-delay",       "gif-loop",
                                           "background",  "bits-per-sample", "palette-bit-depth"};
 
 static bool is_kept_field(const char *name)
@@ -300,6 +310,13 @@ static int reencode_full(VipsImage *image, enum media_kind kind, int pages, void
         g_object_unref(current);
         current = next;
     }
+    /* Decoded before saving: a decoding error then stops here, and never inside a saver
+     * (libvips 8.14's webpsave leaks its encoder when its input fails). */
+    next = vips_image_copy_memory(current);
+    if (!next)
+        goto fail;
+    g_object_unref(current);
+    current = next;
     int quality = kind == MEDIA_KIND_WEBP ? FULL_WEBP_QUALITY : FULL_JPEG_QUALITY;
     int result = save(current, kind, quality, data, length);
     g_object_unref(current);
@@ -328,8 +345,8 @@ static void constrain(int w, int h, int max_w, int max_h, int *out_w, int *out_h
         did_height = true;
     }
     double smaller = fmin(width_ratio, height_ratio), larger = fmax(width_ratio, height_ratio);
-    double ratio = ((int)round(w * larger) > max_w || (int)round(h * larger) > max_h) ? smaller
-                                                                                      : larger;
+    double ratio =
+        ((int)round(w * larger) > max_w || (int)round(h * larger) > max_h) ? smaller : larger;
     int new_w = (int)fmax(1, round(w * ratio)), new_h = (int)fmax(1, round(h * ratio));
     if (did_width && new_w == max_w - 1)
         new_w = max_w; /* WordPress's correction of a pixel lost to rounding */
@@ -420,8 +437,8 @@ int image_process(arena *a, const unsigned char *bytes, size_t length,
         if (vips_thumbnail_buffer((void *)bytes, length, &thumb, w, "height", h, "size",
                                   sizes[i].crop ? VIPS_SIZE_DOWN : VIPS_SIZE_FORCE, "crop",
                                   sizes[i].crop ? VIPS_INTERESTING_CENTRE : VIPS_INTERESTING_NONE,
-                                  "option_string", THUMBNAIL_LOAD_OPTIONS,
-                                  "export_profile", has_profile ? "srgb" : NULL, NULL) != 0)
+                                  "option_string", THUMBNAIL_LOAD_OPTIONS, "export_profile",
+                                  has_profile ? "srgb" : NULL, NULL) != 0)
             return corrupt(error, kind);
         /* Decoded once, saved twice. */
         pixels = vips_image_copy_memory(thumb);

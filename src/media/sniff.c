@@ -25,9 +25,9 @@ static bool is_mpeg_audio_frame(const unsigned char *p, size_t length)
  * brands are not ours. */
 static bool is_mp4(const unsigned char *p, size_t length)
 {
-    static const char *const brands[] = {"isom", "iso2", "iso4", "iso5", "iso6", "mp41",
-                                         "mp42", "avc1", "M4A ", "M4V ", "M4B ", "dash",
-                                         "mmp4", "MSNV", "f4v "};
+    static const char *const brands[] = {"isom", "iso2", "iso4", "iso5", "iso6",
+                                         "mp41", "mp42", "avc1", "M4A ", "M4V ",
+                                         "M4B ", "dash", "mmp4", "MSNV", "f4v "};
     if (length < 12 || memcmp(p + 4, "ftyp", 4) != 0)
         return false;
     for (size_t i = 0; i < sizeof(brands) / sizeof(brands[0]); i++)
@@ -43,7 +43,8 @@ static bool is_webm(const unsigned char *p, size_t length)
         return false;
     size_t end = length < 64 ? length : 64;
     for (size_t i = 4; i + 7 <= end; i++)
-        if (p[i] == 0x42 && p[i + 1] == 0x82 && p[i + 2] == 0x84 && memcmp(p + i + 3, "webm", 4) == 0)
+        if (p[i] == 0x42 && p[i + 1] == 0x82 && p[i + 2] == 0x84 &&
+            memcmp(p + i + 3, "webm", 4) == 0)
             return true;
     return false;
 }
@@ -80,8 +81,7 @@ static bool is_svg(const unsigned char *bytes, size_t length)
         while (p < end && is_space(*p))
             p++;
         size_t left = (size_t)(end - p);
-        if (declaration_allowed && starts_with(p, left, "<?xml", 5) && left > 5 &&
-            is_space(p[5])) {
+        if (declaration_allowed && starts_with(p, left, "<?xml", 5) && left > 5 && is_space(p[5])) {
             p = past(p, end, "?>");
         } else if (starts_with(p, left, "<!--", 4)) {
             p = past(p + 4, end, "-->");
@@ -136,18 +136,30 @@ enum media_kind image_sniff(const unsigned char *bytes, size_t length)
 const char *media_kind_mime(enum media_kind kind)
 {
     switch (kind) {
-    case MEDIA_KIND_JPEG: return "image/jpeg";
-    case MEDIA_KIND_PNG: return "image/png";
-    case MEDIA_KIND_GIF: return "image/gif";
-    case MEDIA_KIND_WEBP: return "image/webp";
-    case MEDIA_KIND_SVG: return "image/svg+xml";
-    case MEDIA_KIND_PDF: return "application/pdf";
-    case MEDIA_KIND_MP3: return "audio/mpeg";
-    case MEDIA_KIND_MP4: return "video/mp4";
-    case MEDIA_KIND_OGG: return "audio/ogg";
-    case MEDIA_KIND_WAV: return "audio/wav";
-    case MEDIA_KIND_WEBM: return "video/webm";
-    case MEDIA_KIND_UNKNOWN: break;
+    case MEDIA_KIND_JPEG:
+        return "image/jpeg";
+    case MEDIA_KIND_PNG:
+        return "image/png";
+    case MEDIA_KIND_GIF:
+        return "image/gif";
+    case MEDIA_KIND_WEBP:
+        return "image/webp";
+    case MEDIA_KIND_SVG:
+        return "image/svg+xml";
+    case MEDIA_KIND_PDF:
+        return "application/pdf";
+    case MEDIA_KIND_MP3:
+        return "audio/mpeg";
+    case MEDIA_KIND_MP4:
+        return "video/mp4";
+    case MEDIA_KIND_OGG:
+        return "audio/ogg";
+    case MEDIA_KIND_WAV:
+        return "audio/wav";
+    case MEDIA_KIND_WEBM:
+        return "video/webm";
+    case MEDIA_KIND_UNKNOWN:
+        break;
     }
     return "";
 }
@@ -155,18 +167,30 @@ const char *media_kind_mime(enum media_kind kind)
 const char *media_kind_extension(enum media_kind kind)
 {
     switch (kind) {
-    case MEDIA_KIND_JPEG: return "jpg";
-    case MEDIA_KIND_PNG: return "png";
-    case MEDIA_KIND_GIF: return "gif";
-    case MEDIA_KIND_WEBP: return "webp";
-    case MEDIA_KIND_SVG: return "svg";
-    case MEDIA_KIND_PDF: return "pdf";
-    case MEDIA_KIND_MP3: return "mp3";
-    case MEDIA_KIND_MP4: return "mp4";
-    case MEDIA_KIND_OGG: return "ogg";
-    case MEDIA_KIND_WAV: return "wav";
-    case MEDIA_KIND_WEBM: return "webm";
-    case MEDIA_KIND_UNKNOWN: break;
+    case MEDIA_KIND_JPEG:
+        return "jpg";
+    case MEDIA_KIND_PNG:
+        return "png";
+    case MEDIA_KIND_GIF:
+        return "gif";
+    case MEDIA_KIND_WEBP:
+        return "webp";
+    case MEDIA_KIND_SVG:
+        return "svg";
+    case MEDIA_KIND_PDF:
+        return "pdf";
+    case MEDIA_KIND_MP3:
+        return "mp3";
+    case MEDIA_KIND_MP4:
+        return "mp4";
+    case MEDIA_KIND_OGG:
+        return "ogg";
+    case MEDIA_KIND_WAV:
+        return "wav";
+    case MEDIA_KIND_WEBM:
+        return "webm";
+    case MEDIA_KIND_UNKNOWN:
+        break;
     }
     return "";
 }

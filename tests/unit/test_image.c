@@ -139,8 +139,7 @@ static void test_probe(void **state)
         int width, height;
     } cases[] = {
         {"big_rotated.jpg", MEDIA_KIND_JPEG, 4000, 6000}, /* upright */
-        {"small_gps.jpg", MEDIA_KIND_JPEG, 640, 480},
-        {"alpha.png", MEDIA_KIND_PNG, 400, 300},
+        {"small_gps.jpg", MEDIA_KIND_JPEG, 640, 480},     {"alpha.png", MEDIA_KIND_PNG, 400, 300},
         {"animated.gif", MEDIA_KIND_GIF, 200, 150}, /* a frame */
         {"image.webp", MEDIA_KIND_WEBP, 320, 240},
     };
@@ -164,9 +163,8 @@ static void test_probe(void **state)
         buf error = {0};
         enum media_kind kind;
         int width, height;
-        assert_int_equal(image_probe(f.bytes, f.length, &test_limits, &kind, &width, &height,
-                                     &error),
-                         -1);
+        assert_int_equal(
+            image_probe(f.bytes, f.length, &test_limits, &kind, &width, &height, &error), -1);
         assert_non_null(strstr(buf_cstr(&error), "not an image"));
         buf_free(&error);
         free(f.bytes);
@@ -181,9 +179,8 @@ static void test_limits_refuse(void **state)
     buf error = {0};
     int width, height;
     enum media_kind kind;
-    assert_int_equal(image_probe(bomb.bytes, bomb.length, &test_limits, &kind, &width, &height,
-                                 &error),
-                     -1);
+    assert_int_equal(
+        image_probe(bomb.bytes, bomb.length, &test_limits, &kind, &width, &height, &error), -1);
     assert_non_null(strstr(buf_cstr(&error), "30000x30000"));
     assert_non_null(strstr(buf_cstr(&error), "media.max_megapixels"));
     buf_reset(&error);
@@ -197,31 +194,29 @@ static void test_limits_refuse(void **state)
     assert_int_equal(count, 0);
     buf_reset(&error);
     unsigned char *pixels;
-    assert_int_equal(image_decode_argb(&a, bomb.bytes, bomb.length, &test_limits, 100, 100,
-                                       &pixels, &width, &height, &error),
+    assert_int_equal(image_decode_argb(&a, bomb.bytes, bomb.length, &test_limits, 100, 100, &pixels,
+                                       &width, &height, &error),
                      -1);
     assert_non_null(strstr(buf_cstr(&error), "30000x30000"));
     buf_reset(&error);
 
     struct test_file small = test_read("small_gps.jpg");
     struct image_limits tight = {1000, 100000000LL};
-    assert_int_equal(image_probe(small.bytes, small.length, &tight, &kind, &width, &height,
-                                 &error),
+    assert_int_equal(image_probe(small.bytes, small.length, &tight, &kind, &width, &height, &error),
                      -1);
     assert_non_null(strstr(buf_cstr(&error), "media.max_mb"));
     buf_reset(&error);
     struct image_limits few_pixels = {64u << 20, 640 * 480 - 1};
-    assert_int_equal(image_process(&a, small.bytes, small.length, &few_pixels, test_sizes, 4,
-                                   true, &outputs, &count, &error),
+    assert_int_equal(image_process(&a, small.bytes, small.length, &few_pixels, test_sizes, 4, true,
+                                   &outputs, &count, &error),
                      -1);
     assert_non_null(strstr(buf_cstr(&error), "640x480"));
     /* The animated GIF counts every frame: 3 x 200 x 150. */
     struct test_file gif = test_read("animated.gif");
     buf_reset(&error);
     struct image_limits two_frames = {64u << 20, 2 * 200 * 150};
-    assert_int_equal(image_probe(gif.bytes, gif.length, &two_frames, &kind, &width, &height,
-                                 &error),
-                     -1);
+    assert_int_equal(
+        image_probe(gif.bytes, gif.length, &two_frames, &kind, &width, &height, &error), -1);
     assert_non_null(strstr(buf_cstr(&error), "3 frames"));
     buf_free(&error);
     arena_free(&a);
@@ -231,8 +226,8 @@ static void test_limits_refuse(void **state)
 }
 
 /* Writes `data` to DIR/name and returns what `vipsheader -a` says of it, in `out`. */
-static void test_vipsheader(const char *name, const unsigned char *data, size_t length,
-                            char *out, size_t size)
+static void test_vipsheader(const char *name, const unsigned char *data, size_t length, char *out,
+                            size_t size)
 {
     char path[256], command[320];
     snprintf(path, sizeof(path), "%s/%s", test_dir, name);
@@ -360,8 +355,8 @@ static void test_small_gps(void **state)
     buf error = {0};
     struct image_output *outputs;
     size_t count;
-    if (image_process(&a, f.bytes, f.length, &test_limits, test_sizes, 4, false, &outputs,
-                      &count, &error) != 0)
+    if (image_process(&a, f.bytes, f.length, &test_limits, test_sizes, 4, false, &outputs, &count,
+                      &error) != 0)
         fail_msg("%s", buf_cstr(&error));
     assert_int_equal(count, 3); /* full, thumbnail, medium (640 < 768, 1024) */
     assert_int_equal(outputs[0].width, 640);
@@ -403,12 +398,12 @@ static void test_clean_kept(void **state)
     buf error = {0};
     struct image_output *first, *second;
     size_t count;
-    assert_int_equal(image_process(&a, f.bytes, f.length, &test_limits, NULL, 0, false, &first,
-                                   &count, &error),
-                     0);
+    assert_int_equal(
+        image_process(&a, f.bytes, f.length, &test_limits, NULL, 0, false, &first, &count, &error),
+        0);
     assert_ptr_not_equal(first[0].data, f.bytes);
-    assert_int_equal(image_process(&a, first[0].data, first[0].length, &test_limits, NULL, 0,
-                                   false, &second, &count, &error),
+    assert_int_equal(image_process(&a, first[0].data, first[0].length, &test_limits, NULL, 0, false,
+                                   &second, &count, &error),
                      0);
     assert_ptr_equal(second[0].data, first[0].data);
     buf_free(&error);
@@ -442,7 +437,7 @@ static void test_png_alpha(void **state)
             fail_msg("%s", buf_cstr(&error));
         uint32_t left = ((uint32_t *)pixels)[(height / 2) * width + 2];
         uint32_t right = ((uint32_t *)pixels)[(height / 2) * width + width - 3];
-        assert_int_equal(left, 0);        /* transparent, premultiplied: all zero */
+        assert_int_equal(left, 0);            /* transparent, premultiplied: all zero */
         assert_int_equal(right, 0xFF0000FFu); /* opaque blue */
     }
     buf_free(&error);
@@ -561,10 +556,10 @@ static void test_threads(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_sniff),          cmocka_unit_test(test_probe),
-        cmocka_unit_test(test_limits_refuse),  cmocka_unit_test(test_big_rotated),
-        cmocka_unit_test(test_small_gps),      cmocka_unit_test(test_clean_kept),
-        cmocka_unit_test(test_png_alpha),      cmocka_unit_test(test_animated_gif),
+        cmocka_unit_test(test_sniff),           cmocka_unit_test(test_probe),
+        cmocka_unit_test(test_limits_refuse),   cmocka_unit_test(test_big_rotated),
+        cmocka_unit_test(test_small_gps),       cmocka_unit_test(test_clean_kept),
+        cmocka_unit_test(test_png_alpha),       cmocka_unit_test(test_animated_gif),
         cmocka_unit_test(test_corrupt_refused), cmocka_unit_test(test_polyglot),
         cmocka_unit_test(test_threads),
     };
