@@ -79,14 +79,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(error.len == 0, "accepted with a message: %s", buf_cstr(&error));
         check_form(full, in.len);
         check_form(fields, in.len);
-        FUZZ_CHECK(full->form.count == fields->form.count, "%zu fields, then %zu",
-                   full->form.count, fields->form.count);
+        FUZZ_CHECK(full->form.count == fields->form.count, "%zu fields, then %zu", full->form.count,
+                   fields->form.count);
         for (size_t i = 0; i < full->form.count; i++)
             FUZZ_CHECK(strcmp(full->form.fields[i].name, fields->form.fields[i].name) == 0 &&
                            strcmp(full->form.fields[i].value, fields->form.fields[i].value) == 0,
                        "field %zu differs", i);
-        FUZZ_CHECK(full->file_count == fields->file_count, "%zu files, then %zu",
-                   full->file_count, fields->file_count);
+        FUZZ_CHECK(full->file_count == fields->file_count, "%zu files, then %zu", full->file_count,
+                   fields->file_count);
         for (size_t i = 0; i < full->file_count; i++) {
             FUZZ_CHECK(strcmp(full->files[i].filename, fields->files[i].filename) == 0,
                        "file %zu's name differs", i);

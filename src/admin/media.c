@@ -102,10 +102,10 @@ static void set_media_item(struct handler_context *context, arena *a, template_d
     if (!insert)
         insert = file_of_size(files, count, "full");
     const char *url = media_url(a, insert ? insert->path : m->file);
-    template_set_str(item, "markdown",
-                     image ? arena_printf(a, "![%s](%s)", markdown_alt(a, m->alt), url)
-                           : arena_printf(a, "[%s](%s)",
-                                          markdown_alt(a, *m->title ? m->title : m->file), url));
+    template_set_str(
+        item, "markdown",
+        image ? arena_printf(a, "![%s](%s)", markdown_alt(a, m->alt), url)
+              : arena_printf(a, "[%s](%s)", markdown_alt(a, *m->title ? m->title : m->file), url));
 }
 
 /* The values the upload form is shown with again after a refusal. */
@@ -130,9 +130,8 @@ static void show_library(struct handler_context *context, const struct web_reque
         page = 1;
     if (search && strlen(search) > MEDIA_SEARCH_MAX)
         search = arena_strndup(a, search, utf8_cut(search, strlen(search), MEDIA_SEARCH_MAX));
-    struct store_media_filter filter = {.search = search,
-                                        .limit = MEDIA_PER_PAGE,
-                                        .offset = (int)((page - 1) * MEDIA_PER_PAGE)};
+    struct store_media_filter filter = {
+        .search = search, .limit = MEDIA_PER_PAGE, .offset = (int)((page - 1) * MEDIA_PER_PAGE)};
     struct store_media *media;
     size_t count;
     long long total;
@@ -157,7 +156,8 @@ static void show_library(struct handler_context *context, const struct web_reque
     }
     for (size_t i = 0; i < count; i++)
         set_media_item(context, a, template_add_item(d, "media"), &media[i]);
-    const char *base = arena_printf(a, "/admin/media?s=%s", web_url_encode(a, search ? search : ""));
+    const char *base =
+        arena_printf(a, "/admin/media?s=%s", web_url_encode(a, search ? search : ""));
     if (page > 1)
         template_set_str(d, "previous_page", arena_printf(a, "%s&page=%lld", base, page - 1));
     if (page * MEDIA_PER_PAGE < total)
@@ -182,8 +182,8 @@ ADMIN_HANDLER(admin_media_upload)
     arena *a = req->arena;
     struct web_multipart *multipart = arena_alloc(a, sizeof(*multipart));
     buf parse_error = {0};
-    int parsed = web_multipart_parse(a, req->content_type, req->body, true, multipart,
-                                     &parse_error);
+    int parsed =
+        web_multipart_parse(a, req->content_type, req->body, true, multipart, &parse_error);
     const char *parse_message = arena_take_buf(a, &parse_error);
     if (parsed != 0) {
         show_library(context, req, res, 400, NULL, parse_message);
@@ -211,8 +211,9 @@ ADMIN_HANDLER(admin_media_upload)
     else if (file->length == 0)
         problem = "The file is empty.";
     else if (file->length > settings.limits.max_bytes)
-        status = 413, problem = arena_printf(a, "The file is %s; this site takes files up to %s "
-                                                "(media.max_mb).",
+        status = 413, problem = arena_printf(a,
+                                             "The file is %s; this site takes files up to %s "
+                                             "(media.max_mb).",
                                              size_text(a, (long long)file->length),
                                              size_text(a, (long long)settings.limits.max_bytes));
     else if (kind == MEDIA_KIND_UNKNOWN)
@@ -359,9 +360,8 @@ ADMIN_HANDLER(admin_media_save)
                    "description 60000.");
         return;
     }
-    struct store_audit audit =
-        admin_audit_entry(context, "media.update", arena_printf(a, "media %lld", media.id),
-                          media.file);
+    struct store_audit audit = admin_audit_entry(
+        context, "media.update", arena_printf(a, "media %lld", media.id), media.file);
     if (media_library_update(context->store, &media, &audit) == MODEL_STORE_ERROR) {
         db_error(context, req, res);
         return;
@@ -383,9 +383,8 @@ ADMIN_HANDLER(admin_media_delete)
                    "Nothing was deleted: tick the box that confirms it, then press Delete.");
         return;
     }
-    struct store_audit audit =
-        admin_audit_entry(context, "media.delete", arena_printf(a, "media %lld", media.id),
-                          media.file);
+    struct store_audit audit = admin_audit_entry(
+        context, "media.delete", arena_printf(a, "media %lld", media.id), media.file);
     /* MODEL_NOT_FOUND: deleted meanwhile, by someone else; the page says deleted all the same */
     if (media_library_delete(context->store, media.id, &audit) == MODEL_STORE_ERROR) {
         db_error(context, req, res);

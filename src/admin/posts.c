@@ -281,8 +281,8 @@ ADMIN_HANDLER(admin_post_save)
     if (featured_id == -2) {
         draft.featured_media_id = POST_FEATURED_KEEP;
         show_editor(context, req, res, 422, &post, &draft, date,
-                    "The featured image must be one of the library's images, or none.",
-                    "featured", NULL);
+                    "The featured image must be one of the library's images, or none.", "featured",
+                    NULL);
         return;
     }
     if (action && strcmp(action, "preview") == 0) {

@@ -43,9 +43,9 @@ int cli_serve(const struct cli_globals *globals, int argc, char **argv)
         .timeout_s = (int)settings_get_int(s, &a, SETTING_HTTP_TIMEOUT_S),
         /* h2o's limit is the largest of any route: http.max_body_kb for every route but the
          * uploads, which take media.max_mb (app/dispatch.c applies each) */
-        .max_body = app_set_body_limits(
-            (size_t)settings_get_int(s, &a, SETTING_HTTP_MAX_BODY_KB) * 1024,
-            (size_t)settings_get_int(s, &a, SETTING_MEDIA_MAX_MB) << 20),
+        .max_body =
+            app_set_body_limits((size_t)settings_get_int(s, &a, SETTING_HTTP_MAX_BODY_KB) * 1024,
+                                (size_t)settings_get_int(s, &a, SETTING_MEDIA_MAX_MB) << 20),
         .trusted_proxies = settings_get(s, &a, SETTING_HTTP_TRUSTED_PROXIES),
         .max_conns_per_ip = (int)settings_get_int(s, &a, SETTING_HTTP_MAX_CONNS_PER_IP),
     };

@@ -21,10 +21,10 @@
 
 /* One file of the form. */
 struct web_multipart_file {
-    const char *field;        /* the form field's name ("file") */
-    const char *filename;     /* as the client sent it, decoded ("" when it sent none): shown
-                                 and used for a title, never trusted as a path */
-    const char *content_type; /* as the client sent it ("" when none): the client's guess only */
+    const char *field;          /* the form field's name ("file") */
+    const char *filename;       /* as the client sent it, decoded ("" when it sent none): shown
+                                   and used for a title, never trusted as a path */
+    const char *content_type;   /* as the client sent it ("" when none): the client's guess only */
     const unsigned char *bytes; /* in the arena; NULL when not read (with_files false) */
     size_t length;
 };

@@ -56,7 +56,8 @@ static void test_curl_body(void **state)
         "\r\n"
         "\xff\xd8\xff\xe0JFIF\r\n"
         "--------------------------d74496d66958873e--\r\n";
-    assert_int_equal(parse(&a, "multipart/form-data; boundary=------------------------d74496d66958873e",
+    assert_int_equal(parse(&a,
+                           "multipart/form-data; boundary=------------------------d74496d66958873e",
                            body, sizeof(body) - 1, true, m, &error),
                      0);
     assert_int_equal(m->form.count, 2);
@@ -101,7 +102,8 @@ static void test_browser_body(void **state)
         "\r\n"
         "\r\n"
         "------WebKitFormBoundaryq8ZkX2nT1vR7aLmP--\r\n";
-    assert_int_equal(parse(&a, "multipart/form-data; boundary=----WebKitFormBoundaryq8ZkX2nT1vR7aLmP",
+    assert_int_equal(parse(&a,
+                           "multipart/form-data; boundary=----WebKitFormBoundaryq8ZkX2nT1vR7aLmP",
                            body, sizeof(body) - 1, true, m, &error),
                      0);
     assert_string_equal(web_form_get(&m->form, "caption"), "first line\r\nsecond line");
@@ -147,7 +149,8 @@ static void test_filenames(void **state)
     assert_int_equal(m->file_count, 4);
     assert_string_equal(m->files[0].filename, "say \"hi\".jpg");
     assert_string_equal(m->files[1].filename, "caf\xc3\xa9 \xe4\xba\xac.jpg");
-    assert_string_equal(m->files[2].filename, "\xc3\xbc" "ber den.jpg");
+    assert_string_equal(m->files[2].filename, "\xc3\xbc"
+                                              "ber den.jpg");
     /* kept as sent: the caller never makes a path of it */
     assert_string_equal(m->files[3].filename, "../../etc/passwd");
     assert_string_equal(m->files[3].content_type, "text/plain"); /* MIME's default */
@@ -170,17 +173,16 @@ static void test_binary_content(void **state)
                     "filename=\"blob.bin\"\r\nContent-Type: application/octet-stream\r\n\r\n");
     buf_append(&body, content, content_len);
     buf_puts(&body, "\r\n--XyZzY--\r\n");
-    assert_int_equal(parse(&a, "multipart/form-data; boundary=XyZzY", body.ptr, body.len, true, m,
-                           &error),
-                     0);
+    assert_int_equal(
+        parse(&a, "multipart/form-data; boundary=XyZzY", body.ptr, body.len, true, m, &error), 0);
     assert_int_equal(m->file_count, 1);
     assert_int_equal(m->files[0].length, content_len);
     assert_memory_equal(m->files[0].bytes, content, content_len);
     /* without files: the same name and length, no bytes read */
     struct web_multipart *fields = new_result();
-    assert_int_equal(parse(&a, "multipart/form-data; boundary=XyZzY", body.ptr, body.len, false,
-                           fields, &error),
-                     0);
+    assert_int_equal(
+        parse(&a, "multipart/form-data; boundary=XyZzY", body.ptr, body.len, false, fields, &error),
+        0);
     assert_int_equal(fields->file_count, 1);
     assert_null(fields->files[0].bytes);
     assert_string_equal(fields->files[0].filename, "blob.bin");
@@ -228,7 +230,8 @@ static void expect_refused(const char *type, const char *body, size_t len, const
 static void test_refusals(void **state)
 {
     (void)state;
-    static const char one[] = "--b\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nv\r\n--b--\r\n";
+    static const char one[] =
+        "--b\r\nContent-Disposition: form-data; name=\"t\"\r\n\r\nv\r\n--b--\r\n";
     expect_refused("multipart/form-data", one, sizeof(one) - 1, "no boundary");
     expect_refused("multipart/form-data; boundary=", one, sizeof(one) - 1, "no boundary");
     expect_refused("application/x-www-form-urlencoded", "a=b", 3, "multipart/form-data");
@@ -238,8 +241,7 @@ static void test_refusals(void **state)
     static const char cut[] = "--b\r\nContent-Disposition: form-data; name=\"f\"; "
                               "filename=\"a.jpg\"\r\n\r\n\xff\xd8\xff";
     expect_refused("multipart/form-data; boundary=b", cut, sizeof(cut) - 1, "closing boundary");
-    expect_refused("multipart/form-data; boundary=other", one, sizeof(one) - 1,
-                   "closing boundary");
+    expect_refused("multipart/form-data; boundary=other", one, sizeof(one) - 1, "closing boundary");
     static const char nested[] =
         "--b\r\nContent-Disposition: form-data; name=\"files\"\r\n"
         "Content-Type: multipart/mixed; boundary=c\r\n\r\n"
@@ -262,9 +264,9 @@ static void test_refusals(void **state)
 
     buf files = {0};
     for (int i = 0; i <= WEB_MULTIPART_MAX_FILES; i++)
-        buf_printf(&files,
-                   "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"%d\"\r\n\r\nv\r\n",
-                   i);
+        buf_printf(
+            &files,
+            "--b\r\nContent-Disposition: form-data; name=\"f\"; filename=\"%d\"\r\n\r\nv\r\n", i);
     buf_puts(&files, "--b--\r\n");
     expect_refused("multipart/form-data; boundary=b", files.ptr, files.len, "more than 4 files");
     buf_free(&files);
@@ -294,9 +296,9 @@ static void test_is_form_data(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_curl_body),      cmocka_unit_test(test_browser_body),
-        cmocka_unit_test(test_filenames),      cmocka_unit_test(test_binary_content),
-        cmocka_unit_test(test_nul_in_field),   cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_curl_body),    cmocka_unit_test(test_browser_body),
+        cmocka_unit_test(test_filenames),    cmocka_unit_test(test_binary_content),
+        cmocka_unit_test(test_nul_in_field), cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_is_form_data),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
