@@ -625,6 +625,8 @@ ROUTES = [
     ("POST", "/admin/posts/{own}/trash", "author", lambda r: {}),
     ("POST", "/admin/posts/{own}/untrash", "author", lambda r: {}),
     ("GET", "/admin/comments", "author", None),
+    ("GET", "/admin/media", "author", None),
+    ("POST", "/admin/media", "author", lambda r: {}),  # no file: a 400, nothing stored
     ("GET", "/admin/logout", "author", None),
     ("POST", "/admin/logout", "author", lambda r: {}),
     ("POST", "/admin/comments", "editor", lambda r: [("action", "approve"), ("id", "{c}")]),

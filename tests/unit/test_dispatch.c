@@ -77,6 +77,40 @@ static void test_plan_refusals(void **state)
     assert_int_equal(q.refusal, 400);
 }
 
+/* http.max_body_kb caps every route but the upload, whose limit is media.max_mb plus the
+ * form's allowance; the adapter's limit is the largest; an upload's '&' bytes are no fields. */
+static void test_body_limits(void **state)
+{
+    (void)state;
+    size_t largest = app_set_body_limits(1024, 4096);
+    assert_int_equal(largest, 4096 + APP_UPLOAD_FORM_BYTES);
+    const struct route *upload = app_route_find(STRVIEW_LIT("POST"), STRVIEW_LIT("/admin/media"));
+    assert_non_null(upload);
+    assert_true(upload->upload);
+    assert_int_equal(app_body_limit(upload), 4096 + APP_UPLOAD_FORM_BYTES);
+    const struct route *comments =
+        app_route_find(STRVIEW_LIT("POST"), STRVIEW_LIT("/2024/05/01/a/comments"));
+    assert_int_equal(app_body_limit(comments), 1024);
+    size_t size = 4096 + APP_UPLOAD_FORM_BYTES + 1;
+    char *body = malloc(size);
+    assert_non_null(body);
+    memset(body, '&', size);
+    struct app_plan q;
+    app_plan_request(STRVIEW_LIT("POST"), STRVIEW_LIT("/admin/media"), STRVIEW_LIT(""),
+                     STRVIEW_LIT(""), true, (strview){body, size - 1}, &q);
+    assert_int_equal(q.refusal, 0);
+    app_plan_request(STRVIEW_LIT("POST"), STRVIEW_LIT("/admin/media"), STRVIEW_LIT(""),
+                     STRVIEW_LIT(""), true, (strview){body, size}, &q);
+    assert_int_equal(q.refusal, 413);
+    app_plan_request(STRVIEW_LIT("POST"), STRVIEW_LIT("/2024/05/01/a/comments"), STRVIEW_LIT(""),
+                     STRVIEW_LIT(""), true, (strview){body, 1025}, &q);
+    assert_int_equal(q.refusal, 413);
+    /* http.max_body_kb above the upload's: the adapter takes the larger */
+    assert_int_equal(app_set_body_limits(size * 2, 4096), size * 2);
+    free(body);
+    app_set_body_limits(SIZE_MAX, 64u << 20); /* the other tests see the routes' own limits */
+}
+
 /* The cache key of GET `target`, in `out`. */
 static const char *key_of(const char *target, char *out)
 {
@@ -216,6 +250,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plan_personal_requests_are_not_shared),
         cmocka_unit_test(test_plan_refusals),
+        cmocka_unit_test(test_body_limits),
         cmocka_unit_test(test_cache_key_holds_only_declared_parameters),
         cmocka_unit_test(test_header_values_and_locations),
         cmocka_unit_test(test_route_table_keeps_its_rules),
