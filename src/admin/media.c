@@ -177,6 +177,81 @@ static const char *upload_field(const struct web_form *form, const char *name)
     return value ? value : "";
 }
 
+/* Why an upload is refused before media_add sees it, each with its status and sentence. */
+enum upload_refusal {
+    UPLOAD_ACCEPTED,
+    UPLOAD_NO_FILE,
+    UPLOAD_EMPTY,
+    UPLOAD_TOO_BIG,
+    UPLOAD_UNKNOWN_KIND,
+    UPLOAD_NO_ALT,
+    UPLOAD_TEXT_TOO_LONG,
+    UPLOAD_NO_SUCH_POST,
+    UPLOAD_NOT_YOUR_POST,
+    UPLOAD_STORE_ERROR, /* answered as every database failure is */
+};
+
+static const struct {
+    int status;
+    const char *message;
+} upload_refusals[] = {
+    [UPLOAD_NO_FILE] = {400, "Choose a file to upload."},
+    [UPLOAD_EMPTY] = {400, "The file is empty."},
+    [UPLOAD_TOO_BIG] = {413, "The file is larger than this site takes (media.max_mb)."},
+    /* the kind comes from the bytes: a text file named .jpg is refused here */
+    [UPLOAD_UNKNOWN_KIND] = {415, "This file is not of a kind this site accepts (JPEG, PNG, GIF, "
+                                  "WebP, SVG, PDF, MP3, MP4, Ogg, WAV or WebM), whatever its name "
+                                  "says."},
+    [UPLOAD_NO_ALT] = {400, "Describe the image in the alt text (readers who cannot see it hear "
+                            "or read it instead), or tick “decorative” if it adds nothing to the "
+                            "text."},
+    [UPLOAD_TEXT_TOO_LONG] = {400, "The alt text and title take at most 1000 bytes, the caption "
+                                   "4000."},
+    [UPLOAD_NO_SUCH_POST] = {400, "There is no post with that number to attach the file to."},
+    [UPLOAD_NOT_YOUR_POST] = {403, "Authors may attach files only to their own posts."},
+};
+
+/* The first refusal that applies to an upload, in the order a person fixes them; the post to
+ * attach to in *post_id. */
+static enum upload_refusal check_upload(struct handler_context *context, arena *a,
+                                        const struct web_multipart_file *file,
+                                        const struct upload_form *form,
+                                        const struct media_settings *settings, long long *post_id)
+{
+    if (!file || (!*file->filename && file->length == 0))
+        return UPLOAD_NO_FILE;
+    if (file->length == 0)
+        return UPLOAD_EMPTY;
+    if (file->length > settings->limits.max_bytes)
+        return UPLOAD_TOO_BIG;
+    enum media_kind kind = image_sniff(file->bytes, file->length);
+    if (kind == MEDIA_KIND_UNKNOWN)
+        return UPLOAD_UNKNOWN_KIND;
+    if (media_kind_is_image(kind) && !*form->alt && !form->decorative)
+        return UPLOAD_NO_ALT;
+    if (strlen(form->alt) > MEDIA_ALT_MAX || strlen(form->title) > MEDIA_TITLE_MAX ||
+        strlen(form->caption) > MEDIA_CAPTION_MAX)
+        return UPLOAD_TEXT_TOO_LONG;
+    if (!*form->post)
+        return UPLOAD_ACCEPTED;
+    char *end;
+    *post_id = strtoll(form->post, &end, 10);
+    if (*end || *post_id <= 0)
+        return UPLOAD_NO_SUCH_POST;
+    struct store_post post;
+    switch (post_get_editable(context->store, a, *post_id, context->user, &post)) {
+    case MODEL_OK:
+        return UPLOAD_ACCEPTED;
+    case MODEL_NOT_FOUND:
+        return UPLOAD_NO_SUCH_POST;
+    case MODEL_NOT_ALLOWED:
+        return UPLOAD_NOT_YOUR_POST;
+    case MODEL_STORE_ERROR:
+        break;
+    }
+    return UPLOAD_STORE_ERROR;
+}
+
 ADMIN_HANDLER(admin_media_upload)
 {
     arena *a = req->arena;
@@ -201,50 +276,19 @@ ADMIN_HANDLER(admin_media_upload)
             file = &multipart->files[i];
     struct media_settings settings;
     media_settings_read(context->store, a, &settings);
-    enum media_kind kind = file ? image_sniff(file->bytes, file->length) : MEDIA_KIND_UNKNOWN;
-    /* each refusal: its status and its sentence; the first that applies is shown */
-    const char *problem = NULL;
-    int status = 400;
     long long post_id = 0;
-    if (!file || (!*file->filename && file->length == 0))
-        problem = "Choose a file to upload.";
-    else if (file->length == 0)
-        problem = "The file is empty.";
-    else if (file->length > settings.limits.max_bytes)
-        status = 413, problem = arena_printf(a,
-                                             "The file is %s; this site takes files up to %s "
-                                             "(media.max_mb).",
-                                             size_text(a, (long long)file->length),
-                                             size_text(a, (long long)settings.limits.max_bytes));
-    else if (kind == MEDIA_KIND_UNKNOWN)
-        status = 415, problem = "This file is not of a kind this site accepts (JPEG, PNG, GIF, "
-                                "WebP, SVG, PDF, MP3, MP4, Ogg, WAV or WebM), whatever its name "
-                                "says.";
-    else if (media_kind_is_image(kind) && !*form.alt && !form.decorative)
-        problem = "Describe the image in the alt text (readers who cannot see it hear or read "
-                  "it instead), or tick “decorative” if it adds nothing to the text.";
-    else if (strlen(form.alt) > MEDIA_ALT_MAX || strlen(form.title) > MEDIA_TITLE_MAX ||
-             strlen(form.caption) > MEDIA_CAPTION_MAX)
-        problem = "The alt text and title take at most 1000 bytes, the caption 4000.";
-    else if (*form.post) {
-        char *end;
-        post_id = strtoll(form.post, &end, 10);
-        struct store_post post;
-        enum model_result found =
-            *end || post_id <= 0
-                ? MODEL_NOT_FOUND
-                : post_get_editable(context->store, a, post_id, context->user, &post);
-        if (found == MODEL_NOT_FOUND)
-            problem = "There is no post with that number to attach the file to.";
-        else if (found == MODEL_NOT_ALLOWED)
-            status = 403, problem = "Authors may attach files only to their own posts.";
-        else if (found == MODEL_STORE_ERROR) {
-            db_error(context, req, res);
-            return;
-        }
+    enum upload_refusal refusal = check_upload(context, a, file, &form, &settings, &post_id);
+    if (refusal == UPLOAD_STORE_ERROR) {
+        db_error(context, req, res);
+        return;
     }
-    if (problem) {
-        show_library(context, req, res, status, &form, problem);
+    if (refusal != UPLOAD_ACCEPTED) {
+        const char *message = upload_refusals[refusal].message;
+        if (refusal == UPLOAD_TOO_BIG)
+            message = arena_printf(a, "%s It is %s; the largest is %s.", message,
+                                   size_text(a, (long long)file->length),
+                                   size_text(a, (long long)settings.limits.max_bytes));
+        show_library(context, req, res, upload_refusals[refusal].status, &form, message);
         return;
     }
     struct media_upload upload = {.bytes = file->bytes,

@@ -243,7 +243,7 @@ def test_upload_limit_is_media_max_mb_for_this_route_only(media_site, start_serv
     # over media.max_mb but within the form's allowance: the form says why
     r = upload(admin, b"\xff\xd8\xff\xe0" + bytes(MIB + 1000), alt="A little big")
     assert r.status == 413, r
-    assert "up to 1.0 MB" in alert(r.tree()), alert(r.tree())
+    assert "the largest is 1.0 MB" in alert(r.tree()), alert(r.tree())
     assert library_ids(admin) == []
 
     # every other route keeps http.max_body_kb (1024) although h2o now takes 2 MiB
