@@ -417,6 +417,53 @@ static void test_attach(void **state)
     buf_free(&error);
 }
 
+/* An import with its file: the path is kept, sizes beside it, a size path another media holds
+ * left to it. */
+static void test_import_path(void **state)
+{
+    struct temp_fixture *f = *state;
+    struct media_settings settings = read_settings(f);
+    struct test_bytes b = read_image("small_gps.jpg");
+    buf error = {0};
+    long long other, id;
+    struct media_upload first = {.bytes = b.data,
+                                 .length = b.length,
+                                 .filename = "x.jpg",
+                                 .file = "2012/12/x-150x150.jpg",
+                                 .created_at = MAY_2024};
+    if (media_add(f->s, &f->a, &settings, &first, &other, &error) != 0)
+        fail_msg("%s", buf_cstr(&error));
+    struct media_upload upload = {.bytes = b.data,
+                                  .length = b.length,
+                                  .filename = "IMG 1.JPG",
+                                  .file = "2012/12/x.jpg",
+                                  .wp_id = 5,
+                                  .created_at = MAY_2024};
+    if (media_add(f->s, &f->a, &settings, &upload, &id, &error) != 0)
+        fail_msg("%s", buf_cstr(&error));
+    struct store_media m;
+    assert_int_equal(store_media_get(f->s, &f->a, id, &m), STORE_OK);
+    assert_string_equal(m.file, "2012/12/x.jpg");
+    assert_string_equal(m.title, "IMG 1");
+    assert_int_equal(m.wp_id, 5);
+    struct store_media_file *files;
+    size_t count;
+    assert_int_equal(store_media_files(f->s, &f->a, id, &files, &count), STORE_OK);
+    expect_file(files, count, "2012/12/x.jpg", "full", "image/jpeg", 640, 480);
+    expect_file(files, count, "2012/12/x-150x150.webp", "thumbnail", "image/webp", 150, 150);
+    expect_file(files, count, "2012/12/x-300x225.jpg", "medium", "image/jpeg", 300, 225);
+    assert_null(file_at(files, count, "2012/12/x-150x150.jpg")); /* the other media's */
+    assert_int_equal(count, 4);
+    /* an unsafe import path is refused */
+    upload.file = "2012/../../x.jpg";
+    upload.wp_id = 6;
+    assert_int_equal(media_add(f->s, &f->a, &settings, &upload, &id, &error), -2);
+    upload.file = "/etc/x.jpg";
+    assert_int_equal(media_add(f->s, &f->a, &settings, &upload, &id, &error), -2);
+    free(b.data);
+    buf_free(&error);
+}
+
 static void test_urls(void **state)
 {
     struct temp_fixture *f = *state;
@@ -493,6 +540,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_other_kinds, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_attachment_page, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_attach, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_import_path, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_urls, setup, temp_fixture_teardown),
     };
     int failed = temp_store_run_tests(tests);
