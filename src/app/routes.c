@@ -13,7 +13,8 @@
 /* What the front page reads: a search (s, paged), and WordPress's query forms, each a 301 to its
  * page (site/wp_urls.c) */
 #define FRONT_QUERY                                                                                \
-    "s paged p page_id attachment_id cat category_name tag tag_id author author_name m year monthnum day feed"
+    "s paged p page_id attachment_id cat category_name tag tag_id author author_name m year "      \
+    "monthnum day feed"
 
 /* Unset fields are the safe defaults: no role needed, on a worker, never cached, no body. A POST
  * names its forgery rule (.csrf); app_routes_check refuses one that does not. */

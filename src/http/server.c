@@ -135,11 +135,11 @@ static void add_security_headers(h2o_req_t *req, const char *own_policy)
                               0, NULL, own_policy, strlen(own_policy));
     else
         h2o_add_header_by_str(
-        &req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"), 0, NULL,
-        H2O_STRLIT("default-src 'self'; script-src 'self'; style-src 'self' "
-                   "'unsafe-inline'; img-src 'self' https: data:; "
-                   "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
-                   "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"));
+            &req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"), 0, NULL,
+            H2O_STRLIT("default-src 'self'; script-src 'self'; style-src 'self' "
+                       "'unsafe-inline'; img-src 'self' https: data:; "
+                       "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
+                       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("referrer-policy"), 0, NULL,
                           H2O_STRLIT("strict-origin-when-cross-origin"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-frame-options"), 0, NULL,
@@ -336,8 +336,8 @@ static bool pick_range(h2o_req_t *req, uint64_t size, uint64_t *offset, uint64_t
         req->res.reason = reason_phrase(206);
         snprintf(content_range, 64, "bytes %llu-%llu/%llu", (unsigned long long)first,
                  (unsigned long long)last, (unsigned long long)size);
-        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_RANGE, NULL,
-                       content_range, strlen(content_range));
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_RANGE, NULL, content_range,
+                       strlen(content_range));
         *offset = first;
         *length = last - first + 1;
         return true;
