@@ -28,6 +28,11 @@ static const struct route routes[] = {
     {.method = "GET", .match = ROUTE_EXACT, .pattern = "/metrics", .handler = site_metrics},
     /* media files: before the reader routes whose suffixes a file's path could end with;
      * cached (small images: the loop answers them), no query read */
+    /* the folder itself is no page (404), and not a reader page's slash form either */
+    {.method = "GET",
+     .match = ROUTE_EXACT,
+     .pattern = "/wp-content/uploads",
+     .handler = site_media_file},
     {.method = "GET",
      .match = ROUTE_PREFIX,
      .pattern = "/wp-content/uploads/",

@@ -242,6 +242,7 @@ def test_old_size_names_answer_the_closest_stored_size(site, media, media_server
 def test_missing_and_traversal_are_404(site, media, media_server):
     media.add("2018/06/a.jpg", jpeg(20, 20), "image/jpeg", 20, 20)
     for path in ("/wp-content/uploads/2018/06/none.jpg",
+                 "/wp-content/uploads", "/wp-content/uploads/", "/wp-content/uploads/2018/06/",
                  "/wp-content/uploads/2018/06/%2e%2e/06/a.jpg",
                  "/wp-content/uploads/2018/%2E%2E/2018/06/a.jpg",
                  "/wp-content/uploads/2018/06/..%2fa.jpg",
