@@ -386,3 +386,25 @@ def test_media_pages_pass_html_validate(media_site, start_server, node_tools, tm
     doc = pages["media"].tree()
     assert doc.find("input", id="markdown").get("value").startswith(
         '![A "quoted" <door> & more](/wp-content/uploads/')
+
+
+def test_a_pdf_is_stored_as_it_is_and_inserted_as_a_link(media_site, start_server):
+    srv = start_server(media_site)
+    admin = admin_session(srv, "boss", PASSWORD)
+    pdf = (b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
+           b"2 0 obj << /Type /Pages /Kids [] /Count 0 >> endobj\n"
+           b"trailer << /Root 1 0 R >>\n%%EOF\n")
+    body, ctype = multipart([("csrf", admin.csrf), ("title", "Annual report")],
+                            [("file", "report.pdf", "application/pdf", pdf)])
+    r = srv.request("POST", "/admin/media", body=body, headers=admin.headers({"Content-Type": ctype}))
+    mid = uploaded_id(r)  # no alt text asked of a document
+    item = admin.page("/admin/media").find("li", id=f"media-{mid}")
+    assert "application/pdf" in item.text and item.find("img") is None, item.text
+    doc = admin.page(f"/admin/media/{mid}")
+    markdown = doc.find("input", id="markdown").get("value")
+    m = re.fullmatch(r"\[Annual report\]\((/wp-content/uploads/\d{4}/\d{2}/[^)]+\.pdf)\)", markdown)
+    assert m, markdown
+    served = srv.get(m.group(1))
+    assert served.status == 200 and served.body == pdf, served
+    # the editor offers images only
+    assert admin.page("/admin/posts/new").find("input", id=f"insert-{mid}") is None
