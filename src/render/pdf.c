@@ -37,7 +37,8 @@ enum pdf_style {
     PDF_STYLE_PERMALINK,
     PDF_STYLE_COMMENT_HEAD,
     PDF_STYLE_COMMENT_BODY,
-    PDF_STYLE_RULE, /* a horizontal line, no text */
+    PDF_STYLE_RULE,    /* a horizontal line, no text */
+    PDF_STYLE_PICTURE, /* an image drawn, no text */
     PDF_STYLE_COUNT,
 };
 
@@ -166,6 +167,8 @@ static const struct pdf_style_spec pdf_styles[PDF_STYLE_COUNT] = {
     [PDF_STYLE_COMMENT_HEAD] = {PDF_SANS, 0.85, true, false, 1.0, 0.25, 1.0, 0.1, true, false},
     [PDF_STYLE_COMMENT_BODY] = {PDF_SERIF, 0.92, false, false, 0, 0.5, 1.2, 0.07, false, true},
     [PDF_STYLE_RULE] = {PDF_SANS, 1.0, false, false, 0, 1.4, 1.0, 0.6, false, false},
+    /* kept with what follows: a figure's caption stays under its image */
+    [PDF_STYLE_PICTURE] = {PDF_SANS, 1.0, false, false, 0.3, 0.5, 1.0, 0, true, false},
 };
 
 static const double pdf_body_sizes[] = {
@@ -212,6 +215,9 @@ struct pdf_block {
     int line_count;           /* lines in layout (1 for a rule) */
     double *line_top;         /* per line, points from the top of the layout (arena) */
     double *line_bottom;      /* per line, likewise */
+    cairo_surface_t *picture; /* pictures: the decoded image (owned) */
+    double picture_width;     /* pictures: its size on the page, points */
+    double picture_height;
 };
 
 /* A run of lines of one block on one page. */
@@ -792,11 +798,51 @@ static void pdf_indent(struct pdf_builder *b, struct pdf_frame *frame, double em
     b->indent += frame->indent;
 }
 
-/* An image as its own line, "[image: ALT]", when images are wanted. */
+static double pdf_content_width(const struct pdf_doc *doc);
+
+/* An image the caller's find_image gives as pixels, as a block of its own scaled to the column
+ * (96 pixels an inch, never enlarged) and to a page's height. False when there is none. */
+static bool pdf_add_picture(struct pdf_builder *b, const GumboElement *element)
+{
+    struct pdf_doc *doc = b->doc;
+    const struct pdf_article *article = doc->article;
+    const GumboAttribute *src = gumbo_get_attribute(&element->attributes, "src");
+    struct pdf_image image;
+    if (!article->find_image || !src ||
+        !article->find_image(article->find_image_context, src->value, &image) || image.width <= 0 ||
+        image.height <= 0 || !image.pixels)
+        return false;
+    cairo_surface_t *surface =
+        cairo_image_surface_create_for_data((unsigned char *)image.pixels, CAIRO_FORMAT_ARGB32,
+                                            image.width, image.height, image.width * 4);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
+        return false;
+    }
+    double width = image.width * 0.75, height = image.height * 0.75; /* 96 dpi */
+    double room = pdf_content_width(doc) - b->indent;
+    double tallest = (doc->text_bottom - doc->margin_top) * 0.85;
+    double scale = 1;
+    if (width > room)
+        scale = room / width;
+    if (height * scale > tallest)
+        scale = tallest / height;
+    pdf_flush(b);
+    struct pdf_block *block = pdf_add_block(doc, PDF_STYLE_PICTURE, b->indent);
+    block->picture = surface;
+    block->picture_width = width * scale;
+    block->picture_height = height * scale;
+    block->quote_id = b->quote_id;
+    block->quote_x = b->quote_x;
+    return true;
+}
+
+/* An image: drawn when the caller finds it, else as its own line "[image: ALT]"; nothing when
+ * images are not wanted. */
 static void pdf_add_image(struct pdf_builder *b, const GumboElement *element)
 {
     struct pdf_doc *doc = b->doc;
-    if (!doc->article->images)
+    if (!doc->article->images || pdf_add_picture(b, element))
         return;
     const GumboAttribute *alt = gumbo_get_attribute(&element->attributes, "alt");
     buf line = {0};
@@ -1168,6 +1214,13 @@ static const PangoFontDescription *pdf_font(struct pdf_doc *doc, enum pdf_style 
 static void pdf_layout_block(struct pdf_doc *doc, struct pdf_block *block)
 {
     const struct pdf_style_spec *spec = &pdf_styles[block->style];
+    if (block->style == PDF_STYLE_PICTURE) {
+        block->line_count = 1;
+        block->line_top = arena_alloc(&doc->arena, sizeof(double));
+        block->line_bottom = arena_alloc(&doc->arena, sizeof(double));
+        block->line_bottom[0] = block->picture_height;
+        return;
+    }
     if (block->style == PDF_STYLE_RULE) {
         block->line_count = 1;
         block->line_top = arena_alloc(&doc->arena, sizeof(double));
@@ -1450,6 +1503,17 @@ static void pdf_draw_slice(struct pdf_doc *doc, cairo_t *cr, size_t index, buf *
         cairo_move_to(cr, bar_x, slice->y);
         cairo_line_to(cr, bar_x, bar_bottom);
         cairo_stroke(cr);
+    }
+    if (block->style == PDF_STYLE_PICTURE) {
+        cairo_save(cr);
+        cairo_translate(cr, x0, slice->y);
+        cairo_scale(cr, block->picture_width / cairo_image_surface_get_width(block->picture),
+                    block->picture_height / cairo_image_surface_get_height(block->picture));
+        cairo_set_source_surface(cr, block->picture, 0, 0);
+        cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+        cairo_paint(cr);
+        cairo_restore(cr);
+        return;
     }
     if (block->style == PDF_STYLE_RULE) {
         double y = slice->y + block->line_bottom[0] / 2;
@@ -1760,6 +1824,8 @@ out:
             g_object_unref(doc.blocks[i].marker_view);
         if (doc.blocks[i].attrs)
             pango_attr_list_unref(doc.blocks[i].attrs);
+        if (doc.blocks[i].picture)
+            cairo_surface_destroy(doc.blocks[i].picture);
     }
     for (int c = 0; c < PDF_CJK_COUNT; c++)
         for (int s = 0; s < PDF_STYLE_COUNT; s++)
