@@ -4,6 +4,7 @@
 #include "render/media_html.h"
 
 #include <gumbo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -288,16 +289,17 @@ static int find_image(struct pass *p, const GumboElement *img, struct store_medi
     struct store_media_file file;
     int rc = path ? store_media_file_find(p->s, p->a, path, &file) : STORE_NOT_FOUND;
     long long id = 0;
+    bool by_class = rc == STORE_NOT_FOUND;
     if (rc == STORE_OK)
         id = file.media_id;
-    else if (rc == STORE_NOT_FOUND)
+    else if (by_class)
         id = wp_image_id(attribute(img, "class"));
     if (rc == STORE_ERROR || !id)
         return rc == STORE_ERROR ? STORE_ERROR : STORE_NOT_FOUND;
     rc = store_media_get(p->s, p->a, id, media);
     if (rc != STORE_OK)
         return rc;
-    if (!mime_is_raster(media->mime) || (!path && !names_media_file(src, media)))
+    if (!mime_is_raster(media->mime) || (by_class && !names_media_file(src, media)))
         return STORE_NOT_FOUND;
     rc = store_media_files(p->s, p->a, id, files, count);
     if (rc != STORE_OK)
@@ -307,11 +309,20 @@ static int find_image(struct pass *p, const GumboElement *img, struct store_medi
         if (strcmp((*files)[i].path, path) == 0)
             *chosen = &(*files)[i];
     if (!*chosen) {
-        /* a size of the old site not stored here: the file of the same width, else the
-         * full one */
+        /* another address of the media (an old site's "a-300x200.jpg"), or a size not stored
+         * here: the file of the size its name or width says, else the full one */
+        long long want_width = 0, want_height = 0;
+        strview stem = file_stem(src);
+        const char *dash = memrchr(stem.ptr, '-', stem.len);
+        if (dash && sscanf(dash + 1, "%lldx%lld", &want_width, &want_height) != 2)
+            want_width = want_height = 0;
         const char *width = attribute(img, "width");
-        for (size_t i = 0; width && i < *count; i++)
-            if ((*files)[i].width == atoll(width) && strcmp((*files)[i].mime, media->mime) == 0)
+        if (!want_width && width)
+            want_width = atoll(width);
+        for (size_t i = 0; want_width && i < *count && !*chosen; i++)
+            if ((*files)[i].width == want_width &&
+                (!want_height || (*files)[i].height == want_height) &&
+                strcmp((*files)[i].mime, media->mime) == 0)
                 *chosen = &(*files)[i];
         if (!*chosen)
             *chosen = file_of_size(media, *files, *count, NULL);
