@@ -32,7 +32,11 @@ static bool pdf_media_find(void *context, const char *src, struct pdf_image *ima
         return false;
     unsigned char *pixels;
     buf error = {0};
-    int rc = image_decode_argb(m->a, data, length, &m->settings.limits, PDF_IMAGE_PIXELS,
+    /* once per process (idempotent, locked): a server or `render pdf` may not have made an
+     * image yet */
+    int rc = image_init("gazette", &error);
+    if (rc == 0)
+        rc = image_decode_argb(m->a, data, length, &m->settings.limits, PDF_IMAGE_PIXELS,
                                PDF_IMAGE_PIXELS, &pixels, &image->width, &image->height, &error);
     if (rc != 0)
         log_info("pdf: %s not drawn: %s", path, buf_cstr(&error));

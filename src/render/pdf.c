@@ -800,8 +800,9 @@ static void pdf_indent(struct pdf_builder *b, struct pdf_frame *frame, double em
 
 static double pdf_content_width(const struct pdf_doc *doc);
 
-/* An image the caller's find_image gives as pixels, as a block of its own scaled to the column
- * (96 pixels an inch, never enlarged) and to a page's height. False when there is none. */
+/* An image the caller's find_image gives as pixels, as a block of its own at the width its
+ * width attribute gives it (96 CSS pixels an inch; else its pixels'), scaled down to the column
+ * and to a page's height, never enlarged. False when there is none. */
 static bool pdf_add_picture(struct pdf_builder *b, const GumboElement *element)
 {
     struct pdf_doc *doc = b->doc;
@@ -820,6 +821,13 @@ static bool pdf_add_picture(struct pdf_builder *b, const GumboElement *element)
         return false;
     }
     double width = image.width * 0.75, height = image.height * 0.75; /* 96 dpi */
+    /* the width the page gives it (a caption's image, width="300"), in CSS pixels */
+    const GumboAttribute *shown = gumbo_get_attribute(&element->attributes, "width");
+    double shown_width = shown ? atof(shown->value) * 0.75 : 0;
+    if (shown_width >= 1 && shown_width < width) {
+        height *= shown_width / width;
+        width = shown_width;
+    }
     double room = pdf_content_width(doc) - b->indent;
     double tallest = (doc->text_bottom - doc->margin_top) * 0.85;
     double scale = 1;
