@@ -15,7 +15,10 @@
 
 #define SRCSET_MAX_WIDTH 2048 /* WordPress's max_srcset_image_width */
 #define GALLERY_ITEMS_MAX 200 /* images one gallery shows; ids past this are ignored */
-#define PASS_IMAGES_MAX 1000  /* images of one body looked up; later ones are left as written */
+#define PASS_IMAGES_MAX                                                                            \
+    1000 /* media of one body looked up (images and gallery items), so that                        \
+            a body of many placeholders costs a bounded number of queries;                         \
+            later ones are left as written */
 
 static const char gallery_class[] = "gazette-gallery";
 static const char playlist_class[] = "gazette-playlist";
@@ -208,7 +211,7 @@ struct pass {
     struct edit *edits;
     size_t edit_count, edit_cap;
     int images;    /* <img> seen so far, for lazy loading */
-    int looked_up; /* images looked up in the store */
+    int looked_up; /* media looked up in the store (PASS_IMAGES_MAX) */
     int galleries; /* galleries written, for their ids */
     int rc;        /* STORE_OK until a store error */
 };
@@ -438,12 +441,15 @@ static int placeholder_media(struct pass *p, const GumboElement *div, const char
     if (!given || !*given)
         given = attribute(div, "data-include");
     size_t id_count = parse_ids(given, ids, GALLERY_ITEMS_MAX);
+    if (id_count > (size_t)(PASS_IMAGES_MAX - p->looked_up))
+        id_count = (size_t)(PASS_IMAGES_MAX - p->looked_up);
     size_t exclude_count = parse_ids(attribute(div, "data-exclude"), excluded, GALLERY_ITEMS_MAX);
     struct store_media *found = arena_alloc(p->a, GALLERY_ITEMS_MAX * sizeof *found);
     size_t n = 0;
     int rc = STORE_OK;
     if (id_count) {
         for (size_t i = 0; i < id_count && rc != STORE_ERROR; i++) {
+            p->looked_up++;
             rc = store_media_get(p->s, p->a, ids[i], &found[n]);
             if (rc == STORE_OK)
                 n++;
@@ -453,6 +459,7 @@ static int placeholder_media(struct pass *p, const GumboElement *div, const char
         struct store_media_filter filter = {.post_id = post && atoll(post) > 0 ? atoll(post)
                                                                                : p->o->post_id,
                                             .limit = GALLERY_ITEMS_MAX};
+        p->looked_up++;
         struct store_media *attached = NULL;
         size_t attached_count = 0;
         rc = filter.post_id ? store_media_list(p->s, p->a, &filter, &attached, &attached_count)
@@ -532,9 +539,10 @@ static void write_gallery(struct pass *p, const GumboElement *div, buf *out)
                gallery, post && atoll(post) > 0 ? atoll(post) : p->o->post_id, columns);
     escape_html(size, strlen(size), ESCAPE_QUOTES_DOUBLE, out);
     buf_puts(out, "\">");
-    for (size_t i = 0; i < count; i++) {
+    for (size_t i = 0; i < count && p->looked_up < PASS_IMAGES_MAX; i++) {
         struct store_media_file *files;
         size_t file_count;
+        p->looked_up++;
         rc = store_media_files(p->s, p->a, list[i].id, &files, &file_count);
         if (rc == STORE_ERROR) {
             p->rc = rc;
@@ -611,7 +619,7 @@ static void write_playlist(struct pass *p, const GumboElement *div, buf *out)
 static void rewrite_placeholder(struct pass *p, const GumboNode *node, bool gallery)
 {
     const GumboElement *div = &node->v.element;
-    if (!div->original_tag.length)
+    if (!div->original_tag.length || p->looked_up >= PASS_IMAGES_MAX)
         return;
     size_t from = div->start_pos.offset;
     size_t to = div->original_end_tag.length ? div->end_pos.offset + div->original_end_tag.length

@@ -313,6 +313,24 @@ static void test_featured(void **state)
                      STORE_NOT_FOUND);
 }
 
+/* A body of very many images or placeholders costs a bounded number of lookups: past 1,000
+ * media, images stay as written and placeholders empty. */
+static void test_lookup_bound(void **state)
+{
+    struct temp_fixture *f = *state;
+    buf html = {0};
+    for (int i = 0; i < 1005; i++)
+        buf_puts(&html, "<img src=\"" UP "a-300x200.jpg\" alt=\"x\">");
+    buf_puts(&html, "<div class=\"gazette-gallery\" data-ids=\"10\"></div>");
+    const char *out = rewrite(f, buf_cstr(&html), 1, true);
+    size_t treated = 0;
+    for (const char *p = out; (p = strstr(p, "srcset=")); p++)
+        treated++;
+    assert_int_equal(treated, 1000);
+    assert_non_null(strstr(out, "<div class=\"gazette-gallery\" data-ids=\"10\"></div>"));
+    buf_free(&html);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -323,6 +341,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_playlist, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_hostile_markup, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_featured, setup, temp_fixture_teardown),
+        cmocka_unit_test_setup_teardown(test_lookup_bound, setup, temp_fixture_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
