@@ -343,5 +343,5 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_featured, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_lookup_bound, setup, temp_fixture_teardown),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return temp_store_run_tests(tests);
 }
