@@ -303,7 +303,7 @@ static const char *description_of(arena *a, const struct store_post *post)
 
 /* schema.org Article as JSON-LD; '<' written as \u003c so nothing can close the script. */
 static const char *json_ld(arena *a, const struct site_view *site, const struct store_post *post,
-                           const char *url, const char *description)
+                           const char *url, const char *description, const char *image)
 {
     json_t *author = json_pack("{s:s, s:s}", "@type", "Person", "name",
                                *post->author_name ? post->author_name : site->title);
@@ -317,6 +317,8 @@ static const char *json_ld(arena *a, const struct site_view *site, const struct 
                   "publisher", "@type", "Organization", "name", site->title);
     if (doc && site->language && *site->language) /* site.language, a checked tag */
         json_object_set_new(doc, "inLanguage", json_string(site->language));
+    if (doc && image) /* the featured image, absolute (what search engines show) */
+        json_object_set_new(doc, "image", json_string(image));
     char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ESCAPE_SLASH) : NULL;
     json_decref(doc);
     buf out = {0};
@@ -381,7 +383,7 @@ static const char *body_with_media(arena *a, const struct site_view *site,
 }
 
 static void set_article_head(template_data *d, arena *a, const struct site_view *site,
-                             const struct article_view *view)
+                             const struct article_view *view, const char *image)
 {
     const struct store_post *post = &view->post;
     const char *url = absolute(a, site, post->path);
@@ -399,7 +401,7 @@ static void set_article_head(template_data *d, arena *a, const struct site_view 
     const char *description = description_of(a, post);
     template_set_str(d, "meta_description", description);
     template_set_str(d, "og_type", "article");
-    template_set_html(d, "json_ld", json_ld(a, site, post, url, description));
+    template_set_html(d, "json_ld", json_ld(a, site, post, url, description, image));
     template_set_bool(d, "has_adjacent", view->previous.id || view->next.id);
     if (view->previous.id) {
         template_set_str(d, "previous_url", view->previous.path);
@@ -473,11 +475,15 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     set_post_summary(d, a, post);
     template_set_bool(d, "is_page", post->type == POST_TYPE_PAGE);
     template_set_bool(d, "locked", view->locked);
-    set_article_head(d, a, site, view);
+    /* the featured image: above the text, and in the head for previews and search engines */
+    struct media_picture featured;
+    bool has_featured = !view->locked && featured_picture(a, site, post, "large", &featured);
+    set_article_head(d, a, site, view,
+                     has_featured && site->url && *site->url
+                         ? arena_printf(a, "%s%s", site->url, featured.src)
+                         : NULL);
     template_set_str(d, "twitter_card", "summary");
     if (!view->locked) {
-        struct media_picture featured;
-        bool has_featured = featured_picture(a, site, post, "large", &featured);
         if (has_featured)
             set_featured(d, a, site, &featured);
         /* the first image of the page loads at once; the featured image is that one */

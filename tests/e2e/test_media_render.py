@@ -9,6 +9,7 @@
 # store with SQL (sqlite3, or psql on PostgreSQL), as store.h's media tables hold them: the
 # files must be at paths the post names, and no command sets a featured image.
 import io
+import json
 import re
 import sqlite3
 import subprocess
@@ -139,6 +140,8 @@ def test_article_listing_feeds(media_site, start_server):
     assert head_meta(tree, "property", "og:image:alt") == ["A red door"]
     assert head_meta(tree, "name", "twitter:card") == ["summary_large_image"]
     assert head_meta(tree, "name", "twitter:image") == [url + large]
+    ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', text).group(1))
+    assert ld["image"] == url + large
 
     # the featured image above the text: large, its sizes, WebP, loaded at once
     featured = re.search(r'<figure class="post-thumbnail">(.*?)</figure>', text)
