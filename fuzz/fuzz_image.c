@@ -46,8 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int probed = image_probe(data, size, &fuzz_limits, &kind, &width, &height, &error);
     FUZZ_CHECK(probed == 0 || error.len > 0, "image_probe failed without a message");
     if (probed == 0) {
-        FUZZ_CHECK(kind == sniffed && media_kind_is_image(kind), "probe kind %d, sniffed %d",
-                   kind, sniffed);
+        FUZZ_CHECK(kind == sniffed && media_kind_is_image(kind), "probe kind %d, sniffed %d", kind,
+                   sniffed);
         FUZZ_CHECK(width > 0 && height > 0 && (long long)width * height <= fuzz_limits.max_pixels,
                    "probe %dx%d", width, height);
     }
@@ -55,8 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct image_output *outputs = NULL;
     size_t count = 0;
-    int processed = image_process(&a, data, size, &fuzz_limits, fuzz_sizes, 2, true, &outputs,
-                                  &count, &error);
+    int processed =
+        image_process(&a, data, size, &fuzz_limits, fuzz_sizes, 2, true, &outputs, &count, &error);
     FUZZ_CHECK(processed == 0 || error.len > 0, "image_process failed without a message");
     if (processed == 0) {
         FUZZ_CHECK(probed == 0, "processed what probe refused");
@@ -95,8 +95,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     unsigned char *pixels = NULL;
     int argb_width = 0, argb_height = 0;
-    if (image_decode_argb(&a, data, size, &fuzz_limits, 16, 16, &pixels, &argb_width,
-                          &argb_height, &error) == 0) {
+    if (image_decode_argb(&a, data, size, &fuzz_limits, 16, 16, &pixels, &argb_width, &argb_height,
+                          &error) == 0) {
         FUZZ_CHECK(argb_width >= 1 && argb_width <= 16 && argb_height >= 1 && argb_height <= 16,
                    "argb %dx%d", argb_width, argb_height);
         const uint32_t *words = (const uint32_t *)pixels;

@@ -177,8 +177,8 @@ static int make_files(arena *a, const struct media_settings *settings, const cha
                       struct planned_file **files, size_t *count, buf *error)
 {
     if (length > settings->limits.max_bytes) {
-        buf_printf(error, "%s: %zu bytes is more than media.max_mb allows (%zu MiB)", what,
-                   length, settings->limits.max_bytes >> 20);
+        buf_printf(error, "%s: %zu bytes is more than media.max_mb allows (%zu MiB)", what, length,
+                   settings->limits.max_bytes >> 20);
         return -2;
     }
     *kind = image_sniff(bytes, length);
@@ -207,8 +207,8 @@ static int make_files(arena *a, const struct media_settings *settings, const cha
     buf_free(&message);
     *files = arena_alloc(a, sizeof(**files) * n);
     for (size_t i = 0; i < n; i++)
-        plan(a, &(*files)[i], outputs[i].size, outputs[i].kind, outputs[i].width,
-             outputs[i].height, outputs[i].data, outputs[i].length);
+        plan(a, &(*files)[i], outputs[i].size, outputs[i].kind, outputs[i].width, outputs[i].height,
+             outputs[i].data, outputs[i].length);
     *count = n;
     return 0;
 }
@@ -224,8 +224,8 @@ static void name_files(arena *a, struct planned_file *files, size_t count, const
             continue;
         f->skipped = false;
         if (i == 0)
-            f->path = original ? original
-                               : arena_printf(a, "%s.%s", base, media_kind_extension(f->kind));
+            f->path =
+                original ? original : arena_printf(a, "%s.%s", base, media_kind_extension(f->kind));
         else
             f->path = arena_printf(a, "%s-%dx%d.%s", base, f->width, f->height,
                                    media_kind_extension(f->kind));
@@ -299,11 +299,11 @@ static int unique_page(store *tx, struct add_write *w)
 {
     for (int n = 1; n <= UNIQUE_TRIES; n++) {
         const char *slug = n == 1 ? w->slug : arena_printf(w->a, "%s-%d", w->slug, n);
-        const char *path = w->page_path && n == 1 ? w->page_path
-                           : w->page_path
-                               ? arena_printf(w->a, "%.*s-%d/", (int)strlen(w->page_path) - 1,
-                                              w->page_path, n)
-                               : arena_printf(w->a, "%s%s/", w->page_base, slug);
+        const char *path =
+            w->page_path && n == 1 ? w->page_path
+            : w->page_path
+                ? arena_printf(w->a, "%.*s-%d/", (int)strlen(w->page_path) - 1, w->page_path, n)
+                : arena_printf(w->a, "%s%s/", w->page_base, slug);
         struct store_media media;
         struct store_post post;
         int rc = store_media_find_page(tx, w->a, path, &media);
@@ -335,8 +335,7 @@ static int add_transaction(store *tx, void *arg)
         if (rc == STORE_ERROR)
             return rc;
         if (rc == STORE_OK) {
-            w->refusal =
-                arena_printf(w->a, "%s is already stored (media %lld)", file, existing.id);
+            w->refusal = arena_printf(w->a, "%s is already stored (media %lld)", file, existing.id);
             return STORE_OK;
         }
         const char *slash = strrchr(file, '/'), *dot = strrchr(file, '.');
@@ -402,8 +401,8 @@ int media_add(store *s, arena *a, const struct media_settings *settings,
               const struct media_upload *upload, long long *id, buf *error)
 {
     const char *what = upload->filename && *upload->filename ? upload->filename
-                       : upload->file                          ? upload->file
-                                                               : "the file";
+                       : upload->file                        ? upload->file
+                                                             : "the file";
     *id = 0;
     if (sodium_init() < 0) {
         buf_puts(error, "libsodium could not start");
@@ -433,10 +432,10 @@ int media_add(store *s, arena *a, const struct media_settings *settings,
         w.base = arena_printf(a, "%04d/%02d/%s", tm.tm_year + 1900, tm.tm_mon + 1,
                               safe_name(a, upload->filename));
     }
-    const char *title = upload->title && *upload->title
-                            ? upload->title
-                            : title_from_filename(a, upload->filename ? upload->filename
-                                                                      : or_empty(upload->file));
+    const char *title =
+        upload->title && *upload->title
+            ? upload->title
+            : title_from_filename(a, upload->filename ? upload->filename : or_empty(upload->file));
     w.slug = upload->slug && *upload->slug ? upload->slug : slug_from_title(a, title);
     if (!*w.slug)
         w.slug = upload->file ? safe_name(a, upload->file) : safe_name(a, upload->filename);
@@ -563,8 +562,7 @@ int media_attach(store *s, arena *a, const struct media_settings *settings, long
     enum media_kind kind;
     struct planned_file *made;
     size_t made_count;
-    if ((rc = make_files(a, settings, file, bytes, length, &kind, &made, &made_count, error)) !=
-        0)
+    if ((rc = make_files(a, settings, file, bytes, length, &kind, &made, &made_count, error)) != 0)
         return rc;
     const char *slash = strrchr(file, '/'), *dot = strrchr(file, '.');
     const char *base =
@@ -667,8 +665,7 @@ static const char *after_site(const char *url, const char *site)
     return u + n;
 }
 
-const char *media_path_of_url(arena *a, const char *url, const char *site_url,
-                              const char *old_site)
+const char *media_path_of_url(arena *a, const char *url, const char *site_url, const char *old_site)
 {
     if (!url)
         return NULL;
