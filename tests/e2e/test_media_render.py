@@ -234,6 +234,7 @@ def test_print_pdf_text(media_site, start_server, tmp_path):
     text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(tmp_path / "a.pdf"), "-"],
                           capture_output=True, timeout=PDF_TOOL_TIMEOUT).stdout.decode()
     assert "The blue caption" in text
+    assert "Blue <b>&</b>" in text  # the gallery item's caption, under its image
     assert "[image: Lost picture]" in text
     assert "[image: Far away]" in text
     assert "[image: A blue square]" not in text
