@@ -57,8 +57,8 @@ struct pdf_article {
     int paper;                          /* enum pdf_paper */
     int text_size;                      /* enum pdf_text_size */
     bool images; /* false: images dropped; true: each drawn when find_image gives it (scaled
-                    to the column), else shown as an italic "[image: ALT]" line (gazette never
-                    fetches remote images) */
+                    to the column; a gallery's side by side with their captions), else shown as
+                    an italic "[image: ALT]" line (gazette never fetches remote images) */
     pdf_find_image find_image; /* NULL: no image is drawn */
     void *find_image_context;  /* its first argument */
 };
