@@ -15,10 +15,9 @@
 
 #define SRCSET_MAX_WIDTH 2048 /* WordPress's max_srcset_image_width */
 #define GALLERY_ITEMS_MAX 200 /* images one gallery shows; ids past this are ignored */
-#define PASS_IMAGES_MAX                                                                            \
-    1000 /* media of one body looked up (images and gallery items), so that                        \
-            a body of many placeholders costs a bounded number of queries;                         \
-            later ones are left as written */
+/* Media of one body looked up (images and gallery items), so that a body of many images or
+ * placeholders costs a bounded number of queries; later ones are left as written. */
+#define PASS_IMAGES_MAX 1000
 
 static const char gallery_class[] = "gazette-gallery";
 static const char playlist_class[] = "gazette-playlist";
