@@ -66,7 +66,8 @@ int cli_render(const struct cli_globals *globals, int argc, char **argv)
     struct site_view site = {.title = settings_get(s, &a, SETTING_SITE_TITLE),
                              .description = settings_get(s, &a, SETTING_SITE_DESCRIPTION),
                              .url = settings_get(s, &a, SETTING_SITE_URL),
-                             .language = settings_get(s, &a, SETTING_SITE_LANGUAGE)};
+                             .language = settings_get(s, &a, SETTING_SITE_LANGUAGE),
+                             .store = s};
     int made = 0;
     if (strcmp(format, "text") == 0)
         render_article_text(&view, &out);

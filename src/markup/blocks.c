@@ -193,6 +193,40 @@ static void blocks_footnotes(const char *json, buf *out)
     json_decref(notes);
 }
 
+/* A cover block saved before WordPress 5.7 shows its image as a CSS background
+ * (style="background-image:url(…)"), which the sanitizer drops with every style: the image
+ * becomes the <img class="wp-block-cover__image-background"> later versions save, first in the
+ * block's element, so that pages give it its sizes and the theme lays it out as a cover. Only
+ * when the block holds no <img> and its attributes name an image (url, not a video). */
+static void blocks_cover_image(strview attributes, buf *out, size_t from)
+{
+    if (!attributes.len || memmem(out->ptr + from, out->len - from, "<img", 4))
+        return;
+    json_error_t error;
+    json_t *attrs = json_loadb(attributes.ptr, attributes.len, JSON_REJECT_DUPLICATES, &error);
+    const char *url = json_string_value(json_object_get(attrs, "url"));
+    const char *type = json_string_value(json_object_get(attrs, "backgroundType"));
+    json_int_t id = json_integer_value(json_object_get(attrs, "id"));
+    const char *gt = memchr(out->ptr + from, '>', out->len - from);
+    if (url && *url && (!type || strcmp(type, "image") == 0) && gt) {
+        buf img = {0};
+        buf_puts(&img, "<img class=\"wp-block-cover__image-background");
+        if (id > 0)
+            buf_printf(&img, " wp-image-%lld", (long long)id);
+        buf_puts(&img, "\" alt=\"\" src=\"");
+        escape_html(url, strlen(url), ESCAPE_QUOTES_BOTH, &img);
+        buf_puts(&img, "\">");
+        size_t at = (size_t)(gt - out->ptr) + 1, tail = out->len - at;
+        buf_reserve(out, img.len);
+        memmove(out->ptr + at + img.len, out->ptr + at, tail);
+        memcpy(out->ptr + at, img.ptr, img.len);
+        out->len += img.len;
+        out->ptr[out->len] = '\0';
+        buf_free(&img);
+    }
+    json_decref(attrs);
+}
+
 /* True when out[from..] is white space around one <p …></p> with only white space in it. */
 static bool blocks_empty_paragraph(const buf *out, size_t from)
 {
@@ -216,9 +250,10 @@ static bool blocks_empty_paragraph(const buf *out, size_t from)
 }
 
 struct blocks_open {
-    strview name;     /* block name without "core/" */
-    size_t out_at;    /* out->len when it opened */
-    bool suppressing; /* this block is dynamic: nothing inside it is written */
+    strview name;       /* block name without "core/" */
+    strview attributes; /* its JSON attributes (borrowed from the input), or empty */
+    size_t out_at;      /* out->len when it opened */
+    bool suppressing;   /* this block is dynamic: nothing inside it is written */
 };
 
 void markup_blocks(const char *html, size_t len, const char *footnotes_json, buf *out,
@@ -263,7 +298,8 @@ void markup_blocks(const char *html, size_t len, const char *footnotes_json, buf
                          blocks_empty_paragraph(out, b->out_at)) {
                     out->len = b->out_at;
                     out->ptr[out->len] = '\0';
-                }
+                } else if (!suppressed && strview_equal_cstr(b->name, "cover"))
+                    blocks_cover_image(b->attributes, out, b->out_at);
                 if (depth == 0)
                     break;
             }
@@ -284,8 +320,8 @@ void markup_blocks(const char *html, size_t len, const char *footnotes_json, buf
         }
         if (depth == BLOCKS_DEPTH_MAX)
             continue; /* too deep: the opener goes, its content stays */
-        stack[depth++] =
-            (struct blocks_open){.name = d.name, .out_at = out->len, .suppressing = dynamic};
+        stack[depth++] = (struct blocks_open){
+            .name = d.name, .attributes = d.attributes, .out_at = out->len, .suppressing = dynamic};
         if (dynamic)
             suppressed++;
     }

@@ -35,7 +35,8 @@ bool markup_block_delimiter(const char *text, size_t len, struct block_delimiter
  * preformatted, verse, list, separator, buttons, columns, cover, group, media-text, embed,
  * html, shortcode, more, nextpage, and other plugins' blocks): every block comment goes and
  * the HTML between them stays, with the classes the editor saved (wp-block-*, align*,
- * className). Dynamic blocks (latest-posts, archives, query, navigation, search, post-*…)
+ * className); a cover block whose image was a CSS background gets it as the <img> later
+ * versions save, since the sanitizer drops style. Dynamic blocks (latest-posts, archives, query, navigation, search, post-*…)
  * leave nothing and are counted in `report` (may be NULL), as are void blocks of other
  * namespaces; a paragraph block holding only an empty <p></p> leaves nothing. The footnotes
  * block is rendered from `footnotes_json` (the post's "footnotes" postmeta, may be NULL) as

@@ -115,6 +115,8 @@ enum attribute_kind {
     ATTRIBUTE_DIR,         /* ltr, rtl or auto */
     ATTRIBUTE_LANG,        /* a BCP 47-looking tag: letters, digits and '-', 2 to 35 bytes */
     ATTRIBUTE_WIDTH_STYLE, /* exactly "width: Npx" (WordPress's caption figure) */
+    ATTRIBUTE_ID_LIST,     /* digits and commas (a media placeholder's ids) */
+    ATTRIBUTE_WORD,        /* [A-Za-z0-9_-] (a media placeholder's size, link, order…) */
 };
 
 struct attribute_rule {
@@ -144,6 +146,18 @@ static const struct attribute_rule sanitize_attributes[] = {
     {GUMBO_TAG_TD, "align", ATTRIBUTE_ALIGN, PROFILE_ARTICLE},
     {GUMBO_TAG_OL, "start", ATTRIBUTE_SIGNED, PROFILE_BOTH},
     {GUMBO_TAG_FIGURE, "style", ATTRIBUTE_WIDTH_STYLE, PROFILE_ARTICLE},
+    /* the gallery and playlist placeholders of markup/shortcode.c, which pages fill from the
+     * store (render/media_html.c); kept on no other element (sanitize_is_placeholder) */
+    {GUMBO_TAG_DIV, "data-ids", ATTRIBUTE_ID_LIST, PROFILE_ARTICLE},
+    {GUMBO_TAG_DIV, "data-include", ATTRIBUTE_ID_LIST, PROFILE_ARTICLE},
+    {GUMBO_TAG_DIV, "data-exclude", ATTRIBUTE_ID_LIST, PROFILE_ARTICLE},
+    {GUMBO_TAG_DIV, "data-post", ATTRIBUTE_NUMBER, PROFILE_ARTICLE},
+    {GUMBO_TAG_DIV, "data-columns", ATTRIBUTE_NUMBER, PROFILE_ARTICLE},
+    {GUMBO_TAG_DIV, "data-size", ATTRIBUTE_WORD, PROFILE_ARTICLE},
+    {GUMBO_TAG_DIV, "data-link", ATTRIBUTE_WORD, PROFILE_ARTICLE},
+    {GUMBO_TAG_DIV, "data-orderby", ATTRIBUTE_WORD, PROFILE_ARTICLE},
+    {GUMBO_TAG_DIV, "data-order", ATTRIBUTE_WORD, PROFILE_ARTICLE},
+    {GUMBO_TAG_DIV, "data-type", ATTRIBUTE_WORD, PROFILE_ARTICLE},
     {GUMBO_TAG_LAST, "dir", ATTRIBUTE_DIR, PROFILE_BOTH},
     {GUMBO_TAG_LAST, "lang", ATTRIBUTE_LANG, PROFILE_BOTH},
     {GUMBO_TAG_LAST, "class", ATTRIBUTE_CLASS, PROFILE_BOTH},
@@ -351,6 +365,10 @@ static bool sanitize_value_allowed(enum attribute_kind kind, const char *value,
         }
         return true;
     }
+    case ATTRIBUTE_ID_LIST:
+        return strlen(value) <= 1000 && value[strspn(value, "0123456789,")] == '\0' && *value;
+    case ATTRIBUTE_WORD:
+        return strlen(value) <= 64 && sanitize_chars_allowed(value, "_-");
     case ATTRIBUTE_WIDTH_STYLE: {
         if (strncmp(value, "width: ", 7) != 0)
             return false;
@@ -446,9 +464,21 @@ static enum node_action sanitize_classify(const GumboNode *node, enum sanitize_p
     return NODE_UNWRAP;
 }
 
+/* Whether `element` is a media placeholder: exactly <div class="gazette-gallery"> or
+ * <div class="gazette-playlist">, the only elements that keep data-* attributes. */
+static bool sanitize_is_placeholder(const GumboElement *element)
+{
+    if (element->tag != GUMBO_TAG_DIV)
+        return false;
+    const GumboAttribute *class = gumbo_get_attribute(&element->attributes, "class");
+    return class && (strcmp(class->value, "gazette-gallery") == 0 ||
+                     strcmp(class->value, "gazette-playlist") == 0);
+}
+
 static void sanitize_open_tag(const GumboNode *node, enum sanitize_profile profile, buf *out)
 {
     const GumboElement *element = &node->v.element;
+    bool placeholder = sanitize_is_placeholder(element);
 
     buf_putc(out, '<');
     buf_puts(out, gumbo_normalized_tagname(element->tag));
@@ -458,7 +488,8 @@ static void sanitize_open_tag(const GumboNode *node, enum sanitize_profile profi
         if (attribute->attr_namespace != GUMBO_ATTR_NAMESPACE_NONE)
             continue;
         rule = sanitize_find_attribute(element->tag, attribute->name, profile);
-        if (rule == NULL || !sanitize_value_allowed(rule->kind, attribute->value, profile))
+        if (rule == NULL || !sanitize_value_allowed(rule->kind, attribute->value, profile) ||
+            (strncmp(rule->name, "data-", 5) == 0 && !placeholder))
             continue;
         buf_putc(out, ' ');
         buf_puts(out, rule->name);

@@ -1,5 +1,6 @@
 /* shortcode.c: WordPress's shortcode grammar and the core shortcodes (caption, gallery,
- * embed, video, audio, playlist) as WordPress 6 renders them, media aside. */
+ * embed, video, audio, playlist) as WordPress 6 renders them; galleries and playlists as
+ * placeholders that pages fill from the store. */
 #include "markup/shortcode.h"
 #include "markup/embed.h"
 #include "markup/escape.h"
@@ -451,6 +452,48 @@ static void shortcode_link(strview url, buf *out)
     buf_puts(out, "</a>");
 }
 
+/* The attributes of [gallery] and [playlist] a placeholder keeps, and what each may hold:
+ * lists of ids, or one word. */
+static const struct {
+    const char *shortcode_name; /* as the shortcode writes it */
+    const char *data_name;      /* the placeholder's attribute */
+    bool id_list;               /* digits, commas and spaces; else [A-Za-z0-9_-] */
+} shortcode_placeholder_attributes[] = {
+    {"ids", "data-ids", true},          {"include", "data-include", true},
+    {"exclude", "data-exclude", true},  {"id", "data-post", true},
+    {"columns", "data-columns", false}, {"size", "data-size", false},
+    {"link", "data-link", false},       {"orderby", "data-orderby", false},
+    {"order", "data-order", false},     {"type", "data-type", false},
+};
+
+/* [gallery] and [playlist] show attachments, which an import may bring after the post and
+ * `gazette media import` later still: a placeholder the sanitizer keeps (markup/sanitize.c)
+ * carries the attributes, and render/media_html.c makes the gallery or the playlist from the
+ * store when the page is made. */
+static void shortcode_media_placeholder(const struct shortcode_tag *tag, buf *out)
+{
+    bool gallery = strview_equal_cstr(tag->name, "gallery");
+    buf_puts(out, gallery ? "<div class=\"gazette-gallery\"" : "<div class=\"gazette-playlist\"");
+    for (size_t i = 0;
+         i < sizeof shortcode_placeholder_attributes / sizeof shortcode_placeholder_attributes[0];
+         i++) {
+        strview v =
+            markup_shortcode_attribute(tag, shortcode_placeholder_attributes[i].shortcode_name);
+        buf value = {0};
+        for (size_t k = 0; k < v.len && value.len < 1000; k++) {
+            unsigned char c = (unsigned char)v.ptr[k];
+            if (shortcode_placeholder_attributes[i].id_list ? (c >= '0' && c <= '9') || c == ','
+                                                            : shortcode_word(c))
+                buf_putc(&value, (char)c);
+        }
+        if (value.len)
+            buf_printf(out, " %s=\"%s\"", shortcode_placeholder_attributes[i].data_name,
+                       buf_cstr(&value));
+        buf_free(&value);
+    }
+    buf_puts(out, "></div>");
+}
+
 static void shortcode_core_render(const struct shortcode_tag *tag, int depth,
                                   struct shortcode_context *cx)
 {
@@ -478,9 +521,8 @@ static void shortcode_core_render(const struct shortcode_tag *tag, int depth,
         buf_puts(out, is_video ? "<div class=\"wp-video\">" : "<span class=\"wp-audio\">");
         shortcode_link(src, out);
         buf_puts(out, is_video ? "</div>" : "</span>");
-    } else { /* gallery, playlist: attachments, which the media import will bring */
-        if (report)
-            wp_report_add(report, WP_REPORT_MEDIA, name.ptr, name.len, 1);
+    } else { /* gallery, playlist: attachments, found when the page is made */
+        shortcode_media_placeholder(tag, out);
     }
 }
 

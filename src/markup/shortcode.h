@@ -52,9 +52,10 @@ strview markup_shortcode_attribute(const struct shortcode_tag *tag, const char *
 bool markup_shortcode_is_core(const char *name, size_t len);
 
 /* Appends `html` (len bytes) to `out` with every shortcode rendered, outside HTML tags and
- * comments: the core ones as WordPress renders them (media not imported yet: [video] and
- * [audio] become a link to their source, [gallery] and [playlist] the links `options`
- * cannot give yet, so nothing); [[tag]] written as [tag]; an unknown shortcode loses its
+ * comments: the core ones as WordPress renders them ([video] and [audio] become a link to
+ * their source; [gallery] and [playlist] a placeholder <div class="gazette-gallery"
+ * data-ids=…> (or "gazette-playlist") with their attributes, which render/media_html.c
+ * fills from the store when a page is made); [[tag]] written as [tag]; an unknown shortcode loses its
  * tags and keeps its content, and is counted in `report` (may be NULL). Unknown means a
  * name of letters, digits, '-' and '_' in a tag that encloses content, closes itself, has
  * an '=', or whose name has '-' or '_': "[sic]" or "[1]" stay text. Never fails. */

@@ -351,8 +351,13 @@ static bool text_enter(struct text_writer *w, const GumboNode *node)
     }
     if (role == TEXT_IMAGE) {
         const GumboAttribute *alt = gumbo_get_attribute(&element->attributes, "alt");
-        if (alt)
+        bool labelled = w->options.image_labels;
+        if (labelled)
+            text_add(w, alt && *alt->value ? "[Image: " : "[Image]", alt && *alt->value ? 8 : 7);
+        if (alt && (*alt->value || !labelled))
             text_add(w, alt->value, strlen(alt->value));
+        if (labelled && alt && *alt->value)
+            text_add(w, "]", 1);
         return false;
     }
     if (role == TEXT_CELL) {

@@ -1,8 +1,49 @@
-/* article_pdf.c: an article view and the reader's print options, as the PDF renderer takes them. */
+/* article_pdf.c: an article view and the reader's print options, as the PDF renderer takes them,
+ * with the site's own images found in the store and decoded for it. */
 #include <string.h>
 
+#include "media/image.h"
+#include "model/media.h"
+#include "render/media_html.h"
 #include "render/pages.h"
 #include "render/pdf.h"
+#include "util/log.h"
+
+#define PDF_IMAGE_PIXELS 1024 /* the largest size of an image the PDF decodes, either way */
+
+/* Where the PDF's images come from: the store of the page, read in the render's arena. */
+struct pdf_media {
+    store *s;
+    arena *a;
+    const char *site_url;
+    struct media_settings settings; /* the limits an image is decoded within */
+};
+
+/* pdf_find_image: the site's file of `src` that best fits PDF_IMAGE_PIXELS, decoded. A file
+ * not found or not decodable gives false: the PDF shows the alt text. */
+static bool pdf_media_find(void *context, const char *src, struct pdf_image *image)
+{
+    struct pdf_media *m = context;
+    const char *path;
+    const unsigned char *data;
+    size_t length;
+    if (media_file_for_print(m->s, m->a, src, m->site_url, PDF_IMAGE_PIXELS, &path) != STORE_OK ||
+        store_media_file_data(m->s, m->a, path, &data, &length) != STORE_OK)
+        return false;
+    unsigned char *pixels;
+    buf error = {0};
+    /* once per process (idempotent, locked): a server or `render pdf` may not have made an
+     * image yet */
+    int rc = image_init("gazette", &error);
+    if (rc == 0)
+        rc = image_decode_argb(m->a, data, length, &m->settings.limits, PDF_IMAGE_PIXELS,
+                               PDF_IMAGE_PIXELS, &pixels, &image->width, &image->height, &error);
+    if (rc != 0)
+        log_info("pdf: %s not drawn: %s", path, buf_cstr(&error));
+    buf_free(&error);
+    image->pixels = rc == 0 ? pixels : NULL;
+    return rc == 0;
+}
 
 int render_article_pdf(arena *a, const struct site_view *site, const struct article_view *view,
                        const struct print_options *options, const char *paper, buf *out, buf *error)
@@ -16,6 +57,15 @@ int render_article_pdf(arena *a, const struct site_view *site, const struct arti
                                            render_date_human(a, node->comment->created_at),
                                            node->comment->body_html};
     }
+    struct pdf_media media = {.s = site->store, .a = a, .site_url = site->url};
+    if (site->store && options->images)
+        media_settings_read(site->store, a, &media.settings);
+    /* galleries become their images, so that the PDF draws them too */
+    const char *body = post->body_html;
+    struct media_html_options gallery = {.post_id = post->id, .site_url = site->url, .print = true};
+    if (site->store && options->images &&
+        media_html_rewrite(site->store, a, post->body_html, &gallery, &body) != STORE_OK)
+        log_error("finding the media of post %lld: %s", post->id, store_error(site->store));
     struct pdf_article article = {
         .site_title = site->title,
         .title = post->title,
@@ -24,7 +74,7 @@ int render_article_pdf(arena *a, const struct site_view *site, const struct arti
         .date_iso = render_date_iso(a, post->published_at),
         .url =
             site->url && *site->url ? arena_printf(a, "%s%s", site->url, post->path) : post->path,
-        .body_html = post->body_html,
+        .body_html = body,
         .comments = count ? comments : NULL,
         .comment_count = count,
         .paper = strcmp(paper, "letter") == 0 ? PDF_PAPER_LETTER : PDF_PAPER_A4,
@@ -32,6 +82,8 @@ int render_article_pdf(arena *a, const struct site_view *site, const struct arti
                      : strcmp(options->size, "large") == 0 ? PDF_TEXT_LARGE
                                                            : PDF_TEXT_NORMAL,
         .images = options->images,
+        .find_image = site->store ? pdf_media_find : NULL,
+        .find_image_context = &media,
     };
     return render_pdf(&article, out, error);
 }

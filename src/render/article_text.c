@@ -13,7 +13,8 @@ void render_article_text(const struct article_view *view, buf *out)
         return;
     }
     /* Article quotations are set off by indentation, as on the page. */
-    struct text_options body = {.indent = 0, .quote_prefix = "    ", .width = 0};
+    struct text_options body = {
+        .indent = 0, .quote_prefix = "    ", .width = 0, .image_labels = true};
     markup_html_to_text(post->body_html, strlen(post->body_html), &body, out);
     buf_puts(out, "\nPrint Friendly, PDF & Email\n\n");
     for (size_t i = 0; i < view->comment_count; i++) {

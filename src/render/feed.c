@@ -113,6 +113,11 @@ static void feed_put_rss_item(const struct feed_item *item, bool full_text, buf 
             feed_put_element(out, "      ", "category", item->categories[i]);
     if (item->comments_link)
         feed_put_element(out, "      ", "comments", item->comments_link);
+    if (!feed_empty(item->enclosure_url)) { /* RSS 2.0: url, length and type are required */
+        feed_put_escaped(out, "      <enclosure url=\"", item->enclosure_url, "\"");
+        buf_printf(out, " length=\"%lld\"", item->enclosure_length);
+        feed_put_escaped(out, " type=\"", item->enclosure_type, "\"/>\n");
+    }
     /* The excerpt stays in <description> even with full text, as WordPress does, so readers
      * that ignore content:encoded still show something. Readers take <description> as HTML
      * (RSS 2.0: "entity-encoded HTML is allowed") while the summary is plain text, so it is
@@ -170,6 +175,11 @@ static void feed_put_atom_entry(const struct feed_channel *channel, const struct
         if (feed_empty(item->categories[i]))
             continue;
         feed_put_escaped(out, "    <category term=\"", item->categories[i], "\"/>\n");
+    }
+    if (!feed_empty(item->enclosure_url)) {
+        feed_put_escaped(out, "    <link rel=\"enclosure\" type=\"", item->enclosure_type, "\"");
+        buf_printf(out, " length=\"%lld\"", item->enclosure_length);
+        feed_put_escaped(out, " href=\"", item->enclosure_url, "\"/>\n");
     }
     if (full_text && item->content_html) {
         feed_put_escaped(out, "    <content type=\"html\">", item->content_html, "</content>\n");

@@ -19,6 +19,10 @@ struct feed_item {
     const char *const *categories;
     size_t category_count;
     long long published, updated; /* Unix seconds */
+    const char *enclosure_url;    /* absolute URL of the featured image (RSS <enclosure>, Atom
+                                     link rel="enclosure"), or NULL */
+    const char *enclosure_type;   /* its MIME type */
+    long long enclosure_length;   /* its bytes */
 };
 
 struct feed_channel {

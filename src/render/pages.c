@@ -8,6 +8,8 @@
 
 #include "markup/escape.h"
 #include "markup/text.h"
+#include "render/media_html.h"
+#include "util/log.h"
 #include "util/utf8.h"
 
 /* The navigation as nested lists: "nav" at the top, "children" under each link. Every link
@@ -301,7 +303,7 @@ static const char *description_of(arena *a, const struct store_post *post)
 
 /* schema.org Article as JSON-LD; '<' written as \u003c so nothing can close the script. */
 static const char *json_ld(arena *a, const struct site_view *site, const struct store_post *post,
-                           const char *url, const char *description)
+                           const char *url, const char *description, const char *image)
 {
     json_t *author = json_pack("{s:s, s:s}", "@type", "Person", "name",
                                *post->author_name ? post->author_name : site->title);
@@ -315,6 +317,8 @@ static const char *json_ld(arena *a, const struct site_view *site, const struct 
                   "publisher", "@type", "Organization", "name", site->title);
     if (doc && site->language && *site->language) /* site.language, a checked tag */
         json_object_set_new(doc, "inLanguage", json_string(site->language));
+    if (doc && image) /* the featured image, absolute (what search engines show) */
+        json_object_set_new(doc, "image", json_string(image));
     char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_ESCAPE_SLASH) : NULL;
     json_decref(doc);
     buf out = {0};
@@ -328,8 +332,58 @@ static const char *json_ld(arena *a, const struct site_view *site, const struct 
     return result;
 }
 
+/* The featured image of `post` at `size`, when the page has a store to find it in. */
+static bool featured_picture(arena *a, const struct site_view *site, const struct store_post *post,
+                             const char *size, struct media_picture *picture)
+{
+    if (!site->store || post->featured_media_id <= 0)
+        return false;
+    int rc = media_picture_find(site->store, a, post->featured_media_id, size, picture);
+    if (rc == STORE_ERROR)
+        log_error("finding the featured image of post %lld: %s", post->id,
+                  store_error(site->store));
+    return rc == STORE_OK;
+}
+
+/* The article's featured image above its text (large, not lazy: it is the first screen) and
+ * in the head for link previews: og:image, twitter:image, absolute from site.url only (no
+ * preview image without it). */
+static void set_featured(template_data *d, arena *a, const struct site_view *site,
+                         const struct media_picture *picture)
+{
+    buf html = {0};
+    media_picture_html(picture, "attachment-large size-large wp-post-image", NULL, true, true,
+                       &html);
+    template_set_html(d, "featured_image", arena_take_buf(a, &html));
+    if (!site->url || !*site->url)
+        return;
+    template_set_str(d, "og_image", arena_printf(a, "%s%s", site->url, picture->src));
+    if (picture->width > 0 && picture->height > 0) {
+        template_set_int(d, "og_image_width", picture->width);
+        template_set_int(d, "og_image_height", picture->height);
+    }
+    template_set_str(d, "og_image_alt", picture->media.alt);
+    template_set_str(d, "twitter_card", "summary_large_image");
+}
+
+/* The body as the page shows it: local images with their sizes, galleries filled (a store
+ * error leaves the HTML as it was stored, which still shows). */
+static const char *body_with_media(arena *a, const struct site_view *site,
+                                   const struct store_post *post, const char *html,
+                                   int eager_images, bool print)
+{
+    if (!site->store || !media_html_needed(html))
+        return html;
+    struct media_html_options options = {
+        .post_id = post->id, .site_url = site->url, .eager_images = eager_images, .print = print};
+    const char *out;
+    if (media_html_rewrite(site->store, a, html, &options, &out) != STORE_OK)
+        log_error("finding the media of post %lld: %s", post->id, store_error(site->store));
+    return out;
+}
+
 static void set_article_head(template_data *d, arena *a, const struct site_view *site,
-                             const struct article_view *view)
+                             const struct article_view *view, const char *image)
 {
     const struct store_post *post = &view->post;
     const char *url = absolute(a, site, post->path);
@@ -347,7 +401,7 @@ static void set_article_head(template_data *d, arena *a, const struct site_view 
     const char *description = description_of(a, post);
     template_set_str(d, "meta_description", description);
     template_set_str(d, "og_type", "article");
-    template_set_html(d, "json_ld", json_ld(a, site, post, url, description));
+    template_set_html(d, "json_ld", json_ld(a, site, post, url, description, image));
     template_set_bool(d, "has_adjacent", view->previous.id || view->next.id);
     if (view->previous.id) {
         template_set_str(d, "previous_url", view->previous.path);
@@ -421,9 +475,22 @@ int render_article_page(const template_set *theme, arena *a, const struct site_v
     set_post_summary(d, a, post);
     template_set_bool(d, "is_page", post->type == POST_TYPE_PAGE);
     template_set_bool(d, "locked", view->locked);
-    set_article_head(d, a, site, view);
+    /* the featured image: above the text, and in the head for previews and search engines */
+    struct media_picture featured;
+    bool has_featured = !view->locked && featured_picture(a, site, post, "large", &featured);
+    set_article_head(d, a, site, view,
+                     has_featured && site->url && *site->url
+                         ? arena_printf(a, "%s%s", site->url, featured.src)
+                         : NULL);
+    template_set_str(d, "twitter_card", "summary");
     if (!view->locked) {
-        template_set_html(d, "content", view->page_html ? view->page_html : post->body_html);
+        if (has_featured)
+            set_featured(d, a, site, &featured);
+        /* the first image of the page loads at once; the featured image is that one */
+        template_set_html(d, "content",
+                          body_with_media(a, site, post,
+                                          view->page_html ? view->page_html : post->body_html,
+                                          has_featured ? 0 : 1, false));
         add_page_links(d, a, view);
         for (size_t i = 0; i < view->term_count; i++) {
             const struct store_term *t = &view->terms[i];
@@ -498,7 +565,7 @@ int render_print_page(const template_set *theme, arena *a, const struct site_vie
     set_site(d, site);
     set_post_summary(d, a, post);
     template_set_str(d, "permalink_url", absolute(a, site, post->path));
-    template_set_html(d, "content", post->body_html);
+    template_set_html(d, "content", body_with_media(a, site, post, post->body_html, 0, true));
     template_set_str(d, "size", options->size);
     template_set_bool(d, "images", options->images);
     template_set_bool(d, "show_comments", options->comments);
@@ -583,6 +650,15 @@ int render_listing_page(const template_set *theme, arena *a, const struct site_v
     for (size_t i = 0; i < view->count; i++) {
         template_data *item = template_add_item(d, "posts");
         set_post_summary(item, a, &view->posts[i]);
+        struct media_picture thumbnail;
+        if (!(view->posts[i].password && *view->posts[i].password) &&
+            featured_picture(a, site, &view->posts[i], "thumbnail", &thumbnail)) {
+            buf html = {0};
+            /* beside the excerpt; the first post's is on the first screen */
+            media_picture_html(&thumbnail, "attachment-thumbnail size-thumbnail wp-post-image",
+                               NULL, i == 0, true, &html);
+            template_set_html(item, "thumbnail", arena_take_buf(a, &html));
+        }
         if (view->snippets && view->snippets[i] && *view->snippets[i])
             template_set_html(item, "snippet", snippet_html(a, view->snippets[i]));
         else

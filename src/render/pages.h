@@ -19,6 +19,8 @@ struct site_view {
     const char *language; /* <html lang> (site.language); NULL: "en" */
     const struct menu_link *nav; /* the header's navigation (model/menu.h), parents first */
     size_t nav_count;
+    store *store; /* where pages find their media (render/media_html.h) when made; NULL:
+                     images as written, no featured images */
 };
 
 /* Each appends a page to `out` and returns 0, or -1 with a message in `error` (a template

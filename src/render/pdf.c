@@ -8,6 +8,7 @@
 #include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,7 @@
 #define PDF_MM (72.0 / 25.4)    /* points per millimetre */
 #define PDF_MAX_INDENT_LEVELS 8 /* deeper nesting is not indented further */
 #define PDF_PRE_PADDING 0.6     /* ems between a pre's shaded box and its text */
+#define PDF_CELL_GAP 0.6        /* ems between the images of a gallery's row */
 
 /* The look of a kind of paragraph. Sizes and spaces are in ems of the body size. */
 enum pdf_style {
@@ -37,7 +39,8 @@ enum pdf_style {
     PDF_STYLE_PERMALINK,
     PDF_STYLE_COMMENT_HEAD,
     PDF_STYLE_COMMENT_BODY,
-    PDF_STYLE_RULE, /* a horizontal line, no text */
+    PDF_STYLE_RULE,    /* a horizontal line, no text */
+    PDF_STYLE_PICTURE, /* an image drawn, no text */
     PDF_STYLE_COUNT,
 };
 
@@ -166,6 +169,8 @@ static const struct pdf_style_spec pdf_styles[PDF_STYLE_COUNT] = {
     [PDF_STYLE_COMMENT_HEAD] = {PDF_SANS, 0.85, true, false, 1.0, 0.25, 1.0, 0.1, true, false},
     [PDF_STYLE_COMMENT_BODY] = {PDF_SERIF, 0.92, false, false, 0, 0.5, 1.2, 0.07, false, true},
     [PDF_STYLE_RULE] = {PDF_SANS, 1.0, false, false, 0, 1.4, 1.0, 0.6, false, false},
+    /* kept with what follows: a figure's caption stays under its image */
+    [PDF_STYLE_PICTURE] = {PDF_SANS, 1.0, false, false, 0.3, 0.5, 1.0, 0, true, false},
 };
 
 static const double pdf_body_sizes[] = {
@@ -184,6 +189,14 @@ enum pdf_dir {
     PDF_DIR_AUTO = 0,
     PDF_DIR_LTR,
     PDF_DIR_RTL,
+};
+
+/* An image drawn, with a gallery item's caption under it. */
+struct pdf_cell {
+    cairo_surface_t *picture;  /* the decoded image (owned) */
+    double width, height;      /* its size on the page, points */
+    const char *caption;       /* a gallery item's caption (arena), or NULL */
+    PangoLayout *caption_view; /* its layout (owned), or NULL */
 };
 
 /* One paragraph-like unit of the document, laid out as one PangoLayout. */
@@ -212,6 +225,9 @@ struct pdf_block {
     int line_count;           /* lines in layout (1 for a rule) */
     double *line_top;         /* per line, points from the top of the layout (arena) */
     double *line_bottom;      /* per line, likewise */
+    struct pdf_cell *cells;   /* pictures: the images side by side (xrealloc), one but in a
+                                 gallery */
+    size_t cell_count;
 };
 
 /* A run of lines of one block on one page. */
@@ -494,6 +510,8 @@ struct pdf_frame {
     int heading;            /* headings: its level */
     const char *lang;       /* spans: the language its lang attribute gives its text, or NULL */
     const char *outer_lang; /* blocks: the builder's language before it */
+    bool gallery;           /* blocks: a gallery (its images go side by side) */
+    bool cell_caption;      /* captions: a gallery item's, given to its image's cell */
     int outer_dir;          /* blocks: the builder's direction before it */
 };
 
@@ -522,6 +540,8 @@ struct pdf_builder {
     const char *marker;          /* the open item's marker, not yet given to a block */
     const char *lang;            /* the language of the open blocks (lang), or NULL */
     int dir;                     /* enum pdf_dir of the open blocks */
+    int gallery_depth;           /* open galleries */
+    size_t gallery_row;          /* the block of the open gallery's last row, SIZE_MAX: none */
 };
 
 /* The style a paragraph ending now gets. */
@@ -792,11 +812,94 @@ static void pdf_indent(struct pdf_builder *b, struct pdf_frame *frame, double em
     b->indent += frame->indent;
 }
 
-/* An image as its own line, "[image: ALT]", when images are wanted. */
+static double pdf_content_width(const struct pdf_doc *doc);
+
+/* An image the caller's find_image gives as pixels, as a block of its own at the width its
+ * width attribute gives it (96 CSS pixels an inch; else its pixels'), scaled down to the column
+ * and to a page's height, never enlarged. False when there is none. */
+static bool pdf_add_picture(struct pdf_builder *b, const GumboElement *element)
+{
+    struct pdf_doc *doc = b->doc;
+    const struct pdf_article *article = doc->article;
+    const GumboAttribute *src = gumbo_get_attribute(&element->attributes, "src");
+    struct pdf_image image;
+    if (!article->find_image || !src ||
+        !article->find_image(article->find_image_context, src->value, &image) || image.width <= 0 ||
+        image.height <= 0 || !image.pixels)
+        return false;
+    cairo_surface_t *surface =
+        cairo_image_surface_create_for_data((unsigned char *)image.pixels, CAIRO_FORMAT_ARGB32,
+                                            image.width, image.height, image.width * 4);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(surface);
+        return false;
+    }
+    double width = image.width * 0.75, height = image.height * 0.75; /* 96 dpi */
+    /* the width the page gives it (a caption's image, width="300"), in CSS pixels */
+    const GumboAttribute *shown = gumbo_get_attribute(&element->attributes, "width");
+    double shown_width = shown ? atof(shown->value) * 0.75 : 0;
+    if (shown_width >= 1 && shown_width < width) {
+        height *= shown_width / width;
+        width = shown_width;
+    }
+    double room = pdf_content_width(doc) - b->indent;
+    double tallest = (doc->text_bottom - doc->margin_top) * 0.85;
+    double scale = 1;
+    if (width > room)
+        scale = room / width;
+    if (height * scale > tallest)
+        scale = tallest / height;
+    pdf_flush(b);
+    struct pdf_cell cell = {.picture = surface, .width = width * scale, .height = height * scale};
+    struct pdf_block *block = NULL;
+    if (b->gallery_depth && b->gallery_row != SIZE_MAX && b->gallery_row + 1 == doc->block_count) {
+        /* the gallery's row so far, when this image fits beside its images */
+        struct pdf_block *row = &doc->blocks[b->gallery_row];
+        double used = 0;
+        for (size_t k = 0; k < row->cell_count; k++)
+            used += row->cells[k].width + pdf_em(doc, PDF_CELL_GAP);
+        if (used + cell.width <= room + 0.01)
+            block = row;
+    }
+    if (!block) {
+        block = pdf_add_block(doc, PDF_STYLE_PICTURE, b->indent);
+        block->quote_id = b->quote_id;
+        block->quote_x = b->quote_x;
+        if (b->gallery_depth) { /* rows of a gallery break between them, not before */
+            block->keep_with_next = false;
+            b->gallery_row = doc->block_count - 1;
+        }
+    }
+    block->cells = xrealloc(block->cells, (block->cell_count + 1) * sizeof *block->cells);
+    block->cells[block->cell_count++] = cell;
+    return true;
+}
+
+/* Whether `element` holds a gallery: WordPress's gallery shortcode (div.gallery) or a gallery
+ * block (its list, or its figure of figures). */
+static bool pdf_is_gallery(const GumboElement *element)
+{
+    const GumboAttribute *class = gumbo_get_attribute(&element->attributes, "class");
+    if (!class)
+        return false;
+    static const char *const words[] = {"gallery", "wp-block-gallery", "blocks-gallery-grid"};
+    for (const char *p = class->value; *p;) {
+        p += strspn(p, " \t\n\f\r");
+        size_t len = strcspn(p, " \t\n\f\r");
+        for (size_t k = 0; k < sizeof words / sizeof words[0]; k++)
+            if (len && len == strlen(words[k]) && memcmp(p, words[k], len) == 0)
+                return true;
+        p += len;
+    }
+    return false;
+}
+
+/* An image: drawn when the caller finds it, else as its own line "[image: ALT]"; nothing when
+ * images are not wanted. */
 static void pdf_add_image(struct pdf_builder *b, const GumboElement *element)
 {
     struct pdf_doc *doc = b->doc;
-    if (!doc->article->images)
+    if (!doc->article->images || pdf_add_picture(b, element))
         return;
     const GumboAttribute *alt = gumbo_get_attribute(&element->attributes, "alt");
     buf line = {0};
@@ -887,7 +990,14 @@ static bool pdf_enter(struct pdf_builder *b, const GumboNode *node)
 
     /* block-level */
     pdf_flush(b);
+    bool in_gallery_item = b->gallery_depth && b->depth && !b->frames[b->depth - 1].gallery;
     struct pdf_frame *frame = pdf_push(b, role);
+    if (pdf_is_gallery(element)) {
+        frame->gallery = true;
+        if (b->gallery_depth++ == 0)
+            b->gallery_row = SIZE_MAX;
+    }
+    frame->cell_caption = role == PDF_ROLE_CAPTION && in_gallery_item;
     frame->outer_lang = b->lang;
     frame->outer_dir = b->dir;
     if (lang)
@@ -977,7 +1087,29 @@ static void pdf_leave(struct pdf_builder *b, const GumboNode *node)
         b->depth--;
         return;
     }
+    if (frame.cell_caption && b->gallery_row != SIZE_MAX &&
+        b->gallery_row + 1 == b->doc->block_count) {
+        /* a gallery item's caption goes under its image, in the row */
+        struct pdf_block *row = &b->doc->blocks[b->gallery_row];
+        struct pdf_cell *cell = &row->cells[row->cell_count - 1];
+        size_t n = b->para.len;
+        while (n && pdf_is_space(b->para.ptr[n - 1]))
+            n--;
+        if (!cell->caption && n)
+            cell->caption = arena_strndup(&b->doc->arena, b->para.ptr, n);
+        if (cell->caption) {
+            if (b->attrs)
+                pango_attr_list_unref(b->attrs);
+            b->attrs = NULL;
+            b->link_count = 0;
+            for (size_t k = 0; k < b->depth; k++)
+                b->frames[k].span_start = 0;
+            buf_reset(&b->para);
+        }
+    }
     pdf_flush(b);
+    if (frame.gallery && --b->gallery_depth == 0)
+        b->gallery_row = SIZE_MAX;
     b->depth--;
     b->indent -= frame.indent;
     b->lang = frame.outer_lang;
@@ -1042,7 +1174,8 @@ static void pdf_add_html(struct pdf_doc *doc, const char *html, enum pdf_style b
     if (!html || !*html)
         return;
     html = pdf_valid_text(doc, html);
-    struct pdf_builder b = {.doc = doc, .base_style = base_style, .indent = indent};
+    struct pdf_builder b = {
+        .doc = doc, .base_style = base_style, .indent = indent, .gallery_row = SIZE_MAX};
     GumboOutput *parsed = html_tree_parse(html, strlen(html));
     html_tree_walk(parsed->root, pdf_enter_node, pdf_leave_node, &b);
     pdf_flush(&b);
@@ -1168,6 +1301,35 @@ static const PangoFontDescription *pdf_font(struct pdf_doc *doc, enum pdf_style 
 static void pdf_layout_block(struct pdf_doc *doc, struct pdf_block *block)
 {
     const struct pdf_style_spec *spec = &pdf_styles[block->style];
+    if (block->style == PDF_STYLE_PICTURE) {
+        /* one line as tall as its tallest image with the caption under it */
+        double tallest = 0;
+        for (size_t k = 0; k < block->cell_count; k++) {
+            struct pdf_cell *cell = &block->cells[k];
+            double height = cell->height;
+            if (cell->caption) {
+                cell->caption_view = pango_layout_new(doc->context);
+                pango_layout_set_font_description(
+                    cell->caption_view,
+                    pdf_font(doc, PDF_STYLE_CAPTION,
+                             pdf_cjk_of_text(cell->caption, strlen(cell->caption), doc->cjk)));
+                pango_layout_set_width(cell->caption_view, (int)(cell->width * PANGO_SCALE));
+                pango_layout_set_wrap(cell->caption_view, PANGO_WRAP_WORD_CHAR);
+                pango_layout_set_alignment(cell->caption_view, PANGO_ALIGN_CENTER);
+                pango_layout_set_text(cell->caption_view, cell->caption, -1);
+                int w, h;
+                pango_layout_get_size(cell->caption_view, &w, &h);
+                height += pdf_em(doc, 0.3) + (double)h / PANGO_SCALE;
+            }
+            if (height > tallest)
+                tallest = height;
+        }
+        block->line_count = 1;
+        block->line_top = arena_alloc(&doc->arena, sizeof(double));
+        block->line_bottom = arena_alloc(&doc->arena, sizeof(double));
+        block->line_bottom[0] = tallest;
+        return;
+    }
     if (block->style == PDF_STYLE_RULE) {
         block->line_count = 1;
         block->line_top = arena_alloc(&doc->arena, sizeof(double));
@@ -1450,6 +1612,27 @@ static void pdf_draw_slice(struct pdf_doc *doc, cairo_t *cr, size_t index, buf *
         cairo_move_to(cr, bar_x, slice->y);
         cairo_line_to(cr, bar_x, bar_bottom);
         cairo_stroke(cr);
+    }
+    if (block->style == PDF_STYLE_PICTURE) {
+        double x = x0;
+        for (size_t k = 0; k < block->cell_count; k++) {
+            const struct pdf_cell *cell = &block->cells[k];
+            cairo_save(cr);
+            cairo_translate(cr, x, slice->y);
+            cairo_scale(cr, cell->width / cairo_image_surface_get_width(cell->picture),
+                        cell->height / cairo_image_surface_get_height(cell->picture));
+            cairo_set_source_surface(cr, cell->picture, 0, 0);
+            cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+            cairo_paint(cr);
+            cairo_restore(cr);
+            if (cell->caption_view) {
+                pdf_set_grey(cr, pdf_styles[PDF_STYLE_CAPTION].grey);
+                cairo_move_to(cr, x, slice->y + cell->height + pdf_em(doc, 0.3));
+                pango_cairo_show_layout(cr, cell->caption_view);
+            }
+            x += cell->width + pdf_em(doc, PDF_CELL_GAP);
+        }
+        return;
     }
     if (block->style == PDF_STYLE_RULE) {
         double y = slice->y + block->line_bottom[0] / 2;
@@ -1760,6 +1943,12 @@ out:
             g_object_unref(doc.blocks[i].marker_view);
         if (doc.blocks[i].attrs)
             pango_attr_list_unref(doc.blocks[i].attrs);
+        for (size_t k = 0; k < doc.blocks[i].cell_count; k++) {
+            cairo_surface_destroy(doc.blocks[i].cells[k].picture);
+            if (doc.blocks[i].cells[k].caption_view)
+                g_object_unref(doc.blocks[i].cells[k].caption_view);
+        }
+        free(doc.blocks[i].cells);
     }
     for (int c = 0; c < PDF_CJK_COUNT; c++)
         for (int s = 0; s < PDF_STYLE_COUNT; s++)

@@ -27,6 +27,18 @@ struct pdf_comment {
     const char *body_html; /* sanitized HTML (SANITIZE_COMMENT) */
 };
 
+/* An image's pixels for the PDF: premultiplied 32-bit ARGB in native byte order (cairo's
+ * CAIRO_FORMAT_ARGB32), stride width * 4, borrowed until render_pdf returns. */
+struct pdf_image {
+    const unsigned char *pixels;
+    int width, height;
+};
+
+/* Gives the pixels of the image at `src` (an <img>'s src as the body has it): true, or false
+ * when the caller has none (the PDF then shows the alt text). Called with the PDF's lock
+ * held. */
+typedef bool (*pdf_find_image)(void *context, const char *src, struct pdf_image *image);
+
 /* What to render; every string is borrowed, UTF-8, NUL-terminated; NULL counts as "". */
 struct pdf_article {
     const char *site_title;             /* small line at the top of page 1 */
@@ -44,8 +56,11 @@ struct pdf_article {
     size_t comment_count;               /* 0: no "Comments" section */
     int paper;                          /* enum pdf_paper */
     int text_size;                      /* enum pdf_text_size */
-    bool images; /* false: images dropped; true: each shown as an italic "[image: ALT]" line
-                    (gazette never fetches remote images) */
+    bool images; /* false: images dropped; true: each drawn when find_image gives it (scaled
+                    to the column; a gallery's side by side with their captions), else shown as
+                    an italic "[image: ALT]" line (gazette never fetches remote images) */
+    pdf_find_image find_image; /* NULL: no image is drawn */
+    void *find_image_context;  /* its first argument */
 };
 
 /* Appends to `out` a PDF of `article`: a header block on page 1 (site, title, author, date,

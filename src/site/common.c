@@ -29,6 +29,7 @@ void site_view_load(struct handler_context *context, const struct web_request *r
     if (menu_site_nav(context->store, a, &nav, &site->nav_count) != STORE_OK)
         site->nav_count = 0;
     site->nav = nav;
+    site->store = context->store; /* pages find their media when they are made */
 }
 
 int site_find_public_post(struct handler_context *context, arena *a, const char *path,

@@ -8,6 +8,7 @@
 #include "model/post.h"
 #include "model/settings.h"
 #include "render/feed.h"
+#include "render/media_html.h"
 #include "site/common.h"
 #include "site/site.h"
 #include "site/wp_urls.h"
@@ -62,6 +63,15 @@ static void fill_post_item(struct handler_context *context, arena *a, const char
         .published = post->published_at,
         .updated = post->modified_at > post->published_at ? post->modified_at : post->published_at,
     };
+    /* the featured image as the enclosure, when links can be absolute (site.url) */
+    struct media_picture featured;
+    if (*base && !*post->password && post->featured_media_id > 0 &&
+        media_picture_find(context->store, a, post->featured_media_id, "large", &featured) ==
+            STORE_OK) {
+        item->enclosure_url = arena_printf(a, "%s%s", base, featured.src);
+        item->enclosure_type = featured.mime;
+        item->enclosure_length = featured.bytes;
+    }
 }
 
 /* The comment pages of the post of the last comment item (comments.per_page), so that a

@@ -16,6 +16,7 @@ SUITES = [
     "test_store_statements",
     "test_store_search",
     "test_store_media",
+    "test_media_html",
     "test_comment",
     "test_comment_thread",
     "test_moderation",

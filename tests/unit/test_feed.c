@@ -527,6 +527,33 @@ static void test_sitemap_index(void **state)
     buf_free(&out);
 }
 
+/* The featured image: RSS <enclosure url length type>, Atom <link rel="enclosure">, escaped;
+ * none without a URL. */
+static void test_enclosure(void **state)
+{
+    (void)state;
+    struct feed_item item = sample_items[1];
+    item.enclosure_url = "https://example.test/wp-content/uploads/2023/04/a&b\".jpg";
+    item.enclosure_type = "image/jpeg";
+    item.enclosure_length = 12345;
+    buf out = {0};
+    render_rss(&sample_channel, &item, 1, false, &out);
+    assert_non_null(strstr(buf_cstr(&out),
+                           "      <enclosure url=\"https://example.test/wp-content/uploads/2023/04/"
+                           "a&amp;b&quot;.jpg\" length=\"12345\" type=\"image/jpeg\"/>\n"));
+    buf_reset(&out);
+    render_atom(&sample_channel, &item, 1, false, &out);
+    assert_non_null(
+        strstr(buf_cstr(&out),
+               "    <link rel=\"enclosure\" type=\"image/jpeg\" length=\"12345\" "
+               "href=\"https://example.test/wp-content/uploads/2023/04/a&amp;b&quot;.jpg\"/>\n"));
+    buf_reset(&out);
+    render_rss(&sample_channel, sample_items, 2, true, &out);
+    render_atom(&sample_channel, sample_items, 2, true, &out);
+    assert_null(strstr(buf_cstr(&out), "enclosure"));
+    buf_free(&out);
+}
+
 int main(void)
 {
     LIBXML_TEST_VERSION
@@ -535,7 +562,8 @@ int main(void)
         cmocka_unit_test(test_rss_summary_only), cmocka_unit_test(test_atom_summary),
         cmocka_unit_test(test_atom_full_text),   cmocka_unit_test(test_hostile_values),
         cmocka_unit_test(test_empty_feeds),      cmocka_unit_test(test_dates_clamped),
-        cmocka_unit_test(test_sitemap),          cmocka_unit_test(test_sitemap_index),
+        cmocka_unit_test(test_enclosure),        cmocka_unit_test(test_sitemap),
+        cmocka_unit_test(test_sitemap_index),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     xmlCleanupParser();

@@ -664,6 +664,29 @@ static void test_depth_bound_tricks(void **state)
     }
 }
 
+/* The media placeholders of markup/shortcode.c keep their data-* (checked values), and only
+ * they: another element, or a div with one more class, loses them. */
+static void test_media_placeholders(void **state)
+{
+    (void)state;
+    assert_sanitizes_to("<div class=\"gazette-gallery\" data-ids=\"1,2\" data-columns=\"4\" "
+                        "data-size=\"medium\" data-link=\"file\"></div>",
+                        SANITIZE_ARTICLE,
+                        "<div class=\"gazette-gallery\" data-ids=\"1,2\" data-columns=\"4\" "
+                        "data-size=\"medium\" data-link=\"file\"></div>");
+    assert_sanitizes_to("<div class=\"gazette-playlist\" data-type=\"audio\" data-x=\"1\"></div>",
+                        SANITIZE_ARTICLE,
+                        "<div class=\"gazette-playlist\" data-type=\"audio\"></div>");
+    assert_sanitizes_to("<div class=\"gazette-gallery\" data-ids=\"1;alert(1)\" "
+                        "data-size=\"a b\" data-link=\"&quot;x\"></div>",
+                        SANITIZE_ARTICLE, "<div class=\"gazette-gallery\"></div>");
+    assert_sanitizes_to("<div class=\"gazette-gallery x\" data-ids=\"1\"></div>", SANITIZE_ARTICLE,
+                        "<div class=\"gazette-gallery x\"></div>");
+    assert_sanitizes_to("<p data-ids=\"1\">a</p>", SANITIZE_ARTICLE, "<p>a</p>");
+    assert_sanitizes_to("<div class=\"gazette-gallery\" data-ids=\"1\"></div>", SANITIZE_COMMENT,
+                        "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -680,6 +703,7 @@ int main(void)
         cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_depth_bound_leaves_ordinary_html),
         cmocka_unit_test(test_depth_bound_tricks),
+        cmocka_unit_test(test_media_placeholders),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -170,10 +170,18 @@ static void test_media_and_embeds(void **state)
     check_render("[audio https://a/b.mp3]",
                  "<span class=\"wp-audio\"><a href=\"https://a/b.mp3\">https://a/b.mp3</a></span>",
                  &report);
-    check_render("x[audio]y[gallery columns=\"2\"]z[playlist ids=\"1\"]", "xyz", &report);
-    assert_int_equal(report.count, 3);
-    for (size_t i = 0; i < report.count; i++)
-        assert_int_equal(report.entries[i].kind, WP_REPORT_MEDIA);
+    check_render("x[audio]y[gallery columns=\"2\"]z[playlist ids=\"1\"]",
+                 "xy<div class=\"gazette-gallery\" data-columns=\"2\"></div>z"
+                 "<div class=\"gazette-playlist\" data-ids=\"1\"></div>",
+                 &report);
+    /* the placeholder keeps ids as digits and commas, words as [A-Za-z0-9_-]: nothing a
+     * value could use to leave its attribute */
+    check_render("[gallery ids='1, 2,x\"3' size='\"><script>' link=file orderby=rand]",
+                 "<div class=\"gazette-gallery\" data-ids=\"1,2,3\" data-size=\"script\" "
+                 "data-link=\"file\" data-orderby=\"rand\"></div>",
+                 &report);
+    assert_int_equal(report.count, 1); /* [audio] without a source */
+    assert_int_equal(report.entries[0].kind, WP_REPORT_MEDIA);
     wp_report_free(&report);
 }
 

@@ -19,7 +19,7 @@ static void check_text(const char *html, int indent, const char *prefix, int wid
     char *copy = malloc(len ? len : 1);
     assert_non_null(copy);
     memcpy(copy, html, len);
-    struct text_options options = {indent, prefix, width};
+    struct text_options options = {.indent = indent, .quote_prefix = prefix, .width = width};
     buf out = {0};
     markup_html_to_text(copy, len, &options, &out);
     assert_string_equal(buf_cstr(&out), expected);
@@ -190,8 +190,9 @@ static void test_random_input_keeps_the_shape(void **state)
             buf_puts(&in, pieces[(seed >> 16) % (sizeof pieces / sizeof pieces[0])]);
         }
         seed = seed * 1103515245u + 12345u;
-        struct text_options options = {(int)(seed % 3), (seed & 8) ? "> " : NULL,
-                                       (int)((seed >> 8) % 12)};
+        struct text_options options = {.indent = (int)(seed % 3),
+                                       .quote_prefix = (seed & 8) ? "> " : NULL,
+                                       .width = (int)((seed >> 8) % 12)};
         buf out = {0};
         markup_html_to_text(in.ptr, in.len, &options, &out);
         if (out.len) {
@@ -218,7 +219,7 @@ static void test_deep_stored_html(void **state)
     buf_puts(&html, "x");
     for (int i = 0; i < 60000; i++)
         buf_puts(&html, "</blockquote>");
-    struct text_options options = {0, ">", 0};
+    struct text_options options = {.quote_prefix = ">"};
     markup_html_to_text(html.ptr, html.len, &options, &out);
     const char *x = strchr(buf_cstr(&out), 'x');
     assert_non_null(x);
@@ -230,6 +231,23 @@ static void test_deep_stored_html(void **state)
     assert_int_equal(quotes, MARKUP_HTML_DEPTH_LIMIT);
     buf_free(&out);
     buf_free(&html);
+}
+
+/* `render text` labels images: "[Image: ALT]", "[Image]" without alt; other callers (search
+ * text, summaries) keep the alt text alone. */
+static void test_image_labels(void **state)
+{
+    (void)state;
+    const char *html = "<p>See <img src=\"/a.jpg\" alt=\"a red  door\"> and <img src=\"/b.jpg\" "
+                       "alt=\"\"><img src=\"/c.jpg\"></p>";
+    struct text_options options = {.image_labels = true};
+    buf out = {0};
+    markup_html_to_text(html, strlen(html), &options, &out);
+    assert_string_equal(buf_cstr(&out), "See [Image: a red door] and [Image][Image]\n");
+    buf_reset(&out);
+    markup_html_to_text(html, strlen(html), NULL, &out);
+    assert_string_equal(buf_cstr(&out), "See a red door and\n");
+    buf_free(&out);
 }
 
 int main(void)
@@ -246,6 +264,7 @@ int main(void)
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_random_input_keeps_the_shape),
         cmocka_unit_test(test_deep_stored_html),
+        cmocka_unit_test(test_image_labels),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
