@@ -57,6 +57,13 @@ static const char *const all_keys[] = {
     "http.timeout_s",
     "http.max_body_kb",
     "cache.max_mb",
+    "media.max_mb",
+    "media.max_megapixels",
+    "media.thumbnail_size",
+    "media.medium_size",
+    "media.large_size",
+    "media.webp",
+    "media.cache_mb",
     "print.paper",
     "feed.items",
     "feed.full_text",
@@ -94,6 +101,30 @@ static void test_table_is_complete(void **state)
     assert_null(settings_find("site.title.x"));
     assert_null(settings_find(""));
     assert_null(settings_find("SITE.TITLE"));
+}
+
+/* The "size" rule: WIDTHxHEIGHT, digits only, each side at most 10000, not both 0. */
+static void test_size_rule(void **state)
+{
+    (void)state;
+    int w = -1, h = -1;
+    assert_true(settings_size_parse("150x150", &w, &h));
+    assert_int_equal(w, 150);
+    assert_int_equal(h, 150);
+    assert_true(settings_size_parse("768x0", &w, &h));
+    assert_int_equal(w, 768);
+    assert_int_equal(h, 0);
+    assert_true(settings_size_parse("0x10000", &w, &h));
+    assert_int_equal(h, 10000);
+    const char *bad[] = {"", "x", "0x0", "150", "150x", "x150", "150X150", "+1x2", "1x-2",
+                         " 1x2", "1x2 ", "10001x1", "1x10001", "123456x1", "1.5x2", "1x2x3"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_false(settings_size_parse(bad[i], &w, &h));
+    buf error = {0};
+    assert_int_equal(settings_check("media.medium_size", "300x0", &error), 0);
+    assert_int_not_equal(settings_check("media.medium_size", "big", &error), 0);
+    assert_non_null(strstr(error.ptr, "WIDTHxHEIGHT"));
+    buf_free(&error);
 }
 
 static void test_defaults(void **state)
@@ -302,6 +333,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_table_is_complete),
+        cmocka_unit_test(test_size_rule),
         cmocka_unit_test_setup_teardown(test_defaults, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_set_get_round_trip, setup, temp_fixture_teardown),
         cmocka_unit_test_setup_teardown(test_invalid_choice_refused, setup, temp_fixture_teardown),
