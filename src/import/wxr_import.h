@@ -23,6 +23,8 @@ struct wxr_import_summary {
     struct wp_report content; /* shortcodes, blocks and media the content pass left out */
     long menus_new, menu_items_new;  /* nav_menu_item items become menus (model/menu.h) */
     long custom_fields_new;          /* postmeta not starting with "_" */
+    long media_new, media_present;   /* attachments, as media records without their files */
+    long featured_set;               /* posts given their featured image (_thumbnail_id) */
     long comments_trashed_with_post; /* post-trashed: come back when their post is restored */
     buf identity_lines;              /* "  site.title: …\n" per setting taken from the export */
     buf not_imported_lines;          /* "  N KIND: why\n": what was left out, by kind */
