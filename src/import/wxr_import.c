@@ -27,7 +27,7 @@
  * independent, so a work pool does it on every core; the store is written on one thread. */
 struct item_prep {
     const struct wxr_item *item;
-    const char *base_url;     /* the old site's address: links to it become paths, or NULL */
+    const char *base_url;          /* the old site's address: links to it become paths, or NULL */
     const struct wxr_media *media; /* the old uploads: their URLs become this site's */
     bool post;                /* the post's parts are made (job 0); the other jobs are comments */
     buf body_html, body_text; /* the post's */
@@ -96,8 +96,8 @@ struct import_state {
     size_t nav_count, nav_capacity;   /* entries and room in nav */
     struct left_out left_out[LEFT_OUT_KINDS]; /* what was not imported, by kind */
     size_t left_out_count;                    /* kinds in left_out */
-    long long newest_at;   /* publication time of the newest post with both dates (0: none) */
-    long long site_offset; /* seconds: that post's local offset; else the site's setting */
+    long long newest_at;    /* publication time of the newest post with both dates (0: none) */
+    long long site_offset;  /* seconds: that post's local offset; else the site's setting */
     struct wxr_media media; /* attachments: the uploads' addresses, featured images */
     struct orphan {
         long long id;      /* a page stored … */
@@ -658,8 +658,8 @@ static const char *attachment_page_path(struct import_state *st, const struct wx
     size_t n = strlen(link);
     if (*link != '/' || strchr(link, '?') || strchr(link, '#') || n < 2)
         return "";
-    const char *path = link[n - 1] == '/' ? arena_strdup(&st->arena, link)
-                                          : arena_printf(&st->arena, "%s/", link);
+    const char *path =
+        link[n - 1] == '/' ? arena_strdup(&st->arena, link) : arena_printf(&st->arena, "%s/", link);
     path = post_path_single_slashes(&st->arena, path);
     const char *problem = post_path_problem(path);
     if (problem) {
@@ -676,8 +676,8 @@ static const char *attachment_page_path(struct import_state *st, const struct wx
     }
     if (rc == STORE_OK) {
         warn(st, item->line,
-             arena_printf(&st->arena, "the attachment page %s is post %lld's; it has no page",
-                          path, clash.id));
+             arena_printf(&st->arena, "the attachment page %s is post %lld's; it has no page", path,
+                          clash.id));
         return "";
     }
     return path;
@@ -1483,8 +1483,8 @@ void wxr_import_print_summary(const struct wxr_import_summary *sum, FILE *out)
             sum->categories_new, sum->tags_new);
     fprintf(out, "menus: %ld written, %ld items\n", sum->menus_new, sum->menu_items_new);
     fprintf(out, "custom fields: %ld new\n", sum->custom_fields_new);
-    fprintf(out, "media: %ld new, %ld already present; featured images: %ld set\n",
-            sum->media_new, sum->media_present, sum->featured_set);
+    fprintf(out, "media: %ld new, %ld already present; featured images: %ld set\n", sum->media_new,
+            sum->media_present, sum->featured_set);
     if (sum->comments_trashed_with_post)
         fprintf(out,
                 "comments trashed with their post: %ld (hidden; back when the post is "

@@ -20,7 +20,7 @@ struct wxr_import_summary {
     buf site_url;      /* the site.url the import set (it was unset), or empty */
     long warnings;
     buf warning_lines; /* "  FILE:LINE: what was changed and why\n" per value not taken as is */
-    struct wp_report content; /* shortcodes, blocks and media the content pass left out */
+    struct wp_report content;        /* shortcodes, blocks and media the content pass left out */
     long menus_new, menu_items_new;  /* nav_menu_item items become menus (model/menu.h) */
     long custom_fields_new;          /* postmeta not starting with "_" */
     long media_new, media_present;   /* attachments, as media records without their files */
