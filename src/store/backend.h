@@ -136,7 +136,28 @@
     X(mail_recent,                                                                                 \
       (store * s, const char *client_ip, const char *recipient, long long since,                   \
        long long *by_client, long long *by_recipient),                                             \
-      (s, client_ip, recipient, since, by_client, by_recipient))
+      (s, client_ip, recipient, since, by_client, by_recipient))                                   \
+    X(media_get, (store * s, arena * a, long long id, struct store_media *out), (s, a, id, out))   \
+    X(media_find_wp_id, (store * s, arena * a, long long wp_id, struct store_media *out),          \
+      (s, a, wp_id, out))                                                                          \
+    X(media_find_file, (store * s, arena * a, const char *file, struct store_media *out),          \
+      (s, a, file, out))                                                                           \
+    X(media_find_page, (store * s, arena * a, const char *page_path, struct store_media *out),     \
+      (s, a, page_path, out))                                                                      \
+    X(media_list,                                                                                  \
+      (store * s, arena * a, const struct store_media_filter *filter, struct store_media **media,  \
+       size_t *count),                                                                             \
+      (s, a, filter, media, count))                                                                \
+    X(media_count, (store * s, const struct store_media_filter *filter, long long *count),         \
+      (s, filter, count))                                                                          \
+    X(media_file_find, (store * s, arena * a, const char *path, struct store_media_file *out),     \
+      (s, a, path, out))                                                                           \
+    X(media_file_data,                                                                             \
+      (store * s, arena * a, const char *path, const unsigned char **data, size_t *length),        \
+      (s, a, path, data, length))                                                                  \
+    X(media_files,                                                                                 \
+      (store * s, arena * a, long long media_id, struct store_media_file **files, size_t *count),  \
+      (s, a, media_id, files, count))
 
 /* Writes carry a fourth element: which post's pages the write may change (read after the call:
  * it may use the arguments), 0 for none, -1 for any page of the site. */
@@ -207,7 +228,15 @@
     X(comment_update, (store * s, const struct store_comment *c), (s, c),                          \
       (c->post_id > 0 ? c->post_id : -1))                                                          \
     X(comment_delete, (store * s, long long id), (s, id), -1)                                      \
-    X(comment_edit_insert, (store * s, const struct store_comment_edit *edit), (s, edit), 0)
+    X(comment_edit_insert, (store * s, const struct store_comment_edit *edit), (s, edit), 0)       \
+    /* a media no page shows yet: nothing; its files, its fields or its end: any page */           \
+    X(media_insert, (store * s, const struct store_media *media, long long *id), (s, media, id),   \
+      0)                                                                                           \
+    X(media_update, (store * s, const struct store_media *media), (s, media), -1)                  \
+    X(media_delete, (store * s, long long id), (s, id), -1)                                        \
+    X(media_file_put, (store * s, const struct store_media_file *file, long long *id),             \
+      (s, file, id), -1)                                                                           \
+    X(media_files_clear, (store * s, long long media_id), (s, media_id), -1)
 
 /* What each engine supplies: the primitives operations.c runs every operation with, and what
  * is truly its own. A connection runs one statement at a time: prepare makes it current, the
@@ -233,6 +262,9 @@ struct store_engine {
     /* NULL binds SQL NULL; the text is not copied and must outlive the statement's steps */
     void (*bind_text)(store *s, int index, const char *text);
     void (*bind_bool)(store *s, int index, bool value);
+    /* binary data, `length` bytes (NULL with 0: empty, not SQL NULL); not copied: it must
+     * outlive the statement's steps */
+    void (*bind_blob)(store *s, int index, const void *data, size_t length);
     enum store_step (*step)(store *s);
     long long (*column_int)(store *s, int column);
     /* an empty text is "" (no copy); else a copy in `a` */
@@ -240,6 +272,9 @@ struct store_engine {
     /* the text itself, not copied ("" for NULL), valid until the next step: a status to map */
     const char *(*column_peek)(store *s, int column);
     bool (*column_bool)(store *s, int column);
+    /* a binary column's bytes, copied into `a` (never NULL: an empty one is a valid pointer),
+     * and their number */
+    const unsigned char *(*column_blob)(store *s, arena *a, int column, size_t *length);
     bool (*column_null)(store *s, int column); /* whether the column is SQL NULL */
     /* rows the current result holds when the engine knows them after the first step, else 0 */
     size_t (*row_count)(store *s);

@@ -36,6 +36,8 @@ static const struct copy_table {
     {"custom_fields", true},
     {"menu_items", true},
     {"post_old_paths", true},
+    {"media", true}, /* (posts.featured_media_id refers to it: constraints deferred) */
+    {"media_files", true},
     {"schema_version", false}, /* each engine's own migrations */
     {"store_tasks", false},    /* work a migration left for the C code (search refold) */
     {"changes", false},        /* SQLite's change feed, written by triggers */

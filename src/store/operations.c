@@ -11,9 +11,10 @@
 /* One parameter of a statement. An operation lists its parameters in the order the statement
  * numbers them (?1, ?2, …) with PARAMETERS(…), which gives the list and its length. */
 struct parameter {
-    enum { PARAMETER_INTEGER, PARAMETER_TEXT, PARAMETER_BOOLEAN } type;
-    long long number; /* an integer, or a boolean's 0 or 1 */
+    enum { PARAMETER_INTEGER, PARAMETER_TEXT, PARAMETER_BOOLEAN, PARAMETER_BLOB } type;
+    long long number; /* an integer, or a boolean's 0 or 1, or a blob's length */
     const char *text; /* NULL binds NULL; not copied: it must outlive the statement */
+    const void *blob; /* bytes (NULL with length 0: none, an empty blob); not copied */
 };
 #define INTEGER(value)                                                                             \
     {                                                                                              \
@@ -30,6 +31,10 @@ struct parameter {
     }
 /* A LIMIT: 0 or less is none, a count no table reaches (both engines take it). */
 #define LIMIT(value) INTEGER((value) > 0 ? (long long)(value) : LLONG_MAX)
+#define BLOB(data, length)                                                                         \
+    {                                                                                              \
+        .type = PARAMETER_BLOB, .blob = (data), .number = (long long)(length)                      \
+    }
 #define PARAMETERS(...)                                                                            \
     (const struct parameter[]){__VA_ARGS__},                                                       \
         sizeof((const struct parameter[]){__VA_ARGS__}) / sizeof(struct parameter)
@@ -53,6 +58,8 @@ static int start(store *s, enum statement_id id, const struct parameter *paramet
             s->engine->bind_int(s, (int)i + 1, p->number);
         else if (p->type == PARAMETER_TEXT)
             s->engine->bind_text(s, (int)i + 1, p->text);
+        else if (p->type == PARAMETER_BLOB)
+            s->engine->bind_blob(s, (int)i + 1, p->blob, (size_t)p->number);
         else
             s->engine->bind_bool(s, (int)i + 1, p->number != 0);
     }
@@ -342,6 +349,7 @@ static void read_post(struct row *r, void *record)
     p->utc_offset = next_int(r);
     p->format = next_text(r);
     p->menu_order = next_int(r);
+    p->featured_media_id = next_int(r);
 }
 
 static void read_search_hit(struct row *r, void *record)
@@ -747,26 +755,27 @@ int operation_post_insert(store *s, const struct store_post *post, long long *id
     const char *folded_title = search_text(&t, 0, post->title);
     const char *folded_excerpt = search_text(&t, 1, post->excerpt);
     const char *folded_body = search_text(&t, 2, post->body_text);
-    int rc =
-        insert(s, id, post->id, STATEMENT_POST_BUMP_ID, STATEMENT_POST_INSERT,
-               PARAMETERS(INTEGER(post->id), INTEGER(post->wp_id), TEXT(post_type_name(post->type)),
-                          POST_TEXTS(post), TEXT_OR_EMPTY(post->guid), INTEGER(post->author_id),
-                          INTEGER(post->published_at), INTEGER(post->modified_at),
-                          BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
-                          TEXT_OR_EMPTY(post->body_text), INTEGER(post->utc_offset),
-                          TEXT_OR_EMPTY(post->format), INTEGER(post->menu_order),
-                          TEXT(folded_title), TEXT(folded_excerpt), TEXT(folded_body)));
+    int rc = insert(
+        s, id, post->id, STATEMENT_POST_BUMP_ID, STATEMENT_POST_INSERT,
+        PARAMETERS(INTEGER(post->id), INTEGER(post->wp_id), TEXT(post_type_name(post->type)),
+                   POST_TEXTS(post), TEXT_OR_EMPTY(post->guid), INTEGER(post->author_id),
+                   INTEGER(post->published_at), INTEGER(post->modified_at),
+                   BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
+                   TEXT_OR_EMPTY(post->body_text), INTEGER(post->utc_offset),
+                   TEXT_OR_EMPTY(post->format), INTEGER(post->menu_order), TEXT(folded_title),
+                   TEXT(folded_excerpt), TEXT(folded_body), INTEGER(post->featured_media_id)));
     free_search_texts(&t);
     return rc;
 }
 
 int operation_post_update(store *s, const struct store_post *post)
 {
-    int rc = run_changing(s, STATEMENT_POST_UPDATE,
-                          PARAMETERS(INTEGER(post->id), POST_TEXTS(post), INTEGER(post->author_id),
-                                     INTEGER(post->published_at), INTEGER(post->modified_at),
-                                     BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
-                                     TEXT_OR_EMPTY(post->body_text)));
+    int rc =
+        run_changing(s, STATEMENT_POST_UPDATE,
+                     PARAMETERS(INTEGER(post->id), POST_TEXTS(post), INTEGER(post->author_id),
+                                INTEGER(post->published_at), INTEGER(post->modified_at),
+                                BOOLEAN(post->comments_open), BOOLEAN(post->sticky),
+                                TEXT_OR_EMPTY(post->body_text), INTEGER(post->featured_media_id)));
     if (rc != STORE_OK)
         return rc;
     return set_search_texts(s, post->id, post->title, post->excerpt, post->body_text);
@@ -1246,6 +1255,8 @@ int operation_clear(store *s)
                                               STATEMENT_CLEAR_CUSTOM_FIELDS,
                                               STATEMENT_CLEAR_MENU_ITEMS,
                                               STATEMENT_CLEAR_POST_OLD_PATHS,
+                                              STATEMENT_CLEAR_MEDIA_FILES,
+                                              STATEMENT_CLEAR_MEDIA,
                                               STATEMENT_CLEAR_POSTS,
                                               STATEMENT_CLEAR_TERMS,
                                               STATEMENT_CLEAR_USERS,
@@ -1365,4 +1376,204 @@ int store_check_statements(store *s)
         s->engine->reset(s);
     }
     return STORE_OK;
+}
+
+/* --- media and their files --- */
+
+static void read_media(struct row *r, void *record)
+{
+    struct store_media *m = record;
+    m->id = next_int(r);
+    m->wp_id = next_int(r);
+    m->post_id = next_int(r);
+    m->author_id = next_int(r);
+    m->file = next_text(r);
+    m->slug = next_text(r);
+    m->page_path = next_text(r);
+    m->title = next_text(r);
+    m->caption = next_text(r);
+    m->alt = next_text(r);
+    m->description = next_text(r);
+    m->mime = next_text(r);
+    m->width = next_int(r);
+    m->height = next_int(r);
+    m->bytes = next_int(r);
+    m->created_at = next_int(r);
+}
+
+static void read_media_file(struct row *r, void *record)
+{
+    struct store_media_file *f = record;
+    f->id = next_int(r);
+    f->media_id = next_int(r);
+    f->path = next_text(r);
+    f->size = next_text(r);
+    f->mime = next_text(r);
+    f->width = next_int(r);
+    f->height = next_int(r);
+    f->bytes = next_int(r);
+    f->etag = next_text(r);
+    f->data = NULL;
+}
+
+/* ?5-?15 of MEDIA_INSERT, ?4-?15 of MEDIA_UPDATE: what both write */
+#define MEDIA_TEXTS(m)                                                                             \
+    TEXT(m->file), TEXT_OR_EMPTY(m->slug), TEXT_OR_EMPTY(m->page_path), TEXT_OR_EMPTY(m->title),   \
+        TEXT_OR_EMPTY(m->caption), TEXT_OR_EMPTY(m->alt), TEXT_OR_EMPTY(m->description),           \
+        TEXT_OR_EMPTY(m->mime), INTEGER(m->width), INTEGER(m->height), INTEGER(m->bytes),          \
+        INTEGER(m->created_at)
+
+int operation_media_insert(store *s, const struct store_media *media, long long *id)
+{
+    return insert(s, id, media->id, STATEMENT_MEDIA_BUMP_ID, STATEMENT_MEDIA_INSERT,
+                  PARAMETERS(INTEGER(media->id), INTEGER(media->wp_id), INTEGER(media->post_id),
+                             INTEGER(media->author_id), MEDIA_TEXTS(media)));
+}
+
+int operation_media_update(store *s, const struct store_media *media)
+{
+    return run_changing(s, STATEMENT_MEDIA_UPDATE,
+                        PARAMETERS(INTEGER(media->id), INTEGER(media->post_id),
+                                   INTEGER(media->author_id), MEDIA_TEXTS(media)));
+}
+
+int operation_media_get(store *s, arena *a, long long id, struct store_media *out)
+{
+    return find(s, a, read_media, out, STATEMENT_MEDIA_GET, PARAMETERS(INTEGER(id)));
+}
+
+int operation_media_find_wp_id(store *s, arena *a, long long wp_id, struct store_media *out)
+{
+    return find(s, a, read_media, out, STATEMENT_MEDIA_FIND_WP_ID, PARAMETERS(INTEGER(wp_id)));
+}
+
+int operation_media_find_file(store *s, arena *a, const char *file, struct store_media *out)
+{
+    return find(s, a, read_media, out, STATEMENT_MEDIA_FIND_FILE, PARAMETERS(TEXT(file)));
+}
+
+int operation_media_find_page(store *s, arena *a, const char *page_path, struct store_media *out)
+{
+    return find(s, a, read_media, out, STATEMENT_MEDIA_FIND_PAGE, PARAMETERS(TEXT(page_path)));
+}
+
+static const char *media_search(const struct store_media_filter *filter)
+{
+    return filter->search && filter->search[0] ? filter->search : NULL;
+}
+
+int operation_media_list(store *s, arena *a, const struct store_media_filter *filter,
+                         struct store_media **media, size_t *count)
+{
+    return collect(s, a, COLLECT(media, read_media), count, STATEMENT_MEDIA_LIST,
+                   PARAMETERS(TEXT(media_search(filter)), INTEGER(filter->post_id),
+                              BOOLEAN(filter->missing_only), LIMIT(filter->limit),
+                              INTEGER(filter->offset)));
+}
+
+int operation_media_count(store *s, const struct store_media_filter *filter, long long *count)
+{
+    return read_counts(s, count, 1, STATEMENT_MEDIA_COUNT,
+                       PARAMETERS(TEXT(media_search(filter)), INTEGER(filter->post_id),
+                                  BOOLEAN(filter->missing_only)));
+}
+
+int operation_media_delete(store *s, long long id)
+{
+    return run_changing(s, STATEMENT_MEDIA_DELETE, PARAMETERS(INTEGER(id)));
+}
+
+/* Which file is at a path now: its id and its media's. */
+struct file_owner {
+    long long id, media_id;
+};
+
+static void read_file_owner(struct row *r, void *record)
+{
+    struct file_owner *o = record;
+    o->id = next_int(r);
+    o->media_id = next_int(r);
+}
+
+/* The same media's file at the path is replaced (keeping its id), another's is refused; two
+ * writers adding the same path at once: the unique path refuses the second (STORE_CONFLICT). */
+int operation_media_file_put(store *s, const struct store_media_file *file, long long *id)
+{
+    struct file_owner owner;
+    int rc = find(s, NULL, read_file_owner, &owner, STATEMENT_MEDIA_FILE_OWNER,
+                  PARAMETERS(TEXT(file->path)));
+    if (rc == STORE_ERROR)
+        return rc;
+    if (rc == STORE_OK && owner.media_id != file->media_id) {
+        store_fail(s, "the file %s belongs to media %lld, not %lld", file->path, owner.media_id,
+                   file->media_id);
+        return STORE_CONFLICT;
+    }
+    if (rc == STORE_OK) {
+        if (id)
+            *id = owner.id;
+        if (start(s, STATEMENT_MEDIA_FILE_REPLACE,
+                  PARAMETERS(INTEGER(owner.id), TEXT(file->size), TEXT_OR_EMPTY(file->mime),
+                             INTEGER(file->width), INTEGER(file->height), INTEGER(file->bytes),
+                             TEXT_OR_EMPTY(file->etag), BLOB(file->data, file->bytes))) != STORE_OK)
+            return STORE_ERROR;
+        return run_typed(s, NULL);
+    }
+    if (start(s, STATEMENT_MEDIA_FILE_INSERT,
+              PARAMETERS(INTEGER(file->id), INTEGER(file->media_id), TEXT(file->path),
+                         TEXT(file->size), TEXT_OR_EMPTY(file->mime), INTEGER(file->width),
+                         INTEGER(file->height), INTEGER(file->bytes), TEXT_OR_EMPTY(file->etag),
+                         BLOB(file->data, file->bytes))) != STORE_OK)
+        return STORE_ERROR;
+    enum store_step step;
+    while ((step = s->engine->step(s)) == STORE_STEP_ROW)
+        ;
+    long long new_id = step == STORE_STEP_DONE ? s->engine->insert_id(s) : 0;
+    s->engine->reset(s);
+    if (step != STORE_STEP_DONE)
+        return step == STORE_STEP_CONFLICT ? STORE_CONFLICT : STORE_ERROR;
+    if (id)
+        *id = new_id;
+    return file->id ? run_statement(s, STATEMENT_MEDIA_FILE_BUMP_ID) : STORE_OK;
+}
+
+int operation_media_file_find(store *s, arena *a, const char *path, struct store_media_file *out)
+{
+    return find(s, a, read_media_file, out, STATEMENT_MEDIA_FILE_FIND, PARAMETERS(TEXT(path)));
+}
+
+/* The bytes of one file. */
+struct file_data {
+    const unsigned char *data;
+    size_t length;
+};
+
+static void read_file_data(struct row *r, void *record)
+{
+    struct file_data *d = record;
+    d->data = r->s->engine->column_blob(r->s, r->a, r->column++, &d->length);
+}
+
+int operation_media_file_data(store *s, arena *a, const char *path, const unsigned char **data,
+                              size_t *length)
+{
+    struct file_data d = {0};
+    int rc = find(s, a, read_file_data, &d, STATEMENT_MEDIA_FILE_DATA, PARAMETERS(TEXT(path)));
+    if (rc == STORE_OK) {
+        *data = d.data;
+        *length = d.length;
+    }
+    return rc;
+}
+
+int operation_media_files(store *s, arena *a, long long media_id, struct store_media_file **files,
+                          size_t *count)
+{
+    return collect(s, a, COLLECT(files, read_media_file), count, STATEMENT_MEDIA_FILES,
+                   PARAMETERS(INTEGER(media_id)));
+}
+
+int operation_media_files_clear(store *s, long long media_id)
+{
+    return run(s, STATEMENT_MEDIA_FILES_CLEAR, PARAMETERS(INTEGER(media_id)));
 }

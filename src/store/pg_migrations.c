@@ -320,6 +320,39 @@ const char *const pg_migrations[] = {
     "  path text PRIMARY KEY,"
     "  post_id bigint NOT NULL REFERENCES posts(id) ON DELETE CASCADE DEFERRABLE);"
     "CREATE INDEX post_old_paths_post ON post_old_paths (post_id);",
+
+    /* 13: media and their files (see sqlite_migrations.c, 12), the bytes as bytea; paths in
+     * byte order ("C"), as SQLite sorts them. */
+    "CREATE SEQUENCE media_id_seq;"
+    "CREATE TABLE media ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('media_id_seq'), wp_id bigint,"
+    "  post_id bigint REFERENCES posts(id) ON DELETE SET NULL DEFERRABLE,"
+    "  author_id bigint REFERENCES users(id) ON DELETE SET NULL DEFERRABLE,"
+    "  file text NOT NULL UNIQUE, slug text NOT NULL DEFAULT '',"
+    "  page_path text NOT NULL DEFAULT '', title text NOT NULL DEFAULT '',"
+    "  caption text NOT NULL DEFAULT '', alt text NOT NULL DEFAULT '',"
+    "  description text NOT NULL DEFAULT '', mime text NOT NULL DEFAULT '',"
+    "  width bigint NOT NULL DEFAULT 0, height bigint NOT NULL DEFAULT 0,"
+    "  bytes bigint NOT NULL DEFAULT 0, created_at bigint NOT NULL);"
+    "CREATE UNIQUE INDEX media_wp_id ON media (wp_id);"
+    "CREATE UNIQUE INDEX media_page_path ON media (page_path) WHERE page_path <> '';"
+    "CREATE INDEX media_listing ON media (created_at DESC, id DESC);"
+    "CREATE INDEX media_post ON media (post_id);"
+    "CREATE INDEX media_author ON media (author_id);"
+    "CREATE SEQUENCE media_files_id_seq;"
+    "CREATE TABLE media_files ("
+    "  id bigint PRIMARY KEY DEFAULT nextval('media_files_id_seq'),"
+    "  media_id bigint NOT NULL REFERENCES media(id) ON DELETE CASCADE DEFERRABLE,"
+    "  path text COLLATE \"C\" NOT NULL UNIQUE, size text NOT NULL,"
+    "  mime text NOT NULL DEFAULT '', width bigint NOT NULL DEFAULT 0,"
+    "  height bigint NOT NULL DEFAULT 0, bytes bigint NOT NULL, etag text NOT NULL DEFAULT '',"
+    "  data bytea NOT NULL);"
+    "CREATE INDEX media_files_media ON media_files (media_id);"
+    "ALTER TABLE posts ADD COLUMN featured_media_id bigint"
+    "  REFERENCES media(id) ON DELETE SET NULL DEFERRABLE;"
+    "CREATE INDEX posts_featured_media ON posts (featured_media_id);"
+    /* pages show media: any change, any page */
+    ALL_CHANGED("media") ALL_CHANGED("media_files"),
 };
 
 const size_t pg_migration_count = sizeof(pg_migrations) / sizeof(pg_migrations[0]);

@@ -157,6 +157,12 @@ static void sqlite_bind_bool(store *s, int index, bool value)
     sqlite3_bind_int(Q(s)->current, index, value);
 }
 
+static void sqlite_bind_blob(store *s, int index, const void *data, size_t length)
+{
+    /* a NULL pointer would bind SQL NULL: an empty file is an empty blob */
+    sqlite3_bind_blob64(Q(s)->current, index, data ? data : "", length, SQLITE_STATIC);
+}
+
 static enum store_step sqlite_step(store *s)
 {
     int rc = sqlite3_step(Q(s)->current);
@@ -180,6 +186,21 @@ static const char *sqlite_column_text(store *s, arena *a, int column)
     size_t len = (size_t)sqlite3_column_bytes(st, column);
     /* empty columns are common (a comment's URL, user agent, moderation reason): no copy */
     return len ? arena_strndup(a, (const char *)text, len) : "";
+}
+
+static const unsigned char *sqlite_column_blob(store *s, arena *a, int column, size_t *length)
+{
+    static const unsigned char empty[1];
+    sqlite3_stmt *st = Q(s)->current;
+    const void *data = sqlite3_column_blob(st, column); /* before its size, as SQLite asks */
+    *length = (size_t)sqlite3_column_bytes(st, column);
+    if (!data || *length == 0) {
+        *length = 0;
+        return empty;
+    }
+    unsigned char *copy = arena_take(a, *length);
+    memcpy(copy, data, *length);
+    return copy;
 }
 
 static const char *sqlite_column_peek(store *s, int column)
@@ -517,12 +538,14 @@ static const struct store_engine sqlite_engine = {
     SQLITE_PRIMITIVE(prepare_text),
     SQLITE_PRIMITIVE(bind_int),
     SQLITE_PRIMITIVE(bind_text),
+    SQLITE_PRIMITIVE(bind_blob),
     SQLITE_PRIMITIVE(bind_bool),
     SQLITE_PRIMITIVE(step),
     SQLITE_PRIMITIVE(column_int),
     SQLITE_PRIMITIVE(column_text),
     SQLITE_PRIMITIVE(column_peek),
     SQLITE_PRIMITIVE(column_bool),
+    SQLITE_PRIMITIVE(column_blob),
     SQLITE_PRIMITIVE(column_null),
     SQLITE_PRIMITIVE(row_count),
     SQLITE_PRIMITIVE(changes),

@@ -271,6 +271,37 @@ const char *const sqlite_migrations[] = {
     "  path TEXT PRIMARY KEY,"
     "  post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE);"
     "CREATE INDEX post_old_paths_post ON post_old_paths (post_id);",
+
+    /* 12: media (WordPress's attachments) and their files, the bytes in the store (data, the
+     * last column, so that reading the others never loads it); a post's featured image. A
+     * WordPress ID and an attachment page's path are unique where there is one (NULL, ""). */
+    "CREATE TABLE media ("
+    "  id INTEGER PRIMARY KEY, wp_id INTEGER,"
+    "  post_id INTEGER REFERENCES posts(id) ON DELETE SET NULL,"
+    "  author_id INTEGER REFERENCES users(id) ON DELETE SET NULL,"
+    "  file TEXT NOT NULL UNIQUE, slug TEXT NOT NULL DEFAULT '',"
+    "  page_path TEXT NOT NULL DEFAULT '', title TEXT NOT NULL DEFAULT '',"
+    "  caption TEXT NOT NULL DEFAULT '', alt TEXT NOT NULL DEFAULT '',"
+    "  description TEXT NOT NULL DEFAULT '', mime TEXT NOT NULL DEFAULT '',"
+    "  width INTEGER NOT NULL DEFAULT 0, height INTEGER NOT NULL DEFAULT 0,"
+    "  bytes INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);"
+    "CREATE UNIQUE INDEX media_wp_id ON media (wp_id);"
+    "CREATE UNIQUE INDEX media_page_path ON media (page_path) WHERE page_path <> '';"
+    "CREATE INDEX media_listing ON media (created_at DESC, id DESC);"
+    "CREATE INDEX media_post ON media (post_id);"
+    "CREATE INDEX media_author ON media (author_id);"
+    "CREATE TABLE media_files ("
+    "  id INTEGER PRIMARY KEY,"
+    "  media_id INTEGER NOT NULL REFERENCES media(id) ON DELETE CASCADE,"
+    "  path TEXT NOT NULL UNIQUE, size TEXT NOT NULL, mime TEXT NOT NULL DEFAULT '',"
+    "  width INTEGER NOT NULL DEFAULT 0, height INTEGER NOT NULL DEFAULT 0,"
+    "  bytes INTEGER NOT NULL, etag TEXT NOT NULL DEFAULT '', data BLOB NOT NULL);"
+    "CREATE INDEX media_files_media ON media_files (media_id);"
+    "ALTER TABLE posts ADD COLUMN featured_media_id INTEGER"
+    "  REFERENCES media(id) ON DELETE SET NULL;"
+    "CREATE INDEX posts_featured_media ON posts (featured_media_id);"
+    /* pages show media (an image's sizes, an attachment page): any change, any page */
+    CHANGED_ALL("media") CHANGED_ALL("media_files"),
 };
 
 const size_t sqlite_migration_count = sizeof(sqlite_migrations) / sizeof(sqlite_migrations[0]);

@@ -26,15 +26,15 @@
 #define PG_APPROVED_COMMENTS                                                                       \
     "(SELECT coalesce(sum(cc.n), 0)::bigint FROM comment_counts cc WHERE cc.post_id = p.id)"
 
-/* A post with its author, approved-comment count (kept by triggers), plain text, and what a
- * WordPress import keeps (local time offset, post format, page order): 24 columns, read by
- * read_post. */
+/* A post with its author, approved-comment count (kept by triggers), plain text, what a
+ * WordPress import keeps (local time offset, post format, page order) and its featured image:
+ * 25 columns, read by read_post. */
 #define POST_FIELDS(approved_comments)                                                             \
     "p.id, coalesce(p.wp_id, 0), p.type, p.status, p.slug, p.path, p.title, p.excerpt,"            \
     " p.body_html, p.body_source, p.password, p.guid, coalesce(p.author_id, 0),"                   \
     " p.published_at, p.modified_at, p.comments_open, p.sticky,"                                   \
     " coalesce(u.login, ''), coalesce(u.display_name, ''), " approved_comments ", p.body_text,"    \
-    " p.utc_offset, p.format, p.menu_order"
+    " p.utc_offset, p.format, p.menu_order, coalesce(p.featured_media_id, 0)"
 #define POST_FROM " FROM posts p LEFT JOIN users u ON u.id = p.author_id "
 /* A statement reading posts: `before` (a WITH clause or ""), the columns, then `rest`. */
 #define POST_SELECT(before, rest)                                                                  \
@@ -54,7 +54,8 @@
 #define POST_INTO                                                                                  \
     "INSERT INTO posts (id, wp_id, type, status, slug, path, title, excerpt, body_html,"           \
     " body_source, password, guid, author_id, published_at, modified_at, comments_open, sticky,"   \
-    " body_text, utc_offset, format, menu_order, search_title, search_excerpt, search_body) "
+    " body_text, utc_offset, format, menu_order, search_title, search_excerpt, search_body,"       \
+    " featured_media_id) "
 #define COMMENT_INTO                                                                               \
     "INSERT INTO comments (id, post_id, parent_id, wp_id, depth, author, email, url, ip,"          \
     " user_agent, body_html, body_source, status, type, held_by, created_at, path) "
@@ -85,6 +86,28 @@
     "e.id, e.comment_id, coalesce(e.user_id, 0), e.edited_at, e.author, e.email, e.url,"           \
     " e.body_source, e.body_html, coalesce(u.login, '')"                                           \
     " FROM comment_edits e LEFT JOIN users u ON u.id = e.user_id "
+
+/* A media: 16 columns, read by read_media; the table is aliased m. */
+#define MEDIA_COLUMNS                                                                              \
+    "m.id, coalesce(m.wp_id, 0), coalesce(m.post_id, 0), coalesce(m.author_id, 0), m.file,"        \
+    " m.slug, m.page_path, m.title, m.caption, m.alt, m.description, m.mime, m.width, m.height,"   \
+    " m.bytes, m.created_at FROM media m "
+#define MEDIA_INTO                                                                                 \
+    "INSERT INTO media (id, wp_id, post_id, author_id, file, slug, page_path, title, caption,"     \
+    " alt, description, mime, width, height, bytes, created_at) "
+/* A media's file without its bytes: 9 columns, read by read_media_file. */
+#define MEDIA_FILE_COLUMNS                                                                         \
+    "id, media_id, path, size, mime, width, height, bytes, etag FROM media_files "
+/* The filters of store_media_filter: ?1 a substring of title, caption, alt or file in any case
+ * (NULL: any), found with `find` (SQLite's instr, PostgreSQL's strpos: % and _ are plain
+ * characters); ?2 the post (0: any); ?3 only media without bytes. */
+#define MEDIA_MATCHES(find, column) " OR " find "(lower(m." column "), lower(CAST(?1 AS TEXT))) > 0"
+#define MEDIA_SEARCH(find)                                                                         \
+    "(CAST(?1 AS TEXT) IS NULL" MEDIA_MATCHES(find, "title") MEDIA_MATCHES(find, "caption")        \
+        MEDIA_MATCHES(find, "alt") MEDIA_MATCHES(find, "file") ")"
+#define MEDIA_FILTER(find)                                                                         \
+    "WHERE " MEDIA_SEARCH(find) " AND (CAST(?2 AS BIGINT) = 0 OR m.post_id = CAST(?2 AS BIGINT))"  \
+                                " AND (NOT CAST(?3 AS BOOLEAN) OR m.bytes = 0)"
 
 /* An insert's id, ?1: SQLite picks the next for NULL; PostgreSQL's NULL would not take the
  * column's default, so it draws from the table's sequence itself. */
@@ -178,16 +201,16 @@
     X(POST_TERM_LIST, 0, 2,                                                                        \
       .sql = "SELECT post_id, term_id FROM post_terms ORDER BY post_id, term_id")                  \
     X(POST_TERM_CLEAR, 1, 0, .sql = "DELETE FROM post_terms WHERE post_id = ?1")                   \
-    /* ?22-?24 the folded search texts (POST_SEARCH_SET) */                                        \
-    X(POST_INSERT, 24, 0, .returns_id = true,                                                      \
+    /* ?22-?24 the folded search texts (POST_SEARCH_SET), ?25 the featured image */                \
+    X(POST_INSERT, 25, 0, .returns_id = true,                                                      \
       .sqlite = POST_INTO "VALUES (" SQLITE_NEW_ID ", nullif(?2, 0), ?3, ?4, ?5, ?6, ?7, ?8, ?9,"  \
                           " ?10, ?11, ?12, nullif(?13, 0), ?14, ?15, ?16, ?17, ?18, ?19, ?20,"     \
-                          " ?21, ?22, ?23, ?24)",                                                  \
+                          " ?21, ?22, ?23, ?24, nullif(?25, 0))",                                  \
       .pg = POST_INTO "VALUES (" PG_NEW_ID(                                                        \
           "posts") ", nullif(CAST(?2 AS BIGINT), 0), ?3, ?4,"                                      \
                    " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, nullif(CAST(?13 AS BIGINT), 0), ?14,"      \
                    " ?15, ?16, ?17, ?18, ?19, ?20, ?21, CAST(?22 AS TEXT), CAST(?23 AS TEXT),"     \
-                   " CAST(?24 AS TEXT))")                                                          \
+                   " CAST(?24 AS TEXT), nullif(CAST(?25 AS BIGINT), 0))")                          \
     X(POST_BUMP_ID, 0, 1, PG_BUMP_ID("posts"))                                                     \
     /* the folded search texts (util/search_fold.h) of a post where they differ from its own       \
      * (NULL: the same); written only when they change, since each write re-indexes the post */    \
@@ -201,12 +224,12 @@
     /* a task a migration left for the C code (store_tasks); 1 when it was pending */              \
     X(STORE_TASK_PENDING, 1, 1, .sql = "SELECT 1 FROM store_tasks WHERE name = ?1")                \
     X(STORE_TASK_TAKE, 1, 0, .sql = "DELETE FROM store_tasks WHERE name = ?1")                     \
-    X(POST_GET, 1, 24, POST_SELECT("", "WHERE p.id = ?1"))                                         \
-    X(POST_FIND_PATH, 1, 24, POST_SELECT("", "WHERE p.path = ?1"))                                 \
-    X(POST_FIND_SLUG, 1, 24, POST_SELECT("", "WHERE p.slug = ?1 ORDER BY p.id LIMIT 1"))           \
-    X(POST_FIND_WP_ID, 1, 24, POST_SELECT("", "WHERE p.wp_id = ?1"))                               \
+    X(POST_GET, 1, 25, POST_SELECT("", "WHERE p.id = ?1"))                                         \
+    X(POST_FIND_PATH, 1, 25, POST_SELECT("", "WHERE p.path = ?1"))                                 \
+    X(POST_FIND_SLUG, 1, 25, POST_SELECT("", "WHERE p.slug = ?1 ORDER BY p.id LIMIT 1"))           \
+    X(POST_FIND_WP_ID, 1, 25, POST_SELECT("", "WHERE p.wp_id = ?1"))                               \
     /* a path the post had (post_old_paths), found when no post has it now */                      \
-    X(POST_FIND_OLD_PATH, 1, 24,                                                                   \
+    X(POST_FIND_OLD_PATH, 1, 25,                                                                   \
       POST_SELECT("", "JOIN post_old_paths o ON o.post_id = p.id WHERE o.path = ?1"))              \
     X(POST_OLD_PATH_ADD, 2, 0,                                                                     \
       .sql = "INSERT INTO post_old_paths (path, post_id) VALUES (?1, ?2)"                          \
@@ -214,22 +237,22 @@
     X(POST_SET_PARENT, 2, 0,                                                                       \
       .sql = "UPDATE posts SET parent_id = nullif(CAST(?2 AS BIGINT), 0) WHERE id = ?1")           \
     X(POST_PARENT, 1, 1, .sql = "SELECT coalesce(parent_id, 0) FROM posts WHERE id = ?1")          \
-    X(POST_CHILDREN, 1, 24, POST_SELECT("", "WHERE p.parent_id = ?1 ORDER BY p.id"))               \
+    X(POST_CHILDREN, 1, 25, POST_SELECT("", "WHERE p.parent_id = ?1 ORDER BY p.id"))               \
     X(POST_ID_TAKEN, 1, 1, .sql = "SELECT 1 FROM posts WHERE id = ?1")                             \
     X(POST_SET_STATUS, 2, 0, .sql = "UPDATE posts SET status = ?2 WHERE id = ?1")                  \
     X(POST_SET_COMMENTS_OPEN, 2, 0, .sql = "UPDATE posts SET comments_open = ?2 WHERE id = ?1")    \
     /* body_text with the rest: the search triggers re-index title, excerpt and it */              \
-    X(POST_UPDATE, 15, 0,                                                                          \
+    X(POST_UPDATE, 16, 0,                                                                          \
       .sql = "UPDATE posts SET status = ?2, slug = ?3, path = ?4, title = ?5, excerpt = ?6,"       \
              " body_html = ?7, body_source = ?8, password = ?9,"                                   \
              " author_id = nullif(CAST(?10 AS BIGINT), 0), published_at = ?11,"                    \
-             " modified_at = ?12, comments_open = ?13, sticky = ?14, body_text = ?15"              \
-             " WHERE id = ?1")                                                                     \
+             " modified_at = ?12, comments_open = ?13, sticky = ?14, body_text = ?15,"             \
+             " featured_media_id = nullif(CAST(?16 AS BIGINT), 0) WHERE id = ?1")                  \
     X(POST_PUBLISH_DUE, 1, 0,                                                                      \
       .sql = "UPDATE posts SET status = 'publish' WHERE status = 'future' AND published_at <= ?1") \
     /* the admin's lists: ?1 type, ?2 status, ?3 sticky first, ?4 limit, ?5 offset, ?6 term, ?7    \
      * author, ?8/?9 dates, ?10 title substring, ?11 by modified */                                \
-    X(POST_LIST, 11, 24,                                                                           \
+    X(POST_LIST, 11, 25,                                                                           \
       .sqlite = TERM_TREE("?6") "SELECT " POST_FIELDS(SQLITE_APPROVED_COMMENTS)                    \
           POST_FROM POST_LIST_WHERE SQLITE_TITLE_FILTER("?10") POST_LIST_ORDER,                    \
       .pg = TERM_TREE("?6") "SELECT " POST_FIELDS(PG_APPROVED_COMMENTS)                            \
@@ -240,27 +263,27 @@
     /* Listings readers see: type and status compared plainly and the dates as a range, so the     \
      * listing index gives the order and the page without sorting every post. ?1 type, ?2          \
      * status, ?3 term, ?4 author, ?5/?6 dates, ?7 limit, ?8 offset */                             \
-    X(POST_LIST_PUBLIC, 8, 24,                                                                     \
+    X(POST_LIST_PUBLIC, 8, 25,                                                                     \
       POST_SELECT(TERM_TREE("?3"),                                                                 \
                   "WHERE p.type = ?1 AND p.status = ?2 AND p.published_at + p.utc_offset >= ?5"    \
                   " AND p.published_at + p.utc_offset < ?6" POST_TERM_FILTER(                      \
                       "?3", "?4") " ORDER BY p.published_at DESC, p.id DESC LIMIT ?7 OFFSET ?8"))  \
     /* the front page: ?1 type, ?2 status, ?3 limit, ?4 offset */                                  \
-    X(POST_LIST_FRONT, 4, 24,                                                                      \
+    X(POST_LIST_FRONT, 4, 25,                                                                      \
       POST_SELECT("", "WHERE p.type = ?1 AND p.status = ?2"                                        \
                       " ORDER BY p.sticky DESC, p.published_at DESC, p.id DESC"                    \
                       " LIMIT ?3 OFFSET ?4"))                                                      \
-    X(POST_PREVIOUS, 2, 24,                                                                        \
+    X(POST_PREVIOUS, 2, 25,                                                                        \
       POST_SELECT("", "WHERE p.type = 'post' AND p.status = 'publish'"                             \
                       " AND (p.published_at < ?1 OR (p.published_at = ?1 AND p.id < ?2))"          \
                       " ORDER BY p.published_at DESC, p.id DESC LIMIT 1"))                         \
-    X(POST_NEXT, 2, 24,                                                                            \
+    X(POST_NEXT, 2, 25,                                                                            \
       POST_SELECT("", "WHERE p.type = 'post' AND p.status = 'publish'"                             \
                       " AND (p.published_at > ?1 OR (p.published_at = ?1 AND p.id > ?2))"          \
                       " ORDER BY p.published_at, p.id LIMIT 1"))                                   \
     /* ?1 the engine's query (store_engine.search_query), ?2 limit, ?3 offset; the post and a      \
      * snippet with the matches between \x01 and \x02 */                                           \
-    X(SEARCH, 3, 25,                                                                               \
+    X(SEARCH, 3, 26,                                                                               \
       .sqlite = "SELECT " POST_FIELDS(                                                             \
           SQLITE_APPROVED_COMMENTS) ", snippet(posts_fts, 2, char(1), char(2), '…', 24)"         \
                                     " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"       \
@@ -471,7 +494,7 @@
              " LEFT JOIN terms t ON t.id = m.term_id WHERE m.menu = ?1"                            \
              " ORDER BY m.position, m.id")                                                         \
     /* the published pages in their WordPress order (menu_order, then title) */                    \
-    X(PAGE_LIST, 1, 24,                                                                            \
+    X(PAGE_LIST, 1, 25,                                                                            \
       POST_SELECT("", "WHERE p.type = 'page' AND p.status = 'publish' AND p.password = ''"         \
                       " ORDER BY p.menu_order, p.title, p.id LIMIT ?1"))                           \
     /* a comment trashed with its post keeps the status it goes back to (WordPress's               \
@@ -484,6 +507,56 @@
     X(COMMENTS_RESTORE_WITH_POST, 1, 0,                                                            \
       .sql = "UPDATE comments SET status = trashed_status, trashed_status = ''"                    \
              " WHERE post_id = ?1 AND trashed_status <> ''")                                       \
+    /* --- media and their files --- */                                                            \
+    X(MEDIA_INSERT, 16, 0, .returns_id = true,                                                     \
+      .sqlite = MEDIA_INTO "VALUES (" SQLITE_NEW_ID ", nullif(?2, 0), nullif(?3, 0),"              \
+                           " nullif(?4, 0), ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,"     \
+                           " ?16)",                                                                \
+      .pg =                                                                                        \
+          MEDIA_INTO "VALUES (" PG_NEW_ID("media") ", nullif(CAST(?2 AS BIGINT), 0),"              \
+                                                   " nullif(CAST(?3 AS BIGINT), 0),"               \
+                                                   " nullif(CAST(?4 AS BIGINT), 0), ?5, ?6, ?7,"   \
+                                                   " ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)")  \
+    X(MEDIA_BUMP_ID, 0, 1, PG_BUMP_ID("media"))                                                    \
+    X(MEDIA_UPDATE, 15, 0,                                                                         \
+      .sql = "UPDATE media SET post_id = nullif(CAST(?2 AS BIGINT), 0),"                           \
+             " author_id = nullif(CAST(?3 AS BIGINT), 0), file = ?4, slug = ?5, page_path = ?6,"   \
+             " title = ?7, caption = ?8, alt = ?9, description = ?10, mime = ?11, width = ?12,"    \
+             " height = ?13, bytes = ?14, created_at = ?15 WHERE id = ?1")                         \
+    X(MEDIA_GET, 1, 16, .sql = "SELECT " MEDIA_COLUMNS "WHERE m.id = ?1")                          \
+    X(MEDIA_FIND_WP_ID, 1, 16, .sql = "SELECT " MEDIA_COLUMNS "WHERE m.wp_id = ?1")                \
+    X(MEDIA_FIND_FILE, 1, 16, .sql = "SELECT " MEDIA_COLUMNS "WHERE m.file = ?1")                  \
+    X(MEDIA_FIND_PAGE, 1, 16,                                                                      \
+      .sql = "SELECT " MEDIA_COLUMNS "WHERE m.page_path = ?1 AND m.page_path <> ''")               \
+    /* newest first: ?1-?3 MEDIA_FILTER, ?4 limit, ?5 offset */                                    \
+    X(MEDIA_LIST, 5, 16,                                                                           \
+      .sqlite = "SELECT " MEDIA_COLUMNS MEDIA_FILTER(                                              \
+          "instr") " ORDER BY m.created_at DESC, m.id DESC LIMIT ?4 OFFSET ?5",                    \
+      .pg = "SELECT " MEDIA_COLUMNS MEDIA_FILTER(                                                  \
+          "strpos") " ORDER BY m.created_at DESC, m.id DESC LIMIT ?4 OFFSET ?5")                   \
+    X(MEDIA_COUNT, 3, 1, .sqlite = "SELECT count(*) FROM media m " MEDIA_FILTER("instr"),          \
+      .pg = "SELECT count(*) FROM media m " MEDIA_FILTER("strpos"))                                \
+    /* its files go with it (ON DELETE CASCADE), posts featuring it feature none (SET NULL) */     \
+    X(MEDIA_DELETE, 1, 0, .sql = "DELETE FROM media WHERE id = ?1")                                \
+    /* the file now at path ?1 and its media, which store_media_file_put replaces or refuses */    \
+    X(MEDIA_FILE_OWNER, 1, 2, .sql = "SELECT id, media_id FROM media_files WHERE path = ?1")       \
+    /* ?1 id (0: the store picks), ?2 media, ?3 path, ?4 size, ?5 mime, ?6/?7 width and height,    \
+     * ?8 bytes, ?9 etag, ?10 the bytes themselves */                                              \
+    X(MEDIA_FILE_INSERT, 10, 0, .returns_id = true,                                                \
+      .sqlite = "INSERT INTO media_files (id, media_id, path, size, mime, width, height, bytes,"   \
+                " etag, data) VALUES (" SQLITE_NEW_ID ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",    \
+      .pg = "INSERT INTO media_files (id, media_id, path, size, mime, width, height, bytes, etag," \
+            " data) VALUES (" PG_NEW_ID("media_files") ", ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")   \
+    X(MEDIA_FILE_BUMP_ID, 0, 1, PG_BUMP_ID("media_files"))                                         \
+    X(MEDIA_FILE_REPLACE, 8, 0,                                                                    \
+      .sql = "UPDATE media_files SET size = ?2, mime = ?3, width = ?4, height = ?5, bytes = ?6,"   \
+             " etag = ?7, data = ?8 WHERE id = ?1")                                                \
+    X(MEDIA_FILE_FIND, 1, 9, .sql = "SELECT " MEDIA_FILE_COLUMNS "WHERE path = ?1")                \
+    X(MEDIA_FILE_DATA, 1, 1, .sql = "SELECT data FROM media_files WHERE path = ?1")                \
+    /* (PostgreSQL's paths sort by bytes, "C", as SQLite's do) */                                  \
+    X(MEDIA_FILES, 1, 9,                                                                           \
+      .sql = "SELECT " MEDIA_FILE_COLUMNS "WHERE media_id = ?1 ORDER BY width, path")              \
+    X(MEDIA_FILES_CLEAR, 1, 0, .sql = "DELETE FROM media_files WHERE media_id = ?1")               \
     X(COUNTS, 0, 6,                                                                                \
       .sql = "SELECT (SELECT count(*) FROM settings), (SELECT count(*) FROM users),"               \
              " (SELECT count(*) FROM terms), (SELECT count(*) FROM posts),"                        \
@@ -511,7 +584,8 @@
     X(CLEAR_ALL, 0, 0, .sqlite = NOTHING,                                                          \
       .pg = "TRUNCATE sessions, login_failures, post_password_failures, audit_log,"                \
             " post_revisions, comment_edits, outbox, comment_counts, comments, post_terms,"        \
-            " custom_fields, menu_items, post_old_paths, posts, terms, users, settings")           \
+            " custom_fields, menu_items, post_old_paths, media_files, media, posts, terms, users," \
+            " settings")                                                                           \
     X(CLEAR_SESSIONS, 0, 0, .sqlite = "DELETE FROM sessions", .pg = NOTHING)                       \
     X(CLEAR_LOGIN_FAILURES, 0, 0, .sqlite = "DELETE FROM login_failures", .pg = NOTHING)           \
     X(CLEAR_POST_PASSWORD_FAILURES, 0, 0, .sqlite = "DELETE FROM post_password_failures",          \
@@ -525,6 +599,8 @@
     X(CLEAR_CUSTOM_FIELDS, 0, 0, .sqlite = "DELETE FROM custom_fields", .pg = NOTHING)             \
     X(CLEAR_MENU_ITEMS, 0, 0, .sqlite = "DELETE FROM menu_items", .pg = NOTHING)                   \
     X(CLEAR_POST_OLD_PATHS, 0, 0, .sqlite = "DELETE FROM post_old_paths", .pg = NOTHING)           \
+    X(CLEAR_MEDIA_FILES, 0, 0, .sqlite = "DELETE FROM media_files", .pg = NOTHING)                 \
+    X(CLEAR_MEDIA, 0, 0, .sqlite = "DELETE FROM media", .pg = NOTHING)                             \
     X(CLEAR_POSTS, 0, 0, .sqlite = "DELETE FROM posts", .pg = NOTHING)                             \
     X(CLEAR_TERMS, 0, 0, .sqlite = "DELETE FROM terms", .pg = NOTHING)                             \
     X(CLEAR_USERS, 0, 0, .sqlite = "DELETE FROM users", .pg = NOTHING)                             \

@@ -15,6 +15,7 @@ SUITES = [
     "test_group_commit",
     "test_store_statements",
     "test_store_search",
+    "test_store_media",
     "test_comment",
     "test_comment_thread",
     "test_moderation",
