@@ -1,6 +1,7 @@
 /* url_rewrite.c: finds URL-bearing attributes with gumbo, rewrites their values in place. */
 #include "markup/url_rewrite.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <strings.h>
 
@@ -9,12 +10,14 @@
 #include "markup/html_tree.h"
 #include "util/alloc.h"
 
-/* One attribute value to replace: the bytes [start, end) of the parsed HTML (the value with
- * its quotes, as gumbo's original_value gives it) become `value`, quoted and escaped. */
+/* One attribute value or text to replace: the bytes [start, end) of the parsed HTML (the value
+ * with its quotes, as gumbo's original_value gives it, or a text's original_text) become
+ * `value`, escaped (and quoted, for a value). */
 struct splice {
     size_t start, end;
     char *value;    /* owned (buf_detach) */
     size_t changed; /* URLs changed in it */
+    bool quoted;    /* an attribute value: written between double quotes */
 };
 
 struct rewrite {
@@ -118,26 +121,34 @@ static void rewrite_style(struct rewrite *rw, const char *value, size_t len, buf
     }
 }
 
-static void add_splice(struct rewrite *rw, const GumboAttribute *attribute, buf *value,
-                       size_t changed)
+/* Adds a splice of `piece` (an attribute's original_value, quoted, or a text's original_text);
+ * returns false (and frees `value`) when the piece is not in the text parsed. */
+static bool add_splice(struct rewrite *rw, GumboStringPiece piece, buf *value, size_t changed,
+                       bool quoted)
 {
-    const char *at = attribute->original_value.data;
-    size_t length = attribute->original_value.length;
+    const char *at = piece.data;
+    size_t length = piece.length;
     /* only a value written in the text parsed (not one gumbo made up) can be replaced */
     if (!at || at < rw->html || length == 0 || (size_t)(at - rw->html) + length > rw->len) {
         buf_free(value);
-        return;
+        return false;
     }
     if (rw->count == rw->capacity) {
         rw->capacity = rw->capacity ? 2 * rw->capacity : 16;
         rw->splices = xrealloc(rw->splices, rw->capacity * sizeof(*rw->splices));
     }
     size_t start = (size_t)(at - rw->html);
-    rw->splices[rw->count++] = (struct splice){
-        .start = start, .end = start + length, .value = buf_detach(value), .changed = changed};
+    rw->splices[rw->count++] = (struct splice){.start = start,
+                                               .end = start + length,
+                                               .value = buf_detach(value),
+                                               .changed = changed,
+                                               .quoted = quoted};
+    return true;
 }
 
-static void rewrite_attribute(struct rewrite *rw, const GumboAttribute *attribute)
+/* Rewrites the URLs of one attribute; returns its new value (owned by the splice made), or
+ * NULL when it is kept. */
+static const char *rewrite_attribute(struct rewrite *rw, const GumboAttribute *attribute)
 {
     const char *name = attribute->name;
     void (*rewrite)(struct rewrite *, const char *, size_t, buf *) = NULL;
@@ -148,14 +159,31 @@ static void rewrite_attribute(struct rewrite *rw, const GumboAttribute *attribut
     else if (strcmp(name, "style") == 0)
         rewrite = rewrite_style;
     if (!rewrite || !attribute->value)
-        return;
+        return NULL;
     size_t changed = rw->changed;
     buf value = {0};
     rewrite(rw, attribute->value, strlen(attribute->value), &value);
-    if (rw->changed != changed)
-        add_splice(rw, attribute, &value, rw->changed - changed);
-    else
-        buf_free(&value);
+    if (rw->changed != changed &&
+        add_splice(rw, attribute->original_value, &value, rw->changed - changed, true))
+        return rw->splices[rw->count - 1].value;
+    buf_free(&value);
+    return NULL;
+}
+
+/* A link whose text is its own address, as WordPress writes a file's link (the fallback of
+ * [audio] and [video], the file block): the text shows the new address too. */
+static void rewrite_link_text(struct rewrite *rw, const GumboNode *link, const char *old_href,
+                              const char *new_href)
+{
+    const GumboVector *children = &link->v.element.children;
+    if (children->length != 1)
+        return;
+    const GumboNode *text = children->data[0];
+    if (text->type != GUMBO_NODE_TEXT || strcmp(text->v.text.text, old_href) != 0)
+        return;
+    buf value = {0};
+    buf_puts(&value, new_href);
+    add_splice(rw, text->v.text.original_text, &value, 0, false);
 }
 
 static bool enter(void *context, const GumboNode *node)
@@ -164,8 +192,12 @@ static bool enter(void *context, const GumboNode *node)
     if (node->type != GUMBO_NODE_ELEMENT && node->type != GUMBO_NODE_TEMPLATE)
         return node->type == GUMBO_NODE_DOCUMENT;
     const GumboVector *attributes = &node->v.element.attributes;
-    for (unsigned i = 0; i < attributes->length; i++)
-        rewrite_attribute(rw, attributes->data[i]);
+    for (unsigned i = 0; i < attributes->length; i++) {
+        const GumboAttribute *attribute = attributes->data[i];
+        const char *new_value = rewrite_attribute(rw, attribute);
+        if (new_value && node->v.element.tag == GUMBO_TAG_A && strcmp(attribute->name, "href") == 0)
+            rewrite_link_text(rw, node, attribute->value, new_value);
+    }
     return true;
 }
 
@@ -209,10 +241,13 @@ size_t markup_rewrite_urls(const char *html, size_t len, markup_url_map map, voi
         const struct splice *s = &rw.splices[i];
         if (s->start >= at) {
             buf_append(out, html + at, s->start - at);
-            buf_putc(out, '"');
+            if (s->quoted)
+                buf_putc(out, '"');
             if (s->value)
-                escape_html(s->value, strlen(s->value), ESCAPE_QUOTES_DOUBLE, out);
-            buf_putc(out, '"');
+                escape_html(s->value, strlen(s->value),
+                            s->quoted ? ESCAPE_QUOTES_DOUBLE : ESCAPE_QUOTES_NONE, out);
+            if (s->quoted)
+                buf_putc(out, '"');
             at = s->end;
             changed += s->changed;
         }

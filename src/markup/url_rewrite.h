@@ -13,7 +13,8 @@
 typedef int (*markup_url_map)(void *context, const char *url, size_t len, buf *out);
 
 /* Appends `html` (len bytes) to `out` with the URLs of href, src, poster, srcset (each of its
- * candidates) and CSS url(…) in style attributes passed through `map`. The HTML is parsed
+ * candidates) and CSS url(…) in style attributes passed through `map`; a link whose text is
+ * its own address (WordPress's file links) gets the new address as its text too. The HTML is parsed
  * with gumbo (its nesting bounded first, markup_html_bound_depth) and only the values of the
  * attributes that change are rewritten, double-quoted and escaped; the rest is copied as it
  * was. Returns the number of URLs changed. The result is as untrusted as the input: it still

@@ -53,6 +53,21 @@ static void test_src_and_href(void **state)
     check("<video poster=\"" OLD "p.jpg\"></video>", "<video poster=\"/local/p.jpg\"></video>", 1);
 }
 
+static void test_link_text_that_is_its_address(void **state)
+{
+    (void)state;
+    /* WordPress's file links ([audio] fallback, the file block) show their address */
+    check("<a href=\"" OLD "s.mp3\">" OLD "s.mp3</a>", "<a href=\"/local/s.mp3\">/local/s.mp3</a>",
+          1);
+    check("<a href=\"" OLD "s.mp3?a=1&amp;b=2\">" OLD "s.mp3?a=1&amp;b=2</a>",
+          "<a href=\"/local/s.mp3\">/local/s.mp3</a>", 1);
+    /* other text stays */
+    check("<a href=\"" OLD "s.mp3\">Listen: " OLD "s.mp3</a>",
+          "<a href=\"/local/s.mp3\">Listen: " OLD "s.mp3</a>", 1);
+    check("<a href=\"" OLD "s.mp3\"><b>" OLD "s.mp3</b></a>",
+          "<a href=\"/local/s.mp3\"><b>" OLD "s.mp3</b></a>", 1);
+}
+
 static void test_srcset_and_style(void **state)
 {
     (void)state;
@@ -105,6 +120,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_src_and_href),
+        cmocka_unit_test(test_link_text_that_is_its_address),
         cmocka_unit_test(test_srcset_and_style),
         cmocka_unit_test(test_everything_else_stays),
         cmocka_unit_test(test_misnested_and_broken_markup),
