@@ -4,6 +4,7 @@
 
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "admin/auth.h"
 #include "cache/compress.h"
@@ -180,6 +181,10 @@ static const char *unsafe_header(const struct web_response *res)
         return "Cache-Control";
     if (!app_header_value_safe(res->content_disposition))
         return "Content-Disposition";
+    if (!app_header_value_safe(res->etag) || (res->etag && strchr(res->etag, '"')))
+        return "ETag";
+    if (!app_header_value_safe(res->content_security_policy))
+        return "Content-Security-Policy";
     for (size_t i = 0; i < res->set_cookie_count; i++)
         if (!app_header_value_safe(res->set_cookie[i]))
             return "Set-Cookie";
@@ -191,6 +196,8 @@ static void internal_error(struct web_response *res)
 {
     buf body = res->body;
     buf_reset(&body);
+    if (res->file_fd > 0)
+        close(res->file_fd);
     *res = (struct web_response){.status = 500, .content_type = "text/plain; charset=utf-8"};
     res->body = body;
     buf_puts(&res->body, "This response could not be sent safely; the error is logged.\n");
@@ -288,7 +295,8 @@ static void fill_cache(struct app_job *job)
         return;
     const char *type = res->content_type ? res->content_type : "text/html; charset=utf-8";
     strview body = {res->body.ptr, res->body.len};
-    job->validators = (struct app_validators){page_cache_hash(body), (long long)time(NULL)};
+    long long made_at = res->last_modified ? res->last_modified : (long long)time(NULL);
+    job->validators = (struct app_validators){page_cache_hash(body), made_at};
     if (!page_cache_enabled())
         return; /* the variants would be made for nobody */
     if (compress_worth_it(type)) {
@@ -303,7 +311,9 @@ static void fill_cache(struct app_job *job)
                                {job->gzip.ptr, job->gzip.len},
                                {job->brotli.ptr, job->brotli.len},
                                job->validators.hash,
-                               job->validators.made_at};
+                               job->validators.made_at,
+                               res->etag,
+                               res->ranges};
     page_cache_put(job->cache_key, job->cache_generation, res->cache_post_id, &page);
 }
 
@@ -322,6 +332,8 @@ void app_dispatch(struct app_job *job, store *store, const template_set *theme, 
 void app_job_release(struct app_job *job)
 {
     buf_free(&job->response.body);
+    if (job->response.file_fd > 0) /* not sent: the client went away */
+        close(job->response.file_fd);
     buf_free(&job->gzip);
     buf_free(&job->brotli);
     arena_free(&job->arena);

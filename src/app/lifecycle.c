@@ -11,6 +11,7 @@
 
 #include "app/routes.h"
 #include "app/workers.h"
+#include "cache/media_disk.h"
 #include "cache/page_cache.h"
 #include "mail/sender.h"
 #include "model/secret.h"
@@ -155,6 +156,8 @@ int app_open(const struct app_options *options, buf *error)
     if (!(app.chores_store = open_store(error)) || !(app.watch_store = open_store(error)))
         return -1;
     page_cache_init(options->cache_bytes);
+    if (media_disk_open(options->media_cache_dir, options->db_location, error) != 0)
+        return -1;
     store_on_change(on_store_changed, NULL);
     if (store_group_commit_start(options->db_location, error) != 0)
         return -1;

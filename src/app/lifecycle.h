@@ -19,6 +19,8 @@ struct app_options {
     const char *theme_dir;   /* templates */
     int workers;             /* worker threads; 0: four per core */
     size_t cache_bytes;      /* page cache bound; 0: no page cache */
+    const char *media_cache_dir; /* media files on local disk (cache/media_disk.h); NULL: a
+                                    default named after db_location */
 };
 
 /* Checks the route table, loads the theme, opens every store connection (so a bad database

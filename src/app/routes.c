@@ -13,7 +13,7 @@
 /* What the front page reads: a search (s, paged), and WordPress's query forms, each a 301 to its
  * page (site/wp_urls.c) */
 #define FRONT_QUERY                                                                                \
-    "s paged p page_id cat category_name tag tag_id author author_name m year monthnum day feed"
+    "s paged p page_id attachment_id cat category_name tag tag_id author author_name m year monthnum day feed"
 
 /* Unset fields are the safe defaults: no role needed, on a worker, never cached, no body. A POST
  * names its forgery rule (.csrf); app_routes_check refuses one that does not. */
@@ -25,6 +25,13 @@ static const struct route routes[] = {
      .on_loop = true},
     /* admins or metrics.allow: the handler reads the setting, so on a worker */
     {.method = "GET", .match = ROUTE_EXACT, .pattern = "/metrics", .handler = site_metrics},
+    /* media files: before the reader routes whose suffixes a file's path could end with;
+     * cached (small images: the loop answers them), no query read */
+    {.method = "GET",
+     .match = ROUTE_PREFIX,
+     .pattern = "/wp-content/uploads/",
+     .handler = site_media_file,
+     .cached = true},
     /* administration, before the reader routes whose suffixes its paths could end with; the
      * role field is the authorization table */
     {.method = "GET", .match = ROUTE_EXACT, .pattern = "/admin", .handler = admin_home_redirect},

@@ -106,6 +106,7 @@ static void entry_unref(struct entry *e)
     free((char *)e->page.content_type);
     free((char *)e->page.cache_control);
     free((char *)e->page.content_disposition);
+    free((char *)e->page.etag);
     free((char *)e->page.body.ptr);
     free((char *)e->page.gzip.ptr);
     free((char *)e->page.brotli.ptr);
@@ -202,6 +203,8 @@ void page_cache_put(strview key, uint64_t generation, long long post_id,
     e->page.brotli = copy_view(page->brotli);
     e->page.hash = page->hash;
     e->page.made_at = page->made_at;
+    e->page.etag = page->etag ? xstrdup(page->etag) : NULL;
+    e->page.ranges = page->ranges;
     e->key = xstrndup(key.ptr, key.len);
     e->key_len = key.len;
     e->bytes = bytes;
@@ -266,6 +269,7 @@ void page_cache_invalidate(long long post_id)
     } else {
         for (struct entry *e = cache.newest, *older; e; e = older) {
             older = e->older;
+            /* a media file's entry (PAGE_CACHE_MEDIA) matches neither */
             if (e->post_id == post_id || e->post_id == 0) {
                 unlink_entry(e);
                 e->bucket_next = dropped;

@@ -20,7 +20,14 @@ struct cached_page {
     strview gzip, brotli;            /* encoded variants, owned; empty when not worth it */
     uint64_t hash;                   /* of body: the ETag */
     long long made_at;               /* when it was rendered: Last-Modified */
+    const char *etag; /* owned by the page; NULL: the hash is the ETag (a media file's is the
+                         store's, so every node and the worker's answer give the same) */
+    bool ranges;      /* Range requests are answered on the body (media files) */
 };
+
+/* The post_id of a media file's entry: no post change drops it, only page_cache_invalidate(-1)
+ * (any change; the store reports media writes so). */
+#define PAGE_CACHE_MEDIA (-1LL)
 
 /* A 64-bit hash of a body for its ETag (not for security, only to tell versions apart). */
 uint64_t page_cache_hash(strview body);
@@ -42,14 +49,15 @@ uint64_t page_cache_generation(void);
 
 /* Stores a copy of `page` (its strings and body are copied) under `key`, unless anything was
  * invalidated since `generation` was read (the page may hold stale data then). `post_id` is the
- * post the page shows, 0 for a page listing posts (front page, archives, feeds). Evicts pages
+ * post the page shows, 0 for a page listing posts (front page, archives, feeds),
+ * PAGE_CACHE_MEDIA for a media file. Evicts pages
  * not read for longest (CLOCK: the oldest first, unless read since its last turn) to stay
  * within the bound; a page larger than a quarter of it is not kept. */
 void page_cache_put(strview key, uint64_t generation, long long post_id,
                     const struct cached_page *page);
 
 /* Drops the pages a change to post `post_id` may make stale: its own pages and every listing
- * page; -1 drops every page. Safe from any thread. */
+ * page (never a media file's); -1 drops every page. Safe from any thread. */
 void page_cache_invalidate(long long post_id);
 
 struct page_cache_stats {

@@ -16,7 +16,7 @@ const struct cli_command cli_commands[] = {
                 "from)"},
     {.name = "serve",
      .run = cli_serve,
-     .usage = "serve [--listen ADDR:PORT] [--threads N] [--workers N] [--access-log FILE|-|off]",
+     .usage = "serve [--listen ADDR:PORT] [--threads N] [--workers N] [--media-cache DIR] [--access-log FILE|-|off]",
      .summary = "serve the site over HTTP (default 127.0.0.1:8080)"},
     {.name = "import",
      .run = cli_import,

@@ -60,6 +60,8 @@ int cli_serve(const struct cli_globals *globals, int argc, char **argv)
         } else if (strcmp(argv[i], "--workers") == 0 && value) {
             if ((app.workers = count_argument(argv[++i])) < 0)
                 rc = cli_usage("serve", "--workers takes a number from 1 to 256");
+        } else if (strcmp(argv[i], "--media-cache") == 0 && value) {
+            app.media_cache_dir = argv[++i];
         } else if (strcmp(argv[i], "--access-log") == 0 && value) {
             options.access_log = strcmp(argv[++i], "off") == 0 ? NULL : argv[i];
         } else

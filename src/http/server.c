@@ -24,6 +24,7 @@
 #include "app/workers.h"
 #include "cache/page_cache.h"
 #include "web/address.h"
+#include "web/byte_range.h"
 #include "web/conn_limit.h"
 #include "util/alloc.h"
 #include "util/log.h"
@@ -100,6 +101,10 @@ static const char *reason_phrase(int status)
         return "Payload Too Large";
     case 409:
         return "Conflict";
+    case 206:
+        return "Partial Content";
+    case 416:
+        return "Range Not Satisfiable";
     case 415:
         return "Unsupported Media Type";
     case 422:
@@ -121,11 +126,15 @@ static const char *reason_phrase(int status)
  * forms only to this site, and referrers cut to the origin across sites. Frames only from the
  * two video players embed.js loads when a reader clicks an embed card (youtube-nocookie.com,
  * player.vimeo.com). */
-static void add_security_headers(h2o_req_t *req)
+static void add_security_headers(h2o_req_t *req, const char *own_policy)
 {
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-content-type-options"), 0,
                           NULL, H2O_STRLIT("nosniff"));
-    h2o_add_header_by_str(
+    if (own_policy) /* a media file's (site/media_file.c: a sandbox for SVG) */
+        h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"),
+                              0, NULL, own_policy, strlen(own_policy));
+    else
+        h2o_add_header_by_str(
         &req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"), 0, NULL,
         H2O_STRLIT("default-src 'self'; script-src 'self'; style-src 'self' "
                    "'unsafe-inline'; img-src 'self' https: data:; "
@@ -227,19 +236,24 @@ static strview pick_variant(h2o_req_t *req, strview identity, strview gzip, strv
 
 /* The validators of a cached page: ETag (its body's hash, one per encoding) and Last-Modified
  * (when it was made). Answers 304 when the client's copy is current; returns whether it did. */
-static bool answer_validators(h2o_req_t *req, uint64_t hash, long long made_at, const char *suffix)
+static bool answer_validators(h2o_req_t *req, uint64_t hash, const char *own_etag,
+                              long long made_at, const char *suffix)
 {
-    char etag[48];
-    int n = snprintf(etag, sizeof(etag), "\"%016llx%s\"", (unsigned long long)hash, suffix);
+    char etag[160];
+    int n = own_etag && strlen(own_etag) < sizeof(etag) - 8
+                ? snprintf(etag, sizeof(etag), "\"%s%s\"", own_etag, suffix)
+                : snprintf(etag, sizeof(etag), "\"%016llx%s\"", (unsigned long long)hash, suffix);
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ETAG, NULL,
                    h2o_strdup(&req->pool, etag, (size_t)n).base, (size_t)n);
-    char *date = h2o_mem_alloc_pool(&req->pool, H2O_TIMESTR_RFC1123_LEN + 1);
-    struct tm tm;
-    time_t t = (time_t)made_at;
-    gmtime_r(&t, &tm);
-    h2o_time2str_rfc1123(date, &tm);
-    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LAST_MODIFIED, NULL, date,
-                   H2O_TIMESTR_RFC1123_LEN);
+    if (made_at > 0) {
+        char *date = h2o_mem_alloc_pool(&req->pool, H2O_TIMESTR_RFC1123_LEN + 1);
+        struct tm tm;
+        time_t t = (time_t)made_at;
+        gmtime_r(&t, &tm);
+        h2o_time2str_rfc1123(date, &tm);
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_LAST_MODIFIED, NULL, date,
+                       H2O_TIMESTR_RFC1123_LEN);
+    }
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_IF_NONE_MATCH, -1);
     bool current;
     if (i >= 0) { /* If-None-Match wins over If-Modified-Since (RFC 9110) */
@@ -252,7 +266,7 @@ static bool answer_validators(h2o_req_t *req, uint64_t hash, long long made_at, 
         char text[64];
         size_t len = i >= 0 ? req->headers.entries[i].value.len : 0;
         current = false;
-        if (i >= 0 && len < sizeof(text)) {
+        if (i >= 0 && len < sizeof(text) && made_at > 0) {
             memcpy(text, req->headers.entries[i].value.base, len);
             text[len] = '\0';
             if (strptime(text, "%a, %d %b %Y %H:%M:%S GMT", &since))
@@ -268,6 +282,11 @@ static bool answer_validators(h2o_req_t *req, uint64_t hash, long long made_at, 
     return true;
 }
 
+static bool is_head(h2o_req_t *req)
+{
+    return h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
+}
+
 /* Sends `body` as the whole response. When `kept`, the bytes stay where they are until h2o is
  * done with the request (something in its pool holds them) and are sent without a copy; else
  * they are copied into the pool. */
@@ -281,8 +300,125 @@ static void send_body(h2o_req_t *req, strview body, bool kept)
     static h2o_generator_t generator = {NULL, NULL};
     h2o_start_response(req, &generator);
     h2o_iovec_t bytes = h2o_iovec_init(body.ptr, body.len);
-    bool head = h2o_memis(req->method.base, req->method.len, H2O_STRLIT("HEAD"));
+    bool head = is_head(req);
     h2o_send(req, head ? NULL : &bytes, head ? 0 : 1, H2O_SEND_STATE_FINAL);
+}
+
+/* The part of a body of `size` bytes that a 200 of a response taking ranges sends: all of it,
+ * or the one range a GET asks for (web/byte_range.h; then 206 and Content-Range). A Range with
+ * If-Range naming another version than the response's ETag gets the whole (RFC 9110 13.1.5).
+ * Returns false after answering 416 itself. Several ranges get the whole body (allowed). */
+static bool pick_range(h2o_req_t *req, uint64_t size, uint64_t *offset, uint64_t *length)
+{
+    *offset = 0;
+    *length = size;
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ACCEPT_RANGES, NULL,
+                   H2O_STRLIT("bytes"));
+    ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_RANGE, -1);
+    if (i < 0 || req->res.status != 200)
+        return true;
+    ssize_t if_range = h2o_find_header(&req->headers, H2O_TOKEN_IF_RANGE, -1);
+    if (if_range >= 0) {
+        ssize_t etag = h2o_find_header(&req->res.headers, H2O_TOKEN_ETAG, -1);
+        h2o_iovec_t want = req->headers.entries[if_range].value;
+        if (etag < 0 || !h2o_memis(want.base, want.len, req->res.headers.entries[etag].value.base,
+                                   req->res.headers.entries[etag].value.len))
+            return true;
+    }
+    h2o_iovec_t v = req->headers.entries[i].value;
+    uint64_t first, last;
+    char *content_range = h2o_mem_alloc_pool(&req->pool, 64);
+    switch (byte_range_parse(v.base, v.len, size, &first, &last)) {
+    case BYTE_RANGE_WHOLE:
+        return true;
+    case BYTE_RANGE_PART:
+        req->res.status = 206;
+        req->res.reason = reason_phrase(206);
+        snprintf(content_range, 64, "bytes %llu-%llu/%llu", (unsigned long long)first,
+                 (unsigned long long)last, (unsigned long long)size);
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_RANGE, NULL,
+                       content_range, strlen(content_range));
+        *offset = first;
+        *length = last - first + 1;
+        return true;
+    case BYTE_RANGE_UNSATISFIABLE:
+        break;
+    }
+    req->res.status = 416;
+    req->res.reason = reason_phrase(416);
+    snprintf(content_range, 64, "bytes */%llu", (unsigned long long)size);
+    h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_RANGE, NULL, content_range,
+                   strlen(content_range));
+    req->res.content_length = 0;
+    h2o_send_inline(req, "", 0);
+    return false;
+}
+
+/* A region of an open file (the media disk cache's, cache/media_disk.h), read a chunk at a time
+ * as the client takes it: a video is never in memory whole. The fd closes with the request's
+ * pool, whatever happens to the connection. */
+#define FILE_CHUNK (64 * 1024)
+
+struct file_sender {
+    h2o_generator_t super; /* first: h2o hands this back */
+    int fd;
+    uint64_t offset, left;
+    char *chunk; /* FILE_CHUNK bytes, in the request's pool */
+};
+
+static void file_sender_close(void *data)
+{
+    struct file_sender *sender = data;
+    if (sender->fd > 0)
+        close(sender->fd);
+}
+
+static void file_sender_proceed(h2o_generator_t *generator, h2o_req_t *req)
+{
+    struct file_sender *sender = (struct file_sender *)generator;
+    size_t want = sender->left < FILE_CHUNK ? (size_t)sender->left : FILE_CHUNK;
+    ssize_t got;
+    while ((got = pread(sender->fd, sender->chunk, want, (off_t)sender->offset)) < 0 &&
+           errno == EINTR)
+        ;
+    if (got <= 0) { /* the file shrank under us: the response cannot be finished */
+        req->http1_is_persistent = 0;
+        h2o_send(req, NULL, 0, H2O_SEND_STATE_ERROR);
+        return;
+    }
+    sender->offset += (uint64_t)got;
+    sender->left -= (uint64_t)got;
+    h2o_iovec_t bytes = h2o_iovec_init(sender->chunk, (size_t)got);
+    h2o_send(req, &bytes, 1, sender->left ? H2O_SEND_STATE_IN_PROGRESS : H2O_SEND_STATE_FINAL);
+}
+
+/* Sends `length` bytes of `fd` (taken over: closed with the request), as the whole response or
+ * the range asked for. */
+static void send_file(h2o_req_t *req, int fd, uint64_t length)
+{
+    struct file_sender *sender =
+        h2o_mem_alloc_shared(&req->pool, sizeof(*sender), file_sender_close);
+    *sender = (struct file_sender){.super = {file_sender_proceed, NULL}, .fd = fd};
+    if (!pick_range(req, length, &sender->offset, &sender->left))
+        return;
+    req->res.content_length = sender->left;
+    if (is_head(req) || sender->left == 0) {
+        static h2o_generator_t nothing = {NULL, NULL};
+        h2o_start_response(req, &nothing);
+        h2o_send(req, NULL, 0, H2O_SEND_STATE_FINAL);
+        return;
+    }
+    sender->chunk = h2o_mem_alloc_pool(&req->pool, FILE_CHUNK);
+    h2o_start_response(req, &sender->super);
+    file_sender_proceed(&sender->super, req);
+}
+
+/* send_body for a response taking ranges: all of `body`, or the range asked for. */
+static void send_body_ranged(h2o_req_t *req, strview body, bool kept)
+{
+    uint64_t offset, length;
+    if (pick_range(req, body.len, &offset, &length))
+        send_body(req, (strview){body.ptr + offset, (size_t)length}, kept);
 }
 
 static void release_held_page(void *data)
@@ -329,13 +465,25 @@ static void send_response(h2o_req_t *req, const struct web_response *res, bool c
     if (res->cacheable || cache_route)
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0, NULL,
                               H2O_STRLIT("miss"));
-    add_security_headers(req);
+    add_security_headers(req, res->content_security_policy);
     const char *suffix;
     strview body =
         pick_variant(req, (strview){res->body.ptr, res->body.len}, gzip, brotli, &suffix);
-    if (validators && answer_validators(req, validators->hash, validators->made_at, suffix))
-        return;
-    send_body(req, body, kept);
+    /* a media file has its own validators even when not cached (a large one, from disk) */
+    if (validators || res->etag) {
+        uint64_t hash = validators ? validators->hash : 0;
+        long long made_at = res->last_modified ? res->last_modified
+                            : validators       ? validators->made_at
+                                               : 0;
+        if (answer_validators(req, hash, res->etag, made_at, suffix))
+            return;
+    }
+    if (res->file_fd > 0)
+        send_file(req, res->file_fd, (uint64_t)res->file_length);
+    else if (res->ranges)
+        send_body_ranged(req, body, kept);
+    else
+        send_body(req, body, kept);
 }
 
 static void job_free(struct job *job)
@@ -379,6 +527,7 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
                           (strview){w->gzip.ptr, w->gzip.len},
                           (strview){w->brotli.ptr, w->brotli.len}, true);
             w->response.body = w->gzip = w->brotli = (buf){0}; /* `sent` owns them now */
+            w->response.file_fd = 0; /* and the request's pool the file (send_file) */
         }
         lt->in_flight--;
         job_free(job);
@@ -477,19 +626,22 @@ static bool serve_cached(h2o_req_t *req, strview key)
     if (page->content_disposition)
         h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_DISPOSITION, NULL,
                        page->content_disposition, strlen(page->content_disposition));
-    add_security_headers(req);
+    add_security_headers(req, NULL);
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0, NULL,
                           H2O_STRLIT("hit"));
     const char *suffix;
     strview body = pick_variant(req, page->body, page->gzip, page->brotli, &suffix);
-    if (answer_validators(req, page->hash, page->made_at, suffix)) {
+    if (answer_validators(req, page->hash, page->etag, page->made_at, suffix)) {
         page_cache_release(page);
         return true;
     }
     const struct cached_page **hold =
         h2o_mem_alloc_shared(&req->pool, sizeof(*hold), release_held_page);
     *hold = page;
-    send_body(req, body, true);
+    if (page->ranges)
+        send_body_ranged(req, body, true);
+    else
+        send_body(req, body, true);
     return true;
 }
 

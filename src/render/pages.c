@@ -633,3 +633,30 @@ int render_comment_retry_page(const template_set *theme, arena *a, const struct 
     set_comment_form(d, action, form);
     return template_render(theme, "comment_retry", d, out, error);
 }
+
+int render_attachment_page(const template_set *theme, arena *a, const struct site_view *site,
+                           const struct attachment_view *view, buf *out, buf *error)
+{
+    const struct store_media *media = view->media;
+    template_data *d = template_data_new(a);
+    set_site(d, site);
+    const char *title = *media->title ? media->title : "Attachment";
+    template_set_str(d, "page_title", title);
+    template_set_str(d, "title", title);
+    template_set_str(d, "canonical", absolute(a, site, media->page_path));
+    template_set_str(d, "date", render_date_human(a, media->created_at));
+    template_set_str(d, "date_iso", render_date_iso(a, media->created_at));
+    template_set_bool(d, view->kind, true); /* image, audio, video or file */
+    template_set_str(d, "file_url", view->file_url);
+    template_set_str(d, "image_url", view->image_url);
+    template_set_int(d, "image_width", view->image_width);
+    template_set_int(d, "image_height", view->image_height);
+    template_set_str(d, "alt", media->alt);
+    template_set_str(d, "mime", media->mime);
+    /* caption and description are shown as text: an import's HTML there is not trusted */
+    template_set_str(d, "caption", *media->caption ? media->caption : NULL);
+    template_set_str(d, "description", *media->description ? media->description : NULL);
+    template_set_str(d, "parent_title", view->parent_title);
+    template_set_str(d, "parent_url", view->parent_url);
+    return template_render(theme, "attachment", d, out, error);
+}

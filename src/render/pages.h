@@ -94,6 +94,19 @@ int render_comment_retry_page(const template_set *theme, arena *a, const struct 
  * "Comments are closed." when closed. */
 void render_article_text(const struct article_view *view, buf *out);
 
+/* An attachment page (WordPress's attachment.php): the media with its title, caption and
+ * description, the file shown as it can be, and a link back to the post it belongs to. */
+struct attachment_view {
+    const struct store_media *media;
+    const char *kind;      /* "image", "audio", "video" or "file": how the page shows it */
+    const char *file_url;  /* the original's path, /wp-content/uploads/… */
+    const char *image_url; /* an image: the size shown (large, else the original) */
+    long long image_width, image_height;
+    const char *parent_title, *parent_url; /* the public post it belongs to; NULL for none */
+};
+int render_attachment_page(const template_set *theme, arena *a, const struct site_view *site,
+                           const struct attachment_view *view, buf *out, buf *error);
+
 /* Dates as pages show them: "April 25, 2023" and ISO 8601 "2023-04-25T09:00:00Z". */
 const char *render_date_human(arena *a, long long unix_seconds);
 const char *render_date_iso(arena *a, long long unix_seconds);

@@ -76,6 +76,8 @@ void site_article(struct handler_context *context, const struct web_request *req
         web_redirect(res, 301, post.path);
         return;
     }
+    if (rc == STORE_NOT_FOUND && site_attachment_page(context, req, res, canonical))
+        return;
     if (rc == STORE_NOT_FOUND) {
         site_error(context, req, res, 404, "Not found", "There is nothing at this address.");
         return;

@@ -53,4 +53,10 @@ void site_comment_page_missing(struct handler_context *context, const struct web
                                struct web_response *res, const struct article_view *view,
                                long long page);
 
+/* The attachment page at `canonical` (the request path in canonical form): answered (the
+ * page, a 301 from another form of its path, a 503) and true; false when no public media has
+ * a page there (site/attachment.c). */
+bool site_attachment_page(struct handler_context *context, const struct web_request *req,
+                          struct web_response *res, const char *canonical);
+
 #endif

@@ -40,6 +40,8 @@ void site_wp_admin(struct handler_context *context, const struct web_request *re
                    struct web_response *res); /* GET /wp-admin/…, /wp-login.php: 301 /admin/ */
 void site_wp_index(struct handler_context *context, const struct web_request *req,
                    struct web_response *res); /* GET /index.php[?…]: 301 to its pretty form */
+void site_media_file(struct handler_context *context, const struct web_request *req,
+                     struct web_response *res); /* GET /wp-content/uploads/PATH */
 void site_healthz(struct handler_context *context, const struct web_request *req,
                   struct web_response *res); /* GET /healthz, answered on the loop */
 void site_metrics(struct handler_context *context, const struct web_request *req,

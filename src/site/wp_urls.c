@@ -8,6 +8,7 @@
 
 #include "web/wp_path.h"
 #include "model/listing.h"
+#include "model/media_lookup.h"
 #include "model/post.h"
 #include "site/common.h"
 #include "site/site.h"
@@ -148,10 +149,30 @@ static int query_date(arena *a, const struct web_form *query, const char **path)
     return 1;
 }
 
+/* ?attachment_id=N, or ?p=N of no post: the attachment page of WordPress's attachment N (a 301
+ * there, as WordPress's redirect_canonical), else a 404. */
+static void answer_attachment(struct handler_context *context, const struct web_request *req,
+                              struct web_response *res, long long wp_id)
+{
+    struct store_media media;
+    int rc = media_find_wp_id(context->store, req->arena, wp_id, &media);
+    if (rc == STORE_ERROR)
+        unavailable(context, req, res);
+    else if (rc == STORE_OK && *media.page_path)
+        site_answer_as(context, req, res, media.page_path, "", site_article);
+    else
+        site_error(context, req, res, 404, "Not found", "There is no post with that number.");
+}
+
 bool site_wp_query(struct handler_context *context, const struct web_request *req,
                    struct web_response *res, const struct web_form *query)
 {
     arena *a = req->arena;
+    const char *attachment = web_form_get(query, "attachment_id");
+    if (attachment) {
+        answer_attachment(context, req, res, number(attachment));
+        return true;
+    }
     const char *feed = web_form_get(query, "feed");
     const char *paged = web_form_get(query, "paged");
     const char *id = web_form_get(query, "p");
@@ -179,6 +200,8 @@ bool site_wp_query(struct handler_context *context, const struct web_request *re
         int rc = n ? post_find_number(context->store, a, n, &post) : STORE_NOT_FOUND;
         if (rc == STORE_ERROR)
             unavailable(context, req, res);
+        else if (rc == STORE_NOT_FOUND && n && !ending && web_form_get(query, "p"))
+            answer_attachment(context, req, res, n); /* WordPress's IDs name attachments too */
         else if (rc != STORE_OK || !post_is_public(&post))
             site_error(context, req, res, 404, "Not found", "There is no post with that number.");
         else if (ending) /* ?p=ID&feed=rss2: the post's comments */
