@@ -997,7 +997,17 @@ static int import_custom_fields(struct import_state *st, long long post_id,
                               m->key, CUSTOM_FIELD_MAX_BYTES));
             continue;
         }
-        if (store_custom_field_add(st->store, post_id, m->key, m->value) != STORE_OK)
+        const char *value = m->value;
+        if (strcmp(m->key, "enclosure") == 0) {
+            /* "URL\nLENGTH\nTYPE\n" (WordPress's podcast enclosures): a file of the old
+             * uploads is this site's copy */
+            size_t url_len = strcspn(value, "\r\n");
+            const char *local = wxr_media_local_url(&st->media, &st->arena,
+                                                    arena_strndup(&st->arena, value, url_len));
+            if (local)
+                value = arena_printf(&st->arena, "%s%s", local, value + url_len);
+        }
+        if (store_custom_field_add(st->store, post_id, m->key, value) != STORE_OK)
             return store_failed(st, item->line, "storing custom field");
         st->summary->custom_fields_new++;
     }

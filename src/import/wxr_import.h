@@ -42,6 +42,9 @@ struct wxr_import_summary {
  * the old address become paths of this site. Names, titles and comment authors, which
  * WordPress stores HTML-escaped, are decoded once. A link or slug that could not be a path of this
  * site (a control character, "//", a ".." segment, …) is replaced by one made here, with a warning.
+ * Attachments become media records without their files (wxr_media.h; import_uploads gives them
+ * their files), posts keep their featured images, and URLs of the old uploads in posts, pages
+ * and enclosures become "/wp-content/uploads/PATH".
  */
 int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_summary *summary,
                buf *error);

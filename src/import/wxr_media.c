@@ -246,6 +246,16 @@ static int local_upload(void *context, const char *url, size_t len, buf *out)
     return 0;
 }
 
+const char *wxr_media_local_url(const struct wxr_media *media, arena *a, const char *url)
+{
+    buf local = {0};
+    if (!local_upload((void *)media, url, strlen(url), &local)) {
+        buf_free(&local);
+        return NULL;
+    }
+    return arena_take_buf(a, &local);
+}
+
 void wxr_media_rewrite_content(const struct wxr_media *media, const char *html, size_t len,
                                buf *out)
 {

@@ -40,6 +40,9 @@ int wxr_media_scan(struct wxr_media *media, const char *path, buf *error);
 void wxr_media_rewrite_content(const struct wxr_media *media, const char *html, size_t len,
                                buf *out);
 
+/* "/wp-content/uploads/PATH" in `a` when `url` points into the old uploads, else NULL. */
+const char *wxr_media_local_url(const struct wxr_media *media, arena *a, const char *url);
+
 /* The path under uploads of an attachment: its _wp_attached_file, else its URL's path under
  * the uploads ("2008/06/canola2.jpg" of https://x.files.wordpress.com/2008/06/canola2.jpg),
  * percent-escapes decoded; NULL with *problem set when there is no usable path. */
