@@ -1,6 +1,8 @@
 /* import.c: `gazette import wxr FILE [--uploads DIR]`. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -43,6 +45,13 @@ int cli_import(const struct cli_globals *globals, int argc, char **argv)
     }
     if (argc < 3 || strcmp(argv[1], "wxr") != 0 || !file)
         return cli_usage("import", "expected 'wxr FILE'");
+    if (uploads) { /* a mistyped folder is found before anything is imported */
+        struct stat folder;
+        if (stat(uploads, &folder) != 0)
+            return cli_fail("%s: %s (nothing was imported)", uploads, strerror(errno));
+        if (!S_ISDIR(folder.st_mode))
+            return cli_fail("%s: not a folder (nothing was imported)", uploads);
+    }
     store *s = cli_open_store(globals);
     if (!s)
         return CLI_FAILED;

@@ -194,6 +194,10 @@ def test_wptt_files_added_later_give_the_same_site(wptt_imported, gazette_bin, n
 
 def test_media_import_refuses_what_is_not_a_folder_or_leads_out(site, tmp_path):
     need_wptt()
+    # a mistyped folder is found before anything is imported
+    p = site.run("import", "wxr", WPTT, "--uploads", tmp_path / "nowhere", expect=1)
+    assert str(tmp_path / "nowhere") in p.stderr, p.stderr
+    assert media_rows(site) == [] and site.posts() == []
     site.run("import", "wxr", WPTT, timeout=IMPORT_TIMEOUT)
     p = site.run("media", "import", tmp_path / "nowhere", expect=1)
     assert str(tmp_path / "nowhere") in p.stderr, p.stderr
