@@ -54,7 +54,8 @@ static enum upload_read read_upload(arena *a, const char *root, const char *file
         return UPLOAD_REFUSED;
     }
     size_t root_len = strlen(root);
-    bool inside = strncmp(resolved, root, root_len) == 0 && resolved[root_len] == '/';
+    bool inside = strncmp(resolved, root, root_len) == 0 &&
+                  (resolved[root_len] == '/' || strcmp(root, "/") == 0);
     int fd = inside ? open(resolved, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK) : -1;
     free(resolved);
     if (!inside) {
