@@ -235,7 +235,8 @@ size_t markup_rewrite_urls(const char *html, size_t len, markup_url_map map, voi
 
     /* the tree's order is not always the text's (misnested markup is moved), and an element
      * gumbo cloned repeats its attributes: apply in text order, each span once */
-    qsort(rw.splices, rw.count, sizeof(*rw.splices), by_start);
+    if (rw.count)
+        qsort(rw.splices, rw.count, sizeof(*rw.splices), by_start);
     size_t at = 0, changed = 0;
     for (size_t i = 0; i < rw.count; i++) {
         const struct splice *s = &rw.splices[i];
