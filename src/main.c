@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "media/image.h"
 #include "model/settings.h"
 
 #define GAZETTE_VERSION "0.1.0"
@@ -72,6 +73,12 @@ int main(int argc, char **argv)
     }
     if (!globals.db)
         globals.db = "gazette.db";
+    buf image_error = {0}; /* libvips, once, before any thread (media/image.h) */
+    if (image_init(argv[0], &image_error) != 0) {
+        fprintf(stderr, "gazette: %s\n", buf_cstr(&image_error));
+        buf_free(&image_error);
+        return CLI_FAILED;
+    }
     for (const struct cli_command *c = cli_commands; c->name; c++)
         if (strcmp(c->name, argv[i]) == 0)
             return cli_run_command(c, &globals, argc - i, argv + i);

@@ -195,3 +195,20 @@ size_t image_webp_drop_metadata(unsigned char *bytes, size_t length)
     bytes[7] = (unsigned char)(riff >> 24);
     return out;
 }
+
+bool image_container_is_whole(enum media_kind kind, const unsigned char *bytes, size_t length)
+{
+    if (kind != MEDIA_KIND_PNG)
+        return true;
+    size_t i = 8;
+    while (i + 12 <= length) {
+        uint32_t chunk = be32(bytes + i);
+        if (chunk > length - i - 12)
+            return false;
+        bool end = memcmp(bytes + i + 4, "IEND", 4) == 0;
+        i += 12 + (size_t)chunk;
+        if (end)
+            return true;
+    }
+    return false;
+}

@@ -19,6 +19,11 @@
  * it false, and the image is re-encoded without them. */
 bool image_container_is_bare(enum media_kind kind, const unsigned char *bytes, size_t length);
 
+/* False when the container says the file is cut short: a PNG chunk longer than the bytes left
+ * (libspng would first allocate what the length says, 700 MB for a 100-byte file), or no IEND.
+ * Other kinds: true (their loaders check as they read). */
+bool image_container_is_whole(enum media_kind kind, const unsigned char *bytes, size_t length);
+
 /* Removes the EXIF, XMP and ICCP chunks of a WebP file libwebp just wrote (and their VP8X flags),
  * in place; the new length. libvips 8.14's webpsave attaches a fresh EXIF even with strip
  * (libvips issue 3340). */

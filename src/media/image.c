@@ -174,6 +174,10 @@ static int open_checked(const unsigned char *bytes, size_t length,
         buf_puts(error, "not an image gazette accepts (JPEG, PNG, GIF or WebP)");
         return -1;
     }
+    if (!image_container_is_whole(kind, bytes, length)) {
+        buf_printf(error, "the %s image is truncated or corrupt", kind_name(kind));
+        return -1;
+    }
     VipsImage *image = load(kind, bytes, length, access, true);
     if (!image)
         return corrupt(error, kind);
@@ -306,6 +310,13 @@ static int reencode_full(VipsImage *image, enum media_kind kind, int pages, void
         g_object_unref(current);
         current = next;
     }
+    /* Decoded before saving: a decoding error then stops here, and never inside a saver
+     * (libvips 8.14's webpsave leaks its encoder when its input fails). */
+    next = vips_image_copy_memory(current);
+    if (!next)
+        goto fail;
+    g_object_unref(current);
+    current = next;
     int quality = kind == MEDIA_KIND_WEBP ? FULL_WEBP_QUALITY : FULL_JPEG_QUALITY;
     int result = save(current, kind, quality, data, length);
     g_object_unref(current);

@@ -609,6 +609,8 @@
 /* store/copy.c's texts (printf formats): the rows of a table, a row into it, and on PostgreSQL
  * its id sequence moved past the ids copied (a table with an id column has TABLE_id_seq). */
 #define TABLE_SELECT_FORMAT "SELECT %s FROM \"%s\""
+/* a table with bytes (and an id), a few rows at a time: ?1 the last id read, then how many */
+#define TABLE_SELECT_AFTER_FORMAT "SELECT %s FROM \"%s\" WHERE id > ?1 ORDER BY id LIMIT %d"
 #define TABLE_INSERT_FORMAT "INSERT INTO \"%s\" (%s) VALUES (%s)"
 #define TABLE_DELETE_FORMAT "DELETE FROM \"%s\""
 #define TABLE_BUMP_ID_FORMAT                                                                       \

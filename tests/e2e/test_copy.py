@@ -2,6 +2,7 @@
 # between stores. The source is always a SQLite file; the target is a database of the store under
 # test (so [postgres] copies SQLite -> PostgreSQL -> SQLite, [sqlite] SQLite -> SQLite -> SQLite).
 # A non-empty target is refused (exit 1, nothing changed) unless --replace.
+import os
 import re
 import sqlite3
 import subprocess
@@ -146,6 +147,18 @@ def add_admin_rows(db):
         con.execute("INSERT INTO comment_edits (comment_id, user_id, edited_at, author, email,"
                     " body_html) VALUES (?, ?, 1700000000, 'A', 'a@example.org', '<p>é</p>')",
                     (comment_id, author_id))
+        # a media featured by the post, with more files than the copy reads at once: bytes
+        # with NULs and every byte value, an empty one, one of 1 MiB
+        cur = con.execute("INSERT INTO media (wp_id, post_id, author_id, file, slug, title,"
+                          " created_at) VALUES (4242, ?, ?, '2024/01/ü.jpg', 'u', 'Ünï',"
+                          " 1700000000)", (post_id, author_id))
+        media_id = cur.lastrowid
+        con.execute("UPDATE posts SET featured_media_id = ? WHERE id = ?", (media_id, post_id))
+        for i, data in enumerate([bytes(range(256)) * 3, b"", b"\0\0\xff\0", os.urandom(1 << 20),
+                                  b"x", b"\\x00", b"\0"]):
+            con.execute("INSERT INTO media_files (media_id, path, size, mime, width, height,"
+                        " bytes, etag, data) VALUES (?, ?, 'full', 'image/jpeg', ?, 0, ?, 'e', ?)",
+                        (media_id, f"2024/01/ü-{i}.jpg", i, len(data), data))
     con.close()
 
 
@@ -153,10 +166,12 @@ def test_copy_moves_every_table(gazette_bin, source, tmp_path, new_db):
     add_admin_rows(source.db)
     want = table_rows(source.db)
     assert want["audit_log"] and want["post_revisions"] and want["outbox"]
+    assert len(want["media_files"]) == 7
     target = Gazette(gazette_bin, new_db(tmp_path / "target.db"))
     out, _ = copy(gazette_bin, source.db, target.db, cwd=tmp_path)
     assert re.search(r"\bverified\b", out), out
-    for table, count in (("audit_log", 9), ("post_revisions", 1), ("outbox", 2)):
+    for table, count in (("audit_log", 9), ("post_revisions", 1), ("outbox", 2),
+                         ("media", 1), ("media_files", 7)):
         assert count in printed_counts(out, table), f"no {table} count {count}:\n{out}"
     back = tmp_path / "back.db"
     out, _ = copy(gazette_bin, target.db, back, cwd=tmp_path)

@@ -1099,6 +1099,36 @@ static void populate_every_table(struct fixture *f)
                                       .email = "e@example.org",
                                       .body_html = "<p>was</p>"};
     assert_int_equal(store_comment_edit_insert(f->s, &edit), STORE_OK);
+    /* a media with more files than the copy reads at once, their bytes with NULs and every
+     * byte value (one file empty), featured by the post, which comes first in the copy */
+    struct store_media media = {.wp_id = 9,
+                                .post_id = f->admin_post,
+                                .author_id = f->admin,
+                                .file = "2024/01/ü.jpg",
+                                .slug = "u",
+                                .page_path = "",
+                                .title = "Ünïcode",
+                                .created_at = NOW};
+    long long media_id = 0;
+    assert_int_equal(store_media_insert(f->s, &media, &media_id), STORE_OK);
+    static unsigned char bytes[600];
+    for (size_t i = 0; i < sizeof(bytes); i++)
+        bytes[i] = (unsigned char)(i * 7);
+    for (int i = 0; i < 7; i++) {
+        struct store_media_file file = {.media_id = media_id,
+                                        .path = arena_printf(&f->a, "2024/01/ü-%d.jpg", i),
+                                        .size = i ? "medium" : "full",
+                                        .mime = "image/jpeg",
+                                        .width = 100 * i,
+                                        .bytes = i == 3 ? 0 : (long long)sizeof(bytes) - i,
+                                        .etag = "abc",
+                                        .data = bytes + i};
+        assert_int_equal(store_media_file_put(f->s, &file, NULL), STORE_OK);
+    }
+    struct store_post post;
+    assert_int_equal(store_post_get(f->s, &f->a, f->admin_post, &post), STORE_OK);
+    post.featured_media_id = media_id;
+    assert_int_equal(store_post_update(f->s, &post), STORE_OK);
 }
 
 /* Copies f's store into `to` as gazette copy does. */
@@ -1153,7 +1183,9 @@ static void test_copy_every_table(void **state)
                                          "audit_log",
                                          "post_revisions",
                                          "comment_edits",
-                                         "post_password_failures"};
+                                         "post_password_failures",
+                                         "media",
+                                         "media_files"};
     for (size_t k = 0; k < sizeof(filled) / sizeof(filled[0]); k++) {
         bool found = false;
         for (size_t i = 0; i < count; i++)
@@ -1179,6 +1211,20 @@ static void test_copy_every_table(void **state)
         assert_int_equal(copy_into(to, f->s, &f->a), STORE_OK);
         if (!same_sums(f, f->s, to))
             fail_msg("the copy (%s -> %s) differs", store_kind(f->s), store_kind(to));
+        /* the bytes themselves, and the featured image */
+        for (int i = 0; i < 7; i++) {
+            const char *file = arena_printf(&f->a, "2024/01/ü-%d.jpg", i);
+            const unsigned char *x, *y;
+            size_t nx, ny;
+            assert_int_equal(store_media_file_data(f->s, &f->a, file, &x, &nx), STORE_OK);
+            assert_int_equal(store_media_file_data(to, &f->a, file, &y, &ny), STORE_OK);
+            assert_int_equal(nx, i == 3 ? 0 : 600 - i);
+            assert_int_equal(ny, nx);
+            assert_memory_equal(x, y, nx);
+        }
+        struct store_post copied;
+        assert_int_equal(store_post_get(to, &f->a, f->admin_post, &copied), STORE_OK);
+        assert_true(copied.featured_media_id > 0);
         /* the copy's ids go on after the copied ones */
         struct store_user late = {.login = "late",
                                   .display_name = "Late",
@@ -1193,6 +1239,13 @@ static void test_copy_every_table(void **state)
         assert_true(same_sums(f, f->s, to));
         assert_int_equal(store_setting_set(to, "site.title", "Changed"), STORE_OK);
         assert_false(same_sums(f, f->s, to)); /* the same count, another text */
+        assert_int_equal(copy_into(to, f->s, &f->a), STORE_OK);
+        struct store_media_file file;
+        assert_int_equal(store_media_file_find(to, &f->a, "2024/01/ü-1.jpg", &file), STORE_OK);
+        unsigned char other[599] = {1}; /* as many bytes, others */
+        file.data = other;
+        assert_int_equal(store_media_file_put(to, &file, NULL), STORE_OK);
+        assert_false(same_sums(f, f->s, to)); /* the same count, other bytes */
         if (postgres)
             temp_store_remove_postgres(to, name);
         else
