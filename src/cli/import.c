@@ -8,18 +8,12 @@
 #include "cli/cli.h"
 #include "import/uploads.h"
 #include "import/wxr_import.h"
-#include "media/image.h"
 
 /* The files of the media just imported, from DIR: after the import's transaction, one
  * transaction per media (import/uploads.h). */
 static int import_files(store *s, const char *dir)
 {
     buf error = {0};
-    if (image_init("gazette", &error) != 0) {
-        int rc = cli_fail("%s", buf_cstr(&error));
-        buf_free(&error);
-        return rc;
-    }
     struct import_uploads_summary summary;
     int rc = CLI_OK;
     if (import_uploads(s, dir, isatty(STDERR_FILENO) ? stderr : NULL, &summary, &error) != 0)

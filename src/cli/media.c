@@ -10,15 +10,6 @@
 #include "model/post.h"
 #include "model/settings.h"
 
-/* libvips once per process, before any media is made. */
-static int start_images(void)
-{
-    buf error = {0};
-    int rc = image_init("gazette", &error) == 0 ? CLI_OK : cli_fail("%s", buf_cstr(&error));
-    buf_free(&error);
-    return rc;
-}
-
 /* Reads `path` whole into `a`, refusing more than `max_bytes`. */
 static int read_file(arena *a, const char *path, size_t max_bytes, const unsigned char **bytes,
                      size_t *length)
@@ -71,8 +62,6 @@ static int add(store *s, arena *a, int argc, char **argv)
             return cli_fail("%s", store_error(s));
         upload.post_id = p.id;
     }
-    if (start_images() != CLI_OK)
-        return CLI_FAILED;
     struct media_settings settings;
     media_settings_read(s, a, &settings);
     if (read_file(a, path, settings.limits.max_bytes, &upload.bytes, &upload.length) != CLI_OK)
@@ -106,8 +95,6 @@ static int add(store *s, arena *a, int argc, char **argv)
 
 static int import(store *s, const char *dir)
 {
-    if (start_images() != CLI_OK)
-        return CLI_FAILED;
     struct import_uploads_summary summary;
     buf error = {0};
     int rc = import_uploads(s, dir, isatty(STDERR_FILENO) ? stderr : NULL, &summary, &error);
