@@ -198,7 +198,7 @@ static void put_column_list(buf *b, const struct names *columns)
 }
 
 /* A column's value as both engines take it: NULL for SQL NULL, "1"/"0" for a boolean (not for
- * bytes: column_bytes). */
+ * bytes: column_blob). */
 static const char *column_value(store *s, const struct names *columns, size_t i)
 {
     if (s->engine->column_null(s, (int)i))
@@ -250,7 +250,7 @@ static int each_row(store *s, const char *table, const struct names *columns,
         }
         if (batched)
             s->engine->bind_int(s, 1, after);
-        enum store_step step;
+        enum store_step step = STORE_STEP_DONE;
         int rows = 0;
         while (rc == STORE_OK && (step = s->engine->step(s)) == STORE_STEP_ROW) {
             rows++;
