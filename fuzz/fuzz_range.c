@@ -1,12 +1,16 @@
-/* fuzz_range.c: a Range header (web/byte_range.h) against bodies of several sizes: a part is
- * always inside the body, and a header that is not "bytes=…" is never a part. */
+/* fuzz_range.c: what a media request brings: a Range header (web/byte_range.h) against bodies
+ * of several sizes (a part is always inside the body, and a header that is not "bytes=…" is
+ * never a part), and its path under uploads (web/upload_path.h: what it lets through has no
+ * empty, "." or ".." segment, no NUL, no backslash, no control character). */
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "fuzz.h"
+#include "util/arena.h"
 #include "web/byte_range.h"
+#include "web/upload_path.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -36,5 +40,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(memchr(header, ',', size) == NULL, "a part of several ranges \"%.*s\"",
                    (int)size, header);
     }
+    arena a = {0};
+    char *text = fuzz_strndup((const char *)data, size);
+    const char *path = upload_path_decode(&a, text);
+    if (path) {
+        size_t n = strlen(path);
+        FUZZ_CHECK(n > 0 && path[0] != '/' && path[n - 1] != '/', "\"%s\" from \"%s\"", path, text);
+        FUZZ_CHECK(!strstr(path, "//") && !strchr(path, '\\'), "\"%s\" from \"%s\"", path, text);
+        for (const char *seg = path; seg; seg = strchr(seg, '/') ? strchr(seg, '/') + 1 : NULL) {
+            size_t len = strcspn(seg, "/");
+            FUZZ_CHECK(!(len == 1 && seg[0] == '.') &&
+                           !(len == 2 && seg[0] == '.' && seg[1] == '.'),
+                       "a dot segment in \"%s\" from \"%s\"", path, text);
+        }
+        for (const char *p = path; *p; p++)
+            FUZZ_CHECK((unsigned char)*p >= 0x20 && *p != 0x7f, "byte 0x%02x in \"%s\"",
+                       (unsigned char)*p, path);
+    }
+    free(text);
+    arena_free(&a);
     return 0;
 }

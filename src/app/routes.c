@@ -13,7 +13,8 @@
 /* What the front page reads: a search (s, paged), and WordPress's query forms, each a 301 to its
  * page (site/wp_urls.c) */
 #define FRONT_QUERY                                                                                \
-    "s paged p page_id attachment_id cat category_name tag tag_id author author_name m year monthnum day feed"
+    "s paged p page_id attachment_id cat category_name tag tag_id author author_name m year "      \
+    "monthnum day feed"
 
 /* Unset fields are the safe defaults: no role needed, on a worker, never cached, no body. A POST
  * names its forgery rule (.csrf); app_routes_check refuses one that does not. */
@@ -27,6 +28,11 @@ static const struct route routes[] = {
     {.method = "GET", .match = ROUTE_EXACT, .pattern = "/metrics", .handler = site_metrics},
     /* media files: before the reader routes whose suffixes a file's path could end with;
      * cached (small images: the loop answers them), no query read */
+    /* the folder itself is no page (404), and not a reader page's slash form either */
+    {.method = "GET",
+     .match = ROUTE_EXACT,
+     .pattern = "/wp-content/uploads",
+     .handler = site_media_file},
     {.method = "GET",
      .match = ROUTE_PREFIX,
      .pattern = "/wp-content/uploads/",

@@ -126,8 +126,7 @@ static void evict(uint64_t max_bytes)
     struct dirent *entry;
     while ((entry = readdir(d))) {
         struct stat st;
-        if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-            !S_ISREG(st.st_mode))
+        if (fstatat(dirfd(d), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISREG(st.st_mode))
             continue;
         if (strncmp(entry->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) == 0) {
             if (now - st.st_mtime > STALE_TEMP_SECONDS)

@@ -135,11 +135,11 @@ static void add_security_headers(h2o_req_t *req, const char *own_policy)
                               0, NULL, own_policy, strlen(own_policy));
     else
         h2o_add_header_by_str(
-        &req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"), 0, NULL,
-        H2O_STRLIT("default-src 'self'; script-src 'self'; style-src 'self' "
-                   "'unsafe-inline'; img-src 'self' https: data:; "
-                   "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
-                   "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"));
+            &req->pool, &req->res.headers, H2O_STRLIT("content-security-policy"), 0, NULL,
+            H2O_STRLIT("default-src 'self'; script-src 'self'; style-src 'self' "
+                       "'unsafe-inline'; img-src 'self' https: data:; "
+                       "frame-src https://www.youtube-nocookie.com https://player.vimeo.com; "
+                       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("referrer-policy"), 0, NULL,
                           H2O_STRLIT("strict-origin-when-cross-origin"));
     h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-frame-options"), 0, NULL,
@@ -315,7 +315,7 @@ static bool pick_range(h2o_req_t *req, uint64_t size, uint64_t *offset, uint64_t
     h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_ACCEPT_RANGES, NULL,
                    H2O_STRLIT("bytes"));
     ssize_t i = h2o_find_header(&req->headers, H2O_TOKEN_RANGE, -1);
-    if (i < 0 || req->res.status != 200)
+    if (i < 0 || req->res.status != 200 || is_head(req)) /* Range is GET's only */
         return true;
     ssize_t if_range = h2o_find_header(&req->headers, H2O_TOKEN_IF_RANGE, -1);
     if (if_range >= 0) {
@@ -336,8 +336,8 @@ static bool pick_range(h2o_req_t *req, uint64_t size, uint64_t *offset, uint64_t
         req->res.reason = reason_phrase(206);
         snprintf(content_range, 64, "bytes %llu-%llu/%llu", (unsigned long long)first,
                  (unsigned long long)last, (unsigned long long)size);
-        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_RANGE, NULL,
-                       content_range, strlen(content_range));
+        h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_RANGE, NULL, content_range,
+                       strlen(content_range));
         *offset = first;
         *length = last - first + 1;
         return true;
@@ -392,13 +392,18 @@ static void file_sender_proceed(h2o_generator_t *generator, h2o_req_t *req)
     h2o_send(req, &bytes, 1, sender->left ? H2O_SEND_STATE_IN_PROGRESS : H2O_SEND_STATE_FINAL);
 }
 
-/* Sends `length` bytes of `fd` (taken over: closed with the request), as the whole response or
- * the range asked for. */
-static void send_file(h2o_req_t *req, int fd, uint64_t length)
+/* Takes `fd` over: from here it closes with the request, whatever is sent (a 304, a 416). */
+static struct file_sender *hold_file(h2o_req_t *req, int fd)
 {
     struct file_sender *sender =
         h2o_mem_alloc_shared(&req->pool, sizeof(*sender), file_sender_close);
     *sender = (struct file_sender){.super = {file_sender_proceed, NULL}, .fd = fd};
+    return sender;
+}
+
+/* Sends `length` bytes of the held file, as the whole response or the range asked for. */
+static void send_file(h2o_req_t *req, struct file_sender *sender, uint64_t length)
+{
     if (!pick_range(req, length, &sender->offset, &sender->left))
         return;
     req->res.content_length = sender->left;
@@ -466,6 +471,7 @@ static void send_response(h2o_req_t *req, const struct web_response *res, bool c
         h2o_add_header_by_str(&req->pool, &req->res.headers, H2O_STRLIT("x-gazette-cache"), 0, NULL,
                               H2O_STRLIT("miss"));
     add_security_headers(req, res->content_security_policy);
+    struct file_sender *file = res->file_fd > 0 ? hold_file(req, res->file_fd) : NULL;
     const char *suffix;
     strview body =
         pick_variant(req, (strview){res->body.ptr, res->body.len}, gzip, brotli, &suffix);
@@ -478,8 +484,8 @@ static void send_response(h2o_req_t *req, const struct web_response *res, bool c
         if (answer_validators(req, hash, res->etag, made_at, suffix))
             return;
     }
-    if (res->file_fd > 0)
-        send_file(req, res->file_fd, (uint64_t)res->file_length);
+    if (file)
+        send_file(req, file, (uint64_t)res->file_length);
     else if (res->ranges)
         send_body_ranged(req, body, kept);
     else
@@ -527,7 +533,7 @@ static void on_jobs_done(h2o_multithread_receiver_t *receiver, h2o_linklist_t *m
                           (strview){w->gzip.ptr, w->gzip.len},
                           (strview){w->brotli.ptr, w->brotli.len}, true);
             w->response.body = w->gzip = w->brotli = (buf){0}; /* `sent` owns them now */
-            w->response.file_fd = 0; /* and the request's pool the file (send_file) */
+            w->response.file_fd = 0; /* and the request's pool the file (hold_file) */
         }
         lt->in_flight--;
         job_free(job);

@@ -76,8 +76,7 @@ static int find_equivalent(store *s, arena *a, const char *path, struct store_me
     int rc = store_media_find_file(s, a, original, &media);
     if (rc == STORE_NOT_FOUND) {
         const char *dot = strrchr(original, '.');
-        const char *scaled =
-            arena_printf(a, "%.*s-scaled%s", (int)(dot - original), original, dot);
+        const char *scaled = arena_printf(a, "%.*s-scaled%s", (int)(dot - original), original, dot);
         rc = store_media_find_file(s, a, scaled, &media);
     }
     if (rc != STORE_OK)
@@ -127,8 +126,7 @@ int media_find_wp_id(store *s, arena *a, long long wp_id, struct store_media *ou
     return store_media_find_wp_id(s, a, wp_id, out);
 }
 
-int media_files_of(store *s, arena *a, long long id, struct store_media_file **files,
-                   size_t *count)
+int media_files_of(store *s, arena *a, long long id, struct store_media_file **files, size_t *count)
 {
     return store_media_files(s, a, id, files, count);
 }

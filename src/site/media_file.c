@@ -65,8 +65,8 @@ void site_media_file(struct handler_context *context, const struct web_request *
                            : NULL;
     struct store_media_file file;
     bool equivalent = false;
-    int rc = path ? media_file_lookup(context->store, a, path, &file, &equivalent)
-                  : STORE_NOT_FOUND;
+    int rc =
+        path ? media_file_lookup(context->store, a, path, &file, &equivalent) : STORE_NOT_FOUND;
     if (rc == STORE_ERROR) {
         unavailable(req, res, context);
         return;

@@ -40,12 +40,12 @@ struct web_response {
     long long cache_post_id; /* the post a cacheable page shows; 0 for a listing, -1 for a
                                 media file (cache/page_cache.h: PAGE_CACHE_MEDIA) */
     /* a media file's (site/media_file.c); unset for pages: */
-    const char *etag;          /* the strong validator, without quotes; NULL: the body's hash */
-    long long last_modified;   /* Unix seconds for Last-Modified; 0: when rendered */
-    bool ranges;               /* the adapter answers Range requests on the body (206, 416) */
+    const char *etag;        /* the strong validator, without quotes; NULL: the body's hash */
+    long long last_modified; /* Unix seconds for Last-Modified; 0: when rendered */
+    bool ranges;             /* the adapter answers Range requests on the body (206, 416) */
     const char *content_security_policy; /* replaces the site's own; NULL: the site's */
-    int file_fd;       /* > 0: send `file_length` bytes of this open file instead of the body
-                          (the adapter closes it); 0: none */
+    int file_fd; /* > 0: send `file_length` bytes of this open file instead of the body
+                    (the adapter closes it); 0: none */
     long long file_length;
 };
 

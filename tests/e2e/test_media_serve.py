@@ -199,8 +199,14 @@ def test_ranges(site, media, media_server):
     assert r.status == 200 and r.body == data
     assert r.header("Content-Type") == "video/mp4"
     assert r.header("ETag") == '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
-    assert get(media_server, url("2015/03/clip.mp4"),
-               **{"If-None-Match": r.header("ETag")}).status == 304
+    # a 304, a 416 or a HEAD of a file from disk closes the file it opened
+    fds = len(os.listdir(f"/proc/{media_server.proc.pid}/fd"))
+    for _ in range(40):
+        assert get(media_server, url("2015/03/clip.mp4"),
+                   **{"If-None-Match": r.header("ETag")}).status == 304
+        assert get(media_server, url("2015/03/clip.mp4"), Range="bytes=999999999-").status == 416
+        assert media_server.request("HEAD", url("2015/03/clip.mp4")).status == 200
+    assert len(os.listdir(f"/proc/{media_server.proc.pid}/fd")) < fds + 10
     head = media_server.request("HEAD", url("2015/03/clip.mp4"))
     assert head.status == 200 and head.body == b""
     assert head.header("Content-Length") == str(len(data))
@@ -236,6 +242,7 @@ def test_old_size_names_answer_the_closest_stored_size(site, media, media_server
 def test_missing_and_traversal_are_404(site, media, media_server):
     media.add("2018/06/a.jpg", jpeg(20, 20), "image/jpeg", 20, 20)
     for path in ("/wp-content/uploads/2018/06/none.jpg",
+                 "/wp-content/uploads", "/wp-content/uploads/", "/wp-content/uploads/2018/06/",
                  "/wp-content/uploads/2018/06/%2e%2e/06/a.jpg",
                  "/wp-content/uploads/2018/%2E%2E/2018/06/a.jpg",
                  "/wp-content/uploads/2018/06/..%2fa.jpg",

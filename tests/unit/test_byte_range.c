@@ -24,9 +24,9 @@ static void assert_part(const char *header, uint64_t size, uint64_t first, uint6
     if (parse(header, size, &f, &l) != BYTE_RANGE_PART)
         fail_msg("\"%s\" of %llu: not a part", header, (unsigned long long)size);
     if (f != first || l != last)
-        fail_msg("\"%s\" of %llu: %llu-%llu, expected %llu-%llu", header,
-                 (unsigned long long)size, (unsigned long long)f, (unsigned long long)l,
-                 (unsigned long long)first, (unsigned long long)last);
+        fail_msg("\"%s\" of %llu: %llu-%llu, expected %llu-%llu", header, (unsigned long long)size,
+                 (unsigned long long)f, (unsigned long long)l, (unsigned long long)first,
+                 (unsigned long long)last);
 }
 
 static void assert_result(const char *header, uint64_t size, enum byte_range_result want)
@@ -44,9 +44,9 @@ static void test_parts(void **state)
     assert_part("bytes=0-99", 1000, 0, 99);
     assert_part("bytes=100-", 1000, 100, 999);
     assert_part("bytes=-100", 1000, 900, 999);
-    assert_part("bytes=-5000", 1000, 0, 999); /* more than there is: all of it */
+    assert_part("bytes=-5000", 1000, 0, 999);      /* more than there is: all of it */
     assert_part("bytes=990-5000", 1000, 990, 999); /* the end cut to the end */
-    assert_part("Bytes= 5-5 ", 1000, 5, 5);      /* the unit in any case, blanks around */
+    assert_part("Bytes= 5-5 ", 1000, 5, 5);        /* the unit in any case, blanks around */
     assert_part("bytes=999-999", 1000, 999, 999);
 }
 

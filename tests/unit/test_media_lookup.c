@@ -33,11 +33,11 @@ static void test_variant_names(void **state)
     assert_variant("photo-1x1.gif", "photo.gif", 1, 1);
     assert_variant("2013/01/photo-99999x1.jpg", "2013/01/photo.jpg", 99999, 1);
     assert_variant("2013/01/photo.jpg", NULL, 0, 0);
-    assert_variant("2013/01/-300x200.jpg", NULL, 0, 0);     /* no NAME */
+    assert_variant("2013/01/-300x200.jpg", NULL, 0, 0); /* no NAME */
     assert_variant("2013/01/photo-300x.jpg", NULL, 0, 0);
     assert_variant("2013/01/photo-x200.jpg", NULL, 0, 0);
     assert_variant("2013/01/photo300x200.jpg", NULL, 0, 0);
-    assert_variant("2013/01/photo-300x200", NULL, 0, 0);    /* no extension */
+    assert_variant("2013/01/photo-300x200", NULL, 0, 0); /* no extension */
     assert_variant("2013/01/photo-0x200.jpg", NULL, 0, 0);
     assert_variant("2013/01/photo-123456x2.jpg", NULL, 0, 0); /* six digits */
     assert_variant("2013/01-300x200/photo.jpg", NULL, 0, 0);  /* in a folder's name */
