@@ -145,15 +145,19 @@ def test_wptt_posts_show_the_local_copies(wptt_imported, start_server):
     srv = start_server(g)
     pages = [p for p in g.posts() if p["status"] == "publish"]
     assert len(pages) > 20, pages
-    local_images = 0
+    local_images = set()
     for p in pages:
         r = srv.get(p["path"])
         if r.status != 200:
             continue  # a password or such: the article suite covers those
         assert OLD_FILES_HOST not in r.text, (p["path"], re.findall(
             r"[^\"'\s]*%s[^\"'\s]*" % re.escape(OLD_FILES_HOST), r.text)[:5])
-        local_images += len(re.findall(r'<img [^>]*src="/wp-content/uploads/', r.text))
-    assert local_images >= 20, local_images
+        local_images |= set(re.findall(r'<img [^>]*src="/wp-content/uploads/([^"?]+)"',
+                                       r.text))
+    assert len(local_images) >= 20, local_images
+    # every image the posts show (sizes such as image-alignment-300x200.jpg among them) answers
+    for path in sorted(local_images):
+        check_file(srv, urllib.parse.unquote(path))
 
 
 def test_wptt_imported_twice_adds_nothing(wptt_imported):
@@ -208,10 +212,16 @@ def test_media_import_refuses_what_is_not_a_folder_or_leads_out(site, tmp_path):
     links = tmp_path / "links" / "2008" / "06"
     links.mkdir(parents=True)
     os.symlink(outside / "secret.jpg", links / "canola2.jpg")
+    # and a file that is not what its name says: refused with the reason, the rest goes on
+    (links / "windmill.jpg").write_text("<html>not a picture</html>\n")
     out = site.out("media", "import", tmp_path / "links")
     assert re.search(r"^  2008/06/canola2\.jpg: a symbolic link leading out of the folder$",
                      out, re.M), out
-    assert re.search(r"^media files: 0 attached", out, re.M), out
+    assert re.search(r"^  2008/06/windmill\.jpg: .*not a kind of file gazette stores", out,
+                     re.M), out
+    assert re.search(r"^media files: 0 attached .*, %d missing, 2 refused$" % (
+        WPTT_ATTACHMENTS - 2), out, re.M), out
+    assert len(media_rows(site, "--missing")) == WPTT_ATTACHMENTS
 
 
 # ---------------------------------------------------------------------------------------------
