@@ -330,3 +330,76 @@ def test_media_add_stores_an_image_and_refuses_text(site, tmp_path):
     p = site.run("media", "add", tmp_path / "absent.jpg", expect=1)
     assert "absent.jpg" in p.stderr, p.stderr
     site.run("media", "add", expect=2)
+
+
+# ---------------------------------------------------------------------------------------------
+# A big image WordPress scaled down (5.3+): its original and sizes are kept beside it
+
+
+SCALED_EXPORT = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel>
+<title>Scaled</title><link>https://old.example</link><description>x</description>
+<wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>https://old.example</wp:base_site_url>
+<wp:base_blog_url>https://old.example</wp:base_blog_url>
+<item><title>Harbour</title><link>https://old.example/2020/01/05/harbour/</link>
+<dc:creator>ed</dc:creator>
+<content:encoded><![CDATA[<p><a href="https://old.example/wp-content/uploads/2020/01/big.jpg"><img
+ class="wp-image-10 size-large" src="https://old.example/wp-content/uploads/2020/01/big-1024x683.jpg"
+ srcset="https://old.example/wp-content/uploads/2020/01/big-300x200.jpg 300w" alt="Big"></a></p>]]></content:encoded>
+<excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>11</wp:post_id><wp:post_date>2020-01-05 10:00:00</wp:post_date>
+<wp:post_date_gmt>2020-01-05 10:00:00</wp:post_date_gmt><wp:post_name>harbour</wp:post_name>
+<wp:status>publish</wp:status><wp:post_parent>0</wp:post_parent><wp:post_type>post</wp:post_type>
+<wp:postmeta><wp:meta_key>_thumbnail_id</wp:meta_key><wp:meta_value>10</wp:meta_value></wp:postmeta>
+</item>
+<item><title>big</title><link>https://old.example/2020/01/05/harbour/big/</link>
+<dc:creator>ed</dc:creator>
+<content:encoded><![CDATA[A <b>wide</b> view.]]></content:encoded>
+<excerpt:encoded><![CDATA[The harbour &amp; the hills]]></excerpt:encoded>
+<wp:post_id>10</wp:post_id><wp:post_date>2020-01-05 09:00:00</wp:post_date>
+<wp:post_date_gmt>2020-01-05 09:00:00</wp:post_date_gmt><wp:post_name>big</wp:post_name>
+<wp:status>inherit</wp:status><wp:post_parent>11</wp:post_parent>
+<wp:post_type>attachment</wp:post_type>
+<wp:attachment_url>https://old.example/wp-content/uploads/2020/01/big-scaled.jpg</wp:attachment_url>
+<wp:postmeta><wp:meta_key>_wp_attached_file</wp:meta_key><wp:meta_value>2020/01/big-scaled.jpg</wp:meta_value></wp:postmeta>
+<wp:postmeta><wp:meta_key>_wp_attachment_image_alt</wp:meta_key><wp:meta_value>Boats</wp:meta_value></wp:postmeta>
+</item>
+</channel></rss>
+"""
+
+
+def test_scaled_image_keeps_its_original_and_sizes(site, tmp_path, request, start_server):
+    from PIL import Image
+    folder = tmp_path / "uploads" / "2020" / "01"
+    folder.mkdir(parents=True)
+    for name, size in [("big-scaled.jpg", (2560, 1707)), ("big.jpg", (3000, 2000)),
+                       ("big-1024x683.jpg", (1024, 683)), ("big-300x200.jpg", (300, 200)),
+                       ("other-300x200.jpg", (300, 200))]:
+        Image.new("RGB", size, (30, 90, 160)).save(folder / name, "JPEG")
+    export = tmp_path / "scaled.xml"
+    export.write_text(SCALED_EXPORT, encoding="utf-8")
+    out = site.run("import", "wxr", export, "--uploads", tmp_path / "uploads").stdout
+    assert re.search(r"^media: 1 new, 0 already present; featured images: 1 set$", out,
+                     re.M), out
+    assert re.search(r"^media files: 1 attached \(with 3 sizes WordPress made\), 0 missing, "
+                     r"0 refused$", out, re.M), out
+    rows = media_rows(site)
+    assert [(r["id"], r["file"], r["mime"], r["title"]) for r in rows] == [
+        (10, "2020/01/big-scaled.jpg", "image/jpeg", "big")], rows
+    stored = sql(request, site, "SELECT alt, caption, description, page_path, post_id FROM media")
+    post = sql(request, site, "SELECT id, coalesce(featured_media_id, 0) FROM posts")
+    assert stored == [["Boats", "The harbour & the hills", "A wide view.",
+                       "/2020/01/05/harbour/big/", post[0][0]]], stored
+    assert post[0][1] == "10", post
+    srv = start_server(site)
+    for name in ("big-scaled.jpg", "big.jpg", "big-1024x683.jpg", "big-300x200.jpg"):
+        check_file(srv, "2020/01/" + name, "image/jpeg")
+    page = srv.get("/2020/01/05/harbour/")
+    assert page.status == 200, page.status
+    assert 'href="/wp-content/uploads/2020/01/big.jpg"' in page.text, page.text
+    assert 'src="/wp-content/uploads/2020/01/big-1024x683.jpg"' in page.text, page.text
+    assert "old.example/wp-content" not in page.text
