@@ -218,6 +218,17 @@ const char *wxr_media_file_of(arena *a, const struct wxr_item *item, const char 
     return *problem ? NULL : arena_strndup(a, path, len);
 }
 
+/* Whether the last segment of `path` has an extension ("a.jpg"): a base may be a whole host
+ * (WordPress.com's NAME.files.wordpress.com), whose other addresses are not files. */
+static bool names_a_file(const char *path, size_t len)
+{
+    size_t start = len;
+    while (start && path[start - 1] != '/')
+        start--;
+    const char *dot = memchr(path + start, '.', len - start);
+    return dot && dot > path + start && (size_t)(dot - path) + 1 < len;
+}
+
 /* The URL map of wxr_media_rewrite_content. */
 static int local_upload(void *context, const char *url, size_t len, buf *out)
 {
@@ -237,7 +248,7 @@ static int local_upload(void *context, const char *url, size_t len, buf *out)
             continue;
         const char *path = rest + n;
         size_t path_len = rest_len - n;
-        if (file_path_problem(path, path_len))
+        if (file_path_problem(path, path_len) || !names_a_file(path, path_len))
             return 0;
         buf_puts(out, UPLOADS_PREFIX);
         buf_append(out, path, path_len);

@@ -35,8 +35,8 @@ struct wxr_media {
 int wxr_media_scan(struct wxr_media *media, const char *path, buf *error);
 
 /* Appends `html` (len bytes) to `out` with every src, href, srcset and CSS url() that points
- * into the old uploads made "/wp-content/uploads/PATH" (a query string such as Photon's
- * ?w=300 dropped). Only reads `media`: safe from the import's work pool. */
+ * at a file (a name with an extension) of the old uploads made "/wp-content/uploads/PATH" (a query
+ * string such as Photon's ?w=300 dropped). Only reads `media`: safe from the import's work pool. */
 void wxr_media_rewrite_content(const struct wxr_media *media, const char *html, size_t len,
                                buf *out);
 

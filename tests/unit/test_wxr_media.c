@@ -125,6 +125,8 @@ static void test_old_uploads_become_local(void **state)
         "<a href=\"https://cdn.example/sub/2013/01/x/\">x</a>",
         "<img src=\"https://files.example.com/2008/../../etc/passwd\">",
         "<img src=\"https://files.example.com/\">",
+        "<a href=\"https://files.example.com/about\">x</a>",
+        "<a href=\"https://files.example.com/2008/06/.htaccess\">x</a>",
     };
     for (size_t i = 0; i < sizeof(same) / sizeof(same[0]); i++)
         check_rewrite(&media, same[i], same[i]);
