@@ -39,6 +39,7 @@ int cli_serve(const struct cli_globals *globals, int argc, char **argv);
 int cli_import(const struct cli_globals *globals, int argc, char **argv);
 int cli_render(const struct cli_globals *globals, int argc, char **argv);
 int cli_post(const struct cli_globals *globals, int argc, char **argv);
+int cli_media(const struct cli_globals *globals, int argc, char **argv);
 int cli_comment(const struct cli_globals *globals, int argc, char **argv);
 int cli_user(const struct cli_globals *globals, int argc, char **argv);
 int cli_mail(const struct cli_globals *globals, int argc, char **argv);

@@ -20,10 +20,12 @@ const struct cli_command cli_commands[] = {
      .summary = "serve the site over HTTP (default 127.0.0.1:8080)"},
     {.name = "import",
      .run = cli_import,
-     .usage = "import wxr FILE",
+     .usage = "import wxr FILE [--uploads DIR]",
      .summary = "import a WordPress export (WXR 1.0-1.2); the export's title, tagline, language, "
                 "time zone, largest menu and address become site.title, site.description, "
-                "site.language, site.utc_offset, site.menu and site.url where those are unset"},
+                "site.language, site.utc_offset, site.menu and site.url where those are unset; "
+                "attachments become media, their files read from DIR (a copy of the old site's "
+                "wp-content/uploads) when given"},
     {.name = "render",
      .run = cli_render,
      .usage = "render text|html|print|pdf POST [--out FILE] [--comments] [--paper a4|letter]",
@@ -35,6 +37,15 @@ const struct cli_command cli_commands[] = {
      .usage = "post list | show POST | new FILE.md | edit POST FILE.md | publish POST | "
               "trash POST | untrash POST | close POST | open POST",
      .summary = "list, show, create, edit and change posts (POST: id, slug or permalink)",
+     .min_args = 1,
+     .missing = "expected a subcommand"},
+    {.name = "media",
+     .run = cli_media,
+     .usage = "media add FILE [--alt TEXT] [--title T] [--caption C] [--post POST] | "
+              "import DIR | list [--missing]",
+     .summary = "store an image or file with its sizes (prints its URLs); give imported media "
+                "their files from DIR, a copy of the old site's wp-content/uploads; list media "
+                "(id, file, type, size, bytes or missing, title)",
      .min_args = 1,
      .missing = "expected a subcommand"},
     {.name = "comment",

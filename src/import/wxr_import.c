@@ -7,6 +7,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "import/wxr_media.h"
 #include "import/wxr_reader.h"
 #include "model/comment.h"
 #include "model/post.h"
@@ -26,7 +27,8 @@
  * independent, so a work pool does it on every core; the store is written on one thread. */
 struct item_prep {
     const struct wxr_item *item;
-    const char *base_url;     /* the old site's address: links to it become paths, or NULL */
+    const char *base_url;          /* the old site's address: links to it become paths, or NULL */
+    const struct wxr_media *media; /* the old uploads: their URLs become this site's */
     bool post;                /* the post's parts are made (job 0); the other jobs are comments */
     buf body_html, body_text; /* the post's */
     buf excerpt;              /* plain text, trailing newlines removed */
@@ -94,8 +96,9 @@ struct import_state {
     size_t nav_count, nav_capacity;   /* entries and room in nav */
     struct left_out left_out[LEFT_OUT_KINDS]; /* what was not imported, by kind */
     size_t left_out_count;                    /* kinds in left_out */
-    long long newest_at;   /* publication time of the newest post with both dates (0: none) */
-    long long site_offset; /* seconds: that post's local offset; else the site's setting */
+    long long newest_at;    /* publication time of the newest post with both dates (0: none) */
+    long long site_offset;  /* seconds: that post's local offset; else the site's setting */
+    struct wxr_media media; /* attachments: the uploads' addresses, featured images */
     struct orphan {
         long long id;      /* a page stored … */
         long parent_wp_id; /* … whose parent was not yet */
@@ -297,10 +300,13 @@ static void prepare_post(struct item_prep *prep)
     for (size_t i = 0; i < item->meta_count; i++)
         if (strcmp(item->meta[i].key, "footnotes") == 0)
             options.footnotes_json = item->meta[i].value;
-    buf rendered = {0};
+    buf rendered = {0}, local = {0};
     markup_wp_content(buf_cstr(&content), content.len, &options, &rendered, &prep->content);
-    markup_sanitize_html(buf_cstr(&rendered), rendered.len, SANITIZE_ARTICLE, &prep->body_html);
+    /* images and files at the old uploads' addresses: this site's copies */
+    wxr_media_rewrite_content(prep->media, buf_cstr(&rendered), rendered.len, &local);
+    markup_sanitize_html(buf_cstr(&local), local.len, SANITIZE_ARTICLE, &prep->body_html);
     buf_free(&rendered);
+    buf_free(&local);
     buf_free(&content);
     markup_html_to_text(buf_cstr(&prep->body_html), prep->body_html.len, NULL, &prep->body_text);
     struct text_options plain = {0};
@@ -325,7 +331,8 @@ static void prepare_job(void *context, size_t index)
 static work_batch *prepare_item(struct import_state *st, const struct wxr_item *item, bool post,
                                 struct item_prep *prep)
 {
-    *prep = (struct item_prep){.item = item, .post = post, .base_url = st->base_url};
+    *prep = (struct item_prep){
+        .item = item, .post = post, .base_url = st->base_url, .media = &st->media};
     prep->comment_html = xcalloc(item->comment_count ? item->comment_count : 1, sizeof(buf));
     return work_pool_submit(st->pool, item->comment_count + (post ? 1 : 0), prepare_job, prep);
 }
@@ -596,12 +603,9 @@ static const char *made_path(struct import_state *st, const struct wxr_item *ite
     return arena_printf(&st->arena, "/%s/", post->slug);
 }
 
-/* The permalink path of an item: its <link> without the site's address, when that is a path
- * (not "?p=…" as drafts have); else made_path's. */
-static const char *item_path(struct import_state *st, const struct wxr_item *item,
-                             const struct store_post *post)
+/* A <link> without the site's address (or any other host's): "/2019/01/x/", "?p=12", "". */
+static const char *link_path(const struct import_state *st, const char *link)
 {
-    const char *link = item->link;
     size_t base = st->base_url ? strlen(st->base_url) : 0;
     if (base && strncmp(link, st->base_url, base) == 0)
         link += base;
@@ -610,6 +614,15 @@ static const char *item_path(struct import_state *st, const struct wxr_item *ite
         if (!link)
             link = "";
     }
+    return link;
+}
+
+/* The permalink path of an item: its <link> without the site's address, when that is a path
+ * (not "?p=…" as drafts have); else made_path's. */
+static const char *item_path(struct import_state *st, const struct wxr_item *item,
+                             const struct store_post *post)
+{
+    const char *link = link_path(st, item->link);
     const char *pattern = settings_get(st->store, &st->arena, SETTING_SITE_PERMALINK);
     if (*link == '/' && !strchr(link, '?') && !strchr(link, '#') && strlen(link) > 1) {
         size_t n = strlen(link);
@@ -634,6 +647,70 @@ static const char *item_path(struct import_state *st, const struct wxr_item *ite
         return made;
     }
     return made_path(st, item, post, pattern);
+}
+
+/* The page of an attachment: its <link>'s path in canonical form, as a post's; "" when it
+ * has none (?attachment_id=N), when the path could not be one, or when a post has it (the
+ * post keeps its address); NULL on a store error (message set). */
+static const char *attachment_page_path(struct import_state *st, const struct wxr_item *item)
+{
+    const char *link = link_path(st, item->link);
+    size_t n = strlen(link);
+    if (*link != '/' || strchr(link, '?') || strchr(link, '#') || n < 2)
+        return "";
+    const char *path =
+        link[n - 1] == '/' ? arena_strdup(&st->arena, link) : arena_printf(&st->arena, "%s/", link);
+    path = post_path_single_slashes(&st->arena, path);
+    const char *problem = post_path_problem(path);
+    if (problem) {
+        warn(st, item->line,
+             arena_printf(&st->arena, "the attachment page's path was not kept (%s)", problem));
+        return "";
+    }
+    path = slug_canonical(&st->arena, path);
+    struct store_post clash;
+    int rc = store_post_find_path(st->store, &st->arena, path, &clash);
+    if (rc == STORE_ERROR) {
+        store_failed(st, item->line, "reading post");
+        return NULL;
+    }
+    if (rc == STORE_OK) {
+        warn(st, item->line,
+             arena_printf(&st->arena, "the attachment page %s is post %lld's; it has no page", path,
+                          clash.id));
+        return "";
+    }
+    return path;
+}
+
+/* An attachment: a media record without its file (wxr_media.h). */
+static int import_attachment(struct import_state *st, const struct wxr_item *item)
+{
+    const char *page = attachment_page_path(st, item);
+    if (!page)
+        return -1;
+    struct store_user author;
+    int rc = store_user_find_login(st->store, &st->arena, item->creator, &author);
+    if (rc == STORE_ERROR)
+        return store_failed(st, item->line, "reading author");
+    long long created = parse_wp_date(item->post_date_gmt);
+    if (!created && parse_wp_date(item->post_date))
+        created = parse_wp_date(item->post_date) - st->site_offset;
+    if (!created)
+        created = (long long)time(NULL);
+    struct wxr_attachment attachment = {
+        .page_path = page, .author_id = rc == STORE_OK ? author.id : 0, .created_at = created};
+    enum wxr_media_outcome outcome;
+    const char *why;
+    if (wxr_media_add(&st->media, st->store, &st->arena, item, &attachment, &outcome, &why) !=
+        STORE_OK)
+        return store_failed(st, item->line, "storing media");
+    if (outcome == WXR_MEDIA_SKIPPED)
+        skip(st, item->line, "attachment",
+             "no usable path under uploads, or another media has that file", why);
+    else if (why)
+        warn(st, item->line, why);
+    return 0;
 }
 
 /* The _wp_old_slug and _wp_old_date meta of `item`: the paths `post` had before answer 301. */
@@ -920,7 +997,17 @@ static int import_custom_fields(struct import_state *st, long long post_id,
                               m->key, CUSTOM_FIELD_MAX_BYTES));
             continue;
         }
-        if (store_custom_field_add(st->store, post_id, m->key, m->value) != STORE_OK)
+        const char *value = m->value;
+        if (strcmp(m->key, "enclosure") == 0) {
+            /* "URL\nLENGTH\nTYPE\n" (WordPress's podcast enclosures): a file of the old
+             * uploads is this site's copy */
+            size_t url_len = strcspn(value, "\r\n");
+            const char *local = wxr_media_local_url(&st->media, &st->arena,
+                                                    arena_strndup(&st->arena, value, url_len));
+            if (local)
+                value = arena_printf(&st->arena, "%s%s", local, value + url_len);
+        }
+        if (store_custom_field_add(st->store, post_id, m->key, value) != STORE_OK)
             return store_failed(st, item->line, "storing custom field");
         st->summary->custom_fields_new++;
     }
@@ -965,12 +1052,8 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
         keep_nav_item(st, item);
         return 0;
     }
-    if (strcmp(item->post_type, "attachment") == 0) {
-        skip(st, item->line, "attachment", "media files are not imported yet (the media issue)",
-             arena_printf(&st->arena, "item %ld: attachment '%s' is not imported", item->wp_id,
-                          item->title));
-        return 0;
-    }
+    if (strcmp(item->post_type, "attachment") == 0)
+        return import_attachment(st, item);
     if (!is_page && type != POST_TYPE_POST) {
         skip(st, item->line, arena_printf(&st->arena, "item of post type '%s'", item->post_type),
              other_type_why(item->post_type),
@@ -995,6 +1078,7 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
             sum->pages_present++;
         else
             sum->posts_present++;
+        wxr_media_note_featured(&st->media, post.id, item);
         return import_comments(st, post.id, item, prep);
     }
     bool taken = false;
@@ -1028,6 +1112,7 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
         /* it was in the store when read ahead, so cannot be missing now; made here anyway */
         prep->post = true;
         prep->base_url = st->base_url;
+        prep->media = &st->media;
         prepare_post(prep);
     }
     /* WordPress shows a title as HTML, so "&amp;" in it reads "&": pages escape it once more */
@@ -1092,6 +1177,7 @@ static int import_item(struct import_state *st, const struct wxr_item *item, str
     }
     if (import_custom_fields(st, id, item) != 0)
         return -1;
+    wxr_media_note_featured(&st->media, id, item);
     if (is_page)
         sum->pages_new++;
     else
@@ -1316,6 +1402,13 @@ static int finish(struct import_state *st)
 {
     if (nav_write(st) != 0)
         return -1;
+    if (wxr_media_finish(&st->media, st->store, &st->arena) != STORE_OK) {
+        buf_printf(st->error, "%s: linking media: %s", st->path, store_error(st->store));
+        return -1;
+    }
+    st->summary->media_new = st->media.media_new;
+    st->summary->media_present = st->media.media_present;
+    st->summary->featured_set = st->media.featured_set;
     if (!st->newest_at)
         return 0;
     return take_setting(st, SETTING_SITE_UTC_OFFSET,
@@ -1345,7 +1438,13 @@ int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_sum
                             .term = on_term,
                             .item = on_item,
                             .progress = on_progress};
+    /* the uploads' addresses first: posts before their attachments in the file show them */
+    if (wxr_media_scan(&st.media, path, error) != 0) {
+        wxr_media_free(&st.media);
+        return -1;
+    }
     if (store_begin_bulk(s) != STORE_OK) {
+        wxr_media_free(&st.media);
         buf_printf(error, "%s: %s", path, store_error(s));
         return -1;
     }
@@ -1366,6 +1465,7 @@ int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_sum
     work_pool_stop(st.pool);
     arena_free(&st.arena);
     arena_free(&st.keep);
+    wxr_media_free(&st.media);
     free((char *)st.base_url);
     if (rc == 0 && store_commit(s) != STORE_OK) {
         buf_printf(error, "%s: commit: %s", path, store_error(s));
@@ -1393,6 +1493,8 @@ void wxr_import_print_summary(const struct wxr_import_summary *sum, FILE *out)
             sum->categories_new, sum->tags_new);
     fprintf(out, "menus: %ld written, %ld items\n", sum->menus_new, sum->menu_items_new);
     fprintf(out, "custom fields: %ld new\n", sum->custom_fields_new);
+    fprintf(out, "media: %ld new, %ld already present; featured images: %ld set\n", sum->media_new,
+            sum->media_present, sum->featured_set);
     if (sum->comments_trashed_with_post)
         fprintf(out,
                 "comments trashed with their post: %ld (hidden; back when the post is "

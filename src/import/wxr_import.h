@@ -20,9 +20,11 @@ struct wxr_import_summary {
     buf site_url;      /* the site.url the import set (it was unset), or empty */
     long warnings;
     buf warning_lines; /* "  FILE:LINE: what was changed and why\n" per value not taken as is */
-    struct wp_report content; /* shortcodes, blocks and media the content pass left out */
+    struct wp_report content;        /* shortcodes, blocks and media the content pass left out */
     long menus_new, menu_items_new;  /* nav_menu_item items become menus (model/menu.h) */
     long custom_fields_new;          /* postmeta not starting with "_" */
+    long media_new, media_present;   /* attachments, as media records without their files */
+    long featured_set;               /* posts given their featured image (_thumbnail_id) */
     long comments_trashed_with_post; /* post-trashed: come back when their post is restored */
     buf identity_lines;              /* "  site.title: …\n" per setting taken from the export */
     buf not_imported_lines;          /* "  N KIND: why\n": what was left out, by kind */
@@ -40,6 +42,9 @@ struct wxr_import_summary {
  * the old address become paths of this site. Names, titles and comment authors, which
  * WordPress stores HTML-escaped, are decoded once. A link or slug that could not be a path of this
  * site (a control character, "//", a ".." segment, …) is replaced by one made here, with a warning.
+ * Attachments become media records without their files (wxr_media.h; import_uploads gives them
+ * their files), posts keep their featured images, and URLs of the old uploads in posts, pages
+ * and enclosures become "/wp-content/uploads/PATH".
  */
 int wxr_import(store *s, const char *path, FILE *progress, struct wxr_import_summary *summary,
                buf *error);

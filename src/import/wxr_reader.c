@@ -156,6 +156,7 @@ static const struct wxr_field wxr_item_fields[] = {
     {WXR_NS_WP, "post_type", WXR_TEXT, offsetof(struct wxr_item, post_type)},
     {WXR_NS_WP, "post_password", WXR_TEXT, offsetof(struct wxr_item, post_password)},
     {WXR_NS_WP, "is_sticky", WXR_FLAG, offsetof(struct wxr_item, sticky)},
+    {WXR_NS_WP, "attachment_url", WXR_TEXT, offsetof(struct wxr_item, attachment_url)},
 };
 
 static const struct wxr_field wxr_comment_fields[] = {
@@ -850,6 +851,7 @@ static const size_t item_strings[] = {
     offsetof(struct wxr_item, ping_status),
     offsetof(struct wxr_item, post_modified),
     offsetof(struct wxr_item, post_modified_gmt),
+    offsetof(struct wxr_item, attachment_url),
 };
 static const size_t term_strings[] = {
     offsetof(struct wxr_item_term, domain),

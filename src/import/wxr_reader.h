@@ -62,6 +62,7 @@ struct wxr_item {
     const char *status;    /* publish, draft, pending, private, future, trash, inherit, … */
     const char *post_type; /* post, page, attachment, nav_menu_item, … */
     const char *post_password, *comment_status, *ping_status;
+    const char *attachment_url; /* wp:attachment_url: an attachment's file on the old site */
     bool sticky;
     const struct wxr_item_term *terms;
     size_t term_count;

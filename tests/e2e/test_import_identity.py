@@ -231,11 +231,12 @@ def test_local_dates_make_the_day_archive(served):
     assert "/2023/07/04/summer/" in summer_day
     article = ok(srv, "/2023/01/15/evening/")
     assert "January 15, 2023" in article  # the local date, not the UTC one (the 16th)
-    # the link to the old site became a path of this one; another host's did not, and images
-    # keep the old address until media is imported
+    # the link to the old site became a path of this one; another host's did not, and an image
+    # of the old uploads is this site's copy (its file comes with media import)
     assert 'href="/2023/07/04/summer/"' in article, article
     assert f'href="{OLD}.evil.example/x/"' in article, article
-    assert f'src="{OLD}/wp-content/uploads/2023/01/a.jpg"' in article, article
+    assert 'src="/wp-content/uploads/2023/01/a.jpg"' in article, article
+    assert f"{OLD}/wp-content/uploads" not in article, article
 
 
 def test_new_posts_follow_the_site_time_zone(imported, tmp_path):

@@ -18,8 +18,12 @@ The export is of a multilingual blog in the America/New_York time zone whose per
     <p dir="rtl" lang="ar|he"> paragraphs; <!--more--> and <!--nextpage--> posts;
   - drafts without a slug, pending, private, future and trashed posts (post_name "…__trashed"),
     a sticky post, a password-protected post, _wp_old_slug and _wp_old_date meta;
-  - nested pages (4 levels), categories nested 3 deep (and a name with "&"), tags, attachments,
-    a menu of nav_menu_items (_menu_item_* meta: pages, a category, a post, custom links) with
+  - nested pages (4 levels), categories nested 3 deep (and a name with "&"), tags, attachments
+    as self-hosted WordPress writes them (attachment_url under /wp-content/uploads/,
+    _wp_attached_file, _wp_attachment_image_alt, _wp_attachment_metadata with the sizes it made
+    of a 1200x800 JPEG, post_parent, the attachment page under its parent's permalink), posts
+    embedding them (<img class="size-medium wp-image-N" src="BASE/wp-content/uploads/Y/M/
+    photo-N-300x200.jpg">) and featuring one (_thumbnail_id); a menu of nav_menu_items (_menu_item_* meta: pages, a category, a post, custom links) with
     a submenu;
   - comments of every wp:comment_approved value (1, 0, spam, trash, post-trashed), pingbacks and
     trackbacks, threads where a hidden (pending, spam, trash) comment has approved replies and
@@ -63,6 +67,10 @@ The expected JSON (computed here from the generator's own model, never from gaze
   search        [{query, wp_ids, script}]: the query must find exactly these items
   comment_pages_item  the wp_id of the post with many top-level comments
   front_more_item     the wp_id of the newest post (a <!--more--> post, first after the sticky)
+  media         one per attachment: wp_id, file (under uploads), alt, parent (wp_id), page (its
+                attachment page path, or null), sizes (the NAME-WxH files WordPress made)
+  featured      {post wp_id: attachment wp_id} (_thumbnail_id)
+  embedded      the uploads paths posts' <img> show ("2019/05/photo-12-300x200.jpg")
 """
 
 import argparse
@@ -912,8 +920,9 @@ def write(model, out):
 
     for item in model["pages"] + model["posts"]:
         write_item(emit, item, model)
+    items_by_id = {i["wp_id"]: i for i in model["pages"] + model["posts"]}
     for a in model["attachments"]:
-        write_attachment(emit, a)
+        write_attachment(emit, a, items_by_id)
     for mi in model["menu"]:
         write_menu_item(emit, mi)
     emit("</channel>")
@@ -1014,12 +1023,51 @@ def write_item(emit, item, model):
     emit("\t</item>")
 
 
-def write_attachment(emit, a):
+# The sizes WordPress 6 makes of a 1200x800 JPEG (thumbnail cropped, the others fitted).
+ATTACHMENT_SIZES = [("thumbnail", 150, 150), ("medium", 300, 200), ("medium_large", 768, 512),
+                    ("large", 1024, 683)]
+
+
+def attachment_file(a):
     lt = a["local"]
-    url = "%s/wp-content/uploads/%04d/%02d/%s.jpg" % (BASE, lt.year, lt.month, a["name"])
+    return "%04d/%02d/%s.jpg" % (lt.year, lt.month, a["name"])
+
+
+def attachment_page(a, items_by_id):
+    """get_attachment_link() with pretty permalinks: under a published parent's permalink,
+    else none of its own (?attachment_id=N)."""
+    parent = items_by_id.get(a["parent"])
+    if parent and parent["public"] and parent["canonical"] and not parent["password"]:
+        return parent["canonical"] + a["name"] + "/"
+    return None
+
+
+def php_string(text):
+    return 's:%d:"%s";' % (len(text.encode("utf-8")), text)
+
+
+def attachment_metadata(a):
+    """_wp_attachment_metadata as wp_generate_attachment_metadata() stores it (serialize())."""
+    name = a["name"]
+    sizes = "".join(
+        php_string(size) + "a:4:{" + php_string("file") + php_string(
+            "%s-%dx%d.jpg" % (name, w, h)) + php_string("width") + "i:%d;" % w +
+        php_string("height") + "i:%d;" % h + php_string("mime-type") + php_string(
+            "image/jpeg") + "}" for size, w, h in ATTACHMENT_SIZES)
+    return ("a:5:{" + php_string("width") + "i:1200;" + php_string("height") + "i:800;" +
+            php_string("file") + php_string(attachment_file(a)) + php_string("filesize") +
+            "i:%d;" % (60000 + a["wp_id"]) + php_string("sizes") +
+            "a:%d:{%s}}" % (len(ATTACHMENT_SIZES), sizes))
+
+
+def write_attachment(emit, a, items_by_id):
+    lt = a["local"]
+    url = "%s/wp-content/uploads/%s" % (BASE, attachment_file(a))
+    page = attachment_page(a, items_by_id)
     emit("\t<item>")
     emit("\t\t<title><![CDATA[%s]]></title>" % a["name"])
-    emit("\t\t<link>%s/?attachment_id=%d</link>" % (BASE, a["wp_id"]))
+    emit("\t\t<link>%s</link>" % (BASE + page if page else "%s/?attachment_id=%d" % (
+        BASE, a["wp_id"])))
     emit("\t\t<pubDate>%s</pubDate>" % rfc822(to_gmt(lt)))
     emit("\t\t<dc:creator>%s</dc:creator>" % cdata("admin"))
     emit('\t\t<guid isPermaLink="false">%s</guid>' % url)
@@ -1039,11 +1087,16 @@ def write_attachment(emit, a):
     emit("\t\t<wp:post_password>%s</wp:post_password>" % cdata(""))
     emit("\t\t<wp:is_sticky>0</wp:is_sticky>")
     emit("\t\t<wp:attachment_url>%s</wp:attachment_url>" % cdata(url))
-    emit("\t\t<wp:postmeta>\n\t\t\t<wp:meta_key>%s</wp:meta_key>\n\t\t\t<wp:meta_value>%s"
-         "</wp:meta_value>\n\t\t</wp:postmeta>" % (
-             cdata("_wp_attached_file"), cdata("%04d/%02d/%s.jpg" % (lt.year, lt.month,
-                                                                     a["name"]))))
+    for key, value in [("_wp_attached_file", attachment_file(a)),
+                       ("_wp_attachment_metadata", attachment_metadata(a)),
+                       ("_wp_attachment_image_alt", attachment_alt(a))]:
+        emit("\t\t<wp:postmeta>\n\t\t\t<wp:meta_key>%s</wp:meta_key>\n\t\t\t<wp:meta_value>"
+             "%s</wp:meta_value>\n\t\t</wp:postmeta>" % (cdata(key), cdata(value)))
     emit("\t</item>")
+
+
+def attachment_alt(a):
+    return "Alt text of %s" % a["name"]
 
 
 def write_menu_item(emit, mi):
@@ -1092,6 +1145,13 @@ def generate(items, seed, out):
                          tagline="Notes in many scripts — حكايات، 故事, історії",
                          language="uk", url=BASE, timezone=TIMEZONE)
     for item in model["pages"] + model["posts"]:
+        # the featured image: the first picture of a post that has some (no randomness used)
+        if item["kind"] == "shortcodes":
+            item["featured"] = item["shortcodes"]["att"][0]
+        elif item["kind"] == "blocks":
+            item["featured"] = item["blocks_img"]
+        if item.get("featured"):
+            item["meta"].append(("_thumbnail_id", str(item["featured"])))
         item["body"] = write_body(m, item)
         for c in item["comments"]:
             c["content"] = "<p>%s %s</p>" % (m.words(m.rng.choice(sorted(WORDS)), 5),
@@ -1155,7 +1215,18 @@ def expected(model):
     counts["comments_shown"] = shown_total
     menu = [dict(id=mi["id"], label=mi["label"], target=mi["target"], parent=mi["parent"],
                  order=mi["order"]) for mi in model["menu"]]
+    items_by_id = {i["wp_id"]: i for i in model["pages"] + model["posts"]}
+    media = [dict(wp_id=a["wp_id"], file=attachment_file(a), alt=attachment_alt(a),
+                  parent=a["parent"], page=attachment_page(a, items_by_id),
+                  sizes=["%s-%dx%d.jpg" % (attachment_file(a)[:-4], w, h)
+                         for _, w, h in ATTACHMENT_SIZES])
+             for a in model["attachments"]]
+    featured = {str(i["wp_id"]): i["featured"] for i in model["pages"] + model["posts"]
+                if i.get("featured")}
+    embedded = sorted(set(re.findall(r'src="%s/wp-content/uploads/([^"]+)"' % re.escape(BASE),
+                                     "\n".join(i["body"] for i in items_by_id.values()))))
     return dict(
+        media=media, featured=featured, embedded=embedded,
         site=model["site"], authors=model["authors"],
         categories=model["categories"], tags=model["tags"], items=items,
         menus=[dict(slug="main-menu", name="Main menu", items=menu)], counts=counts,
