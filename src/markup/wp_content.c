@@ -63,7 +63,7 @@ void wp_report_print(const struct wp_report *report, FILE *out)
     static const char *const titles[WP_REPORT_KIND_COUNT] = {
         [WP_REPORT_SHORTCODE] = "shortcodes not rendered (their text is kept)",
         [WP_REPORT_BLOCK] = "dynamic blocks left out",
-        [WP_REPORT_MEDIA] = "media not imported yet",
+        [WP_REPORT_MEDIA] = "audio and video without a source (left out)",
     };
     if (!report->count)
         return;

@@ -37,7 +37,7 @@ void wp_report_add(struct wp_report *report, enum wp_report_kind kind, const cha
 void wp_report_merge(struct wp_report *into, const struct wp_report *from);
 void wp_report_free(struct wp_report *report);
 /* Writes "shortcodes not rendered: [contact-form-7] ×3, [foo] ×1\n", "dynamic blocks left
- * out: latest-posts ×2, …\n" and "media not imported yet: [gallery] ×9\n" (a line only for
+ * out: latest-posts ×2, …\n" and "audio and video without a source (left out): [audio] ×1\n" (a line only for
  * a kind that has entries), most frequent first. */
 void wp_report_print(const struct wp_report *report, FILE *out);
 
