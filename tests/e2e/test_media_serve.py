@@ -5,8 +5,9 @@
 # and its ?attachment_id= and ?p= forms, 404s for what no file can be, the node's bounded disk
 # cache, and (PostgreSQL) a second node serving what the first stored.
 #
-# Media are put in the store with SQL in the store's own tables (media, media_files), as the
-# importer and `gazette media add` would leave them; the images are made here with PIL.
+# Most media are put in the store with SQL in its own tables (media, media_files), so that a test
+# chooses every field (a polyglot stored as image/jpeg, an SVG, WordPress's old sizes); one test
+# and the two-node one use `gazette media add`. The images are made here with PIL.
 import hashlib
 import io
 import os
@@ -311,6 +312,53 @@ def test_disk_cache_stays_within_its_bound(site, media, media_server, tmp_path):
     assert len(cached) == 2, cached  # the two most recent fit in 3 MiB
 
 
+def added(site, tmp_path, name, data, alt):
+    """`gazette media add FILE --alt TEXT`; returns the files it stored, {path: (size, mime,
+    width, height)}, from `gazette media list`'s lines ("  SIZE WxH /wp-content/uploads/…")."""
+    f = tmp_path / name
+    f.write_bytes(data)
+    out = site.out("media", "add", str(f), "--alt", alt)
+    files = {}
+    for line in out.splitlines():
+        words = line.split()
+        if line.startswith("media ") and len(words) == 3:
+            files[words[2]] = ("full", None, None)
+        elif len(words) == 3 and words[2].startswith("/wp-content/uploads/"):
+            w, h = words[1].split("x")
+            files[words[2]] = (words[0], int(w), int(h))
+    assert files, out
+    return files
+
+
+def test_a_file_added_with_the_command_line(site, media_server, tmp_path):
+    files = added(site, tmp_path, "field.jpg", jpeg(1200, 800), "A green field")
+    full = [u for u, (size, _, _) in files.items() if size == "full"][0]
+    r = get(media_server, full)
+    assert r.status == 200 and r.header("Content-Type") == "image/jpeg"
+    assert r.header("Cache-Control") == REPLACEABLE
+    assert PIL.open(io.BytesIO(r.body)).size == (1200, 800)
+    for u, (size, w, h) in files.items():
+        if size == "full":
+            continue
+        r = get(media_server, u)
+        assert r.status == 200, (u, r.status)
+        assert r.header("Content-Type") == ("image/webp" if u.endswith(".webp") else "image/jpeg")
+        assert r.header("Cache-Control") == IMMUTABLE
+        assert PIL.open(io.BytesIO(r.body)).size == (w, h)
+    # an old size of the same name no file has: the smallest stored JPEG that covers it
+    stem = full[:-len(".jpg")]
+    covering = min(((w * h, u) for u, (size, w, h) in files.items()
+                    if size != "full" and u.endswith(".jpg") and w >= 640 and h >= 400))[1]
+    r = get(media_server, stem + "-640x400.jpg")
+    assert r.status == 200 and r.body == get(media_server, covering).body
+    # its attachment page (a media without a post has one too)
+    name = full.rsplit("/", 1)[1].rsplit(".", 1)[0]
+    page = get(media_server, f"/attachment/{name}/")
+    assert page.status == 200, page.status
+    img = page.tree().one("img", alt="A green field")
+    assert img.get("src") == stem + "-1024x683.jpg", img.get("src")
+
+
 @pytest.mark.stores("postgres")
 def test_second_node_serves_what_the_first_stored(site, media, start_server, tmp_path,
                                                   monkeypatch):
@@ -318,12 +366,14 @@ def test_second_node_serves_what_the_first_stored(site, media, start_server, tmp
     a = start_server(site)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "b"))  # no shared disk
     b = start_server(site)
-    photo = jpeg(120, 90)
+    # stored by the command line (an upload's path: model/media.h), not by either node
+    files = added(site, tmp_path, "shared.jpg", jpeg(640, 480), "Shared")
     doc = noise(40000, "doc")
-    media.add("2021/02/shared.jpg", photo, "image/jpeg", 120, 90)
     media.add("2021/02/shared.pdf", doc, "application/pdf")
-    for path, data in (("2021/02/shared.jpg", photo), ("2021/02/shared.pdf", doc)):
-        ra, rb = get(a, url(path)), get(b, url(path))
-        assert ra.status == 200 and rb.status == 200
-        assert ra.body == data and rb.body == data
+    for u in list(files) + [url("2021/02/shared.pdf")]:
+        ra = get(a, u)
+        rb = get(b, u)
+        assert ra.status == 200 and rb.status == 200, (u, ra.status, rb.status)
+        assert ra.body == rb.body and len(ra.body) > 100
         assert ra.header("ETag") == rb.header("ETag")
+        assert ra.header("Content-Type") == rb.header("Content-Type")
