@@ -147,7 +147,8 @@ static void evict(uint64_t max_bytes)
         total += files[count].size;
         count++;
     }
-    qsort(files, count, sizeof(*files), by_use);
+    if (count) /* qsort's array may not be NULL, even empty (the first file written) */
+        qsort(files, count, sizeof(*files), by_use);
     for (size_t i = 0; i < count && total > max_bytes; i++) {
         if (unlinkat(dirfd(d), files[i].name, 0) == 0 || errno == ENOENT)
             total -= files[i].size;
