@@ -1,7 +1,8 @@
 # test_media_attack.py: what a hostile visitor or a careless operator did to the media work and
 # what it must not do again: a file served through the node's disk cache (not an image: an SVG, a
 # PDF) into a cache directory that holds nothing yet (the first eviction sorted a NULL array, and
-# a sanitizer build's server aborted).
+# a sanitizer build's server aborted); a PDF of a post with many images (each decoded image stayed
+# in memory until the PDF was done: 4.5 GB for one anonymous request of a post with 2,000).
 import io
 import re
 import urllib.parse
@@ -61,3 +62,22 @@ def test_first_files_into_an_empty_disk_cache(media_site, start_server, tmp_path
     r = srv.get(url, headers={"Range": "bytes=0-7"})
     assert r.status == 206 and r.body == b"%PDF-1.4", r
     assert srv.proc.poll() is None, srv.logs()
+
+
+PDF_IMAGE_BUDGET_IMAGES = 64  # render/article_pdf.c: 256 MiB of 1024x1024 pixels
+
+
+def test_pdf_of_a_post_with_many_images_draws_a_bounded_number(site, start_server, tmp_path):
+    picture = tmp_path / "square.png"
+    Image.new("RGB", (1024, 1024), (30, 90, 160)).save(picture)
+    out = site.out("media", "add", picture, "--alt", "a blue square")
+    url = re.search(r"(/wp-content/uploads/\S+\.png)", out).group(1)
+    count = PDF_IMAGE_BUDGET_IMAGES + 16
+    body = "\n\n".join(f"![square {i}]({url})" for i in range(count))
+    _, path = site.new_post(tmp_path, "Many squares", body, status="publish")
+    srv = start_server(site)
+    r = srv.get(path + "pdf/", timeout=120)
+    assert r.status == 200 and r.header("Content-Type") == "application/pdf", r
+    drawn = len(re.findall(rb"/Subtype\s*/Image", r.body))
+    # the first ones drawn, the rest as their alt text, not every one of them in memory at once
+    assert PDF_IMAGE_BUDGET_IMAGES - 8 <= drawn <= PDF_IMAGE_BUDGET_IMAGES, (drawn, count)
