@@ -2,7 +2,9 @@
 # what it must not do again: a file served through the node's disk cache (not an image: an SVG, a
 # PDF) into a cache directory that holds nothing yet (the first eviction sorted a NULL array, and
 # a sanitizer build's server aborted); a PDF of a post with many images (each decoded image stayed
-# in memory until the PDF was done: 4.5 GB for one anonymous request of a post with 2,000).
+# in memory until the PDF was done: 4.5 GB for one anonymous request of a post with 2,000); an
+# upload the multipart reader refuses (a long file name, a body cut short) answered "Form expired",
+# sending the user after a security token that was there.
 import io
 import re
 import urllib.parse
@@ -81,3 +83,25 @@ def test_pdf_of_a_post_with_many_images_draws_a_bounded_number(site, start_serve
     drawn = len(re.findall(rb"/Subtype\s*/Image", r.body))
     # the first ones drawn, the rest as their alt text, not every one of them in memory at once
     assert PDF_IMAGE_BUDGET_IMAGES - 8 <= drawn <= PDF_IMAGE_BUDGET_IMAGES, (drawn, count)
+
+
+def test_an_unreadable_upload_says_why_not_form_expired(media_site, start_server):
+    srv = start_server(media_site)
+    admin = admin_session(srv, "boss", PASSWORD)
+    png = io.BytesIO()
+    Image.new("RGB", (8, 8), (1, 2, 3)).save(png, "PNG")
+    long_name = "a" * 1200 + ".png"  # over web/multipart.h's 1000 bytes
+    r = upload_file(admin, png.getvalue(), long_name, "image/png")
+    assert r.status == 400, (r, r.text[:1500])
+    assert "A file&#39;s name is longer than 1000 bytes." in r.text or \
+        "A file's name is longer than 1000 bytes." in r.text, r.text[:3000]
+    body, ctype = multipart([("csrf", admin.csrf), ("alt", "cut")],
+                            [("file", "cut.png", "image/png", png.getvalue())])
+    cut = body[:body.rindex(b"--" + ctype.split("boundary=")[1].encode() + b"--")]
+    r = srv.request("POST", "/admin/media", body=cut, headers=admin.headers({"Content-Type": ctype}))
+    assert r.status == 400 and "closing boundary" in r.text, (r, r.text[:3000])
+    # the token itself missing is still the CSRF refusal, and nothing was stored
+    body, ctype = multipart([("alt", "no token")], [("file", "t.png", "image/png", png.getvalue())])
+    r = srv.request("POST", "/admin/media", body=body, headers=admin.headers({"Content-Type": ctype}))
+    assert r.status == 403 and "security token" in r.text, (r, r.text[:3000])
+    assert media_site.out("media", "list").strip() == ""
