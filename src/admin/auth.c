@@ -6,6 +6,7 @@
 
 #include "admin/page.h"
 #include "web/form.h"
+#include "web/multipart.h"
 #include "site/common.h"
 
 static void load_session(struct handler_context *context, const struct web_request *req)
@@ -29,6 +30,23 @@ static bool csrf_ok(const struct handler_context *context, const struct web_requ
     const char *sent = web_form_get(&form, "csrf");
     size_t len = strlen(context->csrf);
     return sent && strlen(sent) == len && sodium_memcmp(sent, context->csrf, len) == 0;
+}
+
+/* Why a multipart body the CSRF check found no token in is no form at all (a file name or a
+ * field over its limit, a body cut short), in the arena; NULL when it is a form (then the token
+ * is what is missing). Only on that failure: it reads the body once more. */
+static const char *unreadable_upload(const struct web_request *req)
+{
+    if (!web_multipart_is_form_data(req->content_type))
+        return NULL;
+    struct web_multipart *multipart = arena_alloc(req->arena, sizeof(*multipart));
+    buf error = {0};
+    const char *why = NULL;
+    if (web_multipart_parse(req->arena, req->content_type, req->body, false, multipart, &error) !=
+        0)
+        why = arena_strdup(req->arena, buf_cstr(&error));
+    buf_free(&error);
+    return why;
 }
 
 bool auth_authorize(struct handler_context *context, const struct web_request *req,
@@ -61,6 +79,12 @@ bool auth_authorize(struct handler_context *context, const struct web_request *r
         return false;
     }
     if (is_post && !csrf_ok(context, req)) {
+        const char *unreadable = unreadable_upload(req);
+        if (unreadable) { /* "Form expired" would send the user after the wrong cause */
+            admin_error(context, req, res, 400, "Form not read",
+                        arena_printf(req->arena, "%s Nothing was changed.", unreadable));
+            return false;
+        }
         admin_error(context, req, res, 403, "Form expired",
                     "This form did not carry your session's security token (it may be old, or "
                     "sent from another site), so nothing was changed. Reload the page and try "

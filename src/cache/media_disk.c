@@ -66,6 +66,15 @@ int media_disk_open(const char *dir, const char *db_location, buf *error)
         disk.dir[0] = '\0';
         return -1;
     }
+    /* an existing name that is no directory we may write (a file, a read-only folder) would
+     * fail every write later, once per request: said at start instead */
+    struct stat st;
+    if (stat(disk.dir, &st) != 0 || !S_ISDIR(st.st_mode) || access(disk.dir, W_OK | X_OK) != 0) {
+        buf_printf(error, "the media cache directory %s is not a directory this process can write",
+                   disk.dir);
+        disk.dir[0] = '\0';
+        return -1;
+    }
     return 0;
 }
 
@@ -147,7 +156,8 @@ static void evict(uint64_t max_bytes)
         total += files[count].size;
         count++;
     }
-    qsort(files, count, sizeof(*files), by_use);
+    if (count) /* qsort's array may not be NULL, even empty (the first file written) */
+        qsort(files, count, sizeof(*files), by_use);
     for (size_t i = 0; i < count && total > max_bytes; i++) {
         if (unlinkat(dirfd(d), files[i].name, 0) == 0 || errno == ENOENT)
             total -= files[i].size;

@@ -10,6 +10,10 @@
 #include "util/log.h"
 
 #define PDF_IMAGE_PIXELS 1024 /* the largest size of an image the PDF decodes, either way */
+/* The decoded pixels (and stored bytes) one PDF may hold: they live in the request's arena until
+ * the PDF is done, so a post of 2,000 images took 4.5 GB for one anonymous request. Beyond it an
+ * image shows as its alt text. 64 images of 1024x1024. */
+#define PDF_IMAGE_BUDGET ((size_t)256 << 20)
 
 /* Where the PDF's images come from: the store of the page, read in the render's arena. */
 struct pdf_media {
@@ -17,6 +21,7 @@ struct pdf_media {
     arena *a;
     const char *site_url;
     struct media_settings settings; /* the limits an image is decoded within */
+    size_t budget_left;             /* of PDF_IMAGE_BUDGET */
 };
 
 /* pdf_find_image: the site's file of `src` that best fits PDF_IMAGE_PIXELS, decoded. A file
@@ -27,6 +32,8 @@ static bool pdf_media_find(void *context, const char *src, struct pdf_image *ima
     const char *path;
     const unsigned char *data;
     size_t length;
+    if (m->budget_left < (size_t)PDF_IMAGE_PIXELS * PDF_IMAGE_PIXELS * 4)
+        return false; /* the next one could pass the budget */
     if (media_file_for_print(m->s, m->a, src, m->site_url, PDF_IMAGE_PIXELS, &path) != STORE_OK ||
         store_media_file_data(m->s, m->a, path, &data, &length) != STORE_OK)
         return false;
@@ -40,6 +47,8 @@ static bool pdf_media_find(void *context, const char *src, struct pdf_image *ima
                                PDF_IMAGE_PIXELS, &pixels, &image->width, &image->height, &error);
     if (rc != 0)
         log_info("pdf: %s not drawn: %s", path, buf_cstr(&error));
+    size_t used = length + (rc == 0 ? (size_t)image->width * (size_t)image->height * 4 : 0);
+    m->budget_left = used < m->budget_left ? m->budget_left - used : 0;
     buf_free(&error);
     image->pixels = rc == 0 ? pixels : NULL;
     return rc == 0;
@@ -57,7 +66,8 @@ int render_article_pdf(arena *a, const struct site_view *site, const struct arti
                                            render_date_human(a, node->comment->created_at),
                                            node->comment->body_html};
     }
-    struct pdf_media media = {.s = site->store, .a = a, .site_url = site->url};
+    struct pdf_media media = {
+        .s = site->store, .a = a, .site_url = site->url, .budget_left = PDF_IMAGE_BUDGET};
     if (site->store && options->images)
         media_settings_read(site->store, a, &media.settings);
     /* galleries become their images, so that the PDF draws them too */

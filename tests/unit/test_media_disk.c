@@ -1,5 +1,6 @@
 /* test_media_disk.c: the node's disk cache of media files (cache/media_disk.h): files by ETag,
- * the bound kept, the least recently used evicted first, a short file not trusted. */
+ * the bound kept, the least recently used evicted first, a short file not trusted, a file given
+ * for the directory refused. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -96,10 +97,30 @@ static void test_bound_and_order(void **state)
     buf_free(&error);
 }
 
+/* A name that exists but is no directory (an operator's --media-cache typo) is refused at
+ * start, and nothing is cached then (the server sends the bytes it has). */
+static void test_file_for_a_directory(void **state)
+{
+    (void)state;
+    char file[] = "/tmp/test_media_disk_file.XXXXXX";
+    int fd = mkstemp(file);
+    assert_true(fd >= 0);
+    close(fd);
+    buf error = {0};
+    assert_int_equal(media_disk_open(file, "unused", &error), -1);
+    assert_non_null(strstr(buf_cstr(&error), file));
+    assert_string_equal(media_disk_dir(), "");
+    static const unsigned char bytes[16] = "sixteen bytes...";
+    assert_int_equal(media_disk_put("00000000eeeeeeee", bytes, sizeof(bytes), 1000), -1);
+    unlink(file);
+    buf_free(&error);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bound_and_order),
+        cmocka_unit_test(test_file_for_a_directory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
