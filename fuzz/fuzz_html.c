@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     struct text_options text_options = {0};
     if (options & 4)
-        text_options = (struct text_options){2, ">", 72};
+        text_options = (struct text_options){.indent = 2, .quote_prefix = ">", .width = 72,
+                                             .image_labels = true};
     markup_html_to_text(buf_cstr(&clean), clean.len, &text_options, &text);
     if (text.len)
         FUZZ_CHECK(text.ptr[text.len - 1] == '\n' &&

@@ -3,10 +3,13 @@
 
 #include <string.h>
 
-/* 1-5 digits at p[*at] into *n. */
+/* 1-5 digits at p[*at] into *n, without a leading zero (WordPress writes none: "-0300x200"
+ * would be one more address for the same file). */
 static bool read_side(const char *p, size_t *at, size_t end, int *n)
 {
     size_t start = *at;
+    if (*at < end && p[*at] == '0')
+        return false;
     int value = 0;
     while (*at < end && p[*at] >= '0' && p[*at] <= '9' && *at - start < 5)
         value = value * 10 + (p[(*at)++] - '0');
@@ -81,6 +84,8 @@ static int find_equivalent(store *s, arena *a, const char *path, struct store_me
     }
     if (rc != STORE_OK)
         return rc;
+    if (width > media.width || height > media.height)
+        return STORE_NOT_FOUND; /* WordPress never made a size larger than its original */
     struct store_media_file *files;
     size_t count;
     rc = store_media_files(s, a, media.id, &files, &count);

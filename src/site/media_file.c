@@ -1,5 +1,5 @@
 /* media_file.c: GET and HEAD of /wp-content/uploads/PATH: a stored media file, byte for byte
- * (or, for an old "NAME-WxH.EXT" no file has, the stored size that stands for it), with the
+ * (an old "NAME-WxH.EXT" no file has: a 301 to the stored size that stands for it), with the
  * stored type and ETag. Small images go into the page cache, which the loop answers; other
  * files are sent from the node's disk cache (cache/media_disk.h) a chunk at a time; ranges,
  * 304s and HEAD are the adapter's (http/server.c). */
@@ -7,6 +7,7 @@
 
 #include "cache/media_disk.h"
 #include "cache/page_cache.h"
+#include "model/media.h"
 #include "model/media_lookup.h"
 #include "model/settings.h"
 #include "site/site.h"
@@ -75,11 +76,18 @@ void site_media_file(struct handler_context *context, const struct web_request *
         answer_plain(res, 404, "There is no file at this address.");
         return;
     }
+    if (equivalent) {
+        /* WordPress's old size no file has: to the stored file that stands for it, whose own
+         * address is cached once; the redirect is not cached, so that a crawl of made-up sizes
+         * cannot fill the shared cache */
+        web_redirect(res, 301, media_url(a, file.path));
+        res->cacheable = false;
+        return;
+    }
     res->content_type = file.mime; /* from the content when stored, never from the name */
     res->etag = file.etag;
     res->ranges = true;
-    res->cache_control =
-        strcmp(file.size, "full") != 0 && !equivalent ? LIFETIME_MADE : LIFETIME_REPLACEABLE;
+    res->cache_control = strcmp(file.size, "full") != 0 ? LIFETIME_MADE : LIFETIME_REPLACEABLE;
     if (!shown_inline(file.mime)) {
         res->content_disposition = "attachment";
         res->content_security_policy = POLICY_SANDBOX;
