@@ -56,6 +56,12 @@ static const struct html_check_attribute html_check_attributes[] = {
     {"td", "align", false},   {"ol", "start", true},    {"figure", "style", false},
     {NULL, "dir", true},      {NULL, "lang", true},     {NULL, "class", true},
     {NULL, "id", true},
+    /* the gallery and playlist placeholders render/media_html.c fills (articles only; their
+     * values are checked below: digits, letters, ',' '-' '_') */
+    {"div", "data-ids", false},     {"div", "data-include", false}, {"div", "data-exclude", false},
+    {"div", "data-post", false},    {"div", "data-columns", false}, {"div", "data-size", false},
+    {"div", "data-link", false},    {"div", "data-orderby", false}, {"div", "data-order", false},
+    {"div", "data-type", false},
 };
 
 static inline const struct html_check_element *html_check_find_element(const char *name, size_t len)
@@ -269,7 +275,7 @@ static inline void html_check_fragment(const char *html, size_t len, enum saniti
         bool nofollow = false;
         while (q < end && *q == ' ') {
             const char *attribute = ++q;
-            while (q < end && *q >= 'a' && *q <= 'z')
+            while (q < end && ((*q >= 'a' && *q <= 'z') || (*q == '-' && q > attribute)))
                 q++;
             size_t attribute_len = (size_t)(q - attribute);
             FUZZ_CHECK(html_check_attribute_allowed(e->name, attribute, attribute_len, profile),
@@ -297,6 +303,14 @@ static inline void html_check_fragment(const char *html, size_t len, enum saniti
             size_t value_len = (size_t)(q - value);
             q++;
 #define ATTRIBUTE_IS(s) (attribute_len == strlen(s) && memcmp(attribute, s, attribute_len) == 0)
+            if (attribute_len > 5 && memcmp(attribute, "data-", 5) == 0)
+                for (size_t i = 0; i < value_len; i++)
+                    FUZZ_CHECK((value[i] >= '0' && value[i] <= '9') ||
+                                   (value[i] >= 'a' && value[i] <= 'z') ||
+                                   (value[i] >= 'A' && value[i] <= 'Z') || value[i] == ',' ||
+                                   value[i] == '-' || value[i] == '_',
+                               "a placeholder's %.*s holds %.*s", (int)attribute_len, attribute,
+                               (int)value_len, value);
             if (ATTRIBUTE_IS("href") || ATTRIBUTE_IS("src")) {
                 char *url = malloc(value_len + 1);
                 FUZZ_CHECK(url != NULL, "out of memory");
