@@ -1,0 +1,314 @@
+#!/usr/bin/env bash
+# Benchmarks an upload of a 12-megapixel JPEG with all its sizes (issue 17): gazette's
+# `gazette media add FILE --alt TEXT` on a fresh SQLite site against WordPress's own upload path
+# (media_handle_sideload: the file moved into uploads, the attachment row, then
+# wp_generate_attachment_metadata making the sizes), in the same run, once with WordPress's GD
+# editor and once with its Imagick editor. Goal: gazette faster than both. Run by bench/run.sh
+# (`make bench`), or alone, as root (MariaDB runs as the mysql user); nothing listens on a port.
+# Progress goes to stderr, the table to stdout.
+#
+# The photo: 4240x2832 (12 MP), made by python3-pil (lib.sh make_photo): gradients, shapes and
+# sensor-like grain, quality 90, about 4 MB; EXIF orientation 6 and a GPS position. Both sides
+# apply the orientation: gazette in its cleaned original, WordPress in a "-rotated" full-size copy.
+#
+# The same sizes on both sides: WordPress's defaults, thumbnail 150x150 (cropped), medium 300x300,
+# medium_large 768x0 and large 1024x1024, which are gazette's media.* defaults. WordPress 5.3+
+# also makes 1536x1536 and 2048x2048 and a "-scaled" 2560 copy of a big original: the filters
+# intermediate_image_sizes_advanced (keeps the four) and big_image_size_threshold (false) turn
+# those off, so that both do the same work. gazette also makes a WebP copy of each size: more
+# work on its side, counted in its time.
+#
+# gazette: the wall time of the whole `gazette media add` process (start-up, reading the file,
+# libvips, the one SQLite transaction that stores the original and every file), one warm-up run
+# not counted, then BENCH_UPLOAD_N runs (default 10) into the same site.
+#
+# WordPress: Debian 12's WordPress (6.1.x) and PHP 8.2 CLI, no web server. A PHP script written
+# here defines the database constants as Debian's wp-config.php would (nothing is written under
+# /etc/wordpress, /usr/share/wordpress or /var/lib/wordpress: uploads go to the temp dir through
+# the upload_dir filter) and loads wp-settings.php against a MariaDB started here
+# (lib.sh mariadb_start) and a site installed with wp_install(). The editor is forced with the
+# wp_image_editors filter (WP_Image_Editor_GD, then WP_Image_Editor_Imagick; the script checks
+# that WordPress chose it). Each upload is timed inside that one PHP process (hrtime around
+# media_handle_sideload and the alt text's update_post_meta): PHP's start-up and WordPress's
+# bootstrap are not counted (shown apart), which favours WordPress. One warm-up upload not
+# counted, then BENCH_UPLOAD_WP_N (default 5) per editor.
+#
+# BENCH_UPLOAD_TOOLS (default "gazette gd imagick") runs only some of the three.
+set -euo pipefail
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$root"
+
+n=${BENCH_UPLOAD_N:-10}
+wp_n=${BENCH_UPLOAD_WP_N:-5}
+tools=${BENCH_UPLOAD_TOOLS:-gazette gd imagick}
+width=4240
+height=2832
+alt="A bench photo: shapes and grain"
+wp_root=/usr/share/wordpress
+php_bin=${BENCH_PHP:-/usr/bin/php8.2}
+tool_timeout=600 # s; a hung run must not hang the bench
+
+[[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_UPLOAD_N must be a positive whole number (got '$n')"
+[[ $wp_n =~ ^[1-9][0-9]*$ ]] || die "BENCH_UPLOAD_WP_N must be a positive whole number (got '$wp_n')"
+run_gazette="" run_gd="" run_imagick=""
+for t in $tools; do
+  case $t in
+    gazette) run_gazette=1 ;;
+    gd) run_gd=1 ;;
+    imagick) run_imagick=1 ;;
+    *) die "BENCH_UPLOAD_TOOLS: unknown '$t' (gazette, gd, imagick)" ;;
+  esac
+done
+if [ -n "$run_gd$run_imagick" ]; then
+  [ "$(id -u)" -eq 0 ] || die "run bench/media-upload.sh as root: MariaDB runs as the mysql user (BENCH_UPLOAD_TOOLS=gazette runs gazette alone)"
+  if [ -z "${BENCH_WORDPRESS_DEPS_DONE:-}" ]; then
+    "$here/wordpress-deps" >&2
+    export BENCH_WORDPRESS_DEPS_DONE=1
+  fi
+  for t in "$php_bin" "$wp_root/wp-settings.php" "$wp_root/wp-admin/includes/image.php"; do
+    [ -e "$t" ] || die "$t missing (bench/wordpress-deps installs wordpress and PHP)"
+  done
+fi
+bench_setup media-upload
+
+photo=$tmp/photo.jpg
+say "making a ${width}x$height JPEG with EXIF orientation and GPS (python3-pil)"
+make_photo "$photo" "$width" "$height" 90 8 exif
+photo_bytes=$(wc -c <"$photo")
+photo_mb=$(awk -v b="$photo_bytes" 'BEGIN { printf "%.1f", b / 1048576 }')
+say "photo: $photo_mb MB"
+
+declare -A med p90 made runs_ms version boot_ms
+warnings=()
+
+# --- gazette ---------------------------------------------------------------------------------------
+if [ -n "$run_gazette" ]; then
+  db=$tmp/gazette.db
+  gz "$db" init >/dev/null
+  # gazette_add I: one upload, timed; dies unless it succeeded. Sets elapsed_ms.
+  gazette_add() {
+    local log=$tmp/gazette-add-$1.log rc=0
+    run_timed "$log" timeout "$tool_timeout" "$gazette" --db "$db" media add "$photo" --alt "$alt" || rc=$?
+    [ "$rc" = 0 ] || { tail -n 20 "$log" >&2; die "gazette media add, run $1, failed (exit $rc)"; }
+  }
+  say "gazette: 1 warm-up + $n x gazette media add (fresh SQLite site)"
+  gazette_add warmup
+  for i in $(seq "$n"); do
+    gazette_add "$i"
+    runs_ms[gazette]+="$elapsed_ms "
+    printf 'bench: gazette media add run %d %8.1f ms\n' "$i" "$elapsed_ms" >&2
+  done
+  # The files one upload made: `gazette media files ID` prints path, size name, mime, width and
+  # height, one file a line (tab-separated).
+  id=$(gz "$db" media list | awk -F'\t' 'NR == 1 { print $1 }')
+  [[ $id =~ ^[0-9]+$ ]] || die "no media id in 'gazette media list' (first column): '$id'"
+  gz "$db" media files "$id" >"$tmp/gazette-files.tsv"
+  made[gazette]=$(awk -F'\t' '
+    $2 != "full" && $3 == "image/jpeg" { jpeg = jpeg sep $2 " " $4 "x" $5; sep = ", " }
+    $3 == "image/webp" { webp++ }
+    $2 == "full" && $3 == "image/jpeg" { full = $4 "x" $5 }
+    END { printf "%s; full %s re-encoded; + %d WebP", jpeg, full, webp }' "$tmp/gazette-files.tsv")
+  count=$(gz "$db" media list | wc -l)
+  [ "$count" -eq $((n + 1)) ] || warnings+=("gazette media list shows $count media, expected $((n + 1))")
+  version[gazette]="gazette (SQLite)"
+  if command -v vips >/dev/null; then # the libvips-tools of the libvips gazette links
+    version[gazette]="gazette (SQLite), libvips $(vips --version | sed 's/^vips-//')"
+  fi
+fi
+
+# --- WordPress -------------------------------------------------------------------------------------
+if [ -n "$run_gd$run_imagick" ]; then
+  mariadb_start
+  db_pass=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+  mariadb_sql "CREATE DATABASE wordpress CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+       CREATE USER 'wordpress'@'localhost' IDENTIFIED BY '$db_pass';
+       GRANT ALL PRIVILEGES ON wordpress.* TO 'wordpress'@'localhost';" || die "cannot create the wordpress database"
+  say "MariaDB $mariadb_version on $mariadb_sock (innodb_flush_log_at_trx_commit=1)"
+  mkdir -p "$tmp/wp-uploads" "$tmp/wp-incoming"
+  wp_version=$(sed -n "s/^\$wp_version = '\([^']*\)';/\1/p" "$wp_root/wp-includes/version.php")
+  cat >"$tmp/wp-media.php" <<'PHP'
+<?php
+/* bench/media-upload.sh: WordPress's own upload path through PHP CLI.
+ *   php wp-media.php install
+ *   php wp-media.php upload EDITOR_CLASS RUNS FILE ALT
+ * The database and the paths come from the environment (BENCH_WP_*). */
+define('DB_NAME', 'wordpress');
+define('DB_USER', 'wordpress');
+define('DB_PASSWORD', getenv('BENCH_WP_DB_PASSWORD'));
+define('DB_HOST', 'localhost:' . getenv('BENCH_WP_DB_SOCKET'));
+define('DB_CHARSET', 'utf8mb4');
+define('DB_COLLATE', '');
+$table_prefix = 'wp_';
+define('ABSPATH', '/usr/share/wordpress/');
+define('WP_CONTENT_DIR', '/var/lib/wordpress/wp-content'); /* Debian's; only read */
+define('WP_HOME', 'http://127.0.0.1');
+define('WP_SITEURL', 'http://127.0.0.1');
+define('DISABLE_WP_CRON', true);
+define('WP_HTTP_BLOCK_EXTERNAL', true);
+define('AUTOMATIC_UPDATER_DISABLED', true);
+define('DISALLOW_FILE_MODS', true);
+define('WP_DEBUG', false);
+$_SERVER['HTTP_HOST'] = '127.0.0.1';
+$_SERVER['REQUEST_URI'] = '/';
+$_SERVER['SERVER_NAME'] = '127.0.0.1';
+
+function fail($msg) { fwrite(STDERR, "wp-media.php: $msg\n"); exit(1); }
+
+/* WordPress's files use global names such as $action: the arguments are kept in constants. */
+define('BENCH_ARGV', $argv);
+define('BENCH_ACTION', $argv[1] ?? '');
+if (BENCH_ACTION === 'install') {
+    define('WP_INSTALLING', true);
+}
+$boot = hrtime(true);
+require ABSPATH . 'wp-settings.php';
+
+if (BENCH_ACTION === 'install') {
+    require_once ABSPATH . 'wp-admin/includes/upgrade.php';
+    $r = wp_install('Gazette bench', 'admin', 'admin@example.com', false, '',
+                    bin2hex(random_bytes(12)));
+    if (empty($r['user_id'])) fail('wp_install failed');
+    echo "installed\n";
+    exit(0);
+}
+if (BENCH_ACTION !== 'upload' || count(BENCH_ARGV) !== 6) fail('usage: install | upload EDITOR_CLASS RUNS FILE ALT');
+[, , $editor_class, $runs, $source, $alt] = BENCH_ARGV;
+$boot_ms = (hrtime(true) - $boot) / 1e6;
+require_once ABSPATH . 'wp-admin/includes/file.php';
+require_once ABSPATH . 'wp-admin/includes/media.php';
+require_once ABSPATH . 'wp-admin/includes/image.php';
+
+/* Uploads in the temp dir, never under /var/lib/wordpress. */
+$uploads = getenv('BENCH_WP_UPLOADS');
+add_filter('upload_dir', function ($d) use ($uploads) {
+    $d['basedir'] = $uploads;
+    $d['path'] = $uploads . $d['subdir'];
+    $d['baseurl'] = WP_HOME . '/wp-content/uploads';
+    $d['url'] = $d['baseurl'] . $d['subdir'];
+    $d['error'] = false;
+    return $d;
+});
+/* The editor under test, and the same sizes as gazette's: no 1536, 2048 or -scaled copy. */
+add_filter('wp_image_editors', function () use ($editor_class) { return [$editor_class]; });
+add_filter('big_image_size_threshold', '__return_false');
+$keep = ['thumbnail', 'medium', 'medium_large', 'large'];
+add_filter('intermediate_image_sizes_advanced', function ($sizes) use ($keep) {
+    return array_intersect_key($sizes, array_flip($keep));
+});
+$chosen = _wp_image_editor_choose(['path' => $source, 'mime_type' => 'image/jpeg',
+                                   'methods' => ['resize', 'save', 'make_subsize']]);
+if ($chosen !== $editor_class) fail("WordPress chose the editor '" . var_export($chosen, true) . "', not $editor_class");
+if ($editor_class === 'WP_Image_Editor_GD') {
+    $lib = 'GD ' . gd_info()['GD Version'];
+} else {
+    $v = Imagick::getVersion();
+    $lib = 'Imagick ' . phpversion('imagick') . ', ' .
+        preg_replace('/^ImageMagick ([^ ]+).*$/', 'ImageMagick $1', $v['versionString']);
+}
+echo "LIB $lib\n";
+echo "BOOT " . sprintf('%.1f', $boot_ms) . "\n";
+
+$incoming = getenv('BENCH_WP_INCOMING');
+for ($i = 0; $i <= (int)$runs; $i++) {
+    /* media_handle_sideload moves its file: a fresh copy each time (not timed). */
+    $tmp = "$incoming/upload-$i.jpg";
+    if (!copy($source, $tmp)) fail("cannot copy $source to $tmp");
+    $t = hrtime(true);
+    $id = media_handle_sideload(['name' => 'bench-photo.jpg', 'tmp_name' => $tmp], 0);
+    if (is_wp_error($id)) fail('media_handle_sideload: ' . $id->get_error_message());
+    update_post_meta($id, '_wp_attachment_image_alt', $alt);
+    $ms = (hrtime(true) - $t) / 1e6;
+    $meta = wp_get_attachment_metadata($id);
+    $dir = dirname(get_attached_file($id));
+    $made = [];
+    foreach ($keep as $name) {
+        if (empty($meta['sizes'][$name])) fail("upload $i: no '$name' size made");
+        $s = $meta['sizes'][$name];
+        if (!is_file("$dir/{$s['file']}")) fail("upload $i: $dir/{$s['file']} missing");
+        $made[] = "$name {$s['width']}x{$s['height']}";
+    }
+    $extra = array_diff(array_keys($meta['sizes']), $keep);
+    if ($extra) fail("upload $i: sizes beyond the four made: " . implode(', ', $extra));
+    if (!is_file(get_attached_file($id))) fail("upload $i: the attached file is missing");
+    $full = isset($meta['original_image']) ? "; full {$meta['width']}x{$meta['height']} -" .
+        (str_contains($meta['file'], '-rotated.') ? 'rotated' : 'copy') . ' re-encoded' : '';
+    if ($i === 0) {
+        echo 'MADE ' . implode(', ', $made) . $full . "\n";
+    } else {
+        echo 'RUN ' . sprintf('%.1f', $ms) . "\n";
+    }
+}
+PHP
+  export BENCH_WP_DB_PASSWORD=$db_pass BENCH_WP_DB_SOCKET=$mariadb_sock BENCH_WP_UPLOADS=$tmp/wp-uploads \
+    BENCH_WP_INCOMING=$tmp/wp-incoming
+  run_timed "$tmp/wp-install.log" timeout 120 "$php_bin" "$tmp/wp-media.php" install \
+    || { tail -n 20 "$tmp/wp-install.log" >&2; die "WordPress's wp_install failed"; }
+  grep -q '^installed$' "$tmp/wp-install.log" || { tail -n 20 "$tmp/wp-install.log" >&2; die "WordPress's wp_install did not finish"; }
+  php_version=$("$php_bin" -r 'echo PHP_VERSION;')
+  declare -A wp_class=([gd]=WP_Image_Editor_GD [imagick]=WP_Image_Editor_Imagick)
+  for e in gd imagick; do
+    [ "$e" = gd ] && [ -z "$run_gd" ] && continue
+    [ "$e" = imagick ] && [ -z "$run_imagick" ] && continue
+    say "WordPress $wp_version, ${wp_class[$e]}: 1 warm-up + $wp_n uploads (media_handle_sideload)"
+    out=$tmp/wp-$e.out
+    run_timed "$out" timeout "$tool_timeout" "$php_bin" "$tmp/wp-media.php" upload "${wp_class[$e]}" "$wp_n" "$photo" "$alt" \
+      || { tail -n 20 "$out" >&2; die "WordPress uploads with ${wp_class[$e]} failed"; }
+    runs_ms[$e]=$(awk '$1 == "RUN" { printf "%s ", $2 }' "$out")
+    # shellcheck disable=SC2086
+    [ "$(wc -w <<<"${runs_ms[$e]}")" -eq "$wp_n" ] || { cat "$out" >&2; die "WordPress with ${wp_class[$e]}: expected $wp_n timed runs"; }
+    made[$e]=$(sed -n 's/^MADE //p' "$out")
+    version[$e]="WordPress $wp_version, $(sed -n 's/^LIB //p' "$out")"
+    boot_ms[$e]=$(sed -n 's/^BOOT //p' "$out")
+    for ms in ${runs_ms[$e]}; do printf 'bench: WordPress %-8s run %8.1f ms\n' "$e" "$ms" >&2; done
+  done
+fi
+
+# --- report ---------------------------------------------------------------------------------------
+order=()
+for t in gazette gd imagick; do
+  # shellcheck disable=SC2086
+  [ -n "${runs_ms[$t]:-}" ] || continue
+  order+=("$t")
+  # shellcheck disable=SC2086
+  med[$t]=$(median ${runs_ms[$t]})
+  # shellcheck disable=SC2086
+  p90[$t]=$(percentile 90 ${runs_ms[$t]})
+done
+secs() { awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }'; }
+echo "U. Upload of a 12-megapixel JPEG with all its sizes (${width}x$height, $photo_mb MB, EXIF orientation 6 + GPS)"
+echo "   gazette: wall time of \`gazette media add FILE --alt TEXT\` (the whole process), fresh SQLite site, $n runs;"
+echo "   WordPress: media_handle_sideload + alt text in PHP ${php_version:-?} CLI, timed in the process after"
+echo "   wp-settings.php, MariaDB ${mariadb_version:-?} (durable commits), $wp_n runs per editor; 1 warm-up each not counted"
+printf '  %-56s %9s %9s %13s\n' tool "median s" "p90 s" "WP / gazette"
+for t in "${order[@]}"; do
+  ratio="-"
+  if [ "$t" != gazette ] && [ -n "${med[gazette]:-}" ]; then
+    ratio=$(awk -v w="${med[$t]}" -v g="${med[gazette]}" 'BEGIN { printf "%.1fx", w / g }')
+  fi
+  printf '  %-56s %9s %9s %13s\n' "${version[$t]}" "$(secs "${med[$t]}")" "$(secs "${p90[$t]}")" "$ratio"
+done
+for t in "${order[@]}"; do echo "  made by $t: ${made[$t]}"; done
+echo "  same sizes: thumbnail 150x150 crop, medium 300x300, medium_large 768, large 1024x1024; WordPress's"
+echo "  1536x1536, 2048x2048 and -scaled 2560 are off (intermediate_image_sizes_advanced, big_image_size_threshold);"
+echo "  gazette also makes a WebP copy of each size. WordPress keeps the uploaded original as it came (GPS"
+echo "  included) beside its -rotated copy; gazette stores the original cleaned (orientation applied, metadata"
+echo "  removed). gazette's time includes its process start-up; WordPress's does not (below)."
+for e in gd imagick; do
+  [ -n "${boot_ms[$e]:-}" ] && echo "  not counted for WordPress $e: PHP's start-up, and WordPress's bootstrap (wp-settings.php): ${boot_ms[$e]} ms"
+done
+for t in "${order[@]}"; do echo "  runs (ms): $t ${runs_ms[$t]% }"; done
+if [ ${#warnings[@]} -gt 0 ]; then
+  printf '  WARNING: %s\n' "${warnings[@]}"
+fi
+if [ -n "${med[gazette]:-}" ]; then
+  for e in gd imagick; do
+    [ -n "${med[$e]:-}" ] || continue
+    ratio=$(awk -v w="${med[$e]}" -v g="${med[gazette]}" 'BEGIN { printf "%.1f", w / g }')
+    label=GD
+    [ "$e" = imagick ] && label=Imagick
+    summary_row "media upload, 12 MP JPEG + sizes: median s (WordPress $label; ratio = x faster)" \
+      "$(secs "${med[gazette]}")" "$(secs "${med[$e]}")" "${ratio}x" "faster than WordPress $label: $(verdict "$ratio > 1.0")"
+  done
+fi
+[ -n "${BENCH_SUMMARY:-}" ] || print_summary "$tmp/summary.tsv"
