@@ -295,7 +295,7 @@ echo "  gazette also makes a WebP copy of each size. WordPress keeps the uploade
 echo "  included) beside its -rotated copy; gazette stores the original cleaned (orientation applied, metadata"
 echo "  removed). gazette's time includes its process start-up; WordPress's does not (below)."
 for e in gd imagick; do
-  [ -n "${boot_ms[$e]:-}" ] && echo "  not counted for WordPress $e: PHP's start-up, and WordPress's bootstrap (wp-settings.php): ${boot_ms[$e]} ms"
+  [ -n "${boot_ms[$e]:-}" ] && echo "  not counted for WordPress $e: PHP's start-up, and WordPress's bootstrap (wp-settings.php, ${boot_ms[$e]} ms)"
 done
 for t in "${order[@]}"; do echo "  runs (ms): $t ${runs_ms[$t]% }"; done
 if [ ${#warnings[@]} -gt 0 ]; then
