@@ -30,6 +30,9 @@ id=$(gz "$db" media list | awk -F'\t' 'NR == 1 { print $1 }')
 file=$(gz "$db" media files "$id" | awk -F'\t' '$2 == "full" { print $1; exit }')
 [[ $file =~ ^[0-9]{4}/[0-9]{2}/[^/]+\.jpg$ ]] || die "the stored original's path is '$file', expected YYYY/MM/NAME.jpg"
 path=/wp-content/uploads/$file
+# The server's disk cache of media (media_disk: $XDG_CACHE_HOME/gazette-media-HASH) in the temp dir.
+export XDG_CACHE_HOME=$tmp/cache
+mkdir -p "$XDG_CACHE_HOME"
 gazette_serve "$db" "$tmp/gazette.log"
 gport=$serve_port
 
