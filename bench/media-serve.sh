@@ -107,8 +107,9 @@ for t in "${targets[@]}"; do
   # shellcheck disable=SC2086
   ml[$t]=$(median ${p99[$t]})
 done
-echo "I. One image served: $path ($size bytes, JPEG), gazette (SQLite store) vs nginx (static file,"
-echo "   sendfile, open_file_cache), median of $rounds x ${seconds}s, wrk -t$threads -c$conns --latency, keep-alive; $(nproc) CPUs shared"
+echo "I. One image served: $path ($size bytes, JPEG)"
+echo "   gazette (SQLite store) vs nginx (static file, sendfile, open_file_cache), median of $rounds x ${seconds}s,"
+echo "   wrk -t$threads -c$conns --latency, keep-alive; $(nproc) CPUs shared by wrk and the servers"
 printf '  %-30s %12s %10s %14s %10s %9s\n' request "nginx req/s" "nginx p99" "gazette req/s" "p99 (ms)" ratio
 for what in full range; do
   n="nginx $what"
@@ -121,8 +122,9 @@ for what in full range; do
     "$(printf '%.0f' "${mq[$g]}")" "$(printf '%.0f' "${mq[$n]}")" "${ratio}x" \
     ">= 1.0x (as fast as nginx), p99 $(printf '%.2f' "${ml[$g]}") ms: $(verdict "$ratio >= 1.0")"
 done
-echo "  ratio = gazette / nginx req/s; the same bytes from both ($stored_note), checked, and the same"
-echo "  206 answer (Content-Range: bytes 0-1023/$size); gazette's Cache-Control: ${gz_cache:-none}, ETag: ${gz_etag:-none}"
+echo "  ratio = gazette / nginx req/s; the same bytes from both ($stored_note), checked,"
+echo "  and the same 206 answer (Content-Range: bytes 0-1023/$size)"
+echo "  gazette's Cache-Control: ${gz_cache:-none}; ETag: ${gz_etag:-none}"
 if [ ${#warnings[@]} -gt 0 ]; then
   printf '  WARNING: %s\n' "${warnings[@]}"
 fi
