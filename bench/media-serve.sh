@@ -23,12 +23,9 @@ make_photo "$photo" 1200 800 80 5
 db=$tmp/gazette.db
 gz "$db" init >/dev/null
 gz "$db" media add "$photo" --alt "A bench photo" >"$tmp/media-add.log"
-# The original's path under uploads: `gazette media files ID` prints path, size name, mime, width
-# and height, one file a line (tab-separated).
-id=$(gz "$db" media list | awk -F'\t' 'NR == 1 { print $1 }')
-[[ $id =~ ^[0-9]+$ ]] || die "no media id in 'gazette media list' (first column): '$id'"
-file=$(gz "$db" media files "$id" | awk -F'\t' '$2 == "full" { print $1; exit }')
-[[ $file =~ ^[0-9]{4}/[0-9]{2}/[^/]+\.jpg$ ]] || die "the stored original's path is '$file', expected YYYY/MM/NAME.jpg"
+# The original's URL: `gazette media add` prints "media ID: SITE_URL/wp-content/uploads/FILE" first.
+file=$(awk 'NR == 1 && $1 == "media" { sub(/^.*\/wp-content\/uploads\//, "", $3); print $3 }' "$tmp/media-add.log")
+[[ $file =~ ^[0-9]{4}/[0-9]{2}/[^/]+\.jpg$ ]] || { cat "$tmp/media-add.log" >&2; die "the stored original's path is '$file', expected YYYY/MM/NAME.jpg"; }
 path=/wp-content/uploads/$file
 # The server's disk cache of media (media_disk: $XDG_CACHE_HOME/gazette-media-HASH) in the temp dir.
 export XDG_CACHE_HOME=$tmp/cache

@@ -99,16 +99,13 @@ if [ -n "$run_gazette" ]; then
     runs_ms[gazette]+="$elapsed_ms "
     printf 'bench: gazette media add run %d %8.1f ms\n' "$i" "$elapsed_ms" >&2
   done
-  # The files one upload made: `gazette media files ID` prints path, size name, mime, width and
-  # height, one file a line (tab-separated).
-  id=$(gz "$db" media list | awk -F'\t' 'NR == 1 { print $1 }')
-  [[ $id =~ ^[0-9]+$ ]] || die "no media id in 'gazette media list' (first column): '$id'"
-  gz "$db" media files "$id" >"$tmp/gazette-files.tsv"
-  made[gazette]=$(awk -F'\t' '
-    $2 != "full" && $3 == "image/jpeg" { jpeg = jpeg sep $2 " " $4 "x" $5; sep = ", " }
-    $3 == "image/webp" { webp++ }
-    $2 == "full" && $3 == "image/jpeg" { full = $4 "x" $5 }
-    END { printf "%s; full %s re-encoded; + %d WebP", jpeg, full, webp }' "$tmp/gazette-files.tsv")
+  # The files one upload made: `gazette media add` prints "media ID: URL" (the original), then
+  # "  SIZE WxH URL" for every other file; `gazette media list` the original's size (4th column).
+  full=$(gz "$db" media list | awk -F'\t' 'NR == 1 { print $4 }')
+  made[gazette]=$(awk -v full="$full" '
+    NR > 1 && $3 ~ /\.webp$/ { webp++; next }
+    NR > 1 { jpeg = jpeg sep $1 " " $2; sep = ", " }
+    END { printf "%s; full %s; + %d WebP", jpeg, full, webp }' "$tmp/gazette-add-1.log")
   count=$(gz "$db" media list | wc -l)
   [ "$count" -eq $((n + 1)) ] || warnings+=("gazette media list shows $count media, expected $((n + 1))")
   version[gazette]="gazette (SQLite)"
