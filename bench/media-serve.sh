@@ -93,8 +93,10 @@ for r in $(seq "$rounds"); do
   done
 done
 for pid in "$serve_pid" "$nginx_pid"; do kill -0 "$pid" 2>/dev/null || die "a server (pid $pid) died during the benchmark"; done
-fetch "http://127.0.0.1:$gport$path" "$tmp/after.jpg"
+code=$(head_of "http://127.0.0.1:$gport$path" "$tmp/after.jpg")
+[ "$code" = 200 ] || die "gazette answered $path with HTTP $code after the load"
 cmp -s "$tmp/after.jpg" "$docroot$path" || warnings+=("gazette's body of $path changed after the load")
+gz_hit=$(header "$tmp/after.jpg" x-gazette-cache)
 
 # --- report ---------------------------------------------------------------------------------------
 declare -A mq ml
@@ -121,7 +123,7 @@ for what in full range; do
 done
 echo "  ratio = gazette / nginx req/s; the same bytes from both ($stored_note), checked,"
 echo "  and the same 206 answer (Content-Range: bytes 0-1023/$size)"
-echo "  gazette's Cache-Control: ${gz_cache:-none}; ETag: ${gz_etag:-none}"
+echo "  gazette's Cache-Control: ${gz_cache:-none}; ETag: ${gz_etag:-none}; page cache after the load: ${gz_hit:-no header}"
 if [ ${#warnings[@]} -gt 0 ]; then
   printf '  WARNING: %s\n' "${warnings[@]}"
 fi
