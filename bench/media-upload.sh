@@ -281,7 +281,7 @@ printf '  %-56s %9s %9s %13s\n' tool "median s" "p90 s" "WP / gazette"
 for t in "${order[@]}"; do
   ratio="-"
   if [ "$t" != gazette ] && [ -n "${med[gazette]:-}" ]; then
-    ratio=$(awk -v w="${med[$t]}" -v g="${med[gazette]}" 'BEGIN { printf "%.1fx", w / g }')
+    ratio=$(awk -v w="${med[$t]}" -v g="${med[gazette]}" 'BEGIN { printf "%.2fx", w / g }')
   fi
   printf '  %-56s %9s %9s %13s\n' "${version[$t]}" "$(secs "${med[$t]}")" "$(secs "${p90[$t]}")" "$ratio"
 done
@@ -301,11 +301,12 @@ fi
 if [ -n "${med[gazette]:-}" ]; then
   for e in gd imagick; do
     [ -n "${med[$e]:-}" ] || continue
-    ratio=$(awk -v w="${med[$e]}" -v g="${med[gazette]}" 'BEGIN { printf "%.1f", w / g }')
+    ratio=$(awk -v w="${med[$e]}" -v g="${med[gazette]}" 'BEGIN { printf "%.2f", w / g }')
     label=GD
     [ "$e" = imagick ] && label=Imagick
-    summary_row "media upload, 12 MP JPEG + sizes: median s (WordPress $label; ratio = x faster)" \
-      "$(secs "${med[gazette]}")" "$(secs "${med[$e]}")" "${ratio}x" "faster than WordPress $label: $(verdict "$ratio > 1.0")"
+    summary_row "upload, 12 MP JPEG + sizes: median s (WordPress $label; x faster)" \
+      "$(secs "${med[gazette]}")" "$(secs "${med[$e]}")" "${ratio}x" \
+      "faster than WordPress $label: $(verdict "${med[gazette]} < ${med[$e]}")"
   done
 fi
 [ -n "${BENCH_SUMMARY:-}" ] || print_summary "$tmp/summary.tsv"
