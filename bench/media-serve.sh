@@ -117,7 +117,9 @@ for what in full range; do
   label="GET, 200 ($size bytes)"
   [ "$what" = range ] && label="Range: bytes=0-1023, 206"
   printf '  %-30s %12.0f %10.2f %14.0f %10.2f %8sx\n' "$label" "${mq[$n]}" "${ml[$n]}" "${mq[$g]}" "${ml[$g]}" "$ratio"
-  summary_row "image $size bytes, $( [ "$what" = range ] && echo "Range 0-1023 (206)" || echo "GET (200)"): req/s (nginx static)" \
+  request="GET (200)"
+  [ "$what" = range ] && request="Range 0-1023 (206)"
+  summary_row "image of $((size / 1024)) KiB, $request: req/s (nginx static)" \
     "$(printf '%.0f' "${mq[$g]}")" "$(printf '%.0f' "${mq[$n]}")" "${ratio}x" \
     ">= 1.0x (as fast as nginx), p99 $(printf '%.2f' "${ml[$g]}") ms: $(verdict "$ratio >= 1.0")"
 done

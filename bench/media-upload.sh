@@ -304,7 +304,7 @@ if [ -n "${med[gazette]:-}" ]; then
     ratio=$(awk -v w="${med[$e]}" -v g="${med[gazette]}" 'BEGIN { printf "%.2f", w / g }')
     label=GD
     [ "$e" = imagick ] && label=Imagick
-    summary_row "upload, 12 MP JPEG + sizes: median s (WordPress $label; x faster)" \
+    summary_row "upload 12 MP JPEG + sizes, median s (WP $label; x faster)" \
       "$(secs "${med[gazette]}")" "$(secs "${med[$e]}")" "${ratio}x" \
       "faster than WordPress $label: $(verdict "${med[gazette]} < ${med[$e]}")"
   done
