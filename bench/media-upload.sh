@@ -19,8 +19,7 @@
 # work on its side, counted in its time.
 #
 # gazette: the wall time of the whole `gazette media add` process (start-up, reading the file,
-# libvips, the one SQLite transaction that stores the original and every file), one warm-up run
-# not counted, then BENCH_UPLOAD_N runs (default 10) into the same site.
+# libvips, the one SQLite transaction that stores the original and every file), into one site.
 #
 # WordPress: Debian 12's WordPress (6.1.x) and PHP 8.2 CLI, no web server. A PHP script written
 # here defines the database constants as Debian's wp-config.php would (nothing is written under
@@ -28,10 +27,14 @@
 # the upload_dir filter) and loads wp-settings.php against a MariaDB started here
 # (lib.sh mariadb_start) and a site installed with wp_install(). The editor is forced with the
 # wp_image_editors filter (WP_Image_Editor_GD, then WP_Image_Editor_Imagick; the script checks
-# that WordPress chose it). Each upload is timed inside that one PHP process (hrtime around
-# media_handle_sideload and the alt text's update_post_meta): PHP's start-up and WordPress's
-# bootstrap are not counted (shown apart), which favours WordPress. One warm-up upload not
-# counted, then BENCH_UPLOAD_WP_N (default 5) per editor.
+# that WordPress chose it). One PHP process per editor stays up for the whole run and uploads
+# once for every line it reads; each upload is timed inside it (hrtime around media_handle_sideload
+# and the alt text's update_post_meta): PHP's start-up and WordPress's bootstrap are not counted
+# (shown apart), which favours WordPress.
+#
+# One warm-up upload each (not counted), then BENCH_UPLOAD_N rounds (default 7), each one upload
+# by gazette, one by WordPress with GD and one with Imagick, so that all three see the same load
+# on the machine.
 #
 # BENCH_UPLOAD_TOOLS (default "gazette gd imagick") runs only some of the three.
 set -euo pipefail
@@ -39,8 +42,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$root"
 
-n=${BENCH_UPLOAD_N:-10}
-wp_n=${BENCH_UPLOAD_WP_N:-5}
+n=${BENCH_UPLOAD_N:-7}
 tools=${BENCH_UPLOAD_TOOLS:-gazette gd imagick}
 width=4240
 height=2832
@@ -50,7 +52,6 @@ php_bin=${BENCH_PHP:-/usr/bin/php8.2}
 tool_timeout=600 # s; a hung run must not hang the bench
 
 [[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_UPLOAD_N must be a positive whole number (got '$n')"
-[[ $wp_n =~ ^[1-9][0-9]*$ ]] || die "BENCH_UPLOAD_WP_N must be a positive whole number (got '$wp_n')"
 run_gazette="" run_gd="" run_imagick=""
 for t in $tools; do
   case $t in
@@ -82,37 +83,40 @@ say "photo: $photo_mb MB"
 declare -A med p90 made runs_ms version boot_ms
 warnings=()
 
-# --- gazette ---------------------------------------------------------------------------------------
+# --- gazette: a fresh SQLite site ------------------------------------------------------------------
 if [ -n "$run_gazette" ]; then
   db=$tmp/gazette.db
   gz "$db" init >/dev/null
-  # gazette_add I: one upload, timed; dies unless it succeeded. Sets elapsed_ms.
-  gazette_add() {
-    local log=$tmp/gazette-add-$1.log rc=0
-    run_timed "$log" timeout "$tool_timeout" "$gazette" --db "$db" media add "$photo" --alt "$alt" || rc=$?
-    [ "$rc" = 0 ] || { tail -n 20 "$log" >&2; die "gazette media add, run $1, failed (exit $rc)"; }
-  }
-  say "gazette: 1 warm-up + $n x gazette media add (fresh SQLite site)"
-  gazette_add warmup
-  for i in $(seq "$n"); do
-    gazette_add "$i"
-    runs_ms[gazette]+="$elapsed_ms "
-    printf 'bench: gazette media add run %d %8.1f ms\n' "$i" "$elapsed_ms" >&2
-  done
-  # The files one upload made: `gazette media add` prints "media ID: URL" (the original), then
-  # "  SIZE WxH URL" for every other file; `gazette media list` the original's size (4th column).
-  full=$(gz "$db" media list | awk -F'\t' 'NR == 1 { print $4 }')
-  made[gazette]=$(awk -v full="$full" '
-    NR > 1 && $3 ~ /\.webp$/ { webp++; next }
-    NR > 1 { jpeg = jpeg sep $1 " " $2; sep = ", " }
-    END { printf "%s; full %s; + %d WebP", jpeg, full, webp }' "$tmp/gazette-add-1.log")
-  count=$(gz "$db" media list | wc -l)
-  [ "$count" -eq $((n + 1)) ] || warnings+=("gazette media list shows $count media, expected $((n + 1))")
   version[gazette]="gazette (SQLite)"
   if command -v vips >/dev/null; then # the libvips-tools of the libvips gazette links
     version[gazette]="gazette (SQLite), libvips $(vips --version | sed 's/^vips-//')"
   fi
 fi
+# gazette_add I: one upload, timed; dies unless it succeeded. Sets elapsed_ms.
+gazette_add() {
+  local log=$tmp/gazette-add-$1.log rc=0
+  run_timed "$log" timeout "$tool_timeout" "$gazette" --db "$db" media add "$photo" --alt "$alt" || rc=$?
+  [ "$rc" = 0 ] || { tail -n 20 "$log" >&2; die "gazette media add, run $1, failed (exit $rc)"; }
+}
+# wp_answer EDITOR WORD: the PHP process's next line, which must start with WORD; sets wp_answer
+# to the rest.
+wp_answer=""
+wp_answer() {
+  local line=""
+  if ! read -r -t "$tool_timeout" -u "${wp_out[$1]}" line || [[ $line != "$2 "* ]]; then
+    tail -n 20 "$tmp/wp-$1.err" >&2 || true
+    die "WordPress with ${wp_class[$1]}: expected '$2 …', got '${line}'"
+  fi
+  wp_answer=${line#"$2 "}
+}
+# wp_upload EDITOR I: one upload by that PHP process; sets wp_ms, and made[EDITOR] the first time.
+wp_ms=""
+wp_upload() {
+  printf '%s\n' "$2" >&"${wp_in[$1]}"
+  wp_answer "$1" DONE
+  wp_ms=${wp_answer%%|*}
+  [ -n "${made[$1]:-}" ] || made[$1]=${wp_answer#*|}
+}
 
 # --- WordPress -------------------------------------------------------------------------------------
 if [ -n "$run_gd$run_imagick" ]; then
@@ -128,7 +132,7 @@ if [ -n "$run_gd$run_imagick" ]; then
 <?php
 /* bench/media-upload.sh: WordPress's own upload path through PHP CLI.
  *   php wp-media.php install
- *   php wp-media.php upload EDITOR_CLASS RUNS FILE ALT
+ *   php wp-media.php upload EDITOR_CLASS FILE ALT   (then one upload per line of stdin)
  * The database and the paths come from the environment (BENCH_WP_*). */
 define('DB_NAME', 'wordpress');
 define('DB_USER', 'wordpress');
@@ -169,8 +173,8 @@ if (BENCH_ACTION === 'install') {
     echo "installed\n";
     exit(0);
 }
-if (BENCH_ACTION !== 'upload' || count(BENCH_ARGV) !== 6) fail('usage: install | upload EDITOR_CLASS RUNS FILE ALT');
-[, , $editor_class, $runs, $source, $alt] = BENCH_ARGV;
+if (BENCH_ACTION !== 'upload' || count(BENCH_ARGV) !== 5) fail('usage: install | upload EDITOR_CLASS FILE ALT');
+[, , $editor_class, $source, $alt] = BENCH_ARGV;
 $boot_ms = (hrtime(true) - $boot) / 1e6;
 require_once ABSPATH . 'wp-admin/includes/file.php';
 require_once ABSPATH . 'wp-admin/includes/media.php';
@@ -203,13 +207,14 @@ if ($editor_class === 'WP_Image_Editor_GD') {
     $lib = 'Imagick ' . phpversion('imagick') . ', ' .
         preg_replace('/^ImageMagick ([^ ]+).*$/', 'ImageMagick $1', $v['versionString']);
 }
-echo "LIB $lib\n";
-echo "BOOT " . sprintf('%.1f', $boot_ms) . "\n";
 
 $incoming = getenv('BENCH_WP_INCOMING');
-for ($i = 0; $i <= (int)$runs; $i++) {
+echo "READY $lib|" . sprintf('%.1f', $boot_ms) . "\n";
+/* One upload for every line read ("warmup", "1", "2"…); one answer line each. */
+while (($run = fgets(STDIN)) !== false) {
+    $run = trim($run);
     /* media_handle_sideload moves its file: a fresh copy each time (not timed). */
-    $tmp = "$incoming/upload-$i.jpg";
+    $tmp = "$incoming/upload-$run.jpg";
     if (!copy($source, $tmp)) fail("cannot copy $source to $tmp");
     $t = hrtime(true);
     $id = media_handle_sideload(['name' => 'bench-photo.jpg', 'tmp_name' => $tmp], 0);
@@ -220,21 +225,17 @@ for ($i = 0; $i <= (int)$runs; $i++) {
     $dir = dirname(get_attached_file($id));
     $made = [];
     foreach ($keep as $name) {
-        if (empty($meta['sizes'][$name])) fail("upload $i: no '$name' size made");
+        if (empty($meta['sizes'][$name])) fail("upload $run: no '$name' size made");
         $s = $meta['sizes'][$name];
-        if (!is_file("$dir/{$s['file']}")) fail("upload $i: $dir/{$s['file']} missing");
+        if (!is_file("$dir/{$s['file']}")) fail("upload $run: $dir/{$s['file']} missing");
         $made[] = "$name {$s['width']}x{$s['height']}";
     }
     $extra = array_diff(array_keys($meta['sizes']), $keep);
-    if ($extra) fail("upload $i: sizes beyond the four made: " . implode(', ', $extra));
-    if (!is_file(get_attached_file($id))) fail("upload $i: the attached file is missing");
+    if ($extra) fail("upload $run: sizes beyond the four made: " . implode(', ', $extra));
+    if (!is_file(get_attached_file($id))) fail("upload $run: the attached file is missing");
     $full = isset($meta['original_image']) ? "; full {$meta['width']}x{$meta['height']} -" .
         (str_contains($meta['file'], '-rotated.') ? 'rotated' : 'copy') . ' re-encoded' : '';
-    if ($i === 0) {
-        echo 'MADE ' . implode(', ', $made) . $full . "\n";
-    } else {
-        echo 'RUN ' . sprintf('%.1f', $ms) . "\n";
-    }
+    echo 'DONE ' . sprintf('%.1f', $ms) . '|' . implode(', ', $made) . $full . "\n";
 }
 PHP
   export BENCH_WP_DB_PASSWORD=$db_pass BENCH_WP_DB_SOCKET=$mariadb_sock BENCH_WP_UPLOADS=$tmp/wp-uploads \
@@ -243,22 +244,58 @@ PHP
     || { tail -n 20 "$tmp/wp-install.log" >&2; die "WordPress's wp_install failed"; }
   grep -q '^installed$' "$tmp/wp-install.log" || { tail -n 20 "$tmp/wp-install.log" >&2; die "WordPress's wp_install did not finish"; }
   php_version=$("$php_bin" -r 'echo PHP_VERSION;')
-  declare -A wp_class=([gd]=WP_Image_Editor_GD [imagick]=WP_Image_Editor_Imagick)
-  for e in gd imagick; do
-    [ "$e" = gd ] && [ -z "$run_gd" ] && continue
-    [ "$e" = imagick ] && [ -z "$run_imagick" ] && continue
-    say "WordPress $wp_version, ${wp_class[$e]}: 1 warm-up + $wp_n uploads (media_handle_sideload)"
-    out=$tmp/wp-$e.out
-    run_timed "$out" timeout "$tool_timeout" "$php_bin" "$tmp/wp-media.php" upload "${wp_class[$e]}" "$wp_n" "$photo" "$alt" \
-      || { tail -n 20 "$out" >&2; die "WordPress uploads with ${wp_class[$e]} failed"; }
-    runs_ms[$e]=$(awk '$1 == "RUN" { printf "%s ", $2 }' "$out")
-    # shellcheck disable=SC2086
-    [ "$(wc -w <<<"${runs_ms[$e]}")" -eq "$wp_n" ] || { cat "$out" >&2; die "WordPress with ${wp_class[$e]}: expected $wp_n timed runs"; }
-    made[$e]=$(sed -n 's/^MADE //p' "$out")
-    version[$e]="WordPress $wp_version, $(sed -n 's/^LIB //p' "$out")"
-    boot_ms[$e]=$(sed -n 's/^BOOT //p' "$out")
-    for ms in ${runs_ms[$e]}; do printf 'bench: WordPress %-8s run %8.1f ms\n' "$e" "$ms" >&2; done
+fi
+
+# --- the WordPress processes: one per editor, commands on a FIFO, answers on another ------------
+declare -A wp_class=([gd]=WP_Image_Editor_GD [imagick]=WP_Image_Editor_Imagick) wp_in wp_out
+editors=()
+[ -z "$run_gd" ] || editors+=(gd)
+[ -z "$run_imagick" ] || editors+=(imagick)
+for e in "${editors[@]}"; do
+  mkfifo "$tmp/wp-$e.in" "$tmp/wp-$e.out"
+  timeout $((tool_timeout * (n + 1))) "$php_bin" "$tmp/wp-media.php" upload "${wp_class[$e]}" "$photo" "$alt" \
+    <"$tmp/wp-$e.in" >"$tmp/wp-$e.out" 2>"$tmp/wp-$e.err" &
+  track_pid "$!"
+  # The same order as the process opens them (its stdin, then its stdout): neither side blocks.
+  exec {fd}>"$tmp/wp-$e.in"
+  wp_in[$e]=$fd
+  exec {fd}<"$tmp/wp-$e.out"
+  wp_out[$e]=$fd
+  wp_answer "$e" READY
+  version[$e]="WordPress $wp_version, ${wp_answer%|*}"
+  boot_ms[$e]=${wp_answer#*|}
+done
+
+# --- warm-up, then the rounds ---------------------------------------------------------------------
+say "1 warm-up + $n rounds of: ${tools// /, } (gazette media add; WordPress media_handle_sideload)"
+[ -z "$run_gazette" ] || gazette_add warmup
+for e in "${editors[@]}"; do wp_upload "$e" warmup; done
+for i in $(seq "$n"); do
+  if [ -n "$run_gazette" ]; then
+    gazette_add "$i"
+    runs_ms[gazette]+="$elapsed_ms "
+    printf 'bench: round %d %-10s %8.1f ms\n' "$i" gazette "$elapsed_ms" >&2
+  fi
+  for e in "${editors[@]}"; do
+    wp_upload "$e" "$i"
+    runs_ms[$e]+="$wp_ms "
+    printf 'bench: round %d %-10s %8.1f ms\n' "$i" "WP $e" "$wp_ms" >&2
   done
+done
+for e in "${editors[@]}"; do
+  fd=${wp_in[$e]}
+  exec {fd}>&- # the end of its commands: the PHP process exits
+done
+if [ -n "$run_gazette" ]; then
+  # The files one upload made: `gazette media add` prints "media ID: URL" (the original), then
+  # "  SIZE WxH URL" for every other file; `gazette media list` the original's size (4th column).
+  full=$(gz "$db" media list | awk -F'\t' 'NR == 1 { print $4 }')
+  made[gazette]=$(awk -v full="$full" '
+    NR > 1 && $3 ~ /\.webp$/ { webp++; next }
+    NR > 1 { jpeg = jpeg sep $1 " " $2; sep = ", " }
+    END { printf "%s; full %s; + %d WebP", jpeg, full, webp }' "$tmp/gazette-add-1.log")
+  count=$(gz "$db" media list | wc -l)
+  [ "$count" -eq $((n + 1)) ] || warnings+=("gazette media list shows $count media, expected $((n + 1))")
 fi
 
 # --- report ---------------------------------------------------------------------------------------
@@ -274,9 +311,9 @@ for t in gazette gd imagick; do
 done
 secs() { awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }'; }
 echo "U. Upload of a 12-megapixel JPEG with all its sizes (${width}x$height, $photo_mb MB, EXIF orientation 6 + GPS)"
-echo "   gazette: wall time of \`gazette media add FILE --alt TEXT\` (the whole process), fresh SQLite site, $n runs;"
+echo "   gazette: wall time of \`gazette media add FILE --alt TEXT\` (the whole process), fresh SQLite site;"
 echo "   WordPress: media_handle_sideload + alt text in PHP ${php_version:-?} CLI, timed in the process after"
-echo "   wp-settings.php, MariaDB ${mariadb_version:-?} (durable commits), $wp_n runs per editor; 1 warm-up each not counted"
+echo "   wp-settings.php, MariaDB ${mariadb_version:-?} (durable commits); 1 warm-up each, then $n rounds of one each"
 printf '  %-56s %9s %9s %13s\n' tool "median s" "p90 s" "WP / gazette"
 for t in "${order[@]}"; do
   ratio="-"
