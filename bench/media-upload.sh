@@ -36,14 +36,19 @@
 # by gazette, one by WordPress with GD and one with Imagick, so that all three see the same load
 # on the machine.
 #
-# BENCH_UPLOAD_TOOLS (default "gazette gd imagick") runs only some of the three.
+# gazette in the server ("server"): the same upload through the admin's upload form, POST
+# /admin/media (multipart, the session's cookie and CSRF token, as a browser sends it) to
+# `gazette serve` on another fresh SQLite site, with an admin made by `gazette user add`: curl's
+# time_total until the 303 to the new media (the file made on the server's work pool).
+#
+# BENCH_UPLOAD_TOOLS (default "gazette server gd imagick") runs only some of the four.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$root"
 
 n=${BENCH_UPLOAD_N:-7}
-tools=${BENCH_UPLOAD_TOOLS:-gazette gd imagick}
+tools=${BENCH_UPLOAD_TOOLS:-gazette server gd imagick}
 width=4240
 height=2832
 alt="A bench photo: shapes and grain"
@@ -52,17 +57,18 @@ php_bin=${BENCH_PHP:-/usr/bin/php8.2}
 tool_timeout=600 # s; a hung run must not hang the bench
 
 [[ $n =~ ^[1-9][0-9]*$ ]] || die "BENCH_UPLOAD_N must be a positive whole number (got '$n')"
-run_gazette="" run_gd="" run_imagick=""
+run_gazette="" run_server="" run_gd="" run_imagick=""
 for t in $tools; do
   case $t in
     gazette) run_gazette=1 ;;
+    server) run_server=1 ;;
     gd) run_gd=1 ;;
     imagick) run_imagick=1 ;;
-    *) die "BENCH_UPLOAD_TOOLS: unknown '$t' (gazette, gd, imagick)" ;;
+    *) die "BENCH_UPLOAD_TOOLS: unknown '$t' (gazette, server, gd, imagick)" ;;
   esac
 done
 if [ -n "$run_gd$run_imagick" ]; then
-  [ "$(id -u)" -eq 0 ] || die "run bench/media-upload.sh as root: MariaDB runs as the mysql user (BENCH_UPLOAD_TOOLS=gazette runs gazette alone)"
+  [ "$(id -u)" -eq 0 ] || die "run bench/media-upload.sh as root: MariaDB runs as the mysql user (BENCH_UPLOAD_TOOLS="gazette server" runs gazette alone)"
   if [ -z "${BENCH_WORDPRESS_DEPS_DONE:-}" ]; then
     "$here/wordpress-deps" >&2
     export BENCH_WORDPRESS_DEPS_DONE=1
@@ -92,6 +98,44 @@ if [ -n "$run_gazette" ]; then
     version[gazette]="gazette (SQLite), libvips $(vips --version | sed 's/^vips-//')"
   fi
 fi
+# --- gazette serve, signed in as an admin ---------------------------------------------------------
+if [ -n "$run_server" ]; then
+  sdb=$tmp/server.db
+  gz "$sdb" init >/dev/null
+  admin_pass=$(head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+  printf '%s\n' "$admin_pass" | "$gazette" --db "$sdb" user add bench --role admin --password-stdin \
+    >"$tmp/user-add.log" 2>&1 || { cat "$tmp/user-add.log" >&2; die "gazette user add failed"; }
+  export XDG_CACHE_HOME=$tmp/cache # the server's media disk cache (media_disk) in the temp dir
+  mkdir -p "$XDG_CACHE_HOME"
+  gazette_serve "$sdb" "$tmp/server.log"
+  sbase=http://127.0.0.1:$serve_port
+  code=$(curl -s -o /dev/null -c "$tmp/cookies" -w '%{http_code}' --data-urlencode login=bench \
+    --data-urlencode "password=$admin_pass" "$sbase/admin/login") || die "curl POST $sbase/admin/login failed"
+  [ "$code" = 303 ] || die "POST /admin/login answered $code, expected 303"
+  code=$(curl -s -o "$tmp/admin-media.html" -b "$tmp/cookies" -w '%{http_code}' "$sbase/admin/media") \
+    || die "curl $sbase/admin/media failed"
+  [ "$code" = 200 ] || die "GET /admin/media answered $code: no admin upload in this build (BENCH_UPLOAD_TOOLS without server)"
+  csrf=$(grep -oE '<input[^>]*name="csrf"[^>]*>' "$tmp/admin-media.html" | head -n 1 | sed -n 's/.*value="\([0-9a-f]*\)".*/\1/p')
+  [ -n "$csrf" ] || die "no CSRF token in the form of /admin/media"
+  version[server]="gazette in the server (POST /admin/media)"
+fi
+
+# server_add I: one upload through the admin's form, timed (curl's time_total); dies unless it
+# answered 303 to the new media. Sets elapsed_ms.
+server_add() {
+  local w code loc secs
+  w=$(curl -s -o "$tmp/server-add-$1.html" -b "$tmp/cookies" -w '%{http_code} %{redirect_url} %{time_total}' \
+    --max-time "$tool_timeout" --form-string "csrf=$csrf" --form-string "alt=$alt" \
+    -F "file=@$photo;type=image/jpeg;filename=bench-photo.jpg" "$sbase/admin/media") \
+    || die "curl POST $sbase/admin/media failed"
+  read -r code loc secs <<<"$w"
+  if [ "$code" != 303 ] || [[ $loc != */admin/media/*'?done=uploaded' ]]; then
+    sed -e 's/<[^>]*>//g' "$tmp/server-add-$1.html" | grep -v '^\s*$' | head -n 20 >&2
+    die "POST /admin/media, run $1, answered $code (Location '$loc'), expected 303 to the new media"
+  fi
+  elapsed_ms=$(awk -v s="$secs" 'BEGIN { printf "%.1f", s * 1000 }')
+}
+
 # gazette_add I: one upload, timed; dies unless it succeeded. Sets elapsed_ms.
 gazette_add() {
   local log=$tmp/gazette-add-$1.log rc=0
@@ -269,12 +313,18 @@ done
 # --- warm-up, then the rounds ---------------------------------------------------------------------
 say "1 warm-up + $n rounds of: ${tools// /, } (gazette media add; WordPress media_handle_sideload)"
 [ -z "$run_gazette" ] || gazette_add warmup
+[ -z "$run_server" ] || server_add warmup
 for e in "${editors[@]}"; do wp_upload "$e" warmup; done
 for i in $(seq "$n"); do
   if [ -n "$run_gazette" ]; then
     gazette_add "$i"
     runs_ms[gazette]+="$elapsed_ms "
     printf 'bench: round %d %-10s %8.1f ms\n' "$i" gazette "$elapsed_ms" >&2
+  fi
+  if [ -n "$run_server" ]; then
+    server_add "$i"
+    runs_ms[server]+="$elapsed_ms "
+    printf 'bench: round %d %-10s %8.1f ms\n' "$i" server "$elapsed_ms" >&2
   fi
   for e in "${editors[@]}"; do
     wp_upload "$e" "$i"
@@ -297,10 +347,16 @@ if [ -n "$run_gazette" ]; then
   count=$(gz "$db" media list | wc -l)
   [ "$count" -eq $((n + 1)) ] || warnings+=("gazette media list shows $count media, expected $((n + 1))")
 fi
+if [ -n "$run_server" ]; then
+  kill -0 "$serve_pid" 2>/dev/null || die "gazette serve (pid $serve_pid) died during the benchmark"
+  count=$(gz "$sdb" media list | wc -l)
+  [ "$count" -eq $((n + 1)) ] || warnings+=("the server's site has $count media, expected $((n + 1))")
+  made[server]="as gazette media add"
+fi
 
 # --- report ---------------------------------------------------------------------------------------
 order=()
-for t in gazette gd imagick; do
+for t in gazette server gd imagick; do
   # shellcheck disable=SC2086
   [ -n "${runs_ms[$t]:-}" ] || continue
   order+=("$t")
@@ -312,22 +368,30 @@ done
 secs() { awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }'; }
 echo "U. Upload of a 12-megapixel JPEG with all its sizes (${width}x$height, $photo_mb MB, EXIF orientation 6 + GPS)"
 echo "   gazette: wall time of \`gazette media add FILE --alt TEXT\` (the whole process), fresh SQLite site;"
+echo "   in the server: curl's time for POST /admin/media until its 303 (another fresh SQLite site);"
 echo "   WordPress: media_handle_sideload + alt text in PHP ${php_version:-?} CLI, timed in the process after"
 echo "   wp-settings.php, MariaDB ${mariadb_version:-?} (durable commits); 1 warm-up each, then $n rounds of one each"
-printf '  %-56s %9s %9s %13s\n' tool "median s" "p90 s" "WP / gazette"
-for t in "${order[@]}"; do
-  ratio="-"
-  if [ "$t" != gazette ] && [ -n "${med[gazette]:-}" ]; then
-    ratio=$(awk -v w="${med[$t]}" -v g="${med[gazette]}" 'BEGIN { printf "%.2fx", w / g }')
+# ratio WHO OVER: median of WHO / median of OVER ("-" when either did not run)
+ratio() {
+  if [ -n "${med[$1]:-}" ] && [ -n "${med[$2]:-}" ]; then
+    awk -v w="${med[$1]}" -v g="${med[$2]}" 'BEGIN { printf "%.2fx", w / g }'
+  else
+    echo "-"
   fi
-  printf '  %-56s %9s %9s %13s\n' "${version[$t]}" "$(secs "${med[$t]}")" "$(secs "${p90[$t]}")" "$ratio"
+}
+printf '  %-56s %9s %9s %9s %9s\n' tool "median s" "p90 s" "/ gazette" "/ server"
+for t in "${order[@]}"; do
+  r1="-" r2="-"
+  case $t in gd | imagick) r1=$(ratio "$t" gazette) r2=$(ratio "$t" server) ;; esac
+  printf '  %-56s %9s %9s %9s %9s\n' "${version[$t]}" "$(secs "${med[$t]}")" "$(secs "${p90[$t]}")" "$r1" "$r2"
 done
+echo "  / gazette, / server: WordPress's median over gazette's (CLI, in the server): how many times faster gazette is"
 for t in "${order[@]}"; do echo "  made by $t: ${made[$t]}"; done
 echo "  same sizes: thumbnail 150x150 crop, medium 300x300, medium_large 768, large 1024x1024; WordPress's"
 echo "  1536x1536, 2048x2048 and -scaled 2560 are off (intermediate_image_sizes_advanced, big_image_size_threshold);"
 echo "  gazette also makes a WebP copy of each size. WordPress keeps the uploaded original as it came (GPS"
 echo "  included) beside its -rotated copy; gazette stores the original cleaned (orientation applied, metadata"
-echo "  removed). gazette's time includes its process start-up; WordPress's does not (below)."
+echo "  removed). gazette's CLI time includes its process start-up; WordPress's does not (below)."
 for e in gd imagick; do
   [ -n "${boot_ms[$e]:-}" ] && echo "  not counted for WordPress $e: PHP's start-up, and WordPress's bootstrap (wp-settings.php, ${boot_ms[$e]} ms)"
 done
@@ -335,15 +399,16 @@ for t in "${order[@]}"; do echo "  runs (ms): $t ${runs_ms[$t]% }"; done
 if [ ${#warnings[@]} -gt 0 ]; then
   printf '  WARNING: %s\n' "${warnings[@]}"
 fi
-if [ -n "${med[gazette]:-}" ]; then
+declare -A row_label=([gazette]="gazette media add" [server]="POST /admin/media")
+for g in gazette server; do
+  [ -n "${med[$g]:-}" ] || continue
   for e in gd imagick; do
     [ -n "${med[$e]:-}" ] || continue
-    ratio=$(awk -v w="${med[$e]}" -v g="${med[gazette]}" 'BEGIN { printf "%.2f", w / g }')
     label=GD
     [ "$e" = imagick ] && label=Imagick
-    summary_row "upload 12 MP JPEG + sizes, median s (WP $label; x faster)" \
-      "$(secs "${med[gazette]}")" "$(secs "${med[$e]}")" "${ratio}x" \
-      "faster than WordPress $label: $(verdict "${med[gazette]} < ${med[$e]}")"
+    summary_row "upload 12 MP, ${row_label[$g]}: median s (WP $label; x faster)" \
+      "$(secs "${med[$g]}")" "$(secs "${med[$e]}")" "$(ratio "$e" "$g")" \
+      "faster than WordPress $label: $(verdict "${med[$g]} < ${med[$e]}")"
   done
-fi
+done
 [ -n "${BENCH_SUMMARY:-}" ] || print_summary "$tmp/summary.tsv"
