@@ -399,7 +399,7 @@ for t in "${order[@]}"; do echo "  runs (ms): $t ${runs_ms[$t]% }"; done
 if [ ${#warnings[@]} -gt 0 ]; then
   printf '  WARNING: %s\n' "${warnings[@]}"
 fi
-declare -A row_label=([gazette]="gazette media add" [server]="POST /admin/media")
+declare -A row_label=([gazette]="CLI" [server]="in the server")
 for g in gazette server; do
   [ -n "${med[$g]:-}" ] || continue
   for e in gd imagick; do
