@@ -5,13 +5,15 @@
 # that must not make anything slower (a refactoring): each part's table is printed for both.
 # PARTS default to the four of a store or request-path change: article (cached page, SQLite and
 # PostgreSQL), cold (a 1,000-comment thread rendered cold), comments (durable comment writes),
-# scale (import of a generated site, and its pages). BENCH_SECONDS as for `make bench`.
+# scale (import of a generated site, and its pages). Any other part may be named, e.g. media-serve
+# (one image vs nginx) or media-upload (a 12 MP upload; BENCH_UPLOAD_TOOLS=gazette leaves
+# WordPress out, whose figures do not depend on the build). BENCH_SECONDS as for `make bench`.
 set -euo pipefail
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$root"
 
-[ $# -ge 1 ] || die "usage: bench/compare.sh OLD_GAZETTE [article cold comments scale ...]"
+[ $# -ge 1 ] || die "usage: bench/compare.sh OLD_GAZETTE [article cold comments scale media-serve media-upload ...]"
 old=$(realpath "$1")
 shift
 [ -x "$old" ] || die "$old is not an executable gazette"

@@ -347,3 +347,91 @@ fetch_enc() {
   [ "$code" = 200 ] || die "$1 (Accept-Encoding: $2) answered HTTP $code, expected 200"
   tr -d '\r' <"$hdr" | awk -F': ' 'tolower($1) == "content-encoding" { e = $2 } END { print (e == "" ? "identity" : e) }'
 }
+
+# --- helpers of the media parts (issue 17: media-upload.sh, media-serve.sh) -----------------------
+
+# make_photo OUT WIDTH HEIGHT QUALITY GRAIN [exif]: writes a photo-like JPEG with Debian's
+# python3-pil (installed by scripts/deps), the same bytes for the same arguments: a smooth colour
+# field with blurred shapes (gradients and edges), plus Gaussian grain of sigma GRAIN, which sets
+# the file's size the way a camera's sensor noise does (a flat colour would compress to nothing).
+# With "exif": EXIF orientation 6 (turn 90° clockwise to show) and a GPS position, as a phone
+# writes them. Prints nothing; dies when Pillow is missing.
+make_photo() {
+  local py=python3
+  [ -x /usr/bin/python3 ] && py=/usr/bin/python3 # Debian's python3-pil is in its path
+  "$py" -c 'import PIL' 2>/dev/null || die "python3-pil missing (scripts/deps installs it)"
+  "$py" - "$@" <<'PY' || die "cannot make the photo $1"
+import random
+import sys
+
+from PIL import Image, ImageChops, ImageDraw, ImageFilter
+
+out, width, height, quality, grain = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
+with_exif = len(sys.argv) > 6 and sys.argv[6] == "exif"
+rnd = random.Random(17)
+field = Image.new("RGB", (12, 8))
+field.putdata([tuple(rnd.randrange(40, 220) for _ in range(3)) for _ in range(12 * 8)])
+img = field.resize((width, height), Image.BICUBIC)
+draw = ImageDraw.Draw(img)
+for _ in range(250):
+    x, y = rnd.randrange(width), rnd.randrange(height)
+    r = rnd.randrange(max(2, width // 200), max(3, width // 8))
+    colour = tuple(rnd.randrange(30, 230) for _ in range(3))
+    if rnd.random() < 0.5:
+        draw.ellipse((x - r, y - r // 2, x + r, y + r // 2), fill=colour)
+    else:
+        draw.rectangle((x, y, x + r, y + r // 3), fill=colour)
+img = img.filter(ImageFilter.GaussianBlur(2))
+noise = Image.effect_noise((width, height), grain)
+img = ImageChops.add(img, Image.merge("RGB", (noise, noise, noise)), 1.0, -128)
+if with_exif:
+    exif = Image.Exif()
+    exif[0x010F] = "Gazette bench"  # Make
+    exif[0x0110] = "Bench Camera 12"  # Model
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to show
+    exif[0x8825] = {1: "N", 2: (48.0, 51.0, 24.12), 3: "E", 4: (2.0, 21.0, 7.5)}  # GPS IFD
+    img.save(out, "JPEG", quality=quality, exif=exif)
+else:  # no APP1 segment at all (an empty one is still metadata to strip)
+    img.save(out, "JPEG", quality=quality)
+PY
+}
+
+# mariadb_start: Debian's MariaDB (bench/wordpress-deps installs mariadb-server) in $tmp/mysql,
+# run as the mysql user on a unix socket only (no TCP port), Debian's /etc/mysql not read
+# (--no-defaults); the default innodb_flush_log_at_trx_commit=1 (checked): commits are durable.
+# Root only. Sets mariadb_sock and mariadb_version; mariadb_sql STATEMENTS runs them as MariaDB's
+# root (unix_socket authentication). Stopped at exit (track_pid).
+mariadb_sock=""
+mariadb_version=""
+mariadb_start() {
+  local dir=$tmp/mysql pid t
+  [ "$(id -u)" -eq 0 ] || die "MariaDB is started as the mysql user: run as root"
+  for t in /usr/sbin/mariadbd /usr/bin/mariadb-install-db /usr/bin/mariadb /usr/bin/mariadb-admin; do
+    [ -x "$t" ] || die "$t missing (bench/wordpress-deps installs mariadb-server)"
+  done
+  id mysql >/dev/null 2>&1 || die "no 'mysql' user to run MariaDB as (mariadb-server creates it)"
+  chmod 0711 "$tmp" # the mysql user must reach $tmp/mysql; the rest stays closed to it
+  mkdir -p "$dir"
+  chown mysql: "$dir"
+  mariadb_sock=$dir/mysqld.sock
+  mariadb-install-db --no-defaults --user=mysql --basedir=/usr --datadir="$dir/data" --skip-test-db \
+    --auth-root-authentication-method=socket >"$tmp/install-db.log" 2>&1 \
+    || { cat "$tmp/install-db.log" >&2; die "mariadb-install-db failed"; }
+  /usr/sbin/mariadbd --no-defaults --user=mysql --basedir=/usr --datadir="$dir/data" \
+    --lc-messages-dir=/usr/share/mysql --skip-networking --socket="$mariadb_sock" \
+    --pid-file="$dir/mariadbd.pid" --log-error="$dir/error.log" >"$tmp/mariadbd.out" 2>&1 &
+  pid=$!
+  track_pid "$pid"
+  for _ in $(seq 300); do
+    kill -0 "$pid" 2>/dev/null || { tail -n 20 "$dir/error.log" >&2 || true; die "mariadbd exited at start"; }
+    /usr/bin/mariadb-admin --no-defaults --socket="$mariadb_sock" -u root ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  /usr/bin/mariadb-admin --no-defaults --socket="$mariadb_sock" -u root ping >/dev/null 2>&1 \
+    || { tail -n 20 "$dir/error.log" >&2 || true; die "MariaDB did not answer within 30 s"; }
+  # shellcheck disable=SC2034 # read by the scripts that call mariadb_start
+  mariadb_version=$(mariadb_sql "SELECT VERSION()")
+  t=$(mariadb_sql "SELECT @@innodb_flush_log_at_trx_commit")
+  [ "$t" = 1 ] || die "MariaDB innodb_flush_log_at_trx_commit is '$t', expected 1 (durable commits)"
+}
+mariadb_sql() { /usr/bin/mariadb --no-defaults --socket="$mariadb_sock" -u root -N -B -e "$1"; }

@@ -5,8 +5,10 @@
 # article's PDF: gazette in the server vs WeasyPrint and headless Chromium), bench/compressed.sh
 # (gzip and brotli clients and the front page vs nginx gzip_static/brotli_static), bench/cold.sh
 # (a 1,000-comment thread rendered cold), bench/scale.sh (10,000 posts and 100,000 comments) and
-# bench/slowloris.sh (1,000 slow clients) and bench/mixed.sh (cached reads while comments are
-# written), and prints their tables together at the end, then one
+# bench/slowloris.sh (1,000 slow clients), bench/mixed.sh (cached reads while comments are
+# written), bench/media-serve.sh (one image vs nginx) and bench/media-upload.sh (a 12 MP JPEG's
+# upload with its sizes vs WordPress with GD and Imagick: needs root and bench/wordpress-deps,
+# which it runs), and prints their tables together at the end, then one
 # summary table (work, gazette, anchor, ratio, goal). BENCH_SECONDS sets each wrk run (default 10).
 # Loopback only; temp dirs removed.
 set -euo pipefail
@@ -34,7 +36,7 @@ part pdf.sh "$tmp/pdf.out" || { rc=$?; status=$rc; say "bench/pdf.sh failed (exi
 # The parts added for issue 7 also append their rows to the final summary table ($BENCH_SUMMARY).
 export BENCH_SUMMARY=$tmp/summary-all.tsv
 : >"$BENCH_SUMMARY"
-extra=(compressed cold scale slowloris mixed)
+extra=(compressed cold scale slowloris mixed media-serve media-upload)
 for p in "${extra[@]}"; do
   part "$p.sh" "$tmp/$p.out" || { rc=$?; status=$rc; say "bench/$p.sh failed (exit $rc)"; }
 done
@@ -53,7 +55,7 @@ for p in "${extra[@]}"; do
   cat "$tmp/$p.out"
 done
 
-# --- the summary: rows read from the tables of parts 1-3, then the rows parts 4-8 wrote ---------
+# --- the summary: rows read from the tables of parts 1-3, then the rows the others wrote ---------
 # shellcheck disable=SC2016
 awk '
   FNR == 1 { part = FILENAME ~ /article.out$/ ? 1 : FILENAME ~ /comments.out$/ ? 2 : 3 }
@@ -72,7 +74,8 @@ awk '
     printf "PDF of the seed article: median ms (%s; ratio = x faster)\t%s\t%s\t%s\t< 40 ms, >= 30x faster: %s\n", $6, $1, anchor, $3, v
   }' "$tmp/article.out" "$tmp/comments.out" "$tmp/pdf.out" >"$tmp/summary-head.tsv" 2>/dev/null || true
 echo
-echo "Summary (ratio = gazette / anchor unless the row says otherwise; goals of issue 7, the PDF's of issue 4)"
+echo "Summary (ratio = gazette / anchor unless the row says otherwise; goals of issue 7, the PDF's of issue 4,"
+echo "the media's of issue 17)"
 cat "$tmp/summary-head.tsv" "$BENCH_SUMMARY" >"$tmp/summary.tsv"
 print_summary "$tmp/summary.tsv"
 exit "$status"
