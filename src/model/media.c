@@ -628,16 +628,6 @@ const char *media_url(arena *a, const char *path)
     return out;
 }
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* `url` without "scheme://" ("//" too), for comparing hosts whatever the scheme. */
 static const char *after_scheme(const char *url)
@@ -687,7 +677,7 @@ const char *media_path_of_url(arena *a, const char *url, const char *site_url, c
             *o++ = *p;
             continue;
         }
-        int high = hex_value(p[1]), low = high < 0 ? -1 : hex_value(p[2]);
+        int high = hex_digit_value(p[1]), low = high < 0 ? -1 : hex_digit_value(p[2]);
         if (low < 0)
             return NULL;
         char c = (char)(high * 16 + low);

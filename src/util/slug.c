@@ -10,7 +10,7 @@
 
 static const char hex_digits[] = "0123456789abcdef";
 
-static int hex_value(unsigned char c)
+int hex_digit_value(unsigned char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -21,6 +21,7 @@ static int hex_value(unsigned char c)
     return -1;
 }
 
+
 char *slug_canonical(arena *a, const char *text)
 {
     size_t n = strlen(text);
@@ -29,8 +30,8 @@ char *slug_canonical(arena *a, const char *text)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)text[i];
         int hi, lo;
-        if (c == '%' && i + 2 < n && (hi = hex_value((unsigned char)text[i + 1])) >= 0 &&
-            (lo = hex_value((unsigned char)text[i + 2])) >= 0) {
+        if (c == '%' && i + 2 < n && (hi = hex_digit_value((unsigned char)text[i + 1])) >= 0 &&
+            (lo = hex_digit_value((unsigned char)text[i + 2])) >= 0) {
             out[k++] = '%';
             out[k++] = hex_digits[hi];
             out[k++] = hex_digits[lo];
@@ -220,8 +221,8 @@ static void drop_lone_percents(const char *s, buf *out)
 {
     size_t n = strlen(s);
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && !(i + 2 < n && hex_value((unsigned char)s[i + 1]) >= 0 &&
-                             hex_value((unsigned char)s[i + 2]) >= 0))
+        if (s[i] == '%' && !(i + 2 < n && hex_digit_value((unsigned char)s[i + 1]) >= 0 &&
+                             hex_digit_value((unsigned char)s[i + 2]) >= 0))
             continue;
         buf_putc(out, s[i]);
     }
@@ -419,8 +420,8 @@ char *slug_readable(arena *a, const char *slug)
     char *decoded = arena_take(a, n + 1);
     for (size_t i = 0; i < n; i++) {
         int hi, lo;
-        if (slug[i] == '%' && i + 2 < n && (hi = hex_value((unsigned char)slug[i + 1])) >= 0 &&
-            (lo = hex_value((unsigned char)slug[i + 2])) >= 0) {
+        if (slug[i] == '%' && i + 2 < n && (hi = hex_digit_value((unsigned char)slug[i + 1])) >= 0 &&
+            (lo = hex_digit_value((unsigned char)slug[i + 2])) >= 0) {
             decoded[k++] = (char)(hi * 16 + lo);
             i += 2;
         } else
@@ -446,8 +447,8 @@ char *slug_nicename(arena *a, const char *login)
     size_t n = strlen(s);
     struct entity_scan scan = {.end = s + n, .semicolon = s, .newline = s};
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '%' && i + 2 < n && hex_value((unsigned char)s[i + 1]) >= 0 &&
-            hex_value((unsigned char)s[i + 2]) >= 0) {
+        if (s[i] == '%' && i + 2 < n && hex_digit_value((unsigned char)s[i + 1]) >= 0 &&
+            hex_digit_value((unsigned char)s[i + 2]) >= 0) {
             i += 2;
             continue;
         }

@@ -19,6 +19,9 @@
  * `a`. */
 char *slug_canonical(arena *a, const char *text);
 
+/* The value of a hexadecimal digit (either case) of a %XX escape, or -1 for any other byte. */
+int hex_digit_value(unsigned char c);
+
 /* `text` with its ASCII letters in lower case (escapes too): WordPress finds a slug whatever the
  * case of its letters (MySQL compares them so), and its canonical redirect sends there. In
  * `a`. */

@@ -3,16 +3,8 @@
 
 #include <string.h>
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "util/slug.h"
+
 
 /* Decodes %XX and (when `plus` is set) '+' of `len` bytes; returns the decoded length. */
 static char *decode(arena *a, const char *s, size_t len, int plus, size_t *out_len)
@@ -21,8 +13,8 @@ static char *decode(arena *a, const char *s, size_t len, int plus, size_t *out_l
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
         int hi, lo;
-        if (s[i] == '%' && i + 2 < len && (hi = hex_value(s[i + 1])) >= 0 &&
-            (lo = hex_value(s[i + 2])) >= 0) {
+        if (s[i] == '%' && i + 2 < len && (hi = hex_digit_value(s[i + 1])) >= 0 &&
+            (lo = hex_digit_value(s[i + 2])) >= 0) {
             out[n++] = (char)(hi * 16 + lo);
             i += 2;
         } else if (plus && s[i] == '+')

@@ -4,18 +4,9 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "util/slug.h"
 #include "util/utf8.h"
 
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* Whether the segment out[start..end) is one the path may hold: not empty, not "." or "..". */
 static bool segment_ok(const char *out, size_t start, size_t end)
@@ -35,8 +26,8 @@ const char *upload_path_decode(arena *a, const char *sent)
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)sent[i];
         if (c == '%') {
-            int high = i + 2 < n ? hex_value(sent[i + 1]) : -1;
-            int low = high >= 0 ? hex_value(sent[i + 2]) : -1;
+            int high = i + 2 < n ? hex_digit_value(sent[i + 1]) : -1;
+            int low = high >= 0 ? hex_digit_value(sent[i + 2]) : -1;
             if (low < 0)
                 return NULL;
             c = (unsigned char)(high * 16 + low);
