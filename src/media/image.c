@@ -25,6 +25,7 @@
 #include <pthread.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 #include <vips/vips.h>
 
 #include "media/container.h"
@@ -61,7 +62,11 @@ int image_init(const char *program, buf *error)
             return -1;
         }
         vips_cache_set_max(0);
-        vips_concurrency_set(1);
+        /* one image's work spread over the cores (a 12 MP upload: its decode and re-encode
+         * dominate), at most 4 threads: uploads are rare and the pool's other workers serve
+         * pages meanwhile */
+        long cores = sysconf(_SC_NPROCESSORS_ONLN);
+        vips_concurrency_set(cores < 1 ? 1 : cores > 4 ? 4 : (int)cores);
         vips_block_untrusted_set(TRUE);
         vips_operation_block_set("VipsForeignLoad", TRUE);
         vips_operation_block_set("VipsForeignLoadJpeg", FALSE);
